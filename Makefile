@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Front door.  `make lab` and `make check` are the two commands a user needs;
+# each installs what it needs first (tools/setup.sh, idempotent).
+#
+#   make            build kernel modules and userspace
+#   make lab        boot the lab VM, load the modules, show the NIC switch
+#   make lab-shell  a shell inside the lab
+#   make check      every test: GoogleTest units, pytest, in-VM KTAP suites
+#   make bench      one VM run, project vs in-tree anchor -> build/bench/results.json
+#   make checkpatch checkpatch.pl --strict over kernel/
+#   make sparse     sparse over kernel/ (C=2)
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+KVER ?= $(shell $(TOP)/tools/kver.sh --print)
+KDIR ?= /lib/modules/$(KVER)/build
+PYTHON ?= /usr/bin/python3
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+export KVER KDIR
+
+all: modules userspace
+
+setup:
+	@$(TOP)/tools/setup.sh
+
+modules: setup
+	$(MAKE) -C kernel KDIR=$(KDIR) modules
+
+sparse: setup
+	$(MAKE) -C kernel KDIR=$(KDIR) sparse
+
+$(BUILD)/cmake/CMakeCache.txt:
+	cmake -S $(TOP) -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DPython3_EXECUTABLE=$(PYTHON)
+
+userspace: setup $(BUILD)/cmake/CMakeCache.txt
+	cmake --build $(BUILD)/cmake -j $(JOBS)
+
+vm-modules: modules
+	$(TOP)/tools/vm/stage-modules.sh
+
+check: modules userspace vm-modules
+	cd $(BUILD)/cmake && ctest --output-on-failure --no-tests=error $(CTEST_ARGS)
+
+lab: modules userspace vm-modules
+	$(TOP)/tools/lab/lab.sh
+
+lab-shell: modules userspace vm-modules
+	$(TOP)/tools/vm/run --nics 2 --interactive
+
+bench: modules userspace vm-modules
+	$(TOP)/tools/bench/bench.sh
+
+checkpatch: setup
+	$(TOP)/tools/checkpatch.sh
+
+clean:
+	$(MAKE) -C kernel KDIR=$(KDIR) clean
+	rm -rf $(BUILD)
+
+.PHONY: all setup modules sparse userspace vm-modules check lab lab-shell bench \
+	checkpatch clean
