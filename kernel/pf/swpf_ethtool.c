@@ -46,30 +46,37 @@ static int swpf_get_link_ksettings(struct net_device *netdev,
 	struct swpf_dev *pf = netdev_priv(netdev);
 	u16 bmcr = 0, anar = 0, gbcr = 0;
 
-	ethtool_link_ksettings_zero_link_mode(cmd, supported);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, 10baseT_Half);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, 10baseT_Full);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, 100baseT_Half);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, 100baseT_Full);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, 1000baseT_Full);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, Autoneg);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, TP);
+	static const int modes[] = {
+		ETHTOOL_LINK_MODE_10baseT_Half_BIT,
+		ETHTOOL_LINK_MODE_10baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_100baseT_Half_BIT,
+		ETHTOOL_LINK_MODE_100baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_1000baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_Autoneg_BIT,
+		ETHTOOL_LINK_MODE_TP_BIT,
+	};
+	unsigned int i;
+
+	linkmode_zero(cmd->link_modes.supported);
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		linkmode_set_bit(modes[i], cmd->link_modes.supported);
 
 	if (swpf_hw_phy_read(pf, SWPF_PHY_BMCR, &bmcr) ||
 	    swpf_hw_phy_read(pf, SWPF_PHY_ANAR, &anar) ||
 	    swpf_hw_phy_read(pf, SWPF_PHY_GBCR, &gbcr))
 		return -EIO;
 
-	ethtool_link_ksettings_zero_link_mode(cmd, advertising);
+	linkmode_zero(cmd->link_modes.advertising);
 	if (bmcr & BMCR_ANENABLE) {
 		mii_adv_mod_linkmode_adv_t(cmd->link_modes.advertising, anar);
 		mii_ctrl1000_mod_linkmode_adv_t(cmd->link_modes.advertising,
 						gbcr);
 		linkmode_clear_bit(ETHTOOL_LINK_MODE_1000baseT_Half_BIT,
 				   cmd->link_modes.advertising);
-		ethtool_link_ksettings_add_link_mode(cmd, advertising, Autoneg);
+		linkmode_set_bit(ETHTOOL_LINK_MODE_Autoneg_BIT,
+				 cmd->link_modes.advertising);
 	}
-	ethtool_link_ksettings_add_link_mode(cmd, advertising, TP);
+	linkmode_set_bit(ETHTOOL_LINK_MODE_TP_BIT, cmd->link_modes.advertising);
 
 	cmd->base.autoneg = (bmcr & BMCR_ANENABLE) ? AUTONEG_ENABLE :
 						     AUTONEG_DISABLE;

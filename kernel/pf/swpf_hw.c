@@ -316,7 +316,7 @@ static const u32 swpf_dump_regs[] = {
 	SWPF_VFRE, SWPF_VFTE, SWPF_DTXSWC, SWPF_RPLOLR,
 	SWPF_VMOLR(0), SWPF_VMOLR(1), SWPF_VMOLR(2), SWPF_VMOLR(3),
 	SWPF_VMOLR(4), SWPF_VMOLR(5), SWPF_VMOLR(6), SWPF_VMOLR(7),
-	SWPF_RAL(0), SWPF_RAH(0),
+	SWPF_RAL0, SWPF_RAH0,
 };
 
 /* per-queue registers dumped for each of the 16 queues */

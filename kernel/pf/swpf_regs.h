@@ -10,6 +10,7 @@
 
 #include <linux/bits.h>
 #include <linux/bitfield.h>
+#include <linux/types.h>
 
 /* ---- START general control ---- */
 #define SWPF_CTRL			0x00000
@@ -151,8 +152,16 @@
 #define SWPF_MTA(n)			(0x05200 + 4 * (n))
 #define SWPF_MTA_REGS			128
 
-#define SWPF_RAL(n)	((n) < 16 ? 0x05400 + 8 * (n) : 0x054E0 + 8 * ((n) - 16))
-#define SWPF_RAH(n)	((n) < 16 ? 0x05404 + 8 * (n) : 0x054E4 + 8 * ((n) - 16))
+/* RAL/RAH 0-15 at 0x5400, 16-23 at 0x54E0 */
+static inline u32 swpf_rar_base(unsigned int n)
+{
+	return n < 16 ? 0x05400 + 8 * n : 0x054E0 + 8 * (n - 16);
+}
+
+#define SWPF_RAL(n)			swpf_rar_base(n)
+#define SWPF_RAH(n)			(swpf_rar_base(n) + 4)
+#define SWPF_RAL0			0x05400
+#define SWPF_RAH0			0x05404
 #define  SWPF_RAH_ADDR			GENMASK(15, 0)
 #define  SWPF_RAH_POOLSEL		GENMASK(25, 18)
 #define  SWPF_RAH_AV			BIT(31)
