@@ -123,6 +123,7 @@ struct swpf_dev {
 	 * @ims_mask takes SWPF_ICR_VMMB; swpf_hw_write_mta() merges VF hashes.
 	 */
 	u16 num_vfs;				/* [rtnl] */
+	struct swpf_sriov *sriov;	/* swpf_sriov.h; set probe..remove */
 };
 
 /* ---- register accessors ---- */
@@ -212,6 +213,29 @@ int swpf_loopback_test(struct swpf_dev *pf, u64 *data);
 
 /* ---- swpf_ethtool.c ---- */
 void swpf_set_ethtool_ops(struct net_device *netdev);
+
+/* ---- swpf_sriov.c (SR-IOV, NIC switch: issue 4) ---- */
+struct ifla_vf_info;
+struct ifla_vf_stats;
+int swpf_sriov_init(struct swpf_dev *pf);
+void swpf_sriov_deinit(struct swpf_dev *pf);
+int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void swpf_sriov_irq(struct swpf_dev *pf);
+void swpf_sriov_link_change(struct swpf_dev *pf, bool up);
+u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg);
+void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable);
+int swpf_genl_register(void);
+void swpf_genl_unregister(void);
+int swpf_ndo_set_vf_mac(struct net_device *netdev, int vf, u8 *mac);
+int swpf_ndo_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
+			 __be16 proto);
+int swpf_ndo_set_vf_spoofchk(struct net_device *netdev, int vf, bool on);
+int swpf_ndo_set_vf_trust(struct net_device *netdev, int vf, bool trusted);
+int swpf_ndo_set_vf_link_state(struct net_device *netdev, int vf, int state);
+int swpf_ndo_get_vf_config(struct net_device *netdev, int vf,
+			   struct ifla_vf_info *ivi);
+int swpf_ndo_get_vf_stats(struct net_device *netdev, int vf,
+			  struct ifla_vf_stats *vf_stats);
 
 /* ---- swpf_stats.c ---- */
 void swpf_stats_update(struct swpf_dev *pf);

@@ -264,7 +264,8 @@ void swpf_hw_write_mta(struct swpf_dev *pf, bool all_multi)
 	int i;
 
 	for (i = 0; i < SWPF_MTA_REGS; i++)
-		swpf_wr32(pf, SWPF_MTA(i), all_multi ? ~0U : pf->mta_shadow[i]);
+		swpf_wr32(pf, SWPF_MTA(i), all_multi ? ~0U :
+			  pf->mta_shadow[i] | swpf_sriov_vf_mta(pf, i));
 }
 
 /*

@@ -44,10 +44,9 @@ static irqreturn_t swpf_other_irq(int irq, void *data)
 	if (icr & SWPF_ICR_LSC)
 		schedule_work(&pf->link_work);
 
-	/*
-	 * SR-IOV (issue 4): ICR.VMMB signals VF mailbox requests/acks and VF
-	 * function-level resets; its handler is called from here.
-	 */
+	/* VF mailbox requests/acks and VF function-level resets */
+	if (icr & SWPF_ICR_VMMB)
+		swpf_sriov_irq(pf);
 
 	if (icr & SWPF_ICR_DRSTA)
 		dev_warn_ratelimited(&pf->pdev->dev, "device reset asserted\n");

@@ -129,8 +129,7 @@ static void swpf_configure_pool(struct swpf_dev *pf)
 	swpf_write_max_frame(pf);
 	swpf_write_vlan_offload(pf, pf->netdev->features);
 	swpf_write_rxcsum(pf, pf->netdev->features);
-	swpf_rmw32(pf, SWPF_VFRE, 0, BIT(pool));
-	swpf_rmw32(pf, SWPF_VFTE, 0, BIT(pool));
+	swpf_pool_rxtx_enable(pf, pool, true);
 }
 
 /* ---- datapath up/down (rtnl held) ---- */
@@ -265,8 +264,7 @@ int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool)
 	if (running)
 		swpf_down(pf);
 
-	swpf_rmw32(pf, SWPF_VFRE, BIT(old), 0);
-	swpf_rmw32(pf, SWPF_VFTE, BIT(old), 0);
+	swpf_pool_rxtx_enable(pf, old, false);
 	swpf_wr32(pf, SWPF_VMOLR(old), 0);
 	pf->pf_pool = pool;
 	swpf_configure_pool(pf);
@@ -291,6 +289,7 @@ void swpf_link_work(struct work_struct *work)
 	pf->link_duplex = duplex;
 	if (up != pf->link_up) {
 		pf->link_up = up;
+		swpf_sriov_link_change(pf, up);
 		if (up)
 			netdev_info(netdev, "link up, %u Mbps, %s duplex\n",
 				    speed, duplex == DUPLEX_FULL ? "full" : "half");
@@ -430,6 +429,13 @@ static const struct net_device_ops swpf_netdev_ops = {
 	.ndo_set_features	= swpf_set_features,
 	.ndo_features_check	= swpf_features_check,
 	.ndo_tx_timeout		= swpf_tx_timeout,
+	.ndo_set_vf_mac		= swpf_ndo_set_vf_mac,
+	.ndo_set_vf_vlan	= swpf_ndo_set_vf_vlan,
+	.ndo_set_vf_spoofchk	= swpf_ndo_set_vf_spoofchk,
+	.ndo_set_vf_trust	= swpf_ndo_set_vf_trust,
+	.ndo_set_vf_link_state	= swpf_ndo_set_vf_link_state,
+	.ndo_get_vf_config	= swpf_ndo_get_vf_config,
+	.ndo_get_vf_stats	= swpf_ndo_get_vf_stats,
 };
 
 /* ---- ethtool offline loopback test (device down, rtnl held) ---- */

@@ -112,10 +112,14 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		dev_warn(&pdev->dev, "PHY autonegotiation restart failed: %d\n",
 			 err);
 
+	err = swpf_sriov_init(pf);
+	if (err)
+		goto err_irq_deinit;
+
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
-		goto err_irq_deinit;
+		goto err_sriov_deinit;
 
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
 	netdev_info(netdev, "Intel 82576 PF %pM, NVM %u.%u-%u\n",
@@ -125,6 +129,8 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		    (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
 	return 0;
 
+err_sriov_deinit:
+	swpf_sriov_deinit(pf);
 err_irq_deinit:
 	swpf_irq_deinit(pf);
 	disable_work_sync(&pf->link_work);
@@ -146,6 +152,8 @@ static void swpf_remove(struct pci_dev *pdev)
 	struct swpf_dev *pf = pci_get_drvdata(pdev);
 	struct net_device *netdev = pf->netdev;
 
+	/* VFs first: their drivers may still talk to the mailbox */
+	swpf_sriov_deinit(pf);
 	disable_delayed_work_sync(&pf->watchdog);
 	disable_work_sync(&pf->reset_task);
 	unregister_netdev(netdev);
@@ -184,8 +192,34 @@ static struct pci_driver swpf_driver = {
 	.probe = swpf_probe,
 	.remove = swpf_remove,
 	.shutdown = swpf_shutdown,
+	.sriov_configure = swpf_sriov_configure,
 };
-module_pci_driver(swpf_driver);
+
+static int __init swpf_init(void)
+{
+	int err;
+
+	/* the family first: a PF may send events as soon as it probes */
+	err = swpf_genl_register();
+	if (err)
+		return err;
+	err = pci_register_driver(&swpf_driver);
+	if (err)
+		goto err_genl_unregister;
+	return 0;
+
+err_genl_unregister:
+	swpf_genl_unregister();
+	return err;
+}
+module_init(swpf_init);
+
+static void __exit swpf_exit(void)
+{
+	pci_unregister_driver(&swpf_driver);
+	swpf_genl_unregister();
+}
+module_exit(swpf_exit);
 
 MODULE_DESCRIPTION("Intel 82576 SR-IOV PF driver and NIC switch");
 MODULE_LICENSE("GPL");

@@ -316,4 +316,51 @@ static inline u32 swpf_rar_base(unsigned int n)
 #define SWPF_PHY_GBSR			0x0A
 /* ---- END PHY ---- */
 
+/* ---- START SR-IOV: mailbox, VF reset, pool filters (issue 4) ---- */
+/* PF side of VF n's mailbox */
+#define SWPF_P2VMAILBOX(vf)		(0x00C00 + 4 * (vf))
+#define  SWPF_P2VMAILBOX_STS		BIT(0)	/* PF wrote a message */
+#define  SWPF_P2VMAILBOX_ACK		BIT(1)	/* PF acknowledges the VF's */
+#define  SWPF_P2VMAILBOX_VFU		BIT(2)	/* VF owns the buffer (RO) */
+#define  SWPF_P2VMAILBOX_PFU		BIT(3)	/* PF owns the buffer */
+#define  SWPF_P2VMAILBOX_RVFU		BIT(4)	/* force-release the VF's lock */
+/* VF n's own mailbox register (PF read-only view) */
+#define SWPF_V2PMAILBOX(vf)		(0x00C40 + 4 * (vf))
+#define SWPF_MBVFICR			0x00C80
+#define  SWPF_MBVFICR_VFREQ		GENMASK(7, 0)
+#define  SWPF_MBVFICR_VFACK		GENMASK(23, 16)
+#define SWPF_MBVFIMR			0x00C84
+#define SWPF_VFLRE			0x00C88
+/* 16-word message buffer of VF n, shared by both directions */
+#define SWPF_VMBMEM(vf, i)		(0x00800 + 64 * (vf) + 4 * (i))
+
+#define SWPF_VLVF(n)			(0x05D00 + 4 * (n))
+#define  SWPF_VLVF_VLANID		GENMASK(11, 0)
+#define  SWPF_VLVF_POOLSEL		GENMASK(19, 12)
+#define  SWPF_VLVF_VIEN			BIT(31)
+#define SWPF_VLVF_ENTRIES		32
+
+/* VMVIR(n) at 0x3700 (above): default VLAN tag and insertion action */
+#define  SWPF_VMVIR_TAG			GENMASK(15, 0)
+#define  SWPF_VMVIR_VLANA		GENMASK(31, 30)
+#define   SWPF_VMVIR_VLANA_DESC		0	/* use the descriptor VLE */
+#define   SWPF_VMVIR_VLANA_DEFAULT	1	/* always insert the tag */
+
+/* DTXSWC (above): per-pool anti-spoof bits (not modelled by QEMU) */
+#define  SWPF_DTXSWC_MAC_SPOOF		GENMASK(7, 0)
+#define  SWPF_DTXSWC_VLAN_SPOOF		GENMASK(15, 8)
+
+/* PF view of VF n's registers (mirror block) */
+#define SWPF_PVTCTRL(vf)		(0x10000 + 0x100 * (vf))
+#define  SWPF_PVTCTRL_RST		BIT(26)
+#define SWPF_PVFGPRC(vf)		(0x10010 + 0x100 * (vf))
+#define SWPF_PVFGPTC(vf)		(0x10014 + 0x100 * (vf))
+#define SWPF_PVFGORC(vf)		(0x10018 + 0x100 * (vf))
+#define SWPF_PVFGOTC(vf)		(0x10034 + 0x100 * (vf))
+#define SWPF_PVFMPRC(vf)		(0x1003C + 0x100 * (vf))
+
+/* VMOLR.RLPML limit for VF frames (Linux: 0x3F00) */
+#define SWPF_VF_MAX_FRAME		0x3F00
+/* ---- END SR-IOV ---- */
+
 #endif /* _SWPF_REGS_H_ */

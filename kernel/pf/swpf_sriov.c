@@ -1,0 +1,810 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sriov_pf: SR-IOV - sriov_configure (VF enable/disable), per-VF state and
+ * its hardware (pool registers), VF reset and function-level reset (VFLR),
+ * VF allocation, and the legacy ndo_set_vf_* / ndo_get_vf_* interface.
+ *
+ * Pools: VF n owns VMDq pool n (queues n and n + 8); with N VFs the PF
+ * moves to pool N (swpf_set_pf_pool()).  A VF that is not allocated through
+ * the netlink family behaves like a VF of the in-tree igb: its MAC gets a
+ * RAR entry for its pool when it resets.  An allocated VF receives only
+ * what the filters of its VPort steer to it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/pci.h>
+#include <linux/rtnetlink.h>
+
+#include "swpf.h"
+#include "swpf_sriov.h"
+
+/* default frame limit of a VF pool until the VF sends SET_LPE */
+#define SWPF_VF_DEFAULT_FRAME	(ETH_FRAME_LEN + ETH_FCS_LEN + VLAN_HLEN)
+
+struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx)
+{
+	lockdep_assert_held(&sr->lock);
+	return idx < sr->num_vfs ? &sr->vfs[idx] : NULL;
+}
+
+/* ---- pool enables (VFRE/VFTE), shared with the PF datapath code ---- */
+
+void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable)
+{
+	struct swpf_sriov *sr = pf->sriov;
+	u32 bit = BIT(pool);
+
+	if (sr)
+		spin_lock_bh(&sr->hw_lock);
+	swpf_rmw32(pf, SWPF_VFRE, bit, enable ? bit : 0);
+	swpf_rmw32(pf, SWPF_VFTE, bit, enable ? bit : 0);
+	if (sr)
+		spin_unlock_bh(&sr->hw_lock);
+}
+
+void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable)
+{
+	swpf_pool_rxtx_enable(vf->sr->pf, vf->idx, enable);
+}
+
+/* ---- multicast: VF hashes share the MTA with the PF ---- */
+
+u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg)
+{
+	struct swpf_sriov *sr = pf->sriov;
+
+	return sr ? READ_ONCE(sr->vf_mta[reg]) : 0;
+}
+
+void swpf_sriov_write_vf_mta(struct swpf_sriov *sr)
+{
+	struct swpf_dev *pf = sr->pf;
+	struct net_device *netdev = pf->netdev;
+	u32 mta[SWPF_MTA_REGS] = { };
+	unsigned int i, j;
+
+	lockdep_assert_held(&sr->lock);
+	for (i = 0; i < sr->num_vfs; i++) {
+		struct swpf_vf *vf = &sr->vfs[i];
+		u32 vmolr = 0;
+
+		for (j = 0; j < vf->num_mc; j++)
+			mta[vf->mc_hash[j] >> 5] |= BIT(vf->mc_hash[j] & 31);
+		if (vf->num_mc || vf->mc_promisc)
+			vmolr |= SWPF_VMOLR_ROMPE;
+		if (vf->mc_promisc)
+			vmolr |= SWPF_VMOLR_MPME;
+		swpf_rmw32(pf, SWPF_VMOLR(i),
+			   SWPF_VMOLR_ROMPE | SWPF_VMOLR_MPME, vmolr);
+	}
+	for (i = 0; i < SWPF_MTA_REGS; i++)
+		WRITE_ONCE(sr->vf_mta[i], mta[i]);
+
+	/* the PF's rx-mode code owns the MTA writes; it merges vf_mta */
+	netif_addr_lock_bh(netdev);
+	swpf_hw_write_mta(pf, netdev->flags & (IFF_PROMISC | IFF_ALLMULTI));
+	netif_addr_unlock_bh(netdev);
+}
+
+/* ---- per-VF hardware state ---- */
+
+static u16 swpf_vf_default_vlan(const struct swpf_vf *vf, u8 *qos)
+{
+	if (vf->vport && vf->vport->vlan) {
+		*qos = vf->vport->qos;
+		return vf->vport->vlan;
+	}
+	*qos = vf->port_qos;
+	return vf->port_vlan;
+}
+
+/* VMOLR/VMVIR of the VF's pool from its current state */
+void swpf_vf_write_pool(struct swpf_vf *vf)
+{
+	struct swpf_dev *pf = vf->sr->pf;
+	u32 vmolr, vmvir = 0;
+	u16 vlan;
+	u8 qos;
+
+	vlan = swpf_vf_default_vlan(vf, &qos);
+	vmolr = SWPF_VMOLR_BAM | SWPF_VMOLR_STRCRC | SWPF_VMOLR_LPE |
+		FIELD_PREP(SWPF_VMOLR_RLPML, vf->rlpml);
+	if (vf->num_mc || vf->mc_promisc)
+		vmolr |= SWPF_VMOLR_ROMPE;
+	if (vlan) {
+		/* tag inserted on transmit and stripped on receive */
+		vmolr |= SWPF_VMOLR_STRVLAN;
+		vmvir = FIELD_PREP(SWPF_VMVIR_TAG, vlan | qos << VLAN_PRIO_SHIFT) |
+			FIELD_PREP(SWPF_VMVIR_VLANA, SWPF_VMVIR_VLANA_DEFAULT);
+	} else {
+		vmolr |= SWPF_VMOLR_AUPE;
+	}
+	swpf_wr32(pf, SWPF_VMOLR(vf->idx), vmolr);
+	swpf_wr32(pf, SWPF_VMVIR(vf->idx), vmvir);
+}
+
+/*
+ * Forget everything the VF configured through the mailbox (Linux and DPDK
+ * do the same on VF_RESET and VFLR); administrative settings stay.
+ */
+void swpf_vf_reset_state(struct swpf_vf *vf)
+{
+	struct swpf_sriov *sr = vf->sr;
+	unsigned int vid;
+
+	lockdep_assert_held(&sr->lock);
+	vf->cts = false;
+	for_each_set_bit(vid, vf->vlans, VLAN_N_VID)
+		swpf_vlvf_set(sr, vid, vf->idx, false);
+	bitmap_zero(vf->vlans, VLAN_N_VID);
+	if (vf->vport)
+		swpf_filter_flush_origin(sr, vf->vport, SRIOV_FILTER_ORIGIN_VF);
+	vf->rlpml = SWPF_VF_DEFAULT_FRAME;
+	vf->num_mc = 0;
+	vf->mc_promisc = false;
+	swpf_vf_write_pool(vf);
+	swpf_sriov_write_vf_mta(sr);
+}
+
+/* the device reported a function-level reset of @vf (VFLRE) */
+void swpf_vf_flr_event(struct swpf_vf *vf)
+{
+	vf->flr_count++;
+	swpf_vf_set_rxtx(vf, false);
+	swpf_vf_reset_state(vf);
+	swpf_ntf_vf(vf, SRIOV_CMD_VF_FLR_NTF, SRIOV_RESET_REASON_VFLR);
+}
+
+/* RAR entry for the MAC of a VF that is not allocated (igb behaviour) */
+int swpf_vf_legacy_mac_apply(struct swpf_vf *vf)
+{
+	struct swpf_sriov *sr = vf->sr;
+
+	lockdep_assert_held(&sr->lock);
+	if (vf->allocated || is_zero_ether_addr(vf->mac)) {
+		if (vf->legacy_rar >= 0)
+			swpf_rar_free(sr, vf->legacy_rar);
+		vf->legacy_rar = -1;
+		return 0;
+	}
+	if (vf->legacy_rar < 0) {
+		int idx = swpf_rar_alloc(sr);
+
+		if (idx < 0) {
+			dev_warn(&sr->pf->pdev->dev,
+				 "VF %u: no free receive-address register for %pM\n",
+				 vf->idx, vf->mac);
+			return idx;
+		}
+		vf->legacy_rar = idx;
+	}
+	swpf_rar_write(sr, vf->legacy_rar, vf->mac, vf->idx);
+	return 0;
+}
+
+/*
+ * Make the VF fetch its configuration again: without CTS and with a NACK,
+ * igbvf (and our VF driver) run the reset handshake.
+ */
+static void swpf_vf_kick(struct swpf_vf *vf)
+{
+	u32 nack = SRIOV_MBX_NACK;
+
+	if (!vf->cts)
+		return;
+	vf->cts = false;
+	vf->last_nack = jiffies;
+	swpf_mbx_write(vf, &nack, 1, false);
+}
+
+static void swpf_vf_counter(struct swpf_dev *pf, u32 reg,
+			    struct swpf_vf_counter *c)
+{
+	u32 now = swpf_rd32(pf, reg);
+
+	c->total += (u32)(now - c->last);
+	c->last = now;
+}
+
+void swpf_vf_update_stats(struct swpf_vf *vf)
+{
+	struct swpf_dev *pf = vf->sr->pf;
+
+	if (swpf_removed(pf))
+		return;
+	swpf_vf_counter(pf, SWPF_PVFGPRC(vf->idx), &vf->gprc);
+	swpf_vf_counter(pf, SWPF_PVFGPTC(vf->idx), &vf->gptc);
+	swpf_vf_counter(pf, SWPF_PVFGORC(vf->idx), &vf->gorc);
+	swpf_vf_counter(pf, SWPF_PVFGOTC(vf->idx), &vf->gotc);
+	swpf_vf_counter(pf, SWPF_PVFMPRC(vf->idx), &vf->mprc);
+}
+
+static void swpf_vf_init_stats(struct swpf_vf *vf)
+{
+	struct swpf_dev *pf = vf->sr->pf;
+
+	vf->gprc.last = swpf_rd32(pf, SWPF_PVFGPRC(vf->idx));
+	vf->gptc.last = swpf_rd32(pf, SWPF_PVFGPTC(vf->idx));
+	vf->gorc.last = swpf_rd32(pf, SWPF_PVFGORC(vf->idx));
+	vf->gotc.last = swpf_rd32(pf, SWPF_PVFGOTC(vf->idx));
+	vf->mprc.last = swpf_rd32(pf, SWPF_PVFMPRC(vf->idx));
+}
+
+/* ---- allocation through the netlink family ---- */
+
+int swpf_sriov_vf_alloc(struct swpf_sriov *sr, struct swpf_vf *vf, u64 serial,
+			const u8 *mac, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sr->lock);
+	if (vf->allocated) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u is already allocated (serial %llu)",
+				   vf->idx, vf->serial);
+		return -EBUSY;
+	}
+	if (mac) {
+		if (!is_valid_ether_addr(mac)) {
+			NL_SET_ERR_MSG(extack, "MAC must be a unicast, non-zero address");
+			return -EINVAL;
+		}
+		for (i = 0; i < sr->num_vfs; i++) {
+			if (i != vf->idx &&
+			    ether_addr_equal(sr->vfs[i].mac, mac)) {
+				NL_SET_ERR_MSG_FMT(extack, "MAC %pM is the MAC of VF %u",
+						   mac, i);
+				return -EEXIST;
+			}
+		}
+	}
+
+	vf->allocated = true;
+	vf->serial = serial;
+	/* from now on the VF receives through its VPort's filters only */
+	swpf_vf_legacy_mac_apply(vf);
+	if (mac && !ether_addr_equal(mac, vf->mac)) {
+		ether_addr_copy(vf->mac, mac);
+		vf->mac_admin = true;
+		swpf_vf_kick(vf);
+	}
+	swpf_ntf_vf(vf, SRIOV_CMD_VF_ALLOCATED_NTF, 0);
+	return 0;
+}
+
+int swpf_sriov_vf_free(struct swpf_sriov *sr, struct swpf_vf *vf,
+		       struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&sr->lock);
+	if (!vf->allocated) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u is not allocated", vf->idx);
+		return -EINVAL;
+	}
+	if (vf->vport) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u still has VPort %u: delete it first",
+				   vf->idx, vf->vport->id);
+		return -EBUSY;
+	}
+	swpf_ntf_vf(vf, SRIOV_CMD_VF_FREED_NTF, 0);
+	vf->allocated = false;
+	vf->serial = 0;
+	if (vf->cts)
+		swpf_vf_legacy_mac_apply(vf);
+	return 0;
+}
+
+/*
+ * Function-level reset of VF @idx's PCI function.  Called without sr->lock:
+ * the reset takes the VF's device lock, and a VF driver holding it may be
+ * waiting for a mailbox answer, which needs sr->lock.
+ */
+int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
+		      struct netlink_ext_ack *extack)
+{
+	struct pci_dev *vfdev = NULL;
+	struct swpf_vf *vf;
+	int err;
+
+	mutex_lock(&sr->lock);
+	vf = swpf_sriov_vf(sr, idx);
+	if (vf)
+		vfdev = pci_dev_get(vf->pdev);
+	mutex_unlock(&sr->lock);
+	if (!vfdev) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u has no PCI function", idx);
+		return -ENODEV;
+	}
+
+	err = pci_reset_function(vfdev);
+	if (err) {
+		/* no FLR capability: the 82576 VF software reset */
+		pci_dbg(vfdev, "FLR failed (%d), using VF software reset\n",
+			err);
+		swpf_wr32(sr->pf, SWPF_PVTCTRL(idx), SWPF_PVTCTRL_RST);
+		err = 0;
+	}
+
+	/* SR-IOV may have been disabled (and enabled) meanwhile */
+	mutex_lock(&sr->lock);
+	vf = swpf_sriov_vf(sr, idx);
+	if (vf && vf->pdev == vfdev) {
+		vf->flr_count++;
+		swpf_vf_set_rxtx(vf, false);
+		swpf_vf_reset_state(vf);
+		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF, SRIOV_RESET_REASON_ADMIN);
+	} else {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u went away during the reset", idx);
+		err = -ENODEV;
+	}
+	mutex_unlock(&sr->lock);
+	pci_dev_put(vfdev);
+	return err;
+}
+
+/* ---- sriov_configure ---- */
+
+static void swpf_sriov_put_vfs(struct swpf_sriov *sr)
+{
+	unsigned int i;
+
+	for (i = 0; i < sr->num_vfs; i++) {
+		pci_dev_put(sr->vfs[i].pdev);
+		sr->vfs[i].pdev = NULL;
+	}
+}
+
+static void swpf_sriov_get_vfs(struct swpf_sriov *sr)
+{
+	struct pci_dev *pdev = sr->pf->pdev;
+	unsigned int i;
+
+	for (i = 0; i < sr->num_vfs; i++)
+		sr->vfs[i].pdev = pci_get_domain_bus_and_slot(pci_domain_nr(pdev->bus),
+							      pci_iov_virtfn_bus(pdev, i),
+							      pci_iov_virtfn_devfn(pdev, i));
+}
+
+static void swpf_sriov_init_vf(struct swpf_sriov *sr, struct swpf_vf *vf,
+			       unsigned int idx)
+{
+	vf->sr = sr;
+	vf->idx = idx;
+	vf->legacy_rar = -1;
+	vf->link_state = IFLA_VF_LINK_STATE_AUTO;
+	vf->rlpml = SWPF_VF_DEFAULT_FRAME;
+	/* like DPDK's PF: every VF gets a MAC, so a VF driver never runs
+	 * without one
+	 */
+	eth_random_addr(vf->mac);
+	vf->rl_tokens = SWPF_MBX_BURST;
+	vf->rl_stamp = jiffies;
+	vf->last_nack = jiffies - SWPF_MBX_NACK_INTERVAL - 1;
+}
+
+/* hardware of the VF pools, switch and mailbox before VFs appear */
+static void swpf_sriov_hw_enable(struct swpf_sriov *sr)
+{
+	struct swpf_dev *pf = sr->pf;
+	unsigned int i;
+
+	for (i = 0; i < sr->num_vfs; i++) {
+		swpf_vf_set_rxtx(&sr->vfs[i], false);
+		swpf_vf_write_pool(&sr->vfs[i]);
+		swpf_vf_init_stats(&sr->vfs[i]);
+	}
+	/* internal VM-to-VM switching */
+	swpf_rmw32(pf, SWPF_DTXSWC, SWPF_DTXSWC_MAC_SPOOF |
+		   SWPF_DTXSWC_VLAN_SPOOF, SWPF_DTXSWC_VMDQ_LOOPBACK_EN);
+	/* stale events from before this enable */
+	swpf_wr32(pf, SWPF_VFLRE, GENMASK(SWPF_NUM_POOLS - 1, 0));
+	swpf_wr32(pf, SWPF_MBVFICR, SWPF_MBVFICR_VFREQ | SWPF_MBVFICR_VFACK);
+	swpf_wr32(pf, SWPF_MBVFIMR, GENMASK(SWPF_NUM_POOLS - 1, 0));
+}
+
+static void swpf_sriov_hw_disable(struct swpf_sriov *sr)
+{
+	struct swpf_dev *pf = sr->pf;
+	unsigned int i;
+
+	for (i = 0; i < sr->num_vfs; i++) {
+		swpf_vf_set_rxtx(&sr->vfs[i], false);
+		swpf_wr32(pf, SWPF_VMOLR(i), 0);
+		swpf_wr32(pf, SWPF_VMVIR(i), 0);
+	}
+	swpf_rmw32(pf, SWPF_DTXSWC, SWPF_DTXSWC_VMDQ_LOOPBACK_EN, 0);
+	swpf_wr32(pf, SWPF_MBVFIMR, 0);
+}
+
+/* rtnl held: move the PF to pool @pool and (un)mask the mailbox cause */
+static int swpf_sriov_pf_pool(struct swpf_dev *pf, u16 num_vfs)
+{
+	int err;
+
+	ASSERT_RTNL();
+	pf->num_vfs = num_vfs;
+	err = swpf_set_pf_pool(pf, num_vfs);
+	if (err)
+		return err;
+	if (num_vfs) {
+		pf->ims_mask |= SWPF_ICR_VMMB;
+		swpf_wr32(pf, SWPF_IMS, SWPF_ICR_VMMB);
+		/* the VFs need the global enables and the RX mode even
+		 * while the PF netdev is down
+		 */
+		swpf_hw_set_rx_enable(pf, true);
+		netif_addr_lock_bh(pf->netdev);
+		swpf_write_rx_mode(pf);
+		netif_addr_unlock_bh(pf->netdev);
+	} else {
+		pf->ims_mask &= ~SWPF_ICR_VMMB;
+		swpf_wr32(pf, SWPF_IMC, SWPF_ICR_VMMB);
+		if (!netif_running(pf->netdev))
+			swpf_hw_set_rx_enable(pf, false);
+	}
+	return 0;
+}
+
+static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
+{
+	struct swpf_sriov *sr = pf->sriov;
+	struct swpf_vf *vfs;
+	int i, err;
+
+	vfs = kcalloc(num_vfs, sizeof(*vfs), GFP_KERNEL);
+	if (!vfs)
+		return -ENOMEM;
+	for (i = 0; i < num_vfs; i++)
+		swpf_sriov_init_vf(sr, &vfs[i], i);
+
+	rtnl_lock();
+	err = swpf_sriov_pf_pool(pf, num_vfs);
+	if (err)
+		goto err_restore_pool;
+
+	mutex_lock(&sr->lock);
+	sr->vfs = vfs;
+	sr->num_vfs = num_vfs;
+	swpf_sriov_hw_enable(sr);
+	err = swpf_switch_create(sr);
+	if (err)
+		goto err_hw_disable;	/* with sr->lock held */
+	sr->mbx_enabled = true;
+	mutex_unlock(&sr->lock);
+	/* VFs finish their reset only after the PF says it is done */
+	swpf_rmw32(pf, SWPF_CTRL_EXT, 0, SWPF_CTRL_EXT_PFRSTD);
+	rtnl_unlock();
+
+	/* VF drivers may probe in here and talk to the mailbox at once */
+	err = pci_enable_sriov(pf->pdev, num_vfs);
+	if (err) {
+		dev_err(&pf->pdev->dev, "enabling %d VFs failed: %d\n",
+			num_vfs, err);
+		goto err_disable_mbx;
+	}
+
+	mutex_lock(&sr->lock);
+	swpf_sriov_get_vfs(sr);
+	mutex_unlock(&sr->lock);
+	dev_info(&pf->pdev->dev, "%d VFs enabled, PF on pool %d\n", num_vfs,
+		 num_vfs);
+	swpf_ntf_switch(sr);
+	return 0;
+
+err_disable_mbx:
+	mutex_lock(&sr->lock);
+	sr->mbx_enabled = false;
+	mutex_unlock(&sr->lock);
+	cancel_work_sync(&sr->mbx_work);
+	rtnl_lock();
+	mutex_lock(&sr->lock);
+	swpf_switch_destroy(sr);
+err_hw_disable:
+	swpf_sriov_hw_disable(sr);
+	sr->vfs = NULL;
+	sr->num_vfs = 0;
+	mutex_unlock(&sr->lock);
+err_restore_pool:
+	swpf_sriov_pf_pool(pf, 0);
+	rtnl_unlock();
+	kfree(vfs);
+	return err;
+}
+
+static int swpf_sriov_disable(struct swpf_dev *pf)
+{
+	struct swpf_sriov *sr = pf->sriov;
+	struct swpf_vf *vfs;
+	unsigned int i;
+
+	mutex_lock(&sr->lock);
+	if (!sr->num_vfs) {
+		mutex_unlock(&sr->lock);
+		return 0;
+	}
+	mutex_unlock(&sr->lock);
+	if (pci_vfs_assigned(pf->pdev)) {
+		dev_warn(&pf->pdev->dev, "VFs are assigned to guests: not disabling\n");
+		return -EBUSY;
+	}
+
+	/* the mailbox keeps serving VF drivers while they unbind */
+	pci_disable_sriov(pf->pdev);
+
+	mutex_lock(&sr->lock);
+	sr->mbx_enabled = false;
+	mutex_unlock(&sr->lock);
+	cancel_work_sync(&sr->mbx_work);
+
+	rtnl_lock();
+	mutex_lock(&sr->lock);
+	swpf_switch_destroy(sr);
+	for (i = 0; i < sr->num_vfs; i++) {
+		if (sr->vfs[i].allocated)
+			swpf_ntf_vf(&sr->vfs[i], SRIOV_CMD_VF_FREED_NTF, 0);
+	}
+	swpf_sriov_hw_disable(sr);
+	swpf_sriov_put_vfs(sr);
+	vfs = sr->vfs;
+	sr->vfs = NULL;
+	sr->num_vfs = 0;
+	memset(sr->vf_mta, 0, sizeof(sr->vf_mta));
+	mutex_unlock(&sr->lock);
+	swpf_sriov_pf_pool(pf, 0);
+	rtnl_unlock();
+	kfree(vfs);
+
+	dev_info(&pf->pdev->dev, "VFs disabled\n");
+	swpf_ntf_switch(sr);
+	return 0;
+}
+
+int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs)
+{
+	struct swpf_dev *pf = pci_get_drvdata(pdev);
+	int err;
+
+	if (!pf->sriov || swpf_removed(pf))
+		return -ENODEV;
+	if (num_vfs == 0) {
+		err = swpf_sriov_disable(pf);
+		return err;
+	}
+	if (num_vfs > SWPF_MAX_VFS) {
+		dev_err(&pdev->dev, "at most %d VFs: the PF keeps one of the 8 VMDq pools\n",
+			SWPF_MAX_VFS);
+		return -ERANGE;
+	}
+	err = swpf_sriov_enable(pf, num_vfs);
+	return err ? err : num_vfs;
+}
+
+/* ---- hooks called by the rest of the driver ---- */
+
+/* "other" interrupt: ICR.VMMB (mailbox or VFLR) */
+void swpf_sriov_irq(struct swpf_dev *pf)
+{
+	if (pf->sriov)
+		schedule_work(&pf->sriov->mbx_work);
+}
+
+/* link_work: tell the VFs (PF_CONTROL) and the netlink listeners */
+void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
+{
+	struct swpf_sriov *sr = pf->sriov;
+
+	if (!sr)
+		return;
+	mutex_lock(&sr->lock);
+	if (sr->mbx_enabled)
+		swpf_mbx_ping_all(sr, false);
+	mutex_unlock(&sr->lock);
+	swpf_ntf_link(sr, up);
+}
+
+int swpf_sriov_init(struct swpf_dev *pf)
+{
+	struct swpf_sriov *sr;
+
+	sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+	if (!sr)
+		return -ENOMEM;
+	sr->pf = pf;
+	mutex_init(&sr->lock);
+	spin_lock_init(&sr->hw_lock);
+	INIT_WORK(&sr->mbx_work, swpf_mbx_work);
+	swpf_switch_init(sr);
+	/* QEMU offers 8; with 8 the PF would have no pool (and no queues) */
+	if (pci_sriov_get_totalvfs(pf->pdev) > SWPF_MAX_VFS)
+		pci_sriov_set_totalvfs(pf->pdev, SWPF_MAX_VFS);
+	pf->sriov = sr;
+	swpf_genl_add_pf(sr);
+	return 0;
+}
+
+void swpf_sriov_deinit(struct swpf_dev *pf)
+{
+	struct swpf_sriov *sr = pf->sriov;
+
+	if (!sr)
+		return;
+	/* no netlink operation can reach this PF any more */
+	swpf_genl_del_pf(sr);
+	if (swpf_sriov_disable(pf))
+		dev_warn(&pf->pdev->dev, "VFs still assigned at remove\n");
+	cancel_work_sync(&sr->mbx_work);
+	pf->sriov = NULL;
+	mutex_destroy(&sr->lock);
+	kfree(sr);
+}
+
+/* ---- ndo_set_vf_* / ndo_get_vf_* (rtnl held) ---- */
+
+static struct swpf_vf *swpf_ndo_vf(struct net_device *netdev, int idx)
+{
+	struct swpf_dev *pf = netdev_priv(netdev);
+	struct swpf_sriov *sr = pf->sriov;
+
+	if (!sr || idx < 0)
+		return NULL;
+	mutex_lock(&sr->lock);
+	if (idx >= sr->num_vfs) {
+		mutex_unlock(&sr->lock);
+		return NULL;
+	}
+	return &sr->vfs[idx];	/* returned with sr->lock held */
+}
+
+int swpf_ndo_set_vf_mac(struct net_device *netdev, int idx, u8 *mac)
+{
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+	struct swpf_sriov *sr;
+	unsigned int i;
+	int err = 0;
+
+	if (!vf)
+		return -EINVAL;
+	sr = vf->sr;
+	if (is_zero_ether_addr(mac)) {
+		/* give the MAC back to the VF */
+		vf->mac_admin = false;
+		goto out_unlock;
+	}
+	if (!is_valid_ether_addr(mac)) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	for (i = 0; i < sr->num_vfs; i++) {
+		if (i != idx && ether_addr_equal(sr->vfs[i].mac, mac)) {
+			netdev_err(netdev, "%pM is already the MAC of VF %u\n",
+				   mac, i);
+			err = -EEXIST;
+			goto out_unlock;
+		}
+	}
+	vf->mac_admin = true;
+	if (ether_addr_equal(mac, vf->mac))
+		goto out_unlock;
+	ether_addr_copy(vf->mac, mac);
+	if (vf->cts && !vf->allocated)
+		swpf_vf_legacy_mac_apply(vf);
+	/* the VF driver picks the MAC up in the reset it is asked to do */
+	swpf_vf_kick(vf);
+out_unlock:
+	mutex_unlock(&sr->lock);
+	return err;
+}
+
+int swpf_ndo_set_vf_vlan(struct net_device *netdev, int idx, u16 vlan, u8 qos,
+			 __be16 proto)
+{
+	struct swpf_vf *vf;
+	int err = 0;
+
+	if (vlan >= VLAN_N_VID || qos > 7)
+		return -EINVAL;
+	if (proto != htons(ETH_P_8021Q))
+		return -EPROTONOSUPPORT;
+	vf = swpf_ndo_vf(netdev, idx);
+	if (!vf)
+		return -EINVAL;
+	if (vf->port_vlan && vf->port_vlan != vlan)
+		swpf_vlvf_set(vf->sr, vf->port_vlan, vf->idx, false);
+	if (vlan) {
+		err = swpf_vlvf_set(vf->sr, vlan, vf->idx, true);
+		if (err) {
+			netdev_err(netdev, "no free VLAN filter for VLAN %u\n",
+				   vlan);
+			vlan = 0;
+			qos = 0;
+		}
+	}
+	vf->port_vlan = vlan;
+	vf->port_qos = vlan ? qos : 0;
+	swpf_vf_write_pool(vf);
+	mutex_unlock(&vf->sr->lock);
+	return err;
+}
+
+int swpf_ndo_set_vf_spoofchk(struct net_device *netdev, int idx, bool on)
+{
+	struct swpf_dev *pf = netdev_priv(netdev);
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+	u32 bits;
+
+	if (!vf)
+		return -EINVAL;
+	vf->spoofchk = on;
+	bits = BIT(idx) | BIT(idx + SWPF_NUM_POOLS);
+	swpf_rmw32(pf, SWPF_DTXSWC, bits, on ? bits : 0);
+	mutex_unlock(&vf->sr->lock);
+	/* QEMU's igb does not model anti-spoofing (DTXSWC) */
+	netdev_info_once(netdev,
+			 "VF anti-spoofing is programmed (DTXSWC) but not enforced by QEMU's igb model\n");
+	return 0;
+}
+
+int swpf_ndo_set_vf_trust(struct net_device *netdev, int idx, bool trusted)
+{
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+
+	if (!vf)
+		return -EINVAL;
+	vf->trusted = trusted;
+	mutex_unlock(&vf->sr->lock);
+	return 0;
+}
+
+int swpf_ndo_set_vf_link_state(struct net_device *netdev, int idx, int state)
+{
+	struct swpf_vf *vf;
+
+	if (state < IFLA_VF_LINK_STATE_AUTO ||
+	    state > IFLA_VF_LINK_STATE_DISABLE)
+		return -EINVAL;
+	vf = swpf_ndo_vf(netdev, idx);
+	if (!vf)
+		return -EINVAL;
+	vf->link_state = state;
+	/* no per-VF link in the 82576: "disable" stops the VF's pool */
+	if (vf->cts)
+		swpf_vf_set_rxtx(vf, state != IFLA_VF_LINK_STATE_DISABLE);
+	mutex_unlock(&vf->sr->lock);
+	return 0;
+}
+
+int swpf_ndo_get_vf_config(struct net_device *netdev, int idx,
+			   struct ifla_vf_info *ivi)
+{
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+
+	if (!vf)
+		return -EINVAL;
+	ivi->vf = idx;
+	ether_addr_copy(ivi->mac, vf->mac);
+	ivi->vlan = vf->port_vlan;
+	ivi->qos = vf->port_qos;
+	ivi->vlan_proto = htons(ETH_P_8021Q);
+	ivi->spoofchk = vf->spoofchk;
+	ivi->trusted = vf->trusted;
+	ivi->linkstate = vf->link_state;
+	ivi->min_tx_rate = 0;
+	ivi->max_tx_rate = 0;
+	mutex_unlock(&vf->sr->lock);
+	return 0;
+}
+
+int swpf_ndo_get_vf_stats(struct net_device *netdev, int idx,
+			  struct ifla_vf_stats *st)
+{
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+
+	if (!vf)
+		return -EINVAL;
+	swpf_vf_update_stats(vf);
+	st->rx_packets = vf->gprc.total;
+	st->tx_packets = vf->gptc.total;
+	st->rx_bytes = vf->gorc.total;
+	st->tx_bytes = vf->gotc.total;
+	st->multicast = vf->mprc.total;
+	mutex_unlock(&vf->sr->lock);
+	return 0;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sriov_pf: SR-IOV state of a PF - VFs, the NIC switch (VPorts and
+ * filters), the PF side of the VF mailbox, and the entry points the rest
+ * of the driver calls.
+ *
+ * Locking (outermost first):
+ *   device_lock(PF) (sriov_configure, probe/remove)
+ *     -> swpf_nl_lock (swpf_genl.c: every netlink operation, PF list)
+ *       -> rtnl_lock
+ *         -> sr->lock (mutex: everything in struct swpf_sriov marked [lock])
+ *           -> sr->hw_lock (spinlock, BH: shared RMW registers VFRE/VFTE
+ *              and the VF multicast hashes merged into the MTA)
+ * The mailbox worker takes only sr->lock (never rtnl), so a VF waiting for
+ * a mailbox answer never waits for rtnl.  The PF never waits for a VF: a
+ * mailbox transaction is bounded by SRIOV_MBX_LOCK_TRIES x 1 ms.
+ */
+#ifndef _SWPF_SRIOV_H_
+#define _SWPF_SRIOV_H_
+
+#include <linux/if_vlan.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include <uapi/linux/sriov.h>
+#include "sriov_mbx.h"
+
+struct swpf_dev;
+struct swpf_vport;
+
+/* VFs the PF can enable: the PF keeps one of the 8 pools for itself */
+#define SWPF_MAX_VFS		SRIOV_MAX_VFS
+
+/*
+ * RAR entries managed by the switch (VF MACs and switch filters).  RAR0 and
+ * RAR1..SWPF_PF_RAR_LAST belong to the PF netdev (swpf_netdev.c).
+ */
+#define SWPF_SW_RAR_FIRST	(SWPF_PF_RAR_LAST + 1)
+#define SWPF_SW_RAR_COUNT	(SWPF_RAR_ENTRIES - SWPF_SW_RAR_FIRST)
+
+/* Mailbox flood control: a token bucket per VF */
+#define SWPF_MBX_BURST		32	/* messages */
+#define SWPF_MBX_RATE		20	/* messages per second */
+#define SWPF_MBX_NACK_INTERVAL	(2 * HZ) /* unsolicited NACKs, Linux value */
+#define SWPF_MBX_EVENTS_MAX	4	/* worker passes before requeueing */
+
+/* per-pool counters are free-running 32-bit registers */
+struct swpf_vf_counter {
+	u32 last;
+	u64 total;
+};
+
+/**
+ * struct swpf_vf - one virtual function
+ *
+ * All fields are [lock] (sr->lock) unless noted.
+ */
+struct swpf_vf {
+	struct swpf_sriov *sr;
+	unsigned int idx;
+	struct pci_dev *pdev;		/* referenced while SR-IOV is on */
+
+	u8 mac[ETH_ALEN];		/* MAC given in the reset reply */
+	bool mac_admin;			/* set by the admin: locked for the VF */
+	bool trusted;
+	bool spoofchk;
+	int link_state;			/* IFLA_VF_LINK_STATE_* */
+	u16 port_vlan;			/* admin VLAN (ndo_set_vf_vlan) */
+	u8 port_qos;
+
+	bool allocated;			/* reserved through vf-alloc */
+	u64 serial;
+	struct swpf_vport *vport;	/* NULL: none */
+	int legacy_rar;			/* RAR of a free VF's MAC, -1: none */
+
+	/* mailbox */
+	bool cts;			/* VF_RESET handshake done */
+	u16 mc_hash[SRIOV_MBX_MC_MAX_HASHES];
+	u8 num_mc;
+	bool mc_promisc;
+	u32 rlpml;
+	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)]; /* VF-set VLANs */
+	unsigned long last_nack;	/* jiffies */
+	unsigned long rl_stamp;		/* jiffies of the last refill */
+	unsigned int rl_tokens;
+	unsigned long last_throttle_ntf;
+	bool throttled;
+
+	u64 mbx_rx, mbx_nack, mbx_dropped, flr_count;
+	struct swpf_vf_counter gprc, gptc, gorc, gotc, mprc;
+};
+
+/**
+ * struct swpf_vport - a port of the NIC switch, on the 82576 a VMDq pool
+ * All fields [lock].
+ */
+struct swpf_vport {
+	struct list_head node;		/* in sr->vports */
+	u32 id;
+	u8 pool;
+	bool is_default;
+	struct swpf_vf *vf;		/* NULL: attached to the PF */
+	u16 vlan;			/* default VLAN (VMVIR), 0: none */
+	u8 qos;
+	u32 num_filters;
+};
+
+/**
+ * struct swpf_filter - a receive filter owned by a VPort.  All fields [lock].
+ */
+struct swpf_filter {
+	struct list_head node;		/* in sr->filters */
+	u32 id;
+	enum sriov_filter_type type;
+	enum sriov_filter_origin origin;
+	u8 mac[ETH_ALEN];
+	u16 vlan;
+	unsigned int hw_index;		/* RAR or VLVF index */
+	struct swpf_vport *vport;
+};
+
+/**
+ * struct swpf_sriov - SR-IOV and NIC-switch state of one PF
+ */
+struct swpf_sriov {
+	struct swpf_dev *pf;
+	struct list_head node;		/* in the swpf_genl.c PF list */
+
+	struct mutex lock;		/* guards the [lock] fields */
+	u16 num_vfs;			/* [lock] 0: no switch */
+	bool enabling;			/* [lock] sriov_configure in progress */
+	struct swpf_vf *vfs;		/* [lock] num_vfs entries */
+	struct list_head vports;	/* [lock] */
+	struct list_head filters;	/* [lock] */
+	u32 next_vport_id;		/* [lock] */
+	u32 next_filter_id;		/* [lock] */
+	unsigned long rar_used;		/* [lock] bit i: RAR SW_RAR_FIRST + i */
+	unsigned long vlvf_used;	/* [lock] bit i: VLVF i */
+
+	spinlock_t hw_lock;		/* guards VFRE/VFTE RMW and @vf_mta */
+	u32 vf_mta[SWPF_MTA_REGS];	/* [hw_lock] union of VF mc hashes */
+
+	struct work_struct mbx_work;	/* VMMB: mailbox requests and VFLR */
+	bool mbx_enabled;		/* [lock] worker may touch VFs */
+};
+
+/* ---- swpf_sriov.c ---- */
+int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void swpf_vf_reset_state(struct swpf_vf *vf);
+void swpf_vf_flr_event(struct swpf_vf *vf);
+int swpf_vf_legacy_mac_apply(struct swpf_vf *vf);
+void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable);
+void swpf_vf_write_pool(struct swpf_vf *vf);
+void swpf_vf_update_stats(struct swpf_vf *vf);
+void swpf_sriov_write_vf_mta(struct swpf_sriov *sr);
+struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx);
+int swpf_sriov_vf_alloc(struct swpf_sriov *sr, struct swpf_vf *vf, u64 serial,
+			const u8 *mac, struct netlink_ext_ack *extack);
+int swpf_sriov_vf_free(struct swpf_sriov *sr, struct swpf_vf *vf,
+		       struct netlink_ext_ack *extack);
+int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
+		      struct netlink_ext_ack *extack);
+
+/* ---- swpf_switch.c ---- */
+void swpf_switch_init(struct swpf_sriov *sr);
+int swpf_switch_create(struct swpf_sriov *sr);
+void swpf_switch_destroy(struct swpf_sriov *sr);
+struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id);
+struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr);
+struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
+				     u16 vlan, u8 qos,
+				     struct netlink_ext_ack *extack);
+int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
+		      struct netlink_ext_ack *extack);
+void swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
+			 u16 vlan, u8 qos);
+struct swpf_filter *swpf_filter_find(struct swpf_sriov *sr, u32 id);
+struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
+					struct swpf_vport *vp, const u8 *mac,
+					enum sriov_filter_origin origin,
+					struct netlink_ext_ack *extack);
+struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
+					 struct swpf_vport *vp, u16 vlan,
+					 enum sriov_filter_origin origin,
+					 struct netlink_ext_ack *extack);
+void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f);
+int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
+		     struct swpf_vport *dst);
+void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
+			      enum sriov_filter_origin origin);
+int swpf_switch_mac_in_use(struct swpf_sriov *sr, const u8 *mac,
+			   const struct swpf_vf *except);
+int swpf_rar_alloc(struct swpf_sriov *sr);
+void swpf_rar_free(struct swpf_sriov *sr, int idx);
+void swpf_rar_write(struct swpf_sriov *sr, unsigned int idx, const u8 *mac,
+		    u8 pool);
+int swpf_vlvf_set(struct swpf_sriov *sr, u16 vid, u8 pool, bool on);
+unsigned int swpf_switch_free_rars(struct swpf_sriov *sr);
+unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr);
+unsigned int swpf_switch_num_vports(struct swpf_sriov *sr);
+
+/* ---- swpf_mbx.c ---- */
+int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len);
+int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
+		   bool locked);
+void swpf_mbx_release(struct swpf_vf *vf);
+void swpf_mbx_work(struct work_struct *work);
+void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
+
+/* ---- swpf_vf_msg.c ---- */
+void swpf_vf_msg_handle(struct swpf_vf *vf);
+void swpf_vf_ack_handle(struct swpf_vf *vf);
+
+/* ---- swpf_cfgproxy.c ---- */
+int swpf_cfg_read(struct swpf_vf *vf, u32 off, u32 len, u8 *buf,
+		  struct netlink_ext_ack *extack);
+int swpf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val,
+		   struct netlink_ext_ack *extack);
+
+/* ---- swpf_genl.c ---- */
+int swpf_genl_register(void);
+void swpf_genl_unregister(void);
+void swpf_genl_add_pf(struct swpf_sriov *sr);
+void swpf_genl_del_pf(struct swpf_sriov *sr);
+void swpf_ntf_switch(struct swpf_sriov *sr);
+void swpf_ntf_vf(struct swpf_vf *vf, int cmd, int reason);
+void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd);
+void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
+		   unsigned int n, u64 ts);
+void swpf_ntf_link(struct swpf_sriov *sr, bool up);
+void swpf_ntf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val);
+void swpf_ntf_throttled(struct swpf_vf *vf);
+
+#endif /* _SWPF_SRIOV_H_ */

@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sriov_pf: the NIC switch.  It exists while SR-IOV is enabled and holds
+ * VPorts (on the 82576: VMDq pools) and the receive filters they own:
+ *
+ *  - a MAC filter is a receive-address register (RAR) whose POOLSEL field
+ *    names the pool of the owning VPort;
+ *  - a VLAN filter is a bit for the owning pool in the POOLSEL field of the
+ *    VLAN pool filter (VLVF) entry of its VLAN id, plus the VFTA bit.
+ *
+ * Moving a filter to another VPort rewrites POOLSEL in one register write
+ * (RAH or VLVF): before the write the source pool receives the address,
+ * after it the destination does; there is no instant at which neither
+ * does.  The default VPort (id 0) is the PF's pool and cannot be deleted.
+ *
+ * All functions are called with sr->lock held.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+
+#include "swpf.h"
+#include "swpf_sriov.h"
+
+/* ---- hardware slots ---- */
+
+int swpf_rar_alloc(struct swpf_sriov *sr)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sr->lock);
+	i = find_first_zero_bit(&sr->rar_used, SWPF_SW_RAR_COUNT);
+	if (i >= SWPF_SW_RAR_COUNT)
+		return -ENOSPC;
+	__set_bit(i, &sr->rar_used);
+	return SWPF_SW_RAR_FIRST + i;
+}
+
+void swpf_rar_free(struct swpf_sriov *sr, int idx)
+{
+	lockdep_assert_held(&sr->lock);
+	swpf_hw_clear_rar(sr->pf, idx);
+	__clear_bit(idx - SWPF_SW_RAR_FIRST, &sr->rar_used);
+}
+
+static u32 swpf_rah(const u8 *mac, u8 pool)
+{
+	return (mac[4] | mac[5] << 8) |
+	       FIELD_PREP(SWPF_RAH_POOLSEL, BIT(pool)) | SWPF_RAH_AV;
+}
+
+void swpf_rar_write(struct swpf_sriov *sr, unsigned int idx, const u8 *mac,
+		    u8 pool)
+{
+	swpf_hw_set_rar(sr->pf, idx, mac, pool);
+}
+
+unsigned int swpf_switch_free_rars(struct swpf_sriov *sr)
+{
+	return SWPF_SW_RAR_COUNT - bitmap_weight(&sr->rar_used,
+						 SWPF_SW_RAR_COUNT);
+}
+
+unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr)
+{
+	return SWPF_VLVF_ENTRIES - bitmap_weight(&sr->vlvf_used,
+						 SWPF_VLVF_ENTRIES);
+}
+
+static int swpf_vlvf_find(struct swpf_sriov *sr, u16 vid)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, &sr->vlvf_used, SWPF_VLVF_ENTRIES) {
+		u32 v = swpf_rd32(sr->pf, SWPF_VLVF(i));
+
+		if (FIELD_GET(SWPF_VLVF_VLANID, v) == vid)
+			return i;
+	}
+	return -ENOENT;
+}
+
+/* Add (@on) or remove pool @pool for VLAN @vid; returns the VLVF index. */
+int swpf_vlvf_set(struct swpf_sriov *sr, u16 vid, u8 pool, bool on)
+{
+	struct swpf_dev *pf = sr->pf;
+	int idx;
+	u32 v;
+
+	lockdep_assert_held(&sr->lock);
+	idx = swpf_vlvf_find(sr, vid);
+	if (idx < 0) {
+		if (!on)
+			return 0;
+		idx = find_first_zero_bit(&sr->vlvf_used, SWPF_VLVF_ENTRIES);
+		if (idx >= SWPF_VLVF_ENTRIES)
+			return -ENOSPC;
+		__set_bit(idx, &sr->vlvf_used);
+		swpf_wr32(pf, SWPF_VLVF(idx),
+			  FIELD_PREP(SWPF_VLVF_VLANID, vid) | SWPF_VLVF_VIEN);
+		swpf_rmw32(pf, SWPF_VFTA(vid >> 5), 0, BIT(vid & 31));
+	}
+	v = swpf_rd32(pf, SWPF_VLVF(idx));
+	if (on)
+		v |= FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(pool));
+	else
+		v &= ~FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(pool));
+	if (FIELD_GET(SWPF_VLVF_POOLSEL, v)) {
+		swpf_wr32(pf, SWPF_VLVF(idx), v);
+	} else {
+		swpf_wr32(pf, SWPF_VLVF(idx), 0);
+		__clear_bit(idx, &sr->vlvf_used);
+		swpf_rmw32(pf, SWPF_VFTA(vid >> 5), BIT(vid & 31), 0);
+	}
+	return idx;
+}
+
+/* ---- lookups ---- */
+
+struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id)
+{
+	struct swpf_vport *vp;
+
+	lockdep_assert_held(&sr->lock);
+	list_for_each_entry(vp, &sr->vports, node)
+		if (vp->id == id)
+			return vp;
+	return NULL;
+}
+
+struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr)
+{
+	return swpf_vport_find(sr, SRIOV_DEFAULT_VPORT_ID);
+}
+
+struct swpf_filter *swpf_filter_find(struct swpf_sriov *sr, u32 id)
+{
+	struct swpf_filter *f;
+
+	lockdep_assert_held(&sr->lock);
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+unsigned int swpf_switch_num_vports(struct swpf_sriov *sr)
+{
+	struct swpf_vport *vp;
+	unsigned int n = 0;
+
+	list_for_each_entry(vp, &sr->vports, node)
+		n++;
+	return n;
+}
+
+/*
+ * Non-zero if @mac is already received somewhere: the PF's own address, a
+ * switch MAC filter, or the RAR of a VF that is not allocated (except @vf).
+ */
+int swpf_switch_mac_in_use(struct swpf_sriov *sr, const u8 *mac,
+			   const struct swpf_vf *except)
+{
+	struct swpf_filter *f;
+	unsigned int i;
+
+	if (ether_addr_equal(mac, sr->pf->netdev->dev_addr))
+		return -EADDRINUSE;
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->type == SRIOV_FILTER_TYPE_MAC &&
+		    ether_addr_equal(f->mac, mac))
+			return -EADDRINUSE;
+	for (i = 0; i < sr->num_vfs; i++) {
+		const struct swpf_vf *vf = &sr->vfs[i];
+
+		if (vf != except && vf->legacy_rar >= 0 &&
+		    ether_addr_equal(vf->mac, mac))
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/* ---- VPorts ---- */
+
+static u32 swpf_next_vport_id(struct swpf_sriov *sr)
+{
+	do {
+		if (++sr->next_vport_id == SRIOV_DEFAULT_VPORT_ID)
+			sr->next_vport_id++;
+	} while (swpf_vport_find(sr, sr->next_vport_id));
+	return sr->next_vport_id;
+}
+
+/* VMOLR/VMVIR/enables of a pool of a PF VPort other than the default */
+static void swpf_vport_pf_pool(struct swpf_sriov *sr, struct swpf_vport *vp,
+			       bool active)
+{
+	struct swpf_dev *pf = sr->pf;
+	u32 vmvir = 0, vmolr = 0;
+
+	if (active) {
+		vmolr = SWPF_VMOLR_BAM | SWPF_VMOLR_STRCRC |
+			(vp->vlan ? SWPF_VMOLR_STRVLAN : SWPF_VMOLR_AUPE);
+		if (vp->vlan)
+			vmvir = FIELD_PREP(SWPF_VMVIR_TAG, vp->vlan |
+					   vp->qos << VLAN_PRIO_SHIFT) |
+				FIELD_PREP(SWPF_VMVIR_VLANA,
+					   SWPF_VMVIR_VLANA_DEFAULT);
+	}
+	swpf_wr32(pf, SWPF_VMOLR(vp->pool), vmolr);
+	swpf_wr32(pf, SWPF_VMVIR(vp->pool), vmvir);
+}
+
+static int swpf_vport_pf_pool_alloc(struct swpf_sriov *sr,
+				    struct netlink_ext_ack *extack)
+{
+	unsigned long used = GENMASK(sr->num_vfs, 0);
+	struct swpf_vport *vp;
+	unsigned int pool;
+
+	list_for_each_entry(vp, &sr->vports, node)
+		__set_bit(vp->pool, &used);
+	pool = find_first_zero_bit(&used, SWPF_NUM_POOLS);
+	if (pool >= SWPF_NUM_POOLS) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "all 8 VMDq pools of the 82576 in use: %u VFs, PF pool, %u PF VPorts",
+				   sr->num_vfs,
+				   SWPF_NUM_POOLS - sr->num_vfs - 1);
+		return -ENOSPC;
+	}
+	return pool;
+}
+
+struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
+				     u16 vlan, u8 qos,
+				     struct netlink_ext_ack *extack)
+{
+	struct swpf_vport *vp;
+	int pool;
+
+	lockdep_assert_held(&sr->lock);
+	if (vf) {
+		if (!vf->allocated) {
+			NL_SET_ERR_MSG_FMT(extack, "VF %u is not allocated (vf-alloc first)",
+					   vf->idx);
+			return ERR_PTR(-EINVAL);
+		}
+		if (vf->vport) {
+			NL_SET_ERR_MSG_FMT(extack, "VF %u already has VPort %u",
+					   vf->idx, vf->vport->id);
+			return ERR_PTR(-EEXIST);
+		}
+		pool = vf->idx;
+	} else {
+		pool = swpf_vport_pf_pool_alloc(sr, extack);
+		if (pool < 0)
+			return ERR_PTR(pool);
+	}
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	if (!vp)
+		return ERR_PTR(-ENOMEM);
+	vp->id = swpf_next_vport_id(sr);
+	vp->pool = pool;
+	vp->vf = vf;
+	vp->vlan = vlan;
+	vp->qos = vlan ? qos : 0;
+	list_add_tail(&vp->node, &sr->vports);
+	if (vf) {
+		vf->vport = vp;
+		/* default VLAN of the VPort into VMVIR/VMOLR of the pool */
+		swpf_vport_set_vlan(sr, vp, vp->vlan, vp->qos);
+	} else {
+		swpf_vport_pf_pool(sr, vp, true);
+	}
+	swpf_ntf_vport(sr, vp, SRIOV_CMD_VPORT_CREATED_NTF);
+	return vp;
+}
+
+static void swpf_vport_free(struct swpf_sriov *sr, struct swpf_vport *vp)
+{
+	swpf_ntf_vport(sr, vp, SRIOV_CMD_VPORT_DELETED_NTF);
+	list_del(&vp->node);
+	kfree(vp);
+}
+
+int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
+		      struct netlink_ext_ack *extack)
+{
+	struct swpf_filter *f;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&sr->lock);
+	if (vp->is_default) {
+		NL_SET_ERR_MSG(extack, "the default VPort (id 0, the PF's) cannot be deleted");
+		return -EINVAL;
+	}
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->vport == vp && f->origin != SRIOV_FILTER_ORIGIN_VF)
+			n++;
+	if (n) {
+		NL_SET_ERR_MSG_FMT(extack, "VPort %u still owns %u filters: move or delete them first",
+				   vp->id, n);
+		return -EBUSY;
+	}
+	swpf_filter_flush_origin(sr, vp, SRIOV_FILTER_ORIGIN_VF);
+	if (vp->vf) {
+		struct swpf_vf *vf = vp->vf;
+
+		vf->vport = NULL;
+		swpf_vf_write_pool(vf);
+	} else {
+		swpf_vport_pf_pool(sr, vp, false);
+	}
+	swpf_vport_free(sr, vp);
+	return 0;
+}
+
+void swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
+			 u16 vlan, u8 qos)
+{
+	vp->vlan = vlan;
+	vp->qos = vlan ? qos : 0;
+	if (vp->vf)
+		swpf_vf_write_pool(vp->vf);
+	else if (!vp->is_default)
+		swpf_vport_pf_pool(sr, vp, true);
+}
+
+/* ---- filters ---- */
+
+static struct swpf_filter *swpf_filter_new(struct swpf_sriov *sr,
+					   struct swpf_vport *vp,
+					   enum sriov_filter_type type,
+					   enum sriov_filter_origin origin)
+{
+	struct swpf_filter *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return NULL;
+	do {
+		if (!++sr->next_filter_id)
+			sr->next_filter_id++;
+	} while (swpf_filter_find(sr, sr->next_filter_id));
+	f->id = sr->next_filter_id;
+	f->type = type;
+	f->origin = origin;
+	f->vport = vp;
+	return f;
+}
+
+struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
+					struct swpf_vport *vp, const u8 *mac,
+					enum sriov_filter_origin origin,
+					struct netlink_ext_ack *extack)
+{
+	struct swpf_filter *f;
+	unsigned int i;
+	int idx;
+
+	lockdep_assert_held(&sr->lock);
+	if (!is_valid_ether_addr(mac)) {
+		NL_SET_ERR_MSG(extack, "a MAC filter needs a unicast, non-zero address");
+		return ERR_PTR(-EINVAL);
+	}
+	if (ether_addr_equal(mac, sr->pf->netdev->dev_addr)) {
+		NL_SET_ERR_MSG_FMT(extack, "%pM is the PF's own address", mac);
+		return ERR_PTR(-EEXIST);
+	}
+	list_for_each_entry(f, &sr->filters, node) {
+		if (f->type == SRIOV_FILTER_TYPE_MAC &&
+		    ether_addr_equal(f->mac, mac)) {
+			NL_SET_ERR_MSG_FMT(extack, "%pM already has filter %u on VPort %u",
+					   mac, f->id, f->vport->id);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	for (i = 0; i < sr->num_vfs; i++) {
+		if (sr->vfs[i].legacy_rar >= 0 &&
+		    ether_addr_equal(sr->vfs[i].mac, mac)) {
+			NL_SET_ERR_MSG_FMT(extack, "%pM is received by VF %u (not allocated)",
+					   mac, i);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+
+	idx = swpf_rar_alloc(sr);
+	if (idx < 0) {
+		NL_SET_ERR_MSG_FMT(extack, "all %u MAC filter slots (RAR %u-%u) are in use",
+				   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
+				   SWPF_RAR_ENTRIES - 1);
+		return ERR_PTR(idx);
+	}
+	f = swpf_filter_new(sr, vp, SRIOV_FILTER_TYPE_MAC, origin);
+	if (!f) {
+		swpf_rar_free(sr, idx);
+		return ERR_PTR(-ENOMEM);
+	}
+	ether_addr_copy(f->mac, mac);
+	f->hw_index = idx;
+	swpf_rar_write(sr, idx, mac, vp->pool);
+	list_add_tail(&f->node, &sr->filters);
+	vp->num_filters++;
+	return f;
+}
+
+struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
+					 struct swpf_vport *vp, u16 vlan,
+					 enum sriov_filter_origin origin,
+					 struct netlink_ext_ack *extack)
+{
+	struct swpf_filter *f;
+	int idx;
+
+	lockdep_assert_held(&sr->lock);
+	if (!vlan || vlan >= VLAN_N_VID) {
+		NL_SET_ERR_MSG(extack, "a VLAN filter needs a VLAN id 1-4095");
+		return ERR_PTR(-EINVAL);
+	}
+	list_for_each_entry(f, &sr->filters, node) {
+		if (f->type == SRIOV_FILTER_TYPE_VLAN && f->vlan == vlan &&
+		    f->vport == vp) {
+			NL_SET_ERR_MSG_FMT(extack, "VLAN %u already has filter %u on VPort %u",
+					   vlan, f->id, vp->id);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	f = swpf_filter_new(sr, vp, SRIOV_FILTER_TYPE_VLAN, origin);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	idx = swpf_vlvf_set(sr, vlan, vp->pool, true);
+	if (idx < 0) {
+		kfree(f);
+		NL_SET_ERR_MSG_FMT(extack, "all %u VLAN filter slots (VLVF) are in use",
+				   SWPF_VLVF_ENTRIES);
+		return ERR_PTR(idx);
+	}
+	f->vlan = vlan;
+	f->hw_index = idx;
+	list_add_tail(&f->node, &sr->filters);
+	vp->num_filters++;
+	return f;
+}
+
+void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f)
+{
+	lockdep_assert_held(&sr->lock);
+	if (f->type == SRIOV_FILTER_TYPE_MAC)
+		swpf_rar_free(sr, f->hw_index);
+	else
+		swpf_vlvf_set(sr, f->vlan, f->vport->pool, false);
+	f->vport->num_filters--;
+	list_del(&f->node);
+	kfree(f);
+}
+
+void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
+			      enum sriov_filter_origin origin)
+{
+	struct swpf_filter *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, &sr->filters, node)
+		if (f->vport == vp && f->origin == origin)
+			swpf_filter_delete(sr, f);
+}
+
+/*
+ * Give @f to @dst with one register write: the RAH of a MAC filter (its
+ * RAL, the low address bytes, does not change) or the VLVF entry of a VLAN
+ * filter, both with the POOLSEL bit of the source replaced by the
+ * destination's.
+ */
+int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
+		     struct swpf_vport *dst)
+{
+	struct swpf_dev *pf = sr->pf;
+	struct swpf_vport *src = f->vport;
+	u32 v;
+
+	lockdep_assert_held(&sr->lock);
+	if (src == dst)
+		return 0;
+	if (f->type == SRIOV_FILTER_TYPE_MAC) {
+		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
+	} else {
+		v = swpf_rd32(pf, SWPF_VLVF(f->hw_index));
+		v &= ~FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(src->pool));
+		v |= FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(dst->pool));
+		swpf_wr32(pf, SWPF_VLVF(f->hw_index), v);
+	}
+	src->num_filters--;
+	dst->num_filters++;
+	f->vport = dst;
+	return 0;
+}
+
+/* ---- the switch ---- */
+
+void swpf_switch_init(struct swpf_sriov *sr)
+{
+	INIT_LIST_HEAD(&sr->vports);
+	INIT_LIST_HEAD(&sr->filters);
+}
+
+int swpf_switch_create(struct swpf_sriov *sr)
+{
+	struct swpf_vport *vp;
+	unsigned int i;
+
+	lockdep_assert_held(&sr->lock);
+	for (i = SWPF_SW_RAR_FIRST; i < SWPF_RAR_ENTRIES; i++)
+		swpf_hw_clear_rar(sr->pf, i);
+	for (i = 0; i < SWPF_VLVF_ENTRIES; i++)
+		swpf_wr32(sr->pf, SWPF_VLVF(i), 0);
+	sr->rar_used = 0;
+	sr->vlvf_used = 0;
+	sr->next_vport_id = SRIOV_DEFAULT_VPORT_ID;
+	sr->next_filter_id = 0;
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	if (!vp)
+		return -ENOMEM;
+	vp->id = SRIOV_DEFAULT_VPORT_ID;
+	vp->pool = sr->num_vfs;		/* the PF's pool */
+	vp->is_default = true;
+	list_add(&vp->node, &sr->vports);
+	return 0;
+}
+
+void swpf_switch_destroy(struct swpf_sriov *sr)
+{
+	struct swpf_filter *f, *ftmp;
+	struct swpf_vport *vp, *vtmp;
+	unsigned int i;
+
+	lockdep_assert_held(&sr->lock);
+	list_for_each_entry_safe(f, ftmp, &sr->filters, node)
+		swpf_filter_delete(sr, f);
+	list_for_each_entry_safe(vp, vtmp, &sr->vports, node) {
+		if (!vp->vf && !vp->is_default)
+			swpf_vport_pf_pool(sr, vp, false);
+		swpf_vport_free(sr, vp);
+	}
+	for (i = 0; i < sr->num_vfs; i++) {
+		struct swpf_vf *vf = &sr->vfs[i];
+
+		vf->vport = NULL;
+		if (vf->legacy_rar >= 0)
+			swpf_rar_free(sr, vf->legacy_rar);
+		vf->legacy_rar = -1;
+	}
+	for_each_set_bit(i, &sr->vlvf_used, SWPF_VLVF_ENTRIES) {
+		u16 vid = FIELD_GET(SWPF_VLVF_VLANID,
+				    swpf_rd32(sr->pf, SWPF_VLVF(i)));
+
+		swpf_rmw32(sr->pf, SWPF_VFTA(vid >> 5), BIT(vid & 31), 0);
+		swpf_wr32(sr->pf, SWPF_VLVF(i), 0);
+	}
+	sr->vlvf_used = 0;
+}
