@@ -354,13 +354,17 @@ static void swpf_sriov_put_vfs(struct swpf_sriov *sr)
 
 static void swpf_sriov_get_vfs(struct swpf_sriov *sr)
 {
-	struct pci_dev *pdev = sr->pf->pdev;
-	unsigned int i;
+	struct pci_dev *pdev = sr->pf->pdev, *vfdev = NULL;
+	int id;
 
-	for (i = 0; i < sr->num_vfs; i++)
-		sr->vfs[i].pdev = pci_get_domain_bus_and_slot(pci_domain_nr(pdev->bus),
-							      pci_iov_virtfn_bus(pdev, i),
-							      pci_iov_virtfn_devfn(pdev, i));
+	/* pci_get_device() moves the reference along; keep our own */
+	while ((vfdev = pci_get_device(pdev->vendor, PCI_ANY_ID, vfdev))) {
+		if (!vfdev->is_virtfn || pci_physfn(vfdev) != pdev)
+			continue;
+		id = pci_iov_vf_id(vfdev);
+		if (id >= 0 && id < sr->num_vfs && !sr->vfs[id].pdev)
+			sr->vfs[id].pdev = pci_dev_get(vfdev);
+	}
 }
 
 static void swpf_sriov_init_vf(struct swpf_sriov *sr, struct swpf_vf *vf,
@@ -579,11 +583,15 @@ int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 
 /* ---- hooks called by the rest of the driver ---- */
 
-/* "other" interrupt: ICR.VMMB (mailbox or VFLR) */
+/*
+ * "other" interrupt: ICR.VMMB (mailbox or VFLR).  The worker runs unbound:
+ * a VF driver probing on this CPU busy-waits (udelay) up to 1 s for the
+ * answer, and a worker bound to this CPU would only run after it gave up.
+ */
 void swpf_sriov_irq(struct swpf_dev *pf)
 {
 	if (pf->sriov)
-		schedule_work(&pf->sriov->mbx_work);
+		queue_work(system_unbound_wq, &pf->sriov->mbx_work);
 }
 
 /* link_work: tell the VFs (PF_CONTROL) and the netlink listeners */
