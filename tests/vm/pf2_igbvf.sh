@@ -11,7 +11,7 @@
 
 NVF=${PF2_NVF:-7}
 ktap_header
-ktap_plan 12
+ktap_plan 14
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd iperf3
@@ -98,8 +98,19 @@ ping_all() {
 ktap_result "external host pings every VF" ping_all
 
 last=$((NVF - 1))
-ktap_result "VF 0 pings VF $last (switched in the NIC)" \
+ktap_result "VF 0 pings VF $last" \
 	slowwait 10 ping_ok child0 "198.18.0.$((10 + last))"
+# ext_rx: frames the external host received so far
+ext_rx() { ip netns exec ext0 cat "/sys/class/net/$SRIOV_EXT0/statistics/rx_packets"; }
+vf2vf_internal() {
+	local before after
+	before=$(ext_rx)
+	ip netns exec child0 ping -c 30 -i 0.05 -W 2 -q "198.18.0.$((10 + last))" >/dev/null || return 1
+	after=$(ext_rx)
+	echo "external host saw $((after - before)) frames during 60 VF-to-VF unicasts"
+	[ $((after - before)) -lt 30 ]
+}
+ktap_result "VF-to-VF unicast is switched inside the NIC (not on the wire)" vf2vf_internal
 ktap_result "VF 0 pings the PF" slowwait 10 ping_ok child0 198.18.0.2
 
 # iperf3_run NS_SERVER NS_CLIENT DST SECONDS
