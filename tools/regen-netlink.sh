@@ -7,9 +7,8 @@
 #   tools/regen-netlink.sh --check    exit 1 if any generated file differs
 #
 # The generator is the kernel's tools/net/ynl/ynl-gen-c.py (linux-source
-# 6.12).  YNL_DIR overrides its location; by default it is looked up in
-# /work/wt/ksrc, then unpacked from /usr/src/linux-source-6.12.tar.xz into
-# a cache directory.
+# 6.12).  YNL_DIR overrides its location; otherwise tools/ksrc.sh extracts
+# it (with the genetlink schema) from Debian's linux-source into build/ksrc.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,16 +19,15 @@ check=0
 
 find_ynl() {
 	local d
-	for d in "${YNL_DIR:-}" /work/wt/ksrc/tools/net/ynl \
-		 "$top/build/ksrc/tools/net/ynl"; do
-		[ -n "$d" ] && [ -f "$d/ynl-gen-c.py" ] && { echo "$d"; return; }
+	for d in "${YNL_DIR:-}" /work/wt/ksrc/tools/net/ynl; do
+		[ -n "$d" ] && [ -f "$d/ynl-gen-c.py" ] &&
+			[ -f "$d/../../../Documentation/netlink/genetlink.yaml" ] &&
+			{ echo "$d"; return; }
 	done
-	local tarball=/usr/src/linux-source-6.12.tar.xz
-	[ -f "$tarball" ] || { echo "no ynl-gen-c.py and no $tarball" >&2; return 1; }
-	mkdir -p "$top/build/ksrc"
-	tar -xJf "$tarball" -C "$top/build/ksrc" --strip-components=1 \
-		linux-source-6.12/tools/net/ynl >&2
-	echo "$top/build/ksrc/tools/net/ynl"
+	# the project's own extraction of Debian's linux-source (build/ksrc)
+	d=$("$top/tools/ksrc.sh" tools/net/ynl \
+		Documentation/netlink/genetlink.yaml) || return 1
+	echo "$d/tools/net/ynl"
 }
 
 ynl=$(find_ynl)
@@ -55,11 +53,7 @@ mkdir -p "$tmp/Documentation/netlink/specs"
 : > "$tmp/MAINTAINERS"
 cp "$spec" "$tmp/$spec"
 cp "$ynl/../../../Documentation/netlink/genetlink.yaml" \
-	"$tmp/Documentation/netlink/" 2>/dev/null || {
-	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$tmp" \
-		--strip-components=1 \
-		linux-source-6.12/Documentation/netlink/genetlink.yaml
-}
+	"$tmp/Documentation/netlink/"
 for t in "${targets[@]}"; do
 	out=${t%%:*}
 	args=${t#*:}
