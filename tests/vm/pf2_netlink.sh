@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 1
+# timeout: 300
+#
+# Every operation of the "sriov" generic-netlink family, with bad input
+# (errno + extack), events and privilege checks, through the kernel's YNL
+# library; then the kernel's YNL CLI (tools/net/ynl/cli.py), a client no one
+# here wrote, driven only by our spec.
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+
+[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
+ksrc=
+for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
+	[ -f "$d/tools/net/ynl/cli.py" ] &&
+		[ -f "$d/Documentation/netlink/genetlink.yaml" ] && { ksrc=$d; break; }
+done
+[ -n "$ksrc" ] || ktap_skip_all "no YNL tree: run tools/ksrc.sh tools/net/ynl Documentation/netlink/genetlink.yaml"
+ynl=$ksrc/tools/net/ynl
+schema=$ksrc/Documentation/netlink/genetlink.yaml
+py=/usr/bin/python3
+
+modprobe sriov_pf || ktap_skip_all "sriov_pf does not load"
+defer rmmod sriov_pf
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_skip_all "no PF netdev"
+ip link set "$pf" up
+dev=/sys/bus/pci/devices/$SRIOV_PF0
+echo 0 >"$dev/sriov_drivers_autoprobe"
+echo 2 >"$dev/sriov_numvfs" || ktap_skip_all "cannot enable VFs"
+defer sh -c "echo 0 > $dev/sriov_numvfs"
+ifindex=$(cat "/sys/class/net/$pf/ifindex")
+
+# part 1: the YNL library, one KTAP line per check
+out=$($py "$SRIOV_TOP/tests/vm/pf2_netlink.py" "$ynl" "$spec" "$schema" \
+	"$ifindex" "$SRIOV_PF0" 2>&1)
+rc=$?
+# renumber part 1's results into this file's plan
+n=$(grep -cE '^(not )?ok ' <<<"$out")
+ktap_header
+ktap_plan $((n + 4))
+while IFS= read -r l; do
+	case "$l" in
+	"ok "*) ktap_pass "${l#ok [0-9]* }" ;;
+	"not ok "*) ktap_fail "${l#not ok [0-9]* }" ;;
+	"#"*) echo "$l" ;;
+	"KTAP"*|"1.."*) ;;
+	*) echo "# $l" ;;
+	esac
+done <<<"$out"
+[ $rc = 0 ] || ktap_diag "pf2_netlink.py exit status $rc"
+
+# part 2: the YNL CLI
+# the first call validates the spec against the kernel's genetlink schema
+cli() { $py "$ynl/cli.py" --spec "$spec" --schema "$schema" --output-json "$@"; }
+cli_fast() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+cli_switch() {
+	local o
+	o=$(cli --do switch-get --json "{\"ifindex\": $ifindex}") || return 1
+	echo "$o"
+	jq -e --arg a "$SRIOV_PF0" '."num-vfs" == 2 and ."pci-addr" == $a' <<<"$o" >/dev/null
+}
+ktap_result "YNL CLI: switch-get" cli_switch
+cli_alloc() {
+	local o
+	o=$(cli_fast --do vf-alloc --json "{\"ifindex\": $ifindex, \"vf-id\": 0, \"serial\": 77, \"mac\": \"02005e10cc01\"}") || return 1
+	jq -e '."vf-state" == "allocated" and .serial == 77 and .mac == "02:00:5e:10:cc:01"' <<<"$o" >/dev/null
+}
+ktap_result "YNL CLI: vf-alloc with serial and MAC" cli_alloc
+cli_dump() {
+	local o
+	o=$(cli_fast --dump vf-get --json "{\"ifindex\": $ifindex}") || return 1
+	jq -e 'length == 2 and (.[0]."vf-state" == "allocated")' <<<"$o" >/dev/null
+}
+ktap_result "YNL CLI: vf-get dump" cli_dump
+cli_error() {
+	local o
+	o=$(cli_fast --do vport-del --json "{\"ifindex\": $ifindex, \"vport-id\": 0}" 2>&1) && return 1
+	echo "$o" | tail -n 3
+	grep -q "cannot be deleted" <<<"$o"
+}
+ktap_result "YNL CLI: refused vport-del shows the extack" cli_error
+cli_fast --do vf-free --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" >/dev/null
+ktap_finished
