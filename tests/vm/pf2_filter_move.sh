@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 1
+# timeout: 300
+#
+# Atomic filter move: a 2000 packets/s sequenced UDP stream from the
+# external host to one MAC, with a receiver behind each VPort (the PF's
+# default VPort, through a bridge whose address is that MAC, and the
+# igbvf VF whose VPort gets the filter), while the MAC filter moves 100
+# times between the two VPorts.  Every datagram must reach one of them.
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+
+[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+seq=$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp
+[ -x "$seq" ] || ktap_skip_all "sriov-sequdp not built (make userspace)"
+spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
+ynl=
+for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
+	[ -f "$d/tools/net/ynl/lib/ynl.py" ] && { ynl=$d/tools/net/ynl; break; }
+done
+[ -n "$ynl" ] || ktap_skip_all "no YNL library: run tools/ksrc.sh tools/net/ynl"
+py=/usr/bin/python3
+MAC=02:00:5e:10:dd:01
+IP=198.18.0.50
+RATE=${PF2_RATE:-2000}
+MOVES=${PF2_MOVES:-100}
+SECS=${PF2_SECS:-25}
+
+ktap_header
+ktap_plan 7
+
+sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+modprobe sriov_pf || ktap_bail "sriov_pf does not load"
+defer rmmod sriov_pf
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+ifindex=$(cat "/sys/class/net/$pf/ifindex")
+dev=/sys/bus/pci/devices/$SRIOV_PF0
+ip link set "$pf" up
+wait_carrier "$pf" 20 || ktap_bail "no PF carrier"
+ext_ns_setup 0 || ktap_bail "external host"
+ip -n ext0 neigh add $IP lladdr $MAC dev "$SRIOV_EXT0" nud permanent
+
+echo 0 >"$dev/sriov_drivers_autoprobe"
+echo 1 >"$dev/sriov_numvfs" || ktap_bail "cannot enable a VF"
+defer sh -c "echo 0 > $dev/sriov_numvfs"
+
+setup_switch() {
+	sriov --do vf-alloc --json "{\"ifindex\": $ifindex, \"vf-id\": 0, \"serial\": 4242, \"mac\": \"${MAC//:/}\"}" >/dev/null || return 1
+	vport=$(sriov --do vport-new --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" | jq '."vport-id"') || return 1
+	fid=$(sriov --do filter-add --json "{\"ifindex\": $ifindex, \"vport-id\": 0, \"mac\": \"${MAC//:/}\"}" | jq '."filter-id"') || return 1
+	echo "VF 0 VPort $vport, filter $fid for $MAC on the default VPort"
+	echo "$vport $fid" >"$SRIOV_OUT/pf2_switch"
+}
+ktap_result "VF allocated with the MAC, VPort created, MAC filter on the default VPort" \
+	setup_switch || ktap_bail "switch setup"
+read -r vport fid <"$SRIOV_OUT/pf2_switch"
+
+# receiver 1: the PF side (default VPort), a bridge that owns the MAC
+ip link add br0 type bridge
+defer ip link del br0
+ip link set br0 address $MAC
+ip link set "$pf" master br0
+ip link set br0 up
+ip addr add $IP/24 dev br0
+# receiver 2: the VF, with the same MAC (from vf-alloc) and address
+setup_vf() {
+	local vf vfdev
+	modprobe igbvf || return 1
+	vf=$(basename "$(readlink -f "$dev/virtfn0")")
+	echo igbvf >"/sys/bus/pci/devices/$vf/driver_override"
+	echo "$vf" >/sys/bus/pci/drivers_probe
+	vfdev=$(wait_pci_netdev "$vf" 10) || return 1
+	[ "$(cat "/sys/class/net/$vfdev/address")" = $MAC ] || { echo "VF MAC $(cat /sys/class/net/$vfdev/address)"; return 1; }
+	ip netns add child0 || return 1
+	ip link set "$vfdev" netns child0
+	ip -n child0 link set lo up
+	ip -n child0 link set "$vfdev" up
+	ip -n child0 addr add $IP/24 dev "$vfdev"
+	wait_carrier "$vfdev" 30 child0
+}
+ktap_result "igbvf VF up with the allocated MAC in its namespace" setup_vf ||
+	ktap_bail "VF setup"
+defer ip netns del child0
+
+odir=$SRIOV_OUT
+rm -f "$odir"/pf2_r*.json "$odir"/pf2_*.ready
+$seq recv --bind $IP --idle-ms 4000 --timeout $((SECS + 60)) \
+	--ready "$odir/pf2_pf.ready" --out "$odir/pf2_rpf.json" >/dev/null &
+rpf=$!
+ip netns exec child0 $seq recv --bind $IP --idle-ms 4000 \
+	--timeout $((SECS + 60)) --ready "$odir/pf2_vf.ready" \
+	--out "$odir/pf2_rvf.json" >/dev/null &
+rvf=$!
+busywait 10000 test -e "$odir/pf2_pf.ready" -a -e "$odir/pf2_vf.ready" ||
+	ktap_bail "receivers not ready"
+
+ip netns exec ext0 $seq send --dst $IP --rate $RATE --seconds "$SECS" \
+	>"$odir/pf2_send.json" &
+snd=$!
+sleep 2
+# spread the moves over the stream, leaving 3 s at the end
+period=$(awk -v s="$SECS" -v m="$MOVES" 'BEGIN { printf "%.3f", (s - 5) / m }')
+mover=$($py "$SRIOV_TOP/tests/vm/pf2_mover.py" "$ynl" "$spec" "$ifindex" \
+	"$fid" 0 "$vport" "$MOVES" "$period")
+ktap_diag "mover: $mover"
+wait $snd
+wait $rpf $rvf
+ktap_diag "sender: $(cat "$odir/pf2_send.json")"
+ktap_diag "PF-side receiver: $(cat "$odir/pf2_rpf.json")"
+ktap_diag "VF-side receiver: $(cat "$odir/pf2_rvf.json")"
+
+ktap_diag "PF: $(ip -s link show "$pf" | sed -n '/RX:/{n;p}')"
+ktap_diag "PF ethtool: $(ethtool -S "$pf" | grep -E 'missed|no_buf|rnbc|mpc|drop' | tr -s ' ' | tr '\n' ' ')"
+ktap_diag "VF: $(ip -n child0 -s link | sed -n '/RX:/{n;p}' | head -n 2 | tr '\n' ' ')"
+moves_ok() { jq -e --argjson m "$MOVES" '.moves == $m and .monotonic_stamps' <<<"$mover" >/dev/null; }
+ktap_result "$MOVES filter moves done" moves_ok
+sent=$(jq .sent "$odir/pf2_send.json")
+upf=$(jq .unique "$odir/pf2_rpf.json")
+uvf=$(jq .unique "$odir/pf2_rvf.json")
+both_got() { [ "${upf:-0}" -gt 0 ] && [ "${uvf:-0}" -gt 0 ]; }
+ktap_result "both VPorts received part of the stream (PF $upf, VF $uvf)" both_got
+no_dup() {
+	jq -e '.duplicated == 0' "$odir/pf2_rpf.json" >/dev/null &&
+		jq -e '.duplicated == 0' "$odir/pf2_rvf.json" >/dev/null
+}
+ktap_result "no duplicates at either receiver" no_dup
+lost=$((sent - upf - uvf))
+echo "$lost" >"$odir/filter_move_lost"
+zero_loss() { echo "sent $sent, received $((upf + uvf)), lost $lost"; [ "$lost" -eq 0 ]; }
+ktap_result "0 datagrams lost across $MOVES moves at $RATE/s" zero_loss
+ktap_finished
