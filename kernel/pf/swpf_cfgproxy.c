@@ -150,7 +150,8 @@ int swpf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val,
 		rule = swpf_cfg_match(swpf_cfg_aer, ARRAY_SIZE(swpf_cfg_aer),
 				      cap, off, len);
 	if (!rule) {
-		NL_SET_ERR_MSG_FMT(extack, "offset 0x%x (%u bytes) is %s: not writable through the proxy",
+		NL_SET_ERR_MSG_FMT(extack,
+				   "offset 0x%x (%u bytes) is %s: not writable through the proxy",
 				   off, len, swpf_cfg_region(vfdev, off));
 		return -EPERM;
 	}

@@ -93,7 +93,8 @@ static int swpf_nl_lock_switch(struct swpf_sriov *sr,
 	mutex_lock(&sr->lock);
 	if (!sr->num_vfs) {
 		mutex_unlock(&sr->lock);
-		NL_SET_ERR_MSG(extack, "SR-IOV is not enabled on this PF: no NIC switch (write sriov_numvfs)");
+		NL_SET_ERR_MSG(extack,
+			       "SR-IOV is not enabled on this PF: no NIC switch (write sriov_numvfs)");
 		return -ENOENT;
 	}
 	return 0;
@@ -722,7 +723,8 @@ static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, SRIOV_A_VLAN))
 		return -EINVAL;
 	if (vp->is_default) {
-		NL_SET_ERR_MSG(info->extack, "the default VPort is the PF netdev's: use a VLAN device on the PF");
+		NL_SET_ERR_MSG(info->extack,
+			       "the default VPort is the PF netdev's: use a VLAN device on the PF");
 		return -EOPNOTSUPP;
 	}
 	swpf_nl_vlan(info, &vlan, &qos);
@@ -801,7 +803,8 @@ static int swpf_do_filter_add(struct swpf_sriov *sr, struct genl_info *info)
 	if (IS_ERR(vp))
 		return PTR_ERR(vp);
 	if (!mac == !vlan) {
-		NL_SET_ERR_MSG(info->extack, "give exactly one of mac (MAC filter) and vlan (VLAN filter)");
+		NL_SET_ERR_MSG(info->extack,
+			       "give exactly one of mac (MAC filter) and vlan (VLAN filter)");
 		return -EINVAL;
 	}
 	if (mac)
@@ -884,12 +887,14 @@ static int swpf_do_filter_move(struct swpf_sriov *sr, struct genl_info *info)
 			return -ENOENT;
 		}
 		if (f->vport != src) {
-			NL_SET_ERR_MSG_ATTR_FMT(extack, a, "filter %u is on VPort %u, not on VPort %u",
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"filter %u is on VPort %u, not on VPort %u",
 						f->id, f->vport->id, src->id);
 			return -EINVAL;
 		}
 		if (f->origin != SRIOV_FILTER_ORIGIN_ADMIN) {
-			NL_SET_ERR_MSG_ATTR_FMT(extack, a, "filter %u belongs to its VF and cannot move",
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"filter %u belongs to its VF and cannot move",
 						f->id);
 			return -EPERM;
 		}

@@ -29,17 +29,24 @@ struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx)
 
 /* ---- pool enables (VFRE/VFTE), shared with the PF datapath code ---- */
 
+static void __swpf_pool_rxtx_enable(struct swpf_dev *pf, u32 bit, bool enable)
+{
+	swpf_rmw32(pf, SWPF_VFRE, bit, enable ? bit : 0);
+	swpf_rmw32(pf, SWPF_VFTE, bit, enable ? bit : 0);
+}
+
 void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable)
 {
 	struct swpf_sriov *sr = pf->sriov;
-	u32 bit = BIT(pool);
 
-	if (sr)
-		spin_lock_bh(&sr->hw_lock);
-	swpf_rmw32(pf, SWPF_VFRE, bit, enable ? bit : 0);
-	swpf_rmw32(pf, SWPF_VFTE, bit, enable ? bit : 0);
-	if (sr)
-		spin_unlock_bh(&sr->hw_lock);
+	if (!sr) {
+		/* before swpf_sriov_init() / after swpf_sriov_deinit() */
+		__swpf_pool_rxtx_enable(pf, BIT(pool), enable);
+		return;
+	}
+	spin_lock_bh(&sr->hw_lock);
+	__swpf_pool_rxtx_enable(pf, BIT(pool), enable);
+	spin_unlock_bh(&sr->hw_lock);
 }
 
 void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable)

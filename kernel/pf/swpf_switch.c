@@ -298,7 +298,8 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 		if (f->vport == vp && f->origin != SRIOV_FILTER_ORIGIN_VF)
 			n++;
 	if (n) {
-		NL_SET_ERR_MSG_FMT(extack, "VPort %u still owns %u filters: move or delete them first",
+		NL_SET_ERR_MSG_FMT(extack,
+				   "VPort %u still owns %u filters: move or delete them first",
 				   vp->id, n);
 		return -EBUSY;
 	}
