@@ -586,8 +586,8 @@ static void swpf_rx_fields(struct swpf_ring *ring, union swpf_rx_desc *desc,
 		}
 	}
 
-	if ((netdev->features & NETIF_F_HW_VLAN_CTAG_RX) &&
-	    (staterr & SWPF_RXD_STAT_VP))
+	/* a stripped tag is reported even if stripping was just turned off */
+	if (staterr & SWPF_RXD_STAT_VP)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
 				       le16_to_cpu(desc->wb.vlan));
 
