@@ -248,6 +248,8 @@ void swpf_down(struct swpf_dev *pf)
 	swpf_irq_disable_queues(pf);
 	for (i = 0; i < SWPF_NUM_QUEUE_PAIRS; i++)
 		napi_disable(&pf->q_vector[i].napi);
+	/* a poll that raced with the mask above may have unmasked again */
+	swpf_irq_disable_queues(pf);
 	swpf_irq_unconfigure_queues(pf);
 	/* with VFs the global enables stay on for them */
 	if (!pf->num_vfs)

@@ -695,15 +695,14 @@ int swpf_napi_poll(struct napi_struct *napi, int budget)
 
 	if (qv->tx_ring)
 		done = swpf_clean_tx_irq(qv->tx_ring, budget);
-	if (qv->rx_ring && budget > 0) {
+	/* netpoll (budget 0): TX only, never complete */
+	if (budget <= 0)
+		return budget;
+	if (qv->rx_ring)
 		work = swpf_clean_rx_irq(qv, qv->rx_ring, budget);
-		if (work >= budget)
-			done = false;
-	}
-	if (!done)
+	if (!done || work >= budget)
 		return budget;
 
-	work = min(work, budget - 1);
 	if (napi_complete_done(napi, work) &&
 	    !test_bit(SWPF_STATE_DOWN, pf->state))
 		swpf_wr32(pf, SWPF_EIMS, qv->eims);
