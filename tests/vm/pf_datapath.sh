@@ -138,8 +138,8 @@ ktap_result "foreign unicast dropped, received in promiscuous mode" promisc_filt
 mtu9000() {
 	ip link set "$pf" mtu 9000 || return 1
 	ip -n ext0 link set "$ext" mtu 9000 || return 1
-	ping -c 3 -i 0.2 -W 2 -s 8972 -M do -q $EXT_IP >/dev/null || { echo "PF->ext"; return 1; }
-	ip netns exec ext0 ping -c 3 -i 0.2 -W 2 -s 8972 -M do -q $PF_IP >/dev/null ||
+	ping -c 3 -i 0.2 -W 2 -s 8972 -M "do" -q $EXT_IP >/dev/null || { echo "PF->ext"; return 1; }
+	ip netns exec ext0 ping -c 3 -i 0.2 -W 2 -s 8972 -M "do" -q $PF_IP >/dev/null ||
 		{ echo "ext->PF"; return 1; }
 }
 ktap_result "MTU 9000: 9000-byte frames both directions" mtu9000
