@@ -390,6 +390,61 @@ int swvf_mbx_set_lpe(struct swvf_adapter *adapter, u32 max_frame)
 	return err;
 }
 
+/*
+ * PFs that refused SRIOV_MBX_GET_CONFIG, keyed by (PF device, PF driver)
+ * so that rebinding a VF does not make a foreign PF log an "unhandled
+ * message" again.  Pointers are only compared, never dereferenced.  When
+ * the PF is not visible (VF assigned to a guest) nothing is cached.
+ */
+#define SWVF_NACK_CACHE	8
+static DEFINE_MUTEX(swvf_nack_lock);
+static struct {
+	const void *pf;
+	const void *drv;
+} swvf_nack_cache[SWVF_NACK_CACHE];	/* swvf_nack_lock */
+static unsigned int swvf_nack_next;	/* swvf_nack_lock */
+
+static bool swvf_pf_key(struct swvf_adapter *adapter, const void **pf,
+			const void **drv)
+{
+	struct pci_dev *physfn = pci_physfn(adapter->pdev);
+
+	if (physfn == adapter->pdev)
+		return false;
+	*pf = physfn;
+	*drv = READ_ONCE(physfn->driver);
+	return *drv;
+}
+
+static bool swvf_pf_nacked(struct swvf_adapter *adapter)
+{
+	const void *pf, *drv;
+	bool hit = false;
+	unsigned int i;
+
+	if (!swvf_pf_key(adapter, &pf, &drv))
+		return false;
+	mutex_lock(&swvf_nack_lock);
+	for (i = 0; i < SWVF_NACK_CACHE; i++)
+		if (swvf_nack_cache[i].pf == pf && swvf_nack_cache[i].drv == drv)
+			hit = true;
+	mutex_unlock(&swvf_nack_lock);
+	return hit;
+}
+
+static void swvf_pf_remember_nack(struct swvf_adapter *adapter)
+{
+	const void *pf, *drv;
+
+	if (!swvf_pf_key(adapter, &pf, &drv) || swvf_pf_nacked(adapter))
+		return;
+	mutex_lock(&swvf_nack_lock);
+	swvf_nack_cache[swvf_nack_next].pf = pf;
+	swvf_nack_cache[swvf_nack_next].drv = drv;
+	swvf_nack_next = (swvf_nack_next + 1) % SWVF_NACK_CACHE;
+	mutex_unlock(&swvf_nack_lock);
+}
+
 /**
  * swvf_mbx_get_config - ask the PF for our identity (project extension)
  * @adapter: the VF
@@ -405,12 +460,18 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	int err;
 
 	mutex_lock(&adapter->mbx_lock);
+	if (!adapter->get_config_nacked && swvf_pf_nacked(adapter)) {
+		adapter->get_config_nacked = true;
+		netdev_info(adapter->netdev,
+			    "PF does not support the identity extension\n");
+	}
 	if (adapter->get_config_nacked)
 		goto out;
 	err = swvf_mbx_request(adapter, msg, 1, reply, ARRAY_SIZE(reply));
 	if (err == -EPERM) {
 		adapter->get_config_nacked = true;
 		id->valid = false;
+		swvf_pf_remember_nack(adapter);
 		netdev_info(adapter->netdev,
 			    "PF does not support the identity extension\n");
 		goto out;

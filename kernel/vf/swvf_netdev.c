@@ -104,6 +104,13 @@ static int swvf_restore_vlans(struct swvf_adapter *adapter)
 	return 0;
 }
 
+static void swvf_set_dev_addr(struct net_device *netdev, const u8 *mac)
+{
+	eth_hw_addr_set(netdev, mac);
+	if (netdev->reg_state == NETREG_REGISTERED)
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, netdev);
+}
+
 /*
  * Agree on a MAC with the PF after a handshake: the PF's MAC wins unless
  * we have our own (random or set by the user) and the PF accepts it.
@@ -118,23 +125,25 @@ static int swvf_restore_mac(struct swvf_adapter *adapter)
 	ether_addr_copy(pf_mac, adapter->pf_mac);
 	mutex_unlock(&adapter->mbx_lock);
 
+	if (!is_valid_ether_addr(netdev->dev_addr) &&
+	    is_valid_ether_addr(pf_mac))
+		swvf_set_dev_addr(netdev, pf_mac);
 	if (!is_valid_ether_addr(netdev->dev_addr)) {
-		if (is_valid_ether_addr(pf_mac)) {
-			eth_hw_addr_set(netdev, pf_mac);
-		} else {
-			eth_hw_addr_random(netdev);
-			netdev_info(netdev,
-				    "PF assigned no MAC, using random %pM\n",
-				    netdev->dev_addr);
-		}
+		eth_hw_addr_random(netdev);
+		if (netdev->reg_state == NETREG_REGISTERED)
+			call_netdevice_notifiers(NETDEV_CHANGEADDR, netdev);
+		netdev_info(netdev, "PF assigned no MAC, using random %pM\n",
+			    netdev->dev_addr);
 	}
+	/* the PF programmed its own choice with the reset reply */
+	if (ether_addr_equal(netdev->dev_addr, pf_mac))
+		return 0;
 	err = swvf_mbx_set_mac(adapter, netdev->dev_addr);
-	if (err == -EPERM && is_valid_ether_addr(pf_mac) &&
-	    !ether_addr_equal(pf_mac, netdev->dev_addr)) {
+	if (err == -EPERM && is_valid_ether_addr(pf_mac)) {
 		netdev_info(netdev, "PF refused %pM, using PF's %pM\n",
 			    netdev->dev_addr, pf_mac);
-		eth_hw_addr_set(netdev, pf_mac);
-		err = swvf_mbx_set_mac(adapter, netdev->dev_addr);
+		swvf_set_dev_addr(netdev, pf_mac);
+		err = 0;
 	}
 	return err;
 }
@@ -234,7 +243,7 @@ int swvf_reinit(struct swvf_adapter *adapter)
 	int err;
 
 	ASSERT_RTNL();
-	if (!netif_device_present(netdev) ||
+	if (test_bit(SWVF_RESETTING, adapter->state) ||
 	    test_bit(SWVF_GONE, adapter->state))
 		return -ENODEV;
 	if (netif_running(netdev))
