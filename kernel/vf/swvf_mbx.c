@@ -462,8 +462,8 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	mutex_lock(&adapter->mbx_lock);
 	if (!adapter->get_config_nacked && swvf_pf_nacked(adapter)) {
 		adapter->get_config_nacked = true;
-		netdev_info(adapter->netdev,
-			    "PF does not support the identity extension\n");
+		dev_info(&adapter->pdev->dev,
+			 "PF does not support the identity extension\n");
 	}
 	if (adapter->get_config_nacked)
 		goto out;
@@ -472,8 +472,8 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 		adapter->get_config_nacked = true;
 		id->valid = false;
 		swvf_pf_remember_nack(adapter);
-		netdev_info(adapter->netdev,
-			    "PF does not support the identity extension\n");
+		dev_info(&adapter->pdev->dev,
+			 "PF does not support the identity extension\n");
 		goto out;
 	}
 	if (err)
@@ -488,11 +488,11 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	}
 	if (!id->valid || id->serial != ((u64)reply[4] << 32 | reply[3]) ||
 	    id->vport != reply[5] || id->vf_index != reply[6])
-		netdev_info(adapter->netdev,
-			    "identity: serial %llu vport %d vf %u\n",
-			    (u64)reply[4] << 32 | reply[3],
-			    reply[5] == SRIOV_MBX_NO_VPORT ? -1 : (int)reply[5],
-			    reply[6]);
+		dev_info(&adapter->pdev->dev,
+			 "identity: serial %llu vport %d vf %u\n",
+			 (u64)reply[4] << 32 | reply[3],
+			 reply[5] == SRIOV_MBX_NO_VPORT ? -1 : (int)reply[5],
+			 reply[6]);
 	id->serial = (u64)reply[4] << 32 | reply[3];
 	id->vport = reply[5];
 	id->vf_index = reply[6];

@@ -256,8 +256,8 @@ int swvf_reinit(struct swvf_adapter *adapter)
 					 err);
 		return err;
 	}
-	netdev_info(netdev, "reset handshake done, MAC %pM\n",
-		    netdev->dev_addr);
+	dev_info(&adapter->pdev->dev, "reset handshake done, MAC %pM\n",
+		 netdev->dev_addr);
 	if (netif_running(netdev))
 		swvf_up(adapter);
 	return 0;
