@@ -83,8 +83,10 @@ struct swvf_identity {
  * - RTNL serialises configuration: open/stop, MTU, MAC, VLAN, ring
  *   resizing, the service task's reset and rx-mode work, and the PCI
  *   reset_prepare/reset_done pair.
- * - mbx_lock serialises mailbox transactions and guards identity,
- *   pf_mac and mbx counters.  Taken after RTNL when both are held.
+ * - mbx_lock serialises mailbox transactions and guards pf_mac and
+ *   mbx counters.  Taken after RTNL when both are held.
+ * - id_lock guards identity for readers that must not wait for a
+ *   mailbox transaction (sysfs, sriov_netvsc calling show() under RTNL).
  * - v2p_lock (irq-safe) guards v2p_shadow: V2PMAILBOX bits are
  *   read-to-clear and may be read from hard irq, the service task and
  *   a mailbox transaction at the same time.
@@ -110,8 +112,9 @@ struct swvf_adapter {
 	spinlock_t v2p_lock;		/* guards v2p_shadow */
 	u32 v2p_shadow;			/* v2p_lock: pending R2C bits */
 	u8 pf_mac[ETH_ALEN];		/* mbx_lock: MAC from the reset reply */
-	struct swvf_identity identity;	/* mbx_lock */
-	bool get_config_nacked;		/* mbx_lock: PF refused extension */
+	spinlock_t id_lock;		/* guards identity, get_config_nacked */
+	struct swvf_identity identity;	/* written under mbx_lock too */
+	bool get_config_nacked;		/* PF refused the extension */
 	u64 mbx_timeouts;		/* mbx_lock */
 	u64 mbx_irqs[SWVF_NUM_VECTORS];	/* hard irq, only read elsewhere */
 	u64 mbx_polled_events;		/* service task */

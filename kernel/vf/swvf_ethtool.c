@@ -45,12 +45,16 @@ static void swvf_get_drvinfo(struct net_device *netdev,
 			     struct ethtool_drvinfo *info)
 {
 	struct swvf_adapter *adapter = netdev_priv(netdev);
+	bool ext;
 
+	spin_lock(&adapter->id_lock);
+	ext = adapter->identity.valid;
+	spin_unlock(&adapter->id_lock);
 	strscpy(info->driver, SWVF_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(adapter->pdev),
 		sizeof(info->bus_info));
 	snprintf(info->fw_version, sizeof(info->fw_version), "mbx %s",
-		 adapter->identity.valid ? "ext-v1" : "igb");
+		 ext ? "ext-v1" : "igb");
 }
 
 static void swvf_get_ringparam(struct net_device *netdev,

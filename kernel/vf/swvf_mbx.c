@@ -26,6 +26,7 @@ void swvf_mbx_init(struct swvf_adapter *adapter)
 {
 	mutex_init(&adapter->mbx_lock);
 	spin_lock_init(&adapter->v2p_lock);
+	spin_lock_init(&adapter->id_lock);
 	adapter->v2p_shadow = 0;
 }
 
@@ -456,47 +457,56 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 {
 	u32 msg[1] = { SRIOV_MBX_GET_CONFIG };
 	u32 reply[SRIOV_MBX_CONFIG_LEN] = {};
-	struct swvf_identity *id = &adapter->identity;
+	struct swvf_identity id = {};
+	bool nacked, changed;
 	int err;
 
 	mutex_lock(&adapter->mbx_lock);
-	if (!adapter->get_config_nacked && swvf_pf_nacked(adapter)) {
-		adapter->get_config_nacked = true;
+	spin_lock(&adapter->id_lock);
+	nacked = adapter->get_config_nacked;
+	spin_unlock(&adapter->id_lock);
+	if (!nacked && swvf_pf_nacked(adapter)) {
+		nacked = true;
 		dev_info(&adapter->pdev->dev,
 			 "PF does not support the identity extension\n");
 	}
-	if (adapter->get_config_nacked)
-		goto out;
+	if (nacked)
+		goto store;
 	err = swvf_mbx_request(adapter, msg, 1, reply, ARRAY_SIZE(reply));
 	if (err == -EPERM) {
-		adapter->get_config_nacked = true;
-		id->valid = false;
+		nacked = true;
 		swvf_pf_remember_nack(adapter);
 		dev_info(&adapter->pdev->dev,
 			 "PF does not support the identity extension\n");
-		goto out;
+		goto store;
 	}
 	if (err)
-		goto out;
+		goto out;	/* keep what we had; retried after the next reset */
 	if (reply[1] != SRIOV_MBX_CONFIG_MAGIC ||
 	    reply[2] < SRIOV_MBX_CONFIG_VERSION) {
-		netdev_warn(adapter->netdev,
-			    "malformed identity reply (magic %#x version %u)\n",
-			    reply[1], reply[2]);
-		id->valid = false;
-		goto out;
+		dev_warn(&adapter->pdev->dev,
+			 "malformed identity reply (magic %#x version %u)\n",
+			 reply[1], reply[2]);
+		goto store;
 	}
-	if (!id->valid || id->serial != ((u64)reply[4] << 32 | reply[3]) ||
-	    id->vport != reply[5] || id->vf_index != reply[6])
+	id.serial = (u64)reply[4] << 32 | reply[3];
+	id.vport = reply[5];
+	id.vf_index = reply[6];
+	id.valid = true;
+store:
+	spin_lock(&adapter->id_lock);
+	changed = id.valid && (!adapter->identity.valid ||
+			       adapter->identity.serial != id.serial ||
+			       adapter->identity.vport != id.vport ||
+			       adapter->identity.vf_index != id.vf_index);
+	adapter->identity = id;
+	adapter->get_config_nacked = nacked;
+	spin_unlock(&adapter->id_lock);
+	if (changed)
 		dev_info(&adapter->pdev->dev,
-			 "identity: serial %llu vport %d vf %u\n",
-			 (u64)reply[4] << 32 | reply[3],
-			 reply[5] == SRIOV_MBX_NO_VPORT ? -1 : (int)reply[5],
-			 reply[6]);
-	id->serial = (u64)reply[4] << 32 | reply[3];
-	id->vport = reply[5];
-	id->vf_index = reply[6];
-	id->valid = true;
+			 "identity: serial %llu vport %d vf %u\n", id.serial,
+			 id.vport == SRIOV_MBX_NO_VPORT ? -1 : (int)id.vport,
+			 id.vf_index);
 out:
 	mutex_unlock(&adapter->mbx_lock);
 }

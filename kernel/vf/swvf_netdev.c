@@ -494,9 +494,9 @@ static ssize_t swvf_id_show(struct device *dev, char *buf,
 	struct swvf_adapter *adapter = swvf_dev_adapter(dev);
 	struct swvf_identity id;
 
-	mutex_lock(&adapter->mbx_lock);
+	spin_lock(&adapter->id_lock);
 	id = adapter->identity;
-	mutex_unlock(&adapter->mbx_lock);
+	spin_unlock(&adapter->id_lock);
 	if (!id.valid)
 		return -ENODATA;
 	switch (field) {
@@ -538,10 +538,10 @@ static ssize_t identity_show(struct device *dev,
 	struct swvf_adapter *adapter = swvf_dev_adapter(dev);
 	bool valid, nacked;
 
-	mutex_lock(&adapter->mbx_lock);
+	spin_lock(&adapter->id_lock);
 	valid = adapter->identity.valid;
 	nacked = adapter->get_config_nacked;
-	mutex_unlock(&adapter->mbx_lock);
+	spin_unlock(&adapter->id_lock);
 	return sysfs_emit(buf, "%s\n", valid ? "pf" :
 			  nacked ? "unsupported" : "unknown");
 }

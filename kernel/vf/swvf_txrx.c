@@ -409,63 +409,128 @@ static int swvf_maybe_stop_tx(struct swvf_adapter *adapter, u16 needed)
 	return 0;
 }
 
-/*
- * Build a context descriptor for checksum and/or VLAN insertion.
- * Returns true if one was written; sets POPTS bits in *olinfo.
- */
-static bool swvf_tx_ctx(struct swvf_adapter *adapter, struct sk_buff *skb,
-			u16 idx, u32 *olinfo, u32 *cmd)
+/* Offload decisions for one frame, filled by swvf_tx_prepare(). */
+struct swvf_tx_offload {
+	u32 vlan_macip;		/* context descriptor words */
+	u32 tucmd;
+	u32 mss_l4len;
+	u32 cmd;		/* extra data descriptor cmd bits */
+	u32 olinfo;		/* POPTS and PAYLEN */
+	u32 hdr_len;		/* TSO: bytes of headers repeated per segment */
+	bool ctx;		/* a context descriptor is needed */
+};
+
+static u32 swvf_l4t(struct sk_buff *skb)
 {
-	struct swvf_ring *ring = &adapter->tx_ring;
-	u32 vlan_macip = 0, tucmd = 0;
-	struct swvf_tx_ctx_desc *ctx;
-	bool want = false;
+	switch (skb->csum_offset) {
+	case offsetof(struct tcphdr, check):
+		return SWVF_TXC_L4T_TCP;
+	case offsetof(struct udphdr, check):
+		return SWVF_TXC_L4T_UDP;
+	default:
+		return U32_MAX;
+	}
+}
 
+/*
+ * Decide on checksum offload, TSO and VLAN insertion.  Falls back to a
+ * software checksum when the headers do not fit the context descriptor.
+ * Return: 0, or a negative errno if the frame must be dropped.
+ */
+static int swvf_tx_prepare(struct sk_buff *skb, struct swvf_tx_offload *o)
+{
+	unsigned int maclen, iplen;
+	u32 l4t;
+	int err;
+
+	memset(o, 0, sizeof(*o));
 	if (skb_vlan_tag_present(skb)) {
-		vlan_macip |= FIELD_PREP(SWVF_TXC_VLAN, skb_vlan_tag_get(skb));
-		*cmd |= SWVF_TXD_CMD_VLE;
-		want = true;
+		o->vlan_macip = FIELD_PREP(SWVF_TXC_VLAN, skb_vlan_tag_get(skb));
+		o->cmd |= SWVF_TXD_CMD_VLE;
+		o->ctx = true;
 	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		unsigned int maclen = skb_network_offset(skb);
-		unsigned int iplen = skb_checksum_start_offset(skb) - maclen;
-		u32 l4t;
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
 
-		switch (skb->csum_offset) {
-		case offsetof(struct tcphdr, check):
-			l4t = SWVF_TXC_L4T_TCP;
-			break;
-		case offsetof(struct udphdr, check):
-			l4t = SWVF_TXC_L4T_UDP;
-			break;
-		default:
-			l4t = U32_MAX;
-			break;
-		}
-		if (l4t == U32_MAX || maclen > FIELD_MAX(SWVF_TXC_MACLEN) ||
-		    iplen > FIELD_MAX(SWVF_TXC_IPLEN)) {
-			/* caller falls back to software checksum */
-			return want;
-		}
-		vlan_macip |= FIELD_PREP(SWVF_TXC_MACLEN, maclen) |
-			      FIELD_PREP(SWVF_TXC_IPLEN, iplen);
-		tucmd |= FIELD_PREP(SWVF_TXC_TUCMD_L4T, l4t);
-		if (vlan_get_protocol(skb) == htons(ETH_P_IP))
-			tucmd |= SWVF_TXC_TUCMD_IPV4;
-		*olinfo |= SWVF_TXD_POPTS_TXSM;
-		want = true;
+	maclen = skb_network_offset(skb);
+	iplen = skb_checksum_start_offset(skb) - maclen;
+	l4t = swvf_l4t(skb);
+	if (l4t == U32_MAX || maclen > FIELD_MAX(SWVF_TXC_MACLEN) ||
+	    iplen > FIELD_MAX(SWVF_TXC_IPLEN)) {
+		if (skb_is_gso(skb))
+			return -EINVAL;	/* cannot happen with our features */
+		return skb_checksum_help(skb);
 	}
-	if (!want)
-		return false;
+	o->vlan_macip |= FIELD_PREP(SWVF_TXC_MACLEN, maclen) |
+			 FIELD_PREP(SWVF_TXC_IPLEN, iplen);
+	o->tucmd = FIELD_PREP(SWVF_TXC_TUCMD_L4T, l4t);
+	if (vlan_get_protocol(skb) == htons(ETH_P_IP))
+		o->tucmd |= SWVF_TXC_TUCMD_IPV4;
+	o->olinfo = SWVF_TXD_POPTS_TXSM;
+	o->ctx = true;
+
+	if (skb_is_gso(skb)) {
+		unsigned int l4len = tcp_hdrlen(skb);
+		struct tcphdr *th = tcp_hdr(skb);
+
+		if (l4t != SWVF_TXC_L4T_TCP)
+			return -EINVAL;
+		err = skb_cow_head(skb, 0);
+		if (err)
+			return err;
+		/*
+		 * The device fills in lengths and checksums per segment: IP
+		 * length zero, TCP checksum = pseudo header without length.
+		 */
+		if (o->tucmd & SWVF_TXC_TUCMD_IPV4) {
+			struct iphdr *iph = ip_hdr(skb);
+
+			iph->tot_len = 0;
+			iph->check = 0;
+			th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
+						       0, IPPROTO_TCP, 0);
+			o->olinfo |= SWVF_TXD_POPTS_IXSM;
+		} else {
+			struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+			ip6h->payload_len = 0;
+			th->check = ~csum_ipv6_magic(&ip6h->saddr,
+						     &ip6h->daddr, 0,
+						     IPPROTO_TCP, 0);
+		}
+		o->hdr_len = skb_tcp_all_headers(skb);
+		o->mss_l4len = FIELD_PREP(SWVF_TXC_MSS,
+					  skb_shinfo(skb)->gso_size) |
+			       FIELD_PREP(SWVF_TXC_L4LEN, l4len);
+		o->cmd |= SWVF_TXD_CMD_TSE;
+	}
+	return 0;
+}
+
+static void swvf_write_ctx(struct swvf_ring *ring, u16 idx,
+			   const struct swvf_tx_offload *o)
+{
+	struct swvf_tx_ctx_desc *ctx;
 
 	ctx = (struct swvf_tx_ctx_desc *)SWVF_TX_DESC(ring, idx);
-	ctx->vlan_macip_lens = cpu_to_le32(vlan_macip);
+	ctx->vlan_macip_lens = cpu_to_le32(o->vlan_macip);
 	ctx->seqnum_seed = 0;
-	ctx->type_tucmd_mlhl = cpu_to_le32(tucmd | SWVF_TXD_CMD_DEXT |
+	ctx->type_tucmd_mlhl = cpu_to_le32(o->tucmd | SWVF_TXD_CMD_DEXT |
 					   FIELD_PREP(SWVF_TXD_DTYP,
 						      SWVF_TXD_DTYP_CTXT));
-	ctx->mss_l4len_idx = 0;
-	return true;
+	ctx->mss_l4len_idx = cpu_to_le32(o->mss_l4len);
+}
+
+/* descriptors needed for one frame: data split at SWVF_MAX_TXD_DATA */
+static u16 swvf_tx_desc_count(struct sk_buff *skb)
+{
+	unsigned int f;
+	u16 n = DIV_ROUND_UP(skb_headlen(skb), SWVF_MAX_TXD_DATA);
+
+	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++)
+		n += DIV_ROUND_UP(skb_frag_size(&skb_shinfo(skb)->frags[f]),
+				  SWVF_MAX_TXD_DATA);
+	return n + 1;	/* context */
 }
 
 netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
@@ -473,53 +538,37 @@ netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	struct swvf_adapter *adapter = netdev_priv(netdev);
 	struct swvf_ring *ring = &adapter->tx_ring;
 	u16 nr_frags = skb_shinfo(skb)->nr_frags;
-	u32 cmd, olinfo = 0, extra_cmd = 0;
+	struct swvf_tx_desc *desc = NULL;
 	struct swvf_tx_buffer *first, *buf;
-	struct swvf_tx_desc *desc;
+	struct swvf_tx_offload o;
 	u16 i, first_idx, f;
 	unsigned int len;
 	dma_addr_t dma;
-	void *data;
+	u32 cmd;
 
-	if (test_bit(SWVF_DOWN, adapter->state) || skb->len < ETH_HLEN) {
-		dev_kfree_skb_any(skb);
-		netdev->stats.tx_dropped++;
-		return NETDEV_TX_OK;
-	}
-	if (swvf_maybe_stop_tx(adapter, nr_frags + 3)) {
+	if (test_bit(SWVF_DOWN, adapter->state) || skb->len < ETH_HLEN)
+		goto drop;
+	if (swvf_maybe_stop_tx(adapter, swvf_tx_desc_count(skb) + 1)) {
 		ring->tx_busy++;
 		return NETDEV_TX_BUSY;
 	}
+	if (swvf_tx_prepare(skb, &o))
+		goto drop;
 
 	i = ring->next_to_use;
 	first_idx = i;
 	first = &ring->tx_buf[i];
-	if (skb->ip_summed == CHECKSUM_PARTIAL &&
-	    (skb->csum_offset != offsetof(struct tcphdr, check) &&
-	     skb->csum_offset != offsetof(struct udphdr, check))) {
-		if (skb_checksum_help(skb))
-			goto drop;
-	}
-	if (swvf_tx_ctx(adapter, skb, i, &olinfo, &extra_cmd)) {
+	if (o.ctx) {
+		swvf_write_ctx(ring, i, &o);
 		dma_unmap_len_set(first, len, 0);
 		if (++i == ring->count)
 			i = 0;
-	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		/* context not possible (odd header lengths) */
-		if (skb_checksum_help(skb))
-			goto drop;
 	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL &&
-	    !(olinfo & SWVF_TXD_POPTS_TXSM) && skb_checksum_help(skb))
-		goto unwind;
-
-	olinfo |= FIELD_PREP(SWVF_TXD_PAYLEN, skb->len);
+	o.olinfo |= FIELD_PREP(SWVF_TXD_PAYLEN, skb->len - o.hdr_len);
 	cmd = FIELD_PREP(SWVF_TXD_DTYP, SWVF_TXD_DTYP_DATA) |
-	      SWVF_TXD_CMD_DEXT | SWVF_TXD_CMD_IFCS | extra_cmd;
+	      SWVF_TXD_CMD_DEXT | SWVF_TXD_CMD_IFCS | o.cmd;
 
-	data = skb->data;
-	len = skb_headlen(skb);
-	for (f = 0;; f++) {
+	for (f = 0; f <= nr_frags; f++) {
 		bool page = f > 0;
 
 		if (page) {
@@ -529,7 +578,8 @@ netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 			dma = skb_frag_dma_map(ring->dev, frag, 0, len,
 					       DMA_TO_DEVICE);
 		} else {
-			dma = dma_map_single(ring->dev, data, len,
+			len = skb_headlen(skb);
+			dma = dma_map_single(ring->dev, skb->data, len,
 					     DMA_TO_DEVICE);
 		}
 		if (dma_mapping_error(ring->dev, dma))
@@ -538,25 +588,33 @@ netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 		buf->page = page;
 		dma_unmap_addr_set(buf, dma, dma);
 		dma_unmap_len_set(buf, len, len);
-		desc = SWVF_TX_DESC(ring, i);
-		desc->buffer_addr = cpu_to_le64(dma);
-		desc->olinfo_status = cpu_to_le32(olinfo);
-		if (f == nr_frags) {
-			desc->cmd_type_len = cpu_to_le32(cmd | len |
-							 SWVF_TXD_CMD_EOP |
-							 SWVF_TXD_CMD_RS);
-			break;
+		/* one mapping, as many descriptors as the length needs */
+		for (;;) {
+			unsigned int chunk = min_t(unsigned int, len,
+						   SWVF_MAX_TXD_DATA);
+
+			desc = SWVF_TX_DESC(ring, i);
+			desc->buffer_addr = cpu_to_le64(dma);
+			desc->olinfo_status = cpu_to_le32(o.olinfo);
+			desc->cmd_type_len = cpu_to_le32(cmd | chunk);
+			len -= chunk;
+			dma += chunk;
+			if (!len)
+				break;
+			if (++i == ring->count)
+				i = 0;
+			dma_unmap_len_set(&ring->tx_buf[i], len, 0);
 		}
-		desc->cmd_type_len = cpu_to_le32(cmd | len);
-		if (++i == ring->count)
+		if (f < nr_frags && ++i == ring->count)
 			i = 0;
 	}
+	desc->cmd_type_len |= cpu_to_le32(SWVF_TXD_CMD_EOP | SWVF_TXD_CMD_RS);
 
 	first->skb = skb;
 	first->eop = i;
-	first->bytes = skb->len;
-	first->gso_segs = 1;
-	netdev_sent_queue(netdev, skb->len);
+	first->gso_segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	first->bytes = skb->len + (first->gso_segs - 1) * o.hdr_len;
+	netdev_sent_queue(netdev, first->bytes);
 	skb_tx_timestamp(skb);
 
 	if (++i == ring->count)
@@ -564,7 +622,7 @@ netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	/* descriptors before tail; also orders first->skb for the cleaner */
 	wmb();
 	ring->next_to_use = i;
-	swvf_maybe_stop_tx(adapter, SWVF_TX_DESC_NEEDED + 1);
+	swvf_maybe_stop_tx(adapter, SWVF_TX_DESC_NEEDED);
 	if (!netdev_xmit_more() || netif_queue_stopped(netdev))
 		swvf_wr32(adapter, SWVF_TDT(0), i);
 	return NETDEV_TX_OK;

@@ -12,8 +12,10 @@
 #define SWVF_RING_ALIGN		8	/* RDLEN/TDLEN: multiple of 128 bytes */
 
 #define SWVF_RX_BUF_LEN_STD	2048
-#define SWVF_TX_WAKE_THRESH	(MAX_SKB_FRAGS + 4)
-#define SWVF_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 2)	/* + context */
+#define SWVF_MAX_TXD_DATA	32768	/* bytes per data descriptor */
+/* worst case for one frame: head + frags, each split once, + context */
+#define SWVF_TX_DESC_NEEDED	(2 * (MAX_SKB_FRAGS + 1) + 1)
+#define SWVF_TX_WAKE_THRESH	(SWVF_TX_DESC_NEEDED + 8)
 #define SWVF_RX_REFILL_BATCH	16
 
 /* Advanced receive descriptor: read format and write-back format */
