@@ -19,19 +19,20 @@
 #define SWVF_DRV_NAME		"sriov_vf"
 
 /*
- * MSI-X vectors.  Vector 0 serves the queue pair (NAPI); vector 2 is the
- * mailbox vector programmed into IVAR_MISC.  QEMU delivers the mailbox
- * interrupt of vector 2 on vector 1 instead, so vector 1 gets the same
- * handler; on silicon it simply never fires.
+ * MSI-X vectors, the igbvf layout: 0 = TX queue 0, 1 = RX queue 0 (both
+ * feed one NAPI context), 2 = mailbox (IVAR_MISC).  QEMU delivers the
+ * mailbox interrupt of vector 2 on vector 1 instead, so the RX handler
+ * also looks at the mailbox.  Using igbvf's layout also keeps QEMU's
+ * OR-only VF IVAR from mixing vectors when drivers are swapped.
  */
 enum swvf_vector {
-	SWVF_VEC_QUEUE,
-	SWVF_VEC_MBX_ALT,
+	SWVF_VEC_TX,
+	SWVF_VEC_RX,
 	SWVF_VEC_MBX,
 	SWVF_NUM_VECTORS,
 };
 
-#define SWVF_EIMS_QUEUE		BIT(SWVF_VEC_QUEUE)
+#define SWVF_EIMS_QUEUE		(BIT(SWVF_VEC_TX) | BIT(SWVF_VEC_RX))
 #define SWVF_EIMS_ALL		GENMASK(SWVF_NUM_VECTORS - 1, 0)
 
 /* Service task period: link, mailbox poll, statistics, reset retries */
@@ -41,7 +42,8 @@ enum swvf_vector {
 /* Handshake attempts at probe before continuing without the PF */
 #define SWVF_PROBE_TRIES	3
 
-#define SWVF_DEFAULT_EITR	0	/* no moderation: QEMU's unit is odd */
+#define SWVF_DEFAULT_RX_ITR_US	0	/* EITR intervals, ethtool -C */
+#define SWVF_DEFAULT_TX_ITR_US	0
 #define SWVF_MAX_MTU		9216
 #define SWVF_MAX_FRAME(mtu)	((mtu) + ETH_HLEN + ETH_FCS_LEN + VLAN_HLEN)
 
@@ -105,6 +107,9 @@ struct swvf_adapter {
 	struct swvf_ring rx_ring;
 	u16 tx_ring_count;		/* RTNL */
 	u16 rx_ring_count;		/* RTNL */
+	u16 rx_itr_usecs;		/* RTNL: EITR interval, RX vector */
+	u16 tx_itr_usecs;		/* RTNL: EITR interval, TX vector */
+	unsigned long last_mbx_peek;	/* RX irq: jiffies of last peek */
 	char irq_name[SWVF_NUM_VECTORS][32];
 
 	/* mailbox */
@@ -116,7 +121,7 @@ struct swvf_adapter {
 	struct swvf_identity identity;	/* written under mbx_lock too */
 	bool get_config_nacked;		/* PF refused the extension */
 	u64 mbx_timeouts;		/* mbx_lock */
-	u64 mbx_irqs[SWVF_NUM_VECTORS];	/* hard irq, only read elsewhere */
+	u64 irqs[SWVF_NUM_VECTORS];	/* hard irq, only read elsewhere */
 	u64 mbx_polled_events;		/* service task */
 	u64 resets;			/* RTNL */
 	u64 reset_failures;		/* RTNL */
@@ -173,6 +178,7 @@ void swvf_update_hw_stats(struct swvf_adapter *adapter);
 void swvf_baseline_hw_stats(struct swvf_adapter *adapter);
 void swvf_irq_enable(struct swvf_adapter *adapter);
 void swvf_configure_msix(struct swvf_adapter *adapter);
+void swvf_write_itr(struct swvf_adapter *adapter);
 
 /* swvf_ethtool.c */
 void swvf_set_ethtool_ops(struct net_device *netdev);

@@ -36,8 +36,9 @@ static const struct swvf_stat_desc swvf_stats[] = {
 	SWVF_AD("resets", resets),
 	SWVF_AD("reset_failures", reset_failures),
 	SWVF_AD("mbx_timeouts", mbx_timeouts),
-	SWVF_AD("mbx_irq_vec1", mbx_irqs[SWVF_VEC_MBX_ALT]),
-	SWVF_AD("mbx_irq_vec2", mbx_irqs[SWVF_VEC_MBX]),
+	SWVF_AD("irq_tx_vec0", irqs[SWVF_VEC_TX]),
+	SWVF_AD("irq_rx_vec1", irqs[SWVF_VEC_RX]),
+	SWVF_AD("irq_mbx_vec2", irqs[SWVF_VEC_MBX]),
 	SWVF_AD("mbx_polled_events", mbx_polled_events),
 };
 
@@ -206,7 +207,42 @@ static int swvf_get_link_ksettings(struct net_device *netdev,
 	return 0;
 }
 
+static int swvf_get_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct swvf_adapter *adapter = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = adapter->rx_itr_usecs;
+	ec->tx_coalesce_usecs = adapter->tx_itr_usecs;
+	return 0;
+}
+
+static int swvf_set_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct swvf_adapter *adapter = netdev_priv(netdev);
+
+	if (ec->rx_coalesce_usecs > FIELD_MAX(SWVF_EITR_INTERVAL) ||
+	    ec->tx_coalesce_usecs > FIELD_MAX(SWVF_EITR_INTERVAL)) {
+		NL_SET_ERR_MSG_MOD(extack, "interval above 8191 us");
+		return -EINVAL;
+	}
+	adapter->rx_itr_usecs = ec->rx_coalesce_usecs;
+	adapter->tx_itr_usecs = ec->tx_coalesce_usecs;
+	if (!test_bit(SWVF_DOWN, adapter->state) &&
+	    !test_bit(SWVF_GONE, adapter->state))
+		swvf_write_itr(adapter);
+	return 0;
+}
+
 static const struct ethtool_ops swvf_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS,
+	.get_coalesce		= swvf_get_coalesce,
+	.set_coalesce		= swvf_set_coalesce,
 	.get_drvinfo		= swvf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_ringparam		= swvf_get_ringparam,

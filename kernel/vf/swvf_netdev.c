@@ -4,6 +4,7 @@
  * recovery (re-run the handshake and restore MAC, multicast, VLANs, MTU)
  * and the "sriov" sysfs attribute group with the PF-provided identity.
  */
+#include <linux/bitfield.h>
 #include <linux/etherdevice.h>
 
 #include "swvf.h"
@@ -20,14 +21,31 @@ void swvf_configure_msix(struct swvf_adapter *adapter)
 	unsigned int v;
 
 	swvf_wr32(adapter, SWVF_IVAR0,
-		  FIELD_PREP(SWVF_IVAR_RX0, SWVF_VEC_QUEUE | SWVF_IVAR_VALID) |
-		  FIELD_PREP(SWVF_IVAR_TX0, SWVF_VEC_QUEUE | SWVF_IVAR_VALID));
+		  FIELD_PREP(SWVF_IVAR_RX0, SWVF_VEC_RX | SWVF_IVAR_VALID) |
+		  FIELD_PREP(SWVF_IVAR_TX0, SWVF_VEC_TX | SWVF_IVAR_VALID));
 	swvf_wr32(adapter, SWVF_IVAR_MISC,
 		  FIELD_PREP(SWVF_IVAR_MISC_MBX,
 			     SWVF_VEC_MBX | SWVF_IVAR_VALID));
 	for (v = 0; v < SWVF_NUM_VECTORS; v++)
-		swvf_wr32(adapter, SWVF_EITR(v), SWVF_DEFAULT_EITR);
+		swvf_wr32(adapter, SWVF_EITR(v), 0);
+	swvf_write_itr(adapter);
 	swvf_irq_enable(adapter);
+}
+
+static u32 swvf_eitr(u16 usecs)
+{
+	if (!usecs)
+		return 0;
+	return FIELD_PREP(SWVF_EITR_INTERVAL, usecs) | SWVF_EITR_CNT_IGNR;
+}
+
+/* Interrupt moderation of the queue vectors (EITR interval in us). */
+void swvf_write_itr(struct swvf_adapter *adapter)
+{
+	swvf_wr32(adapter, SWVF_EITR(SWVF_VEC_RX),
+		  swvf_eitr(adapter->rx_itr_usecs));
+	swvf_wr32(adapter, SWVF_EITR(SWVF_VEC_TX),
+		  swvf_eitr(adapter->tx_itr_usecs));
 }
 
 void swvf_update_link(struct swvf_adapter *adapter)
@@ -220,10 +238,11 @@ void swvf_down(struct swvf_adapter *adapter)
 	netif_carrier_off(netdev);
 	netif_tx_disable(netdev);
 	if (!test_bit(SWVF_GONE, adapter->state)) {
-		swvf_wr32(adapter, SWVF_EIMC, SWVF_EIMS_QUEUE);
+		swvf_wr32(adapter, SWVF_EIMC, BIT(SWVF_VEC_TX));
 		swvf_disable_queues(adapter);
 	}
-	synchronize_irq(pci_irq_vector(adapter->pdev, SWVF_VEC_QUEUE));
+	synchronize_irq(pci_irq_vector(adapter->pdev, SWVF_VEC_TX));
+	synchronize_irq(pci_irq_vector(adapter->pdev, SWVF_VEC_RX));
 	napi_disable(&adapter->napi);
 	swvf_clean_tx_ring(adapter);
 	swvf_clean_rx_ring(adapter);
