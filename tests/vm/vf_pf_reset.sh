@@ -6,8 +6,12 @@
 # sriov_vf survives PF-side events while it carries traffic:
 #  - PF link down/up (the PF resets the MAC: RSTI/RSTD, PF_CONTROL ping)
 #  - PF MTU change (another PF reset)
+#  - wire link off/on (QEMU monitor set_link): VF carrier follows
 #  - PF driver reload: the VF device is removed under traffic (clean
 #    remove), recreated and rebound; traffic resumes.
+#  - PCIe hot-unplug of the whole NIC (QEMU device_del) with the VF bound
+#    and transmitting.  A true surprise removal (all-ones reads) cannot be
+#    produced in this lab: QEMU reads 0 once the device is gone.
 # The VF must recover from the first two by itself: the test never touches
 # the VF netdev between the event and the ping check.
 
@@ -20,7 +24,7 @@ vf_load_driver
 vf_dmesg_mark
 
 ktap_header
-ktap_plan 9
+ktap_plan 12
 ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF"
 
 vf_bind "$VF" || { ktap_fail "bind"; ktap_finished; }
@@ -81,6 +85,30 @@ wait_carrier "$VF_DEV" 30
 vf_ping_wait 20
 stop_traffic
 
+# --- wire link off / on (no PF reset: only STATUS.LU and a PF ping) ---
+MON=$SRIOV_TOP/tools/vm/qemu-monitor
+start_traffic
+if "$MON" "set_link pf0 off" >/dev/null; then
+	if slowwait 10 grep -qx 0 "/sys/class/net/$VF_DEV/carrier"; then
+		ktap_pass "vf_carrier_follows_wire_down"
+	else
+		ktap_fail "vf_carrier_follows_wire_down"
+	fi
+	sleep 1
+	"$MON" "set_link pf0 on" >/dev/null
+	t0=$(date +%s)
+	if wait_carrier "$VF_DEV" 30 && vf_ping_wait 20; then
+		ktap_diag "VF back $(($(date +%s) - t0)) s after wire link on"
+		ktap_pass "recover_wire_link_off_on"
+	else
+		ktap_fail "recover_wire_link_off_on"
+	fi
+else
+	ktap_skip "vf_carrier_follows_wire_down" "no QEMU monitor channel"
+	ktap_skip "recover_wire_link_off_on" "no QEMU monitor channel"
+fi
+stop_traffic
+
 # --- PF driver reload under traffic ---
 start_traffic
 t0=$(date +%s)
@@ -108,6 +136,17 @@ start_traffic
 sleep 3
 stop_traffic
 ktap_result "traffic_stable" vf_ping 5
+
+# --- hot-unplug of the NIC while the VF transmits (last: the NIC is gone) ---
+hot_unplug() {
+	start_traffic
+	"$MON" "device_del pf0" >/dev/null || { stop_traffic; return 4; }
+	slowwait 30 test ! -e "/sys/bus/pci/devices/$VF"
+	local rc=$?
+	stop_traffic
+	[ $rc = 0 ] && ! ip link show "$VF_DEV" >/dev/null 2>&1
+}
+ktap_result "vf_removed_by_hot_unplug_under_traffic" hot_unplug
 
 ktap_result "dmesg_clean" vf_dmesg_clean
 ktap_finished
