@@ -171,19 +171,12 @@ static void swvf_mbx_lost(struct swvf_adapter *adapter, const char *why,
 	swvf_schedule_service(adapter);
 }
 
-/* Handle one unsolicited PF message if PFSTS is pending. mbx_lock held. */
-static void swvf_mbx_handle_pending(struct swvf_adapter *adapter)
+/*
+ * React to an unsolicited PF message (word 0 in @w0).  Return true if it
+ * was one (PF_CONTROL ping, or a NACK without CTS).
+ */
+static bool swvf_mbx_unsolicited(struct swvf_adapter *adapter, u32 w0)
 {
-	u32 msg[SRIOV_MBX_SIZE] = {};
-	u32 v2p, w0;
-
-	lockdep_assert_held(&adapter->mbx_lock);
-	v2p = swvf_mbx_take(adapter, SWVF_V2P_PFSTS);
-	if (v2p == ~0U || !(v2p & SWVF_V2P_PFSTS))
-		return;
-	if (swvf_mbx_read(adapter, msg, 1))
-		return;
-	w0 = msg[0];
 	if (FIELD_GET(SRIOV_MBX_TYPE, w0) == SRIOV_MBX_PF_CONTROL) {
 		/* a ping without CTS means the PF reset or forgot us */
 		if (!(w0 & SRIOV_MBX_CTS))
@@ -191,11 +184,87 @@ static void swvf_mbx_handle_pending(struct swvf_adapter *adapter)
 				      w0);
 		else
 			swvf_schedule_service(adapter);	/* link change */
-		return;
+		return true;
 	}
-	if ((w0 & SRIOV_MBX_NACK) && !(w0 & SRIOV_MBX_CTS))
+	if ((w0 & SRIOV_MBX_NACK) && !(w0 & SRIOV_MBX_CTS)) {
 		swvf_mbx_lost(adapter, "NACK without CTS", w0);
-	/* anything else is a stale reply: dropped */
+		return true;
+	}
+	return false;
+}
+
+/* Handle one unsolicited PF message if PFSTS is pending. mbx_lock held. */
+static void swvf_mbx_handle_pending(struct swvf_adapter *adapter)
+{
+	u32 msg[1], v2p;
+
+	lockdep_assert_held(&adapter->mbx_lock);
+	v2p = swvf_mbx_take(adapter, SWVF_V2P_PFSTS);
+	if (v2p == ~0U || !(v2p & SWVF_V2P_PFSTS))
+		return;
+	if (swvf_mbx_read(adapter, msg, 1))
+		return;
+	/* anything but a ping or a NACK is a stale reply: dropped */
+	swvf_mbx_unsolicited(adapter, msg[0]);
+}
+
+#define SWVF_MBX_RETRY	1	/* a PF message crossed ours: send again */
+#define SWVF_MBX_TRIES	3
+
+/*
+ * Wait for the PF's ACK of our message.  A PF message (PFSTS) arriving
+ * instead means the PF wrote into the buffer over our request (the PF
+ * pings VFs on link changes): consume it and ask the caller to retry.
+ */
+static int swvf_mbx_wait_ack(struct swvf_adapter *adapter)
+{
+	unsigned int i;
+	u32 v2p, msg[1];
+
+	for (i = 0; i < SRIOV_MBX_POSTED_POLLS; i++) {
+		v2p = swvf_mbx_take(adapter, SWVF_V2P_PFACK);
+		if (v2p == ~0U)
+			return -ENODEV;
+		if (v2p & SWVF_V2P_PFACK)
+			return 0;
+		if (v2p & (SWVF_V2P_RSTI | SWVF_V2P_RSTD))
+			return -EAGAIN;
+		if (v2p & SWVF_V2P_PFSTS) {
+			swvf_mbx_take(adapter, SWVF_V2P_PFSTS);
+			if (!swvf_mbx_read(adapter, msg, 1) &&
+			    swvf_mbx_unsolicited(adapter, msg[0]) &&
+			    !test_bit(SWVF_MBX_READY, adapter->state))
+				return -EAGAIN;
+			return SWVF_MBX_RETRY;
+		}
+		usleep_range(SRIOV_MBX_POSTED_DELAY_US,
+			     2 * SRIOV_MBX_POSTED_DELAY_US);
+	}
+	return -ETIMEDOUT;
+}
+
+static int swvf_mbx_xfer(struct swvf_adapter *adapter, const u32 *msg,
+			 unsigned int len, u32 *reply, unsigned int rlen)
+{
+	u32 type = FIELD_GET(SRIOV_MBX_TYPE, msg[0]);
+	int err;
+
+	err = swvf_mbx_write(adapter, msg, len);
+	if (!err)
+		err = swvf_mbx_wait_ack(adapter);
+	if (!err)
+		err = swvf_mbx_wait(adapter, SWVF_V2P_PFSTS, false);
+	if (!err)
+		err = swvf_mbx_read(adapter, reply, rlen);
+	if (err)
+		return err;
+	if (FIELD_GET(SRIOV_MBX_TYPE, reply[0]) == type)
+		return 0;
+	/* our reply was overwritten by a PF ping (or is stale) */
+	if (swvf_mbx_unsolicited(adapter, reply[0]) &&
+	    !test_bit(SWVF_MBX_READY, adapter->state))
+		return -EAGAIN;
+	return SWVF_MBX_RETRY;
 }
 
 /**
@@ -206,6 +275,9 @@ static void swvf_mbx_handle_pending(struct swvf_adapter *adapter)
  * @reply: buffer for @rlen reply words
  * @rlen: reply length in words
  *
+ * All our requests are idempotent, so a request that crossed a PF message
+ * is simply sent again (at most SWVF_MBX_TRIES times).
+ *
  * Return: 0 on ACK, -EPERM on NACK, -EAGAIN if the PF lost our state (a
  * reset is scheduled), -ETIMEDOUT, -EIO if the mailbox is not ready,
  * -EPROTO for a malformed reply, -ENODEV if the device is gone.
@@ -214,6 +286,7 @@ static int swvf_mbx_request(struct swvf_adapter *adapter, const u32 *msg,
 			    unsigned int len, u32 *reply, unsigned int rlen)
 {
 	u32 type = FIELD_GET(SRIOV_MBX_TYPE, msg[0]);
+	unsigned int try;
 	int err;
 
 	lockdep_assert_held(&adapter->mbx_lock);
@@ -226,16 +299,16 @@ static int swvf_mbx_request(struct swvf_adapter *adapter, const u32 *msg,
 	if (!test_bit(SWVF_MBX_READY, adapter->state))
 		return -EAGAIN;
 
-	err = swvf_mbx_write(adapter, msg, len);
-	if (!err)
-		err = swvf_mbx_wait(adapter, SWVF_V2P_PFACK, false);
-	if (!err)
-		err = swvf_mbx_wait(adapter, SWVF_V2P_PFSTS, false);
-	if (!err)
-		err = swvf_mbx_read(adapter, reply, rlen);
+	for (try = 0; try < SWVF_MBX_TRIES; try++) {
+		err = swvf_mbx_xfer(adapter, msg, len, reply, rlen);
+		if (err != SWVF_MBX_RETRY)
+			break;
+	}
 	switch (err) {
 	case 0:
 		break;
+	case SWVF_MBX_RETRY:
+		return -EPROTO;
 	case -ETIMEDOUT:
 	case -EBUSY:
 		adapter->mbx_timeouts++;
@@ -248,8 +321,6 @@ static int swvf_mbx_request(struct swvf_adapter *adapter, const u32 *msg,
 		return err;
 	}
 
-	if (FIELD_GET(SRIOV_MBX_TYPE, reply[0]) != type)
-		return -EPROTO;
 	if (!(reply[0] & SRIOV_MBX_CTS)) {
 		swvf_mbx_lost(adapter, "reply without CTS", reply[0]);
 		return -EAGAIN;

@@ -270,9 +270,9 @@ int swvf_reinit(struct swvf_adapter *adapter)
 	err = swvf_hw_init(adapter);
 	if (err) {
 		if (err != -EAGAIN)
-			netdev_warn_once(netdev,
-					 "reset handshake failed (%d), retrying\n",
-					 err);
+			dev_warn_ratelimited(&adapter->pdev->dev,
+					     "reset handshake failed (%d), retrying\n",
+					     err);
 		return err;
 	}
 	dev_info(&adapter->pdev->dev, "reset handshake done, MAC %pM\n",
