@@ -15,6 +15,7 @@
 #ifndef _SWNV_H
 #define _SWNV_H
 
+#include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -117,6 +118,17 @@ struct swnv_priv {
 static inline bool swnv_is_adapter(const struct swnv_priv *np)
 {
 	return np->role == SWNV_ROLE_ADAPTER;
+}
+
+/*
+ * A frame the adapter sent itself: the 82576 loops VF broadcasts and
+ * multicasts back to the other pools (and QEMU even to the sender's own
+ * pool), so they reach the adapter again through the bridge or the VF.
+ */
+static inline bool swnv_own_frame(const struct sk_buff *skb,
+				  const struct net_device *adapter)
+{
+	return ether_addr_equal(eth_hdr(skb)->h_source, adapter->dev_addr);
 }
 
 /* swnv_netdev.c */

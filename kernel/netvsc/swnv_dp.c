@@ -71,6 +71,14 @@ static void swnv_dp_set_tx(struct swnv_priv *adp, u8 path, u8 reason,
 	WRITE_ONCE(adp->switches, adp->switches + 1);
 	trace_swnv_dp_switch(adp->dev, from, path, reason, adp->seq,
 			     duration_ns);
+	/*
+	 * Announce the adapter through the new path: a switch (e.g. a Linux
+	 * bridge) may have learnt its MAC behind the uplink from frames the
+	 * NIC looped back from the VF, and would drop frames for it once the
+	 * NIC steers them to the uplink.
+	 */
+	if (netif_running(adp->dev))
+		__netdev_notify_peers(adp->dev);
 }
 
 /* Close the outstanding request; returns its duration. */

@@ -82,6 +82,11 @@ static netdev_tx_t swnv_host_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_core_stats_tx_dropped_inc(dev);
 		return NETDEV_TX_OK;
 	}
+	/* the adapter's own frames, looped back by the NIC from the VF */
+	if (unlikely(swnv_own_frame(skb, adapter))) {
+		consume_skb(skb);
+		return NETDEV_TX_OK;
+	}
 	if (swnv_forward(adapter, skb) == NET_RX_SUCCESS) {
 		dev_sw_netstats_tx_add(dev, 1, len);
 		swnv_count_syn_rx(netdev_priv(adapter), len);

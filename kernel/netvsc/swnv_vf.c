@@ -35,7 +35,8 @@ rx_handler_result_t swnv_vf_handle_frame(struct sk_buff **pskb)
 	struct net_device *dev = adp->dev;
 	struct swnv_pcpu_stats *st;
 
-	if (unlikely(!(dev->flags & IFF_UP))) {
+	/* our own broadcasts come back on the VF: the NIC loops them */
+	if (unlikely(!(dev->flags & IFF_UP) || swnv_own_frame(skb, dev))) {
 		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;
 	}
