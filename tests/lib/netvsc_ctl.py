@@ -8,6 +8,8 @@ encode its IFLA_INFO_DATA).  Run it inside a namespace with `ip netns exec`.
                         [--ack SEQ] [--serial N]
   netvsc_ctl.py show DEV                      -> JSON
   netvsc_ctl.py wait DEV KEY VALUE [--timeout-s S]
+  netvsc_ctl.py cycle DEV [--count N] [--dwell-ms D] [--timeout-s T]
+        planned switches VF -> synthetic -> VF, N times; JSON summary
   netvsc_ctl.py responder HOSTPORT [--delay-ms N] [--on-syn CMD] [--on-vf CMD]
         the host side: acknowledge every request seen as an rtnetlink
         event (running CMD first), until SIGTERM; prints a JSON summary
@@ -203,6 +205,49 @@ def cmd_wait(a):
         time.sleep(0.01)
 
 
+def want(nl, dev, path):
+    body = ifinfomsg() + nla(IFLA_IFNAME, dev.encode() + b"\0") + \
+        linkinfo_data([nla(A["DP_WANT"], struct.pack("=B", DP[path]))])
+    nl.request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, body)
+
+
+def reach(nl, dev, active, timeout_s):
+    """Wait until TX is on `active` with no request outstanding."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        info = show(nl, dev)
+        if info["dp_active"] == active and info["dp_pending"] == 255:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
+def cmd_cycle(a):
+    nl = Rtnl()
+    done, failed, lat = 0, 0, []
+    for _ in range(a.count):
+        ok = True
+        for path, active in (("syn", 0), ("vf", 1)):
+            t0 = time.monotonic()
+            want(nl, a.dev, path)
+            if not reach(nl, a.dev, active, a.timeout_s):
+                ok = False
+                break
+            lat.append((time.monotonic() - t0) * 1000)
+            time.sleep(a.dwell_ms / 1000)
+        if not ok:
+            failed += 1
+            break
+        done += 1
+    info = show(nl, a.dev)
+    print(json.dumps({"cycles": done, "failed": failed,
+                      "switch_ms_max": round(max(lat), 3) if lat else None,
+                      "switch_ms_mean": round(sum(lat) / len(lat), 3) if lat else None,
+                      "switches": info.get("switches"), "timeouts": info.get("timeouts")}))
+    return 0 if failed == 0 else 1
+
+
 class Stop(Exception):
     pass
 
@@ -302,6 +347,11 @@ def main():
     s.add_argument("key")
     s.add_argument("value")
     s.add_argument("--timeout-s", type=float, default=10)
+    s = sub.add_parser("cycle")
+    s.add_argument("dev")
+    s.add_argument("--count", type=int, default=100)
+    s.add_argument("--dwell-ms", type=int, default=100)
+    s.add_argument("--timeout-s", type=float, default=5)
     s = sub.add_parser("responder")
     s.add_argument("hostport")
     s.add_argument("--delay-ms", type=int, default=0)
@@ -321,6 +371,8 @@ def main():
             print(json.dumps(show(Rtnl(), a.dev)))
         elif a.cmd == "wait":
             return cmd_wait(a)
+        elif a.cmd == "cycle":
+            return cmd_cycle(a)
         elif a.cmd == "responder":
             return cmd_responder(a)
         elif a.cmd == "watch":
