@@ -35,6 +35,7 @@ nv_setup_synthetic() {
 	ip link set "$PF" master br0 || return 1
 	ip link set "$PF" up
 	ip link set br0 up
+	nv_deep_rings "$PF"
 	wait_carrier "$PF" 30 || return 1
 	ext_ns_setup 0 || return 1
 	ip netns add child0 || return 1
@@ -58,12 +59,20 @@ nv_vf_enable() {
 	ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
 	modprobe igbvf || return 1
 	echo igbvf >"/sys/bus/pci/devices/$VF/driver_override"
-	nv_vf_bind
+	nv_vf_bind || return 1
+	nv_deep_rings "$VFDEV"
 }
 
 nv_vf_bind() {
 	echo "$VF" >/sys/bus/pci/drivers_probe 2>/dev/null
 	VFDEV=$(wait_pci_netdev "$VF" 10) || return 1
+}
+
+# Deep RX rings: when the host deschedules the TCG guest for a second
+# (dmesg: "clocksource: Long readout interval"), the external host's paced
+# sender catches up in one burst; 256 descriptors overflow, 4096 do not.
+nv_deep_rings() {
+	ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || ethtool -G "$1" rx 4096
 }
 
 nv_vf_unbind() { echo "$VF" >/sys/bus/pci/drivers/igbvf/unbind; }
