@@ -70,7 +70,7 @@ timeout_ok() {
 ktap_result "unacked request to VF times out, TX stays synthetic" timeout_ok
 
 # a responder (the daemon's role) acks the next request
-nv_ctl responder nvh0 >/tmp/resp.out 2>&1 &
+$NV_CTL responder nvh0 >/tmp/resp.out 2>&1 &
 resp=$!
 defer kill $resp
 sleep 1

@@ -50,7 +50,7 @@ report floor
 
 # the host side: ack every request, move the MAC filter on "synthetic"
 nv_ctl set nvh0 --auto-ack 0 --timeout-ms 3000
-nv_ctl responder nvh0 --on-syn "ip link set $PF vf 0 mac 00:00:00:00:00:00" \
+$NV_CTL responder nvh0 --on-syn "ip link set $PF vf 0 mac 00:00:00:00:00:00" \
 	>"$OUT/responder.out" 2>&1 &
 resp=$!
 busywait 5000 grep -q ready "$OUT/responder.out"

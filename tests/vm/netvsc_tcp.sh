@@ -23,7 +23,7 @@ ktap_result "data path on the VF" nv_wait_dp 1 40
 slowwait 10 ping_ok ext0 "$NV_IP"
 
 nv_ctl set nvh0 --auto-ack 0 --timeout-ms 2000
-nv_ctl responder nvh0 >"$OUT/responder.out" 2>&1 &
+$NV_CTL responder nvh0 >"$OUT/responder.out" 2>&1 &
 resp=$!
 defer kill $resp
 busywait 5000 grep -q ready "$OUT/responder.out"
