@@ -40,7 +40,14 @@ stream_start() {
 		--rate "$RATE" --count $((SECS * RATE)) >"$OUT/$1-send.json" &
 }
 field() { jq -r ".$2" "$OUT/$1.json"; }
+counters() {
+	local vfrx=-
+	[ -n "${VFDEV:-}" ] && [ -e "/sys/class/net/$VFDEV" ] &&
+		vfrx=$(cat "/sys/class/net/$VFDEV/statistics/rx_packets")
+	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat /sys/class/net/$PF/statistics/rx_packets); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
+}
 report() {
+	counters "$1"
 	ktap_diag "$1: lost $(field "$1" lost) of $(field "$1" expected), longest gap $(field "$1" longest_gap_ms) ms after seq $(field "$1" gap_after_seq), reordered $(field "$1" reordered)"
 }
 
@@ -73,6 +80,7 @@ ip link set "$PF" vf 0 mac "$NV_MAC"
 nv_vf_bind && nv_deep_rings "$VFDEV"
 ktap_result "VF re-attached, data path on the VF" nv_wait_dp 1 40
 
+counters before-flr
 stream_start flr
 sleep 3
 echo 1 >"/sys/bus/pci/devices/$VF/reset"
