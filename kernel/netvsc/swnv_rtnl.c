@@ -239,6 +239,9 @@ static int swnv_changelink(struct net_device *dev, struct nlattr *tb[],
 	rescan = !!data[IFLA_SWNV_SERIAL];
 	command = !!data[IFLA_SWNV_DP_WANT];
 	swnv_apply_settings(adp, data);
+	/* turning auto_ack on closes what nobody will acknowledge otherwise */
+	if (adp->auto_ack && adp->pending != SWNV_DP_NONE)
+		swnv_dp_ack(adp, adp->seq);
 	if (rescan)
 		swnv_scan_existing_vfs(adp);
 	if (command)

@@ -12,7 +12,7 @@
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 require_cmd jq
-CYCLES=${NV_ATTACH_CYCLES:-1000}
+CYCLES=${1:-1000}
 OUT=$SRIOV_OUT
 ktap_header
 ktap_plan 6

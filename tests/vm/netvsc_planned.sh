@@ -13,7 +13,7 @@
 require_cmd jq
 [ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built ($SEQUDP)"
 RATE=${NV_RATE:-2000}
-CYCLES=${NV_CYCLES:-100}
+CYCLES=${1:-100}
 OUT=$SRIOV_OUT
 ktap_header
 ktap_plan 6

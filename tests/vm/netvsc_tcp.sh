@@ -12,7 +12,7 @@
 
 require_cmd jq
 require_cmd iperf3
-CYCLES=${NV_CYCLES:-100}
+CYCLES=${1:-100}
 OUT=$SRIOV_OUT
 ktap_header
 ktap_plan 5
