@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 600
 #
 # Attach cycles (igbvf unbind + bind of VF 0) with rtnetlink monitors
 # watching the host namespace and the child: every RTM_NEWLINK of the VF
@@ -29,8 +29,8 @@ watch() {
 		--out "$OUT/watch-$ns.json" --ready "$OUT/watch-$ns.ready" &
 	busywait 5000 test -e "$OUT/watch-$ns.ready"
 }
-ip netns add host0 2>/dev/null
-ip netns attach host0 1 2>/dev/null	# name the initial namespace for `ip netns exec`
+# name the initial namespace, so the watcher can run there via `ip netns exec`
+ip netns attach host0 1 || ktap_bail "cannot name the initial namespace"
 defer ip netns del host0
 watch host0
 w1=$!

@@ -51,9 +51,9 @@ for d in in out; do
 	ktap_diag "floor $d: $(cat "$OUT/floor-$d.json")"
 	ktap_diag "floor $d sender: $(cat "$OUT/floor-$d-send.json")"
 
-	stream_start "planned-$d" $d 40
+	stream_start "planned-$d" $d 30
 	sleep 2
-	nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 80 >"$OUT/cycle-$d.json"
+	nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 50 >"$OUT/cycle-$d.json"
 	echo "rc=$?" >>"$OUT/cycle-$d.rc"
 	wait
 	ktap_diag "cycles $d: $(cat "$OUT/cycle-$d.json")"
@@ -67,7 +67,7 @@ cycles_ok() {
 		[ "$(jq -r .cycles "$OUT/cycle-$d.json")" = "$CYCLES" ] &&
 			[ "$(jq -r .failed "$OUT/cycle-$d.json")" = 0 ] || return 1
 		# the last switch happened before the stream ended
-		[ "$(field "planned-$d" expected)" = $((40 * RATE)) ] || return 1
+		[ "$(field "planned-$d" expected)" = $((30 * RATE)) ] || return 1
 	done
 }
 ktap_result "2 x $CYCLES planned switch cycles inside the streams" cycles_ok
