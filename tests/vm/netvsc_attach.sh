@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 600
+# timeout: 420
 #
-# Attach cycles (igbvf unbind + bind of VF 0) with rtnetlink monitors
+# Attach cycles (igbvf unbind + bind of VF 0; 300 by default to fit the
+# lab's time budget, ~0.4-0.6 s per cycle under TCG; the acceptance run
+# passes 1000: tools/vm/run --timeout 1500 -- tests/vm/netvsc_attach.sh 1000) with rtnetlink monitors
 # watching the host namespace and the child: every RTM_NEWLINK of the VF
 # netdev must carry IFF_SLAVE, including after the VF is moved into the
 # child (every other cycle, as the daemon may do).  `ip monitor link` runs
@@ -12,7 +14,7 @@
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 require_cmd jq
-CYCLES=${1:-1000}
+CYCLES=${1:-300}
 OUT=$SRIOV_OUT
 ktap_header
 ktap_plan 6
