@@ -3,13 +3,15 @@
 # vm-args: --nics 1
 # timeout: 420
 #
-# Attach cycles (igbvf unbind + bind of VF 0; 300 by default to fit the
-# lab's time budget, ~0.4-0.6 s per cycle under TCG; the acceptance run
-# passes 1000: tools/vm/run --timeout 1500 -- tests/vm/netvsc_attach.sh 1000) with rtnetlink monitors
+# Attach cycles (igbvf unbind + bind of VF 0) with rtnetlink monitors
 # watching the host namespace and the child: every RTM_NEWLINK of the VF
 # netdev must carry IFF_SLAVE, including after the VF is moved into the
 # child (every other cycle, as the daemon may do).  `ip monitor link` runs
 # alongside as an independent witness.
+#
+# 300 cycles by default to fit the lab's time budget (0.4-0.6 s per cycle
+# under TCG); the acceptance run passes 1000:
+#   tools/vm/run --timeout 1500 -- tests/vm/netvsc_attach.sh 1000
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
