@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP output, deferred cleanup and waiting helpers for the in-VM tests,
+# in the spirit of tools/testing/selftests/kselftest/ktap_helpers.sh and
+# net/lib.sh (written fresh for this project).
+#
+#   . "$SRIOV_TOP/tests/lib/ktap.sh"
+#   ktap_header; ktap_plan 3
+#   ktap_result "pf link up" wait_carrier "$dev" 15
+#   ktap_skip "vf mac" "driver lacks ndo_set_vf_mac"
+#   ktap_finished
+#
+# Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_XFAIL=2
+KSFT_SKIP=4
+
+__ktap_n=0
+__ktap_pass=0
+__ktap_fail=0
+__ktap_skip=0
+__ktap_xfail=0
+__ktap_plan=
+__defer=()
+
+ktap_header() { echo "KTAP version 1"; }
+ktap_plan() { __ktap_plan=$1; echo "1..$1"; }
+ktap_diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
+
+ktap_pass() { __ktap_n=$((__ktap_n + 1)); __ktap_pass=$((__ktap_pass + 1)); echo "ok $__ktap_n $1"; }
+ktap_fail() { __ktap_n=$((__ktap_n + 1)); __ktap_fail=$((__ktap_fail + 1)); echo "not ok $__ktap_n $1"; }
+ktap_skip() {
+	__ktap_n=$((__ktap_n + 1)); __ktap_skip=$((__ktap_skip + 1))
+	echo "ok $__ktap_n $1 # SKIP ${2:-}"
+}
+ktap_xfail() {
+	__ktap_n=$((__ktap_n + 1)); __ktap_xfail=$((__ktap_xfail + 1))
+	echo "ok $__ktap_n $1 # XFAIL ${2:-}"
+}
+
+# ktap_result DESC CMD...: run CMD; its output becomes diagnostics.
+ktap_result() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && ktap_diag "$out"
+	case $rc in
+	0) ktap_pass "$desc" ;;
+	4) ktap_skip "$desc" "exit 4" ;;
+	*) ktap_fail "$desc"; ktap_diag "exit status $rc: $*" ;;
+	esac
+	return $rc
+}
+
+# Bail out: abort the whole test (remaining plan counts as failed).
+ktap_bail() { echo "Bail out! $*"; exit $KSFT_FAIL; }
+
+# ktap_skip_all REASON: nothing can run here.
+ktap_skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
+
+ktap_print_totals() {
+	echo "# Totals: pass:$__ktap_pass fail:$__ktap_fail xfail:$__ktap_xfail xpass:0 skip:$__ktap_skip error:0"
+}
+
+# ktap_finished: totals, then exit 0 if everything planned passed or was
+# skipped, 4 if every test skipped, 1 otherwise.
+ktap_finished() {
+	ktap_print_totals
+	if [ -n "$__ktap_plan" ] && [ "$__ktap_n" != "$__ktap_plan" ]; then
+		echo "# planned $__ktap_plan tests but ran $__ktap_n"
+		exit $KSFT_FAIL
+	fi
+	[ "$__ktap_fail" -gt 0 ] && exit $KSFT_FAIL
+	[ "$__ktap_n" -gt 0 ] && [ "$__ktap_skip" = "$__ktap_n" ] && exit $KSFT_SKIP
+	exit $KSFT_PASS
+}
+
+# defer CMD...: run CMD at exit, last registered first.
+defer() { __defer+=("$(printf '%q ' "$@")"); }
+__run_defer() {
+	local i
+	for ((i = ${#__defer[@]} - 1; i >= 0; i--)); do
+		eval "${__defer[$i]}" >/dev/null 2>&1
+	done
+	__defer=()
+}
+trap __run_defer EXIT
+
+# busywait TIMEOUT_MS CMD...: retry CMD every 50 ms until it succeeds.
+busywait() {
+	local timeout=$1 start now
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout" ] && return 1
+		sleep 0.05
+	done
+}
+
+# slowwait TIMEOUT_S CMD...: retry CMD every 0.5 s.
+slowwait() {
+	local timeout=$1 i
+	shift
+	for ((i = 0; i < timeout * 2; i++)); do
+		"$@" && return 0
+		sleep 0.5
+	done
+	"$@"
+}
+
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || ktap_skip_all "$1 is not installed"
+}
+
+# pci_netdev BDF: the netdev of a PCI function (empty if none).
+pci_netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n1; }
+
+# wait_pci_netdev BDF TIMEOUT_S: wait for a PCI function's netdev, print it.
+wait_pci_netdev() {
+	local i n
+	for ((i = 0; i < $2 * 10; i++)); do
+		n=$(pci_netdev "$1")
+		[ -n "$n" ] && { echo "$n"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+__carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
+# wait_carrier DEV TIMEOUT_S [NETNS]
+wait_carrier() {
+	if [ -n "${3:-}" ]; then
+		slowwait "$2" ip netns exec "$3" bash -c "[ \"\$(cat /sys/class/net/$1/carrier 2>/dev/null)\" = 1 ]"
+	else
+		slowwait "$2" __carrier "$1"
+	fi
+}
+
+# ext_ns_setup [0|1]: the external host of hub N in netns extN, addresses
+# 198.18.N.1/24 and 2001:db8:N::1/64.
+ext_ns_setup() {
+	local i=${1:-0} dev var
+	var=SRIOV_EXT$i
+	dev=${!var}
+	[ -n "$dev" ] || { echo "no external host NIC for hub $i"; return 1; }
+	ip netns add "ext$i" || return 1
+	defer ip netns del "ext$i"
+	ip link set "$dev" netns "ext$i" || return 1
+	ip -n "ext$i" link set lo up
+	ip -n "ext$i" link set "$dev" up || return 1
+	ip -n "ext$i" addr add "198.18.$i.1/24" dev "$dev"
+	ip -n "ext$i" addr add "2001:db8:$i::1/64" dev "$dev" nodad
+}
+
+# in_ns NS CMD...: run CMD in netns NS (or here if NS is empty).
+in_ns() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+# ping_ok [NS] DST: 3 pings within 10 s.
+ping_ok() { in_ns "$1" ping -c 3 -i 0.2 -W 2 -w 10 -q "$2" >/dev/null; }

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The lab harness's own guarantees: a kernel warning fails a run, a lab
+without the 82576 fails the in-VM ping test, a hung guest is killed."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+TOP = os.environ.get("SRIOV_TOP", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+RUN = os.path.join(TOP, "tools/vm/run")
+
+pytestmark = pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None,
+                                reason="qemu-system-x86_64 not installed")
+
+
+def vm(*args, timeout=240):
+    return subprocess.run([RUN, "--quiet", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=TOP)
+
+
+def test_kernel_warning_fails_the_run():
+    # The guest command itself succeeds; only the kernel log says otherwise.
+    r = vm("--name", "harness_detector", "--",
+           "sh", "-c", "echo 'WARNING: CPU: 0 PID: 1 at harness-selftest' >/dev/kmsg; exit 0")
+    assert r.returncode == 1, r.stderr
+    assert "kernel log reports" in r.stderr
+    assert "harness-selftest" in r.stderr
+
+
+def test_clean_run_passes_and_keeps_exit_code():
+    r = vm("--name", "harness_exit", "--", "sh", "-c", "exit 4")
+    assert r.returncode == 4, r.stderr
+
+
+def test_ping_test_fails_without_the_82576():
+    r = vm("--nics", "0", "--name", "harness_noigb", "--", "tests/vm/lab_igb_vf_ping.sh")
+    assert r.returncode == 1, r.stderr
+    with open(os.path.join(TOP, "build/vm/harness_noigb/output.txt")) as f:
+        assert "Bail out! no 82576" in f.read()
+
+
+def test_hung_guest_is_killed():
+    r = vm("--timeout", "25", "--name", "harness_timeout", "--", "sleep", "600")
+    assert r.returncode == 1
+    assert "TIMEOUT" in r.stderr

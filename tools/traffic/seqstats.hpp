@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+// Accounting for a sequenced packet stream: what arrived, what did not,
+// in which order, and the longest silence.  Pure logic, no I/O.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace sriov::traffic {
+
+struct SeqReport {
+	uint64_t received = 0;	   // datagrams that arrived, duplicates included
+	uint64_t unique = 0;	   // distinct sequence numbers
+	uint64_t duplicated = 0;   // arrivals of an already seen sequence number
+	uint64_t reordered = 0;	   // arrivals below the highest seen so far
+	uint64_t expected = 0;	   // sequence numbers the sender used
+	uint64_t lost = 0;	   // expected - unique
+	uint64_t longest_gap_ns = 0;  // longest time between two arrivals
+	uint64_t gap_start_ns = 0;    // when that gap began, from the first arrival
+	uint64_t gap_after_seq = 0;   // last sequence number before that gap
+};
+
+class SeqStats {
+public:
+	// Count an arrival of sequence number `seq` at monotonic time `now_ns`.
+	void add(uint64_t seq, uint64_t now_ns)
+	{
+		if (seq >= seen_.size())
+			seen_.resize(std::max<uint64_t>(seq + 1, seen_.size() * 2), false);
+		++r_.received;
+		if (seen_[seq]) {
+			++r_.duplicated;
+		} else {
+			seen_[seq] = true;
+			++r_.unique;
+		}
+		if (any_ && seq < highest_)
+			++r_.reordered;
+		if (!any_) {
+			first_ns_ = now_ns;
+		} else if (now_ns - last_ns_ > r_.longest_gap_ns) {
+			r_.longest_gap_ns = now_ns - last_ns_;
+			r_.gap_start_ns = last_ns_ - first_ns_;
+			r_.gap_after_seq = last_seq_;
+		}
+		highest_ = any_ ? std::max(highest_, seq) : seq;
+		last_ns_ = now_ns;
+		last_seq_ = seq;
+		any_ = true;
+	}
+
+	// `sent` is the sender's count when known (0: infer from the highest
+	// sequence number seen, which cannot see loss at the tail).
+	[[nodiscard]] SeqReport report(uint64_t sent = 0) const
+	{
+		SeqReport r = r_;
+		r.expected = sent ? sent : (any_ ? highest_ + 1 : 0);
+		r.lost = r.expected > r.unique ? r.expected - r.unique : 0;
+		return r;
+	}
+
+private:
+	SeqReport r_;
+	std::vector<bool> seen_;
+	uint64_t highest_ = 0;
+	uint64_t first_ns_ = 0;
+	uint64_t last_ns_ = 0;
+	uint64_t last_seq_ = 0;
+	bool any_ = false;
+};
+
+} // namespace sriov::traffic

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// sriov-sequdp: a paced, sequence-numbered UDP stream and its receiver, to
+// measure loss, duplicates, reordering and the longest gap across a data
+// path switch.
+//
+//   sriov-sequdp send --dst ADDR [--port 9000] [--rate 2000] [--count N | --seconds S]
+//                     [--size 64]
+//   sriov-sequdp recv [--port 9000] [--bind ADDR] [--idle-ms 3000] [--timeout 600]
+//                     [--ready FILE] [--out FILE]
+//
+// Each datagram carries a magic, its sequence number, the total the sender
+// will send and the send time.  The sender keeps an absolute schedule
+// (packet i leaves at t0 + i/rate), so a late wake-up does not lower the
+// average rate.  The receiver stops when it has every sequence number, when
+// the stream has been idle for --idle-ms after it started, at --timeout, or
+// on SIGINT/SIGTERM, and prints one JSON object.
+// Exit status: 0 on success, 1 on bad usage or socket errors.
+
+#include "seqstats.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr uint32_t kMagic = 0x53515544; // "SQUD"
+
+struct Wire {
+	uint32_t magic;
+	uint32_t reserved;
+	uint64_t seq;
+	uint64_t total;
+	uint64_t send_ns;
+} __attribute__((packed));
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_signal(int /*sig*/) { g_stop = 1; }
+
+uint64_t now_ns()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+	       static_cast<uint64_t>(ts.tv_nsec);
+}
+
+class Fd {
+public:
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	~Fd()
+	{
+		if (fd_ >= 0)
+			close(fd_);
+	}
+	[[nodiscard]] int get() const { return fd_; }
+
+private:
+	int fd_;
+};
+
+using Args = std::map<std::string, std::string>;
+
+std::optional<Args> parse(int argc, char **argv, int first)
+{
+	Args a;
+	for (int i = first; i < argc; ++i) {
+		std::string k = argv[i];
+		if (k.rfind("--", 0) != 0 || i + 1 >= argc) {
+			std::fprintf(stderr, "sequdp: bad argument '%s'\n", k.c_str());
+			return std::nullopt;
+		}
+		a[k.substr(2)] = argv[++i];
+	}
+	return a;
+}
+
+uint64_t num(const Args &a, const std::string &k, uint64_t def)
+{
+	auto it = a.find(k);
+	if (it == a.end())
+		return def;
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = std::strtoull(it->second.c_str(), &end, 10);
+	if (errno || !end || *end) {
+		std::fprintf(stderr, "sequdp: --%s wants a number\n", k.c_str());
+		std::exit(1);
+	}
+	return v;
+}
+
+int usage()
+{
+	std::fprintf(stderr,
+		     "usage: sriov-sequdp send --dst ADDR [--port P] [--rate PPS] "
+		     "[--count N | --seconds S] [--size BYTES]\n"
+		     "       sriov-sequdp recv [--port P] [--bind ADDR] [--idle-ms MS] "
+		     "[--timeout S] [--ready FILE] [--out FILE]\n");
+	return 1;
+}
+
+int do_send(const Args &a)
+{
+	auto dst = a.find("dst");
+	if (dst == a.end())
+		return usage();
+	const std::string port = std::to_string(num(a, "port", 9000));
+	const uint64_t rate = num(a, "rate", 2000);
+	const uint64_t count = a.count("count") ? num(a, "count", 0) : num(a, "seconds", 5) * rate;
+	const uint64_t size = std::max<uint64_t>(num(a, "size", 64), sizeof(Wire));
+	if (rate == 0 || count == 0 || size > 1472) {
+		std::fprintf(stderr, "sequdp: rate and count must be > 0, size <= 1472\n");
+		return 1;
+	}
+
+	addrinfo hints{};
+	hints.ai_socktype = SOCK_DGRAM;
+	addrinfo *res = nullptr;
+	int err = getaddrinfo(dst->second.c_str(), port.c_str(), &hints, &res);
+	if (err) {
+		std::fprintf(stderr, "sequdp: %s: %s\n", dst->second.c_str(), gai_strerror(err));
+		return 1;
+	}
+	std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> ai(res, freeaddrinfo);
+	Fd s(socket(ai->ai_family, SOCK_DGRAM, 0));
+	if (s.get() < 0 || connect(s.get(), ai->ai_addr, ai->ai_addrlen) < 0) {
+		std::perror("sequdp: socket/connect");
+		return 1;
+	}
+
+	std::vector<char> buf(size, 0);
+	const uint64_t period = 1'000'000'000ULL / rate;
+	const uint64_t t0 = now_ns();
+	uint64_t sent = 0, errors = 0, late = 0;
+	for (uint64_t i = 0; i < count && !g_stop; ++i) {
+		const uint64_t due = t0 + i * period;
+		const uint64_t t = now_ns();
+		if (t < due) {
+			timespec ts{static_cast<time_t>(due / 1'000'000'000ULL),
+				    static_cast<long>(due % 1'000'000'000ULL)};
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+		} else if (t - due > period) {
+			++late;
+		}
+		Wire w{kMagic, 0, i, count, now_ns()};
+		std::memcpy(buf.data(), &w, sizeof(w));
+		if (send(s.get(), buf.data(), buf.size(), 0) == static_cast<ssize_t>(buf.size()))
+			++sent;
+		else
+			++errors; // ENOBUFS, ENETUNREACH, ECONNREFUSED...: a lost send
+	}
+	const double secs = static_cast<double>(now_ns() - t0) / 1e9;
+	std::printf("{\"mode\": \"send\", \"sent\": %llu, \"send_errors\": %llu, "
+		    "\"attempted\": %llu, \"late\": %llu, \"seconds\": %.3f}\n",
+		    static_cast<unsigned long long>(sent), static_cast<unsigned long long>(errors),
+		    static_cast<unsigned long long>(sent + errors),
+		    static_cast<unsigned long long>(late), secs);
+	return 0;
+}
+
+int do_recv(const Args &a)
+{
+	const std::string port = std::to_string(num(a, "port", 9000));
+	const uint64_t idle_ms = num(a, "idle-ms", 3000);
+	const uint64_t timeout_s = num(a, "timeout", 600);
+	const std::string bind_addr = a.count("bind") ? a.at("bind") : "::";
+
+	addrinfo hints{};
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_PASSIVE;
+	addrinfo *res = nullptr;
+	int err = getaddrinfo(bind_addr.c_str(), port.c_str(), &hints, &res);
+	if (err) {
+		std::fprintf(stderr, "sequdp: %s: %s\n", bind_addr.c_str(), gai_strerror(err));
+		return 1;
+	}
+	std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> ai(res, freeaddrinfo);
+	Fd s(socket(ai->ai_family, SOCK_DGRAM, 0));
+	if (s.get() < 0) {
+		std::perror("sequdp: socket");
+		return 1;
+	}
+	int zero = 0, rcvbuf = 4 << 20;
+	if (ai->ai_family == AF_INET6)
+		setsockopt(s.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(s.get(), ai->ai_addr, ai->ai_addrlen) < 0) {
+		std::perror("sequdp: bind");
+		return 1;
+	}
+	if (a.count("ready")) {
+		std::ofstream(a.at("ready")) << "ready\n";
+	}
+
+	sriov::traffic::SeqStats st;
+	uint64_t total = 0, foreign = 0, last = 0;
+	const uint64_t start = now_ns();
+	char buf[2048];
+	while (!g_stop) {
+		const uint64_t t = now_ns();
+		if (t - start > timeout_s * 1'000'000'000ULL)
+			break;
+		if (last && t - last > idle_ms * 1'000'000ULL)
+			break;
+		pollfd p{s.get(), POLLIN, 0};
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		ssize_t n = recv(s.get(), buf, sizeof(buf), 0);
+		if (n < static_cast<ssize_t>(sizeof(Wire)))
+			continue;
+		Wire w{};
+		std::memcpy(&w, buf, sizeof(w));
+		if (w.magic != kMagic || w.seq >= (1ULL << 32)) {
+			++foreign;
+			continue;
+		}
+		last = now_ns();
+		st.add(w.seq, last);
+		total = w.total;
+		if (total && st.report(total).unique == total)
+			break;
+	}
+	const auto r = st.report(total);
+	std::ostringstream o;
+	o << "{\"mode\": \"recv\", \"expected\": " << r.expected << ", \"received\": " << r.received
+	  << ", \"unique\": " << r.unique << ", \"lost\": " << r.lost
+	  << ", \"duplicated\": " << r.duplicated << ", \"reordered\": " << r.reordered
+	  << ", \"longest_gap_ms\": " << static_cast<double>(r.longest_gap_ns) / 1e6
+	  << ", \"gap_start_ms\": " << static_cast<double>(r.gap_start_ns) / 1e6
+	  << ", \"gap_after_seq\": " << r.gap_after_seq << ", \"foreign\": " << foreign << "}\n";
+	if (a.count("out")) {
+		std::ofstream f(a.at("out"));
+		f << o.str();
+	}
+	std::fputs(o.str().c_str(), stdout);
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	std::signal(SIGINT, on_signal);
+	std::signal(SIGTERM, on_signal);
+	const std::string mode = argv[1];
+	auto a = parse(argc, argv, 2);
+	if (!a)
+		return usage();
+	if (mode == "send")
+		return do_send(*a);
+	if (mode == "recv")
+		return do_recv(*a);
+	return usage();
+}

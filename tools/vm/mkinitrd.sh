@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the lab initramfs: a static busybox, the modules needed to mount the
+# host root over virtio-9p (netfs, 9pnet, 9p, 9pnet_virtio) plus overlay,
+# and tools/vm/initramfs-init as /init.  Output: $1 (default build/vm/initrd.cpio.gz).
+# Rebuilt only when an input changed.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tools/kver.sh"
+kver=$(sriov_kver)
+out=${1:-$top/build/vm/initrd-$kver.cpio.gz}
+init=$top/tools/vm/initramfs-init
+
+if [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$0" ] &&
+   [ "$out" -nt "/lib/modules/$kver/modules.dep" ]; then
+	exit 0
+fi
+
+command -v busybox >/dev/null || { echo "mkinitrd: busybox missing (busybox-static)" >&2; exit 1; }
+[ -f "/lib/modules/$kver/modules.dep" ] || { echo "mkinitrd: no modules for $kver" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"/{bin,dev,proc,sys,newroot,modules}
+cp "$(command -v busybox)" "$work/bin/busybox"
+for a in sh mount umount switch_root mkdir insmod cat echo sleep mknod ls; do
+	ln -s busybox "$work/bin/$a"
+done
+
+# Modules in dependency order, decompressed (busybox insmod takes plain .ko).
+: >"$work/modules/load.list"
+for m in 9p 9pnet_virtio overlay; do
+	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' | while read -r ko; do
+	base=$(basename "$ko"); base=${base%.xz}; base=${base%.zst}
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$work/modules/$base" ;;
+	*.zst) zstd -qdc "$ko" >"$work/modules/$base" ;;
+	*) cp "$ko" "$work/modules/$base" ;;
+	esac
+	echo "$base" >>"$work/modules/load.list"
+done
+
+install -m 0755 "$init" "$work/init"
+mkdir -p "$(dirname "$out")"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
