@@ -149,11 +149,10 @@ int report_client_error(const Client &c, const Ctx &ctx)
 }
 
 /// Print the result of a request and map it to an exit code.
-int finish(const json &resp, const Ctx &ctx, const std::function<void(const json &)> &human)
+int finish(const json &resp, const Ctx &ctx, const std::function<void(const json &)> &human, bool one_line)
 {
-	if (ctx.json_out) {
-		std::cout << resp.dump(2) << "\n";
-	}
+	if (ctx.json_out)
+		std::cout << resp.dump(one_line ? -1 : 2) << "\n";
 	if (!resp.value("ok", false)) {
 		const auto &e = resp.at("error");
 		const auto code = e.value("code", "error");
@@ -357,8 +356,10 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 	auto resp = c.call(req, args, ctx.timeout_ms);
 	if (!resp)
 		return report_client_error(c, ctx);
-	const int rc = finish(*resp, ctx, human);
-	if (rc == ok && req == "events" && args.value("follow", false)) {
+	const bool following = req == "events" && args.value("follow", false);
+	// when following, every line is one JSON document (the response too)
+	const int rc = finish(*resp, ctx, human, following);
+	if (rc == ok && following) {
 		const bool phases = has("--phases");
 		std::cout.flush();
 		c.follow([&](const json &ev) {

@@ -80,6 +80,7 @@ void FakeKernel::surprise_remove(const std::string &pf, VfIndex vf)
 	if (v == nullptr || !v->present)
 		return;
 	v->present = false;
+	v->netns.clear(); // the netdev is gone with the function
 	events_.push_back({.type = KernelEvent::Type::vf_lost, .pf = pf, .vf = vf, .partition = {},
 			   .detail = "hot-unplug"});
 	update_pairing();
