@@ -280,3 +280,28 @@ def test_clean_stop_releases_vfs_and_restart_reattaches(daemon):
     st = daemon.wait_idle()
     assert all(p["vf"] is not None for p in st["partitions"])
     assert_consistent(daemon)
+
+
+def test_teardown_all(daemon):
+    add(daemon, "vm1", MAC1)
+    add(daemon, "vm2", MAC2)
+    daemon.ctl("attach", "vm1", check=0)
+    r = daemon.ctl("partition", "remove", "--all", check=0)
+    assert "2 partition(s)" in r.stdout
+    st = daemon.wait_idle()
+    assert st["partitions"] == []
+    k = daemon.kernel()
+    assert k["adapters"] == {} and k["pfs"][PF0]["filters"] == []
+    assert not any(v["allocated"] for v in k["pfs"][PF0]["vfs"])
+    assert_consistent(daemon)
+
+
+def test_bash_completion_loads():
+    import shutil as sh
+    from conftest import TOP
+    if sh.which("bash") is None:
+        pytest.skip("no bash")
+    comp = TOP / "tools" / "sriovctl" / "sriovctl.bash-completion"
+    r = subprocess.run(["bash", "-c", f"_init_completion() {{ :; }}; source {comp} && complete -p sriovctl"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "_sriovctl" in r.stdout, r.stderr

@@ -37,7 +37,7 @@ const char *const usage_text =
 	"  status                                   PFs, VF pools, partitions, running sequences\n"
 	"  list                                     partitions\n"
 	"  partition add NAME --pf PF --mac MAC [--netns NS] [--vlan ID] [--weight 0-100]\n"
-	"  partition remove NAME\n"
+	"  partition remove NAME | --all\n"
 	"  attach PARTITION [--no-wait]             give the partition a VF\n"
 	"  detach PARTITION                         fail over to synthetic and release the VF\n"
 	"  failover PARTITION [--hold SEC]          planned failover; re-attach after SEC\n"
@@ -218,6 +218,11 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 			for (const auto &c : r)
 				t.add({c.at("name"), c.at("mutating").get<bool>() ? "yes" : "no", c.at("help")});
 			t.print(std::cout);
+		};
+	} else if (cmd == "partition" && pos.size() == 2 && pos[1] == "remove" && has("--all")) {
+		req = "teardown-all";
+		human = [](const json &r) {
+			std::cout << "tearing down " << r.at("started") << " partition(s); `sriovctl status` shows progress\n";
 		};
 	} else if (cmd == "partition") {
 		if (pos.size() != 3 || (pos[1] != "add" && pos[1] != "remove"))

@@ -39,12 +39,12 @@ public:
 /// Test clock: time moves only when advance() is called.
 class ManualClock final : public Clock {
 public:
-	[[nodiscard]] std::int64_t wall_ms() const override { return base_wall_ + now_; }
+	[[nodiscard]] std::int64_t wall_ms() const override { return base_wall_ms + now_; }
 	[[nodiscard]] std::int64_t mono_ms() const override { return now_; }
 	void advance(std::int64_t ms) { now_ += ms; }
 
 private:
-	static constexpr std::int64_t base_wall_ = 1'700'000'000'000;
+	static constexpr std::int64_t base_wall_ms = 1'700'000'000'000;
 	std::int64_t now_{1000};
 };
 

@@ -174,7 +174,7 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    reply_started(r, reply, st, wait);
 	    });
 	auto simple = [this](const std::string &name, const std::string &help,
-			     std::function<seq::StartResult(const Request &, seq::DoneFn)> start) {
+			     const std::function<seq::StartResult(const Request &, seq::DoneFn)> &start) {
 		add(name, true, help, [this, start](const Request &r, const Reply &reply, const Follow &) {
 			const bool wait = arg_bool_or(r.args, "wait", true);
 			seq::DoneFn done;
@@ -212,6 +212,11 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 			       return engine_.migrate_abort(part, std::move(d));
 		       throw ArgError("\"action\" must be prepare, complete or abort");
 	       });
+	add("teardown-all", true, "tear down every partition (adapters too); answers when started",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    const std::size_t n = engine_.teardown_all();
+		    reply(encode_ok(r.id, {{"started", n}, {"remaining", engine_.model().partitions.size()}}));
+	    });
 	add("set-weight", true, "VF arbitration weight 0..100 (args: partition, weight)",
 	    [this](const Request &r, const Reply &reply, const Follow &) {
 		    auto st = engine_.set_weight(arg_str(r.args, "partition"), arg_u32(r.args, "weight", 100));

@@ -41,13 +41,13 @@ public:
 
 private:
 	struct Entry {
-		bool mutating;
+		bool mutating{};
 		std::string help;
 		std::function<void(const Request &, const Reply &, const Follow &)> fn;
 	};
 	void add(const std::string &name, bool mutating, std::string help,
 		 std::function<void(const Request &, const Reply &, const Follow &)> fn);
-	void reply_started(const Request &req, const Reply &reply, const seq::StartResult &r, bool wait);
+	static void reply_started(const Request &req, const Reply &reply, const seq::StartResult &r, bool wait);
 
 	seq::Engine &engine_;
 	KernelApi &kernel_;

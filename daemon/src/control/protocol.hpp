@@ -21,9 +21,9 @@ namespace sriov::control {
 
 /// Longest request line accepted; longer input is answered with
 /// request_too_large and the connection is closed.
-inline constexpr std::size_t max_request_bytes = 64 * 1024;
+inline constexpr std::size_t max_request_bytes = std::size_t{64} * 1024;
 
-struct Request {
+struct Request { // NOLINT(bugprone-exception-escape): json members, allocation only
 	nlohmann::json id;
 	std::string cmd;
 	nlohmann::json args;
