@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -119,7 +120,13 @@ public:
 			reply(encode_error(req.id, "shutdown", "sriovd is stopping"));
 			return;
 		}
-		commands_.dispatch(req, peer, reply, follow);
+		try {
+			commands_.dispatch(req, peer, reply, follow);
+		} catch (const std::exception &e) {
+			// never let an exception cross the io_context: answer and stay up
+			log::error(0, "command ", req.cmd, ": ", e.what());
+			reply(encode_error(req.id, "internal_error", e.what()));
+		}
 		schedule();
 	}
 
@@ -164,7 +171,7 @@ private:
 		events_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code &ec) {
 			if (ec)
 				return;
-			engine_.handle_kernel_events();
+			guarded("kernel events", [this] { engine_.handle_kernel_events(); });
 			schedule();
 			wait_events();
 		});
@@ -189,9 +196,18 @@ private:
 		timer_.async_wait([this](const boost::system::error_code &ec) {
 			if (ec)
 				return;
-			engine_.pump();
+			guarded("pump", [this] { engine_.pump(); });
 			schedule();
 		});
+	}
+
+	static void guarded(const char *what, const std::function<void()> &fn)
+	{
+		try {
+			fn();
+		} catch (const std::exception &e) {
+			log::error(0, what, ": ", e.what());
+		}
 	}
 
 	void on_signal(const boost::system::error_code &ec, int sig)

@@ -236,7 +236,16 @@ private:
 	std::vector<std::uint8_t> buf_;
 };
 
+/// A link from an RTM_GETLINK dump; info_data points into storage, so it
+/// is move-only like Message.
 struct Link {
+	Link() = default;
+	Link(const Link &) = delete;
+	Link &operator=(const Link &) = delete;
+	Link(Link &&) noexcept = default;
+	Link &operator=(Link &&) noexcept = default;
+	~Link() = default;
+
 	int ifindex{};
 	std::string name;
 	std::string parent_dev; ///< PCI address of the device, if any

@@ -227,7 +227,8 @@ std::optional<std::vector<Message>> parse_messages(std::span<const std::uint8_t>
 				return std::nullopt;
 			const auto g = read_at<genlmsghdr>(body, 0);
 			m.cmd = g.cmd;
-			auto attrs = parse_attrs(body.subspan(GENL_HDRLEN));
+			m.storage.assign(body.begin() + GENL_HDRLEN, body.end());
+			auto attrs = parse_attrs(m.storage);
 			if (!attrs)
 				return std::nullopt;
 			m.attrs = std::move(*attrs);

@@ -51,8 +51,17 @@ private:
 	std::vector<std::uint8_t> buf_;
 };
 
-/// One received message, classified.
+/// One received message, classified.  It owns a copy of its bytes and the
+/// attribute spans point into that copy: move-only, so they never dangle
+/// (a moved std::vector keeps its buffer).
 struct Message {
+	Message() = default;
+	Message(const Message &) = delete;
+	Message &operator=(const Message &) = delete;
+	Message(Message &&) noexcept = default;
+	Message &operator=(Message &&) noexcept = default;
+	~Message() = default;
+
 	enum class Kind : std::uint8_t { data, done, ack, error, unknown };
 	Kind kind{Kind::unknown};
 	std::uint16_t nl_type{};
@@ -60,6 +69,7 @@ struct Message {
 	std::uint8_t cmd{};
 	int error{};           ///< errno (positive) for Kind::error
 	std::string extack;    ///< NLMSGERR_ATTR_MSG if the kernel sent one
+	std::vector<std::uint8_t> storage; ///< the message body; attrs point here
 	std::vector<Attr> attrs;
 };
 

@@ -123,9 +123,9 @@ void Engine::reconcile_orphans()
 	// sequence knows about: cleaned up in the failover order.
 	for (const auto &[pf_name, pf] : model_.pfs) {
 		for (const auto &vf : kernel_.vfs(pf_name)) {
-			if (!vf.allocated)
+			if (!vf.allocated || vf.index.value >= pf.vfs.size())
 				continue;
-			const auto *slot = &pf.vfs.at(vf.index.value);
+			const auto *slot = &pf.vfs[vf.index.value];
 			if (slot->state == VfState::assigned || slot->state == VfState::reserved)
 				continue;
 			bool referenced = false;
@@ -858,7 +858,11 @@ std::vector<std::string> Engine::audit() const
 		const auto kvports = k.vports(pf_name);
 		const auto kfilters = k.filters(pf_name);
 		for (const auto &v : kvfs) {
-			const auto &slot = pf.vfs.at(v.index.value);
+			if (v.index.value >= pf.vfs.size()) {
+				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + " beyond the model's pool");
+				continue;
+			}
+			const auto &slot = pf.vfs[v.index.value];
 			const bool model_alloc = slot.state == VfState::assigned || slot.state == VfState::reserved;
 			if (v.allocated != model_alloc)
 				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + ": kernel allocated=" +
