@@ -69,6 +69,17 @@ bench_fail() {
 	bench_log "FAILED $1 [$2, $4]: $5"
 }
 
+# bench_try FUNC [ARGS...]: run FUNC in a subshell with its own deferred
+# cleanup (a subshell does not inherit the EXIT trap); returns its status.
+bench_try() {
+	(
+		__defer=()
+		trap __run_defer EXIT
+		trap 'exit 143' TERM INT
+		"$@"
+	)
+}
+
 # --- lab plumbing ------------------------------------------------------------
 
 # bench_pf_up N: igb on PF N, link up with carrier; prints the netdev.

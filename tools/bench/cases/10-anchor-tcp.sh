@@ -54,7 +54,7 @@ vf_case() {
 	ip netns del child
 	bench_vfs_disable 0
 }
-if ! (vf_case); then
+if ! bench_try vf_case; then
 	bench_fail vf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "VF setup failed"
 	bench_fail vf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "VF setup failed"
 fi
@@ -72,6 +72,6 @@ syn_case() {
 		bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(igb PF)+veth" ||
 		bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "iperf3 failed"
 }
-(syn_case) ||
+bench_try syn_case ||
 	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "setup failed"
 exit 0
