@@ -24,7 +24,7 @@ BENCH_SIDE=${BENCH_SIDE:-anchor}
 BENCH_RAW=${BENCH_RAW:-$SRIOV_OUT/bench}
 BENCH_METRICS=${BENCH_METRICS:-$SRIOV_OUT/metrics.jsonl}
 BENCH_RATE=${BENCH_RATE:-2000}		# sequenced stream, packets/s
-BENCH_IDLE_MS=${BENCH_IDLE_MS:-4000}	# receiver gives up after this silence
+BENCH_IDLE_MS=${BENCH_IDLE_MS:-8000}	# receiver gives up after this silence
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
 mkdir -p "$BENCH_RAW"
 
@@ -233,13 +233,20 @@ bench_seq_start() {
 	local tag=$1 rns=$2 sns=$3 dst=$4 secs=$5 port=${BENCH_SEQ_PORT:-9000}
 	rm -f "$BENCH_RAW/$tag".*
 	[ -x "$SEQUDP" ] || { echo "no $SEQUDP (build userspace first)" >&2; return 1; }
-	__bench_exec_ns "$rns" "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
-		--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
-		--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
+	(
+		# The receiver's own pid (for SIGINT) and the time it ended: an
+		# incomplete stream ends it BENCH_IDLE_MS after the last arrival.
+		__bench_exec_ns "$rns" "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
+			--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
+			--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
+		echo $! >"$BENCH_RAW/$tag.rpid"
+		wait $!
+		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.recv_end"
+	) &
 	BENCH_SEQ_RPID=$!
 	busywait 15000 test -e "$BENCH_RAW/$tag.ready" || {
 		echo "sequdp receiver not ready" >&2
-		kill "$BENCH_SEQ_RPID" 2>/dev/null
+		kill "$(cat "$BENCH_RAW/$tag.rpid" 2>/dev/null)" 2>/dev/null
 		return 1
 	}
 	(
@@ -273,9 +280,10 @@ bench_seq_wait() {
 		kill -0 "$BENCH_SEQ_RPID" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -INT "$BENCH_SEQ_RPID" 2>/dev/null
+	kill -INT "$(cat "$BENCH_RAW/$tag.rpid")" 2>/dev/null
 	wait "$BENCH_SEQ_RPID"
-	recv_end=$(bench_us)
+	recv_end=$(cat "$BENCH_RAW/$tag.recv_end" 2>/dev/null)
+	recv_end=$((10#${recv_end/./}))
 	[ -s "$BENCH_RAW/$tag.recv.json" ] && [ -s "$BENCH_RAW/$tag.send.json" ] || {
 		echo "sequdp produced no result: $(cat "$BENCH_RAW/$tag".*.err 2>/dev/null)" >&2
 		return 1
