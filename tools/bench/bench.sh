@@ -36,9 +36,14 @@ mkdir -p "$out"
 rm -f "$out/results.json"
 rm -rf "$out/raw"
 
+{
+	echo "commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
+	echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) cpus $(nproc)"
+} >"$out/host.txt"
 "$top/tools/vm/run" --name bench --nics 2 --standby "$standby_mac" --timeout "$timeout" \
 	-- tools/bench/guest.sh "$@"
 rc=$?
+echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
 
 [ -d "$vmout/bench" ] && cp -r "$vmout/bench" "$out/raw"
 [ -f "$vmout/metrics.jsonl" ] && cp "$vmout/metrics.jsonl" "$out/metrics.jsonl"

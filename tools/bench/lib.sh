@@ -25,6 +25,9 @@ BENCH_RAW=${BENCH_RAW:-$SRIOV_OUT/bench}
 BENCH_METRICS=${BENCH_METRICS:-$SRIOV_OUT/metrics.jsonl}
 BENCH_RATE=${BENCH_RATE:-2000}		# sequenced stream, packets/s
 BENCH_IDLE_MS=${BENCH_IDLE_MS:-8000}	# receiver gives up after this silence
+# The stream's ends run SCHED_FIFO, so that the guest's own scheduling
+# (iperf3, ip, the other end) does not add to the gaps.
+BENCH_RT=${BENCH_RT-chrt -f 20}
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
 mkdir -p "$BENCH_RAW"
 
@@ -236,7 +239,7 @@ bench_seq_start() {
 	(
 		# The receiver's own pid (for SIGINT) and the time it ended: an
 		# incomplete stream ends it BENCH_IDLE_MS after the last arrival.
-		__bench_exec_ns "$rns" "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
+		__bench_exec_ns "$rns" $BENCH_RT "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
 			--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
 			--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
 		echo $! >"$BENCH_RAW/$tag.rpid"
@@ -250,7 +253,7 @@ bench_seq_start() {
 		return 1
 	}
 	(
-		in_ns "$sns" "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
+		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
 			--seconds "$secs" >"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
 	) &

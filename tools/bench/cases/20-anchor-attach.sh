@@ -42,7 +42,7 @@ attach_once() {
 		$PORT "$ready" 60 >"$out" &
 	rpid=$!
 	busywait 30000 test -e "$ready" || { kill $rpid; return 1; }
-	ip netns exec ext0 "$SEQUDP" send --dst "$BENCH_CHILD_IP" --port $PORT \
+	ip netns exec ext0 $BENCH_RT "$SEQUDP" send --dst "$BENCH_CHILD_IP" --port $PORT \
 		--rate "$BENCH_RATE" --seconds 60 >/dev/null 2>&1 &
 	spid=$!
 	sleep 0.5

@@ -68,11 +68,11 @@ to_synthetic() { ip -n child link set bond0 type bond active_slave vc0; }
 
 ip -n child link add bond0 type bond mode active-backup miimon 100 ||
 	bench_abort "no bonding"
-# The bond takes the MAC of its first slave: enslave the VF first.
-add_vf || bench_abort "VF"
-ip -n child link set vc0 master bond0 || bench_abort "enslave vc0"
 ip -n child addr add "$BENCH_CHILD_IP/24" dev bond0
 ip -n child link set bond0 up
+# An empty bond takes the MAC of its first slave: enslave the VF first.
+add_vf || bench_abort "VF"
+ip -n child link set vc0 master bond0 || bench_abort "enslave vc0"
 slowwait 20 is_active "$VFDEV" || bench_abort "VF not active"
 bench_log "bond0 $(ip -n child -br link show bond0), active $(active)"
 
