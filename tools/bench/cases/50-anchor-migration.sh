@@ -54,16 +54,19 @@ else
 fi
 
 migrate() {
+	local t0 t1 t2
+	t0=$(bench_us)
 	ip link set vh0 master br1
+	t1=$(bench_us)
 	ip netns exec child ping -c 1 -W 1 -q "$BENCH_EXT_IP" >/dev/null
+	t2=$(bench_us)
+	bench_log "veth moved in $(((t1 - t0) / 1000)) ms, announce ping done $(((t2 - t1) / 1000)) ms later"
 }
 rx1() { cat "/sys/class/net/$pf1/statistics/rx_packets"; }
 rx_before=$(rx1)
 if bench_seq_start migration child world "$BENCH_CHILD_IP" $SECS; then
 	bench_seq_at $AT
-	t0=$(bench_us)
 	migrate
-	bench_log "moved and announced in $((($(bench_us) - t0) / 1000)) ms"
 	if bench_seq_wait migration; then
 		bench_seq_record migration "$SETUP" "" migration_blackout_ms
 		bench_log "migration lost $SEQ_LOST packets"
