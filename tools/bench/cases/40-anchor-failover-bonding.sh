@@ -12,11 +12,11 @@
 #
 # Streams: 2000 packets/s from ext0 to the child, the switch at 3 s.
 #   noswitch   10 s, nothing happens (noswitch_gap_ms of this setup)
-#   planned    make vc0 the active slave, then take the VF away: once by
-#              unbinding igbvf and clearing the VF's admin MAC (so the
-#              82576 stops steering the child's MAC to the VF), once with
-#              sriov_numvfs=0, which igb follows with a PF reset (two
-#              setups).  Unbinding igbvf alone leaves the MAC filter in
+#   planned    make vc0 the active slave, then take the VF away, three
+#              ways (three setups): (a) give the VF an unused admin MAC
+#              (the 82576 stops steering the child's MAC to it) and unbind
+#              igbvf; (b) unbind igbvf and clear the VF's admin MAC;
+#              (c) sriov_numvfs=0, which igb follows with a PF reset.  Unbinding igbvf alone leaves the MAC filter in
 #              place: the child's traffic keeps going to the dead VF.
 #   surprise   sriov_numvfs=0 with no preparation
 # tcp_survived_pct: iperf3 TCP (10 s) from ext0 to the child across a switch
@@ -68,6 +68,12 @@ remove_unbind_clear() {
 	bench_vf_unbind "$(bench_vf_bdf 0 0)"
 	ip link set "$pf" vf 0 mac 00:00:00:00:00:00
 }
+# Or first move the VF's admin MAC to an unused one: the 82576 stops
+# steering the child's MAC to the VF at once, and the admin flag stays.
+remove_retarget_unbind() {
+	ip link set "$pf" vf 0 mac 02:00:5e:10:00:fe
+	bench_vf_unbind "$(bench_vf_bdf 0 0)"
+}
 remove_numvfs() { echo 0 >"$sysfs_pf/sriov_numvfs"; }
 to_synthetic() { ip -n child link set bond0 type bond active_slave vc0; }
 
@@ -106,8 +112,9 @@ switch_run() {
 best_removal=remove_numvfs
 best_lost=
 declare -A how=([remove_unbind_clear]="igbvf unbind + clear VF admin MAC"
+	[remove_retarget_unbind]="VF admin MAC to an unused MAC + igbvf unbind"
 	[remove_numvfs]="sriov_numvfs=0")
-for rm in remove_unbind_clear remove_numvfs; do
+for rm in remove_retarget_unbind remove_unbind_clear remove_numvfs; do
 	setup="$NAME: active_slave vc0, then ${how[$rm]}"
 	if switch_run "bond_planned_${rm#remove_}" "$setup" planned_failover_lost \
 		planned_failover_blackout_ms to_synthetic $rm; then
