@@ -313,10 +313,11 @@ bench_seq_wait() {
 	fi
 	jq -s --argjson lost "$SEQ_LOST" --argjson rec "$SEQ_RECOVERED" \
 		--argjson tail "$SEQ_TAIL_MS" --argjson rate "$BENCH_RATE" \
-		'{rate: $rate, send: .[0], recv: .[1], lost: $lost, recovered: ($rec == 1),
+		'{rate: $rate, send: .[0], recv: .[1], lost: $lost,
+		  lost_ms: ($lost * 1000 / $rate), recovered: ($rec == 1),
 		  silent_tail_ms: $tail}' \
 		"$BENCH_RAW/$tag.send.json" "$BENCH_RAW/$tag.recv.json" >"$BENCH_RAW/$tag.json"
-	bench_log "stream $tag: sent $SEQ_SENT unique $unique lost $SEQ_LOST dup $SEQ_DUP reord $SEQ_REORD gap ${SEQ_GAP_MS}ms recovered $SEQ_RECOVERED tail ${SEQ_TAIL_MS}ms"
+	bench_log "stream $tag: sent $SEQ_SENT unique $unique lost $SEQ_LOST ($((SEQ_LOST * 1000 / BENCH_RATE)) ms of stream) dup $SEQ_DUP reord $SEQ_REORD gap ${SEQ_GAP_MS}ms at $(jq '.gap_start_ms | round' "$BENCH_RAW/$tag.recv.json") ms recovered $SEQ_RECOVERED tail ${SEQ_TAIL_MS}ms"
 }
 
 # bench_seq_record TAG SETUP LOST_METRIC GAP_METRIC: record a switch run's
