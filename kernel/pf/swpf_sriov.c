@@ -29,24 +29,12 @@ struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx)
 
 /* ---- pool enables (VFRE/VFTE), shared with the PF datapath code ---- */
 
-static void __swpf_pool_rxtx_enable(struct swpf_dev *pf, u32 bit, bool enable)
-{
-	swpf_rmw32(pf, SWPF_VFRE, bit, enable ? bit : 0);
-	swpf_rmw32(pf, SWPF_VFTE, bit, enable ? bit : 0);
-}
-
 void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable)
 {
-	struct swpf_sriov *sr = pf->sriov;
+	u32 bit = BIT(pool);
 
-	if (!sr) {
-		/* before swpf_sriov_init() / after swpf_sriov_deinit() */
-		__swpf_pool_rxtx_enable(pf, BIT(pool), enable);
-		return;
-	}
-	spin_lock_bh(&sr->hw_lock);
-	__swpf_pool_rxtx_enable(pf, BIT(pool), enable);
-	spin_unlock_bh(&sr->hw_lock);
+	swpf_rmw32_locked(pf, SWPF_VFRE, bit, enable ? bit : 0);
+	swpf_rmw32_locked(pf, SWPF_VFTE, bit, enable ? bit : 0);
 }
 
 void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable)
@@ -81,15 +69,17 @@ void swpf_sriov_write_vf_mta(struct swpf_sriov *sr)
 			vmolr |= SWPF_VMOLR_ROMPE;
 		if (vf->mc_promisc)
 			vmolr |= SWPF_VMOLR_MPME;
-		swpf_rmw32(pf, SWPF_VMOLR(i),
-			   SWPF_VMOLR_ROMPE | SWPF_VMOLR_MPME, vmolr);
+		swpf_rmw32_locked(pf, SWPF_VMOLR(i),
+				  SWPF_VMOLR_ROMPE | SWPF_VMOLR_MPME, vmolr);
 	}
 	for (i = 0; i < SWPF_MTA_REGS; i++)
 		WRITE_ONCE(sr->vf_mta[i], mta[i]);
 
 	/* the PF's rx-mode code owns the MTA writes; it merges vf_mta */
 	netif_addr_lock_bh(netdev);
+	spin_lock_bh(&pf->filter_lock);
 	swpf_hw_write_mta(pf, netdev->flags & (IFF_PROMISC | IFF_ALLMULTI));
+	spin_unlock_bh(&pf->filter_lock);
 	netif_addr_unlock_bh(netdev);
 }
 
@@ -403,8 +393,8 @@ static void swpf_sriov_hw_enable(struct swpf_sriov *sr)
 		swpf_vf_init_stats(&sr->vfs[i]);
 	}
 	/* internal VM-to-VM switching */
-	swpf_rmw32(pf, SWPF_DTXSWC, SWPF_DTXSWC_MAC_SPOOF |
-		   SWPF_DTXSWC_VLAN_SPOOF, SWPF_DTXSWC_VMDQ_LOOPBACK_EN);
+	swpf_rmw32_locked(pf, SWPF_DTXSWC, SWPF_DTXSWC_MAC_SPOOF |
+			  SWPF_DTXSWC_VLAN_SPOOF, SWPF_DTXSWC_VMDQ_LOOPBACK_EN);
 	/* stale events from before this enable */
 	swpf_wr32(pf, SWPF_VFLRE, GENMASK(SWPF_NUM_POOLS - 1, 0));
 	swpf_wr32(pf, SWPF_MBVFICR, SWPF_MBVFICR_VFREQ | SWPF_MBVFICR_VFACK);
@@ -421,7 +411,7 @@ static void swpf_sriov_hw_disable(struct swpf_sriov *sr)
 		swpf_wr32(pf, SWPF_VMOLR(i), 0);
 		swpf_wr32(pf, SWPF_VMVIR(i), 0);
 	}
-	swpf_rmw32(pf, SWPF_DTXSWC, SWPF_DTXSWC_VMDQ_LOOPBACK_EN, 0);
+	swpf_rmw32_locked(pf, SWPF_DTXSWC, SWPF_DTXSWC_VMDQ_LOOPBACK_EN, 0);
 	swpf_wr32(pf, SWPF_MBVFIMR, 0);
 }
 
@@ -624,7 +614,6 @@ int swpf_sriov_init(struct swpf_dev *pf)
 		return -ENOMEM;
 	sr->pf = pf;
 	mutex_init(&sr->lock);
-	spin_lock_init(&sr->hw_lock);
 	INIT_WORK(&sr->mbx_work, swpf_mbx_work);
 	swpf_switch_init(sr);
 	/* QEMU offers 8; with 8 the PF would have no pool (and no queues) */
@@ -749,7 +738,7 @@ int swpf_ndo_set_vf_spoofchk(struct net_device *netdev, int idx, bool on)
 		return -EINVAL;
 	vf->spoofchk = on;
 	bits = BIT(idx) | BIT(idx + SWPF_NUM_POOLS);
-	swpf_rmw32(pf, SWPF_DTXSWC, bits, on ? bits : 0);
+	swpf_rmw32_locked(pf, SWPF_DTXSWC, bits, on ? bits : 0);
 	mutex_unlock(&vf->sr->lock);
 	/* QEMU's igb does not model anti-spoofing (DTXSWC) */
 	netdev_info_once(netdev,

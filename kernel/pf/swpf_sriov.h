@@ -9,8 +9,8 @@
  *     -> swpf_nl_lock (swpf_genl.c: every netlink operation, PF list)
  *       -> rtnl_lock
  *         -> sr->lock (mutex: everything in struct swpf_sriov marked [lock])
- *           -> sr->hw_lock (spinlock, BH: shared RMW registers VFRE/VFTE
- *              and the VF multicast hashes merged into the MTA)
+ *           -> netif_addr_lock -> pf->filter_lock (swpf.h: read-modify-
+ *              write of shared filter registers, VFRE/VFTE, VMOLR, MTA)
  * The mailbox worker takes only sr->lock (never rtnl), so a VF waiting for
  * a mailbox answer never waits for rtnl.  The PF never waits for a VF: a
  * mailbox transaction is bounded by SRIOV_MBX_LOCK_TRIES x 1 ms.
@@ -140,8 +140,10 @@ struct swpf_sriov {
 	unsigned long rar_used;		/* [lock] bit i: RAR SW_RAR_FIRST + i */
 	unsigned long vlvf_used;	/* [lock] bit i: VLVF i */
 
-	spinlock_t hw_lock;		/* guards VFRE/VFTE RMW and @vf_mta */
-	u32 vf_mta[SWPF_MTA_REGS];	/* [hw_lock] union of VF mc hashes */
+	/* union of the VF multicast hashes, merged into the MTA by
+	 * swpf_hw_write_mta() (under pf->filter_lock); written [lock]
+	 */
+	u32 vf_mta[SWPF_MTA_REGS];
 
 	struct work_struct mbx_work;	/* VMMB: mailbox requests and VFLR */
 	bool mbx_enabled;		/* [lock] worker may touch VFs */

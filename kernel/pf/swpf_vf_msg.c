@@ -140,8 +140,8 @@ static bool swpf_vf_set_lpe(struct swpf_vf *vf, const u32 *msg)
 	if (max < ETH_ZLEN || max > SWPF_VF_MAX_FRAME)
 		return false;
 	vf->rlpml = max;
-	swpf_rmw32(vf->sr->pf, SWPF_VMOLR(vf->idx), SWPF_VMOLR_RLPML,
-		   FIELD_PREP(SWPF_VMOLR_RLPML, max) | SWPF_VMOLR_LPE);
+	swpf_rmw32_locked(vf->sr->pf, SWPF_VMOLR(vf->idx), SWPF_VMOLR_RLPML,
+			  FIELD_PREP(SWPF_VMOLR_RLPML, max) | SWPF_VMOLR_LPE);
 	return true;
 }
 
