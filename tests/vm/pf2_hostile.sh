@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 1
+# timeout: 300
+#
+# A hostile VF: with VF 0's driver unbound, raw mailbox messages (random,
+# malformed, a REQ flood, a held buffer lock) are written through its BAR0
+# (sysfs resource0) while VF 1 (igbvf) receives a sequenced UDP stream.
+# The PF must survive and keep answering, VF 1 must lose nothing and keep
+# its MAC, the offender must be rate-limited and logged, and VF 0 must
+# work again once a real driver binds it.
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+
+[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+seq=$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp
+[ -x "$seq" ] || ktap_skip_all "sriov-sequdp not built (make userspace)"
+spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
+ynl=
+for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
+	[ -f "$d/tools/net/ynl/cli.py" ] && { ynl=$d/tools/net/ynl; break; }
+done
+[ -n "$ynl" ] || ktap_skip_all "no YNL CLI: run tools/ksrc.sh tools/net/ynl"
+py=/usr/bin/python3
+SECS=${PF2_HOSTILE_SECS:-20}
+RATE=500
+
+ktap_header
+ktap_plan 10
+
+sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+modprobe sriov_pf || ktap_bail "sriov_pf does not load"
+defer rmmod sriov_pf
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+ifindex=$(cat "/sys/class/net/$pf/ifindex")
+dev=/sys/bus/pci/devices/$SRIOV_PF0
+ip link set "$pf" up
+ip addr add 198.18.0.2/24 dev "$pf"
+wait_carrier "$pf" 20 || ktap_bail "no PF carrier"
+ext_ns_setup 0 || ktap_bail "external host"
+sysctl -qw net.core.rmem_max=16777216
+
+echo 0 >"$dev/sriov_drivers_autoprobe"
+echo 2 >"$dev/sriov_numvfs" || ktap_bail "cannot enable VFs"
+defer sh -c "echo 0 > $dev/sriov_numvfs"
+vf0=$(basename "$(readlink -f "$dev/virtfn0")")
+vf1=$(basename "$(readlink -f "$dev/virtfn1")")
+vf1_mac=$(ip -j link show "$pf" | jq -r '.[0].vfinfo_list[1].address')
+
+modprobe igbvf
+bind_vf1() {
+	echo igbvf >"/sys/bus/pci/devices/$vf1/driver_override"
+	echo "$vf1" >/sys/bus/pci/drivers_probe
+	vfdev=$(wait_pci_netdev "$vf1" 10) || return 1
+	ethtool -G "$vfdev" rx 4096 >/dev/null 2>&1
+	ip netns add child1 || return 1
+	ip link set "$vfdev" netns child1
+	ip -n child1 link set lo up
+	ip -n child1 link set "$vfdev" up
+	ip -n child1 addr add 198.18.0.11/24 dev "$vfdev"
+	wait_carrier "$vfdev" 30 child1 && slowwait 15 ping_ok ext0 198.18.0.11
+}
+ktap_result "VF 1 (igbvf) up and reachable" bind_vf1 || ktap_bail "VF 1"
+defer ip netns del child1
+ip netns exec child1 sysctl -qw net.core.rmem_max=16777216 2>/dev/null
+
+odir=$SRIOV_OUT
+rm -f "$odir"/pf2_h_*
+ip netns exec child1 $seq recv --bind 198.18.0.11 --idle-ms 5000 \
+	--timeout $((SECS + 60)) --ready "$odir/pf2_h_ready" \
+	--out "$odir/pf2_h_recv.json" >/dev/null &
+rcv=$!
+busywait 10000 test -e "$odir/pf2_h_ready" || ktap_bail "receiver not ready"
+ip netns exec ext0 $seq send --dst 198.18.0.11 --rate $RATE \
+	--seconds $((SECS + 4)) >"$odir/pf2_h_send.json" &
+snd=$!
+sleep 2
+
+# VF 0: no driver; its BAR decodes once the function is enabled
+echo 1 >"/sys/bus/pci/devices/$vf0/enable"
+hostile=$($py "$SRIOV_TOP/tests/vm/pf2_hostile.py" "$vf0" "$SECS" "$vf1_mac" 2>&1)
+hrc=$?
+echo 0 >"/sys/bus/pci/devices/$vf0/enable"
+ktap_diag "hostile VF: $hostile"
+ktap_result "hostile VF ran its messages (exit $hrc)" test $hrc = 0
+ktap_result "PF answers on netlink after the attack" \
+	sriov --do switch-get --json "{\"ifindex\": $ifindex}"
+ktap_result "PF still pings the external host" ping -c 3 -i 0.2 -W 2 -q 198.18.0.1
+wait $snd
+wait $rcv
+ktap_diag "sender: $(cat "$odir/pf2_h_send.json")"
+ktap_diag "VF 1 receiver: $(cat "$odir/pf2_h_recv.json")"
+vf1_nolos() { jq -e '.lost == 0 and .expected > 0' "$odir/pf2_h_recv.json" >/dev/null; }
+ktap_result "VF 1 lost no datagram during the attack" vf1_nolos
+ktap_result "VF 1 kept its MAC ($vf1_mac)" test \
+	"$(ip -j link show "$pf" | jq -r '.[0].vfinfo_list[1].address')" = "$vf1_mac"
+
+v0=$(sriov --do vf-get --json "{\"ifindex\": $ifindex, \"vf-id\": 0}")
+ktap_diag "VF 0 per the PF: $(jq -c '{"mbx-rx", "mbx-nack", "mbx-dropped", "mbx-cts"}' <<<"$v0")"
+posted=$(jq .posted <<<"$hostile")
+limited() {
+	local rx dropped max
+	rx=$(jq '."mbx-rx"' <<<"$v0")
+	dropped=$(jq '."mbx-dropped"' <<<"$v0")
+	# token bucket: 32 burst + 20/s (+ a second of slack)
+	max=$((32 + 20 * (SECS + 3)))
+	echo "served $rx of $posted posted (bound $max), dropped $dropped"
+	[ "$rx" -le "$max" ] && [ "$dropped" -gt 0 ]
+}
+ktap_result "offender rate-limited" limited
+ktap_result "offender logged" sh -c "dmesg | grep -q 'VF 0 floods the mailbox'"
+
+rebind_vf0() {
+	sleep 2	# let the token bucket refill
+	echo igbvf >"/sys/bus/pci/devices/$vf0/driver_override"
+	echo "$vf0" >/sys/bus/pci/drivers_probe
+	vfdev=$(wait_pci_netdev "$vf0" 10) || return 1
+	[ "$(cat "/sys/class/net/$vfdev/address")" = \
+	  "$(ip -j link show "$pf" | jq -r '.[0].vfinfo_list[0].address')" ]
+}
+ktap_result "VF 0 works again with igbvf (gets its MAC)" rebind_vf0
+ktap_finished
