@@ -25,7 +25,7 @@ SECS=${PF2_HOSTILE_SECS:-20}
 RATE=500
 
 ktap_header
-ktap_plan 10
+ktap_plan 9
 
 sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
 modprobe sriov_pf || ktap_bail "sriov_pf does not load"
