@@ -46,7 +46,7 @@ void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable)
 
 u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg)
 {
-	struct swpf_sriov *sr = pf->sriov;
+	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
 
 	return sr ? READ_ONCE(sr->vf_mta[reg]) : 0;
 }
@@ -587,14 +587,16 @@ int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs)
  */
 void swpf_sriov_irq(struct swpf_dev *pf)
 {
-	if (pf->sriov)
-		queue_work(system_unbound_wq, &pf->sriov->mbx_work);
+	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
+
+	if (sr)
+		queue_work(system_unbound_wq, &sr->mbx_work);
 }
 
 /* link_work: tell the VFs (PF_CONTROL) and the netlink listeners */
 void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 {
-	struct swpf_sriov *sr = pf->sriov;
+	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
 
 	if (!sr)
 		return;
@@ -634,8 +636,17 @@ void swpf_sriov_deinit(struct swpf_dev *pf)
 	swpf_genl_del_pf(sr);
 	if (swpf_sriov_disable(pf))
 		dev_warn(&pf->pdev->dev, "VFs still assigned at remove\n");
+
+	/*
+	 * Unpublish, then wait for every path that may have read the pointer:
+	 * ndo_*_vf_* (rtnl), the "other" interrupt, link_work, the worker.
+	 */
+	rtnl_lock();
+	WRITE_ONCE(pf->sriov, NULL);
+	rtnl_unlock();
+	synchronize_irq(pci_irq_vector(pf->pdev, SWPF_OTHER_VECTOR));
+	flush_work(&pf->link_work);
 	cancel_work_sync(&sr->mbx_work);
-	pf->sriov = NULL;
 	mutex_destroy(&sr->lock);
 	kfree(sr);
 }
