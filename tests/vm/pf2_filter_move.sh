@@ -50,7 +50,8 @@ defer sh -c "echo 0 > $dev/sriov_numvfs"
 setup_switch() {
 	local o
 	o=$(sriov --do vf-alloc --json "{\"ifindex\": $ifindex, \"vf-id\": 0, \"serial\": 4242, \"mac\": \"${MAC//:/}\"}" 2>&1) ||
-		{ echo "vf-alloc: $o"; return 1; }
+		{ echo "vf-alloc (ifindex $ifindex, PF $pf): $o"
+		  sriov --dump switch-get; ip -br link; return 1; }
 	vport=$(sriov --do vport-new --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" | jq '."vport-id"') || return 1
 	fid=$(sriov --do filter-add --json "{\"ifindex\": $ifindex, \"vport-id\": 0, \"mac\": \"${MAC//:/}\"}" | jq '."filter-id"') || return 1
 	echo "VF 0 VPort $vport, filter $fid for $MAC on the default VPort"
