@@ -119,7 +119,7 @@ else
 fi
 stop_traffic
 modprobe "$VF_PF_DRIVER"
-slowwait 10 test -n "$(pci_netdev "$PF")"
+slowwait 10 vf_has_netdev "$PF"
 PF_DEV=$(pci_netdev "$PF")
 ip link set "$PF_DEV" up
 wait_carrier "$PF_DEV" 30
