@@ -5,8 +5,8 @@
 #
 # sriov_vf lifecycle: 50 bind/unbind cycles, then FLRs (sysfs reset) while
 # iperf3 runs; after each FLR the VF must come back by itself.  Then a
-# VF reset initiated from the PF side (the PF's VTCTRL.RST for VF 0, written
-# through the PF's BAR, as a PF driver would) under traffic.  dmesg must
+# VF reset initiated from the PF side (the PF's PVTCTRL.RST for VF 0,
+# written through the PF's I/O BAR, as a PF driver would) under traffic.  dmesg must
 # stay clean throughout.
 
 # shellcheck source=tests/vm/vf_lib.bash
@@ -90,11 +90,15 @@ ktap_result "traffic_after_flr" vf_ping 5
 # QEMU disables the VF's queues and tells the PF (VFLRE); the VF is told
 # nothing through the mailbox and must notice by itself.
 pf_resets_vf() {
-	/usr/bin/python3 - "/sys/bus/pci/devices/$PF/resource0" <<'PY' || return 4
-import mmap, os, struct, sys
+	# BAR0 cannot be mapped while the PF driver owns it; the 82576's I/O
+	# BAR (IOADDR at 0, IODATA at 4) reaches the same registers.
+	[ -e "/sys/bus/pci/devices/$PF/resource2" ] || return 4
+	setpci -s "$PF" COMMAND=0x1:0x1 || return 4
+	/usr/bin/python3 - "/sys/bus/pci/devices/$PF/resource2" <<'PY' || return 4
+import os, struct, sys
 fd = os.open(sys.argv[1], os.O_RDWR)
-m = mmap.mmap(fd, 0x20000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-struct.pack_into("<I", m, 0x10000, 1 << 26)
+os.pwrite(fd, struct.pack("<I", 0x10000), 0)
+os.pwrite(fd, struct.pack("<I", 1 << 26), 4)
 PY
 }
 vf_flr_by_pf() {
