@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: anchor
-# bench-timeout: 420
+# bench-timeout: 600
 #
 # Failover with bonding active-backup, the classic in-tree construction:
 # in netns child, bond0 (active-backup, miimon 100, fail_over_mac none,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: anchor
-# bench-timeout: 420
+# bench-timeout: 480
 #
 # Failover with the kernel's net_failover: bench.sh starts the lab with
 # --standby MAC, a virtio-net-pci failover=on NIC on hub 0 (virtio_net is
