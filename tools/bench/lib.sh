@@ -90,6 +90,9 @@ bench_pf_up() {
 	local var=SRIOV_PF$1 dev
 	[ -n "${!var:-}" ] || { echo "no PF $1 in the lab" >&2; return 1; }
 	modprobe igb || return 1
+	# igb binds the PF unless another driver had it (a project case).
+	[ -e "/sys/bus/pci/devices/${!var}/driver" ] ||
+		echo "${!var}" >/sys/bus/pci/drivers/igb/bind 2>/dev/null
 	dev=$(wait_pci_netdev "${!var}" 15) || { echo "igb made no netdev" >&2; return 1; }
 	ip link set "$dev" up || return 1
 	wait_carrier "$dev" 30 || { echo "$dev: no carrier" >&2; return 1; }
@@ -184,6 +187,9 @@ bench_reset() {
 		[ -e "/sys/bus/pci/devices/${!var}/sriov_numvfs" ] &&
 			echo 0 >"/sys/bus/pci/devices/${!var}/sriov_numvfs" 2>/dev/null
 	done
+	# The project's drivers, if a project case left them loaded: the
+	# anchor cases bind the in-tree igb and igbvf.
+	modprobe -r sriov_netvsc sriov_vf sriov_pf 2>/dev/null
 	sleep 1		# netns teardown is asynchronous; the NICs come back
 }
 
