@@ -33,7 +33,9 @@ mkdir -p "$BENCH_RAW"
 
 # Well-known addresses: the external host of hub N is 198.18.N.1 (in netns
 # extN, see ext_ns_setup), the child's address is 198.18.0.10.
+# shellcheck disable=SC2034 # used by the cases
 BENCH_CHILD_IP=198.18.0.10
+# shellcheck disable=SC2034
 BENCH_EXT_IP=198.18.0.1
 
 # --- time and logging --------------------------------------------------------
@@ -245,6 +247,7 @@ bench_seq_start() {
 	(
 		# The receiver's own pid (for SIGINT) and the time it ended: an
 		# incomplete stream ends it BENCH_IDLE_MS after the last arrival.
+		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
 		__bench_exec_ns "$rns" $BENCH_RT "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
 			--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
 			--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
@@ -259,6 +262,7 @@ bench_seq_start() {
 		return 1
 	}
 	(
+		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
 		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
 			--seconds "$secs" >"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
@@ -291,12 +295,13 @@ bench_seq_wait() {
 	done
 	kill -INT "$(cat "$BENCH_RAW/$tag.rpid")" 2>/dev/null
 	wait "$BENCH_SEQ_RPID"
-	recv_end=$(cat "$BENCH_RAW/$tag.recv_end" 2>/dev/null)
-	recv_end=$((10#${recv_end/./}))
-	[ -s "$BENCH_RAW/$tag.recv.json" ] && [ -s "$BENCH_RAW/$tag.send.json" ] || {
+	if [ ! -s "$BENCH_RAW/$tag.recv.json" ] || [ ! -s "$BENCH_RAW/$tag.send.json" ] ||
+		[ ! -s "$BENCH_RAW/$tag.recv_end" ] || [ ! -s "$BENCH_RAW/$tag.send_end" ]; then
 		echo "sequdp produced no result: $(cat "$BENCH_RAW/$tag".*.err 2>/dev/null)" >&2
 		return 1
-	}
+	fi
+	recv_end=$(cat "$BENCH_RAW/$tag.recv_end")
+	recv_end=$((10#${recv_end/./}))
 	send_end=$(cat "$BENCH_RAW/$tag.send_end")
 	send_end=$((10#${send_end/./}))
 	SEQ_SENT=$(jq .sent "$BENCH_RAW/$tag.send.json")
