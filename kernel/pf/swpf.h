@@ -3,7 +3,8 @@
  * sriov_pf: Intel 82576 PF driver - device structure, register accessors and
  * cross-file prototypes.
  *
- * Lock order (outermost first): rtnl_lock -> pf->stats_lock.
+ * Lock order (outermost first): rtnl_lock -> netif_addr_lock ->
+ * pf->filter_lock; pf->stats_lock is a leaf.
  * The datapath (xmit, NAPI) runs lockless on the rings it owns; ring
  * (re)configuration only happens with rtnl held and NAPI/queues stopped.
  */
@@ -108,8 +109,15 @@ struct swpf_dev {
 	struct delayed_work watchdog;		/* stats, link poll, removal */
 	struct work_struct reset_task;		/* TX timeout recovery */
 
-	/* ---- receive filters ---- */
-	u32 mta_shadow[SWPF_MTA_REGS];		/* [rtnl] PF multicast hashes */
+	/*
+	 * ---- receive filters ----
+	 * @filter_lock (BH-safe) serialises read-modify-write sequences on the
+	 * shared filter registers (RCTL, VT_CTL, VMOLR, MTA, RAR): they are
+	 * written from ndo_set_rx_mode (netif_addr_lock, no rtnl) and from
+	 * rtnl paths (MTU, features, pool changes, self-test).
+	 */
+	spinlock_t filter_lock;
+	u32 mta_shadow[SWPF_MTA_REGS];		/* [filter_lock] PF hashes */
 
 	/* ---- statistics ---- */
 	spinlock_t stats_lock;			/* guards @hw_stats */
@@ -157,6 +165,15 @@ static inline void swpf_wr32(struct swpf_dev *pf, u32 reg, u32 val)
 static inline void swpf_rmw32(struct swpf_dev *pf, u32 reg, u32 clear, u32 set)
 {
 	swpf_wr32(pf, reg, (swpf_rd32(pf, reg) & ~clear) | set);
+}
+
+/* read-modify-write of a shared filter/control register */
+static inline void swpf_rmw32_locked(struct swpf_dev *pf, u32 reg, u32 clear,
+				     u32 set)
+{
+	spin_lock_bh(&pf->filter_lock);
+	swpf_rmw32(pf, reg, clear, set);
+	spin_unlock_bh(&pf->filter_lock);
 }
 
 static inline void swpf_wrfl(struct swpf_dev *pf)

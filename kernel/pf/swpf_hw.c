@@ -293,12 +293,12 @@ void swpf_hw_init_filters(struct swpf_dev *pf)
 void swpf_hw_set_rx_enable(struct swpf_dev *pf, bool enable)
 {
 	if (enable) {
-		swpf_rmw32(pf, SWPF_RCTL, SWPF_RCTL_LBM, SWPF_RCTL_EN);
+		swpf_rmw32_locked(pf, SWPF_RCTL, SWPF_RCTL_LBM, SWPF_RCTL_EN);
 		swpf_wr32(pf, SWPF_TCTL, SWPF_TCTL_EN | SWPF_TCTL_PSP |
 			  SWPF_TCTL_RTLC | FIELD_PREP(SWPF_TCTL_CT, 0xf) |
 			  FIELD_PREP(SWPF_TCTL_COLD, 0x40));
 	} else {
-		swpf_rmw32(pf, SWPF_RCTL, SWPF_RCTL_EN, 0);
+		swpf_rmw32_locked(pf, SWPF_RCTL, SWPF_RCTL_EN, 0);
 		swpf_rmw32(pf, SWPF_TCTL, SWPF_TCTL_EN, 0);
 	}
 }

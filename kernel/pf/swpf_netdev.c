@@ -37,12 +37,14 @@ void swpf_write_vlan_offload(struct swpf_dev *pf, netdev_features_t features)
 	bool strip = features & NETIF_F_HW_VLAN_CTAG_RX;
 	u8 pool = pf->pf_pool;
 
+	spin_lock_bh(&pf->filter_lock);
 	swpf_rmw32(pf, SWPF_VMOLR(pool), SWPF_VMOLR_STRVLAN,
 		   strip ? SWPF_VMOLR_STRVLAN : 0);
 	swpf_rmw32(pf, SWPF_RPLOLR, SWPF_RPLOLR_STRVLAN,
 		   strip ? SWPF_RPLOLR_STRVLAN : 0);
 	swpf_rmw32(pf, SWPF_CTRL, SWPF_CTRL_VME, strip ? SWPF_CTRL_VME : 0);
 	swpf_wr32(pf, SWPF_VMVIR(pool), 0);
+	spin_unlock_bh(&pf->filter_lock);
 }
 
 static void swpf_write_max_frame(struct swpf_dev *pf)
@@ -50,8 +52,9 @@ static void swpf_write_max_frame(struct swpf_dev *pf)
 	u32 max_frame = swpf_max_frame(pf);
 
 	swpf_wr32(pf, SWPF_RLPML, max_frame);
-	swpf_rmw32(pf, SWPF_VMOLR(pf->pf_pool), SWPF_VMOLR_RLPML,
-		   FIELD_PREP(SWPF_VMOLR_RLPML, max_frame) | SWPF_VMOLR_LPE);
+	swpf_rmw32_locked(pf, SWPF_VMOLR(pf->pf_pool), SWPF_VMOLR_RLPML,
+			  FIELD_PREP(SWPF_VMOLR_RLPML, max_frame) |
+			  SWPF_VMOLR_LPE);
 }
 
 /*
@@ -59,6 +62,7 @@ static void swpf_write_max_frame(struct swpf_dev *pf)
  * MTA with VMOLR.ROMPE.  Promiscuous: unmatched unicast from the wire goes
  * to the default pool (= PF pool) instead of being dropped (QEMU ignores
  * RCTL.UPE/MPE in VMDq mode; they are set too for silicon).
+ * Called with netif_addr_lock held (the address lists).
  */
 void swpf_write_rx_mode(struct swpf_dev *pf)
 {
@@ -71,6 +75,8 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 
 	promisc = netdev->flags & IFF_PROMISC;
 	allmulti = promisc || (netdev->flags & IFF_ALLMULTI);
+
+	spin_lock_bh(&pf->filter_lock);
 
 	idx = 1;
 	if (netdev_uc_count(netdev) > SWPF_PF_RAR_LAST) {
@@ -117,6 +123,7 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 	if (allmulti)
 		rctl |= SWPF_RCTL_MPE;
 	swpf_wr32(pf, SWPF_RCTL, rctl);
+	spin_unlock_bh(&pf->filter_lock);
 }
 
 /* everything about the PF pool except its rings */
@@ -125,12 +132,14 @@ static void swpf_configure_pool(struct swpf_dev *pf)
 	u8 pool = pf->pf_pool;
 
 	swpf_hw_set_rar(pf, 0, pf->netdev->dev_addr, pool);
+	netif_addr_lock_bh(pf->netdev);
 	swpf_write_rx_mode(pf);
+	netif_addr_unlock_bh(pf->netdev);
 	swpf_write_max_frame(pf);
 	swpf_write_vlan_offload(pf, pf->netdev->features);
 	swpf_write_rxcsum(pf, pf->netdev->features);
-	swpf_rmw32(pf, SWPF_VFRE, 0, BIT(pool));
-	swpf_rmw32(pf, SWPF_VFTE, 0, BIT(pool));
+	swpf_rmw32_locked(pf, SWPF_VFRE, 0, BIT(pool));
+	swpf_rmw32_locked(pf, SWPF_VFTE, 0, BIT(pool));
 }
 
 /* ---- datapath up/down (rtnl held) ---- */
@@ -231,12 +240,16 @@ void swpf_down(struct swpf_dev *pf)
 		return;
 
 	netif_tx_disable(netdev);
+	/* link_work must not turn the carrier back on */
+	flush_work(&pf->link_work);
 	netif_carrier_off(netdev);
 	/* stop receive DMA first, then interrupts and polling */
 	swpf_disable_rings(pf);
 	swpf_irq_disable_queues(pf);
 	for (i = 0; i < SWPF_NUM_QUEUE_PAIRS; i++)
 		napi_disable(&pf->q_vector[i].napi);
+	/* a poll that raced with the mask above may have unmasked again */
+	swpf_irq_disable_queues(pf);
 	swpf_irq_unconfigure_queues(pf);
 	/* with VFs the global enables stay on for them */
 	if (!pf->num_vfs)
@@ -265,8 +278,8 @@ int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool)
 	if (running)
 		swpf_down(pf);
 
-	swpf_rmw32(pf, SWPF_VFRE, BIT(old), 0);
-	swpf_rmw32(pf, SWPF_VFTE, BIT(old), 0);
+	swpf_rmw32_locked(pf, SWPF_VFRE, BIT(old), 0);
+	swpf_rmw32_locked(pf, SWPF_VFTE, BIT(old), 0);
 	swpf_wr32(pf, SWPF_VMOLR(old), 0);
 	pf->pf_pool = pool;
 	swpf_configure_pool(pf);
@@ -461,8 +474,8 @@ int swpf_loopback_test(struct swpf_dev *pf, u64 *data)
 	swpf_configure_pool(pf);
 	swpf_configure_rings(pf);
 	swpf_hw_set_rx_enable(pf, true);
-	swpf_rmw32(pf, SWPF_RCTL, SWPF_RCTL_LBM,
-		   FIELD_PREP(SWPF_RCTL_LBM, SWPF_RCTL_LBM_MAC));
+	swpf_rmw32_locked(pf, SWPF_RCTL, SWPF_RCTL_LBM,
+			  FIELD_PREP(SWPF_RCTL_LBM, SWPF_RCTL_LBM_MAC));
 
 	for (i = 0; i < SWPF_LB_FRAMES; i++) {
 		struct sk_buff *skb = alloc_skb(SWPF_LB_LEN, GFP_KERNEL);
@@ -486,7 +499,7 @@ int swpf_loopback_test(struct swpf_dev *pf, u64 *data)
 		}
 	}
 
-	swpf_rmw32(pf, SWPF_RCTL, SWPF_RCTL_LBM, 0);
+	swpf_rmw32_locked(pf, SWPF_RCTL, SWPF_RCTL_LBM, 0);
 	swpf_disable_rings(pf);
 	if (!pf->num_vfs)
 		swpf_hw_set_rx_enable(pf, false);

@@ -59,6 +59,7 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	pci_set_drvdata(pdev, pf);
 	set_bit(SWPF_STATE_DOWN, pf->state);
 	spin_lock_init(&pf->stats_lock);
+	spin_lock_init(&pf->filter_lock);
 	atomic_set(&pf->other_irq_count, 0);
 	INIT_WORK(&pf->link_work, swpf_link_work);
 	INIT_DELAYED_WORK(&pf->watchdog, swpf_watchdog);

@@ -586,8 +586,8 @@ static void swpf_rx_fields(struct swpf_ring *ring, union swpf_rx_desc *desc,
 		}
 	}
 
-	if ((netdev->features & NETIF_F_HW_VLAN_CTAG_RX) &&
-	    (staterr & SWPF_RXD_STAT_VP))
+	/* a stripped tag is reported even if stripping was just turned off */
+	if (staterr & SWPF_RXD_STAT_VP)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
 				       le16_to_cpu(desc->wb.vlan));
 
@@ -695,15 +695,14 @@ int swpf_napi_poll(struct napi_struct *napi, int budget)
 
 	if (qv->tx_ring)
 		done = swpf_clean_tx_irq(qv->tx_ring, budget);
-	if (qv->rx_ring && budget > 0) {
+	/* netpoll (budget 0): TX only, never complete */
+	if (budget <= 0)
+		return budget;
+	if (qv->rx_ring)
 		work = swpf_clean_rx_irq(qv, qv->rx_ring, budget);
-		if (work >= budget)
-			done = false;
-	}
-	if (!done)
+	if (!done || work >= budget)
 		return budget;
 
-	work = min(work, budget - 1);
 	if (napi_complete_done(napi, work) &&
 	    !test_bit(SWPF_STATE_DOWN, pf->state))
 		swpf_wr32(pf, SWPF_EIMS, qv->eims);

@@ -11,7 +11,7 @@
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
 ktap_header
-ktap_plan 23
+ktap_plan 24
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd iperf3
@@ -58,6 +58,8 @@ iperf3_run() {
 }
 ktap_result "iperf3 TCP PF -> external host (TX)" iperf3_run ext0 "" $EXT_IP 5
 ktap_result "iperf3 TCP external host -> PF (RX)" iperf3_run "" ext0 $PF_IP 5
+ktap_result "iperf3 TCP over IPv6 PF -> external host (TSO6)" \
+	iperf3_run ext0 "" 2001:db8::1 3
 
 # 50 echo requests of 1042-byte frames (+FCS) each way: the size buckets
 # of the hardware counters and the ring counters must move by at least 50
@@ -94,11 +96,13 @@ vlan_ping() {
 	ip -n ext0 addr add 198.18.10.1/24 dev vl10
 	ethtool -K "$pf" rxvlan on txvlan on >/dev/null || return 1
 	ping -c 3 -i 0.2 -W 2 -q 198.18.10.1 >/dev/null || { echo "offload on"; return 1; }
+	iperf3_run ext0 "" 198.18.10.1 2 || { echo "TSO over VLAN"; return 1; }
+	iperf3_run "" ext0 198.18.10.2 2 || { echo "RX over VLAN"; return 1; }
 	ethtool -K "$pf" rxvlan off txvlan off >/dev/null || return 1
 	ping -c 3 -i 0.2 -W 2 -q 198.18.10.1 >/dev/null || { echo "offload off"; return 1; }
 	ethtool -K "$pf" rxvlan on txvlan on >/dev/null
 }
-ktap_result "VLAN 10 with tag strip/insert on and off" vlan_ping
+ktap_result "VLAN 10: ping and TCP with tag strip/insert, ping with offloads off" vlan_ping
 ip link del "$pf.10" 2>/dev/null
 ip -n ext0 link del vl10 2>/dev/null
 
@@ -138,8 +142,8 @@ ktap_result "foreign unicast dropped, received in promiscuous mode" promisc_filt
 mtu9000() {
 	ip link set "$pf" mtu 9000 || return 1
 	ip -n ext0 link set "$ext" mtu 9000 || return 1
-	ping -c 3 -i 0.2 -W 2 -s 8972 -M do -q $EXT_IP >/dev/null || { echo "PF->ext"; return 1; }
-	ip netns exec ext0 ping -c 3 -i 0.2 -W 2 -s 8972 -M do -q $PF_IP >/dev/null ||
+	ping -c 3 -i 0.2 -W 2 -s 8972 -M "do" -q $EXT_IP >/dev/null || { echo "PF->ext"; return 1; }
+	ip netns exec ext0 ping -c 3 -i 0.2 -W 2 -s 8972 -M "do" -q $PF_IP >/dev/null ||
 		{ echo "ext->PF"; return 1; }
 }
 ktap_result "MTU 9000: 9000-byte frames both directions" mtu9000

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 420
+# timeout: 600
 #
 # 50 modprobe/rmmod cycles of sriov_pf while the external host floods the
 # PF's address with pings and the PF itself sends a TCP stream that is cut
@@ -35,11 +35,11 @@ cycle() {
 	pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || { echo "no netdev"; return 1; }
 	ip link set "$pf" up
 	ip addr add $PF_IP/24 dev "$pf"
-	wait_carrier "$pf" 20 || { echo "no carrier"; return 1; }
+	busywait 20000 __carrier "$pf" || { echo "no carrier"; return 1; }
 	busywait 10000 ping -c 1 -W 1 -q $EXT_IP >/dev/null || { echo "no ping"; return 1; }
 	timeout 20 iperf3 -c $EXT_IP -p 5201 -t 5 >/dev/null 2>&1 &
 	tcp=$!
-	sleep 0.5
+	sleep 0.3
 	t0=$(date +%s%3N)
 	rmmod sriov_pf || { echo "rmmod"; kill $tcp; return 1; }
 	t1=$(date +%s%3N)
