@@ -13,7 +13,7 @@
 source "$(dirname "$0")/vf_lib.bash"
 
 CYCLES=${VF_BIND_CYCLES:-50}
-FLRS=${VF_FLRS:-20}
+FLRS=${VF_FLRS:-10}
 
 require_cmd iperf3
 vf_setup_pf 1
