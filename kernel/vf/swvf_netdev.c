@@ -268,6 +268,9 @@ int swvf_reinit(struct swvf_adapter *adapter)
 	if (netif_running(netdev))
 		swvf_down(adapter);
 	err = swvf_hw_init(adapter);
+	/* a PF ping can cross the VF_RESET reply: one immediate retry */
+	if (err == -EPROTO)
+		err = swvf_hw_init(adapter);
 	if (err) {
 		if (err != -EAGAIN)
 			dev_warn_ratelimited(&adapter->pdev->dev,

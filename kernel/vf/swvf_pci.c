@@ -101,6 +101,29 @@ static irqreturn_t swvf_msix_mbx(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * A PF-initiated VF reset (PF writes the VF's CTRL.RST, or an FLR the PF
+ * triggers) disables our queues without necessarily telling us through
+ * the mailbox.  Two register reads a second catch it before the stack's
+ * TX watchdog does.
+ */
+static void swvf_check_queues(struct swvf_adapter *adapter)
+{
+	u32 rxdctl, txdctl;
+
+	if (test_bit(SWVF_DOWN, adapter->state) ||
+	    test_bit(SWVF_NEED_RESET, adapter->state))
+		return;
+	rxdctl = swvf_rd32(adapter, SWVF_RXDCTL(0));
+	txdctl = swvf_rd32(adapter, SWVF_TXDCTL(0));
+	if ((rxdctl & SWVF_RXDCTL_ENABLE) && (txdctl & SWVF_TXDCTL_ENABLE))
+		return;
+	netdev_info(adapter->netdev,
+		    "queues disabled behind our back (VF reset by the PF)\n");
+	clear_bit(SWVF_MBX_READY, adapter->state);
+	set_bit(SWVF_NEED_RESET, adapter->state);
+}
+
 static void swvf_service_task(struct work_struct *work)
 {
 	struct swvf_adapter *adapter = container_of(to_delayed_work(work),
@@ -120,6 +143,7 @@ static void swvf_service_task(struct work_struct *work)
 		goto unlock;
 
 	swvf_mbx_poll_events(adapter);
+	swvf_check_queues(adapter);
 	if (test_bit(SWVF_NEED_RESET, adapter->state) &&
 	    time_after_eq(jiffies, adapter->last_reset_try + SWVF_RESET_RETRY))
 		swvf_reinit(adapter);

@@ -255,27 +255,43 @@ static int swvf_clean_rx_irq(struct swvf_adapter *adapter, int budget)
 		len = FIELD_GET(SWVF_RXD_LEN, lenvlan);
 		buf = &ring->rx_buf[ntc];
 		skb = buf->skb;
-		buf->skb = NULL;
 		if (++ntc == ring->count)
 			ntc = 0;
 		cleaned++;
 		if (!skb)	/* cannot happen unless the device misbehaves */
 			continue;
-		dma_unmap_single(ring->dev, buf->dma, ring->rx_buf_len,
-				 DMA_FROM_DEVICE);
 
 		/*
 		 * Buffers are sized for the MTU; a frame spanning descriptors
-		 * or carrying errors is dropped whole.
+		 * or carrying errors is dropped whole (the buffer is reused).
 		 */
 		if (!(staterr & SWVF_RXD_STAT_EOP) ||
 		    (staterr & SWVF_RXD_ERR_FRAME) || len > ring->rx_buf_len ||
 		    len < ETH_HLEN) {
 			ring->frame_err++;
-			dev_kfree_skb_any(skb);
 			continue;
 		}
-		skb_put(skb, len);
+		if (len <= SWVF_RX_COPYBREAK) {
+			/* small frame (e.g. a TCP ACK): copy, keep the buffer */
+			struct sk_buff *copy;
+
+			copy = napi_alloc_skb(&adapter->napi, len);
+			if (!copy) {
+				ring->alloc_failed++;
+				continue;
+			}
+			dma_sync_single_for_cpu(ring->dev, buf->dma, len,
+						DMA_FROM_DEVICE);
+			skb_put_data(copy, skb->data, len);
+			dma_sync_single_for_device(ring->dev, buf->dma, len,
+						   DMA_FROM_DEVICE);
+			skb = copy;
+		} else {
+			buf->skb = NULL;
+			dma_unmap_single(ring->dev, buf->dma, ring->rx_buf_len,
+					 DMA_FROM_DEVICE);
+			skb_put(skb, len);
+		}
 		swvf_rx_checksum(adapter, staterr, skb);
 		if (staterr & SWVF_RXD_STAT_VP)
 			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),

@@ -17,6 +17,7 @@
 #define SWVF_TX_DESC_NEEDED	(2 * (MAX_SKB_FRAGS + 1) + 1)
 #define SWVF_TX_WAKE_THRESH	(SWVF_TX_DESC_NEEDED + 8)
 #define SWVF_RX_REFILL_BATCH	16
+#define SWVF_RX_COPYBREAK	256	/* copy frames up to this size */
 
 /* Advanced receive descriptor: read format and write-back format */
 union swvf_rx_desc {

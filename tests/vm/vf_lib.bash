@@ -24,6 +24,8 @@ source "$SRIOV_TOP/tests/lib/ktap.sh"
 # Lines of dmesg that a run must not contain (ours or the kernel's).
 VF_DMESG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|lockdep|KFENCE|sriov_vf.*(timeout|failed|not responding|did not stop)'
 
+vf_has_netdev() { [ -n "$(pci_netdev "$1")" ]; }
+
 vf_dmesg_mark() { VF_DMESG_MARK=$(dmesg | wc -l); }
 
 # vf_dmesg_clean: no bad line since the last vf_dmesg_mark
@@ -49,7 +51,7 @@ vf_setup_pf() {
 	modprobe "$VF_PF_DRIVER" 2>/dev/null ||
 		vf_skip_all "PF driver $VF_PF_DRIVER not available"
 	PF=$SRIOV_PF0
-	slowwait 10 test -n "$(pci_netdev "$PF")" ||
+	slowwait 10 vf_has_netdev "$PF" ||
 		vf_skip_all "$VF_PF_DRIVER did not bind $PF"
 	PF_DEV=$(pci_netdev "$PF")
 	if [ ! -w "/sys/bus/pci/devices/$PF/sriov_numvfs" ] ||
@@ -82,7 +84,7 @@ vf_load_driver() {
 vf_bind() {
 	echo "$VF_DRIVER" > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers_probe 2>/dev/null
-	slowwait 20 test -n "$(pci_netdev "$1")" || return 1
+	busywait 20000 vf_has_netdev "$1" || return 1
 	VF_DEV=$(pci_netdev "$1")
 }
 

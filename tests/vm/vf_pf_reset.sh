@@ -5,7 +5,7 @@
 #
 # sriov_vf survives PF-side events while it carries traffic:
 #  - PF link down/up (the PF resets the MAC: RSTI/RSTD, PF_CONTROL ping)
-#  - PF MTU change (another PF reset)
+#  - PF MTU change (another PF reset on igb)
 #  - wire link off/on (QEMU monitor set_link): VF carrier follows
 #  - PF driver reload: the VF device is removed under traffic (clean
 #    remove), recreated and rebound; traffic resumes.
@@ -49,11 +49,17 @@ resets() { ethtool -S "$VF_DEV" | awk '/ resets:/ {print $2}'; }
 start_traffic
 r0=$(resets)
 ip link set "$PF_DEV" down
-# the VF must notice: carrier off while the PF is down
+# igb resets the MAC when its netdev goes down (RSTI until it is up
+# again): the VF must notice.  Other PFs may keep VFs running.
 if slowwait 10 grep -qx 0 "/sys/class/net/$VF_DEV/carrier"; then
 	ktap_pass "vf_carrier_follows_pf_down"
-else
+	pf_down_resets=1
+elif [ "$VF_PF_DRIVER" = igb ]; then
 	ktap_fail "vf_carrier_follows_pf_down"
+	pf_down_resets=1
+else
+	ktap_skip "vf_carrier_follows_pf_down" "$VF_PF_DRIVER keeps VFs running while its netdev is down"
+	pf_down_resets=0
 fi
 sleep 2
 t0=$(date +%s)
@@ -65,20 +71,25 @@ if wait_carrier "$VF_DEV" 30 && vf_ping_wait 20; then
 else
 	ktap_fail "recover_pf_link_down_up"
 fi
-ktap_result "handshake_rerun" test "$(resets)" -gt "$r0"
+if [ "$pf_down_resets" = 1 ]; then
+	ktap_result "handshake_rerun" test "$(resets)" -gt "$r0"
+else
+	ktap_skip "handshake_rerun" "no PF reset happened"
+fi
 stop_traffic
 
-# --- PF reset through an MTU change ---
+# --- PF MTU change (igb resets the MAC for it) ---
 start_traffic
 r0=$(resets)
 t0=$(date +%s)
 ip link set "$PF_DEV" mtu 1400
 sleep 1
-if wait_carrier "$VF_DEV" 30 && vf_ping_wait 20 && [ "$(resets)" -gt "$r0" ]; then
-	ktap_diag "VF back $(($(date +%s) - t0)) s after PF MTU change"
-	ktap_pass "recover_pf_reset_mtu"
+if wait_carrier "$VF_DEV" 30 && vf_ping_wait 20 &&
+   { [ "$(resets)" -gt "$r0" ] || [ "$VF_PF_DRIVER" != igb ]; }; then
+	ktap_diag "VF traffic $(($(date +%s) - t0)) s after PF MTU change, handshakes $r0 -> $(resets)"
+	ktap_pass "recover_pf_mtu_change"
 else
-	ktap_fail "recover_pf_reset_mtu"
+	ktap_fail "recover_pf_mtu_change"
 fi
 ip link set "$PF_DEV" mtu 1500
 wait_carrier "$VF_DEV" 30
@@ -119,7 +130,7 @@ else
 fi
 stop_traffic
 modprobe "$VF_PF_DRIVER"
-slowwait 10 test -n "$(pci_netdev "$PF")"
+slowwait 10 vf_has_netdev "$PF"
 PF_DEV=$(pci_netdev "$PF")
 ip link set "$PF_DEV" up
 wait_carrier "$PF_DEV" 30

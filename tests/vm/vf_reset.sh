@@ -4,14 +4,16 @@
 # timeout: 400
 #
 # sriov_vf lifecycle: 50 bind/unbind cycles, then FLRs (sysfs reset) while
-# iperf3 runs; after each FLR the VF must come back by itself.  dmesg must
+# iperf3 runs; after each FLR the VF must come back by itself.  Then a
+# VF reset initiated from the PF side (the PF's PVTCTRL.RST for VF 0,
+# written through the PF's I/O BAR, as a PF driver would) under traffic.  dmesg must
 # stay clean throughout.
 
 # shellcheck source=tests/vm/vf_lib.bash
 source "$(dirname "$0")/vf_lib.bash"
 
 CYCLES=${VF_BIND_CYCLES:-50}
-FLRS=${VF_FLRS:-20}
+FLRS=${VF_FLRS:-10}
 
 require_cmd iperf3
 vf_setup_pf 1
@@ -19,7 +21,7 @@ vf_load_driver
 vf_dmesg_mark
 
 ktap_header
-ktap_plan 6
+ktap_plan 7
 ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF, $CYCLES cycles, $FLRS FLRs"
 
 # --- bind/unbind cycles ---
@@ -83,5 +85,36 @@ wait "$IPERF" 2>/dev/null
 resets=$(ethtool -S "$VF_DEV" | awk '/ resets:/ {print $2}')
 ktap_diag "handshakes counted by the driver: $resets"
 ktap_result "traffic_after_flr" vf_ping 5
+
+# PF-initiated VF reset: PF register PVTCTRL(0) = 0x10000, RST = bit 26.
+# QEMU disables the VF's queues and tells the PF (VFLRE); the VF is told
+# nothing through the mailbox and must notice by itself.
+pf_resets_vf() {
+	# BAR0 cannot be mapped while the PF driver owns it; the 82576's I/O
+	# BAR (IOADDR at 0, IODATA at 4) reaches the same registers.
+	[ -e "/sys/bus/pci/devices/$PF/resource2" ] || return 4
+	setpci -s "$PF" COMMAND=0x1:0x1 || return 4
+	/usr/bin/python3 - "/sys/bus/pci/devices/$PF/resource2" <<'PY' || return 4
+import os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+os.pwrite(fd, struct.pack("<I", 0x10000), 0)
+os.pwrite(fd, struct.pack("<I", 1 << 26), 4)
+PY
+}
+vf_flr_by_pf() {
+	local r0
+	r0=$(ethtool -S "$VF_DEV" | awk '/ resets:/ {print $2}')
+	iperf3 -c "$EXT_IP" -p 5202 -t 60 >/dev/null 2>&1 &
+	IPERF=$!
+	sleep 2
+	pf_resets_vf || { kill "$IPERF"; return 4; }
+	slowwait 15 sh -c "[ \$(ethtool -S $VF_DEV | awk '/ resets:/ {print \$2}') -gt $r0 ]" &&
+		wait_carrier "$VF_DEV" 15 && vf_ping_wait 10
+	local rc=$?
+	kill "$IPERF" 2>/dev/null
+	wait "$IPERF" 2>/dev/null
+	return $rc
+}
+ktap_result "pf_initiated_vf_reset_under_traffic" vf_flr_by_pf
 ktap_result "flr_dmesg_clean" vf_dmesg_clean
 ktap_finished

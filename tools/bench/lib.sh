@@ -33,7 +33,9 @@ mkdir -p "$BENCH_RAW"
 
 # Well-known addresses: the external host of hub N is 198.18.N.1 (in netns
 # extN, see ext_ns_setup), the child's address is 198.18.0.10.
+# shellcheck disable=SC2034 # used by the cases
 BENCH_CHILD_IP=198.18.0.10
+# shellcheck disable=SC2034
 BENCH_EXT_IP=198.18.0.1
 
 # --- time and logging --------------------------------------------------------
@@ -90,6 +92,9 @@ bench_pf_up() {
 	local var=SRIOV_PF$1 dev
 	[ -n "${!var:-}" ] || { echo "no PF $1 in the lab" >&2; return 1; }
 	modprobe igb || return 1
+	# igb binds the PF unless another driver had it (a project case).
+	[ -e "/sys/bus/pci/devices/${!var}/driver" ] ||
+		echo "${!var}" >/sys/bus/pci/drivers/igb/bind 2>/dev/null
 	dev=$(wait_pci_netdev "${!var}" 15) || { echo "igb made no netdev" >&2; return 1; }
 	ip link set "$dev" up || return 1
 	wait_carrier "$dev" 30 || { echo "$dev: no carrier" >&2; return 1; }
@@ -184,6 +189,9 @@ bench_reset() {
 		[ -e "/sys/bus/pci/devices/${!var}/sriov_numvfs" ] &&
 			echo 0 >"/sys/bus/pci/devices/${!var}/sriov_numvfs" 2>/dev/null
 	done
+	# The project's drivers, if a project case left them loaded: the
+	# anchor cases bind the in-tree igb and igbvf.
+	modprobe -r sriov_netvsc sriov_vf sriov_pf 2>/dev/null
 	sleep 1		# netns teardown is asynchronous; the NICs come back
 }
 
@@ -239,6 +247,7 @@ bench_seq_start() {
 	(
 		# The receiver's own pid (for SIGINT) and the time it ended: an
 		# incomplete stream ends it BENCH_IDLE_MS after the last arrival.
+		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
 		__bench_exec_ns "$rns" $BENCH_RT "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
 			--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
 			--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
@@ -253,6 +262,7 @@ bench_seq_start() {
 		return 1
 	}
 	(
+		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
 		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
 			--seconds "$secs" >"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
@@ -285,12 +295,13 @@ bench_seq_wait() {
 	done
 	kill -INT "$(cat "$BENCH_RAW/$tag.rpid")" 2>/dev/null
 	wait "$BENCH_SEQ_RPID"
-	recv_end=$(cat "$BENCH_RAW/$tag.recv_end" 2>/dev/null)
-	recv_end=$((10#${recv_end/./}))
-	[ -s "$BENCH_RAW/$tag.recv.json" ] && [ -s "$BENCH_RAW/$tag.send.json" ] || {
+	if [ ! -s "$BENCH_RAW/$tag.recv.json" ] || [ ! -s "$BENCH_RAW/$tag.send.json" ] ||
+		[ ! -s "$BENCH_RAW/$tag.recv_end" ] || [ ! -s "$BENCH_RAW/$tag.send_end" ]; then
 		echo "sequdp produced no result: $(cat "$BENCH_RAW/$tag".*.err 2>/dev/null)" >&2
 		return 1
-	}
+	fi
+	recv_end=$(cat "$BENCH_RAW/$tag.recv_end")
+	recv_end=$((10#${recv_end/./}))
 	send_end=$(cat "$BENCH_RAW/$tag.send_end")
 	send_end=$((10#${send_end/./}))
 	SEQ_SENT=$(jq .sent "$BENCH_RAW/$tag.send.json")

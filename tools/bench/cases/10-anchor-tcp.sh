@@ -14,18 +14,25 @@
 SECS=${BENCH_TCP_SECS:-6}
 VF_MAC=02:00:5e:10:00:01
 
+# tcp METRIC SETUP SERVER_NS SERVER_IP TAG [iperf3 args]: measure and record.
+tcp() {
+	local m=$1 setup=$2 v
+	shift 2
+	if v=$(bench_iperf "$1" "$2" ext0 "$SECS" "${@:3}"); then
+		bench_record "$m" "$BENCH_SIDE" "$v" Mbit/s "$setup"
+	else
+		bench_fail "$m" "$BENCH_SIDE" Mbit/s "$setup" "iperf3 failed"
+	fi
+}
+
 pf=$(bench_pf_up 0) || bench_abort "PF 0 did not come up"
 bench_ext 0 || bench_abort "external host"
 
 # --- PF ---
 ip addr add 198.18.0.2/24 dev "$pf"
 if slowwait 10 ping_ok ext0 198.18.0.2; then
-	v=$(bench_iperf "" 198.18.0.2 ext0 "$SECS" pf_rx) &&
-		bench_record pf_tcp_rx_mbps "$BENCH_SIDE" "$v" Mbit/s "igb PF" ||
-		bench_fail pf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "iperf3 failed"
-	v=$(bench_iperf "" 198.18.0.2 ext0 "$SECS" pf_tx -R) &&
-		bench_record pf_tcp_tx_mbps "$BENCH_SIDE" "$v" Mbit/s "igb PF" ||
-		bench_fail pf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "iperf3 failed"
+	tcp pf_tcp_rx_mbps "igb PF" "" 198.18.0.2 pf_rx
+	tcp pf_tcp_tx_mbps "igb PF" "" 198.18.0.2 pf_tx -R
 else
 	bench_fail pf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "no ping to the PF"
 	bench_fail pf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "no ping to the PF"
@@ -45,12 +52,8 @@ vf_case() {
 	ip -n child link set "$vfdev" up
 	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
 	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
-	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" vf_rx) &&
-		bench_record vf_tcp_rx_mbps "$BENCH_SIDE" "$v" Mbit/s "igbvf on igb VF" ||
-		bench_fail vf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "iperf3 failed"
-	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" vf_tx -R) &&
-		bench_record vf_tcp_tx_mbps "$BENCH_SIDE" "$v" Mbit/s "igbvf on igb VF" ||
-		bench_fail vf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "iperf3 failed"
+	tcp vf_tcp_rx_mbps "igbvf on igb VF" child 198.18.0.10 vf_rx
+	tcp vf_tcp_tx_mbps "igbvf on igb VF" child 198.18.0.10 vf_tx -R
 	ip netns del child
 	bench_vfs_disable 0
 }
@@ -68,9 +71,7 @@ syn_case() {
 	ip -n child addr add 198.18.0.20/24 dev vc0
 	ip -n child link set vc0 up
 	slowwait 15 ping_ok ext0 198.18.0.20 || { echo "synthetic: no ping" >&2; return 1; }
-	v=$(bench_iperf child 198.18.0.20 ext0 "$SECS" synthetic_rx) &&
-		bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(igb PF)+veth" ||
-		bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "iperf3 failed"
+	tcp synthetic_tcp_mbps "bridge(igb PF)+veth" child 198.18.0.20 synthetic_rx
 }
 bench_try syn_case ||
 	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "setup failed"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: anchor
-# bench-timeout: 420
+# bench-timeout: 600
 #
 # Failover with bonding active-backup, the classic in-tree construction:
 # in netns child, bond0 (active-backup, miimon 100, fail_over_mac none,
@@ -148,7 +148,7 @@ for ((r = 1; r <= TCP_RUNS; r++)); do
 	fi
 	# iperf3 in the background, the switch at 2 s.
 	(
-		v=$(bench_iperf child "$BENCH_CHILD_IP" ext0 10 "bond_tcp$r") || exit 1
+		bench_iperf child "$BENCH_CHILD_IP" ext0 10 "bond_tcp$r" >/dev/null || exit 1
 		jq -e '.intervals[-1].sum.bytes > 0' "$BENCH_RAW/bond_tcp$r.iperf3.json" >/dev/null
 	) &
 	ipid=$!

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: anchor
-# bench-timeout: 420
+# bench-timeout: 480
 #
 # Failover with the kernel's net_failover: bench.sh starts the lab with
 # --standby MAC, a virtio-net-pci failover=on NIC on hub 0 (virtio_net is
@@ -110,7 +110,7 @@ for ((r = 1; r <= TCP_RUNS; r++)); do
 	if is_primary; then how="to the standby (igbvf unbind)"; sw=remove_unbind
 	else how="back to the VF (igbvf bind)"; sw=add_vf; fi
 	(
-		v=$(bench_iperf "" "$BENCH_CHILD_IP" ext0 10 "nf_tcp$r") || exit 1
+		bench_iperf "" "$BENCH_CHILD_IP" ext0 10 "nf_tcp$r" >/dev/null || exit 1
 		jq -e '.intervals[-1].sum.bytes > 0' "$BENCH_RAW/nf_tcp$r.iperf3.json" >/dev/null
 	) &
 	ipid=$!
