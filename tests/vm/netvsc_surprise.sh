@@ -87,22 +87,28 @@ echo 1 >"/sys/bus/pci/devices/$VF/reset"
 wait
 report flr
 ktap_result "FLR: VF kept, data path back on the VF" nv_wait_dp 1 40
-# RX through the VF after the FLR: the VF netdev's own counter (before our
-# rx_handler) must have grown after the stream's first 3 s
+# RX resumed after the FLR (3 s into a 10 s stream): less than 6 s of the
+# stream lost.  The "VF rx" counter above is the VF netdev's own, counted
+# before our rx_handler sees a frame.
 flr_rx_resumed() {
 	[ "$(field flr lost)" -lt $((SECS * RATE - 4 * RATE)) ]
 }
-if flr_rx_resumed; then
+flr_resumed=false
+flr_rx_resumed && flr_resumed=true
+if $flr_resumed; then
 	ktap_pass "FLR: RX through the VF resumed within the stream"
 else
 	ktap_xfail "FLR: RX through the VF resumed within the stream" \
 		"in-tree igbvf on QEMU igb receives nothing after a PCI FLR (VF rx counter stalls), see the counters above"
 fi
 
+# the longest gap between arrivals misses an outage lasting to the end of
+# the stream: no FLR blackout figure unless RX came back
 jq -n --slurpfile u "$OUT/unbind.json" --slurpfile f "$OUT/flr.json" \
-	--slurpfile fl "$OUT/floor.json" \
+	--slurpfile fl "$OUT/floor.json" --argjson r "$flr_resumed" \
 	'{surprise_lost: $u[0].lost, surprise_blackout_ms: $u[0].longest_gap_ms,
-	  flr_lost: $f[0].lost, flr_blackout_ms: $f[0].longest_gap_ms,
+	  flr_lost: $f[0].lost, flr_rx_resumed: $r,
+	  flr_blackout_ms: (if $r then $f[0].longest_gap_ms else null end),
 	  floor_lost: $fl[0].lost, floor_gap_ms: $fl[0].longest_gap_ms}' \
 	>"$OUT/netvsc_surprise.json"
 ktap_diag "summary: $(jq -c . "$OUT/netvsc_surprise.json")"
