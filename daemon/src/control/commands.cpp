@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "control/commands.hpp"
+
+#include "kernel/fake_kernel.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+namespace sriov::control {
+
+using json = nlohmann::json;
+
+namespace {
+
+/// Argument access that turns type errors into bad_request.
+struct ArgError : std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+std::string arg_str(const json &a, const char *key)
+{
+	if (!a.contains(key) || !a.at(key).is_string())
+		throw ArgError(std::string("missing string argument \"") + key + "\"");
+	return a.at(key).get<std::string>();
+}
+
+std::string arg_str_or(const json &a, const char *key, const std::string &def)
+{
+	return a.contains(key) ? arg_str(a, key) : def;
+}
+
+std::int64_t arg_int(const json &a, const char *key)
+{
+	if (!a.contains(key) || !a.at(key).is_number_integer())
+		throw ArgError(std::string("missing integer argument \"") + key + "\"");
+	return a.at(key).get<std::int64_t>();
+}
+
+std::int64_t arg_int_or(const json &a, const char *key, std::int64_t def)
+{
+	return a.contains(key) ? arg_int(a, key) : def;
+}
+
+bool arg_bool_or(const json &a, const char *key, bool def)
+{
+	if (!a.contains(key))
+		return def;
+	if (!a.at(key).is_boolean())
+		throw ArgError(std::string("argument \"") + key + "\" must be true or false");
+	return a.at(key).get<bool>();
+}
+
+std::uint32_t arg_u32(const json &a, const char *key, std::int64_t max)
+{
+	const auto v = arg_int(a, key);
+	if (v < 0 || v > max)
+		throw ArgError(std::string("argument \"") + key + "\" out of range 0.." + std::to_string(max));
+	return static_cast<std::uint32_t>(v);
+}
+
+} // namespace
+
+Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
+	: engine_(engine), kernel_(kernel), fake_(fake)
+{
+	add("list-commands", false, "this list", [this](const Request &r, const Reply &reply, const Follow &) {
+		reply(encode_ok(r.id, list()));
+	});
+	add("status", false, "PFs, VFs, partitions and running sequences",
+	    [this](const Request &r, const Reply &reply, const Follow &) { reply(encode_ok(r.id, engine_.status())); });
+	add("list", false, "partitions", [this](const Request &r, const Reply &reply, const Follow &) {
+		reply(encode_ok(r.id, engine_.status().at("partitions")));
+	});
+	add("vf-show", false, "VFs of a PF (args: pf, vf)", [this](const Request &r, const Reply &reply, const Follow &) {
+		const std::string want_pf = arg_str_or(r.args, "pf", "");
+		const std::int64_t want_vf = arg_int_or(r.args, "vf", -1);
+		json out = json::array();
+		bool pf_found = want_pf.empty();
+		for (const auto &[name, pf] : engine_.model().pfs) {
+			if (!want_pf.empty() && name != want_pf)
+				continue;
+			pf_found = true;
+			const auto kvfs = kernel_.vfs(name);
+			for (std::size_t i = 0; i < pf.vfs.size(); ++i) {
+				if (want_vf >= 0 && static_cast<std::size_t>(want_vf) != i)
+					continue;
+				json v{{"pf", name},
+				       {"vf", i},
+				       {"state", std::string(model::to_string(pf.vfs[i].state))},
+				       {"partition", pf.vfs[i].partition},
+				       {"reason", std::string(to_string(pf.vfs[i].reason))}};
+				if (i < kvfs.size()) {
+					v["allocated"] = kvfs[i].allocated;
+					v["netdev"] = kvfs[i].netdev;
+					v["netns"] = kvfs[i].netns;
+					v["mac"] = kvfs[i].mac.str();
+					v["serial"] = kvfs[i].serial;
+				}
+				out.push_back(v);
+			}
+		}
+		if (!pf_found) {
+			reply(encode_error(r.id, "unknown_pf", "no PF " + want_pf));
+			return;
+		}
+		if (want_vf >= 0 && out.empty()) {
+			reply(encode_error(r.id, "unknown_vf", "no VF " + std::to_string(want_vf) + " on " + want_pf));
+			return;
+		}
+		reply(encode_ok(r.id, out));
+	});
+	add("config-read", false, "VF config space through the PF proxy (args: pf, vf, offset, length)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    constexpr std::int64_t cfg_max = 4096;
+		    const auto pf = arg_str(r.args, "pf");
+		    const auto vf = arg_u32(r.args, "vf", 255);
+		    const auto off = arg_u32(r.args, "offset", cfg_max - 1);
+		    const auto len = arg_u32(r.args, "length", cfg_max);
+		    auto res = kernel_.config_read(pf, VfIndex{vf}, off, len);
+		    if (!res.ok()) {
+			    reply(encode_error(r.id, "config_read_failed", res.status.msg));
+			    return;
+		    }
+		    std::string hex;
+		    static constexpr const char *digits = "0123456789abcdef";
+		    for (auto b : *res.value) {
+			    hex += digits[b >> 4U];
+			    hex += digits[b & 0xfU];
+		    }
+		    reply(encode_ok(r.id, {{"pf", pf}, {"vf", vf}, {"offset", off}, {"length", len}, {"hex", hex}}));
+	    });
+	add("events", false, "recent events (args: after, follow)",
+	    [this](const Request &r, const Reply &reply, const Follow &follow) {
+		    const auto after = arg_int_or(r.args, "after", 0);
+		    const bool fol = arg_bool_or(r.args, "follow", false);
+		    reply(encode_ok(r.id, {{"events", engine_.events(static_cast<std::uint64_t>(std::max<std::int64_t>(after, 0)))},
+					  {"following", fol}}));
+		    if (fol)
+			    follow();
+	    });
+	add("sequences", false, "sequences in flight", [this](const Request &r, const Reply &reply, const Follow &) {
+		reply(encode_ok(r.id, engine_.sequences()));
+	});
+	add("metrics", false, "Prometheus text exposition", [this](const Request &r, const Reply &reply, const Follow &) {
+		reply(encode_ok(r.id, {{"text", engine_.metrics()}}));
+	});
+	add("audit", false, "compare the model with the kernel's dumps",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    const auto problems = engine_.idle() ? engine_.audit() : std::vector<std::string>{};
+		    reply(encode_ok(r.id, {{"idle", engine_.idle()}, {"consistent", engine_.idle() && problems.empty()},
+					  {"problems", problems}}));
+	    });
+	add("partition-add", true, "create a partition's adapter (args: name, netns, pf, mac, vlan, weight)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    seq::PartitionSpec spec;
+		    spec.name = arg_str(r.args, "name");
+		    spec.netns = arg_str_or(r.args, "netns", spec.name);
+		    spec.pf = arg_str(r.args, "pf");
+		    auto mac = MacAddr::parse(arg_str(r.args, "mac"));
+		    if (!mac)
+			    throw ArgError("\"mac\" must look like 02:00:00:00:00:01");
+		    spec.mac = *mac;
+		    spec.vlan = VlanId{static_cast<std::uint16_t>(arg_int_or(r.args, "vlan", 0) & 0xffff)};
+		    if (arg_int_or(r.args, "vlan", 0) < 0 || arg_int_or(r.args, "vlan", 0) > 4094)
+			    throw ArgError("\"vlan\" must be 0..4094");
+		    spec.weight = r.args.contains("weight") ? arg_u32(r.args, "weight", 100) : 100;
+		    const bool wait = arg_bool_or(r.args, "wait", true);
+		    auto st = engine_.add_partition(spec, wait ? [reply, id = r.id](const json &ev) {
+			    if (ev.at("result") == "ok")
+				    reply(encode_ok(id, ev));
+			    else
+				    reply(encode_error(id, ev.at("reason").get<std::string>(), ev.at("detail").get<std::string>(), ev));
+		    } : seq::DoneFn{});
+		    reply_started(r, reply, st, wait);
+	    });
+	auto simple = [this](const std::string &name, const std::string &help,
+			     const std::function<seq::StartResult(const Request &, seq::DoneFn)> &start) {
+		add(name, true, help, [this, start](const Request &r, const Reply &reply, const Follow &) {
+			const bool wait = arg_bool_or(r.args, "wait", true);
+			seq::DoneFn done;
+			if (wait)
+				done = [reply, id = r.id](const json &ev) {
+					if (ev.at("result") == "ok")
+						reply(encode_ok(id, ev));
+					else
+						reply(encode_error(id, ev.at("reason").get<std::string>(),
+								   ev.at("detail").get<std::string>(), ev));
+				};
+			reply_started(r, reply, start(r, done), wait);
+		});
+	};
+	simple("partition-remove", "tear a partition down (args: partition)", [this](const Request &r, seq::DoneFn d) {
+		return engine_.remove_partition(arg_str(r.args, "partition"), std::move(d));
+	});
+	simple("attach", "attach a VF (args: partition, wait)", [this](const Request &r, seq::DoneFn d) {
+		return engine_.attach(arg_str(r.args, "partition"), std::move(d));
+	});
+	simple("detach", "planned failover and stop wanting a VF (args: partition)",
+	       [this](const Request &r, seq::DoneFn d) { return engine_.detach(arg_str(r.args, "partition"), std::move(d)); });
+	simple("failover", "planned failover to synthetic (args: partition, hold_ms)", [this](const Request &r, seq::DoneFn d) {
+		return engine_.failover(arg_str(r.args, "partition"), arg_int_or(r.args, "hold_ms", -1), std::move(d));
+	});
+	simple("migrate", "live migration (args: partition, action=prepare|complete|abort, dest)",
+	       [this](const Request &r, seq::DoneFn d) {
+		       const auto part = arg_str(r.args, "partition");
+		       const auto action = arg_str(r.args, "action");
+		       if (action == "prepare")
+			       return engine_.migrate_prepare(part, arg_str(r.args, "dest"), std::move(d));
+		       if (action == "complete")
+			       return engine_.migrate_complete(part, std::move(d));
+		       if (action == "abort")
+			       return engine_.migrate_abort(part, std::move(d));
+		       throw ArgError("\"action\" must be prepare, complete or abort");
+	       });
+	add("teardown-all", true, "tear down every partition (adapters too); answers when started",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    const std::size_t n = engine_.teardown_all();
+		    reply(encode_ok(r.id, {{"started", n}, {"remaining", engine_.model().partitions.size()}}));
+	    });
+	add("set-weight", true, "VF arbitration weight 0..100 (args: partition, weight)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    auto st = engine_.set_weight(arg_str(r.args, "partition"), arg_u32(r.args, "weight", 100));
+		    reply_started(r, reply, st, false);
+	    });
+	add("vf-unquarantine", true, "return a quarantined VF to the pool (args: pf, vf)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    auto st = engine_.clear_quarantine(arg_str(r.args, "pf"), VfIndex{arg_u32(r.args, "vf", 255)});
+		    reply_started(r, reply, st, false);
+	    });
+	if (fake_ != nullptr) {
+		add("fake", true, "fake backend only: inject faults / surprise removal, dump state (args: config)",
+		    [this](const Request &r, const Reply &reply, const Follow &) {
+			    if (r.args.contains("config")) {
+				    auto st = fake_->configure(r.args.at("config"));
+				    if (!st.ok()) {
+					    reply(encode_error(r.id, "bad_request", st.msg));
+					    return;
+				    }
+				    engine_.handle_kernel_events();
+			    }
+			    reply(encode_ok(r.id, fake_->dump()));
+		    });
+	}
+}
+
+void Commands::add(const std::string &name, bool mutating, std::string help,
+		   std::function<void(const Request &, const Reply &, const Follow &)> fn)
+{
+	table_[name] = Entry{.mutating = mutating, .help = std::move(help), .fn = std::move(fn)};
+}
+
+json Commands::list() const
+{
+	json a = json::array();
+	for (const auto &[name, e] : table_)
+		a.push_back({{"name", name}, {"mutating", e.mutating}, {"help", e.help}});
+	return a;
+}
+
+void Commands::reply_started(const Request &req, const Reply &reply, const seq::StartResult &r, bool wait)
+{
+	json res{{"seq", r.seq}, {"queued", r.queued}, {"detail", r.detail}};
+	if (!r.ok()) {
+		reply(encode_error(req.id, to_string(r.reason), r.detail, res));
+		return;
+	}
+	// With wait, the DoneFn answers (possibly already did, inside the call).
+	if (!wait || r.seq == 0)
+		reply(encode_ok(req.id, res));
+}
+
+void Commands::dispatch(const Request &req, const Peer &peer, const Reply &reply, const Follow &follow)
+{
+	auto it = table_.find(req.cmd);
+	if (it == table_.end()) {
+		reply(encode_error(req.id, "unknown_command", "no command \"" + req.cmd + "\""));
+		return;
+	}
+	if (it->second.mutating && !peer.privileged) {
+		reply(encode_error(req.id, "permission_denied",
+				   "\"" + req.cmd + "\" changes state; uid " + std::to_string(peer.uid) +
+					   " may only read"));
+		return;
+	}
+	try {
+		it->second.fn(req, reply, follow);
+	} catch (const ArgError &e) {
+		reply(encode_error(req.id, "bad_request", e.what()));
+	} catch (const nlohmann::json::exception &e) {
+		reply(encode_error(req.id, "bad_request", e.what()));
+	}
+}
+
+} // namespace sriov::control

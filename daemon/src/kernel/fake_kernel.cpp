@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/fake_kernel.hpp"
+
+#include "store/atomic_file.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace sriov {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::uint32_t pools_per_pf = 8; // 82576: 8 VMDq pools, one is the default VPort
+
+std::string vf_netdev_name(const std::string &pf_netdev, std::uint32_t idx)
+{
+	return pf_netdev + "v" + std::to_string(idx);
+}
+
+} // namespace
+
+FakeKernel::FakeKernel(std::string state_path) : state_path_(std::move(state_path))
+{
+	if (!state_path_.empty())
+		load();
+}
+
+void FakeKernel::add_pf(const std::string &name, const std::string &netdev, std::uint32_t total_vfs)
+{
+	Pf p;
+	p.netdev = netdev;
+	p.total_vfs = total_vfs;
+	p.num_vfs = total_vfs;
+	for (std::uint32_t i = 0; i < total_vfs; ++i)
+		p.vfs.push_back(Vf{.netdev = vf_netdev_name(netdev, i)});
+	p.vports[0] = std::nullopt;
+	pfs_[name] = std::move(p);
+	commit();
+}
+
+void FakeKernel::fail(const std::string &op, int err, int count)
+{
+	faults_[op] = Fault{.err = err, .count = count};
+	commit();
+}
+
+void FakeKernel::clear_faults()
+{
+	faults_.clear();
+	commit();
+}
+
+void FakeKernel::set_pairing(bool enabled)
+{
+	pairing_ = enabled;
+	update_pairing();
+	commit();
+}
+
+void FakeKernel::set_release_ignored(bool ignored)
+{
+	release_ignored_ = ignored;
+	commit();
+}
+
+void FakeKernel::set_delay_ms(int ms)
+{
+	delay_ms_ = ms;
+	commit();
+}
+
+void FakeKernel::surprise_remove(const std::string &pf, VfIndex vf)
+{
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr || !v->present)
+		return;
+	v->present = false;
+	v->netns.clear(); // the netdev is gone with the function
+	events_.push_back({.type = KernelEvent::Type::vf_lost, .pf = pf, .vf = vf, .partition = {},
+			   .detail = "hot-unplug"});
+	update_pairing();
+	commit();
+}
+
+Status FakeKernel::configure(const json &cfg)
+{
+	if (!cfg.is_object())
+		return Status::fail(EINVAL, "fake config must be an object");
+	if (cfg.contains("fail")) {
+		for (const auto &[op, spec] : cfg.at("fail").items()) {
+			if (!spec.is_object())
+				return Status::fail(EINVAL, "fail." + op + " must be an object");
+			fail(op, spec.value("errno", EIO), spec.value("count", 1));
+		}
+	}
+	if (cfg.contains("clear_faults") && cfg.at("clear_faults").get<bool>())
+		clear_faults();
+	if (cfg.contains("pairing"))
+		set_pairing(cfg.at("pairing").get<bool>());
+	if (cfg.contains("release_ignored"))
+		set_release_ignored(cfg.at("release_ignored").get<bool>());
+	if (cfg.contains("delay_ms"))
+		set_delay_ms(cfg.at("delay_ms").get<int>());
+	if (cfg.contains("surprise_remove")) {
+		const auto &s = cfg.at("surprise_remove");
+		surprise_remove(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()});
+	}
+	return Status::success();
+}
+
+json FakeKernel::dump() const
+{
+	json j;
+	j["pairing"] = pairing_;
+	j["release_ignored"] = release_ignored_;
+	j["delay_ms"] = delay_ms_;
+	j["netns"] = netns_;
+	json faults = json::object();
+	for (const auto &[op, f] : faults_)
+		faults[op] = {{"errno", f.err}, {"count", f.count}};
+	j["faults"] = faults;
+	json pfs = json::object();
+	for (const auto &[name, p] : pfs_) {
+		json jp;
+		jp["netdev"] = p.netdev;
+		jp["total_vfs"] = p.total_vfs;
+		jp["num_vfs"] = p.num_vfs;
+		jp["next_vport"] = p.next_vport;
+		json vfs = json::array();
+		for (const auto &v : p.vfs)
+			vfs.push_back({{"present", v.present},
+				       {"allocated", v.allocated},
+				       {"serial", v.serial},
+				       {"mac", v.mac.str()},
+				       {"netdev", v.netdev},
+				       {"netns", v.netns},
+				       {"resets", v.resets}});
+		jp["vfs"] = vfs;
+		json vps = json::array();
+		for (const auto &[id, vf] : p.vports)
+			vps.push_back({{"id", id}, {"vf", vf ? json(*vf) : json(nullptr)}});
+		jp["vports"] = vps;
+		json fl = json::array();
+		for (const auto &f : p.filters)
+			fl.push_back({{"mac", f.filter.mac.str()}, {"vlan", f.filter.vlan.value}, {"vport", f.vport.value}});
+		jp["filters"] = fl;
+		pfs[name] = jp;
+	}
+	j["pfs"] = pfs;
+	json ads = json::object();
+	for (const auto &[name, a] : adapters_)
+		ads[name] = {{"netns", a.info.netns},
+			     {"pf", a.info.pf},
+			     {"host_port", a.info.host_port},
+			     {"mac", a.info.mac.str()},
+			     {"paired_vf", a.info.paired_vf},
+			     {"datapath", std::string(to_string(a.info.datapath))},
+			     {"released", a.released}};
+	j["adapters"] = ads;
+	return j;
+}
+
+void FakeKernel::load()
+{
+	const auto text = store::read_file(state_path_);
+	if (!text)
+		return;
+	const json j = json::parse(*text);
+	pairing_ = j.value("pairing", true);
+	release_ignored_ = j.value("release_ignored", false);
+	delay_ms_ = j.value("delay_ms", 0);
+	netns_ = j.at("netns").get<std::set<std::string>>();
+	for (const auto &[op, f] : j.at("faults").items())
+		faults_[op] = Fault{.err = f.at("errno").get<int>(), .count = f.at("count").get<int>()};
+	for (const auto &[name, jp] : j.at("pfs").items()) {
+		Pf p;
+		p.netdev = jp.at("netdev").get<std::string>();
+		p.total_vfs = jp.at("total_vfs").get<std::uint32_t>();
+		p.num_vfs = jp.at("num_vfs").get<std::uint32_t>();
+		p.next_vport = jp.at("next_vport").get<std::uint32_t>();
+		for (const auto &jv : jp.at("vfs"))
+			p.vfs.push_back(Vf{.present = jv.at("present").get<bool>(),
+					   .allocated = jv.at("allocated").get<bool>(),
+					   .serial = jv.at("serial").get<std::uint64_t>(),
+					   .mac = MacAddr::parse(jv.at("mac").get<std::string>()).value_or(MacAddr{}),
+					   .netdev = jv.at("netdev").get<std::string>(),
+					   .netns = jv.at("netns").get<std::string>(),
+					   .resets = jv.at("resets").get<unsigned>()});
+		for (const auto &jv : jp.at("vports")) {
+			std::optional<std::uint32_t> vf;
+			if (!jv.at("vf").is_null())
+				vf = jv.at("vf").get<std::uint32_t>();
+			p.vports[jv.at("id").get<std::uint32_t>()] = vf;
+		}
+		for (const auto &jf : jp.at("filters"))
+			p.filters.push_back(
+				{.filter = {.mac = MacAddr::parse(jf.at("mac").get<std::string>()).value_or(MacAddr{}),
+					    .vlan = VlanId{jf.at("vlan").get<std::uint16_t>()}},
+				 .vport = VportId{jf.at("vport").get<std::uint32_t>()}});
+		pfs_[name] = std::move(p);
+	}
+	for (const auto &[name, ja] : j.at("adapters").items()) {
+		Adapter a;
+		a.info.partition = name;
+		a.info.netns = ja.at("netns").get<std::string>();
+		a.info.pf = ja.at("pf").get<std::string>();
+		a.info.host_port = ja.at("host_port").get<std::string>();
+		a.info.mac = MacAddr::parse(ja.at("mac").get<std::string>()).value_or(MacAddr{});
+		a.info.paired_vf = ja.at("paired_vf").get<std::string>();
+		a.info.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
+		a.released = ja.at("released").get<bool>();
+		adapters_[name] = a;
+	}
+}
+
+void FakeKernel::commit()
+{
+	if (state_path_.empty())
+		return;
+	// Durable: the honest SIGKILL test relies on this being on disk before
+	// the daemon journals that the step is done.
+	store::write_file_atomic(state_path_, dump().dump(1));
+}
+
+Status FakeKernel::enter(const std::string &op)
+{
+	if (hook_)
+		hook_(op);
+	if (delay_ms_ > 0)
+		std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+	auto it = faults_.find(op);
+	if (it == faults_.end())
+		return Status::success();
+	const int err = it->second.err;
+	if (it->second.count > 0 && --it->second.count == 0)
+		faults_.erase(it);
+	commit();
+	return Status::fail(err, "injected fault in " + op);
+}
+
+FakeKernel::Pf *FakeKernel::find_pf(const std::string &pf)
+{
+	auto it = pfs_.find(pf);
+	return it == pfs_.end() ? nullptr : &it->second;
+}
+
+FakeKernel::Vf *FakeKernel::find_vf(const std::string &pf, VfIndex vf)
+{
+	Pf *p = find_pf(pf);
+	if (p == nullptr || vf.value >= p->num_vfs || vf.value >= p->vfs.size())
+		return nullptr;
+	return &p->vfs[vf.value];
+}
+
+void FakeKernel::update_pairing()
+{
+	for (auto &[name, a] : adapters_) {
+		if (!a.info.paired_vf.empty()) {
+			bool still = false;
+			for (auto &[pn, p] : pfs_)
+				for (auto &v : p.vfs)
+					if (v.netdev == a.info.paired_vf && v.present && v.netns == a.info.netns)
+						still = true;
+			if (!still) {
+				a.info.paired_vf.clear();
+				a.info.datapath = Datapath::synthetic;
+				a.released = false;
+				events_.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
+						   .partition = name, .detail = "vf left"});
+			}
+			continue;
+		}
+		bool candidate = false;
+		for (auto &[pn, p] : pfs_)
+			for (std::uint32_t i = 0; i < p.num_vfs; ++i) {
+				const Vf &v = p.vfs[i];
+				if (!v.present || v.netns != a.info.netns || v.mac != a.info.mac || v.mac.is_zero())
+					continue;
+				candidate = true;
+				if (pairing_ && !a.released && a.info.paired_vf.empty()) {
+					a.info.paired_vf = v.netdev;
+					events_.push_back({.type = KernelEvent::Type::adapter_paired, .pf = pn,
+							   .vf = VfIndex{i}, .partition = name, .detail = v.netdev});
+				}
+			}
+		if (!candidate)
+			a.released = false;
+	}
+}
+
+std::vector<PfInfo> FakeKernel::pfs()
+{
+	std::vector<PfInfo> out;
+	for (const auto &[name, p] : pfs_)
+		out.push_back({.name = name, .netdev = p.netdev, .total_vfs = p.total_vfs, .num_vfs = p.num_vfs,
+			       .default_vport = VportId{0}});
+	return out;
+}
+
+Status FakeKernel::set_num_vfs(const std::string &pf, std::uint32_t n)
+{
+	if (auto st = enter("set_num_vfs"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	if (n > p->total_vfs)
+		return Status::fail(ERANGE, "more than sriov_totalvfs");
+	if (n != 0 && p->num_vfs != 0 && n != p->num_vfs)
+		return Status::fail(EBUSY, "write 0 to sriov_numvfs first");
+	for (std::uint32_t i = n; i < p->num_vfs; ++i)
+		if (p->vfs[i].allocated)
+			return Status::fail(EBUSY, "VF " + std::to_string(i) + " is allocated");
+	p->num_vfs = n;
+	commit();
+	return Status::success();
+}
+
+std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
+{
+	std::vector<VfInfo> out;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return out;
+	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
+		const Vf &v = p->vfs[i];
+		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
+			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns});
+	}
+	return out;
+}
+
+Status FakeKernel::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial)
+{
+	if (auto st = enter("vf_alloc"); !st.ok())
+		return st;
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	if (v->allocated)
+		return Status::fail(EEXIST, "VF already allocated");
+	v->allocated = true;
+	v->serial = serial;
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
+{
+	if (auto st = enter("vf_set_mac"); !st.ok())
+		return st;
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	v->mac = mac;
+	update_pairing();
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::vf_reset(const std::string &pf, VfIndex vf)
+{
+	if (auto st = enter("vf_reset"); !st.ok())
+		return st;
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	if (!v->present)
+		return Status::fail(EIO, "VF did not come back from FLR");
+	v->resets++;
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::vf_free(const std::string &pf, VfIndex vf)
+{
+	if (auto st = enter("vf_free"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	Vf *v = find_vf(pf, vf);
+	if (p == nullptr || v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	if (!v->allocated)
+		return Status::fail(ENOENT, "VF not allocated");
+	for (const auto &[id, owner] : p->vports)
+		if (owner && *owner == vf.value)
+			return Status::fail(EBUSY, "VF still has VPort " + std::to_string(id));
+	v->allocated = false;
+	v->serial = 0;
+	v->mac = MacAddr{};
+	commit();
+	return Status::success();
+}
+
+Outcome<std::vector<std::uint8_t>> FakeKernel::config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
+							   std::uint32_t len)
+{
+	using R = Outcome<std::vector<std::uint8_t>>;
+	constexpr std::uint32_t cfg_size = 4096;
+	if (find_vf(pf, vf) == nullptr)
+		return R::fail(ENOENT, "unknown VF");
+	if (len == 0 || len > cfg_size || offset >= cfg_size || offset + len > cfg_size)
+		return R::fail(EINVAL, "range outside the 4096-byte config space");
+	std::vector<std::uint8_t> space(cfg_size, 0);
+	// 82576 VF: vendor 8086, device 10ca; VFs read 0xffff vendor in hardware,
+	// the PF proxy reports the PF's vendor as Linux does.
+	space[0] = 0x86;
+	space[1] = 0x80;
+	space[2] = 0xca;
+	space[3] = 0x10;
+	return R::of(std::vector<std::uint8_t>(space.begin() + offset, space.begin() + offset + len));
+}
+
+std::vector<VportInfo> FakeKernel::vports(const std::string &pf)
+{
+	std::vector<VportInfo> out;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return out;
+	for (const auto &[id, vf] : p->vports)
+		out.push_back({.id = VportId{id}, .vf = vf ? std::optional<VfIndex>(VfIndex{*vf}) : std::nullopt});
+	return out;
+}
+
+Outcome<VportId> FakeKernel::vport_create(const std::string &pf, VfIndex vf)
+{
+	if (auto st = enter("vport_create"); !st.ok())
+		return Outcome<VportId>::fail(st.err, st.msg);
+	Pf *p = find_pf(pf);
+	Vf *v = find_vf(pf, vf);
+	if (p == nullptr || v == nullptr)
+		return Outcome<VportId>::fail(ENOENT, "unknown VF");
+	if (!v->allocated)
+		return Outcome<VportId>::fail(EINVAL, "VPort on an unallocated VF");
+	for (const auto &[id, owner] : p->vports)
+		if (owner && *owner == vf.value)
+			return Outcome<VportId>::fail(EEXIST, "VF already has VPort " + std::to_string(id));
+	if (p->vports.size() >= pools_per_pf)
+		return Outcome<VportId>::fail(ENOSPC, "all 8 VMDq pools of the 82576 are in use");
+	const std::uint32_t id = p->next_vport++;
+	p->vports[id] = vf.value;
+	commit();
+	return Outcome<VportId>::of(VportId{id});
+}
+
+Status FakeKernel::vport_delete(const std::string &pf, VportId id)
+{
+	if (auto st = enter("vport_delete"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	if (id.value == 0)
+		return Status::fail(EPERM, "the default VPort cannot be deleted");
+	if (p->vports.count(id.value) == 0)
+		return Status::fail(ENOENT, "no such VPort");
+	for (const auto &f : p->filters)
+		if (f.vport == id)
+			return Status::fail(EBUSY, "VPort still owns filters");
+	p->vports.erase(id.value);
+	commit();
+	return Status::success();
+}
+
+std::vector<FilterInfo> FakeKernel::filters(const std::string &pf)
+{
+	Pf *p = find_pf(pf);
+	return p == nullptr ? std::vector<FilterInfo>{} : p->filters;
+}
+
+Status FakeKernel::filter_add(const std::string &pf, VportId vport, const Filter &f)
+{
+	if (auto st = enter("filter_add"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	if (p->vports.count(vport.value) == 0)
+		return Status::fail(ENOENT, "no such VPort");
+	for (const auto &x : p->filters)
+		if (x.filter == f)
+			return Status::fail(EEXIST, "duplicate filter");
+	p->filters.push_back({.filter = f, .vport = vport});
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::filter_del(const std::string &pf, VportId vport, const Filter &f)
+{
+	if (auto st = enter("filter_del"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	auto it = std::find_if(p->filters.begin(), p->filters.end(),
+			       [&](const FilterInfo &x) { return x.filter == f && x.vport == vport; });
+	if (it == p->filters.end())
+		return Status::fail(ENOENT, "no such filter");
+	p->filters.erase(it);
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set)
+{
+	if (auto st = enter("filters_move"); !st.ok())
+		return st;
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	if (p->vports.count(to.value) == 0 || p->vports.count(from.value) == 0)
+		return Status::fail(ENOENT, "no such VPort");
+	for (const auto &f : set) {
+		const bool found = std::any_of(p->filters.begin(), p->filters.end(), [&](const FilterInfo &x) {
+			return x.filter == f && x.vport == from;
+		});
+		if (!found)
+			return Status::fail(ENOENT, "filter " + f.mac.str() + " not on source VPort");
+	}
+	for (auto &x : p->filters)
+		if (x.vport == from && std::find(set.begin(), set.end(), x.filter) != set.end())
+			x.vport = to;
+	commit();
+	return Status::success();
+}
+
+bool FakeKernel::netns_exists(const std::string &ns)
+{
+	return ns.empty() || netns_.count(ns) != 0;
+}
+
+Status FakeKernel::netns_create(const std::string &ns)
+{
+	if (auto st = enter("netns_create"); !st.ok())
+		return st;
+	if (!netns_.insert(ns).second)
+		return Status::fail(EEXIST, "netns exists");
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns)
+{
+	if (auto st = enter("netdev_move"); !st.ok())
+		return st;
+	if (!netns_exists(to_ns))
+		return Status::fail(ENOENT, "no such netns " + to_ns);
+	for (auto &[pn, p] : pfs_)
+		for (auto &v : p.vfs)
+			if (v.netdev == dev && v.present) {
+				if (v.netns != from_ns)
+					return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+				v.netns = to_ns;
+				update_pairing();
+				commit();
+				return Status::success();
+			}
+	return Status::fail(ENODEV, "no such netdev " + dev);
+}
+
+std::vector<AdapterInfo> FakeKernel::adapters()
+{
+	std::vector<AdapterInfo> out;
+	for (const auto &[n, a] : adapters_)
+		out.push_back(a.info);
+	return out;
+}
+
+Status FakeKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
+				  const MacAddr &mac)
+{
+	if (auto st = enter("adapter_create"); !st.ok())
+		return st;
+	if (adapters_.count(partition) != 0)
+		return Status::fail(EEXIST, "adapter exists");
+	if (!netns_exists(ns))
+		return Status::fail(ENOENT, "no such netns " + ns);
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	Adapter a;
+	a.info = {.partition = partition, .netns = ns, .pf = pf, .host_port = "syn-" + partition, .mac = mac,
+		  .paired_vf = {}, .datapath = Datapath::synthetic};
+	adapters_[partition] = a;
+	update_pairing();
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_delete(const std::string &partition)
+{
+	if (auto st = enter("adapter_delete"); !st.ok())
+		return st;
+	if (adapters_.erase(partition) == 0)
+		return Status::fail(ENOENT, "no such adapter");
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_set_switch(const std::string &partition, const std::string &pf)
+{
+	if (auto st = enter("adapter_set_switch"); !st.ok())
+		return st;
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	if (find_pf(pf) == nullptr)
+		return Status::fail(ENODEV, "no such PF");
+	it->second.info.pf = pf;
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_set_datapath(const std::string &partition, Datapath dp)
+{
+	if (auto st = enter("adapter_set_datapath"); !st.ok())
+		return st;
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	if (dp == Datapath::vf && it->second.info.paired_vf.empty())
+		return Status::fail(ENOLINK, "adapter has no VF paired");
+	it->second.info.datapath = dp;
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_release_vf(const std::string &partition)
+{
+	if (auto st = enter("adapter_release_vf"); !st.ok())
+		return st;
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	if (release_ignored_)
+		return Status::success(); // request sent, never acted on
+	it->second.info.datapath = Datapath::synthetic;
+	it->second.info.paired_vf.clear();
+	it->second.released = true;
+	commit();
+	return Status::success();
+}
+
+std::vector<KernelEvent> FakeKernel::drain_events()
+{
+	std::vector<KernelEvent> out;
+	out.swap(events_);
+	return out;
+}
+
+unsigned FakeKernel::reset_count(const std::string &pf, VfIndex vf) const
+{
+	auto it = pfs_.find(pf);
+	if (it == pfs_.end() || vf.value >= it->second.vfs.size())
+		return 0;
+	return it->second.vfs[vf.value].resets;
+}
+
+} // namespace sriov

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+// In-memory kernel for unit tests and `sriovd --backend=fake`.
+//
+// It enforces the same rules the PF driver does (a VPort needs an
+// allocated VF, the default VPort cannot be deleted, a VPort with filters
+// cannot be deleted, a VF with a VPort cannot be freed, 8 pools per PF,
+// filters are unique per PF) so that a wrong step order fails here too.
+// With a state file every mutation is written through (atomic rename), so a
+// SIGKILLed daemon restarts against the "kernel" it left behind.
+#pragma once
+
+#include "kernel/kernel_api.hpp"
+
+#include <functional>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <set>
+#include <string>
+
+namespace sriov {
+
+class FakeKernel final : public KernelApi {
+public:
+	/// @state_path: "" for memory only.
+	explicit FakeKernel(std::string state_path = {});
+
+	/// Add a PF with @total_vfs VFs (all enabled, VF netdevs present).
+	void add_pf(const std::string &name, const std::string &netdev, std::uint32_t total_vfs);
+	[[nodiscard]] bool has_state() const { return !pfs_.empty(); }
+
+	// --- fault injection ---
+	/// Make the next @count calls of @op fail with @err (count < 0: always).
+	void fail(const std::string &op, int err, int count = 1);
+	void clear_faults();
+	/// The adapter never pairs with a VF (pair timeout path).
+	void set_pairing(bool enabled);
+	/// The adapter ignores graceful release requests (surprise path).
+	void set_release_ignored(bool ignored);
+	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).
+	void set_delay_ms(int ms);
+	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
+	void surprise_remove(const std::string &pf, VfIndex vf);
+	/// Called before every mutating op with its name (tests crash here).
+	void set_hook(std::function<void(const std::string &)> hook) { hook_ = std::move(hook); }
+
+	/// Configure from JSON ({"fail": {...}, "pairing": bool, ...}).
+	Status configure(const nlohmann::json &cfg);
+	/// Whole state as JSON (what the pytest checks read).
+	[[nodiscard]] nlohmann::json dump() const;
+
+	// --- KernelApi ---
+	std::vector<PfInfo> pfs() override;
+	Status set_num_vfs(const std::string &pf, std::uint32_t n) override;
+	std::vector<VfInfo> vfs(const std::string &pf) override;
+	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override;
+	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override;
+	Status vf_reset(const std::string &pf, VfIndex vf) override;
+	Status vf_free(const std::string &pf, VfIndex vf) override;
+	Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
+						       std::uint32_t len) override;
+	std::vector<VportInfo> vports(const std::string &pf) override;
+	Outcome<VportId> vport_create(const std::string &pf, VfIndex vf) override;
+	Status vport_delete(const std::string &pf, VportId id) override;
+	std::vector<FilterInfo> filters(const std::string &pf) override;
+	Status filter_add(const std::string &pf, VportId vport, const Filter &f) override;
+	Status filter_del(const std::string &pf, VportId vport, const Filter &f) override;
+	Status filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set) override;
+	bool netns_exists(const std::string &ns) override;
+	Status netns_create(const std::string &ns) override;
+	Status netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns) override;
+	std::vector<AdapterInfo> adapters() override;
+	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
+			      const MacAddr &mac) override;
+	Status adapter_delete(const std::string &partition) override;
+	Status adapter_set_switch(const std::string &partition, const std::string &pf) override;
+	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
+	Status adapter_release_vf(const std::string &partition) override;
+	std::vector<KernelEvent> drain_events() override;
+
+	/// Number of FLRs done on a VF (tests check FLR happened).
+	[[nodiscard]] unsigned reset_count(const std::string &pf, VfIndex vf) const;
+
+private:
+	struct Vf {
+		bool present{true}; ///< false after surprise removal
+		bool allocated{};
+		std::uint64_t serial{};
+		MacAddr mac;
+		std::string netdev;
+		std::string netns;
+		unsigned resets{};
+	};
+	struct Pf {
+		std::string netdev;
+		std::uint32_t total_vfs{};
+		std::uint32_t num_vfs{};
+		std::uint32_t next_vport{1};
+		std::vector<Vf> vfs;
+		std::map<std::uint32_t, std::optional<std::uint32_t>> vports; // id -> vf
+		std::vector<FilterInfo> filters;
+	};
+	struct Adapter {
+		AdapterInfo info;
+		bool released{};
+	};
+	struct Fault {
+		int err{};
+		int count{};
+	};
+
+	Status enter(const std::string &op);
+	void commit();
+	void load();
+	Pf *find_pf(const std::string &pf);
+	Vf *find_vf(const std::string &pf, VfIndex vf);
+	void update_pairing();
+
+	std::string state_path_;
+	std::map<std::string, Pf> pfs_;
+	std::set<std::string> netns_;
+	std::map<std::string, Adapter> adapters_;
+	std::map<std::string, Fault> faults_;
+	std::vector<KernelEvent> events_;
+	bool pairing_{true};
+	bool release_ignored_{};
+	int delay_ms_{};
+	std::function<void(const std::string &)> hook_;
+};
+
+} // namespace sriov

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+// The kernel as the sequences see it.  Two implementations: RealKernel
+// (genl family "sriov", rtnetlink, sysfs) and FakeKernel (in memory,
+// optionally persisted to a file so that a daemon restart sees it).
+//
+// Every call is synchronous and short (a netlink request/ack); waiting is
+// the sequence engine's business, never the backend's.  Every mutating call
+// is safe to repeat: it fails with a distinct errno (EEXIST/ENOENT) that the
+// steps treat as "already done" after checking the dumps.
+#pragma once
+
+#include "common/error.hpp"
+#include "model/types.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sriov {
+
+struct PfInfo {
+	std::string name;     ///< PF id used everywhere: its PCI BDF (e.g. 0000:01:00.0)
+	std::string netdev;   ///< PF netdev in the host namespace
+	std::uint32_t total_vfs{};
+	std::uint32_t num_vfs{};
+	VportId default_vport{};
+};
+
+struct VfInfo {
+	VfIndex index;
+	bool allocated{};
+	std::uint64_t serial{};
+	MacAddr mac;
+	std::string netdev;   ///< empty when the VF has no netdev (driver not bound)
+	std::string netns;    ///< "" = host (init) namespace
+};
+
+struct VportInfo {
+	VportId id;
+	std::optional<VfIndex> vf; ///< nullopt = the PF's default VPort
+};
+
+struct FilterInfo {
+	Filter filter;
+	VportId vport;
+};
+
+struct AdapterInfo {
+	std::string partition;
+	std::string netns;
+	std::string pf;         ///< whose switch the synthetic host port is on
+	std::string host_port;  ///< synthetic host-side netdev
+	MacAddr mac;
+	std::string paired_vf;  ///< VF netdev the adapter has claimed, "" if none
+	Datapath datapath{Datapath::synthetic};
+};
+
+/// Asynchronous notifications (genl multicast, rtnl link events).
+struct KernelEvent {
+	enum class Type : std::uint8_t { vf_lost, vf_reset_request, adapter_paired, adapter_unpaired, link_change };
+	Type type{};
+	std::string pf;
+	std::optional<VfIndex> vf;
+	std::string partition;
+	std::string detail;
+};
+
+class KernelApi {
+public:
+	KernelApi() = default;
+	KernelApi(const KernelApi &) = delete;
+	KernelApi &operator=(const KernelApi &) = delete;
+	KernelApi(KernelApi &&) = delete;
+	KernelApi &operator=(KernelApi &&) = delete;
+	virtual ~KernelApi() = default;
+
+	// --- PF / sysfs ---
+	virtual std::vector<PfInfo> pfs() = 0;
+	virtual Status set_num_vfs(const std::string &pf, std::uint32_t n) = 0;
+
+	// --- VFs (genl) ---
+	virtual std::vector<VfInfo> vfs(const std::string &pf) = 0;
+	virtual Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) = 0;
+	virtual Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) = 0;
+	virtual Status vf_reset(const std::string &pf, VfIndex vf) = 0; ///< FLR
+	virtual Status vf_free(const std::string &pf, VfIndex vf) = 0;
+	virtual Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf,
+							      std::uint32_t offset, std::uint32_t len) = 0;
+
+	// --- VPorts and filters (genl) ---
+	virtual std::vector<VportInfo> vports(const std::string &pf) = 0;
+	virtual Outcome<VportId> vport_create(const std::string &pf, VfIndex vf) = 0;
+	virtual Status vport_delete(const std::string &pf, VportId id) = 0;
+	virtual std::vector<FilterInfo> filters(const std::string &pf) = 0;
+	virtual Status filter_add(const std::string &pf, VportId vport, const Filter &f) = 0;
+	virtual Status filter_del(const std::string &pf, VportId vport, const Filter &f) = 0;
+	/// Atomic move of a filter set (no instant where neither VPort receives).
+	virtual Status filters_move(const std::string &pf, VportId from, VportId to,
+				    const std::vector<Filter> &set) = 0;
+
+	// --- netdevs and namespaces (rtnetlink) ---
+	virtual bool netns_exists(const std::string &ns) = 0;
+	virtual Status netns_create(const std::string &ns) = 0;
+	/// Move a netdev between namespaces ("" = host namespace).
+	virtual Status netdev_move(const std::string &from_ns, const std::string &dev,
+				   const std::string &to_ns) = 0;
+
+	// --- the child's adapter (rtnetlink, sriov_netvsc link kind) ---
+	virtual std::vector<AdapterInfo> adapters() = 0;
+	virtual Status adapter_create(const std::string &partition, const std::string &ns,
+				      const std::string &pf, const MacAddr &mac) = 0;
+	virtual Status adapter_delete(const std::string &partition) = 0;
+	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf) = 0;
+	virtual Status adapter_set_datapath(const std::string &partition, Datapath dp) = 0;
+	/// Ask the adapter to let go of its VF (graceful removal).
+	virtual Status adapter_release_vf(const std::string &partition) = 0;
+
+	// --- events ---
+	/// File descriptor that becomes readable when events are pending, or -1.
+	virtual int event_fd() { return -1; }
+	virtual std::vector<KernelEvent> drain_events() = 0;
+
+	// Convenience lookups built on the dumps.
+	std::optional<PfInfo> pf(const std::string &name);
+	std::optional<VfInfo> vf(const std::string &pf, VfIndex vf);
+	std::optional<AdapterInfo> adapter(const std::string &partition);
+};
+
+} // namespace sriov

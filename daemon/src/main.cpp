@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+// sriovd: composition root.  Parses options, takes the instance lock,
+// builds the kernel backend, the journal, the engine and the command
+// registry, recovers, and hands over to the Asio server.
+//
+// Exit codes: 0 clean stop, 1 runtime error, 2 usage error, 3 another
+// instance is running.
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "control/commands.hpp"
+#include "control/server.hpp"
+#include "kernel/fake_kernel.hpp"
+#include "seq/engine.hpp"
+#include "store/state_store.hpp"
+#ifdef SRIOV_HAVE_REAL_BACKEND
+#include "netlink/real_kernel.hpp"
+#endif
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace sriov;
+
+constexpr int exit_runtime = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_running = 3;
+
+struct Options {
+	std::string socket = "/run/sriovd/sriovd.sock";
+	std::string state_dir = "/var/lib/sriovd";
+	std::string backend = "real";
+	std::string fake_state;       // default: STATE_DIR/fake-kernel.json
+	std::string fake_pfs = "0000:01:00.0=enp1s0:7,0000:02:00.0=enp2s0:7";
+	std::string group;
+	std::vector<std::string> pfs; // real backend: PFs to manage (default all)
+	bool keep_vfs{};
+	int pair_timeout_ms{5000};
+	int release_timeout_ms{2000};
+	bool verbose{};
+};
+
+void usage(std::ostream &o)
+{
+	o << "usage: sriovd [options]\n"
+	     "  --socket PATH            control socket (default /run/sriovd/sriovd.sock)\n"
+	     "  --state-dir DIR          journal and lock file (default /var/lib/sriovd)\n"
+	     "  --backend real|fake      kernel backend (default real)\n"
+	     "  --fake-state FILE        fake backend state (default STATE_DIR/fake-kernel.json)\n"
+	     "  --fake-pfs LIST          fake PFs when the state is new: BDF=NETDEV:VFS,...\n"
+	     "  --pf BDF                 real backend: manage this PF (repeatable; default all)\n"
+	     "  --group NAME             members may change state (root always may)\n"
+	     "  --keep-vfs               a clean stop leaves VFs attached\n"
+	     "  --pair-timeout-ms N      bound on the adapter pairing wait (default 5000)\n"
+	     "  --release-timeout-ms N   graceful release before surprise removal (default 2000)\n"
+	     "  -v, --verbose            debug logging\n"
+	     "  -h, --help\n";
+}
+
+std::optional<Options> parse(int argc, char **argv)
+{
+	Options o;
+	std::vector<std::string> args(argv + 1, argv + argc);
+	for (std::size_t i = 0; i < args.size(); ++i) {
+		std::string a = args[i];
+		std::string val;
+		const auto eq = a.find('=');
+		bool has_val = false;
+		if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+			val = a.substr(eq + 1);
+			a = a.substr(0, eq);
+			has_val = true;
+		}
+		auto need = [&]() -> std::optional<std::string> {
+			if (has_val)
+				return val;
+			if (i + 1 >= args.size()) {
+				std::cerr << "sriovd: " << a << " needs a value\n";
+				return std::nullopt;
+			}
+			return args[++i];
+		};
+		auto num = [&](int &out) {
+			auto v = need();
+			if (!v)
+				return false;
+			try {
+				out = std::stoi(*v);
+			} catch (const std::exception &) {
+				std::cerr << "sriovd: " << a << ": not a number: " << *v << "\n";
+				return false;
+			}
+			return out > 0;
+		};
+		std::optional<std::string> v;
+		if (a == "-h" || a == "--help") {
+			usage(std::cout);
+			std::exit(0); // NOLINT(concurrency-mt-unsafe)
+		} else if (a == "-v" || a == "--verbose") {
+			o.verbose = true;
+		} else if (a == "--keep-vfs") {
+			o.keep_vfs = true;
+		} else if (a == "--socket" && (v = need())) {
+			o.socket = *v;
+		} else if (a == "--state-dir" && (v = need())) {
+			o.state_dir = *v;
+		} else if (a == "--backend" && (v = need())) {
+			o.backend = *v;
+		} else if (a == "--fake-state" && (v = need())) {
+			o.fake_state = *v;
+		} else if (a == "--fake-pfs" && (v = need())) {
+			o.fake_pfs = *v;
+		} else if (a == "--pf" && (v = need())) {
+			o.pfs.push_back(*v);
+		} else if (a == "--group" && (v = need())) {
+			o.group = *v;
+		} else if (a == "--pair-timeout-ms") {
+			if (!num(o.pair_timeout_ms))
+				return std::nullopt;
+		} else if (a == "--release-timeout-ms") {
+			if (!num(o.release_timeout_ms))
+				return std::nullopt;
+		} else {
+			if (!v)
+				std::cerr << "sriovd: unknown or incomplete option " << args[i] << "\n";
+			usage(std::cerr);
+			return std::nullopt;
+		}
+	}
+	if (o.backend != "real" && o.backend != "fake") {
+		std::cerr << "sriovd: --backend must be real or fake\n";
+		return std::nullopt;
+	}
+	return o;
+}
+
+/// The instance lock: an flock held for the life of the process.
+class InstanceLock {
+public:
+	explicit InstanceLock(const std::string &path)
+	{
+		fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd_ < 0)
+			throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
+		if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+			std::string holder(32, '\0');
+			const ssize_t n = ::pread(fd_, holder.data(), holder.size() - 1, 0);
+			holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+			while (!holder.empty() && holder.back() == '\n')
+				holder.pop_back();
+			::close(fd_);
+			fd_ = -1;
+			held_by_ = holder.empty() ? "another process" : "pid " + holder;
+			return;
+		}
+		const std::string pid = std::to_string(::getpid()) + "\n";
+		if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0)
+			sriov::log::warn(0, "cannot record pid in ", path);
+	}
+	InstanceLock(const InstanceLock &) = delete;
+	InstanceLock &operator=(const InstanceLock &) = delete;
+	InstanceLock(InstanceLock &&) = delete;
+	InstanceLock &operator=(InstanceLock &&) = delete;
+	~InstanceLock()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	[[nodiscard]] bool held() const { return fd_ >= 0; }
+	[[nodiscard]] const std::string &held_by() const { return held_by_; }
+
+private:
+	int fd_{-1};
+	std::string held_by_;
+};
+
+bool populate_fake(FakeKernel &fake, const std::string &spec)
+{
+	std::stringstream ss(spec);
+	std::string item;
+	while (std::getline(ss, item, ',')) {
+		const auto eq = item.find('=');
+		const auto colon = item.rfind(':');
+		if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
+			std::cerr << "sriovd: --fake-pfs entry '" << item << "' is not BDF=NETDEV:VFS\n";
+			return false;
+		}
+		fake.add_pf(item.substr(0, eq), item.substr(eq + 1, colon - eq - 1),
+			    static_cast<std::uint32_t>(std::stoul(item.substr(colon + 1))));
+	}
+	return true;
+}
+
+int run(const Options &opt)
+{
+	log::set_level(opt.verbose ? log::Level::debug : log::Level::info);
+	::mkdir(opt.state_dir.c_str(), 0755);
+	InstanceLock lock(opt.state_dir + "/sriovd.lock");
+	if (!lock.held()) {
+		std::cerr << "sriovd: another instance (" << lock.held_by() << ") is running with state dir "
+			  << opt.state_dir << "; stop it first (systemctl stop sriovd)\n";
+		return exit_running;
+	}
+
+	std::unique_ptr<KernelApi> kernel;
+	FakeKernel *fake = nullptr;
+	if (opt.backend == "fake") {
+		auto f = std::make_unique<FakeKernel>(opt.fake_state.empty() ? opt.state_dir + "/fake-kernel.json"
+									     : opt.fake_state);
+		if (!f->has_state() && !populate_fake(*f, opt.fake_pfs))
+			return exit_usage;
+		fake = f.get();
+		kernel = std::move(f);
+		log::info(0, "backend: fake (state in ", opt.fake_state.empty() ? opt.state_dir + "/fake-kernel.json" : opt.fake_state, ")");
+	} else {
+#ifdef SRIOV_HAVE_REAL_BACKEND
+		kernel = netlink::make_real_kernel(opt.pfs);
+#else
+		std::cerr << "sriovd: this build has no real backend (include/uapi/linux/sriov.h was missing); use --backend=fake\n";
+		return exit_usage;
+#endif
+	}
+
+	std::optional<gid_t> gid;
+	if (!opt.group.empty()) {
+		const group *g = ::getgrnam(opt.group.c_str()); // NOLINT(concurrency-mt-unsafe): before any thread
+		if (g == nullptr) {
+			std::cerr << "sriovd: no group " << opt.group << "\n";
+			return exit_usage;
+		}
+		gid = g->gr_gid;
+	}
+
+	SystemClock clock;
+	store::StateStore store(opt.state_dir + "/state.json");
+	seq::EngineConfig cfg;
+	cfg.timeouts.pair_ms = opt.pair_timeout_ms;
+	cfg.timeouts.release_ms = opt.release_timeout_ms;
+	seq::Engine engine(*kernel, store, clock, cfg);
+	engine.recover();
+	control::Commands commands(engine, *kernel, fake);
+	control::ServerOptions sopt{.socket_path = opt.socket, .group = gid, .keep_vfs = opt.keep_vfs};
+	return control::run_server(sopt, engine, commands, *kernel);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	auto opt = parse(argc, argv);
+	if (!opt)
+		return exit_usage;
+	try {
+		return run(*opt);
+	} catch (const std::exception &e) {
+		std::cerr << "sriovd: " << e.what() << "\n";
+		return exit_runtime;
+	}
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+// The daemon's model: PFs and their VF pools, child partitions with their
+// adapters, VF assignments (VPort, filters, data path), reservations.
+// Pure data plus JSON (de)serialisation; no I/O.
+#pragma once
+
+#include "common/error.hpp"
+#include "model/types.hpp"
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sriov::model {
+
+enum class VfState : std::uint8_t { free, assigned, reserved, quarantined };
+std::string_view to_string(VfState s);
+
+struct VfSlot {
+	VfState state{VfState::free};
+	std::string partition; ///< holder when assigned/reserved
+	Reason reason{Reason::ok}; ///< why quarantined
+};
+
+struct Pf {
+	std::string name;
+	std::string netdev;
+	std::vector<VfSlot> vfs; ///< index = VfIndex
+};
+
+/// A VF in use by a partition, and how far it is plumbed in.
+struct Assignment {
+	std::string pf;
+	VfIndex vf;
+	std::uint64_t serial{};
+	std::optional<VportId> vport;
+	std::string netdev;
+	bool in_child{};
+	bool filters_on_vf{};
+	Datapath datapath{Datapath::synthetic};
+};
+
+struct Reservation {
+	std::string pf;
+	VfIndex vf;
+};
+
+struct Partition {
+	std::string name;
+	std::string netns;
+	std::string pf; ///< home PF: whose switch the synthetic port is on
+	MacAddr mac;
+	VlanId vlan;
+	std::uint32_t weight{100}; ///< 0 = never gets a VF (Hyper-V IovWeight)
+	bool adapter{};            ///< synthetic adapter created
+	bool adapter_filter{};     ///< MAC/VLAN filter on the default VPort
+	bool want_vf{};            ///< operator asked for a VF
+	std::int64_t hold_until_mono{}; ///< no automatic attach before this
+	std::uint32_t attach_failures{};
+	std::optional<Assignment> vf;
+	std::optional<Reservation> reservation; ///< migration destination VF
+	std::string migrating_to;
+	Reason last_reason{Reason::ok};
+
+	[[nodiscard]] std::vector<Filter> filters() const { return {Filter{.mac = mac, .vlan = vlan}}; }
+};
+
+struct Model {
+	std::map<std::string, Pf> pfs;
+	std::map<std::string, Partition> partitions;
+
+	Partition *partition(const std::string &name);
+	Pf *pf(const std::string &name);
+	VfSlot *slot(const std::string &pf, VfIndex vf);
+	/// A free, non-quarantined VF on @pf, lowest index first.
+	[[nodiscard]] std::optional<VfIndex> free_vf(const std::string &pf) const;
+	[[nodiscard]] std::uint32_t usable_vfs(const std::string &pf) const;
+};
+
+nlohmann::json to_json(const Model &m);
+Model model_from_json(const nlohmann::json &j);
+nlohmann::json to_json(const Partition &p);
+
+} // namespace sriov::model

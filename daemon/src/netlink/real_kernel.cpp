@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: GPL-2.0
+// RealKernel: the KernelApi over netlink and sysfs.  Message contents come
+// from sriov_codec (pure); this file owns the sockets and the mapping from
+// the family's objects to the engine's.
+//
+// Limitations (documented in Documentation/design/daemon.rst):
+//  - VLAN filters: only VLAN 0 (untagged MAC filters) is mapped; a
+//    partition with a VLAN is refused with EOPNOTSUPP.
+//  - netns creation runs `ip netns add` (the bind-mount dance is iproute2's).
+#include "netlink/real_kernel.hpp"
+
+#include "common/log.hpp"
+#include "netlink/sriov_codec.hpp"
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sriov.h>
+#include <map>
+#include <net/if.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+#include <poll.h>
+#include <sched.h>
+#include <set>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// The sriov_netvsc link attributes (kernel/netvsc/uapi/sriov_netvsc.h).
+// Kept here until that header is installed under include/uapi.
+namespace swnv {
+constexpr const char *kind = "sriov_netvsc";
+enum : std::uint16_t {
+	unspec,
+	peer,
+	role,
+	serial,
+	dp_active,
+	dp_want,
+	dp_pending,
+	dp_seq,
+	dp_ack,
+	auto_ack,
+	ack_timeout_ms,
+	vf_ifindex,
+};
+constexpr std::uint8_t role_host_port = 0;
+constexpr std::uint8_t dp_synthetic = 0;
+constexpr std::uint8_t dp_vf = 1;
+} // namespace swnv
+
+namespace sriov::netlink {
+
+namespace {
+
+extern "C" char **environ; // NOLINT
+
+constexpr int request_timeout_ms = 5000;
+const std::string alias_prefix = "sriovd:";
+
+/// Owning fd.
+class Fd {
+public:
+	Fd() = default;
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+	Fd &operator=(Fd &&o) noexcept
+	{
+		std::swap(fd_, o.fd_);
+		return *this;
+	}
+	~Fd()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	[[nodiscard]] int get() const { return fd_; }
+
+private:
+	int fd_{-1};
+};
+
+struct NlSockDeleter {
+	void operator()(nl_sock *s) const { nl_socket_free(s); }
+};
+using NlSock = std::unique_ptr<nl_sock, NlSockDeleter>;
+
+std::string sysfs_pci(const std::string &bdf, const std::string &leaf)
+{
+	return "/sys/bus/pci/devices/" + bdf + "/" + leaf;
+}
+
+/// Send one request on a raw netlink fd and collect the answer (bounded).
+Status transact(int fd, std::vector<std::uint8_t> req, std::uint32_t seq, std::vector<Message> *data)
+{
+	if (::send(fd, req.data(), req.size(), 0) < 0)
+		return Status::fail(errno, std::string("netlink send: ") + std::strerror(errno));
+	std::vector<std::uint8_t> buf(1 << 16);
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(request_timeout_ms);
+	for (;;) {
+		const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+											 std::chrono::steady_clock::now())
+					  .count();
+		if (left <= 0)
+			return Status::fail(ETIMEDOUT, "no netlink answer within 5 s");
+		pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+		if (::poll(&p, 1, static_cast<int>(left)) <= 0)
+			continue;
+		const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return Status::fail(errno, std::string("netlink recv: ") + std::strerror(errno));
+		}
+		auto msgs = parse_messages(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
+		if (!msgs)
+			return Status::fail(EPROTO, "malformed netlink answer");
+		for (auto &m : *msgs) {
+			if (m.seq != seq)
+				continue; // stale answer to an earlier timed-out request
+			switch (m.kind) {
+			case Message::Kind::data:
+				if (data != nullptr)
+					data->push_back(std::move(m));
+				break;
+			case Message::Kind::done:
+			case Message::Kind::ack:
+				return Status::success();
+			case Message::Kind::error:
+				return Status::fail(m.error, m.extack.empty() ? std::strerror(m.error) : m.extack);
+			case Message::Kind::unknown:
+				break;
+			}
+		}
+	}
+}
+
+Fd raw_netlink(int proto)
+{
+	Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto));
+	if (fd.get() < 0)
+		throw std::runtime_error(std::string("netlink socket: ") + std::strerror(errno));
+	const int one = 1;
+	::setsockopt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	::setsockopt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	sockaddr_nl sa{};
+	sa.nl_family = AF_NETLINK;
+	if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) != 0) // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+		throw std::runtime_error(std::string("netlink bind: ") + std::strerror(errno));
+	return fd;
+}
+
+/// rtnetlink message with an ifinfomsg header and nestable attributes.
+class RtnlMsg {
+public:
+	RtnlMsg(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, int ifindex)
+	{
+		buf_.resize(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifinfomsg)), 0);
+		nlmsghdr h{};
+		h.nlmsg_type = type;
+		h.nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
+		h.nlmsg_seq = seq;
+		std::memcpy(buf_.data(), &h, sizeof(h));
+		ifinfomsg ifi{};
+		ifi.ifi_family = AF_UNSPEC;
+		ifi.ifi_index = ifindex;
+		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	}
+	void set_up()
+	{
+		ifinfomsg ifi{};
+		std::memcpy(&ifi, buf_.data() + NLMSG_HDRLEN, sizeof(ifi));
+		ifi.ifi_flags |= IFF_UP;
+		ifi.ifi_change |= IFF_UP;
+		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	}
+	void put(std::uint16_t type, const void *d, std::size_t len)
+	{
+		const std::size_t off = buf_.size();
+		const auto l = static_cast<std::uint16_t>(NLA_HDRLEN + len);
+		buf_.resize(off + NLA_ALIGN(l), 0);
+		std::memcpy(buf_.data() + off, &l, 2);
+		std::memcpy(buf_.data() + off + 2, &type, 2);
+		if (len != 0)
+			std::memcpy(buf_.data() + off + NLA_HDRLEN, d, len);
+	}
+	void str(std::uint16_t type, const std::string &s) { put(type, s.c_str(), s.size() + 1); }
+	void u32(std::uint16_t type, std::uint32_t v) { put(type, &v, sizeof(v)); }
+	void u8(std::uint16_t type, std::uint8_t v) { put(type, &v, sizeof(v)); }
+	std::size_t nest() // returns the offset to close
+	{
+		const std::size_t off = buf_.size();
+		put(0, nullptr, 0);
+		return off;
+	}
+	void nest_end(std::size_t off, std::uint16_t type)
+	{
+		const auto l = static_cast<std::uint16_t>(buf_.size() - off);
+		const auto t = static_cast<std::uint16_t>(type | NLA_F_NESTED);
+		std::memcpy(buf_.data() + off, &l, 2);
+		std::memcpy(buf_.data() + off + 2, &t, 2);
+	}
+	/// A nested ifinfomsg (the veth-style peer).
+	void put_ifinfo()
+	{
+		ifinfomsg ifi{};
+		ifi.ifi_family = AF_UNSPEC;
+		const std::size_t off = buf_.size();
+		buf_.resize(off + NLMSG_ALIGN(sizeof(ifi)), 0);
+		std::memcpy(buf_.data() + off, &ifi, sizeof(ifi));
+	}
+	[[nodiscard]] std::vector<std::uint8_t> finish() const
+	{
+		auto out = buf_;
+		const auto len = static_cast<std::uint32_t>(out.size());
+		std::memcpy(out.data(), &len, sizeof(len));
+		return out;
+	}
+
+private:
+	std::vector<std::uint8_t> buf_;
+};
+
+/// A link from an RTM_GETLINK dump; info_data points into storage, so it
+/// is move-only like Message.
+struct Link {
+	Link() = default;
+	Link(const Link &) = delete;
+	Link &operator=(const Link &) = delete;
+	Link(Link &&) noexcept = default;
+	Link &operator=(Link &&) noexcept = default;
+	~Link() = default;
+
+	int ifindex{};
+	std::string name;
+	std::string parent_dev; ///< PCI address of the device, if any
+	std::string kind;
+	std::string alias;
+	int master{};
+	MacAddr mac;
+	std::vector<Attr> info_data;
+	std::vector<std::uint8_t> storage; ///< owns the bytes info_data points into
+};
+
+} // namespace
+
+class RealKernel final : public KernelApi {
+public:
+	explicit RealKernel(std::vector<std::string> pfs) : only_(std::move(pfs))
+	{
+		genl_ = NlSock(nl_socket_alloc());
+		if (!genl_ || genl_connect(genl_.get()) != 0)
+			throw std::runtime_error("cannot open a generic netlink socket");
+		family_ = genl_ctrl_resolve(genl_.get(), SRIOV_FAMILY_NAME);
+		if (family_ < 0)
+			throw std::runtime_error("generic netlink family \"sriov\" not found: is sriov_pf loaded?");
+		const int one = 1;
+		::setsockopt(nl_socket_get_fd(genl_.get()), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		events_ = NlSock(nl_socket_alloc());
+		if (!events_ || genl_connect(events_.get()) != 0)
+			throw std::runtime_error("cannot open the event socket");
+		const int grp = genl_ctrl_resolve_grp(events_.get(), SRIOV_FAMILY_NAME, SRIOV_MCGRP_EVENTS);
+		if (grp >= 0)
+			nl_socket_add_membership(events_.get(), grp);
+		nl_socket_set_nonblocking(events_.get());
+		host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+		rtnl_[""] = raw_netlink(NETLINK_ROUTE);
+	}
+
+	// ---------------------------------------------------------------- genl
+
+	template <class F> Status call(F &&make, std::vector<Message> *out = nullptr)
+	{
+		const Req r{.family = static_cast<std::uint16_t>(family_), .seq = ++seq_};
+		return transact(nl_socket_get_fd(genl_.get()), make(r), r.seq, out);
+	}
+
+	std::vector<PfInfo> pfs() override
+	{
+		std::vector<Message> msgs;
+		if (!call([](const Req &r) { return switch_dump(r); }, &msgs).ok())
+			return {};
+		std::vector<PfInfo> out;
+		for (const auto &m : msgs) {
+			auto s = decode_switch(m);
+			if (!s)
+				continue;
+			if (!only_.empty() && std::find(only_.begin(), only_.end(), s->pci_addr) == only_.end())
+				continue;
+			std::array<char, IF_NAMESIZE> name{};
+			const char *n = ::if_indextoname(s->ifindex, name.data());
+			pf_ifindex_[s->pci_addr] = s->ifindex;
+			out.push_back({.name = s->pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s->total_vfs,
+				       .num_vfs = s->num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}});
+		}
+		return out;
+	}
+
+	Status set_num_vfs(const std::string &pf, std::uint32_t n) override
+	{
+		// sysfs attribute: written in place, never through a rename
+		Fd fd(::open(sysfs_pci(pf, "sriov_numvfs").c_str(), O_WRONLY | O_CLOEXEC));
+		if (fd.get() < 0)
+			return Status::fail(errno, "open sriov_numvfs");
+		const std::string s = std::to_string(n);
+		if (::write(fd.get(), s.data(), s.size()) < 0)
+			return Status::fail(errno, errno == EBUSY ? "write 0 to sriov_numvfs first" : std::strerror(errno));
+		return Status::success();
+	}
+
+	std::vector<VfInfo> vfs(const std::string &pf) override
+	{
+		std::vector<Message> msgs;
+		if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+			return {};
+		const auto links = all_links();
+		std::vector<VfInfo> out;
+		for (const auto &m : msgs) {
+			auto v = decode_vf(m);
+			if (!v)
+				continue;
+			VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
+			const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
+			for (const auto &[ns, l] : links)
+				if (!bdf.empty() && l.parent_dev == bdf) {
+					info.netdev = l.name;
+					info.netns = ns;
+				}
+			out.push_back(info);
+		}
+		return out;
+	}
+
+	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override
+	{
+		return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
+	}
+
+	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override
+	{
+		// The family sets the administrative MAC at allocation: re-allocate
+		// is not possible, so use the standard ndo_set_vf_mac (IFLA_VF_MAC).
+		auto ifi = pf_ifindex(pf);
+		if (!ifi)
+			return Status::fail(ENODEV, "PF " + pf + " has no netdev");
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, *ifi);
+		const auto list = m.nest();
+		const auto info = m.nest();
+		ifla_vf_mac vm{};
+		vm.vf = vf.value;
+		std::memcpy(vm.mac, mac.bytes().data(), 6);
+		m.put(IFLA_VF_MAC, &vm, sizeof(vm));
+		m.nest_end(info, IFLA_VF_INFO);
+		m.nest_end(list, IFLA_VFINFO_LIST);
+		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	Status vf_reset(const std::string &pf, VfIndex vf) override
+	{
+		return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
+	}
+
+	Status vf_free(const std::string &pf, VfIndex vf) override
+	{
+		return call([&](const Req &r) { return netlink::vf_free(r, pf, vf); });
+	}
+
+	Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
+						       std::uint32_t len) override
+	{
+		using R = Outcome<std::vector<std::uint8_t>>;
+		std::vector<Message> msgs;
+		auto st = call([&](const Req &r) { return cfg_read(r, pf, vf, offset, len); }, &msgs);
+		if (!st.ok())
+			return R::fail(st.err, st.msg);
+		for (const auto &m : msgs)
+			if (auto d = decode_cfg_data(m))
+				return R::of(*d);
+		return R::fail(EPROTO, "cfg-read answer without data");
+	}
+
+	std::vector<VportInfo> vports(const std::string &pf) override
+	{
+		std::vector<Message> msgs;
+		std::vector<VportInfo> out;
+		if (!call([&](const Req &r) { return vport_dump(r, pf); }, &msgs).ok())
+			return out;
+		for (const auto &m : msgs)
+			if (auto v = decode_vport(m))
+				out.push_back({.id = v->id, .vf = v->vf});
+		return out;
+	}
+
+	Outcome<VportId> vport_create(const std::string &pf, VfIndex vf) override
+	{
+		std::vector<Message> msgs;
+		auto st = call([&](const Req &r) { return vport_new(r, pf, vf); }, &msgs);
+		if (!st.ok())
+			return Outcome<VportId>::fail(st.err, st.msg);
+		for (const auto &m : msgs)
+			if (auto v = decode_vport(m))
+				return Outcome<VportId>::of(v->id);
+		// no reply body: find it in the dump
+		for (const auto &v : vports(pf))
+			if (v.vf && *v.vf == vf)
+				return Outcome<VportId>::of(v.id);
+		return Outcome<VportId>::fail(EPROTO, "vport-new answered without a VPort");
+	}
+
+	Status vport_delete(const std::string &pf, VportId id) override
+	{
+		return call([&](const Req &r) { return vport_del(r, pf, id); });
+	}
+
+	std::vector<FilterNl> raw_filters(const std::string &pf)
+	{
+		std::vector<Message> msgs;
+		std::vector<FilterNl> out;
+		if (!call([&](const Req &r) { return filter_dump(r, pf); }, &msgs).ok())
+			return out;
+		for (const auto &m : msgs)
+			if (auto f = decode_filter(m))
+				out.push_back(*f);
+		return out;
+	}
+
+	std::vector<FilterInfo> filters(const std::string &pf) override
+	{
+		// Only admin MAC filters are the daemon's; PF and VF-requested ones are the driver's.
+		std::vector<FilterInfo> out;
+		for (const auto &f : raw_filters(pf))
+			if (f.is_mac && f.origin == SRIOV_FILTER_ORIGIN_ADMIN)
+				out.push_back({.filter = {.mac = f.mac, .vlan = VlanId{}}, .vport = f.vport});
+		return out;
+	}
+
+	Status filter_add(const std::string &pf, VportId vport, const Filter &f) override
+	{
+		if (f.vlan.value != 0)
+			return Status::fail(EOPNOTSUPP, "VLAN filters are not mapped by the real backend yet");
+		return call([&](const Req &r) { return filter_add_mac(r, pf, vport, f.mac); });
+	}
+
+	std::optional<std::uint32_t> filter_id(const std::string &pf, VportId vport, const Filter &f)
+	{
+		for (const auto &x : raw_filters(pf))
+			if (x.is_mac && x.mac == f.mac && x.vport == vport)
+				return x.id;
+		return std::nullopt;
+	}
+
+	Status filter_del(const std::string &pf, VportId vport, const Filter &f) override
+	{
+		auto id = filter_id(pf, vport, f);
+		if (!id)
+			return Status::fail(ENOENT, "no such filter");
+		return call([&](const Req &r) { return netlink::filter_del(r, pf, *id); });
+	}
+
+	Status filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set) override
+	{
+		std::vector<std::uint32_t> ids;
+		for (const auto &f : set) {
+			auto id = filter_id(pf, from, f);
+			if (!id)
+				return Status::fail(ENOENT, "filter " + f.mac.str() + " not on source VPort");
+			ids.push_back(*id);
+		}
+		return call([&](const Req &r) { return filter_move(r, pf, from, to, ids); });
+	}
+
+	// ---------------------------------------------------------------- rtnl
+
+	bool netns_exists(const std::string &ns) override
+	{
+		return ns.empty() || std::filesystem::exists("/run/netns/" + ns);
+	}
+
+	Status netns_create(const std::string &ns) override
+	{
+		// iproute2 owns the bind-mount convention of /run/netns
+		std::vector<std::string> argv = {"ip", "netns", "add", ns};
+		std::vector<char *> cargv;
+		for (auto &a : argv)
+			cargv.push_back(a.data());
+		cargv.push_back(nullptr);
+		pid_t pid = 0;
+		if (::posix_spawnp(&pid, "ip", nullptr, nullptr, cargv.data(), environ) != 0)
+			return Status::fail(ENOENT, "cannot run ip netns add");
+		int status = 0;
+		::waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return Status::fail(EIO, "ip netns add " + ns + " failed");
+		return Status::success();
+	}
+
+	Status netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns) override
+	{
+		const int src = sock(from_ns);
+		if (src < 0)
+			return Status::fail(ENOENT, "no netns " + from_ns);
+		Fd target = ns_fd(to_ns);
+		if (target.get() < 0)
+			return Status::fail(ENOENT, "no netns " + to_ns);
+		const unsigned idx = if_index_in(from_ns, dev);
+		if (idx == 0)
+			return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
+		return transact(src, m.finish(), seq_, nullptr);
+	}
+
+	std::vector<AdapterInfo> adapters() override
+	{
+		std::vector<AdapterInfo> out;
+		const auto links = all_links();
+		std::map<int, std::string> host_names;
+		for (const auto &[ns, l] : links)
+			if (ns.empty())
+				host_names[l.ifindex] = l.name;
+		for (const auto &[ns, l] : links) {
+			if (!ns.empty() || l.kind != swnv::kind || l.alias.rfind(alias_prefix, 0) != 0)
+				continue;
+			// alias: "sriovd:<partition>:<netns>"
+			const std::string rest = l.alias.substr(alias_prefix.size());
+			const auto colon = rest.find(':');
+			AdapterInfo a;
+			a.partition = rest.substr(0, colon);
+			a.netns = colon == std::string::npos ? "" : rest.substr(colon + 1);
+			a.host_port = l.name;
+			a.pf = pf_of_bridge(host_names[l.master]);
+			if (const Attr *dp = find(l.info_data, swnv::dp_active))
+				a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+			if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
+				for (const auto &[ns2, l2] : links)
+					if (ns2 == a.netns && l2.ifindex == static_cast<int>(*vfi->u32()))
+						a.paired_vf = l2.name;
+			if (released_.count(a.partition) != 0) {
+				if (a.paired_vf.empty())
+					released_.erase(a.partition);
+				else if (a.datapath == Datapath::synthetic)
+					a.paired_vf.clear(); // released: the adapter no longer uses it
+			}
+			for (const auto &[ns2, l2] : links)
+				if (ns2 == a.netns && l2.kind == swnv::kind)
+					a.mac = l2.mac; // the child-side adapter carries the MAC
+			out.push_back(a);
+		}
+		return out;
+	}
+
+	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
+			      const MacAddr &mac) override
+	{
+		auto br = ensure_bridge(pf);
+		if (!br.ok())
+			return br.status;
+		Fd child = ns_fd(ns);
+		if (child.get() < 0)
+			return Status::fail(ENOENT, "no netns " + ns);
+		const std::string host = host_port_name(partition);
+		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
+		m.set_up();
+		m.str(IFLA_IFNAME, host);
+		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
+		m.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
+		const auto li = m.nest();
+		m.str(IFLA_INFO_KIND, swnv::kind);
+		const auto data = m.nest();
+		const auto peer = m.nest();
+		m.put_ifinfo();
+		m.str(IFLA_IFNAME, "nv0");
+		m.put(IFLA_ADDRESS, mac.bytes().data(), 6);
+		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(child.get()));
+		m.nest_end(peer, swnv::peer);
+		m.nest_end(data, IFLA_INFO_DATA);
+		m.nest_end(li, IFLA_LINKINFO);
+		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	Status adapter_delete(const std::string &partition) override
+	{
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		RtnlMsg m(RTM_DELLINK, 0, ++seq_, static_cast<int>(idx));
+		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	Status adapter_set_switch(const std::string &partition, const std::string &pf) override
+	{
+		auto br = ensure_bridge(pf);
+		if (!br.ok())
+			return br.status;
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
+		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	Status adapter_set_datapath(const std::string &partition, Datapath dp) override
+	{
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		const auto li = m.nest();
+		m.str(IFLA_INFO_KIND, swnv::kind);
+		const auto data = m.nest();
+		m.u8(swnv::dp_want, dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic);
+		m.nest_end(data, IFLA_INFO_DATA);
+		m.nest_end(li, IFLA_LINKINFO);
+		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	Status adapter_release_vf(const std::string &partition) override
+	{
+		auto st = adapter_set_datapath(partition, Datapath::synthetic);
+		if (st.ok())
+			released_.insert(partition);
+		return st;
+	}
+
+	int event_fd() override { return nl_socket_get_fd(events_.get()); }
+
+	std::vector<KernelEvent> drain_events() override
+	{
+		std::vector<KernelEvent> out;
+		std::vector<std::uint8_t> buf(1 << 16);
+		const int fd = nl_socket_get_fd(events_.get());
+		for (;;) {
+			const ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+			if (n <= 0)
+				break;
+			auto msgs = parse_messages(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
+			if (!msgs)
+				continue;
+			for (const auto &m : *msgs) {
+				if (m.kind != Message::Kind::data)
+					continue;
+				std::string pf;
+				if (const Attr *a = find(m.attrs, SRIOV_A_IFINDEX))
+					for (const auto &[name, ifi] : pf_ifindex_)
+						if (a->u32() == ifi)
+							pf = name;
+				if (auto ev = decode_event(m, pf))
+					out.push_back(*ev);
+			}
+		}
+		return out;
+	}
+
+private:
+	std::optional<int> pf_ifindex(const std::string &pf)
+	{
+		if (pf_ifindex_.count(pf) == 0)
+			(void)pfs();
+		auto it = pf_ifindex_.find(pf);
+		if (it == pf_ifindex_.end())
+			return std::nullopt;
+		return static_cast<int>(it->second);
+	}
+
+	static std::string host_port_name(const std::string &partition)
+	{
+		// IFNAMSIZ is 16: a stable hash of the partition name
+		const auto h = static_cast<std::uint32_t>(std::hash<std::string>{}(partition));
+		std::array<char, 16> b{};
+		std::snprintf(b.data(), b.size(), "sv%08x", h);
+		return b.data();
+	}
+
+	static std::string bridge_name(const std::string &pf_netdev) { return ("sb-" + pf_netdev).substr(0, 15); }
+
+	std::string pf_of_bridge(const std::string &bridge)
+	{
+		for (const auto &p : pfs())
+			if (bridge_name(p.netdev) == bridge)
+				return p.name;
+		return {};
+	}
+
+	/// The PF's switch for the synthetic path: a bridge holding the PF netdev.
+	Outcome<int> ensure_bridge(const std::string &pf)
+	{
+		auto info = KernelApi::pf(pf);
+		if (!info || info->netdev.empty())
+			return Outcome<int>::fail(ENODEV, "PF " + pf + " has no netdev");
+		const std::string br = bridge_name(info->netdev);
+		unsigned idx = if_index_in("", br);
+		if (idx == 0) {
+			RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
+			m.set_up();
+			m.str(IFLA_IFNAME, br);
+			const auto li = m.nest();
+			m.str(IFLA_INFO_KIND, "bridge");
+			m.nest_end(li, IFLA_LINKINFO);
+			auto st = transact(sock(""), m.finish(), seq_, nullptr);
+			if (!st.ok() && st.err != EEXIST)
+				return Outcome<int>::fail(st.err, "bridge " + br + ": " + st.msg);
+			idx = if_index_in("", br);
+			RtnlMsg e(RTM_NEWLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
+			e.set_up();
+			e.u32(IFLA_MASTER, idx);
+			st = transact(sock(""), e.finish(), seq_, nullptr);
+			if (!st.ok())
+				return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
+		}
+		return Outcome<int>::of(static_cast<int>(idx));
+	}
+
+	std::string vf_bdf(const std::string &pf, VfIndex vf)
+	{
+		std::error_code ec;
+		auto p = std::filesystem::read_symlink(sysfs_pci(pf, "virtfn" + std::to_string(vf.value)), ec);
+		return ec ? std::string{} : p.filename().string();
+	}
+
+	Fd ns_fd(const std::string &ns)
+	{
+		if (ns.empty())
+			return Fd(::dup(host_ns_.get()));
+		return Fd(::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
+	}
+
+	/// rtnetlink socket bound inside @ns (created there, usable from here);
+	/// -1 if the namespace does not exist.
+	int sock(const std::string &ns)
+	{
+		auto it = rtnl_.find(ns);
+		if (it != rtnl_.end())
+			return it->second.get();
+		Fd target = ns_fd(ns);
+		if (target.get() < 0 || ::setns(target.get(), CLONE_NEWNET) != 0)
+			return -1;
+		Fd s;
+		try {
+			s = raw_netlink(NETLINK_ROUTE);
+		} catch (const std::exception &) {
+		}
+		if (::setns(host_ns_.get(), CLONE_NEWNET) != 0)
+			throw std::runtime_error("cannot return to the host network namespace");
+		if (s.get() < 0)
+			return -1;
+		const int fd = s.get();
+		rtnl_[ns] = std::move(s);
+		return fd;
+	}
+
+	std::vector<Link> dump_links(const std::string &ns)
+	{
+		std::vector<Link> out;
+		const int fd = sock(ns);
+		if (fd < 0)
+			return out;
+		RtnlMsg m(RTM_GETLINK, NLM_F_DUMP, ++seq_, 0);
+		// reuse the genl transact loop: it only looks at nlmsghdr
+		auto req = m.finish();
+		if (::send(fd, req.data(), req.size(), 0) < 0)
+			return out;
+		std::vector<std::uint8_t> buf(1 << 16);
+		for (int guard = 0; guard < 1000; ++guard) {
+			pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+			if (::poll(&p, 1, request_timeout_ms) <= 0)
+				break;
+			const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+			if (n <= 0)
+				break;
+			bool done = false;
+			std::size_t off = 0;
+			while (off + NLMSG_HDRLEN <= static_cast<std::size_t>(n)) {
+				nlmsghdr h{};
+				std::memcpy(&h, buf.data() + off, sizeof(h));
+				if (h.nlmsg_len < NLMSG_HDRLEN || off + h.nlmsg_len > static_cast<std::size_t>(n))
+					break;
+				if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
+					done = true;
+				if (h.nlmsg_type == RTM_NEWLINK && h.nlmsg_seq == seq_)
+					out.push_back(parse_link(std::span<const std::uint8_t>(buf.data() + off, h.nlmsg_len)));
+				off += NLMSG_ALIGN(h.nlmsg_len);
+			}
+			if (done)
+				break;
+		}
+		return out;
+	}
+
+	static Link parse_link(std::span<const std::uint8_t> msg)
+	{
+		Link l;
+		l.storage.assign(msg.begin(), msg.end());
+		const std::span<const std::uint8_t> s(l.storage);
+		ifinfomsg ifi{};
+		std::memcpy(&ifi, s.data() + NLMSG_HDRLEN, sizeof(ifi));
+		l.ifindex = ifi.ifi_index;
+		auto attrs = parse_attrs(s.subspan(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifi))));
+		if (!attrs)
+			return l;
+		for (const auto &a : *attrs) {
+			if (a.type == IFLA_IFNAME)
+				l.name = a.str().value_or("");
+			else if (a.type == IFLA_PARENT_DEV_NAME)
+				l.parent_dev = a.str().value_or("");
+			else if (a.type == IFLA_IFALIAS)
+				l.alias = a.str().value_or("");
+			else if (a.type == IFLA_ADDRESS && a.data.size() == 6) {
+				std::array<std::uint8_t, 6> b{};
+				std::memcpy(b.data(), a.data.data(), b.size());
+				l.mac = MacAddr(b);
+			} else if (a.type == IFLA_MASTER)
+				l.master = static_cast<int>(a.u32().value_or(0));
+			else if (a.type == IFLA_LINKINFO) {
+				auto li = parse_attrs(a.data);
+				if (!li)
+					continue;
+				if (const Attr *k = find(*li, IFLA_INFO_KIND))
+					l.kind = k->str().value_or("");
+				if (const Attr *d = find(*li, IFLA_INFO_DATA))
+					l.info_data = parse_attrs(d->data).value_or(std::vector<Attr>{});
+			}
+		}
+		return l;
+	}
+
+	/// Links of the host and of every named namespace, keyed by namespace.
+	std::vector<std::pair<std::string, Link>> all_links()
+	{
+		std::vector<std::pair<std::string, Link>> out;
+		std::vector<std::string> spaces{""};
+		std::error_code ec;
+		for (const auto &e : std::filesystem::directory_iterator("/run/netns", ec))
+			spaces.push_back(e.path().filename().string());
+		for (const auto &ns : spaces)
+			for (auto &l : dump_links(ns))
+				out.emplace_back(ns, std::move(l));
+		return out;
+	}
+
+	unsigned if_index_in(const std::string &ns, const std::string &dev)
+	{
+		for (const auto &l : dump_links(ns))
+			if (l.name == dev)
+				return static_cast<unsigned>(l.ifindex);
+		return 0;
+	}
+
+	std::vector<std::string> only_;
+	NlSock genl_;
+	NlSock events_;
+	int family_{};
+	std::uint32_t seq_{};
+	Fd host_ns_;
+	std::map<std::string, Fd> rtnl_;
+	std::map<std::string, std::uint32_t> pf_ifindex_;
+	std::set<std::string> released_;
+};
+
+std::unique_ptr<KernelApi> make_real_kernel(const std::vector<std::string> &pfs)
+{
+	return std::make_unique<RealKernel>(pfs);
+}
+
+} // namespace sriov::netlink

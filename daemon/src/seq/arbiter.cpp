@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "seq/arbiter.hpp"
+
+#include <algorithm>
+
+namespace sriov::seq {
+
+ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &busy, std::int64_t now_mono)
+{
+	ArbiterDecision d;
+	for (const auto &[pf_name, pf] : m.pfs) {
+		struct Cand {
+			const model::Partition *p;
+			bool holds;
+		};
+		std::vector<Cand> cands;
+		std::uint32_t held_by_others = 0; // VFs held by partitions not competing
+		for (const auto &[name, p] : m.partitions) {
+			const bool holds = p.vf && p.vf->pf == pf_name;
+			const bool competes = p.pf == pf_name && p.adapter && p.want_vf && p.weight > 0 &&
+					      p.migrating_to.empty() && !p.reservation;
+			if (competes)
+				cands.push_back({&p, holds});
+			else if (holds)
+				++held_by_others;
+		}
+		// highest weight first; the incumbent keeps its VF on a tie
+		std::sort(cands.begin(), cands.end(), [](const Cand &a, const Cand &b) {
+			if (a.p->weight != b.p->weight)
+				return a.p->weight > b.p->weight;
+			if (a.holds != b.holds)
+				return a.holds;
+			return a.p->name < b.p->name;
+		});
+		const std::uint32_t usable = m.usable_vfs(pf_name);
+		const std::uint32_t slots = usable > held_by_others ? usable - held_by_others : 0;
+		std::uint32_t free_now = 0;
+		for (const auto &s : pf.vfs)
+			if (s.state == model::VfState::free)
+				++free_now;
+		for (std::size_t i = 0; i < cands.size(); ++i) {
+			const auto &c = cands[i];
+			const bool wins = i < slots;
+			if (busy.count(c.p->name) != 0)
+				continue;
+			if (!wins && c.holds)
+				d.preempt.push_back(c.p->name);
+			if (wins && !c.holds && free_now > 0 && now_mono >= c.p->hold_until_mono) {
+				d.attach.push_back(c.p->name);
+				--free_now;
+			}
+		}
+	}
+	return d;
+}
+
+} // namespace sriov::seq

@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "seq/engine.hpp"
+
+#include "common/log.hpp"
+#include "seq/arbiter.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace sriov::seq {
+
+using json = nlohmann::json;
+using model::VfState;
+
+namespace {
+
+bool valid_name(const std::string &s)
+{
+	constexpr std::size_t max_len = 32;
+	if (s.empty() || s.size() > max_len)
+		return false;
+	return std::all_of(s.begin(), s.end(), [](char c) {
+		return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+	});
+}
+
+StartResult refuse(Reason r, std::string detail)
+{
+	return {.seq = 0, .reason = r, .detail = std::move(detail), .queued = false};
+}
+
+std::string phase_result(const StepResult &r)
+{
+	switch (r.kind) {
+	case StepResult::Kind::done:
+		return "ok";
+	case StepResult::Kind::skipped:
+		return "skipped";
+	case StepResult::Kind::fail:
+		return "failed: " + std::string(to_string(r.reason));
+	case StepResult::Kind::wait:
+		break;
+	}
+	return "";
+}
+
+} // namespace
+
+Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, EngineConfig cfg)
+	: kernel_(kernel), store_(store), clock_(clock), cfg_(cfg)
+{
+}
+
+void Engine::persist()
+{
+	json seqs = json::array();
+	for (const auto &[id, r] : active_)
+		seqs.push_back(to_json(r));
+	json doc{{"version", store::schema_version},
+		 {"next_seq", next_seq_},
+		 {"next_event", next_event_},
+		 {"model", model::to_json(model_)},
+		 {"sequences", seqs},
+		 {"events", json(events_)}};
+	if (const int err = store_.save(doc); err != 0)
+		log::error(0, "journal write to ", store_.path(), " failed: errno ", err);
+}
+
+void Engine::sync_pfs()
+{
+	for (const auto &k : kernel_.pfs()) {
+		auto &pf = model_.pfs[k.name];
+		pf.name = k.name;
+		pf.netdev = k.netdev;
+		// Grow to sriov_numvfs; shrink only over free slots.
+		while (pf.vfs.size() < k.num_vfs)
+			pf.vfs.push_back({});
+		while (pf.vfs.size() > k.num_vfs && pf.vfs.back().state == VfState::free)
+			pf.vfs.pop_back();
+	}
+}
+
+void Engine::recover()
+{
+	if (auto doc = store_.load()) {
+		model_ = model::model_from_json(doc->at("model"));
+		next_seq_ = doc->at("next_seq").get<std::uint64_t>();
+		next_event_ = doc->at("next_event").get<std::uint64_t>();
+		for (const auto &e : doc->at("events"))
+			events_.push_back(e);
+		for (const auto &jr : doc->at("sequences")) {
+			Record r = record_from_json(jr);
+			active_[r.id] = std::move(r);
+		}
+	}
+	sync_pfs();
+	for (auto &[id, rec] : active_) {
+		rec.start_mono = clock_.mono_ms();
+		if (rec.step_started && !rec.phases.empty() && rec.phases.back().result.empty()) {
+			rec.phases.back().result = "interrupted";
+			rec.phases.back().end_ms = clock_.wall_ms();
+		}
+		rec.step_started = false;
+		if (is_forward(rec.kind) && !rec.rolling_back) {
+			log::warn(id, "recovery: ", to_string(rec.kind), " of ", rec.partition, " interrupted at step ",
+				  rec.cursor, "; rolling back");
+			to_rollback(rec, Reason::daemon_restart, "daemon restarted mid-sequence");
+		} else {
+			log::warn(id, "recovery: resuming ", to_string(rec.kind), " of ", rec.partition, " at step ",
+				  rec.cursor < rec.steps.size() ? to_string(rec.steps[rec.cursor]) : "end");
+		}
+	}
+	reconcile_orphans();
+	persist();
+	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
+		  active_.size(), " sequence(s) in flight");
+}
+
+void Engine::reconcile_orphans()
+{
+	// VFs the kernel has allocated that neither the model nor an in-flight
+	// sequence knows about: cleaned up in the failover order.
+	for (const auto &[pf_name, pf] : model_.pfs) {
+		for (const auto &vf : kernel_.vfs(pf_name)) {
+			if (!vf.allocated || vf.index.value >= pf.vfs.size())
+				continue;
+			const auto *slot = &pf.vfs[vf.index.value];
+			if (slot->state == VfState::assigned || slot->state == VfState::reserved)
+				continue;
+			bool referenced = false;
+			for (const auto &[id, r] : active_)
+				referenced |= (r.pf == pf_name && r.vf == vf.index.value) ||
+					      (r.dest_pf == pf_name && r.dest_vf == vf.index.value);
+			if (referenced)
+				continue;
+			log::warn(0, "orphan VF ", vf.index.value, " on ", pf_name, ": releasing");
+			auto pfinfo = kernel_.pf(pf_name);
+			for (const auto &vp : kernel_.vports(pf_name)) {
+				if (!vp.vf || *vp.vf != vf.index || !pfinfo)
+					continue;
+				std::vector<Filter> fl;
+				for (const auto &f : kernel_.filters(pf_name))
+					if (f.vport == vp.id)
+						fl.push_back(f.filter);
+				if (!fl.empty())
+					kernel_.filters_move(pf_name, vp.id, pfinfo->default_vport, fl);
+				kernel_.vport_delete(pf_name, vp.id);
+			}
+			if (!vf.netns.empty() && !vf.netdev.empty())
+				kernel_.netdev_move(vf.netns, vf.netdev, "");
+			kernel_.vf_reset(pf_name, vf.index);
+			if (auto st = kernel_.vf_free(pf_name, vf.index); !st.ok())
+				log::error(0, "orphan VF ", vf.index.value, ": free failed: ", st.msg);
+		}
+	}
+}
+
+Record &Engine::begin(Kind kind, const std::string &partition, Reason cause, DoneFn done)
+{
+	const std::uint64_t id = next_seq_++;
+	Record &r = active_[id];
+	r.id = id;
+	r.kind = kind;
+	r.partition = partition;
+	r.cause = cause;
+	r.start_ms = clock_.wall_ms();
+	r.start_mono = clock_.mono_ms();
+	if (done)
+		waiters_[id].push_back(std::move(done));
+	log::info(id, to_string(kind), " of ", partition, " started (cause ", to_string(cause), ")");
+	return r;
+}
+
+void Engine::to_rollback(Record &rec, Reason why, const std::string &detail)
+{
+	rec.failure = why;
+	rec.failure_detail = detail;
+	rec.rolling_back = true;
+	rec.steps = rollback_steps(rec);
+	rec.cursor = 0;
+	rec.step_started = false;
+	rec.wait_deadline = 0;
+	rec.substate = 0;
+	log::warn(rec.id, to_string(rec.kind), " of ", rec.partition, " rolling back: ", to_string(why), ": ", detail);
+}
+
+std::vector<Step> Engine::rollback_steps(const Record &rec) const
+{
+	std::vector<Step> s;
+	switch (rec.kind) {
+	case Kind::adapter_create:
+		return adapter_rollback_steps();
+	case Kind::attach:
+		return release_steps();
+	case Kind::migrate_prepare:
+		s = release_steps();
+		s.push_back(Step::reservation_release);
+		return s;
+	case Kind::migrate_complete:
+		s = release_steps();
+		s.push_back(Step::reservation_release);
+		s.push_back(Step::switch_back);
+		return s;
+	default:
+		return release_steps();
+	}
+}
+
+void Engine::advance(Record &rec)
+{
+	while (!rec.done()) {
+		const Step step = rec.steps[rec.cursor];
+		if (!rec.step_started) {
+			// Journal first: after a crash we know this step may have acted.
+			rec.step_started = true;
+			rec.phases.push_back({.step = step, .start_ms = clock_.wall_ms(), .end_ms = 0, .result = {},
+					      .detail = rec.rolling_back ? "rollback" : ""});
+			persist();
+			if (crash_hook)
+				crash_hook(rec, step, false);
+		}
+		const bool timed_out = rec.wait_deadline != 0 && clock_.mono_ms() >= rec.wait_deadline;
+		StepCtx ctx{.kernel = kernel_, .model = model_, .timeouts = cfg_.timeouts, .rec = rec,
+			    .timed_out = timed_out};
+		const StepResult r = run_step(ctx, step);
+		if (r.kind == StepResult::Kind::wait) {
+			if (rec.wait_deadline == 0)
+				rec.wait_deadline = clock_.mono_ms() + r.wait_ms;
+			return;
+		}
+		if (crash_hook && r.kind != StepResult::Kind::fail)
+			crash_hook(rec, step, true);
+		rec.wait_deadline = 0;
+		rec.substate = 0;
+		Phase &ph = rec.phases.back();
+		ph.end_ms = clock_.wall_ms();
+		ph.result = phase_result(r);
+		if (!r.detail.empty())
+			ph.detail = ph.detail.empty() ? r.detail : ph.detail + "; " + r.detail;
+		log::info(rec.id, "step ", to_string(step), ": ", ph.result, r.detail.empty() ? "" : " (" + r.detail + ")");
+		if (r.kind == StepResult::Kind::fail) {
+			++step_failures_[std::string(to_string(r.reason))];
+			if (is_forward(rec.kind) && !rec.rolling_back) {
+				to_rollback(rec, r.reason, r.detail);
+				persist();
+				continue;
+			}
+			if (rec.failure == Reason::ok) {
+				rec.failure = r.reason;
+				rec.failure_detail = r.detail;
+			}
+			finish(rec, "failed");
+			return;
+		}
+		rec.cursor++;
+		rec.step_started = false;
+		persist();
+	}
+	finish(rec, rec.rolling_back ? "rolled_back" : "ok");
+}
+
+void Engine::finish(Record &rec, const std::string &result)
+{
+	const std::int64_t end = clock_.wall_ms();
+	json phases = json::array();
+	for (const auto &p : rec.phases)
+		phases.push_back({{"step", std::string(to_string(p.step))},
+				  {"start_ms", p.start_ms},
+				  {"end_ms", p.end_ms},
+				  {"duration_ms", p.end_ms - p.start_ms},
+				  {"result", p.result},
+				  {"detail", p.detail}});
+	json ev{{"type", "sequence"},
+		{"seq", rec.id},
+		{"kind", std::string(to_string(rec.kind))},
+		{"partition", rec.partition},
+		{"result", result},
+		{"cause", std::string(to_string(rec.cause))},
+		{"reason", std::string(to_string(rec.failure))},
+		{"detail", rec.failure_detail},
+		{"pf", rec.pf},
+		{"vf", rec.vf ? json(*rec.vf) : json(nullptr)},
+		{"start_ms", rec.start_ms},
+		{"end_ms", end},
+		{"duration_ms", end - rec.start_ms},
+		{"phases", phases}};
+	if (!rec.dest_pf.empty())
+		ev["dest_pf"] = rec.dest_pf;
+
+	if (auto *p = model_.partition(rec.partition)) {
+		p->last_reason = rec.failure;
+		if (rec.kind == Kind::attach || rec.kind == Kind::migrate_complete) {
+			if (result == "ok") {
+				p->attach_failures = 0;
+			} else if (rec.failure != Reason::daemon_restart && rec.failure != Reason::surprise_removal &&
+				   rec.failure != Reason::preempted) {
+				// back off before the arbiter tries again
+				p->attach_failures++;
+				std::int64_t delay = cfg_.backoff_base_ms;
+				for (std::uint32_t i = 1; i < p->attach_failures && delay < cfg_.backoff_max_ms; ++i)
+					delay *= 2;
+				p->hold_until_mono = clock_.mono_ms() + std::min(delay, cfg_.backoff_max_ms);
+			}
+		}
+		if (rec.kind == Kind::migrate_complete || rec.kind == Kind::migrate_abort ||
+		    (rec.kind == Kind::migrate_prepare && result != "ok"))
+			p->migrating_to.clear();
+		if (rec.kind == Kind::migrate_complete && result == "ok")
+			ev["migrated_to"] = p->pf;
+	}
+	const std::string key = std::string(to_string(rec.kind)) + "," + result;
+	++seq_results_[key];
+	seq_duration_ms_[std::string(to_string(rec.kind))] += end - rec.start_ms;
+	log::info(rec.id, to_string(rec.kind), " of ", rec.partition, " finished: ", result,
+		  rec.failure != Reason::ok ? " (" + std::string(to_string(rec.failure)) + ")" : "", " in ",
+		  end - rec.start_ms, " ms");
+
+	const std::uint64_t id = rec.id;
+	active_.erase(id);
+	emit(ev); // persists
+	auto it = waiters_.find(id);
+	if (it != waiters_.end()) {
+		auto fns = std::move(it->second);
+		waiters_.erase(it);
+		for (auto &fn : fns)
+			fn(ev);
+	}
+}
+
+void Engine::emit(json ev)
+{
+	ev["id"] = next_event_++;
+	if (!ev.contains("time_ms"))
+		ev["time_ms"] = clock_.wall_ms();
+	events_.push_back(ev);
+	while (events_.size() > cfg_.event_ring)
+		events_.pop_front();
+	persist();
+	if (on_event)
+		on_event(ev);
+}
+
+bool Engine::busy(const std::string &partition) const
+{
+	return std::any_of(active_.begin(), active_.end(),
+			   [&](const auto &kv) { return kv.second.partition == partition; });
+}
+
+void Engine::pump()
+{
+	if (pumping_)
+		return;
+	pumping_ = true;
+	try {
+		bool progressed = true;
+		while (progressed) {
+			progressed = false;
+			std::vector<std::uint64_t> ids;
+			for (const auto &[id, r] : active_)
+				ids.push_back(id);
+			for (auto id : ids) {
+				auto it = active_.find(id);
+				if (it == active_.end())
+					continue;
+				advance(it->second);
+				if (active_.count(id) == 0)
+					progressed = true;
+			}
+			const std::size_t before = active_.size();
+			arbitrate_and_start();
+			if (active_.size() != before)
+				progressed = true;
+		}
+	} catch (...) {
+		pumping_ = false;
+		throw;
+	}
+	pumping_ = false;
+}
+
+void Engine::arbitrate_and_start()
+{
+	if (stopping_)
+		return;
+	std::set<std::string> busy_set;
+	for (const auto &[id, r] : active_)
+		busy_set.insert(r.partition);
+	const auto d = arbitrate(model_, busy_set, clock_.mono_ms());
+	for (const auto &name : d.preempt)
+		if (auto *p = model_.partition(name); p != nullptr && p->vf)
+			start_release(*p, Kind::failover, Reason::preempted, nullptr);
+	for (const auto &name : d.attach)
+		if (auto *p = model_.partition(name); p != nullptr && !p->vf && model_.free_vf(p->pf))
+			start_attach(*p, Reason::ok, nullptr);
+}
+
+std::optional<std::int64_t> Engine::next_wakeup_mono() const
+{
+	constexpr std::int64_t poll_ms = 10;
+	std::optional<std::int64_t> t;
+	auto consider = [&](std::int64_t v) { t = t ? std::min(*t, v) : v; };
+	for (const auto &[id, r] : active_)
+		if (r.wait_deadline != 0)
+			consider(std::min(r.wait_deadline, clock_.mono_ms() + poll_ms));
+	if (!stopping_)
+		for (const auto &[name, p] : model_.partitions)
+			if (p.want_vf && !p.vf && p.hold_until_mono > clock_.mono_ms())
+				consider(p.hold_until_mono);
+	return t;
+}
+
+// ---------------------------------------------------------------- commands
+
+StartResult Engine::start_attach(model::Partition &p, Reason cause, DoneFn done)
+{
+	auto vf = model_.free_vf(p.pf);
+	if (!vf)
+		return refuse(Reason::no_vf_available, "no free VF on " + p.pf);
+	Record &r = begin(Kind::attach, p.name, cause, std::move(done));
+	r.pf = p.pf;
+	r.vf = vf->value;
+	r.steps = attach_steps();
+	auto *slot = model_.slot(p.pf, *vf);
+	slot->state = VfState::assigned;
+	slot->partition = p.name;
+	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = r.id};
+	const std::uint64_t id = r.id;
+	persist(); // the VF choice is journaled before any step acts
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done)
+{
+	Record &r = begin(kind, p.name, cause, std::move(done));
+	if (p.vf) {
+		r.pf = p.vf->pf;
+		r.vf = p.vf->vf.value;
+	}
+	r.steps = release_steps();
+	if (kind == Kind::teardown) {
+		if (p.reservation) {
+			r.dest_pf = p.reservation->pf;
+			r.dest_vf = p.reservation->vf.value;
+		}
+		r.steps.push_back(Step::reservation_release);
+		for (auto s : adapter_rollback_steps())
+			r.steps.push_back(s);
+	}
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
+{
+	if (!valid_name(spec.name))
+		return refuse(Reason::bad_request, "partition names are 1-32 characters [A-Za-z0-9._-]");
+	if (!valid_name(spec.netns))
+		return refuse(Reason::bad_request, "netns names are 1-32 characters [A-Za-z0-9._-]");
+	if (model_.partition(spec.name) != nullptr)
+		return refuse(Reason::partition_exists, "partition " + spec.name + " exists");
+	if (model_.pf(spec.pf) == nullptr)
+		return refuse(Reason::unknown_pf, "no PF " + spec.pf + " (see `sriovctl status`)");
+	if (!spec.mac.is_unicast() || spec.mac.is_zero())
+		return refuse(Reason::bad_request, "the adapter MAC must be a non-zero unicast address");
+	constexpr std::uint16_t vlan_max = 4094;
+	if (spec.vlan.value > vlan_max)
+		return refuse(Reason::bad_request, "VLAN must be 0..4094");
+	for (const auto &[n, p] : model_.partitions)
+		if (p.mac == spec.mac)
+			return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
+	model::Partition p;
+	p.name = spec.name;
+	p.netns = spec.netns;
+	p.pf = spec.pf;
+	p.mac = spec.mac;
+	p.vlan = spec.vlan;
+	p.weight = spec.weight;
+	model_.partitions[p.name] = p;
+	Record &r = begin(Kind::adapter_create, spec.name, Reason::ok, std::move(done));
+	r.pf = spec.pf;
+	r.steps = adapter_steps();
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::remove_partition(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	p->want_vf = false;
+	return start_release(*p, Kind::teardown, Reason::ok, std::move(done));
+}
+
+StartResult Engine::attach(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->adapter)
+		return refuse(Reason::invalid_state, "partition " + name + " has no adapter");
+	if (!p->migrating_to.empty())
+		return refuse(Reason::invalid_state, "partition " + name + " is migrating; complete or abort first");
+	if (p->vf)
+		return {.seq = 0, .reason = Reason::ok, .detail = "already attached", .queued = false};
+	if (p->weight == 0)
+		return refuse(Reason::bad_request, "partition " + name + " has weight 0 (never gets a VF); set a weight first");
+	p->want_vf = true;
+	p->hold_until_mono = 0;
+	p->attach_failures = 0;
+	if (model_.free_vf(p->pf))
+		return start_attach(*p, Reason::ok, std::move(done));
+	// No free VF: preempt the lowest-weight holder below us, if any.
+	model::Partition *victim = nullptr;
+	for (auto &[n, o] : model_.partitions)
+		if (o.vf && o.vf->pf == p->pf && o.weight < p->weight && !busy(n) &&
+		    (victim == nullptr || o.weight < victim->weight))
+			victim = &o;
+	persist();
+	if (victim != nullptr) {
+		const std::string vname = victim->name;
+		start_release(*victim, Kind::failover, Reason::preempted, nullptr);
+		return {.seq = 0, .reason = Reason::ok, .detail = "preempting " + vname + " (lower weight)", .queued = true};
+	}
+	return {.seq = 0,
+		.reason = Reason::no_vf_available,
+		.detail = "all VFs of " + p->pf + " are held by partitions of equal or higher weight; " + name +
+			  " stays queued at weight " + std::to_string(p->weight),
+		.queued = true};
+}
+
+StartResult Engine::detach(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	p->want_vf = false;
+	if (!p->vf) {
+		persist();
+		return {.seq = 0, .reason = Reason::ok, .detail = "not attached", .queued = false};
+	}
+	return start_release(*p, Kind::failover, Reason::ok, std::move(done));
+}
+
+StartResult Engine::failover(const std::string &name, std::int64_t hold_ms, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->vf)
+		return refuse(Reason::invalid_state, "partition " + name + " has no VF to fail over from");
+	p->hold_until_mono = clock_.mono_ms() + (hold_ms >= 0 ? hold_ms : cfg_.failover_hold_ms);
+	return start_release(*p, Kind::failover, Reason::ok, std::move(done));
+}
+
+StartResult Engine::migrate_prepare(const std::string &name, const std::string &dest_pf, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->migrating_to.empty())
+		return refuse(Reason::invalid_state, name + " is already migrating to " + p->migrating_to);
+	if (!p->adapter)
+		return refuse(Reason::invalid_state, "partition " + name + " has no adapter");
+	if (model_.pf(dest_pf) == nullptr)
+		return refuse(Reason::unknown_pf, "no PF " + dest_pf);
+	if (dest_pf == p->pf)
+		return refuse(Reason::bad_request, name + " is already on " + dest_pf);
+	auto vf = model_.free_vf(dest_pf);
+	if (!vf)
+		return refuse(Reason::no_vf_available, "no free VF on " + dest_pf + " to reserve");
+	Record &r = begin(Kind::migrate_prepare, name, Reason::ok, std::move(done));
+	if (p->vf) {
+		r.pf = p->vf->pf;
+		r.vf = p->vf->vf.value;
+		r.steps = release_steps();
+	}
+	r.steps.push_back(Step::vf_reserve);
+	r.dest_pf = dest_pf;
+	r.dest_vf = vf->value;
+	r.src_pf = p->pf;
+	auto *slot = model_.slot(dest_pf, *vf);
+	slot->state = VfState::reserved;
+	slot->partition = name;
+	p->migrating_to = dest_pf;
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::migrate_complete(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (p->migrating_to.empty() || !p->reservation)
+		return refuse(Reason::invalid_state, name + " has no prepared migration (run `sriovctl migrate --prepare` first)");
+	Record &r = begin(Kind::migrate_complete, name, Reason::ok, std::move(done));
+	r.pf = p->reservation->pf;
+	r.vf = p->reservation->vf.value;
+	r.dest_pf = p->reservation->pf;
+	r.dest_vf = p->reservation->vf.value;
+	r.src_pf = p->pf;
+	r.steps = {Step::switch_move, Step::reservation_adopt, Step::vport_create, Step::vf_to_child,
+		   Step::wait_pair,   Step::filters_to_vf,     Step::datapath_vf};
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::migrate_abort(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (p->migrating_to.empty())
+		return refuse(Reason::invalid_state, name + " is not migrating");
+	Record &r = begin(Kind::migrate_abort, name, Reason::ok, std::move(done));
+	if (p->reservation) {
+		r.dest_pf = p->reservation->pf;
+		r.dest_vf = p->reservation->vf.value;
+	}
+	r.steps = {Step::reservation_release};
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::set_weight(const std::string &name, std::uint32_t weight)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	constexpr std::uint32_t weight_max = 100;
+	if (weight > weight_max)
+		return refuse(Reason::bad_request, "weight is 0..100");
+	p->weight = weight;
+	persist();
+	pump();
+	return {};
+}
+
+StartResult Engine::clear_quarantine(const std::string &pf, VfIndex vf)
+{
+	auto *slot = model_.slot(pf, vf);
+	if (slot == nullptr)
+		return refuse(Reason::unknown_vf, "no VF " + std::to_string(vf.value) + " on " + pf);
+	if (slot->state != VfState::quarantined)
+		return refuse(Reason::invalid_state, "VF is not quarantined");
+	slot->state = VfState::free;
+	slot->reason = Reason::ok;
+	emit({{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}});
+	pump();
+	return {};
+}
+
+std::size_t Engine::teardown_all()
+{
+	std::size_t n = 0;
+	std::vector<std::string> names;
+	for (const auto &[name, p] : model_.partitions)
+		names.push_back(name);
+	for (const auto &name : names)
+		if (!busy(name) && remove_partition(name, nullptr).ok())
+			++n;
+	return n;
+}
+
+std::size_t Engine::release_all()
+{
+	stopping_ = true;
+	std::size_t n = 0;
+	std::vector<std::string> names;
+	for (const auto &[name, p] : model_.partitions)
+		if (p.vf && !busy(name))
+			names.push_back(name);
+	for (const auto &name : names)
+		if (auto *p = model_.partition(name); p != nullptr && p->vf) {
+			start_release(*p, Kind::failover, Reason::shutdown, nullptr);
+			++n;
+		}
+	return n;
+}
+
+void Engine::handle_kernel_events()
+{
+	for (const auto &ev : kernel_.drain_events()) {
+		json j{{"type", "kernel"}, {"pf", ev.pf}, {"partition", ev.partition}, {"detail", ev.detail}};
+		if (ev.vf)
+			j["vf"] = ev.vf->value;
+		switch (ev.type) {
+		case KernelEvent::Type::vf_lost:
+			j["event"] = "vf_lost";
+			break;
+		case KernelEvent::Type::vf_reset_request:
+			j["event"] = "vf_reset_request";
+			break;
+		case KernelEvent::Type::adapter_paired:
+			j["event"] = "adapter_paired";
+			break;
+		case KernelEvent::Type::adapter_unpaired:
+			j["event"] = "adapter_unpaired";
+			break;
+		case KernelEvent::Type::link_change:
+			j["event"] = "link_change";
+			break;
+		}
+		emit(j);
+
+		std::string victim;
+		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
+			for (const auto &[n, p] : model_.partitions)
+				if (p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
+					victim = n;
+		} else if (ev.type == KernelEvent::Type::adapter_unpaired) {
+			// events can be stale: act only if the adapter really lost our VF
+			auto *p = model_.partition(ev.partition);
+			auto ad = kernel_.adapter(ev.partition);
+			if (p != nullptr && p->vf && p->vf->in_child && p->vf->datapath == Datapath::vf && ad &&
+			    ad->paired_vf != p->vf->netdev)
+				victim = ev.partition;
+		}
+		if (victim.empty())
+			continue;
+		bool handled = false;
+		for (auto &[id, r] : active_) {
+			if (r.partition != victim)
+				continue;
+			handled = true;
+			if (is_forward(r.kind) && !r.rolling_back) {
+				r.step_started = false;
+				if (!r.phases.empty() && r.phases.back().result.empty()) {
+					r.phases.back().result = "aborted";
+					r.phases.back().end_ms = clock_.wall_ms();
+				}
+				to_rollback(r, Reason::surprise_removal, "VF lost: " + ev.detail);
+				persist();
+			}
+		}
+		if (!handled)
+			if (auto *p = model_.partition(victim))
+				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
+	}
+	pump();
+}
+
+// ---------------------------------------------------------------- read side
+
+json Engine::sequences() const
+{
+	json a = json::array();
+	for (const auto &[id, r] : active_)
+		a.push_back(to_json(r));
+	return a;
+}
+
+json Engine::status() const
+{
+	json pfs = json::array();
+	for (const auto &[name, pf] : model_.pfs) {
+		json vfs = json::array();
+		for (std::size_t i = 0; i < pf.vfs.size(); ++i)
+			vfs.push_back({{"vf", i},
+				       {"state", std::string(model::to_string(pf.vfs[i].state))},
+				       {"partition", pf.vfs[i].partition},
+				       {"reason", std::string(to_string(pf.vfs[i].reason))}});
+		pfs.push_back({{"name", name}, {"netdev", pf.netdev}, {"vfs", vfs}});
+	}
+	json parts = json::array();
+	for (const auto &[name, p] : model_.partitions) {
+		json jp = model::to_json(p);
+		jp["busy"] = busy(name);
+		jp.erase("hold_until_mono");
+		parts.push_back(jp);
+	}
+	return {{"pfs", pfs}, {"partitions", parts}, {"sequences", sequences()}};
+}
+
+json Engine::events(std::uint64_t after_id) const
+{
+	json a = json::array();
+	for (const auto &e : events_)
+		if (e.at("id").get<std::uint64_t>() > after_id)
+			a.push_back(e);
+	return a;
+}
+
+std::string Engine::metrics() const
+{
+	std::ostringstream o;
+	o << "# HELP sriovd_sequences_total Sequences finished since start, by kind and result.\n"
+	  << "# TYPE sriovd_sequences_total counter\n";
+	for (const auto &[key, n] : seq_results_) {
+		const auto comma = key.find(',');
+		o << "sriovd_sequences_total{kind=\"" << key.substr(0, comma) << "\",result=\"" << key.substr(comma + 1)
+		  << "\"} " << n << "\n";
+	}
+	o << "# HELP sriovd_sequence_duration_ms_sum Total wall time of finished sequences, by kind.\n"
+	  << "# TYPE sriovd_sequence_duration_ms_sum counter\n";
+	for (const auto &[k, ms] : seq_duration_ms_)
+		o << "sriovd_sequence_duration_ms_sum{kind=\"" << k << "\"} " << ms << "\n";
+	o << "# HELP sriovd_step_failures_total Failed steps, by reason code.\n"
+	  << "# TYPE sriovd_step_failures_total counter\n";
+	for (const auto &[r, n] : step_failures_)
+		o << "sriovd_step_failures_total{reason=\"" << r << "\"} " << n << "\n";
+	o << "# HELP sriovd_vfs VFs per PF and state.\n# TYPE sriovd_vfs gauge\n";
+	for (const auto &[name, pf] : model_.pfs) {
+		std::map<std::string, int> counts{{"free", 0}, {"assigned", 0}, {"reserved", 0}, {"quarantined", 0}};
+		for (const auto &s : pf.vfs)
+			counts[std::string(model::to_string(s.state))]++;
+		for (const auto &[st, n] : counts)
+			o << "sriovd_vfs{pf=\"" << name << "\",state=\"" << st << "\"} " << n << "\n";
+	}
+	o << "# HELP sriovd_partitions Child partitions known.\n# TYPE sriovd_partitions gauge\n"
+	  << "sriovd_partitions " << model_.partitions.size() << "\n"
+	  << "# HELP sriovd_sequences_active Sequences in flight.\n# TYPE sriovd_sequences_active gauge\n"
+	  << "sriovd_sequences_active " << active_.size() << "\n"
+	  << "# HELP sriovd_journal_commits_total Journal commits since start.\n"
+	  << "# TYPE sriovd_journal_commits_total counter\n"
+	  << "sriovd_journal_commits_total " << store_.commits() << "\n";
+	return o.str();
+}
+
+std::vector<std::string> Engine::audit() const
+{
+	std::vector<std::string> out;
+	auto &k = kernel_;
+	for (const auto &[pf_name, pf] : model_.pfs) {
+		auto pfinfo = k.pf(pf_name);
+		if (!pfinfo) {
+			out.push_back("PF " + pf_name + " missing in kernel");
+			continue;
+		}
+		const auto kvfs = k.vfs(pf_name);
+		const auto kvports = k.vports(pf_name);
+		const auto kfilters = k.filters(pf_name);
+		for (const auto &v : kvfs) {
+			if (v.index.value >= pf.vfs.size()) {
+				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + " beyond the model's pool");
+				continue;
+			}
+			const auto &slot = pf.vfs[v.index.value];
+			const bool model_alloc = slot.state == VfState::assigned || slot.state == VfState::reserved;
+			if (v.allocated != model_alloc)
+				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + ": kernel allocated=" +
+					      (v.allocated ? "yes" : "no") + ", model " +
+					      std::string(model::to_string(slot.state)));
+		}
+		// every non-default VPort belongs to exactly one assignment
+		for (const auto &vp : kvports) {
+			if (!vp.vf)
+				continue;
+			bool known = false;
+			for (const auto &[n, p] : model_.partitions)
+				known |= p.vf && p.vf->pf == pf_name && p.vf->vport == vp.id && p.vf->vf == *vp.vf;
+			if (!known)
+				out.push_back(pf_name + " VPort " + std::to_string(vp.id.value) + " unknown to the model");
+		}
+		// every filter belongs to a partition and sits where the model says
+		for (const auto &f : kfilters) {
+			const model::Partition *owner = nullptr;
+			for (const auto &[n, p] : model_.partitions)
+				for (const auto &pf2 : p.filters())
+					if (pf2 == f.filter)
+						owner = &p;
+			if (owner == nullptr) {
+				out.push_back(pf_name + " filter " + f.filter.mac.str() + " has no owner");
+				continue;
+			}
+			VportId want = pfinfo->default_vport;
+			if (owner->vf && owner->vf->pf == pf_name && owner->vf->filters_on_vf && owner->vf->vport)
+				want = *owner->vf->vport;
+			if (f.vport != want || (owner->pf != pf_name && !(owner->vf && owner->vf->pf == pf_name)))
+				out.push_back(pf_name + " filter " + f.filter.mac.str() + " on VPort " +
+					      std::to_string(f.vport.value) + ", model expects " +
+					      std::to_string(want.value));
+		}
+	}
+	for (const auto &[n, p] : model_.partitions) {
+		auto ad = k.adapter(n);
+		if (ad.has_value() != p.adapter) {
+			out.push_back("partition " + n + ": adapter present=" + (ad ? "yes" : "no"));
+			continue;
+		}
+		if (!ad)
+			continue;
+		if (ad->pf != p.pf)
+			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
+		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
+		if (ad->datapath != want)
+			out.push_back("partition " + n + ": datapath " + std::string(to_string(ad->datapath)));
+		std::size_t nfilters = 0;
+		for (const auto &[pn, pf] : model_.pfs)
+			for (const auto &f : k.filters(pn))
+				for (const auto &pf2 : p.filters())
+					nfilters += f.filter == pf2 ? 1 : 0;
+		if (nfilters != (p.adapter_filter ? p.filters().size() : 0))
+			out.push_back("partition " + n + ": " + std::to_string(nfilters) + " filter(s) in kernel");
+		if (p.vf) {
+			auto v = k.vf(p.vf->pf, p.vf->vf);
+			const bool in_child = v && !v->netdev.empty() && v->netns == p.netns;
+			if (in_child != p.vf->in_child)
+				out.push_back("partition " + n + ": VF netdev in child=" + (in_child ? "yes" : "no"));
+		}
+	}
+	for (const auto &a : k.adapters())
+		if (model_.partitions.count(a.partition) == 0)
+			out.push_back("adapter " + a.partition + " unknown to the model");
+	return out;
+}
+
+} // namespace sriov::seq

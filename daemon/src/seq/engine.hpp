@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+// The sequence engine: owns the model, starts sequences, runs their steps
+// with journaling, converts failures into rollbacks, records events, and
+// arbitrates VFs.  No I/O of its own besides the KernelApi and the store;
+// the Asio layer calls pump() when something may have changed and arms a
+// timer for next_wakeup_mono().
+#pragma once
+
+#include "common/clock.hpp"
+#include "common/error.hpp"
+#include "kernel/kernel_api.hpp"
+#include "model/model.hpp"
+#include "seq/sequence.hpp"
+#include "seq/steps.hpp"
+#include "store/state_store.hpp"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sriov::seq {
+
+struct EngineConfig {
+	Timeouts timeouts;
+	std::int64_t failover_hold_ms{30000}; ///< no automatic re-attach after a planned failover
+	std::int64_t backoff_base_ms{1000};   ///< after a failed attach, doubling
+	std::int64_t backoff_max_ms{60000};
+	std::size_t event_ring{256};
+};
+
+struct PartitionSpec {
+	std::string name;
+	std::string netns;
+	std::string pf;
+	MacAddr mac;
+	VlanId vlan;
+	std::uint32_t weight{100};
+};
+
+/// What a command gets back immediately.
+struct StartResult {
+	std::uint64_t seq{};   ///< 0 if nothing was started
+	Reason reason{Reason::ok};
+	std::string detail;
+	bool queued{};         ///< attach waits for a VF (arbitration)
+	[[nodiscard]] bool ok() const { return reason == Reason::ok; }
+};
+
+/// Called with the final event of a sequence.
+using DoneFn = std::function<void(const nlohmann::json &event)>;
+
+/// Thrown by the crash hook in tests to simulate SIGKILL.
+struct SimulatedCrash {};
+
+class Engine {
+public:
+	Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, EngineConfig cfg = {});
+
+	/// Load the journal, learn PFs from the kernel, and turn every in-flight
+	/// sequence into a resume (release direction) or a rollback (forward).
+	void recover();
+
+	// --- commands (validation happens here; they never block) ---
+	StartResult add_partition(const PartitionSpec &spec, DoneFn done);
+	StartResult remove_partition(const std::string &name, DoneFn done);
+	StartResult attach(const std::string &name, DoneFn done);
+	StartResult detach(const std::string &name, DoneFn done);
+	StartResult failover(const std::string &name, std::int64_t hold_ms, DoneFn done);
+	StartResult migrate_prepare(const std::string &name, const std::string &dest_pf, DoneFn done);
+	StartResult migrate_complete(const std::string &name, DoneFn done);
+	StartResult migrate_abort(const std::string &name, DoneFn done);
+	StartResult set_weight(const std::string &name, std::uint32_t weight);
+	StartResult clear_quarantine(const std::string &pf, VfIndex vf);
+	/// Tear down every partition (adapters too).  Returns how many started.
+	std::size_t teardown_all();
+	/// Clean stop: fail every partition over to synthetic and free its VF;
+	/// no new attach starts afterwards.  Returns how many started.
+	std::size_t release_all();
+
+	/// Advance every runnable sequence as far as it goes.
+	void pump();
+	/// Monotonic time at which pump() must run again (waits, back-off).
+	[[nodiscard]] std::optional<std::int64_t> next_wakeup_mono() const;
+	/// Read and act on kernel notifications (surprise VF loss, unpairing).
+	void handle_kernel_events();
+	[[nodiscard]] bool idle() const { return active_.empty(); }
+
+	// --- read side ---
+	[[nodiscard]] const model::Model &model() const { return model_; }
+	[[nodiscard]] nlohmann::json status() const;
+	[[nodiscard]] nlohmann::json sequences() const;
+	[[nodiscard]] nlohmann::json events(std::uint64_t after_id) const;
+	[[nodiscard]] std::string metrics() const;
+	/// Differences between the model and the kernel's dumps ([] = consistent).
+	/// Only meaningful when idle().
+	[[nodiscard]] std::vector<std::string> audit() const;
+
+	/// Every recorded event (sequence results, quarantines, kernel events).
+	std::function<void(const nlohmann::json &)> on_event;
+	/// Test hook: called before a step acts (after=false, journal written)
+	/// and after it acted (after=true, before the journal records it).
+	std::function<void(const Record &, Step, bool after)> crash_hook;
+
+private:
+	Record &begin(Kind kind, const std::string &partition, Reason cause, DoneFn done);
+	void advance(Record &rec);
+	void finish(Record &rec, const std::string &result);
+	void to_rollback(Record &rec, Reason why, const std::string &detail);
+	void persist();
+	void emit(nlohmann::json ev);
+	void arbitrate_and_start();
+	void sync_pfs();
+	void reconcile_orphans();
+	[[nodiscard]] bool busy(const std::string &partition) const;
+	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
+	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);
+	std::vector<Step> rollback_steps(const Record &rec) const;
+
+	KernelApi &kernel_;
+	store::StateStore &store_;
+	Clock &clock_;
+	EngineConfig cfg_;
+	model::Model model_;
+	std::map<std::uint64_t, Record> active_;
+	std::map<std::uint64_t, std::vector<DoneFn>> waiters_;
+	std::deque<nlohmann::json> events_;
+	std::uint64_t next_seq_{1};
+	std::uint64_t next_event_{1};
+	bool pumping_{};
+	bool stopping_{};
+
+	// metrics (since start)
+	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count
+	std::map<std::string, std::int64_t> seq_duration_ms_; ///< kind -> total
+	std::map<std::string, std::uint64_t> step_failures_;  ///< reason -> count
+};
+
+} // namespace sriov::seq

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+// Sequence records: what is journaled for every multi-step operation.
+//
+// A sequence is a kind, the list of steps it will run (fixed when it
+// starts or when it turns into a rollback), a cursor, and per-step phase
+// timestamps.  The record is written to the journal before each step acts
+// and again after it completes, so after a crash the daemon knows which
+// step may have been half done; every step is written to be safe to repeat
+// (it checks the kernel's dumps before acting).
+#pragma once
+
+#include "common/error.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sriov::seq {
+
+enum class Kind : std::uint8_t {
+	adapter_create,
+	attach,
+	failover,
+	surprise,
+	migrate_prepare,
+	migrate_complete,
+	migrate_abort,
+	teardown,
+};
+
+enum class Step : std::uint8_t {
+	// adapter
+	netns_ensure,
+	adapter_create,
+	adapter_filter_add,
+	// attach
+	vf_allocate,
+	vport_create,
+	vf_to_child,
+	wait_pair,
+	filters_to_vf,
+	datapath_vf,
+	// release, in the documented failover order
+	filters_to_default,
+	datapath_synthetic,
+	vf_from_child,
+	vport_delete,
+	vf_flr,
+	vf_free,
+	// migration
+	vf_reserve,
+	switch_move,
+	reservation_adopt,
+	reservation_release,
+	switch_back,
+	// teardown
+	adapter_filter_del,
+	adapter_delete,
+	partition_forget,
+};
+
+std::string_view to_string(Kind k);
+std::string_view to_string(Step s);
+std::optional<Kind> kind_from_string(std::string_view s);
+std::optional<Step> step_from_string(std::string_view s);
+
+/// Forward sequences roll back on failure or restart; release-direction
+/// sequences (failover, surprise, abort, teardown) always run forward.
+bool is_forward(Kind k);
+
+/// The step lists.
+std::vector<Step> attach_steps();
+std::vector<Step> release_steps();
+std::vector<Step> adapter_steps();
+std::vector<Step> adapter_rollback_steps();
+
+struct Phase {
+	Step step{};
+	std::int64_t start_ms{}; ///< wall clock
+	std::int64_t end_ms{};
+	std::string result; ///< "ok", "skipped", "failed: reason", "" while running
+	std::string detail;
+};
+
+struct Record {
+	std::uint64_t id{};
+	Kind kind{};
+	std::string partition;
+	std::vector<Step> steps;
+	std::size_t cursor{};
+	bool step_started{};  ///< journal: step at cursor may have acted
+	bool rolling_back{};
+	Reason cause{Reason::ok};   ///< why this sequence runs (preempted, surprise_removal, ...)
+	Reason failure{Reason::ok}; ///< first failure (reason the rollback happened)
+	std::string failure_detail;
+	// parameters chosen at start and journaled before any step acts
+	std::string pf;
+	std::optional<std::uint32_t> vf;
+	std::string dest_pf;
+	std::optional<std::uint32_t> dest_vf;
+	std::string src_pf;
+	std::int64_t hold_ms{};
+	std::int64_t start_ms{};
+	std::vector<Phase> phases;
+
+	// transient (not journaled): wait bookkeeping, restarted after a crash
+	std::int64_t start_mono{};
+	std::int64_t wait_deadline{};
+	int substate{};
+
+	[[nodiscard]] bool done() const { return cursor >= steps.size(); }
+};
+
+nlohmann::json to_json(const Record &r);
+Record record_from_json(const nlohmann::json &j);
+
+} // namespace sriov::seq

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "seq/steps.hpp"
+
+#include "common/log.hpp"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace sriov::seq {
+
+namespace {
+
+using model::VfState;
+
+std::string errtext(const Status &st)
+{
+	return st.msg + " (errno " + std::to_string(st.err) + ")";
+}
+
+std::optional<VportId> default_vport(KernelApi &k, const std::string &pf)
+{
+	auto p = k.pf(pf);
+	if (!p)
+		return std::nullopt;
+	return p->default_vport;
+}
+
+/// The VPort the kernel has attached to @vf, from its dump.
+std::optional<VportId> vport_of(KernelApi &k, const std::string &pf, VfIndex vf)
+{
+	for (const auto &v : k.vports(pf))
+		if (v.vf && *v.vf == vf)
+			return v.id;
+	return std::nullopt;
+}
+
+/// Where the kernel has @f on @pf, if anywhere.
+std::optional<VportId> filter_location(KernelApi &k, const std::string &pf, const Filter &f)
+{
+	for (const auto &fi : k.filters(pf))
+		if (fi.filter == f)
+			return fi.vport;
+	return std::nullopt;
+}
+
+model::Assignment *assignment(StepCtx &c, model::Partition &p)
+{
+	if (!p.vf || !c.rec.vf || p.vf->pf != c.rec.pf || p.vf->vf.value != *c.rec.vf)
+		return nullptr;
+	return &*p.vf;
+}
+
+// ---- adapter ----
+
+StepResult netns_ensure(StepCtx &c, model::Partition &p)
+{
+	if (c.kernel.netns_exists(p.netns))
+		return StepResult::skip("netns exists");
+	auto st = c.kernel.netns_create(p.netns);
+	if (!st.ok() && st.err != EEXIST)
+		return StepResult::fail(Reason::adapter_create_failed, "netns " + p.netns + ": " + errtext(st));
+	return StepResult::ok("created netns " + p.netns);
+}
+
+StepResult adapter_create(StepCtx &c, model::Partition &p)
+{
+	if (!c.kernel.adapter(p.name)) {
+		auto st = c.kernel.adapter_create(p.name, p.netns, p.pf, p.mac);
+		if (!st.ok() && st.err != EEXIST)
+			return StepResult::fail(Reason::adapter_create_failed, errtext(st));
+	}
+	p.adapter = true;
+	return StepResult::ok();
+}
+
+/// Make the synthetic path's filters live on @pf's default VPort.
+Status filters_on_default(KernelApi &k, const std::string &pf, const model::Partition &p)
+{
+	auto dv = default_vport(k, pf);
+	if (!dv)
+		return Status::fail(ENODEV, "PF " + pf + " is gone");
+	for (const auto &f : p.filters()) {
+		if (filter_location(k, pf, f))
+			continue;
+		auto st = k.filter_add(pf, *dv, f);
+		if (!st.ok() && st.err != EEXIST)
+			return st;
+	}
+	return Status::success();
+}
+
+Status filters_off(KernelApi &k, const std::string &pf, const model::Partition &p)
+{
+	for (const auto &f : p.filters()) {
+		auto where = filter_location(k, pf, f);
+		if (!where)
+			continue;
+		auto st = k.filter_del(pf, *where, f);
+		if (!st.ok() && st.err != ENOENT)
+			return st;
+	}
+	return Status::success();
+}
+
+StepResult adapter_filter_add(StepCtx &c, model::Partition &p)
+{
+	auto st = filters_on_default(c.kernel, p.pf, p);
+	if (!st.ok())
+		return StepResult::fail(Reason::filter_add_failed, errtext(st));
+	p.adapter_filter = true;
+	return StepResult::ok();
+}
+
+StepResult adapter_filter_del(StepCtx &c, model::Partition &p)
+{
+	auto st = filters_off(c.kernel, p.pf, p);
+	if (!st.ok())
+		return StepResult::fail(Reason::filter_del_failed, errtext(st));
+	p.adapter_filter = false;
+	return StepResult::ok();
+}
+
+StepResult adapter_delete(StepCtx &c, model::Partition &p)
+{
+	if (c.kernel.adapter(p.name)) {
+		auto st = c.kernel.adapter_delete(p.name);
+		if (!st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::adapter_delete_failed, errtext(st));
+	}
+	p.adapter = false;
+	return StepResult::ok();
+}
+
+// ---- attach ----
+
+/// Allocate a VF in the kernel and give it the partition's MAC.
+Status vf_claim(KernelApi &k, const std::string &pf, VfIndex vf, std::uint64_t serial, const MacAddr &mac)
+{
+	auto info = k.vf(pf, vf);
+	if (!info)
+		return Status::fail(ENOENT, "VF " + std::to_string(vf.value) + " not present on " + pf);
+	if (!info->allocated) {
+		auto st = k.vf_alloc(pf, vf, serial);
+		if (!st.ok() && st.err != EEXIST)
+			return st;
+	}
+	if (info->mac != mac) {
+		auto st = k.vf_set_mac(pf, vf, mac);
+		if (!st.ok())
+			return st;
+	}
+	return Status::success();
+}
+
+StepResult vf_allocate(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no journaled VF choice");
+	auto st = vf_claim(c.kernel, a->pf, a->vf, a->serial, p.mac);
+	if (!st.ok())
+		return StepResult::fail(st.err == ENOENT ? Reason::unknown_vf : Reason::vf_alloc_failed, errtext(st));
+	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf);
+}
+
+StepResult vport_create(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no VF assignment");
+	auto existing = vport_of(c.kernel, a->pf, a->vf);
+	if (!existing) {
+		auto r = c.kernel.vport_create(a->pf, a->vf);
+		if (!r.ok())
+			return StepResult::fail(Reason::vport_create_failed, errtext(r.status));
+		existing = r.value;
+	}
+	a->vport = existing;
+	return StepResult::ok("VPort " + std::to_string(existing->value));
+}
+
+StepResult vf_to_child(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no VF assignment");
+	auto info = c.kernel.vf(a->pf, a->vf);
+	if (!info || info->netdev.empty())
+		return StepResult::fail(Reason::netdev_missing, "VF has no netdev (is its driver bound?)");
+	if (info->netns != p.netns) {
+		auto st = c.kernel.netdev_move(info->netns, info->netdev, p.netns);
+		if (!st.ok())
+			return StepResult::fail(Reason::netdev_move_failed, errtext(st));
+	}
+	a->netdev = info->netdev;
+	a->in_child = true;
+	return StepResult::ok(info->netdev + " -> " + p.netns);
+}
+
+StepResult wait_pair(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no VF assignment");
+	auto ad = c.kernel.adapter(p.name);
+	if (ad && ad->paired_vf == a->netdev)
+		return StepResult::ok("paired with " + a->netdev);
+	if (c.timed_out)
+		return StepResult::fail(Reason::pair_timeout, "adapter did not pair with " + a->netdev + " within " +
+								      std::to_string(c.timeouts.pair_ms) + " ms");
+	return StepResult::wait(c.timeouts.pair_ms, "waiting for pairing");
+}
+
+StepResult filters_to_vf(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr || !a->vport)
+		return StepResult::fail(Reason::internal_error, "no VPort");
+	auto dv = default_vport(c.kernel, a->pf);
+	if (!dv)
+		return StepResult::fail(Reason::filter_move_failed, "PF gone");
+	std::vector<Filter> to_move;
+	for (const auto &f : p.filters()) {
+		auto where = filter_location(c.kernel, a->pf, f);
+		if (!where)
+			return StepResult::fail(Reason::filter_move_failed, "filter " + f.mac.str() + " missing");
+		if (*where != *a->vport)
+			to_move.push_back(f);
+	}
+	if (!to_move.empty()) {
+		auto st = c.kernel.filters_move(a->pf, *dv, *a->vport, to_move);
+		if (!st.ok())
+			return StepResult::fail(Reason::filter_move_failed, errtext(st));
+	}
+	a->filters_on_vf = true;
+	return StepResult::ok();
+}
+
+StepResult datapath_vf(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no VF assignment");
+	auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
+	if (!st.ok())
+		return StepResult::fail(Reason::datapath_failed, errtext(st));
+	a->datapath = Datapath::vf;
+	return StepResult::ok();
+}
+
+// ---- release (the failover order) ----
+
+StepResult filters_to_default(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.vf)
+		return StepResult::skip("no VF");
+	const VfIndex vf{*c.rec.vf};
+	auto dv = default_vport(c.kernel, c.rec.pf);
+	if (!dv)
+		return StepResult::fail(Reason::filter_move_failed, "PF gone");
+	bool moved = false;
+	for (const auto &f : p.filters()) {
+		auto where = filter_location(c.kernel, c.rec.pf, f);
+		if (where && *where != *dv) {
+			auto st = c.kernel.filters_move(c.rec.pf, *where, *dv, {f});
+			if (!st.ok())
+				return StepResult::fail(Reason::filter_move_failed, errtext(st));
+			moved = true;
+		} else if (!where && p.pf == c.rec.pf && p.adapter_filter) {
+			// lost with the VPort: put it back where the synthetic path needs it
+			auto st = c.kernel.filter_add(c.rec.pf, *dv, f);
+			if (!st.ok() && st.err != EEXIST)
+				return StepResult::fail(Reason::filter_move_failed, errtext(st));
+			moved = true;
+		}
+	}
+	if (auto *a = assignment(c, p))
+		a->filters_on_vf = false;
+	(void)vf;
+	return moved ? StepResult::ok() : StepResult::skip("filters already on default VPort");
+}
+
+StepResult datapath_synthetic(StepCtx &c, model::Partition &p)
+{
+	auto ad = c.kernel.adapter(p.name);
+	if (ad && ad->datapath != Datapath::synthetic) {
+		auto st = c.kernel.adapter_set_datapath(p.name, Datapath::synthetic);
+		if (!st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::datapath_failed, errtext(st));
+	}
+	if (auto *a = assignment(c, p))
+		a->datapath = Datapath::synthetic;
+	return StepResult::ok();
+}
+
+StepResult vf_from_child(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.vf)
+		return StepResult::skip("no VF");
+	auto info = c.kernel.vf(c.rec.pf, VfIndex{*c.rec.vf});
+	auto mark = [&] {
+		if (auto *a = assignment(c, p))
+			a->in_child = false;
+	};
+	if (!info || info->netdev.empty()) {
+		mark();
+		return StepResult::skip("VF netdev gone");
+	}
+	if (info->netns.empty()) {
+		mark();
+		return StepResult::skip("VF netdev already in host namespace");
+	}
+	auto ad = c.kernel.adapter(p.name);
+	const bool paired = ad && ad->paired_vf == info->netdev;
+	std::string how = "graceful";
+	if (c.rec.substate == 0 && paired) {
+		// graceful: ask the adapter to let go, then wait (bounded)
+		auto st = c.kernel.adapter_release_vf(p.name);
+		if (!st.ok() && st.err != ENOENT)
+			log::warn(c.rec.id, "release request failed: ", errtext(st), "; removing by surprise");
+		c.rec.substate = 1;
+		return StepResult::wait(c.timeouts.release_ms, "waiting for graceful release");
+	}
+	if (paired) {
+		if (!c.timed_out)
+			return StepResult::wait(c.timeouts.release_ms, "waiting for graceful release");
+		how = "surprise after " + std::to_string(c.timeouts.release_ms) + " ms";
+		log::warn(c.rec.id, "adapter kept ", info->netdev, " past the release timeout: surprise removal");
+	}
+	auto st = c.kernel.netdev_move(info->netns, info->netdev, "");
+	if (!st.ok() && st.err != ENODEV)
+		return StepResult::fail(Reason::netdev_move_failed, errtext(st));
+	mark();
+	return StepResult::ok(how);
+}
+
+StepResult vport_delete(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.vf)
+		return StepResult::skip("no VF");
+	auto vp = vport_of(c.kernel, c.rec.pf, VfIndex{*c.rec.vf});
+	if (vp) {
+		auto st = c.kernel.vport_delete(c.rec.pf, *vp);
+		if (!st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::vport_delete_failed, errtext(st));
+	}
+	if (auto *a = assignment(c, p))
+		a->vport.reset();
+	return vp ? StepResult::ok("VPort " + std::to_string(vp->value)) : StepResult::skip("no VPort");
+}
+
+StepResult vf_flr(StepCtx &c, model::Partition & /*p*/)
+{
+	if (!c.rec.vf)
+		return StepResult::skip("no VF");
+	const VfIndex vf{*c.rec.vf};
+	auto info = c.kernel.vf(c.rec.pf, vf);
+	if (!info || !info->allocated)
+		return StepResult::skip("VF not allocated");
+	auto st = c.kernel.vf_reset(c.rec.pf, vf);
+	if (!st.ok()) {
+		// A VF that does not come back from FLR is never handed out again.
+		if (auto *slot = c.model.slot(c.rec.pf, vf)) {
+			slot->state = VfState::quarantined;
+			slot->partition.clear();
+			slot->reason = Reason::flr_failed;
+		}
+		log::error(c.rec.id, "FLR of VF ", vf.value, " on ", c.rec.pf, " failed: ", errtext(st),
+			   "; VF quarantined");
+		return StepResult::ok("FLR failed, VF quarantined: " + errtext(st));
+	}
+	return StepResult::ok();
+}
+
+StepResult vf_free(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.vf)
+		return StepResult::skip("no VF");
+	const VfIndex vf{*c.rec.vf};
+	auto info = c.kernel.vf(c.rec.pf, vf);
+	if (info && info->allocated) {
+		auto st = c.kernel.vf_free(c.rec.pf, vf);
+		if (!st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::vf_free_failed, errtext(st));
+	}
+	if (auto *slot = c.model.slot(c.rec.pf, vf); slot != nullptr && slot->partition == p.name) {
+		slot->state = VfState::free;
+		slot->partition.clear();
+	}
+	if (assignment(c, p) != nullptr)
+		p.vf.reset();
+	return StepResult::ok();
+}
+
+// ---- migration ----
+
+StepResult vf_reserve(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.dest_vf)
+		return StepResult::fail(Reason::internal_error, "no journaled reservation");
+	const VfIndex vf{*c.rec.dest_vf};
+	auto st = vf_claim(c.kernel, c.rec.dest_pf, vf, c.rec.id, p.mac);
+	if (!st.ok())
+		return StepResult::fail(Reason::vf_alloc_failed, errtext(st));
+	p.reservation = model::Reservation{.pf = c.rec.dest_pf, .vf = vf};
+	return StepResult::ok("VF " + std::to_string(vf.value) + " on " + c.rec.dest_pf);
+}
+
+StepResult reservation_release(StepCtx &c, model::Partition &p)
+{
+	if (!c.rec.dest_vf)
+		return StepResult::skip("no reservation");
+	const VfIndex vf{*c.rec.dest_vf};
+	auto *slot = c.model.slot(c.rec.dest_pf, vf);
+	const bool ours = slot != nullptr && slot->partition == p.name && slot->state == VfState::reserved;
+	if (!ours) {
+		p.reservation.reset();
+		return StepResult::skip("reservation not held");
+	}
+	auto info = c.kernel.vf(c.rec.dest_pf, vf);
+	if (info && info->allocated) {
+		if (auto st = c.kernel.vf_reset(c.rec.dest_pf, vf); !st.ok()) {
+			slot->state = VfState::quarantined;
+			slot->partition.clear();
+			slot->reason = Reason::flr_failed;
+		}
+		auto st = c.kernel.vf_free(c.rec.dest_pf, vf);
+		if (!st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::vf_free_failed, errtext(st));
+	}
+	if (slot->state == VfState::reserved) {
+		slot->state = VfState::free;
+		slot->partition.clear();
+	}
+	p.reservation.reset();
+	return StepResult::ok();
+}
+
+/// Put the synthetic port (and its filters) on @to's switch, off @from's.
+StepResult switch_to(StepCtx &c, model::Partition &p, const std::string &to, const std::string &from)
+{
+	auto ad = c.kernel.adapter(p.name);
+	if (ad && ad->pf != to) {
+		auto st = c.kernel.adapter_set_switch(p.name, to);
+		if (!st.ok())
+			return StepResult::fail(Reason::switch_move_failed, errtext(st));
+	}
+	if (auto st = filters_on_default(c.kernel, to, p); !st.ok())
+		return StepResult::fail(Reason::switch_move_failed, errtext(st));
+	if (from != to) {
+		if (auto st = filters_off(c.kernel, from, p); !st.ok())
+			return StepResult::fail(Reason::switch_move_failed, errtext(st));
+	}
+	p.pf = to;
+	return StepResult::ok(from + " -> " + to);
+}
+
+StepResult reservation_adopt(StepCtx &c, model::Partition &p)
+{
+	if (!p.reservation)
+		return StepResult::fail(Reason::invalid_state, "no reservation to adopt");
+	auto *slot = c.model.slot(p.reservation->pf, p.reservation->vf);
+	if (slot == nullptr)
+		return StepResult::fail(Reason::unknown_vf, "reserved VF vanished");
+	slot->state = VfState::assigned;
+	p.vf = model::Assignment{.pf = p.reservation->pf, .vf = p.reservation->vf, .serial = c.rec.id};
+	p.reservation.reset();
+	return StepResult::ok();
+}
+
+} // namespace
+
+StepResult run_step(StepCtx &ctx, Step step)
+{
+	model::Partition *p = ctx.model.partition(ctx.rec.partition);
+	if (step == Step::partition_forget) {
+		ctx.model.partitions.erase(ctx.rec.partition);
+		return StepResult::ok();
+	}
+	if (p == nullptr)
+		return StepResult::fail(Reason::unknown_partition, "partition " + ctx.rec.partition + " gone");
+	switch (step) {
+	case Step::netns_ensure:
+		return netns_ensure(ctx, *p);
+	case Step::adapter_create:
+		return adapter_create(ctx, *p);
+	case Step::adapter_filter_add:
+		return adapter_filter_add(ctx, *p);
+	case Step::vf_allocate:
+		return vf_allocate(ctx, *p);
+	case Step::vport_create:
+		return vport_create(ctx, *p);
+	case Step::vf_to_child:
+		return vf_to_child(ctx, *p);
+	case Step::wait_pair:
+		return wait_pair(ctx, *p);
+	case Step::filters_to_vf:
+		return filters_to_vf(ctx, *p);
+	case Step::datapath_vf:
+		return datapath_vf(ctx, *p);
+	case Step::filters_to_default:
+		return filters_to_default(ctx, *p);
+	case Step::datapath_synthetic:
+		return datapath_synthetic(ctx, *p);
+	case Step::vf_from_child:
+		return vf_from_child(ctx, *p);
+	case Step::vport_delete:
+		return vport_delete(ctx, *p);
+	case Step::vf_flr:
+		return vf_flr(ctx, *p);
+	case Step::vf_free:
+		return vf_free(ctx, *p);
+	case Step::vf_reserve:
+		return vf_reserve(ctx, *p);
+	case Step::switch_move:
+		return switch_to(ctx, *p, ctx.rec.dest_pf, ctx.rec.src_pf);
+	case Step::switch_back:
+		return switch_to(ctx, *p, ctx.rec.src_pf, ctx.rec.dest_pf);
+	case Step::reservation_adopt:
+		return reservation_adopt(ctx, *p);
+	case Step::reservation_release:
+		return reservation_release(ctx, *p);
+	case Step::adapter_filter_del:
+		return adapter_filter_del(ctx, *p);
+	case Step::adapter_delete:
+		return adapter_delete(ctx, *p);
+	case Step::partition_forget:
+		break;
+	}
+	return StepResult::fail(Reason::internal_error, "unknown step");
+}
+
+} // namespace sriov::seq

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "store/atomic_file.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sriov::store {
+
+namespace {
+
+/// Owning file descriptor.
+class Fd {
+public:
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	Fd(Fd &&) = delete;
+	Fd &operator=(Fd &&) = delete;
+	~Fd()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	[[nodiscard]] int get() const { return fd_; }
+	int release_close()
+	{
+		const int r = ::close(fd_);
+		fd_ = -1;
+		return r;
+	}
+
+private:
+	int fd_;
+};
+
+std::string dir_of(const std::string &path)
+{
+	const auto slash = path.rfind('/');
+	if (slash == std::string::npos)
+		return ".";
+	if (slash == 0)
+		return "/";
+	return path.substr(0, slash);
+}
+
+} // namespace
+
+int write_file_atomic(const std::string &path, const std::string &data, bool durable)
+{
+	const std::string tmp = path + ".tmp";
+	{
+		Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+		if (fd.get() < 0)
+			return errno;
+		std::size_t off = 0;
+		while (off < data.size()) {
+			const ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				const int e = errno;
+				::unlink(tmp.c_str());
+				return e;
+			}
+			off += static_cast<std::size_t>(n);
+		}
+		if (durable && ::fsync(fd.get()) != 0) {
+			const int e = errno;
+			::unlink(tmp.c_str());
+			return e;
+		}
+		if (fd.release_close() != 0)
+			return errno;
+	}
+	if (::rename(tmp.c_str(), path.c_str()) != 0) {
+		const int e = errno;
+		::unlink(tmp.c_str());
+		return e;
+	}
+	if (durable) {
+		Fd dfd(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+		if (dfd.get() >= 0 && ::fsync(dfd.get()) != 0)
+			return errno;
+	}
+	return 0;
+}
+
+std::optional<std::string> read_file(const std::string &path)
+{
+	std::ifstream in(path, std::ios::binary);
+	if (!in)
+		return std::nullopt;
+	std::ostringstream ss;
+	ss << in.rdbuf();
+	return ss.str();
+}
+
+} // namespace sriov::store

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+// Durable whole-file replacement: write tmp, fsync, rename, fsync directory.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace sriov::store {
+
+/// Replace @path with @data atomically and durably.  Returns errno, 0 on success.
+int write_file_atomic(const std::string &path, const std::string &data, bool durable = true);
+
+/// Whole file contents, nullopt if it does not exist or cannot be read.
+std::optional<std::string> read_file(const std::string &path);
+
+} // namespace sriov::store

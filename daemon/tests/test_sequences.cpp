@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+// Every sequence on the fake backend: happy path, a failure injected at
+// each step, and a crash (before and after the step acted) at each step
+// followed by a restart that resumes or rolls back.
+#include "rig.hpp"
+
+#include <cerrno>
+#include <gtest/gtest.h>
+
+namespace sriov::test {
+
+using json = nlohmann::json;
+using seq::Step;
+
+namespace {
+
+const std::string mac1 = "02:00:00:00:00:01";
+const std::string mac2 = "02:00:00:00:00:02";
+const std::string mac3 = "02:00:00:00:00:03";
+
+std::vector<std::string> phase_steps(const json &ev)
+{
+	std::vector<std::string> out;
+	for (const auto &p : ev.at("phases"))
+		out.push_back(p.at("step").get<std::string>());
+	return out;
+}
+
+std::vector<std::string> names(const std::vector<Step> &steps)
+{
+	std::vector<std::string> out;
+	for (auto s : steps)
+		out.emplace_back(seq::to_string(s));
+	return out;
+}
+
+json attach(Rig &r, const std::string &p)
+{
+	return r.run([&](seq::DoneFn d) { return r.engine->attach(p, std::move(d)); });
+}
+
+json failover(Rig &r, const std::string &p, std::int64_t hold = 1000000)
+{
+	return r.run([&](seq::DoneFn d) { return r.engine->failover(p, hold, std::move(d)); });
+}
+
+const model::Partition &part(Rig &r, const std::string &p)
+{
+	return r.engine->model().partitions.at(p);
+}
+
+} // namespace
+
+// ------------------------------------------------------------ happy paths
+
+TEST(Sequences, AdapterCreate)
+{
+	Rig r;
+	auto ev = r.add("p1", mac1);
+	EXPECT_EQ(ev.at("result"), "ok");
+	EXPECT_EQ(phase_steps(ev), names(seq::adapter_steps()));
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad);
+	EXPECT_EQ(ad->pf, pf0);
+	EXPECT_EQ(ad->datapath, Datapath::synthetic);
+	auto f = r.kernel.filters(pf0);
+	ASSERT_EQ(f.size(), 1U);
+	EXPECT_EQ(f[0].vport, VportId{0});
+	r.expect_consistent();
+}
+
+TEST(Sequences, AttachHappyPath)
+{
+	Rig r;
+	r.add("p1", mac1);
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(phase_steps(ev), names(seq::attach_steps()));
+	for (const auto &ph : ev.at("phases")) {
+		EXPECT_EQ(ph.at("result"), "ok");
+		EXPECT_GE(ph.at("end_ms").get<std::int64_t>(), ph.at("start_ms").get<std::int64_t>());
+	}
+	const auto &p = part(r, "p1");
+	ASSERT_TRUE(p.vf);
+	EXPECT_EQ(p.vf->datapath, Datapath::vf);
+	auto v = r.kernel.vf(pf0, p.vf->vf);
+	ASSERT_TRUE(v);
+	EXPECT_TRUE(v->allocated);
+	EXPECT_EQ(v->netns, "p1");
+	EXPECT_EQ(v->mac.str(), mac1);
+	auto f = r.kernel.filters(pf0);
+	ASSERT_EQ(f.size(), 1U);
+	EXPECT_EQ(f[0].vport, *p.vf->vport);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Sequences, FailoverHappyPathInDocumentedOrder)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto vf = part(r, "p1").vf->vf;
+	auto ev = failover(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(phase_steps(ev), (std::vector<std::string>{"filters_to_default", "datapath_synthetic", "vf_from_child",
+							     "vport_delete", "vf_flr", "vf_free"}));
+	EXPECT_FALSE(part(r, "p1").vf);
+	EXPECT_FALSE(r.kernel.vf(pf0, vf)->allocated);
+	EXPECT_EQ(r.kernel.vf(pf0, vf)->netns, "");
+	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 1U);
+	EXPECT_EQ(r.kernel.filters(pf0).at(0).vport, VportId{0});
+	// graceful: released within the bound, no surprise
+	EXPECT_EQ(ev.at("phases").at(2).at("detail"), "graceful");
+	r.expect_consistent();
+}
+
+TEST(Sequences, FailoverSurpriseAfterReleaseTimeout)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	r.kernel.set_release_ignored(true);
+	auto ev = failover(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok");
+	const auto &ph = ev.at("phases").at(2);
+	EXPECT_EQ(ph.at("step"), "vf_from_child");
+	EXPECT_NE(ph.at("detail").get<std::string>().find("surprise after 300 ms"), std::string::npos) << ph.dump();
+	EXPECT_GE(ph.at("duration_ms").get<std::int64_t>(), 300);
+	r.expect_consistent();
+}
+
+TEST(Sequences, DetachAndTeardown)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	auto ev = r.run([&](seq::DoneFn d) { return r.engine->remove_partition("p1", std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(r.engine->model().partitions.count("p1"), 0U);
+	EXPECT_FALSE(r.kernel.adapter("p1"));
+	EXPECT_TRUE(r.kernel.filters(pf0).empty());
+	r.expect_consistent();
+}
+
+TEST(Sequences, ReleaseAllOnCleanStop)
+{
+	Rig r;
+	r.add("p1", mac1);
+	r.add("p2", mac2);
+	attach(r, "p1");
+	attach(r, "p2");
+	EXPECT_EQ(r.engine->release_all(), 2U);
+	r.settle();
+	for (const auto &v : r.kernel.vfs(pf0))
+		EXPECT_FALSE(v.allocated);
+	// the adapters stay: the children keep the synthetic path
+	EXPECT_TRUE(r.kernel.adapter("p1"));
+	EXPECT_TRUE(part(r, "p1").want_vf);
+	r.expect_consistent();
+}
+
+TEST(Sequences, SurpriseVfLoss)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto vf = part(r, "p1").vf->vf;
+	std::vector<json> seqs;
+	r.engine->on_event = [&](const json &e) {
+		if (e.at("type") == "sequence")
+			seqs.push_back(e);
+	};
+	r.kernel.surprise_remove(pf0, vf);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_FALSE(seqs.empty());
+	const json &last = seqs.front();
+	EXPECT_EQ(last.at("kind"), "surprise");
+	EXPECT_EQ(last.at("cause"), "surprise_removal");
+	EXPECT_EQ(last.at("result"), "ok");
+	EXPECT_EQ(phase_steps(last).front(), "filters_to_default");
+	// the VF did not come back from FLR: quarantined, never reused
+	const auto &slot = r.engine->model().pfs.at(pf0).vfs.at(vf.value);
+	EXPECT_EQ(slot.state, model::VfState::quarantined);
+	EXPECT_EQ(slot.reason, Reason::flr_failed);
+	// the arbiter gave the partition another VF at once
+	ASSERT_EQ(seqs.size(), 2U);
+	EXPECT_EQ(seqs.back().at("kind"), "attach");
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_NE(part(r, "p1").vf->vf, vf);
+	r.expect_consistent();
+}
+
+TEST(Sequences, SurpriseDuringAttachRollsBack)
+{
+	Rig r;
+	r.add("p1", mac1);
+	r.kernel.set_pairing(false); // attach parks in wait_pair
+	std::vector<json> seqs;
+	r.engine->on_event = [&](const json &e) {
+		if (e.at("type") == "sequence")
+			seqs.push_back(e);
+	};
+	auto st = r.engine->attach("p1", nullptr);
+	ASSERT_TRUE(st.ok());
+	r.engine->pump();
+	ASSERT_FALSE(r.engine->idle());
+	r.kernel.surprise_remove(pf0, part(r, "p1").vf->vf);
+	r.engine->handle_kernel_events();
+	r.kernel.set_pairing(true);
+	r.settle();
+	ASSERT_FALSE(seqs.empty());
+	EXPECT_EQ(seqs.front().at("kind"), "attach");
+	EXPECT_EQ(seqs.front().at("result"), "rolled_back");
+	EXPECT_EQ(seqs.front().at("reason"), "surprise_removal");
+	r.expect_consistent();
+}
+
+TEST(Sequences, QuarantineOnFlrFailure)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto vf = part(r, "p1").vf->vf;
+	r.kernel.fail("vf_reset", EIO);
+	auto ev = failover(r, "p1");
+	EXPECT_EQ(ev.at("result"), "ok");
+	EXPECT_EQ(r.engine->model().pfs.at(pf0).vfs.at(vf.value).state, model::VfState::quarantined);
+	r.expect_consistent();
+	// the next attach skips it
+	r.engine->detach("p1", nullptr);
+	attach(r, "p1");
+	EXPECT_NE(part(r, "p1").vf->vf, vf);
+	EXPECT_TRUE(r.engine->clear_quarantine(pf0, vf).ok());
+	EXPECT_EQ(r.engine->model().pfs.at(pf0).vfs.at(vf.value).state, model::VfState::free);
+	r.expect_consistent();
+}
+
+TEST(Sequences, MigrationPrepareComplete)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	auto ev = r.run([&](seq::DoneFn d) { return r.engine->migrate_prepare("p1", pf1, std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_FALSE(part(r, "p1").vf);
+	ASSERT_TRUE(part(r, "p1").reservation);
+	EXPECT_EQ(part(r, "p1").reservation->pf, pf1);
+	r.expect_consistent();
+	ev = r.run([&](seq::DoneFn d) { return r.engine->migrate_complete("p1", std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(part(r, "p1").pf, pf1);
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").vf->pf, pf1);
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
+	EXPECT_EQ(r.kernel.adapter("p1")->pf, pf1);
+	EXPECT_TRUE(r.kernel.filters(pf0).empty());
+	EXPECT_EQ(r.kernel.filters(pf1).size(), 1U);
+	EXPECT_TRUE(part(r, "p1").migrating_to.empty());
+	r.expect_consistent();
+}
+
+TEST(Sequences, MigrationAbort)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	r.run([&](seq::DoneFn d) { return r.engine->migrate_prepare("p1", pf1, std::move(d)); });
+	auto ev = r.run([&](seq::DoneFn d) { return r.engine->migrate_abort("p1", std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok");
+	EXPECT_FALSE(part(r, "p1").reservation);
+	for (const auto &v : r.kernel.vfs(pf1))
+		EXPECT_FALSE(v.allocated);
+	// back on the source: the arbiter re-attaches it there
+	r.settle();
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").vf->pf, pf0);
+	r.expect_consistent();
+}
+
+// ------------------------------------------------------------ arbitration
+
+TEST(Arbitration, HigherWeightPreemptsLower)
+{
+	Rig r(2, 2);
+	r.add("low", mac1, 10);
+	r.add("mid", mac2, 50);
+	r.add("high", mac3, 90);
+	attach(r, "low");
+	attach(r, "mid");
+	ASSERT_TRUE(part(r, "low").vf);
+	ASSERT_TRUE(part(r, "mid").vf);
+	auto st = r.engine->attach("high", nullptr);
+	EXPECT_TRUE(st.ok());
+	EXPECT_TRUE(st.queued);
+	r.settle();
+	EXPECT_FALSE(part(r, "low").vf);
+	EXPECT_EQ(part(r, "low").last_reason, Reason::ok);
+	ASSERT_TRUE(part(r, "high").vf);
+	EXPECT_TRUE(part(r, "mid").vf);
+	r.expect_consistent();
+	// raising low above mid moves the VF again
+	r.engine->set_weight("low", 60);
+	r.settle();
+	EXPECT_TRUE(part(r, "low").vf);
+	EXPECT_FALSE(part(r, "mid").vf);
+	r.expect_consistent();
+}
+
+TEST(Arbitration, EqualWeightQueues)
+{
+	Rig r(1, 1);
+	r.add("a", mac1, 50);
+	r.add("b", mac2, 50);
+	attach(r, "a");
+	auto st = r.engine->attach("b", nullptr);
+	EXPECT_EQ(st.reason, Reason::no_vf_available);
+	EXPECT_TRUE(st.queued);
+	// when a detaches, b gets the VF
+	r.run([&](seq::DoneFn d) { return r.engine->detach("a", std::move(d)); });
+	r.settle();
+	EXPECT_TRUE(part(r, "b").vf);
+	r.expect_consistent();
+}
+
+// ------------------------------------------------------------ injected failures
+
+struct AttachFault {
+	std::string op;   ///< fake op that fails ("" = pairing disabled)
+	Reason reason;
+};
+
+class AttachFailure : public ::testing::TestWithParam<AttachFault> {};
+
+TEST_P(AttachFailure, RollsBackInFailoverOrder)
+{
+	Rig r;
+	r.add("p1", mac1);
+	const auto &f = GetParam();
+	if (f.op.empty())
+		r.kernel.set_pairing(false);
+	else
+		r.kernel.fail(f.op, EIO, -1);
+	auto ev = attach(r, "p1");
+	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump(1);
+	EXPECT_EQ(ev.at("reason"), std::string(to_string(f.reason)));
+	EXPECT_FALSE(ev.at("detail").get<std::string>().empty());
+	// after the failed step, the rollback ran the release steps in order
+	auto steps = phase_steps(ev);
+	std::vector<std::string> tail(steps.end() - 6, steps.end());
+	EXPECT_EQ(tail, names(seq::release_steps()));
+	EXPECT_FALSE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").last_reason, f.reason);
+	r.expect_consistent();
+	for (const auto &v : r.kernel.vfs(pf0)) {
+		EXPECT_FALSE(v.allocated);
+		EXPECT_EQ(v.netns, "");
+	}
+	// fault gone: the arbiter retries after the back-off and succeeds
+	r.kernel.clear_faults();
+	r.kernel.set_pairing(true);
+	r.clock.advance(2000);
+	r.engine->pump();
+	r.settle();
+	EXPECT_TRUE(part(r, "p1").vf);
+	r.expect_consistent();
+}
+
+INSTANTIATE_TEST_SUITE_P(EachStep, AttachFailure,
+			 ::testing::Values(AttachFault{"vf_alloc", Reason::vf_alloc_failed},
+					   AttachFault{"vf_set_mac", Reason::vf_alloc_failed},
+					   AttachFault{"vport_create", Reason::vport_create_failed},
+					   AttachFault{"netdev_move", Reason::netdev_move_failed},
+					   AttachFault{"", Reason::pair_timeout},
+					   AttachFault{"filters_move", Reason::filter_move_failed},
+					   AttachFault{"adapter_set_datapath", Reason::datapath_failed}),
+			 [](const auto &info) {
+				 return info.param.op.empty() ? std::string("pairing") : info.param.op;
+			 });
+
+struct ReleaseFault {
+	std::string op;
+	Reason reason; ///< ok = the failover still succeeds
+};
+
+class FailoverFailure : public ::testing::TestWithParam<ReleaseFault> {};
+
+TEST_P(FailoverFailure, ConsistentThenRetrySucceeds)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto &f = GetParam();
+	r.kernel.fail(f.op, EIO, 1);
+	auto ev = failover(r, "p1");
+	if (f.reason == Reason::ok) {
+		EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	} else {
+		EXPECT_EQ(ev.at("result"), "failed") << ev.dump(1);
+		EXPECT_EQ(ev.at("reason"), std::string(to_string(f.reason)));
+	}
+	r.expect_consistent();
+	if (part(r, "p1").vf) {
+		ev = failover(r, "p1");
+		EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	}
+	EXPECT_FALSE(part(r, "p1").vf);
+	r.expect_consistent();
+}
+
+INSTANTIATE_TEST_SUITE_P(EachStep, FailoverFailure,
+			 ::testing::Values(ReleaseFault{"filters_move", Reason::filter_move_failed},
+					   ReleaseFault{"adapter_set_datapath", Reason::datapath_failed},
+					   // a failed release request only means surprise removal
+					   ReleaseFault{"adapter_release_vf", Reason::ok},
+					   ReleaseFault{"netdev_move", Reason::netdev_move_failed},
+					   ReleaseFault{"vport_delete", Reason::vport_delete_failed},
+					   ReleaseFault{"vf_reset", Reason::ok}, // quarantine
+					   ReleaseFault{"vf_free", Reason::vf_free_failed}),
+			 [](const auto &info) { return info.param.op; });
+
+TEST(Failures, AdapterCreateFailureForgetsPartition)
+{
+	for (const std::string op : {"netns_create", "adapter_create", "filter_add"}) {
+		Rig r;
+		r.kernel.fail(op, EIO, -1);
+		auto ev = r.add("p1", mac1);
+		EXPECT_EQ(ev.at("result"), "rolled_back") << op;
+		EXPECT_EQ(r.engine->model().partitions.count("p1"), 0U) << op;
+		r.kernel.clear_faults();
+		EXPECT_FALSE(r.kernel.adapter("p1")) << op;
+		EXPECT_TRUE(r.kernel.filters(pf0).empty()) << op;
+		r.expect_consistent();
+	}
+}
+
+TEST(Failures, MigrateCompleteFailureRollsBackToSource)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	r.run([&](seq::DoneFn d) { return r.engine->migrate_prepare("p1", pf1, std::move(d)); });
+	r.kernel.fail("vport_create", EIO, -1);
+	auto ev = r.run([&](seq::DoneFn d) { return r.engine->migrate_complete("p1", std::move(d)); });
+	EXPECT_EQ(ev.at("result"), "rolled_back");
+	r.kernel.clear_faults();
+	EXPECT_EQ(part(r, "p1").pf, pf0);
+	EXPECT_EQ(r.kernel.adapter("p1")->pf, pf0);
+	EXPECT_TRUE(r.kernel.filters(pf1).empty());
+	r.settle();
+	r.expect_consistent();
+}
+
+// ------------------------------------------------------------ crash + restart at every step
+
+struct CrashCase {
+	std::string name;
+	std::function<void(Rig &)> setup;                    ///< state before the sequence
+	std::function<seq::StartResult(Rig &)> start;         ///< starts the sequence under test
+	std::function<void(Rig &)> expect;                    ///< outcome after restart
+};
+
+void crash_everywhere(const CrashCase &c)
+{
+	// Count the steps once without crashing.
+	std::size_t total_steps = 0;
+	{
+		Rig r;
+		c.setup(r);
+		r.engine->crash_hook = [&](const seq::Record &, Step, bool after) {
+			if (!after)
+				++total_steps;
+		};
+		c.start(r);
+		r.settle();
+	}
+	ASSERT_GT(total_steps, 0U) << c.name;
+	for (std::size_t k = 0; k < total_steps; ++k) {
+		for (bool after : {false, true}) {
+			SCOPED_TRACE(c.name + " crash at step " + std::to_string(k) + (after ? " after" : " before"));
+			Rig r;
+			c.setup(r);
+			bool crashed = false;
+			// "before" hooks and "after" hooks are counted separately
+			if (after) {
+				std::size_t n = 0;
+				r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
+					if (!a)
+						return;
+					if (n++ == k) {
+						crashed = true;
+						throw seq::SimulatedCrash{};
+					}
+				};
+			} else {
+				std::size_t n = 0;
+				r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
+					if (a)
+						return;
+					if (n++ == k) {
+						crashed = true;
+						throw seq::SimulatedCrash{};
+					}
+				};
+			}
+			try {
+				c.start(r);
+				r.settle();
+			} catch (const seq::SimulatedCrash &) {
+			}
+			if (!crashed)
+				continue; // a skipped step has no "after" point
+			r.restart();
+			r.expect_consistent();
+			c.expect(r);
+			// a second restart changes nothing
+			r.restart();
+			r.expect_consistent();
+		}
+	}
+}
+
+TEST(Restart, AdapterCreate)
+{
+	crash_everywhere({.name = "adapter_create",
+			  .setup = [](Rig &) {},
+			  .start =
+				  [](Rig &r) {
+					  return r.engine->add_partition({.name = "p1", .netns = "p1", .pf = pf0,
+									   .mac = *MacAddr::parse(mac1), .vlan = VlanId{},
+									   .weight = 100},
+									  nullptr);
+				  },
+			  .expect =
+				  [](Rig &r) {
+					  // forward sequence: rolled back, nothing left
+					  EXPECT_EQ(r.engine->model().partitions.count("p1"), 0U);
+					  EXPECT_FALSE(r.kernel.adapter("p1"));
+				  }});
+}
+
+TEST(Restart, Attach)
+{
+	crash_everywhere({.name = "attach",
+			  .setup = [](Rig &r) { r.add("p1", mac1); },
+			  .start = [](Rig &r) { return r.engine->attach("p1", nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  // rolled back, then re-attached by the arbiter (still wanted)
+					  const auto &p = r.engine->model().partitions.at("p1");
+					  ASSERT_TRUE(p.vf);
+					  EXPECT_EQ(p.vf->datapath, Datapath::vf);
+					  std::size_t n = 0;
+					  for (const auto &v : r.kernel.vfs(pf0))
+						  n += v.allocated ? 1 : 0;
+					  EXPECT_EQ(n, 1U);
+				  }});
+}
+
+TEST(Restart, Failover)
+{
+	crash_everywhere({.name = "failover",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+				  },
+			  .start = [](Rig &r) { return r.engine->failover("p1", 1000000, nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  // release direction: resumed to the end
+					  EXPECT_FALSE(r.engine->model().partitions.at("p1").vf);
+					  for (const auto &v : r.kernel.vfs(pf0))
+						  EXPECT_FALSE(v.allocated);
+				  }});
+}
+
+TEST(Restart, Surprise)
+{
+	crash_everywhere({.name = "surprise",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+					  r.engine->set_weight("p1", 0); // no re-attach afterwards
+				  },
+			  .start =
+				  [](Rig &r) {
+					  r.kernel.surprise_remove(pf0, VfIndex{0});
+					  r.engine->handle_kernel_events();
+					  return seq::StartResult{};
+				  },
+			  .expect =
+				  [](Rig &r) {
+					  EXPECT_FALSE(r.engine->model().partitions.at("p1").vf);
+					  EXPECT_EQ(r.kernel.filters(pf0).at(0).vport, VportId{0});
+				  }});
+}
+
+TEST(Restart, Teardown)
+{
+	crash_everywhere({.name = "teardown",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+				  },
+			  .start = [](Rig &r) { return r.engine->remove_partition("p1", nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  EXPECT_EQ(r.engine->model().partitions.count("p1"), 0U);
+					  EXPECT_FALSE(r.kernel.adapter("p1"));
+					  EXPECT_TRUE(r.kernel.filters(pf0).empty());
+				  }});
+}
+
+TEST(Restart, MigratePrepare)
+{
+	crash_everywhere({.name = "migrate_prepare",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+				  },
+			  .start = [](Rig &r) { return r.engine->migrate_prepare("p1", pf1, nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  // rolled back: no reservation, not migrating, VF re-attached on the source
+					  const auto &p = r.engine->model().partitions.at("p1");
+					  EXPECT_FALSE(p.reservation);
+					  EXPECT_TRUE(p.migrating_to.empty());
+					  EXPECT_EQ(p.pf, pf0);
+					  for (const auto &v : r.kernel.vfs(pf1))
+						  EXPECT_FALSE(v.allocated);
+				  }});
+}
+
+TEST(Restart, MigrateComplete)
+{
+	crash_everywhere({.name = "migrate_complete",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+					  r.engine->migrate_prepare("p1", pf1, nullptr);
+					  r.settle();
+				  },
+			  .start = [](Rig &r) { return r.engine->migrate_complete("p1", nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  const auto &p = r.engine->model().partitions.at("p1");
+					  EXPECT_EQ(p.pf, pf0);
+					  EXPECT_FALSE(p.reservation);
+					  EXPECT_TRUE(p.migrating_to.empty());
+					  EXPECT_EQ(r.kernel.adapter("p1")->pf, pf0);
+				  }});
+}
+
+TEST(Restart, MigrateAbort)
+{
+	crash_everywhere({.name = "migrate_abort",
+			  .setup =
+				  [](Rig &r) {
+					  r.add("p1", mac1);
+					  r.engine->attach("p1", nullptr);
+					  r.settle();
+					  r.engine->migrate_prepare("p1", pf1, nullptr);
+					  r.settle();
+				  },
+			  .start = [](Rig &r) { return r.engine->migrate_abort("p1", nullptr); },
+			  .expect =
+				  [](Rig &r) {
+					  const auto &p = r.engine->model().partitions.at("p1");
+					  EXPECT_FALSE(p.reservation);
+					  EXPECT_TRUE(p.migrating_to.empty());
+				  }});
+}
+
+} // namespace sriov::test

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/sriov.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_SRIOV_H
+#define _UAPI_LINUX_SRIOV_H
+
+#define SRIOV_FAMILY_NAME	"sriov"
+#define SRIOV_FAMILY_VERSION	1
+
+#define SRIOV_MAX_VFS		7
+#define SRIOV_MAX_POOLS		8
+#define SRIOV_DEFAULT_VPORT_ID	0
+#define SRIOV_CFG_SPACE_SIZE	4096
+
+/**
+ * enum sriov_vf_state - Allocation state of a VF.
+ * @SRIOV_VF_STATE_FREE: Not allocated through this family. The VF behaves like
+ *   a VF of the in-tree igb driver: its MAC is programmed for its pool when it
+ *   resets, without a VPort.
+ * @SRIOV_VF_STATE_ALLOCATED: Reserved by vf-alloc. It receives only what the
+ *   filters of its VPort steer to it.
+ */
+enum sriov_vf_state {
+	SRIOV_VF_STATE_FREE,
+	SRIOV_VF_STATE_ALLOCATED,
+};
+
+/**
+ * enum sriov_vport_owner - Function a VPort is attached to.
+ */
+enum sriov_vport_owner {
+	SRIOV_VPORT_OWNER_PF,
+	SRIOV_VPORT_OWNER_VF,
+};
+
+/**
+ * enum sriov_filter_type - Kind of receive filter.
+ * @SRIOV_FILTER_TYPE_MAC: Destination MAC address (a receive-address register,
+ *   RAR).
+ * @SRIOV_FILTER_TYPE_VLAN: VLAN id (a VLAN pool filter, VLVF).
+ */
+enum sriov_filter_type {
+	SRIOV_FILTER_TYPE_MAC,
+	SRIOV_FILTER_TYPE_VLAN,
+};
+
+/**
+ * enum sriov_filter_origin - Who created a filter.
+ * @SRIOV_FILTER_ORIGIN_ADMIN: Created with filter-add.
+ * @SRIOV_FILTER_ORIGIN_VF: Requested by the VF over the mailbox; deleted with
+ *   its VPort.
+ * @SRIOV_FILTER_ORIGIN_PF: Created by the driver (the PF's own addresses);
+ *   cannot be moved.
+ */
+enum sriov_filter_origin {
+	SRIOV_FILTER_ORIGIN_ADMIN,
+	SRIOV_FILTER_ORIGIN_VF,
+	SRIOV_FILTER_ORIGIN_PF,
+};
+
+/**
+ * enum sriov_link_state - Administrative link state of a VF (as
+ *   IFLA_VF_LINK_STATE).
+ */
+enum sriov_link_state {
+	SRIOV_LINK_STATE_AUTO,
+	SRIOV_LINK_STATE_ENABLE,
+	SRIOV_LINK_STATE_DISABLE,
+};
+
+/**
+ * enum sriov_reset_reason - Why a VF was reset.
+ * @SRIOV_RESET_REASON_ADMIN: A vf-reset request (function-level reset of the
+ *   VF).
+ * @SRIOV_RESET_REASON_VFLR: The device reported a VF function-level reset
+ *   (VFLRE).
+ * @SRIOV_RESET_REASON_MAILBOX: The VF asked for a reset (VF_RESET mailbox
+ *   message).
+ * @SRIOV_RESET_REASON_PF_RESET: The PF was reset; every VF lost its state.
+ */
+enum sriov_reset_reason {
+	SRIOV_RESET_REASON_ADMIN,
+	SRIOV_RESET_REASON_VFLR,
+	SRIOV_RESET_REASON_MAILBOX,
+	SRIOV_RESET_REASON_PF_RESET,
+};
+
+enum {
+	SRIOV_A_PAD = 1,
+	SRIOV_A_IFINDEX,
+	SRIOV_A_PCI_ADDR,
+	SRIOV_A_NUM_VFS,
+	SRIOV_A_TOTAL_VFS,
+	SRIOV_A_MAX_VPORTS,
+	SRIOV_A_NUM_VPORTS,
+	SRIOV_A_MAC_FILTERS_MAX,
+	SRIOV_A_MAC_FILTERS_FREE,
+	SRIOV_A_VLAN_FILTERS_MAX,
+	SRIOV_A_VLAN_FILTERS_FREE,
+	SRIOV_A_LINK_UP,
+	SRIOV_A_VF_ID,
+	SRIOV_A_VF_STATE,
+	SRIOV_A_SERIAL,
+	SRIOV_A_MAC,
+	SRIOV_A_VLAN,
+	SRIOV_A_QOS,
+	SRIOV_A_SPOOFCHK,
+	SRIOV_A_TRUST,
+	SRIOV_A_LINK_STATE,
+	SRIOV_A_VF_PCI_ADDR,
+	SRIOV_A_MBX_CTS,
+	SRIOV_A_VPORT_ID,
+	SRIOV_A_VPORT_OWNER,
+	SRIOV_A_POOL,
+	SRIOV_A_IS_DEFAULT,
+	SRIOV_A_NUM_FILTERS,
+	SRIOV_A_FILTER_ID,
+	SRIOV_A_FILTER_TYPE,
+	SRIOV_A_FILTER_ORIGIN,
+	SRIOV_A_HW_INDEX,
+	SRIOV_A_SRC_VPORT_ID,
+	SRIOV_A_FILTER_IDS,
+	SRIOV_A_TIMESTAMP_NS,
+	SRIOV_A_CFG_OFFSET,
+	SRIOV_A_CFG_LEN,
+	SRIOV_A_CFG_VALUE,
+	SRIOV_A_CFG_DATA,
+	SRIOV_A_RESET_REASON,
+	SRIOV_A_RX_PACKETS,
+	SRIOV_A_RX_BYTES,
+	SRIOV_A_TX_PACKETS,
+	SRIOV_A_TX_BYTES,
+	SRIOV_A_RX_MULTICAST,
+	SRIOV_A_MBX_RX,
+	SRIOV_A_MBX_NACK,
+	SRIOV_A_MBX_DROPPED,
+	SRIOV_A_FLR_COUNT,
+
+	__SRIOV_A_MAX,
+	SRIOV_A_MAX = (__SRIOV_A_MAX - 1)
+};
+
+enum {
+	SRIOV_CMD_SWITCH_GET = 1,
+	SRIOV_CMD_VF_GET,
+	SRIOV_CMD_VF_ALLOC,
+	SRIOV_CMD_VF_FREE,
+	SRIOV_CMD_VF_RESET,
+	SRIOV_CMD_VPORT_GET,
+	SRIOV_CMD_VPORT_NEW,
+	SRIOV_CMD_VPORT_DEL,
+	SRIOV_CMD_VPORT_SET,
+	SRIOV_CMD_FILTER_GET,
+	SRIOV_CMD_FILTER_ADD,
+	SRIOV_CMD_FILTER_DEL,
+	SRIOV_CMD_FILTER_MOVE,
+	SRIOV_CMD_CFG_READ,
+	SRIOV_CMD_CFG_WRITE,
+	SRIOV_CMD_SWITCH_CHANGE_NTF,
+	SRIOV_CMD_VF_ALLOCATED_NTF,
+	SRIOV_CMD_VF_FREED_NTF,
+	SRIOV_CMD_VF_RESET_NTF,
+	SRIOV_CMD_VF_FLR_NTF,
+	SRIOV_CMD_VF_RESET_REQUEST_NTF,
+	SRIOV_CMD_VF_MBX_THROTTLED_NTF,
+	SRIOV_CMD_VPORT_CREATED_NTF,
+	SRIOV_CMD_VPORT_DELETED_NTF,
+	SRIOV_CMD_FILTER_MOVED_NTF,
+	SRIOV_CMD_LINK_CHANGE_NTF,
+	SRIOV_CMD_CFG_WRITE_NTF,
+
+	__SRIOV_CMD_MAX,
+	SRIOV_CMD_MAX = (__SRIOV_CMD_MAX - 1)
+};
+
+#define SRIOV_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_SRIOV_H */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "render.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+namespace sriovctl {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string s(const json &j, const char *key, const std::string &def = "-")
+{
+	if (!j.contains(key) || j.at(key).is_null())
+		return def;
+	const auto &v = j.at(key);
+	if (v.is_string())
+		return v.get<std::string>().empty() ? def : v.get<std::string>();
+	if (v.is_boolean())
+		return v.get<bool>() ? "yes" : "no";
+	return v.dump();
+}
+
+std::string clock_time(std::int64_t ms)
+{
+	const std::time_t t = ms / 1000;
+	std::tm tm{};
+	::gmtime_r(&t, &tm);
+	std::array<char, 32> buf{};
+	std::strftime(buf.data(), buf.size(), "%H:%M:%S", &tm);
+	const std::string frac = std::to_string(1000 + ms % 1000).substr(1);
+	return std::string(buf.data()) + "." + frac;
+}
+
+} // namespace
+
+void Table::print(std::ostream &o) const
+{
+	std::vector<std::size_t> w;
+	for (const auto &r : rows_)
+		for (std::size_t i = 0; i < r.size(); ++i) {
+			if (w.size() <= i)
+				w.push_back(0);
+			w[i] = std::max(w[i], r[i].size());
+		}
+	for (const auto &r : rows_) {
+		std::string line;
+		for (std::size_t i = 0; i < r.size(); ++i) {
+			line += r[i];
+			if (i + 1 < r.size())
+				line += std::string(w[i] - r[i].size() + 2, ' ');
+		}
+		o << line << "\n";
+	}
+}
+
+void render_partitions(std::ostream &o, const json &parts)
+{
+	Table t({"PARTITION", "NETNS", "PF", "MAC", "WEIGHT", "VF", "DATAPATH", "STATE", "LAST"});
+	for (const auto &p : parts) {
+		std::string vf = "-";
+		std::string dp = "synthetic";
+		if (!p.at("vf").is_null()) {
+			vf = std::to_string(p.at("vf").at("vf").get<int>());
+			dp = p.at("vf").at("datapath").get<std::string>();
+		}
+		std::string state = p.value("busy", false) ? "busy" : "idle";
+		if (!p.at("migrating_to").get<std::string>().empty())
+			state = "migrating->" + p.at("migrating_to").get<std::string>();
+		else if (p.at("want_vf").get<bool>() && p.at("vf").is_null())
+			state = "waiting-for-vf";
+		t.add({s(p, "name"), s(p, "netns"), s(p, "pf"), s(p, "mac"), s(p, "weight"), vf, dp, state,
+		       s(p, "last_reason")});
+	}
+	t.print(o);
+}
+
+void render_status(std::ostream &o, const json &st)
+{
+	Table pfs({"PF", "NETDEV", "VFS", "FREE", "ASSIGNED", "RESERVED", "QUARANTINED"});
+	for (const auto &pf : st.at("pfs")) {
+		int counts[4] = {0, 0, 0, 0}; // NOLINT(cppcoreguidelines-avoid-c-arrays)
+		for (const auto &v : pf.at("vfs")) {
+			const auto state = v.at("state").get<std::string>();
+			counts[state == "free" ? 0 : state == "assigned" ? 1 : state == "reserved" ? 2 : 3]++;
+		}
+		pfs.add({s(pf, "name"), s(pf, "netdev"), std::to_string(pf.at("vfs").size()), std::to_string(counts[0]),
+			 std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3])});
+	}
+	pfs.print(o);
+	o << "\n";
+	render_partitions(o, st.at("partitions"));
+	if (!st.at("sequences").empty()) {
+		o << "\n";
+		Table seqs({"SEQ", "KIND", "PARTITION", "STEP", "ROLLBACK"});
+		for (const auto &r : st.at("sequences")) {
+			const auto cur = r.at("cursor").get<std::size_t>();
+			const auto &steps = r.at("steps");
+			seqs.add({s(r, "id"), s(r, "kind"), s(r, "partition"),
+				  cur < steps.size() ? steps.at(cur).get<std::string>() : "-", s(r, "rolling_back")});
+		}
+		seqs.print(o);
+	}
+}
+
+void render_vfs(std::ostream &o, const json &vfs)
+{
+	Table t({"PF", "VF", "STATE", "PARTITION", "NETDEV", "NETNS", "MAC", "NOTE"});
+	for (const auto &v : vfs)
+		t.add({s(v, "pf"), s(v, "vf"), s(v, "state"), s(v, "partition"), s(v, "netdev"), s(v, "netns", "host"),
+		       s(v, "mac"), v.value("reason", "ok") == "ok" ? "-" : s(v, "reason")});
+	t.print(o);
+}
+
+void render_event(std::ostream &o, const json &ev, bool phases)
+{
+	const std::string type = ev.value("type", "?");
+	o << clock_time(ev.value("time_ms", std::int64_t{0})) << "  #" << ev.value("id", 0) << "  ";
+	if (type == "sequence") {
+		o << "seq " << ev.at("seq") << " " << ev.at("kind").get<std::string>() << " "
+		  << ev.at("partition").get<std::string>() << ": " << ev.at("result").get<std::string>();
+		if (ev.at("reason") != "ok")
+			o << " (" << ev.at("reason").get<std::string>() << ": " << ev.at("detail").get<std::string>() << ")";
+		if (ev.at("cause") != "ok")
+			o << " cause=" << ev.at("cause").get<std::string>();
+		o << " " << ev.at("duration_ms") << " ms\n";
+		if (phases)
+			for (const auto &p : ev.at("phases")) {
+				o << "      " << p.at("step").get<std::string>() << "  " << p.at("duration_ms") << " ms  "
+				  << p.at("result").get<std::string>();
+				if (!p.at("detail").get<std::string>().empty())
+					o << "  " << p.at("detail").get<std::string>();
+				o << "\n";
+			}
+	} else if (type == "kernel") {
+		o << "kernel " << ev.value("event", "?") << " pf=" << s(ev, "pf") << " vf=" << s(ev, "vf")
+		  << " partition=" << s(ev, "partition") << " " << s(ev, "detail", "") << "\n";
+	} else {
+		o << type << " " << ev.dump() << "\n";
+	}
+}
+
+void render_audit(std::ostream &o, const json &a)
+{
+	if (!a.at("idle").get<bool>()) {
+		o << "sequences are running; audit again when idle\n";
+		return;
+	}
+	if (a.at("consistent").get<bool>()) {
+		o << "consistent: the model matches the kernel's dumps\n";
+		return;
+	}
+	for (const auto &p : a.at("problems"))
+		o << "MISMATCH: " << p.get<std::string>() << "\n";
+}
+
+} // namespace sriovctl

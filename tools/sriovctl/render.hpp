@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// Human output: aligned tables and one-line event summaries.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sriovctl {
+
+class Table {
+public:
+	explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
+	void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+	void print(std::ostream &o) const;
+
+private:
+	std::vector<std::vector<std::string>> rows_;
+};
+
+void render_status(std::ostream &o, const nlohmann::json &status);
+void render_partitions(std::ostream &o, const nlohmann::json &parts);
+void render_vfs(std::ostream &o, const nlohmann::json &vfs);
+void render_event(std::ostream &o, const nlohmann::json &ev, bool phases);
+void render_audit(std::ostream &o, const nlohmann::json &a);
+
+} // namespace sriovctl
