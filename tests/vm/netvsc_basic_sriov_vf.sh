@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 300
+# timeout: 420
 #
 # netvsc_basic with the project's VF driver (sriov_vf) in place of igbvf.
 # Under the in-tree igb PF the VF has no identity (GET_CONFIG is NACKed),
