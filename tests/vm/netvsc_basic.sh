@@ -66,10 +66,12 @@ syn_carries() {
 ktap_result "commanded switch to synthetic carries TX" syn_carries
 
 # the host side acks: no responder -> bounded wait, fallback to synthetic
-nv_ctl set nvh0 --auto-ack 0 --timeout-ms 3000
+# (10 s: reading the state back takes a Python start, slow under TCG)
+nv_ctl set nvh0 --auto-ack 0 --timeout-ms 10000
 nv_ctl set nvh0 --want vf
 pending=$(nv_get dp_pending)
-sleep 3.5
+timed_out() { [ "$(nv_get timeouts)" -ge 1 ]; }
+slowwait 30 timed_out
 timeout_ok() {
 	[ "$pending" = 1 ] || { echo "pending=$pending"; return 1; }
 	[ "$(nv_get dp_active)" = 0 ] && [ "$(nv_get timeouts)" -ge 1 ] &&
