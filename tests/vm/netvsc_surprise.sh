@@ -33,7 +33,7 @@ slowwait 10 ping_ok ext0 "$NV_IP"
 
 stream_start() {
 	rm -f "$OUT/$1.json" "$OUT/$1.ready"
-	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 3000 \
+	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 10000 \
 		--ready "$OUT/$1.ready" --out "$OUT/$1.json" >/dev/null &
 	busywait 5000 test -e "$OUT/$1.ready"
 	ip netns exec ext0 "$SEQUDP" send --dst "$NV_IP" --port 9000 \
