@@ -14,6 +14,8 @@ NV_IP=198.18.0.10
 EXT_IP=198.18.0.1
 NV_CTL="/usr/bin/python3 $SRIOV_TOP/tests/lib/netvsc_ctl.py"
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+# VF driver: the in-tree igbvf, or the project's sriov_vf
+NV_VF_DRIVER=${NV_VF_DRIVER:-igbvf}
 
 nv_ctl() { $NV_CTL "$@"; }
 nv_ctl_child() { ip netns exec child0 $NV_CTL "$@"; }
@@ -57,8 +59,8 @@ nv_vf_enable() {
 	echo 1 >"$dev/sriov_numvfs" || return 1
 	VF=$(basename "$(readlink -f "$dev/virtfn0")")
 	ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
-	modprobe igbvf || return 1
-	echo igbvf >"/sys/bus/pci/devices/$VF/driver_override"
+	modprobe "$NV_VF_DRIVER" || return 1
+	echo "$NV_VF_DRIVER" >"/sys/bus/pci/devices/$VF/driver_override"
 	nv_vf_bind || return 1
 	nv_deep_rings "$VFDEV"
 }
@@ -75,7 +77,7 @@ nv_deep_rings() {
 	ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || ethtool -G "$1" rx 4096
 }
 
-nv_vf_unbind() { echo "$VF" >/sys/bus/pci/drivers/igbvf/unbind; }
+nv_vf_unbind() { echo "$VF" >"/sys/bus/pci/devices/$VF/driver/unbind"; }
 
 nv_vf_disable() { echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"; }
 

@@ -71,7 +71,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 	if ((i % 2 == 0)); then
 		ip link set "$VFDEV" netns child0 && moved=$((moved + 1))
 	fi
-	echo "$VF" >/sys/bus/pci/drivers/igbvf/unbind
+	echo "$VF" >"/sys/bus/pci/devices/$VF/driver/unbind"
 done
 t1=$(date +%s%3N)
 sleep 0.5

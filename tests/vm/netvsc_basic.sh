@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 300
+# timeout: 420
 #
 # sriov_netvsc functional test: the synthetic path through the host's bridge,
 # VF pairing with the slave flag, data path switching with acks, timeout
 # fallback, per-path counters, tracepoints, link settings, VF removal.
+# Argument: the VF driver (igbvf by default, or sriov_vf).
+NV_VF_DRIVER=${1:-igbvf}
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
@@ -29,7 +31,7 @@ TR=/sys/kernel/tracing
 echo 1 >$TR/events/sriov_netvsc/enable 2>/dev/null
 
 if nv_vf_enable; then
-	ktap_pass "VF 0 bound to igbvf with the adapter's MAC ($VFDEV)"
+	ktap_pass "VF 0 bound to $NV_VF_DRIVER with the adapter's MAC ($VFDEV)"
 else
 	ktap_bail "VF setup failed"
 fi
@@ -45,8 +47,14 @@ vf_tx0=$(nv_stat vf_tx_packets)
 ping_ok ext0 "$NV_IP"
 ktap_result "TX on the VF path (vf_tx_packets grows)" \
 	test "$(nv_stat vf_tx_packets)" -gt "${vf_tx0:-0}"
-ktap_result "ethtool link settings come from the VF" \
-	bash -c "ip netns exec child0 ethtool nv0 | grep -q 'Speed: 1000Mb/s'"
+same_speed() {
+	local a b
+	a=$(ip netns exec child0 ethtool nv0 | grep 'Speed:')
+	b=$(ethtool "$VFDEV" | grep 'Speed:')
+	echo "adapter $a, VF $b"
+	[ -n "$a" ] && [ "$a" = "$b" ]
+}
+ktap_result "ethtool link settings come from the VF" same_speed
 
 # planned switch commanded over netlink, auto-acked by the host port
 nv_ctl set nvh0 --want syn
@@ -58,10 +66,12 @@ syn_carries() {
 ktap_result "commanded switch to synthetic carries TX" syn_carries
 
 # the host side acks: no responder -> bounded wait, fallback to synthetic
-nv_ctl set nvh0 --auto-ack 0 --timeout-ms 3000
+# (10 s: reading the state back takes a Python start, slow under TCG)
+nv_ctl set nvh0 --auto-ack 0 --timeout-ms 10000
 nv_ctl set nvh0 --want vf
 pending=$(nv_get dp_pending)
-sleep 3.5
+timed_out() { [ "$(nv_get timeouts)" -ge 1 ]; }
+slowwait 30 timed_out
 timeout_ok() {
 	[ "$pending" = 1 ] || { echo "pending=$pending"; return 1; }
 	[ "$(nv_get dp_active)" = 0 ] && [ "$(nv_get timeouts)" -ge 1 ] &&
@@ -97,7 +107,13 @@ released() {
 ktap_result "VF unbind: back to synthetic, VF released" released
 # the host side moves the adapter's MAC filter from the VF to the PF
 ip link set "$PF" vf 0 mac 00:00:00:00:00:00
-ktap_result "ext0 pings the adapter after the VF is gone" \
-	slowwait 15 ping_ok ext0 "$NV_IP"
+ping1() { ip netns exec ext0 ping -c 1 -W 1 -q "$NV_IP" >/dev/null; }
+if slowwait 20 ping1; then
+	ktap_pass "ext0 pings the adapter after the VF is gone"
+else
+	ktap_fail "ext0 pings the adapter after the VF is gone"
+	ktap_diag "nv0 syn_rx $(nv_stat syn_rx_packets) vf_rx $(nv_stat vf_rx_packets); PF rx $(cat "/sys/class/net/$PF/statistics/rx_packets"); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
+	ip link show "$PF" | grep "vf 0" | while read -r l; do ktap_diag "$l"; done
+fi
 ip netns exec child0 ethtool -S nv0 | while read -r l; do ktap_diag "$l"; done
 ktap_finished

@@ -31,11 +31,11 @@ busywait 5000 grep -q ready "$OUT/responder.out"
 ip netns exec ext0 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 srv=$!
 sleep 1
-ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 35 -b 100M -i 1 \
+ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 75 -b 100M -i 1 \
 	--json >"$OUT/iperf3.json" 2>&1 &
 cli=$!
 sleep 3
-nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 60 >"$OUT/cycle.json"
+nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 40 >"$OUT/cycle.json"
 cycle_rc=$?
 still_running=0
 kill -0 $cli 2>/dev/null && still_running=1
