@@ -342,8 +342,16 @@ static void swvf_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&adapter->service_task);
 	unregister_netdev(netdev);
 	netif_napi_del(&adapter->napi);
-	if (!swvf_check_gone(adapter))
+	if (!swvf_check_gone(adapter)) {
 		swvf_wr32(adapter, SWVF_EIMC, ~0U);
+		/*
+		 * Leave the function reset, as igbvf does: the PF sees the VF
+		 * go (a VFLR on QEMU) and stops steering its MAC to queues
+		 * nobody serves any more.
+		 */
+		swvf_wr32(adapter, SWVF_CTRL, SWVF_CTRL_RST);
+		swvf_flush(adapter);
+	}
 	swvf_free_irqs(adapter);
 	pci_free_irq_vectors(pdev);
 	pci_iounmap(pdev, adapter->hw_addr);

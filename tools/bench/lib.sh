@@ -122,11 +122,12 @@ bench_vf_bdf() {
 	basename "$(readlink -f "/sys/bus/pci/devices/${!var}/virtfn$2")"
 }
 
-# bench_vf_bind BDF: bind igbvf to a VF (autoprobe is off, so through
-# driver_override); prints the netdev.
+# bench_vf_bind BDF [DRIVER]: bind DRIVER (default igbvf) to a VF (autoprobe
+# is off, so through driver_override); prints the netdev.
 bench_vf_bind() {
-	modprobe igbvf || return 1
-	echo igbvf >"/sys/bus/pci/devices/$1/driver_override" || return 1
+	local drv=${2:-igbvf}
+	modprobe "$drv" || return 1
+	echo "$drv" >"/sys/bus/pci/devices/$1/driver_override" || return 1
 	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
 	wait_pci_netdev "$1" 15
 }
