@@ -64,7 +64,13 @@ ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add 198.18.0.20/24 dev nv0
 ktap_result "external host pings the child over the synthetic path" slowwait 15 ping_ok ext0 198.18.0.20
-ktap_result "attach" ctl attach vm1
+diag_links() {
+	ktap_diag "$(ip -d link show 2>&1 | grep -A3 -E 'sriov_netvsc|eth|sb-' | head -40)"
+	ktap_diag "$(ip -n vm1 -d link show 2>&1 | head -30)"
+	ktap_diag "$(ctl vf show 2>&1)"
+	ktap_diag "$(dmesg | grep -iE 'swnv|netvsc|claimed|sriov_pf|igbvf' | tail -20)"
+}
+ktap_result "attach" ctl attach vm1 || diag_links
 ktap_result "audit after attach" audit_ok
 ktap_result "ping on the VF data path" sh -c "$(declare -f ctl on_vf ping_ok in_ns); SRIOVCTL='$SRIOVCTL' sock='$sock'; on_vf && ping_ok ext0 198.18.0.20"
 ktap_result "planned failover" ctl failover vm1 --hold 3600

@@ -351,7 +351,52 @@ public:
 		return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
 	}
 
+	/// Write @text to a sysfs attribute (in place).
+	static Status sysfs_write(const std::string &path, const std::string &text)
+	{
+		Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+		if (fd.get() < 0)
+			return Status::fail(errno, "open " + path + ": " + std::strerror(errno));
+		if (::write(fd.get(), text.data(), text.size()) < 0)
+			return Status::fail(errno, "write " + path + ": " + std::strerror(errno));
+		return Status::success();
+	}
+
+	/// Unbind the VF's driver, if any: its netdev goes away.
+	Status vf_unbind(const std::string &pf, VfIndex vf)
+	{
+		const std::string bdf = vf_bdf(pf, vf);
+		if (bdf.empty())
+			return Status::fail(ENOENT, "no virtfn" + std::to_string(vf.value) + " on " + pf);
+		if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+			return Status::success();
+		return sysfs_write(sysfs_pci(bdf, "driver/unbind"), bdf);
+	}
+
+	/// Probe the VF again: its driver reads the administrative MAC at probe
+	/// (igbvf only learns a new admin MAC through its reset handshake).
+	Status vf_rebind(const std::string &pf, VfIndex vf)
+	{
+		if (auto st = vf_unbind(pf, vf); !st.ok())
+			return st;
+		const std::string bdf = vf_bdf(pf, vf);
+		auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		if (!st.ok())
+			return st;
+		if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+			return Status::fail(ENODEV, "no driver bound to VF " + bdf + " (load sriov_vf or igbvf)");
+		return Status::success();
+	}
+
 	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override
+	{
+		auto st = vf_set_admin_mac(pf, vf, mac);
+		if (!st.ok())
+			return st;
+		return vf_rebind(pf, vf);
+	}
+
+	Status vf_set_admin_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
 	{
 		// The family sets the administrative MAC at allocation: re-allocate
 		// is not possible, so use the standard ndo_set_vf_mac (IFLA_VF_MAC).
@@ -372,6 +417,10 @@ public:
 
 	Status vf_reset(const std::string &pf, VfIndex vf) override
 	{
+		// The VF leaves its driver before the FLR, as it leaves a VM: an FLR
+		// under a bound driver blocked in the lab.
+		if (auto st = vf_unbind(pf, vf); !st.ok())
+			log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
 		return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
 	}
 
@@ -578,7 +627,6 @@ public:
 		m.set_up();
 		m.str(IFLA_IFNAME, host);
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
-		m.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
 		const auto li = m.nest();
 		m.str(IFLA_INFO_KIND, swnv::kind);
 		const auto data = m.nest();
@@ -590,7 +638,15 @@ public:
 		m.nest_end(peer, swnv::peer);
 		m.nest_end(data, IFLA_INFO_DATA);
 		m.nest_end(li, IFLA_LINKINFO);
-		return transact(sock(""), m.finish(), seq_, nullptr);
+		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		if (!st.ok())
+			return st;
+		// the alias (how adapters() finds the pair again) is not applied at
+		// creation by rtnl_newlink: set it on the existing link
+		const unsigned idx = if_index_in("", host);
+		RtnlMsg a(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		a.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
+		return transact(sock(""), a.finish(), seq_, nullptr);
 	}
 
 	Status adapter_delete(const std::string &partition) override
