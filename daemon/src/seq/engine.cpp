@@ -732,8 +732,13 @@ void Engine::handle_kernel_events()
 
 		std::string victim;
 		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
+			// Notifications arrive late, and the kernel also announces the
+			// frees the daemon did itself: act only if the VF is really
+			// gone now (not allocated, or no netdev).
+			auto now = kernel_.vf(ev.pf, *ev.vf);
+			const bool gone = !now || !now->allocated || now->netdev.empty();
 			for (const auto &[n, p] : model_.partitions)
-				if (p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
+				if (gone && p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
 					victim = n;
 		} else if (ev.type == KernelEvent::Type::adapter_unpaired) {
 			// events can be stale: act only if the adapter really lost our VF
