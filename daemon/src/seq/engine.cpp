@@ -318,7 +318,7 @@ void Engine::finish(Record &rec, const std::string &result)
 
 	const std::uint64_t id = rec.id;
 	active_.erase(id);
-	emit(ev); // persists
+	emit(ev); // persists; adds id and time_ms, which the waiters see too
 	auto it = waiters_.find(id);
 	if (it != waiters_.end()) {
 		auto fns = std::move(it->second);
@@ -328,7 +328,7 @@ void Engine::finish(Record &rec, const std::string &result)
 	}
 }
 
-void Engine::emit(json ev)
+void Engine::emit(json &ev)
 {
 	ev["id"] = next_event_++;
 	if (!ev.contains("time_ms"))
@@ -672,7 +672,8 @@ StartResult Engine::clear_quarantine(const std::string &pf, VfIndex vf)
 		return refuse(Reason::invalid_state, "VF is not quarantined");
 	slot->state = VfState::free;
 	slot->reason = Reason::ok;
-	emit({{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}});
+	json ev{{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}};
+	emit(ev);
 	pump();
 	return {};
 }

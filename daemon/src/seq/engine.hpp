@@ -112,7 +112,7 @@ private:
 	void finish(Record &rec, const std::string &result);
 	void to_rollback(Record &rec, Reason why, const std::string &detail);
 	void persist();
-	void emit(nlohmann::json ev);
+	void emit(nlohmann::json &ev);
 	void arbitrate_and_start();
 	void sync_pfs();
 	void reconcile_orphans();
