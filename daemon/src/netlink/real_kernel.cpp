@@ -599,7 +599,7 @@ public:
 				for (const auto &[ns2, l2] : links)
 					if (ns2 == a.netns && l2.ifindex == static_cast<int>(*vfi->u32()))
 						a.paired_vf = l2.name;
-			if (released_.count(a.partition) != 0) {
+			if (released_.contains(a.partition)) {
 				if (a.paired_vf.empty())
 					released_.erase(a.partition);
 				else if (a.datapath == Datapath::synthetic)
@@ -726,7 +726,7 @@ public:
 private:
 	std::optional<int> pf_ifindex(const std::string &pf)
 	{
-		if (pf_ifindex_.count(pf) == 0)
+		if (!pf_ifindex_.contains(pf))
 			(void)pfs();
 		auto it = pf_ifindex_.find(pf);
 		if (it == pf_ifindex_.end())

@@ -185,7 +185,7 @@ void Engine::to_rollback(Record &rec, Reason why, const std::string &detail)
 	log::warn(rec.id, to_string(rec.kind), " of ", rec.partition, " rolling back: ", to_string(why), ": ", detail);
 }
 
-std::vector<Step> Engine::rollback_steps(const Record &rec) const
+std::vector<Step> Engine::rollback_steps(const Record &rec)
 {
 	std::vector<Step> s;
 	switch (rec.kind) {
@@ -364,7 +364,7 @@ void Engine::pump()
 				if (it == active_.end())
 					continue;
 				advance(it->second);
-				if (active_.count(id) == 0)
+				if (!active_.contains(id))
 					progressed = true;
 			}
 			const std::size_t before = active_.size();
@@ -933,7 +933,7 @@ std::vector<std::string> Engine::audit() const
 		}
 	}
 	for (const auto &a : k.adapters())
-		if (model_.partitions.count(a.partition) == 0)
+		if (!model_.partitions.contains(a.partition))
 			out.push_back("adapter " + a.partition + " unknown to the model");
 	return out;
 }
