@@ -17,6 +17,11 @@ namespace {
 
 constexpr std::uint32_t pools_per_pf = 8; // 82576: 8 VMDq pools, one is the default VPort
 
+std::string not_in_ns(const std::string &dev, const std::string &ns)
+{
+	return dev + " is not in netns '" + ns + "'";
+}
+
 std::string vf_netdev_name(const std::string &pf_netdev, std::uint32_t idx)
 {
 	return pf_netdev + "v" + std::to_string(idx);
@@ -554,7 +559,7 @@ Status FakeKernel::netdev_move(const std::string &from_ns, const std::string &de
 		for (auto &v : p.vfs)
 			if (v.netdev == dev && v.present) {
 				if (v.netns != from_ns)
-					return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+					return Status::fail(ENODEV, not_in_ns(dev, from_ns));
 				v.netns = to_ns;
 				update_pairing();
 				commit();
