@@ -2,6 +2,7 @@
 // The "sriov" genl codec against crafted buffers (no sockets).
 #include "netlink/sriov_codec.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <gtest/gtest.h>
@@ -37,9 +38,11 @@ template <class T> void attr(Bytes &b, std::uint16_t type, T v)
 /// A complete genl message around @attrs.
 Bytes genl_msg(std::uint8_t cmd, std::uint32_t seq, const Bytes &attrs, std::uint16_t flags = 0)
 {
-	Bytes b(NLMSG_HDRLEN + GENL_HDRLEN, 0);
+	// Sized once and filled in place: GCC 12 at -O2 reports a false
+	// -Warray-bounds on vector::insert here.
+	Bytes b(NLMSG_HDRLEN + GENL_HDRLEN + attrs.size(), 0);
 	nlmsghdr h{};
-	h.nlmsg_len = static_cast<std::uint32_t>(b.size() + attrs.size());
+	h.nlmsg_len = static_cast<std::uint32_t>(b.size());
 	h.nlmsg_type = family;
 	h.nlmsg_flags = flags;
 	h.nlmsg_seq = seq;
@@ -48,7 +51,7 @@ Bytes genl_msg(std::uint8_t cmd, std::uint32_t seq, const Bytes &attrs, std::uin
 	g.cmd = cmd;
 	g.version = 1;
 	std::memcpy(b.data() + NLMSG_HDRLEN, &g, sizeof(g));
-	b.insert(b.end(), attrs.begin(), attrs.end());
+	std::copy(attrs.begin(), attrs.end(), b.begin() + NLMSG_HDRLEN + GENL_HDRLEN);
 	return b;
 }
 

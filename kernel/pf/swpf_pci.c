@@ -1,23 +1,190 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sriov_pf: Intel 82576 PF driver and NIC switch (skeleton). */
+/*
+ * sriov_pf: Intel 82576 PF driver - PCI binding, probe/remove, module
+ * init/exit.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/rtnetlink.h>
+
+#include "swpf.h"
 
 static const struct pci_device_id swpf_pci_tbl[] = {
-	{ PCI_VDEVICE(INTEL, 0x10c9) },
+	{ PCI_VDEVICE(INTEL, 0x10c9) },	/* 82576 copper (QEMU igb) */
+	{ PCI_VDEVICE(INTEL, 0x10e6) },	/* 82576 fiber */
+	{ PCI_VDEVICE(INTEL, 0x10e7) },	/* 82576 serdes */
+	{ PCI_VDEVICE(INTEL, 0x10e8) },	/* 82576 quad copper */
+	{ PCI_VDEVICE(INTEL, 0x1526) },	/* 82576 quad copper ET2 */
+	{ PCI_VDEVICE(INTEL, 0x150a) },	/* 82576 NS */
+	{ PCI_VDEVICE(INTEL, 0x1518) },	/* 82576 NS serdes */
+	{ PCI_VDEVICE(INTEL, 0x150d) },	/* 82576 serdes quad */
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, swpf_pci_tbl);
 
 static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 {
-	return -ENODEV;
+	struct net_device *netdev;
+	struct swpf_dev *pf;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
+		goto err_disable_device;
+	}
+
+	err = pci_request_mem_regions(pdev, SWPF_DRV_NAME);
+	if (err)
+		goto err_disable_device;
+	pci_set_master(pdev);
+
+	netdev = alloc_etherdev_mqs(sizeof(*pf), SWPF_NUM_QUEUE_PAIRS,
+				    SWPF_NUM_QUEUE_PAIRS);
+	if (!netdev) {
+		err = -ENOMEM;
+		goto err_release_regions;
+	}
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	pf = netdev_priv(netdev);
+	pf->pdev = pdev;
+	pf->netdev = netdev;
+	pci_set_drvdata(pdev, pf);
+	set_bit(SWPF_STATE_DOWN, pf->state);
+	spin_lock_init(&pf->stats_lock);
+	spin_lock_init(&pf->filter_lock);
+	atomic_set(&pf->other_irq_count, 0);
+	INIT_WORK(&pf->link_work, swpf_link_work);
+	INIT_DELAYED_WORK(&pf->watchdog, swpf_watchdog);
+	pf->ims_mask = SWPF_ICR_LSC | SWPF_ICR_DRSTA;
+	pf->pf_pool = 0;
+	pf->link_speed = SPEED_UNKNOWN;
+	pf->link_duplex = DUPLEX_UNKNOWN;
+
+	pf->bar0 = pci_iomap(pdev, 0, 0);
+	if (!pf->bar0) {
+		err = -EIO;
+		goto err_free_netdev;
+	}
+	pf->hw_addr = pf->bar0;
+
+	err = swpf_hw_reset(pf);
+	if (err) {
+		dev_err(&pdev->dev, "reset failed: %d\n", err);
+		goto err_iounmap;
+	}
+	if (swpf_hw_validate_nvm(pf))
+		dev_warn(&pdev->dev, "NVM checksum is not valid\n");
+	if (swpf_hw_read_nvm(pf, SWPF_NVM_VERSION, &pf->nvm_version))
+		pf->nvm_version = 0;
+	err = swpf_hw_read_mac(pf, mac);
+	if (err == -ENODEV)
+		goto err_iounmap;
+	if (err) {
+		dev_warn(&pdev->dev, "no valid MAC address, using a random one\n");
+		eth_hw_addr_random(netdev);
+		ether_addr_copy(pf->perm_addr, netdev->dev_addr);
+	} else {
+		ether_addr_copy(pf->perm_addr, mac);
+		eth_hw_addr_set(netdev, mac);
+		ether_addr_copy(netdev->perm_addr, mac);
+	}
+
+	err = swpf_netdev_init(pf);
+	if (err)
+		goto err_iounmap;
+	swpf_hw_init_filters(pf);
+
+	err = swpf_irq_init(pf);
+	if (err)
+		goto err_netdev_deinit;
+	swpf_irq_configure(pf);
+
+	/* link comes up ~500 ms after this in QEMU (LSC -> link_work) */
+	err = swpf_hw_restart_autoneg(pf);
+	if (err)
+		dev_warn(&pdev->dev, "PHY autonegotiation restart failed: %d\n",
+			 err);
+
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err)
+		goto err_irq_deinit;
+
+	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
+	netdev_info(netdev, "Intel 82576 PF %pM, NVM %u.%u-%u\n",
+		    netdev->dev_addr,
+		    (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
+		    (u32)FIELD_GET(SWPF_NVM_VERSION_MINOR, pf->nvm_version),
+		    (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
+	return 0;
+
+err_irq_deinit:
+	swpf_irq_deinit(pf);
+	disable_work_sync(&pf->link_work);
+err_netdev_deinit:
+	swpf_netdev_deinit(pf);
+err_iounmap:
+	pci_iounmap(pdev, pf->bar0);
+err_free_netdev:
+	free_netdev(netdev);
+err_release_regions:
+	pci_release_mem_regions(pdev);
+err_disable_device:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void swpf_remove(struct pci_dev *pdev)
+{
+	struct swpf_dev *pf = pci_get_drvdata(pdev);
+	struct net_device *netdev = pf->netdev;
+
+	disable_delayed_work_sync(&pf->watchdog);
+	disable_work_sync(&pf->reset_task);
+	unregister_netdev(netdev);
+
+	swpf_irq_deinit(pf);
+	disable_work_sync(&pf->link_work);
+	swpf_netdev_deinit(pf);
+	/* hand the device back quiet: no DMA, driver not loaded */
+	swpf_hw_set_rx_enable(pf, false);
+	swpf_rmw32(pf, SWPF_CTRL_EXT, SWPF_CTRL_EXT_DRV_LOAD, 0);
+
+	WRITE_ONCE(pf->hw_addr, NULL);
+	pci_iounmap(pdev, pf->bar0);
+	free_netdev(netdev);
+	pci_release_mem_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static void swpf_shutdown(struct pci_dev *pdev)
+{
+	struct swpf_dev *pf = pci_get_drvdata(pdev);
+
+	rtnl_lock();
+	netif_device_detach(pf->netdev);
+	if (netif_running(pf->netdev))
+		swpf_down(pf);
+	rtnl_unlock();
+	swpf_wr32(pf, SWPF_IMC, ~0U);
+	swpf_wr32(pf, SWPF_EIMC, ~0U);
+	pci_disable_device(pdev);
 }
 
 static struct pci_driver swpf_driver = {
-	.name = "sriov_pf",
+	.name = SWPF_DRV_NAME,
 	.id_table = swpf_pci_tbl,
 	.probe = swpf_probe,
+	.remove = swpf_remove,
+	.shutdown = swpf_shutdown,
 };
 module_pci_driver(swpf_driver);
 

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sriov_pf: Intel 82576 PF driver - device structure, register accessors and
+ * cross-file prototypes.
+ *
+ * Lock order (outermost first): rtnl_lock -> netif_addr_lock ->
+ * pf->filter_lock; pf->stats_lock is a leaf.
+ * The datapath (xmit, NAPI) runs lockless on the rings it owns; ring
+ * (re)configuration only happens with rtnl held and NAPI/queues stopped.
+ */
+#ifndef _SWPF_H_
+#define _SWPF_H_
+
+#include <linux/bitops.h>
+#include <linux/io.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "swpf_regs.h"
+#include "swpf_txrx.h"
+
+#define SWPF_DRV_NAME		"sriov_pf"
+
+/* The PF runs one TX/RX queue pair on its own VMDq pool. */
+#define SWPF_NUM_QUEUE_PAIRS	1
+/* MSI-X: vector 0 = "other" (link, mailbox/VFLR), vector 1.. = queues */
+#define SWPF_OTHER_VECTOR	0
+#define SWPF_FIRST_Q_VECTOR	1
+#define SWPF_NUM_VECTORS	(SWPF_FIRST_Q_VECTOR + SWPF_NUM_QUEUE_PAIRS)
+
+/* RAR entries the PF may use for its own unicast list: RAR0 (device MAC)
+ * through SWPF_PF_RAR_LAST; the top entries are left for VF MACs
+ * (Linux convention: VF n in RAR[23 - n]).
+ */
+#define SWPF_PF_RAR_LAST	15
+
+#define SWPF_MIN_MTU		ETH_MIN_MTU
+#define SWPF_MAX_MTU		9000
+/* frame length checked against RLPML: MTU + header + 2 tags + FCS */
+#define SWPF_MAX_FRAME(mtu)	((mtu) + ETH_HLEN + 2 * VLAN_HLEN + ETH_FCS_LEN)
+
+#define SWPF_WATCHDOG_PERIOD	(2 * HZ)
+
+/* pf->state bits */
+enum swpf_state {
+	SWPF_STATE_DOWN,	/* datapath not running */
+	SWPF_STATE_REMOVED,	/* device gone (all-ones reads) */
+	SWPF_STATE_TESTING,	/* ethtool offline self-test in progress */
+	SWPF_STATE_NBITS,
+};
+
+/* hardware counters accumulated from the clear-on-read statistics block */
+struct swpf_hw_stats {
+	u64 crcerrs, algnerrc, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol;
+	u64 colc, dc, tncrs, sec, cextrerr, rlec, xonrxc, xontxc, xoffrxc;
+	u64 xofftxc, fcruc, prc64, prc127, prc255, prc511, prc1023, prc1522;
+	u64 gprc, bprc, mprc, gptc, gorc, gotc, rnbc, ruc, rfc, roc, rjc;
+	u64 tor, tot, tpr, tpt, ptc64, ptc127, ptc255, ptc511, ptc1023;
+	u64 ptc1522, mptc, bptc, tsctc, tsctfc;
+};
+
+/**
+ * struct swpf_dev - per-PF driver state
+ *
+ * Fields marked [rtnl] are written only with rtnl_lock held (probe/remove
+ * hold it where needed); [stats_lock] fields only under @stats_lock;
+ * [irq] fields are written by interrupt/NAPI context only.
+ */
+struct swpf_dev {
+	struct pci_dev *pdev;
+	struct net_device *netdev;
+	u8 __iomem *bar0;		/* BAR0 mapping, valid until remove */
+	u8 __iomem *hw_addr;		/* register access; NULL once gone */
+	DECLARE_BITMAP(state, SWPF_STATE_NBITS);
+
+	/* ---- identity ---- */
+	u8 perm_addr[ETH_ALEN];
+	u16 nvm_version;
+
+	/* ---- interrupts ---- */
+	int num_vectors;			/* allocated MSI-X vectors */
+	char other_name[IFNAMSIZ + 16];
+	u32 ims_mask;				/* [rtnl] ICR causes for "other" */
+	atomic_t other_irq_count;		/* self-test evidence */
+	struct swpf_q_vector q_vector[SWPF_NUM_QUEUE_PAIRS];
+	u16 eitr;				/* [rtnl] EITR interval field */
+
+	/* ---- rings ---- */
+	struct swpf_ring tx_ring[SWPF_NUM_QUEUE_PAIRS];
+	struct swpf_ring rx_ring[SWPF_NUM_QUEUE_PAIRS];
+	u16 tx_ring_count;			/* [rtnl] descriptors per ring */
+	u16 rx_ring_count;			/* [rtnl] */
+
+	/*
+	 * ---- VMDq pool ----
+	 * The PF uses the queues of pool @pf_pool (queue q with q % 8 ==
+	 * pf_pool).  0 without VFs; num_vfs once SR-IOV is enabled.  Change
+	 * it only through swpf_set_pf_pool().
+	 */
+	u8 pf_pool;				/* [rtnl] */
+
+	/* ---- link ---- */
+	bool link_up;				/* [rtnl or link_work] */
+	u32 link_speed;				/* SPEED_xxx */
+	u8 link_duplex;				/* DUPLEX_xxx */
+	struct work_struct link_work;		/* scheduled from "other" IRQ */
+	struct delayed_work watchdog;		/* stats, link poll, removal */
+	struct work_struct reset_task;		/* TX timeout recovery */
+
+	/*
+	 * ---- receive filters ----
+	 * @filter_lock (BH-safe) serialises read-modify-write sequences on the
+	 * shared filter registers (RCTL, VT_CTL, VMOLR, MTA, RAR): they are
+	 * written from ndo_set_rx_mode (netif_addr_lock, no rtnl) and from
+	 * rtnl paths (MTU, features, pool changes, self-test).
+	 */
+	spinlock_t filter_lock;
+	u32 mta_shadow[SWPF_MTA_REGS];		/* [filter_lock] PF hashes */
+
+	/* ---- statistics ---- */
+	spinlock_t stats_lock;			/* guards @hw_stats */
+	struct swpf_hw_stats hw_stats;		/* [stats_lock] */
+
+	/*
+	 * ---- SR-IOV state (issue 4: swpf_sriov.c / swpf_mbx.c) ----
+	 * VF count, per-VF state and the NIC-switch tables are added here.
+	 * Hooks: swpf_other_irq() has the place where ICR.VMMB (mailbox +
+	 * VFLR) is dispatched; swpf_set_pf_pool() moves the PF's queues;
+	 * @ims_mask takes SWPF_ICR_VMMB; swpf_hw_write_mta() merges VF hashes.
+	 */
+	u16 num_vfs;				/* [rtnl] */
+};
+
+/* ---- register accessors ---- */
+u32 swpf_rd32_slow(struct swpf_dev *pf, u32 reg, u32 val);
+
+static inline bool swpf_removed(const struct swpf_dev *pf)
+{
+	return test_bit(SWPF_STATE_REMOVED, pf->state);
+}
+
+static inline u32 swpf_rd32(struct swpf_dev *pf, u32 reg)
+{
+	u8 __iomem *hw = READ_ONCE(pf->hw_addr);
+	u32 val;
+
+	if (!hw)
+		return ~0U;
+	val = readl(hw + reg);
+	if (unlikely(val == ~0U))
+		val = swpf_rd32_slow(pf, reg, val);
+	return val;
+}
+
+static inline void swpf_wr32(struct swpf_dev *pf, u32 reg, u32 val)
+{
+	u8 __iomem *hw = READ_ONCE(pf->hw_addr);
+
+	if (hw)
+		writel(val, hw + reg);
+}
+
+static inline void swpf_rmw32(struct swpf_dev *pf, u32 reg, u32 clear, u32 set)
+{
+	swpf_wr32(pf, reg, (swpf_rd32(pf, reg) & ~clear) | set);
+}
+
+/* read-modify-write of a shared filter/control register */
+static inline void swpf_rmw32_locked(struct swpf_dev *pf, u32 reg, u32 clear,
+				     u32 set)
+{
+	spin_lock_bh(&pf->filter_lock);
+	swpf_rmw32(pf, reg, clear, set);
+	spin_unlock_bh(&pf->filter_lock);
+}
+
+static inline void swpf_wrfl(struct swpf_dev *pf)
+{
+	swpf_rd32(pf, SWPF_STATUS);
+}
+
+/* ---- swpf_hw.c ---- */
+int swpf_hw_reset(struct swpf_dev *pf);
+int swpf_hw_read_nvm(struct swpf_dev *pf, u16 word, u16 *data);
+int swpf_hw_validate_nvm(struct swpf_dev *pf);
+int swpf_hw_read_mac(struct swpf_dev *pf, u8 *mac);
+int swpf_hw_phy_read(struct swpf_dev *pf, u32 reg, u16 *data);
+int swpf_hw_phy_write(struct swpf_dev *pf, u32 reg, u16 data);
+int swpf_hw_restart_autoneg(struct swpf_dev *pf);
+bool swpf_hw_link_status(struct swpf_dev *pf, u32 *speed, u8 *duplex);
+void swpf_hw_init_filters(struct swpf_dev *pf);
+void swpf_hw_set_rar(struct swpf_dev *pf, unsigned int idx, const u8 *addr,
+		     u8 pool);
+void swpf_hw_clear_rar(struct swpf_dev *pf, unsigned int idx);
+u32 swpf_hw_mta_hash(const u8 *addr);
+void swpf_hw_write_mta(struct swpf_dev *pf, bool all_multi);
+void swpf_hw_set_rx_enable(struct swpf_dev *pf, bool enable);
+int swpf_hw_regs_len(void);
+void swpf_hw_get_regs(struct swpf_dev *pf, u32 *buf);
+int swpf_hw_reg_test(struct swpf_dev *pf, u64 *data);
+int swpf_hw_nvm_test(struct swpf_dev *pf, u64 *data);
+
+/* ---- swpf_irq.c ---- */
+int swpf_irq_init(struct swpf_dev *pf);
+void swpf_irq_deinit(struct swpf_dev *pf);
+int swpf_irq_request_queues(struct swpf_dev *pf);
+void swpf_irq_free_queues(struct swpf_dev *pf);
+void swpf_irq_configure(struct swpf_dev *pf);
+void swpf_irq_enable(struct swpf_dev *pf);
+void swpf_irq_disable_queues(struct swpf_dev *pf);
+void swpf_irq_unconfigure_queues(struct swpf_dev *pf);
+void swpf_irq_write_itr(struct swpf_dev *pf);
+int swpf_irq_test(struct swpf_dev *pf, u64 *data);
+
+/* ---- swpf_netdev.c ---- */
+int swpf_netdev_init(struct swpf_dev *pf);
+void swpf_netdev_deinit(struct swpf_dev *pf);
+int swpf_up(struct swpf_dev *pf);
+void swpf_down(struct swpf_dev *pf);
+int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool);
+void swpf_link_work(struct work_struct *work);
+void swpf_watchdog(struct work_struct *work);
+void swpf_write_rx_mode(struct swpf_dev *pf);
+void swpf_write_vlan_offload(struct swpf_dev *pf, netdev_features_t features);
+void swpf_write_rxcsum(struct swpf_dev *pf, netdev_features_t features);
+int swpf_loopback_test(struct swpf_dev *pf, u64 *data);
+
+/* ---- swpf_ethtool.c ---- */
+void swpf_set_ethtool_ops(struct net_device *netdev);
+
+/* ---- swpf_stats.c ---- */
+void swpf_stats_update(struct swpf_dev *pf);
+void swpf_get_stats64(struct net_device *netdev,
+		      struct rtnl_link_stats64 *stats);
+int swpf_stats_count(void);
+void swpf_stats_strings(u8 *data);
+void swpf_stats_fill(struct swpf_dev *pf, u64 *data);
+
+#endif /* _SWPF_H_ */

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared lab topology of the netvsc_* tests (source after ktap.sh):
+#
+#   ext0 (198.18.0.1) --hub-- 82576 PF --- br0 --- nvh0 (host port)
+#                                  |                  | synthetic path
+#                                  +- VF 0 (igbvf) ...nv0 (adapter, child0,
+#                                     admin MAC = adapter MAC   198.18.0.10)
+#
+# The bridge holding the PF is the host's "extensible switch"; the VF is
+# claimed by nv0 as soon as igbvf registers it.
+
+NV_MAC=02:00:5e:10:00:0a
+NV_IP=198.18.0.10
+EXT_IP=198.18.0.1
+NV_CTL="/usr/bin/python3 $SRIOV_TOP/tests/lib/netvsc_ctl.py"
+SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+
+nv_ctl() { $NV_CTL "$@"; }
+nv_ctl_child() { ip netns exec child0 $NV_CTL "$@"; }
+# JSON field of the adapter/host port state
+nv_get() { nv_ctl_child show nv0 | jq -r ".$1"; }
+nv_stat() { ip netns exec child0 ethtool -S nv0 | awk -v k="$1:" '$1 == k { print $2 }'; }
+
+# PF up in br0, external host, pair nvh0/nv0 with the adapter in child0.
+nv_setup_synthetic() {
+	[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
+	modprobe igb || return 1
+	PF=$(wait_pci_netdev "$SRIOV_PF0" 10) || return 1
+	modprobe sriov_netvsc || return 1
+	# sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (208 KB by
+	# default, ~250 ms at 2000/s): TCG stalls the receiver longer than that
+	sysctl -qw net.core.rmem_max=33554432
+	ip link add br0 type bridge || return 1
+	defer ip link del br0
+	ip link set "$PF" master br0 || return 1
+	ip link set "$PF" up
+	ip link set br0 up
+	nv_deep_rings "$PF"
+	wait_carrier "$PF" 30 || return 1
+	ext_ns_setup 0 || return 1
+	ip netns add child0 || return 1
+	defer ip netns del child0
+	ip -n child0 link set lo up
+	nv_ctl add nvh0 nv0 --netns child0 --mac "$NV_MAC" || return 1
+	defer ip link del nvh0
+	ip link set nvh0 master br0 || return 1
+	ip link set nvh0 up
+	ip -n child0 addr add "$NV_IP/24" dev nv0
+	ip -n child0 link set nv0 up
+	wait_carrier nv0 5 child0
+}
+
+# VF 0 with the adapter's MAC, bound to igbvf: VF=BDF, VFDEV=netdev.
+nv_vf_enable() {
+	local dev=/sys/bus/pci/devices/$SRIOV_PF0
+	echo 0 >"$dev/sriov_drivers_autoprobe"
+	echo 1 >"$dev/sriov_numvfs" || return 1
+	VF=$(basename "$(readlink -f "$dev/virtfn0")")
+	ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
+	modprobe igbvf || return 1
+	echo igbvf >"/sys/bus/pci/devices/$VF/driver_override"
+	nv_vf_bind || return 1
+	nv_deep_rings "$VFDEV"
+}
+
+nv_vf_bind() {
+	echo "$VF" >/sys/bus/pci/drivers_probe 2>/dev/null
+	VFDEV=$(wait_pci_netdev "$VF" 10) || return 1
+}
+
+# Deep RX rings: when the host deschedules the TCG guest for a second
+# (dmesg: "clocksource: Long readout interval"), the external host's paced
+# sender catches up in one burst; 256 descriptors overflow, 4096 do not.
+nv_deep_rings() {
+	ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || ethtool -G "$1" rx 4096
+}
+
+nv_vf_unbind() { echo "$VF" >/sys/bus/pci/drivers/igbvf/unbind; }
+
+nv_vf_disable() { echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"; }
+
+# The VF netdev carries IFF_SLAVE and has nv0 as master.
+nv_vf_is_slave() {
+	ip -j link show "$1" | jq -e '.[0].flags | index("SLAVE") != null' >/dev/null
+}
+
+# wait until the adapter's data path is $1 (0 synthetic, 1 VF)
+nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "${2:-30}" >/dev/null; }

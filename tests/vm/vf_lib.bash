@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers shared by the tests/vm/vf_*.sh tests of sriov_vf.  Sourced, not
+# run (the .bash suffix keeps it out of the vm.* CTest list).
+#
+# VF_PF_DRIVER selects the PF driver the VF is tested against:
+#   igb       the in-tree reference PF (default)
+#   sriov_pf  this project's PF; tests skip with a reason when it cannot
+#             do SR-IOV yet.
+# VF_DRIVER selects the VF driver (sriov_vf, or igbvf for comparisons).
+
+# The first argument of a test script overrides VF_PF_DRIVER (the lab
+# harness passes no environment): tests/vm/vf_basic.sh sriov_pf
+VF_PF_DRIVER=${1:-${VF_PF_DRIVER:-igb}}
+VF_DRIVER=${VF_DRIVER:-sriov_vf}
+VF_MAC=52:54:00:5f:00:01
+VF_IP=198.18.0.2
+EXT_IP=198.18.0.1
+
+# shellcheck source=/dev/null
+source "$SRIOV_TOP/tests/lib/ktap.sh"
+
+# Lines of dmesg that a run must not contain (ours or the kernel's).
+VF_DMESG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|lockdep|KFENCE|sriov_vf.*(timeout|failed|not responding|did not stop)'
+
+vf_dmesg_mark() { VF_DMESG_MARK=$(dmesg | wc -l); }
+
+# vf_dmesg_clean: no bad line since the last vf_dmesg_mark
+vf_dmesg_clean() {
+	local bad
+	bad=$(dmesg | tail -n +"$((VF_DMESG_MARK + 1))" | grep -E "$VF_DMESG_BAD")
+	[ -z "$bad" ] && return 0
+	ktap_diag "dmesg: $(echo "$bad" | head -5)"
+	return 1
+}
+
+vf_skip_all() {
+	ktap_header
+	ktap_skip_all "$1"
+}
+
+# Load the PF driver, bring the PF up, wait for carrier, create one VF
+# without autoprobe, give it an administrative MAC.  Sets PF, PF_DEV, VF.
+vf_setup_pf() {
+	local numvfs=${1:-1}
+
+	[ -n "$SRIOV_PF0" ] || vf_skip_all "no 82576 PF in this VM"
+	modprobe "$VF_PF_DRIVER" 2>/dev/null ||
+		vf_skip_all "PF driver $VF_PF_DRIVER not available"
+	PF=$SRIOV_PF0
+	slowwait 10 test -n "$(pci_netdev "$PF")" ||
+		vf_skip_all "$VF_PF_DRIVER did not bind $PF"
+	PF_DEV=$(pci_netdev "$PF")
+	if [ ! -w "/sys/bus/pci/devices/$PF/sriov_numvfs" ] ||
+	   [ "$(cat "/sys/bus/pci/devices/$PF/sriov_totalvfs" 2>/dev/null)" = 0 ]; then
+		vf_skip_all "$VF_PF_DRIVER cannot do SR-IOV on $PF yet"
+	fi
+	ip link set "$PF_DEV" up
+	wait_carrier "$PF_DEV" 30 || vf_skip_all "PF $PF_DEV has no carrier"
+	ext_ns_setup 0 >/dev/null || vf_skip_all "no external host"
+	echo 0 > "/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
+	if ! echo "$numvfs" > "/sys/bus/pci/devices/$PF/sriov_numvfs"; then
+		vf_skip_all "$VF_PF_DRIVER refused sriov_numvfs=$numvfs"
+	fi
+	VF_ADMIN_MAC=1
+	ip link set "$PF_DEV" vf 0 mac "$VF_MAC" 2>/dev/null || VF_ADMIN_MAC=0
+	VF=$(basename "$(readlink "/sys/bus/pci/devices/$PF/virtfn0")")
+}
+
+vf_load_driver() {
+	if [ "$VF_DRIVER" = sriov_vf ]; then
+		modprobe sriov_vf 2>/dev/null ||
+			insmod "$SRIOV_TOP/kernel/vf/sriov_vf.ko" ||
+			vf_skip_all "sriov_vf.ko not built"
+	else
+		modprobe "$VF_DRIVER" || vf_skip_all "$VF_DRIVER not available"
+	fi
+}
+
+# vf_bind BDF: bind VF_DRIVER through driver_override; sets VF_DEV
+vf_bind() {
+	echo "$VF_DRIVER" > "/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" > /sys/bus/pci/drivers_probe 2>/dev/null
+	slowwait 20 test -n "$(pci_netdev "$1")" || return 1
+	VF_DEV=$(pci_netdev "$1")
+}
+
+vf_unbind() {
+	[ -e "/sys/bus/pci/devices/$1/driver" ] || return 0
+	echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
+}
+
+# vf_up: address, link up, wait for carrier
+vf_up() {
+	ip addr flush dev "$VF_DEV"
+	ip addr add "$VF_IP/24" dev "$VF_DEV"
+	ip link set "$VF_DEV" up
+	wait_carrier "$VF_DEV" "${1:-20}"
+}
+
+vf_ping() {
+	ping -q -c "${1:-3}" -W 2 -i 0.2 "${2:-$EXT_IP}" >/dev/null 2>&1
+}
+
+# vf_ping_wait SECONDS: until one ping gets through
+vf_ping_wait() {
+	slowwait "$1" ping -q -c 1 -W 1 "$EXT_IP" >/dev/null 2>&1
+}
+
+ext() { ip netns exec ext0 "$@"; }
+
+# iperf3 server in ext0 for one test, then our client.  Prints Mbit/s.
+# vf_iperf SECONDS [-R]
+vf_iperf() {
+	local t=$1 out
+	shift
+	ext iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	sleep 0.5
+	out=$(timeout $((t + 30)) iperf3 -c "$EXT_IP" -p 5201 -t "$t" -J "$@" 2>/dev/null) || return 1
+	echo "$out" | jq -r '.end.sum_received.bits_per_second / 1e6 | floor'
+}

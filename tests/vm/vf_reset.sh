@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 1
+# timeout: 400
+#
+# sriov_vf lifecycle: 50 bind/unbind cycles, then FLRs (sysfs reset) while
+# iperf3 runs; after each FLR the VF must come back by itself.  dmesg must
+# stay clean throughout.
+
+# shellcheck source=tests/vm/vf_lib.bash
+source "$(dirname "$0")/vf_lib.bash"
+
+CYCLES=${VF_BIND_CYCLES:-50}
+FLRS=${VF_FLRS:-20}
+
+require_cmd iperf3
+vf_setup_pf 1
+vf_load_driver
+vf_dmesg_mark
+
+ktap_header
+ktap_plan 6
+ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF, $CYCLES cycles, $FLRS FLRs"
+
+# --- bind/unbind cycles ---
+ok=0
+t0=$(date +%s)
+for i in $(seq 1 "$CYCLES"); do
+	if ! vf_bind "$VF"; then
+		ktap_diag "cycle $i: bind failed"
+		break
+	fi
+	# every 10th cycle also open the device and let it handshake fully
+	if [ $((i % 10)) -eq 0 ]; then
+		ip link set "$VF_DEV" up
+		wait_carrier "$VF_DEV" 10 || ktap_diag "cycle $i: no carrier"
+	fi
+	vf_unbind "$VF"
+	ok=$i
+done
+ktap_diag "$ok/$CYCLES bind/unbind cycles in $(($(date +%s) - t0)) s"
+ktap_result "bind_unbind_${CYCLES}" test "$ok" -eq "$CYCLES"
+ktap_result "bind_unbind_dmesg_clean" vf_dmesg_clean
+
+# --- FLRs during traffic ---
+vf_bind "$VF" || { ktap_fail "bind_after_cycles"; ktap_finished; }
+defer vf_unbind "$VF"
+if vf_up 20 && vf_ping 3; then
+	ktap_pass "bind_after_cycles"
+else
+	ktap_fail "bind_after_cycles"
+fi
+
+vf_dmesg_mark
+ext iperf3 -s -D -p 5202 >/dev/null 2>&1
+defer ip netns exec ext0 pkill -x iperf3
+sleep 0.5
+# long-running bidirectional-ish load: TX stream in the background
+iperf3 -c "$EXT_IP" -p 5202 -t 600 >/dev/null 2>&1 &
+IPERF=$!
+defer kill "$IPERF"
+sleep 2
+
+recovered=0
+t0=$(date +%s)
+for i in $(seq 1 "$FLRS"); do
+	echo 1 > "/sys/bus/pci/devices/$VF/reset" || {
+		ktap_diag "FLR $i: reset write failed"
+		break
+	}
+	if wait_carrier "$VF_DEV" 15 && vf_ping_wait 10; then
+		recovered=$((recovered + 1))
+	else
+		ktap_diag "FLR $i: VF did not recover"
+		break
+	fi
+done
+ktap_diag "$recovered/$FLRS FLRs recovered in $(($(date +%s) - t0)) s"
+ktap_result "flr_under_traffic_${FLRS}" test "$recovered" -eq "$FLRS"
+kill "$IPERF" 2>/dev/null
+wait "$IPERF" 2>/dev/null
+
+resets=$(ethtool -S "$VF_DEV" | awk '/ resets:/ {print $2}')
+ktap_diag "handshakes counted by the driver: $resets"
+ktap_result "traffic_after_flr" vf_ping 5
+ktap_result "flr_dmesg_clean" vf_dmesg_clean
+ktap_finished

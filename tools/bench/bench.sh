@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: one lab VM run that measures the project's stack and the
+# in-tree anchor side by side on the same emulated 82576, then writes
+# build/bench/results.json and prints it as a table.  See
+# Documentation/performance.rst.
+#
+#   tools/bench/bench.sh [--timeout SEC] [CASE_REGEX...]
+#
+# CASE_REGEX selects cases by file name (tools/bench/cases/*.sh), for
+# developing one case at a time.  Exit status: 0 when the VM run worked
+# (even if a measurement failed: its metric is null, with the reason), 1
+# when the run itself failed (timeout, crash, kernel warning).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+timeout=2400
+# The net_failover standby's MAC; the VF primary gets the same admin MAC.
+standby_mac=52:54:00:fa:11:00
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout) timeout=$2; shift 2 ;;
+	-h | --help) sed -n '3,14p' "$0"; exit 0 ;;
+	*) break ;;
+	esac
+done
+
+build=${SRIOV_BUILD:-$top/build/cmake}
+if [ ! -x "$build/tools/traffic/sriov-sequdp" ]; then
+	echo "bench: $build/tools/traffic/sriov-sequdp is missing: run 'make userspace'" >&2
+	exit 1
+fi
+out=$top/build/bench
+vmout=$top/build/vm/bench
+mkdir -p "$out"
+rm -f "$out/results.json"
+rm -rf "$out/raw"
+
+{
+	echo "commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
+	echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) cpus $(nproc)"
+} >"$out/host.txt"
+"$top/tools/vm/run" --name bench --nics 2 --standby "$standby_mac" --timeout "$timeout" \
+	-- tools/bench/guest.sh "$@"
+rc=$?
+echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
+
+[ -d "$vmout/bench" ] && cp -r "$vmout/bench" "$out/raw"
+[ -f "$vmout/metrics.jsonl" ] && cp "$vmout/metrics.jsonl" "$out/metrics.jsonl"
+echo
+/usr/bin/python3 "$top/tools/bench/compose.py" --metrics "$top/tools/bench/metrics.json" \
+	--records "$vmout/metrics.jsonl" --out "$out/results.json" || rc=1
+echo
+echo "bench: results in $out/results.json, raw data in $out/raw, VM logs in $vmout"
+[ $rc = 0 ] || echo "bench: the VM run failed (exit $rc): see $vmout" >&2
+exit $rc

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench-side: anchor
+# bench-timeout: 360
+#
+# TCP throughput of the in-tree stack, iperf3 (6 s, first second omitted):
+#   PF:        igb on PF 0 (root netns, 198.18.0.2) <-> external host ext0
+#   VF:        igbvf on VF 0 of PF 0 in netns child (198.18.0.10) <-> ext0
+#   synthetic: bridge br0 = {PF 0, veth} and the veth's peer in netns
+#              child (198.18.0.20): external host -> child
+# rx = external host -> us, tx = us -> external host.
+. "$SRIOV_TOP/tools/bench/lib.sh"
+
+SECS=${BENCH_TCP_SECS:-6}
+VF_MAC=02:00:5e:10:00:01
+
+pf=$(bench_pf_up 0) || bench_abort "PF 0 did not come up"
+bench_ext 0 || bench_abort "external host"
+
+# --- PF ---
+ip addr add 198.18.0.2/24 dev "$pf"
+if slowwait 10 ping_ok ext0 198.18.0.2; then
+	v=$(bench_iperf "" 198.18.0.2 ext0 "$SECS" pf_rx) &&
+		bench_record pf_tcp_rx_mbps "$BENCH_SIDE" "$v" Mbit/s "igb PF" ||
+		bench_fail pf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "iperf3 failed"
+	v=$(bench_iperf "" 198.18.0.2 ext0 "$SECS" pf_tx -R) &&
+		bench_record pf_tcp_tx_mbps "$BENCH_SIDE" "$v" Mbit/s "igb PF" ||
+		bench_fail pf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "iperf3 failed"
+else
+	bench_fail pf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "no ping to the PF"
+	bench_fail pf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igb PF" "no ping to the PF"
+fi
+ip addr flush dev "$pf"
+
+# --- VF ---
+vf_case() {
+	bench_vfs_enable 0 1 || return 1
+	local vf vfdev
+	vf=$(bench_vf_bdf 0 0)
+	ip link set "$pf" vf 0 mac "$VF_MAC" || return 1
+	vfdev=$(bench_vf_bind "$vf") || return 1
+	bench_ns child || return 1
+	ip link set "$vfdev" netns child || return 1
+	ip -n child addr add 198.18.0.10/24 dev "$vfdev"
+	ip -n child link set "$vfdev" up
+	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
+	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
+	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" vf_rx) &&
+		bench_record vf_tcp_rx_mbps "$BENCH_SIDE" "$v" Mbit/s "igbvf on igb VF" ||
+		bench_fail vf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "iperf3 failed"
+	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" vf_tx -R) &&
+		bench_record vf_tcp_tx_mbps "$BENCH_SIDE" "$v" Mbit/s "igbvf on igb VF" ||
+		bench_fail vf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "iperf3 failed"
+	ip netns del child
+	bench_vfs_disable 0
+}
+if ! bench_try vf_case; then
+	bench_fail vf_tcp_rx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "VF setup failed"
+	bench_fail vf_tcp_tx_mbps "$BENCH_SIDE" Mbit/s "igbvf on igb VF" "VF setup failed"
+fi
+
+# --- synthetic: bridge + veth ---
+syn_case() {
+	wait_carrier "$pf" 30 || return 1
+	bench_ns child || return 1
+	bench_veth vh0 child vc0 || return 1
+	bench_bridge br0 "$pf" vh0 || return 1
+	ip -n child addr add 198.18.0.20/24 dev vc0
+	ip -n child link set vc0 up
+	slowwait 15 ping_ok ext0 198.18.0.20 || { echo "synthetic: no ping" >&2; return 1; }
+	v=$(bench_iperf child 198.18.0.20 ext0 "$SECS" synthetic_rx) &&
+		bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(igb PF)+veth" ||
+		bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "iperf3 failed"
+}
+bench_try syn_case ||
+	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(igb PF)+veth" "setup failed"
+exit 0

@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Compose build/bench/results.json from the records of a bench run.
+
+Input: tools/bench/metrics.json (the metric list: name, unit, better) and
+the JSON lines the cases wrote with bench_record/bench_fail
+(metric, side, value, unit, setup, case[, reason]).  For each metric and
+side the best value over all setups is taken ("better": higher or lower);
+ratio = project / anchor.  A metric nobody measured stays null.
+"""
+
+import argparse
+import json
+import sys
+
+SIDES = ("project", "anchor")
+
+
+def load_records(path):
+    recs = []
+    try:
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    recs.append(json.loads(line))
+                except json.JSONDecodeError:
+                    print("compose: %s:%d: not JSON, ignored" % (path, n), file=sys.stderr)
+    except FileNotFoundError:
+        print("compose: no records in %s" % path, file=sys.stderr)
+    return recs
+
+
+def best(values, better):
+    pick = max if better == "higher" else min
+    return pick(values, key=lambda r: r["value"])
+
+
+def compose(metrics, recs):
+    out = {}
+    for m in metrics:
+        name, unit = m["name"], m["unit"]
+        e = {"project": None, "anchor": None, "ratio": None, "unit": unit,
+             "better": m["better"], "anchor_setup": None, "project_setup": None}
+        for side in SIDES:
+            mine = [r for r in recs if r.get("metric") == name and r.get("side") == side]
+            ok = [r for r in mine if isinstance(r.get("value"), (int, float))
+                  and not isinstance(r.get("value"), bool) and r.get("unit") == unit]
+            bad_unit = [r for r in mine if r.get("value") is not None and r.get("unit") != unit]
+            notes = ["%s: %s" % (r.get("setup"), r.get("reason", "")) for r in mine
+                     if r.get("value") is None]
+            notes += ["%s: unit %r is not %r, ignored" % (r.get("setup"), r.get("unit"), unit)
+                      for r in bad_unit]
+            if ok:
+                b = best(ok, m["better"])
+                e[side] = b["value"]
+                e[side + "_setup"] = b["setup"]
+                e[side + "_all"] = {r["setup"]: r["value"] for r in ok}
+            if notes:
+                e[side + "_failed"] = notes
+        if e["project"] is not None and e["anchor"]:
+            e["ratio"] = round(e["project"] / e["anchor"], 3)
+        out[name] = e
+    unknown = sorted({r.get("metric") for r in recs} - {m["name"] for m in metrics})
+    for u in unknown:
+        print("compose: record for unknown metric %r ignored" % u, file=sys.stderr)
+    return out
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return ("%.3f" % v).rstrip("0").rstrip(".") if abs(v) < 10 else "%.1f" % v
+    return str(v)
+
+
+def table(res):
+    rows = [("metric", "unit", "project", "anchor", "ratio", "anchor setup")]
+    for name, e in res.items():
+        setup = e["anchor_setup"] or "; ".join(e.get("anchor_failed", [])) or "-"
+        rows.append((name, e["unit"], fmt(e["project"]), fmt(e["anchor"]), fmt(e["ratio"]),
+                     setup))
+    w = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append("  ".join(r[j].ljust(w[j]) for j in range(5)) + "  " + r[5])
+        if i == 0:
+            lines.append("  ".join("-" * w[j] for j in range(5)) + "  " + "-" * 12)
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--metrics", required=True)
+    p.add_argument("--records", required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    with open(a.metrics) as f:
+        metrics = json.load(f)
+    res = compose(metrics, load_records(a.records))
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+    print(table(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the lab VM (started by tools/bench/bench.sh): run every benchmark
+# case tools/bench/cases/*.sh in name order, each in its own shell, under
+# its own timeout, from a clean lab (bench_reset).  A case names its side
+# and time limit near its top:
+#
+#   # bench-side: anchor        (or: project)
+#   # bench-timeout: 300        (seconds; default 300)
+#
+# Arguments: optional extended regular expressions; only cases whose file
+# name matches one of them run (e.g. `bench.sh attach`).
+# A benchmark reports, it does not judge: this exits 0 whatever the cases
+# measured; a case that fails or times out leaves its metrics null.
+. "$SRIOV_TOP/tools/bench/lib.sh"
+
+# Let the stream receiver have the 4 MB socket buffer it asks for (the
+# default cap, 208 KB, holds ~270 small datagrams: a 150 ms stall of the
+# receiving process under TCG would drop packets that did arrive).
+sysctl -qw net.core.rmem_max=8388608
+
+: >"$BENCH_METRICS"
+mkdir -p "$BENCH_RAW"
+{
+	echo "kernel $(uname -r)"
+	echo "date $(date -u +%FT%TZ)"
+	echo "cpus $(nproc)"
+	env | grep '^SRIOV_' | sort
+} >"$BENCH_RAW/lab.txt"
+
+selected() {
+	local p
+	[ $# = 0 ] && return 0
+	for p in "$@"; do
+		[[ $name =~ $p ]] && return 0
+	done
+	return 1
+}
+
+total0=$(bench_us)
+for c in "$SRIOV_TOP"/tools/bench/cases/*.sh; do
+	name=$(basename "$c" .sh)
+	selected "$@" || continue
+	side=$(sed -n 's/^# bench-side:[[:space:]]*//p' "$c" | head -n1)
+	tmo=$(sed -n 's/^# bench-timeout:[[:space:]]*//p' "$c" | head -n1)
+	case $side in project | anchor) ;; *)
+		echo "# bench: $name: no '# bench-side: project|anchor' line, skipped"
+		continue ;;
+	esac
+	bench_reset >/dev/null 2>&1
+	echo "# bench: case $name ($side, timeout ${tmo:-300} s)"
+	t0=$(bench_us)
+	BENCH_CASE=$name BENCH_SIDE=$side timeout -k 10 "${tmo:-300}" \
+		bash "$c" 2>&1 | tee "$BENCH_RAW/$name.log"
+	rc=${PIPESTATUS[0]}
+	t1=$(bench_us)
+	[ "$rc" = 124 ] && echo "# bench: case $name TIMED OUT after ${tmo:-300} s"
+	echo "# bench: case $name exit $rc in $(((t1 - t0) / 1000000)) s"
+	jq -cn --arg c "$name" --arg s "$side" --argjson rc "$rc" \
+		--argjson sec $(((t1 - t0) / 1000000)) \
+		'{case: $c, side: $s, exit: $rc, seconds: $sec}' >>"$BENCH_RAW/cases.jsonl"
+done
+bench_reset >/dev/null 2>&1
+echo "# bench: all cases done in $((($(bench_us) - total0) / 1000000)) s"
+exit 0

@@ -1,0 +1,336 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the benchmark cases (tools/bench/cases/*.sh), sourced inside
+# the lab VM.  A case records what it measured with bench_record and what it
+# could not measure with bench_fail; tools/bench/bench.sh turns the records
+# into build/bench/results.json.  See Documentation/performance.rst.
+#
+#   . "$SRIOV_TOP/tools/bench/lib.sh"
+#   pf=$(bench_pf_up 0) || bench_abort "no PF"
+#   mbps=$(bench_iperf "" 198.18.0.2 ext0 6 pf_rx) &&
+#       bench_record pf_tcp_rx_mbps "$BENCH_SIDE" "$mbps" Mbit/s "igb PF"
+#
+# Every helper that creates something registers its cleanup with defer
+# (tests/lib/ktap.sh), so a case leaves the lab as it found it.
+
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+
+# A timeout (SIGTERM from guest.sh) still runs the deferred cleanup.
+trap 'exit 143' TERM INT
+
+BENCH_CASE=${BENCH_CASE:-$(basename "$0" .sh)}
+BENCH_SIDE=${BENCH_SIDE:-anchor}
+BENCH_RAW=${BENCH_RAW:-$SRIOV_OUT/bench}
+BENCH_METRICS=${BENCH_METRICS:-$SRIOV_OUT/metrics.jsonl}
+BENCH_RATE=${BENCH_RATE:-2000}		# sequenced stream, packets/s
+BENCH_IDLE_MS=${BENCH_IDLE_MS:-8000}	# receiver gives up after this silence
+# The stream's ends run SCHED_FIFO, so that the guest's own scheduling
+# (iperf3, ip, the other end) does not add to the gaps.
+BENCH_RT=${BENCH_RT-chrt -f 20}
+SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+mkdir -p "$BENCH_RAW"
+
+# Well-known addresses: the external host of hub N is 198.18.N.1 (in netns
+# extN, see ext_ns_setup), the child's address is 198.18.0.10.
+BENCH_CHILD_IP=198.18.0.10
+BENCH_EXT_IP=198.18.0.1
+
+# --- time and logging --------------------------------------------------------
+
+# bench_us: wall clock in microseconds, without a fork ($EPOCHREALTIME).
+bench_us() { local t=$EPOCHREALTIME; echo $((10#${t/./})); }
+
+bench_log() { printf '# %s %s: %s\n' "$(date +%T.%3N)" "$BENCH_CASE" "$*"; }
+
+# bench_abort MSG: end the case (deferred cleanup runs).
+bench_abort() { bench_log "ABORT: $*"; exit 1; }
+
+# --- records -------------------------------------------------------------------
+
+# bench_record METRIC SIDE VALUE UNIT SETUP: one measured value.
+bench_record() {
+	local line
+	line=$(jq -cn --arg m "$1" --arg s "$2" --argjson v "$3" --arg u "$4" \
+		--arg setup "$5" --arg c "$BENCH_CASE" \
+		'{metric: $m, side: $s, value: $v, unit: $u, setup: $setup, case: $c}
+		 | if (.value | type) != "number" then error("not a number") else . end' \
+		2>/dev/null) || {
+		bench_fail "$1" "$2" "$4" "$5" "not a number: '$3'"
+		return 1
+	}
+	echo "$line" >>"$BENCH_METRICS"
+	bench_log "RESULT $1 [$2, $5] = $3 $4"
+}
+
+# bench_fail METRIC SIDE UNIT SETUP REASON: a measurement that did not work.
+bench_fail() {
+	jq -cn --arg m "$1" --arg s "$2" --arg u "$3" --arg setup "$4" --arg r "$5" \
+		--arg c "$BENCH_CASE" \
+		'{metric: $m, side: $s, value: null, unit: $u, setup: $setup, case: $c,
+		  reason: $r}' >>"$BENCH_METRICS"
+	bench_log "FAILED $1 [$2, $4]: $5"
+}
+
+# bench_try FUNC [ARGS...]: run FUNC in a subshell with its own deferred
+# cleanup (a subshell does not inherit the EXIT trap); returns its status.
+bench_try() {
+	(
+		__defer=()
+		trap __run_defer EXIT
+		trap 'exit 143' TERM INT
+		"$@"
+	)
+}
+
+# --- lab plumbing ------------------------------------------------------------
+
+# bench_pf_up N: igb on PF N, link up with carrier; prints the netdev.
+bench_pf_up() {
+	local var=SRIOV_PF$1 dev
+	[ -n "${!var:-}" ] || { echo "no PF $1 in the lab" >&2; return 1; }
+	modprobe igb || return 1
+	dev=$(wait_pci_netdev "${!var}" 15) || { echo "igb made no netdev" >&2; return 1; }
+	ip link set "$dev" up || return 1
+	wait_carrier "$dev" 30 || { echo "$dev: no carrier" >&2; return 1; }
+	echo "$dev"
+}
+
+# bench_vfs_enable N COUNT: COUNT VFs on PF N, no driver autoprobe; removed
+# at exit.  Call it in the case's shell (not in $(...)) so the defer sticks.
+bench_vfs_enable() {
+	local var=SRIOV_PF$1 sys
+	sys=/sys/bus/pci/devices/${!var}
+	echo 0 >"$sys/sriov_drivers_autoprobe" || return 1
+	defer bench_vfs_disable "$1"
+	echo "$2" >"$sys/sriov_numvfs"
+}
+
+bench_vfs_disable() {
+	local var=SRIOV_PF$1
+	echo 0 >"/sys/bus/pci/devices/${!var}/sriov_numvfs"
+}
+
+# bench_vf_bdf N I: the PCI address of VF I of PF N.
+bench_vf_bdf() {
+	local var=SRIOV_PF$1
+	basename "$(readlink -f "/sys/bus/pci/devices/${!var}/virtfn$2")"
+}
+
+# bench_vf_bind BDF: bind igbvf to a VF (autoprobe is off, so through
+# driver_override); prints the netdev.
+bench_vf_bind() {
+	modprobe igbvf || return 1
+	echo igbvf >"/sys/bus/pci/devices/$1/driver_override" || return 1
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
+	wait_pci_netdev "$1" 15
+}
+
+bench_vf_unbind() { echo "$1" >/sys/bus/pci/drivers/igbvf/unbind; }
+
+# bench_ns NAME: a network namespace with lo up, deleted at exit.
+bench_ns() {
+	ip netns add "$1" || return 1
+	defer ip netns del "$1"
+	ip -n "$1" link set lo up
+}
+
+# bench_ext N: the external host of hub N in netns extN (deleted at exit).
+bench_ext() { ext_ns_setup "$1" >/dev/null; }
+
+# bench_neigh NS IP MAC: a permanent neighbour entry on the external host's
+# NIC, so that no ARP timer shapes a measurement (the MAC is known).
+bench_neigh() {
+	local dev
+	dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+	dev=${dev%@*}
+	ip -n "$1" neigh replace "$2" lladdr "$3" dev "${4:-$dev}" nud permanent
+}
+
+# bench_bridge NAME PORT...: a bridge (no STP, no forwarding delay) holding
+# the given ports, removed at exit.
+bench_bridge() {
+	local br=$1 p
+	shift
+	ip link add "$br" type bridge stp_state 0 forward_delay 0 || return 1
+	defer ip link del "$br"
+	for p in "$@"; do
+		ip link set "$p" master "$br" || return 1
+	done
+	ip link set "$br" up
+}
+
+# bench_veth HOSTEND NS CHILDEND: a veth pair, CHILDEND moved into NS.
+bench_veth() {
+	ip link add "$1" type veth peer name "$3" || return 1
+	defer ip link del "$1"
+	ip link set "$3" netns "$2" || return 1
+	ip link set "$1" up
+}
+
+# bench_reset: put the lab back into its start state (guest.sh calls it
+# between cases, in case one died before its cleanup).
+bench_reset() {
+	local ns br i var
+	for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
+	for br in $(ip -o link show type bridge | awk -F': ' '{print $2}') \
+		$(ip -o link show type bond | awk -F': ' '{print $2}') \
+		$(ip -o link show type veth | awk -F': ' '{print $2}'); do
+		ip link del "${br%@*}" 2>/dev/null
+	done
+	for i in 0 1; do
+		var=SRIOV_PF$i
+		[ -n "${!var:-}" ] || continue
+		[ -e "/sys/bus/pci/devices/${!var}/sriov_numvfs" ] &&
+			echo 0 >"/sys/bus/pci/devices/${!var}/sriov_numvfs" 2>/dev/null
+	done
+	sleep 1		# netns teardown is asynchronous; the NICs come back
+}
+
+# --- TCP throughput (iperf3) -------------------------------------------------
+
+__bench_listening() { in_ns "$1" ss -ltnH "sport = :$2" | grep -q .; }
+
+# bench_iperf SERVER_NS SERVER_IP CLIENT_NS SECONDS TAG [CLIENT_ARGS...]:
+# prints the receiver's Mbit/s (for -R that is the client).  The iperf3 JSON
+# goes to $BENCH_RAW/TAG.iperf3.json.
+bench_iperf() {
+	local sns=$1 sip=$2 cns=$3 secs=$4 tag=$5 port=5201 spid rc mbps
+	shift 5
+	in_ns "$sns" iperf3 -s -1 -p $port >/dev/null 2>&1 &
+	spid=$!
+	if ! busywait 10000 __bench_listening "$sns" $port; then
+		kill "$spid" 2>/dev/null
+		echo "iperf3 server did not listen" >&2
+		return 1
+	fi
+	timeout $((secs + 30)) ip netns exec "$cns" iperf3 -c "$sip" -p $port -t "$secs" -O 1 -J \
+		--connect-timeout 5000 "$@" >"$BENCH_RAW/$tag.iperf3.json" 2>&1
+	rc=$?
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	mbps=$(jq -e '.end.sum_received.bits_per_second / 1e6 | . * 10 | round / 10' \
+		"$BENCH_RAW/$tag.iperf3.json" 2>/dev/null)
+	if [ $rc != 0 ] || [ -z "$mbps" ]; then
+		echo "iperf3 failed (exit $rc): $(jq -r '.error // empty' "$BENCH_RAW/$tag.iperf3.json" 2>/dev/null)" >&2
+		return 1
+	fi
+	echo "$mbps"
+}
+
+# --- sequenced UDP stream (tools/traffic/sriov-sequdp) -----------------------
+#
+# __bench_exec_ns NS CMD...: exec CMD in NS, so that $! is CMD itself.
+__bench_exec_ns() {
+	local ns=$1
+	shift
+	[ -n "$ns" ] && exec ip netns exec "$ns" "$@"
+	exec "$@"
+}
+
+# bench_seq_start TAG RECV_NS SEND_NS DST SECONDS: a receiver in RECV_NS and
+# a paced stream at $BENCH_RATE packets/s from SEND_NS to DST.  Returns when
+# both run; bench_seq_wait TAG collects the result.  The receiver stops when
+# it has every packet, or $BENCH_IDLE_MS after the last one arrived.
+bench_seq_start() {
+	local tag=$1 rns=$2 sns=$3 dst=$4 secs=$5 port=${BENCH_SEQ_PORT:-9000}
+	rm -f "$BENCH_RAW/$tag".*
+	[ -x "$SEQUDP" ] || { echo "no $SEQUDP (build userspace first)" >&2; return 1; }
+	(
+		# The receiver's own pid (for SIGINT) and the time it ended: an
+		# incomplete stream ends it BENCH_IDLE_MS after the last arrival.
+		__bench_exec_ns "$rns" $BENCH_RT "$SEQUDP" recv --port "$port" --idle-ms "$BENCH_IDLE_MS" \
+			--timeout $((secs + BENCH_IDLE_MS / 1000 + 60)) --ready "$BENCH_RAW/$tag.ready" \
+			--out "$BENCH_RAW/$tag.recv.json" >/dev/null 2>"$BENCH_RAW/$tag.recv.err" &
+		echo $! >"$BENCH_RAW/$tag.rpid"
+		wait $!
+		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.recv_end"
+	) &
+	BENCH_SEQ_RPID=$!
+	busywait 15000 test -e "$BENCH_RAW/$tag.ready" || {
+		echo "sequdp receiver not ready" >&2
+		kill "$(cat "$BENCH_RAW/$tag.rpid" 2>/dev/null)" 2>/dev/null
+		return 1
+	}
+	(
+		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
+			--seconds "$secs" >"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
+		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
+	) &
+	BENCH_SEQ_SPID=$!
+	BENCH_SEQ_T0=$(bench_us)
+}
+
+# bench_seq_at MS: sleep until MS milliseconds after the stream started.
+bench_seq_at() {
+	local now wait_us
+	now=$(bench_us)
+	wait_us=$((BENCH_SEQ_T0 + $1 * 1000 - now))
+	[ $wait_us -gt 0 ] && sleep "$(printf '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000)))"
+	return 0
+}
+
+# bench_seq_wait TAG: wait for the stream's end and summarise it in
+# $BENCH_RAW/TAG.json; sets SEQ_SENT SEQ_LOST SEQ_GAP_MS SEQ_DUP SEQ_REORD
+# SEQ_RECOVERED (1 if packets were arriving again at the end of the stream)
+# and SEQ_TAIL_MS.
+bench_seq_wait() {
+	local tag=$1 recv_end send_end last_us
+	local i
+	wait "$BENCH_SEQ_SPID"
+	# A receiver that never saw a packet has no idle clock: stop it.
+	for ((i = 0; i < BENCH_IDLE_MS / 100 + 30; i++)); do
+		kill -0 "$BENCH_SEQ_RPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -INT "$(cat "$BENCH_RAW/$tag.rpid")" 2>/dev/null
+	wait "$BENCH_SEQ_RPID"
+	recv_end=$(cat "$BENCH_RAW/$tag.recv_end" 2>/dev/null)
+	recv_end=$((10#${recv_end/./}))
+	[ -s "$BENCH_RAW/$tag.recv.json" ] && [ -s "$BENCH_RAW/$tag.send.json" ] || {
+		echo "sequdp produced no result: $(cat "$BENCH_RAW/$tag".*.err 2>/dev/null)" >&2
+		return 1
+	}
+	send_end=$(cat "$BENCH_RAW/$tag.send_end")
+	send_end=$((10#${send_end/./}))
+	SEQ_SENT=$(jq .sent "$BENCH_RAW/$tag.send.json")
+	local unique
+	unique=$(jq .unique "$BENCH_RAW/$tag.recv.json")
+	SEQ_LOST=$((SEQ_SENT > unique ? SEQ_SENT - unique : 0))
+	SEQ_GAP_MS=$(jq '.longest_gap_ms * 10 | round / 10' "$BENCH_RAW/$tag.recv.json")
+	SEQ_DUP=$(jq .duplicated "$BENCH_RAW/$tag.recv.json")
+	SEQ_REORD=$(jq .reordered "$BENCH_RAW/$tag.recv.json")
+	# An incomplete stream ends the receiver BENCH_IDLE_MS after the last
+	# arrival: if that was well before the sender's end, the path had not
+	# come back (the longest gap only sees silences between arrivals).
+	SEQ_TAIL_MS=0
+	SEQ_RECOVERED=1
+	if [ "$unique" -lt "$SEQ_SENT" ] || [ "$unique" = 0 ]; then
+		last_us=$((recv_end - BENCH_IDLE_MS * 1000))
+		SEQ_TAIL_MS=$(((send_end - last_us) / 1000))
+		[ $SEQ_TAIL_MS -lt 0 ] && SEQ_TAIL_MS=0
+		[ $SEQ_TAIL_MS -gt 500 ] || [ "$unique" = 0 ] && SEQ_RECOVERED=0
+	fi
+	jq -s --argjson lost "$SEQ_LOST" --argjson rec "$SEQ_RECOVERED" \
+		--argjson tail "$SEQ_TAIL_MS" --argjson rate "$BENCH_RATE" \
+		'{rate: $rate, send: .[0], recv: .[1], lost: $lost,
+		  lost_ms: ($lost * 1000 / $rate), recovered: ($rec == 1),
+		  silent_tail_ms: $tail}' \
+		"$BENCH_RAW/$tag.send.json" "$BENCH_RAW/$tag.recv.json" >"$BENCH_RAW/$tag.json"
+	bench_log "stream $tag: sent $SEQ_SENT unique $unique lost $SEQ_LOST ($((SEQ_LOST * 1000 / BENCH_RATE)) ms of stream) dup $SEQ_DUP reord $SEQ_REORD gap ${SEQ_GAP_MS}ms at $(jq '.gap_start_ms | round' "$BENCH_RAW/$tag.recv.json") ms recovered $SEQ_RECOVERED tail ${SEQ_TAIL_MS}ms"
+}
+
+# bench_seq_record TAG SETUP LOST_METRIC GAP_METRIC: record a switch run's
+# loss and blackout (the longest gap); a stream that did not come back has
+# no blackout figure (null, with the reason), its loss is still real.
+bench_seq_record() {
+	local tag=$1 setup=$2 lm=$3 gm=$4
+	[ -n "$lm" ] && bench_record "$lm" "$BENCH_SIDE" "$SEQ_LOST" packets "$setup"
+	[ -z "$gm" ] && return 0
+	if [ "$SEQ_RECOVERED" = 1 ]; then
+		bench_record "$gm" "$BENCH_SIDE" "$SEQ_GAP_MS" ms "$setup"
+	else
+		bench_fail "$gm" "$BENCH_SIDE" ms "$setup" \
+			"no packet arrived in the last ${SEQ_TAIL_MS} ms of the stream: the path did not come back (lost $SEQ_LOST of $SEQ_SENT)"
+	fi
+}

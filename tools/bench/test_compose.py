@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of compose.py (pytest tools/bench/test_compose.py)."""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compose  # noqa: E402
+
+METRICS = [{"name": "tput", "unit": "Mbit/s", "better": "higher"},
+           {"name": "gap", "unit": "ms", "better": "lower"},
+           {"name": "lost", "unit": "packets", "better": "lower"},
+           {"name": "none", "unit": "ms", "better": "lower"}]
+
+
+def rec(metric, side, value, unit, setup, reason=None):
+    r = {"metric": metric, "side": side, "value": value, "unit": unit, "setup": setup}
+    if reason:
+        r["reason"] = reason
+    return r
+
+
+def test_best_per_side_and_ratio():
+    res = compose.compose(METRICS, [
+        rec("tput", "anchor", 100.0, "Mbit/s", "a1"),
+        rec("tput", "anchor", 150.0, "Mbit/s", "a2"),
+        rec("tput", "project", 300.0, "Mbit/s", "p1"),
+        rec("gap", "anchor", 30.0, "ms", "bond"),
+        rec("gap", "anchor", 20.0, "ms", "nf"),
+        rec("gap", "project", 10.0, "ms", "p")])
+    assert res["tput"]["anchor"] == 150.0 and res["tput"]["anchor_setup"] == "a2"
+    assert res["tput"]["ratio"] == 2.0
+    assert res["gap"]["anchor"] == 20.0 and res["gap"]["anchor_setup"] == "nf"
+    assert res["gap"]["ratio"] == 0.5
+    assert res["gap"]["anchor_all"] == {"bond": 30.0, "nf": 20.0}
+
+
+def test_missing_and_failed_stay_null():
+    res = compose.compose(METRICS, [
+        rec("lost", "anchor", None, "packets", "bond", "stream failed"),
+        rec("lost", "anchor", 0, "packets", "nf"),
+        rec("lost", "project", 5, "packets", "p"),
+        rec("gap", "anchor", 12.0, "s", "wrong unit")])
+    assert res["none"]["anchor"] is None and res["none"]["project"] is None
+    assert res["none"]["ratio"] is None
+    assert res["lost"]["anchor"] == 0 and res["lost"]["ratio"] is None  # 5 / 0
+    assert res["lost"]["anchor_failed"] == ["bond: stream failed"]
+    assert res["gap"]["anchor"] is None and "anchor_failed" in res["gap"]
+
+
+def test_main_writes_json(tmp_path):
+    m = tmp_path / "m.json"
+    m.write_text(json.dumps(METRICS))
+    r = tmp_path / "r.jsonl"
+    r.write_text(json.dumps(rec("tput", "anchor", 1.5, "Mbit/s", "x")) + "\nnot json\n")
+    out = tmp_path / "out.json"
+    sys.argv = ["compose", "--metrics", str(m), "--records", str(r), "--out", str(out)]
+    assert compose.main() == 0
+    got = json.loads(out.read_text())
+    assert list(got) == ["tput", "gap", "lost", "none"]
+    assert got["tput"]["anchor"] == 1.5
