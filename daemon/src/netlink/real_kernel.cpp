@@ -39,27 +39,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// The sriov_netvsc link attributes (kernel/netvsc/uapi/sriov_netvsc.h).
-// Kept here until that header is installed under include/uapi.
+// The sriov_netvsc link type (kernel/netvsc/uapi/sriov_netvsc.h).
+#include <sriov_netvsc.h>
+
 namespace swnv {
-constexpr const char *kind = "sriov_netvsc";
-enum : std::uint16_t {
-	unspec,
-	peer,
-	role,
-	serial,
-	dp_active,
-	dp_want,
-	dp_pending,
-	dp_seq,
-	dp_ack,
-	auto_ack,
-	ack_timeout_ms,
-	vf_ifindex,
-};
-constexpr std::uint8_t role_host_port = 0;
-constexpr std::uint8_t dp_synthetic = 0;
-constexpr std::uint8_t dp_vf = 1;
+constexpr const char *kind = SRIOV_NETVSC_KIND;
+constexpr std::uint16_t peer = IFLA_SWNV_PEER;
+constexpr std::uint16_t dp_active = IFLA_SWNV_DP_ACTIVE;
+constexpr std::uint16_t dp_want = IFLA_SWNV_DP_WANT;
+constexpr std::uint16_t vf_ifindex = IFLA_SWNV_VF_IFINDEX;
+constexpr std::uint8_t dp_synthetic = SWNV_DP_SYNTHETIC;
+constexpr std::uint8_t dp_vf = SWNV_DP_VF;
 } // namespace swnv
 
 namespace sriov::netlink {
