@@ -535,6 +535,7 @@ public:
 		// iproute2 owns the bind-mount convention of /run/netns
 		std::vector<std::string> argv = {"ip", "netns", "add", ns};
 		std::vector<char *> cargv;
+		cargv.reserve(argv.size() + 1);
 		for (auto &a : argv)
 			cargv.push_back(a.data());
 		cargv.push_back(nullptr);
@@ -729,7 +730,7 @@ private:
 		// IFNAMSIZ is 16: a stable hash of the partition name
 		const auto h = static_cast<std::uint32_t>(std::hash<std::string>{}(partition));
 		std::array<char, 16> b{};
-		std::snprintf(b.data(), b.size(), "sv%08x", h);
+		(void)std::snprintf(b.data(), b.size(), "sv%08x", h);
 		return b.data();
 	}
 
@@ -772,7 +773,7 @@ private:
 		return Outcome<int>::of(static_cast<int>(idx));
 	}
 
-	std::string vf_bdf(const std::string &pf, VfIndex vf)
+	static std::string vf_bdf(const std::string &pf, VfIndex vf)
 	{
 		std::error_code ec;
 		auto p = std::filesystem::read_symlink(sysfs_pci(pf, "virtfn" + std::to_string(vf.value)), ec);
