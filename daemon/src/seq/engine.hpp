@@ -110,7 +110,7 @@ private:
 	Record &begin(Kind kind, const std::string &partition, Reason cause, DoneFn done);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
-	void to_rollback(Record &rec, Reason why, const std::string &detail);
+	static void to_rollback(Record &rec, Reason why, const std::string &detail);
 	void persist();
 	void emit(nlohmann::json &ev);
 	void arbitrate_and_start();
