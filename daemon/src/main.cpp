@@ -149,9 +149,8 @@ std::optional<Options> parse(int argc, char **argv)
 /// The instance lock: an flock held for the life of the process.
 class InstanceLock {
 public:
-	explicit InstanceLock(const std::string &path)
+	explicit InstanceLock(const std::string &path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644))
 	{
-		fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (fd_ < 0)
 			throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
 		if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {

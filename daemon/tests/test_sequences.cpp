@@ -192,6 +192,29 @@ TEST(Sequences, SurpriseVfLoss)
 	r.expect_consistent();
 }
 
+TEST(Sequences, StaleNotificationsIgnored)
+{
+	// The kernel announces every vf-freed, including the daemon's own, and
+	// late: one about a VF that is allocated and present again is stale.
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto vf = part(r, "p1").vf->vf;
+	std::vector<json> seqs;
+	r.engine->on_event = [&](const json &e) {
+		if (e.at("type") == "sequence")
+			seqs.push_back(e);
+	};
+	r.kernel.inject_event({.type = KernelEvent::Type::vf_lost, .pf = pf0, .vf = vf, .partition = {}, .detail = "vf-freed"});
+	r.kernel.inject_event({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {}, .partition = "p1", .detail = "old"});
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_TRUE(seqs.empty());
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
 TEST(Sequences, SurpriseDuringAttachRollsBack)
 {
 	Rig r;

@@ -198,8 +198,8 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 	if (pos.empty())
 		return usage_error("no command given");
 	const std::string cmd = pos[0];
-	auto has = [&](const char *o) { return a->opt.count(o) != 0; };
-	auto opt = [&](const char *o) { return a->opt.count(o) != 0 ? a->opt.at(o) : std::string(); };
+	auto has = [&](const char *o) { return a->opt.contains(o); };
+	auto opt = [&](const char *o) { return a->opt.contains(o) ? a->opt.at(o) : std::string(); };
 
 	std::string req;
 	json args = json::object();

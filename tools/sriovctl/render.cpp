@@ -2,6 +2,7 @@
 #include "render.hpp"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 
 namespace sriovctl {
@@ -28,7 +29,7 @@ std::string clock_time(std::int64_t ms)
 	std::tm tm{};
 	::gmtime_r(&t, &tm);
 	std::array<char, 32> buf{};
-	std::strftime(buf.data(), buf.size(), "%H:%M:%S", &tm);
+	(void)std::strftime(buf.data(), buf.size(), "%H:%M:%S", &tm);
 	const std::string frac = std::to_string(1000 + ms % 1000).substr(1);
 	return std::string(buf.data()) + "." + frac;
 }
@@ -80,10 +81,10 @@ void render_status(std::ostream &o, const json &st)
 {
 	Table pfs({"PF", "NETDEV", "VFS", "FREE", "ASSIGNED", "RESERVED", "QUARANTINED"});
 	for (const auto &pf : st.at("pfs")) {
-		int counts[4] = {0, 0, 0, 0}; // NOLINT(cppcoreguidelines-avoid-c-arrays)
+		std::array<int, 4> counts{};
 		for (const auto &v : pf.at("vfs")) {
 			const auto state = v.at("state").get<std::string>();
-			counts[state == "free" ? 0 : state == "assigned" ? 1 : state == "reserved" ? 2 : 3]++;
+			counts.at(state == "free" ? 0 : state == "assigned" ? 1 : state == "reserved" ? 2 : 3)++;
 		}
 		pfs.add({s(pf, "name"), s(pf, "netdev"), std::to_string(pf.at("vfs").size()), std::to_string(counts[0]),
 			 std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3])});

@@ -40,7 +40,7 @@ Peer peer_of(local::socket &sock, const std::optional<gid_t> &group)
 		} else {
 			// supplementary groups of the peer (Linux >= 4.13)
 			std::vector<gid_t> groups(256);
-			socklen_t glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+			auto glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
 			if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen) == 0) {
 				groups.resize(glen / sizeof(gid_t));
 				for (auto g : groups)

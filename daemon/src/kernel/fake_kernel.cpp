@@ -17,6 +17,11 @@ namespace {
 
 constexpr std::uint32_t pools_per_pf = 8; // 82576: 8 VMDq pools, one is the default VPort
 
+std::string not_in_ns(const std::string &dev, const std::string &ns)
+{
+	return dev + " is not in netns '" + ns + "'";
+}
+
 std::string vf_netdev_name(const std::string &pf_netdev, std::uint32_t idx)
 {
 	return pf_netdev + "v" + std::to_string(idx);
@@ -457,7 +462,7 @@ Status FakeKernel::vport_delete(const std::string &pf, VportId id)
 		return Status::fail(ENODEV, "no such PF");
 	if (id.value == 0)
 		return Status::fail(EPERM, "the default VPort cannot be deleted");
-	if (p->vports.count(id.value) == 0)
+	if (!p->vports.contains(id.value))
 		return Status::fail(ENOENT, "no such VPort");
 	for (const auto &f : p->filters)
 		if (f.vport == id)
@@ -480,7 +485,7 @@ Status FakeKernel::filter_add(const std::string &pf, VportId vport, const Filter
 	Pf *p = find_pf(pf);
 	if (p == nullptr)
 		return Status::fail(ENODEV, "no such PF");
-	if (p->vports.count(vport.value) == 0)
+	if (!p->vports.contains(vport.value))
 		return Status::fail(ENOENT, "no such VPort");
 	for (const auto &x : p->filters)
 		if (x.filter == f)
@@ -513,7 +518,7 @@ Status FakeKernel::filters_move(const std::string &pf, VportId from, VportId to,
 	Pf *p = find_pf(pf);
 	if (p == nullptr)
 		return Status::fail(ENODEV, "no such PF");
-	if (p->vports.count(to.value) == 0 || p->vports.count(from.value) == 0)
+	if (!p->vports.contains(to.value) || !p->vports.contains(from.value))
 		return Status::fail(ENOENT, "no such VPort");
 	for (const auto &f : set) {
 		const bool found = std::any_of(p->filters.begin(), p->filters.end(), [&](const FilterInfo &x) {
@@ -531,7 +536,7 @@ Status FakeKernel::filters_move(const std::string &pf, VportId from, VportId to,
 
 bool FakeKernel::netns_exists(const std::string &ns)
 {
-	return ns.empty() || netns_.count(ns) != 0;
+	return ns.empty() || netns_.contains(ns);
 }
 
 Status FakeKernel::netns_create(const std::string &ns)
@@ -554,7 +559,7 @@ Status FakeKernel::netdev_move(const std::string &from_ns, const std::string &de
 		for (auto &v : p.vfs)
 			if (v.netdev == dev && v.present) {
 				if (v.netns != from_ns)
-					return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+					return Status::fail(ENODEV, not_in_ns(dev, from_ns));
 				v.netns = to_ns;
 				update_pairing();
 				commit();
@@ -576,7 +581,7 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 {
 	if (auto st = enter("adapter_create"); !st.ok())
 		return st;
-	if (adapters_.count(partition) != 0)
+	if (adapters_.contains(partition))
 		return Status::fail(EEXIST, "adapter exists");
 	if (!netns_exists(ns))
 		return Status::fail(ENOENT, "no such netns " + ns);

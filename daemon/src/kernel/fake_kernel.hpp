@@ -40,6 +40,8 @@ public:
 	void set_delay_ms(int ms);
 	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
 	void surprise_remove(const std::string &pf, VfIndex vf);
+	/// Queue a notification as the kernel would send it (possibly stale).
+	void inject_event(KernelEvent ev) { events_.push_back(std::move(ev)); }
 	/// Called before every mutating op with its name (tests crash here).
 	void set_hook(std::function<void(const std::string &)> hook) { hook_ = std::move(hook); }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "model/types.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sriov {
@@ -43,17 +44,14 @@ std::optional<MacAddr> MacAddr::parse(std::string_view s)
 std::string MacAddr::str() const
 {
 	std::array<char, 18> buf{};
-	std::snprintf(buf.data(), buf.size(), "%02x:%02x:%02x:%02x:%02x:%02x", bytes_[0], bytes_[1],
+	(void)std::snprintf(buf.data(), buf.size(), "%02x:%02x:%02x:%02x:%02x:%02x", bytes_[0], bytes_[1],
 		      bytes_[2], bytes_[3], bytes_[4], bytes_[5]);
 	return {buf.data()};
 }
 
 bool MacAddr::is_zero() const
 {
-	for (auto b : bytes_)
-		if (b != 0)
-			return false;
-	return true;
+	return std::all_of(bytes_.begin(), bytes_.end(), [](std::uint8_t b) { return b == 0; });
 }
 
 std::string_view to_string(Datapath d)

@@ -39,27 +39,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// The sriov_netvsc link attributes (kernel/netvsc/uapi/sriov_netvsc.h).
-// Kept here until that header is installed under include/uapi.
+// The sriov_netvsc link type (kernel/netvsc/uapi/sriov_netvsc.h).
+#include <sriov_netvsc.h>
+
 namespace swnv {
-constexpr const char *kind = "sriov_netvsc";
-enum : std::uint16_t {
-	unspec,
-	peer,
-	role,
-	serial,
-	dp_active,
-	dp_want,
-	dp_pending,
-	dp_seq,
-	dp_ack,
-	auto_ack,
-	ack_timeout_ms,
-	vf_ifindex,
-};
-constexpr std::uint8_t role_host_port = 0;
-constexpr std::uint8_t dp_synthetic = 0;
-constexpr std::uint8_t dp_vf = 1;
+constexpr const char *kind = SRIOV_NETVSC_KIND;
+constexpr std::uint16_t peer = IFLA_SWNV_PEER;
+constexpr std::uint16_t dp_active = IFLA_SWNV_DP_ACTIVE;
+constexpr std::uint16_t dp_want = IFLA_SWNV_DP_WANT;
+constexpr std::uint16_t vf_ifindex = IFLA_SWNV_VF_IFINDEX;
+constexpr std::uint8_t dp_synthetic = SWNV_DP_SYNTHETIC;
+constexpr std::uint8_t dp_vf = SWNV_DP_VF;
 } // namespace swnv
 
 namespace sriov::netlink {
@@ -351,7 +341,52 @@ public:
 		return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
 	}
 
+	/// Write @text to a sysfs attribute (in place).
+	static Status sysfs_write(const std::string &path, const std::string &text)
+	{
+		Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+		if (fd.get() < 0)
+			return Status::fail(errno, "open " + path + ": " + std::strerror(errno));
+		if (::write(fd.get(), text.data(), text.size()) < 0)
+			return Status::fail(errno, "write " + path + ": " + std::strerror(errno));
+		return Status::success();
+	}
+
+	/// Unbind the VF's driver, if any: its netdev goes away.
+	Status vf_unbind(const std::string &pf, VfIndex vf)
+	{
+		const std::string bdf = vf_bdf(pf, vf);
+		if (bdf.empty())
+			return Status::fail(ENOENT, "no virtfn" + std::to_string(vf.value) + " on " + pf);
+		if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+			return Status::success();
+		return sysfs_write(sysfs_pci(bdf, "driver/unbind"), bdf);
+	}
+
+	/// Probe the VF again: its driver reads the administrative MAC at probe
+	/// (igbvf only learns a new admin MAC through its reset handshake).
+	Status vf_rebind(const std::string &pf, VfIndex vf)
+	{
+		if (auto st = vf_unbind(pf, vf); !st.ok())
+			return st;
+		const std::string bdf = vf_bdf(pf, vf);
+		auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		if (!st.ok())
+			return st;
+		if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+			return Status::fail(ENODEV, "no driver bound to VF " + bdf + " (load sriov_vf or igbvf)");
+		return Status::success();
+	}
+
 	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override
+	{
+		auto st = vf_set_admin_mac(pf, vf, mac);
+		if (!st.ok())
+			return st;
+		return vf_rebind(pf, vf);
+	}
+
+	Status vf_set_admin_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
 	{
 		// The family sets the administrative MAC at allocation: re-allocate
 		// is not possible, so use the standard ndo_set_vf_mac (IFLA_VF_MAC).
@@ -372,6 +407,10 @@ public:
 
 	Status vf_reset(const std::string &pf, VfIndex vf) override
 	{
+		// The VF leaves its driver before the FLR, as it leaves a VM: an FLR
+		// under a bound driver blocked in the lab.
+		if (auto st = vf_unbind(pf, vf); !st.ok())
+			log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
 		return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
 	}
 
@@ -496,6 +535,7 @@ public:
 		// iproute2 owns the bind-mount convention of /run/netns
 		std::vector<std::string> argv = {"ip", "netns", "add", ns};
 		std::vector<char *> cargv;
+		cargv.reserve(argv.size() + 1);
 		for (auto &a : argv)
 			cargv.push_back(a.data());
 		cargv.push_back(nullptr);
@@ -550,7 +590,7 @@ public:
 				for (const auto &[ns2, l2] : links)
 					if (ns2 == a.netns && l2.ifindex == static_cast<int>(*vfi->u32()))
 						a.paired_vf = l2.name;
-			if (released_.count(a.partition) != 0) {
+			if (released_.contains(a.partition)) {
 				if (a.paired_vf.empty())
 					released_.erase(a.partition);
 				else if (a.datapath == Datapath::synthetic)
@@ -578,7 +618,6 @@ public:
 		m.set_up();
 		m.str(IFLA_IFNAME, host);
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
-		m.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
 		const auto li = m.nest();
 		m.str(IFLA_INFO_KIND, swnv::kind);
 		const auto data = m.nest();
@@ -590,7 +629,15 @@ public:
 		m.nest_end(peer, swnv::peer);
 		m.nest_end(data, IFLA_INFO_DATA);
 		m.nest_end(li, IFLA_LINKINFO);
-		return transact(sock(""), m.finish(), seq_, nullptr);
+		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		if (!st.ok())
+			return st;
+		// the alias (how adapters() finds the pair again) is not applied at
+		// creation by rtnl_newlink: set it on the existing link
+		const unsigned idx = if_index_in("", host);
+		RtnlMsg a(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		a.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
+		return transact(sock(""), a.finish(), seq_, nullptr);
 	}
 
 	Status adapter_delete(const std::string &partition) override
@@ -670,7 +717,7 @@ public:
 private:
 	std::optional<int> pf_ifindex(const std::string &pf)
 	{
-		if (pf_ifindex_.count(pf) == 0)
+		if (!pf_ifindex_.contains(pf))
 			(void)pfs();
 		auto it = pf_ifindex_.find(pf);
 		if (it == pf_ifindex_.end())
@@ -683,7 +730,7 @@ private:
 		// IFNAMSIZ is 16: a stable hash of the partition name
 		const auto h = static_cast<std::uint32_t>(std::hash<std::string>{}(partition));
 		std::array<char, 16> b{};
-		std::snprintf(b.data(), b.size(), "sv%08x", h);
+		(void)std::snprintf(b.data(), b.size(), "sv%08x", h);
 		return b.data();
 	}
 
@@ -726,7 +773,7 @@ private:
 		return Outcome<int>::of(static_cast<int>(idx));
 	}
 
-	std::string vf_bdf(const std::string &pf, VfIndex vf)
+	static std::string vf_bdf(const std::string &pf, VfIndex vf)
 	{
 		std::error_code ec;
 		auto p = std::filesystem::read_symlink(sysfs_pci(pf, "virtfn" + std::to_string(vf.value)), ec);

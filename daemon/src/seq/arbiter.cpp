@@ -41,7 +41,7 @@ ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &bu
 		for (std::size_t i = 0; i < cands.size(); ++i) {
 			const auto &c = cands[i];
 			const bool wins = i < slots;
-			if (busy.count(c.p->name) != 0)
+			if (busy.contains(c.p->name))
 				continue;
 			if (!wins && c.holds)
 				d.preempt.push_back(c.p->name);

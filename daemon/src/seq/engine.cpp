@@ -185,7 +185,7 @@ void Engine::to_rollback(Record &rec, Reason why, const std::string &detail)
 	log::warn(rec.id, to_string(rec.kind), " of ", rec.partition, " rolling back: ", to_string(why), ": ", detail);
 }
 
-std::vector<Step> Engine::rollback_steps(const Record &rec) const
+std::vector<Step> Engine::rollback_steps(const Record &rec)
 {
 	std::vector<Step> s;
 	switch (rec.kind) {
@@ -318,7 +318,7 @@ void Engine::finish(Record &rec, const std::string &result)
 
 	const std::uint64_t id = rec.id;
 	active_.erase(id);
-	emit(ev); // persists
+	emit(ev); // persists; adds id and time_ms, which the waiters see too
 	auto it = waiters_.find(id);
 	if (it != waiters_.end()) {
 		auto fns = std::move(it->second);
@@ -328,7 +328,7 @@ void Engine::finish(Record &rec, const std::string &result)
 	}
 }
 
-void Engine::emit(json ev)
+void Engine::emit(json &ev)
 {
 	ev["id"] = next_event_++;
 	if (!ev.contains("time_ms"))
@@ -364,7 +364,7 @@ void Engine::pump()
 				if (it == active_.end())
 					continue;
 				advance(it->second);
-				if (active_.count(id) == 0)
+				if (!active_.contains(id))
 					progressed = true;
 			}
 			const std::size_t before = active_.size();
@@ -672,7 +672,8 @@ StartResult Engine::clear_quarantine(const std::string &pf, VfIndex vf)
 		return refuse(Reason::invalid_state, "VF is not quarantined");
 	slot->state = VfState::free;
 	slot->reason = Reason::ok;
-	emit({{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}});
+	json ev{{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}};
+	emit(ev);
 	pump();
 	return {};
 }
@@ -732,8 +733,13 @@ void Engine::handle_kernel_events()
 
 		std::string victim;
 		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
+			// Notifications arrive late, and the kernel also announces the
+			// frees the daemon did itself: act only if the VF is really
+			// gone now (not allocated, or no netdev).
+			auto now = kernel_.vf(ev.pf, *ev.vf);
+			const bool gone = !now || !now->allocated || now->netdev.empty();
 			for (const auto &[n, p] : model_.partitions)
-				if (p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
+				if (gone && p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
 					victim = n;
 		} else if (ev.type == KernelEvent::Type::adapter_unpaired) {
 			// events can be stale: act only if the adapter really lost our VF
@@ -927,7 +933,7 @@ std::vector<std::string> Engine::audit() const
 		}
 	}
 	for (const auto &a : k.adapters())
-		if (model_.partitions.count(a.partition) == 0)
+		if (!model_.partitions.contains(a.partition))
 			out.push_back("adapter " + a.partition + " unknown to the model");
 	return out;
 }

@@ -110,16 +110,16 @@ private:
 	Record &begin(Kind kind, const std::string &partition, Reason cause, DoneFn done);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
-	void to_rollback(Record &rec, Reason why, const std::string &detail);
+	static void to_rollback(Record &rec, Reason why, const std::string &detail);
 	void persist();
-	void emit(nlohmann::json ev);
+	void emit(nlohmann::json &ev);
 	void arbitrate_and_start();
 	void sync_pfs();
 	void reconcile_orphans();
 	[[nodiscard]] bool busy(const std::string &partition) const;
 	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
 	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);
-	std::vector<Step> rollback_steps(const Record &rec) const;
+	static std::vector<Step> rollback_steps(const Record &rec);
 
 	KernelApi &kernel_;
 	store::StateStore &store_;

@@ -144,7 +144,9 @@ Status vf_claim(KernelApi &k, const std::string &pf, VfIndex vf, std::uint64_t s
 		if (!st.ok() && st.err != EEXIST)
 			return st;
 	}
-	if (info->mac != mac) {
+	// also when the VF has no netdev: the real backend (re)binds the VF
+	// driver there so that it comes up with the administrative MAC
+	if (info->mac != mac || info->netdev.empty()) {
 		auto st = k.vf_set_mac(pf, vf, mac);
 		if (!st.ok())
 			return st;
