@@ -26,6 +26,14 @@
 #     request must be answered (no loss allowed: pings are paced at 5/s)
 #     and testpmd's RX-packets must count at least the requests sent;
 #
+# Known state (igb PF, QEMU 10 igb model): the DPDK VF transmits (the exact
+# burst arrives) and gets the admin MAC, but receives nothing once testpmd
+# forwards: the pings fail and RX-packets stays at a handful of frames from
+# before forwarding started (also with rxonly, without --tx-first and with
+# `vf 0 trust on`; the PF's own rx_packets does not move either, so the frames
+# are dropped by the emulated switch, not delivered to another pool).  Those
+# two checks fail honestly until this is understood.
+#
 # No unpaced txonly flood: under TCG the emulated receiver drops most of it
 # (one run: 17.1 M TX-packets in 5 s, 2.1 M reached the external host) and
 # it costs minutes of guest time; the exact burst above is the stronger proof.
@@ -53,7 +61,7 @@ if [ ! -w "$dev/sriov_numvfs" ] || [ "$(cat "$dev/sriov_totalvfs" 2>/dev/null ||
 	ktap_skip_all "$PF_DRIVER cannot do SR-IOV on $SRIOV_PF0 (no sriov_totalvfs)"
 fi
 
-ktap_plan 8
+ktap_plan 7
 
 # The PF first, with carrier, so the VF's link is up and the external host's
 # NIC always has a live wire.
@@ -108,16 +116,12 @@ ktap_diag "tx-first burst: $DPDK_BURST frames sent by testpmd, external host Udp
 ktap_result "VF -> external host: all $DPDK_BURST frames of a burst arrive" test "$got" -eq $DPDK_BURST
 
 ip -n ext0 neigh replace $VF_IP lladdr $VF_MAC nud permanent dev "$ext"
-timeout 40 ip netns exec ext0 tcpdump -nei "$ext" -w "$OUT/ext0.pcap" -c 200 \
-	>/dev/null 2>&1 &
-tcpd=$!
-sleep 2
-pout=$(ip netns exec ext0 ping -c $PINGS -i 0.2 -W 3 -w 20 $VF_IP 2>&1)
+pfrx0=$(cat "/sys/class/net/$pf/statistics/rx_packets")
+pout=$(ip netns exec ext0 ping -c $PINGS -i 0.2 -W 2 $VF_IP 2>&1)
+ktap_diag "PF $pf rx_packets +$(($(cat "/sys/class/net/$pf/statistics/rx_packets") - pfrx0)) during the pings"
 ptx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$pout")
 prx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$pout")
 ktap_diag "ping $VF_IP from the external host: ${ptx:-?} sent, ${prx:-?} answered"
-kill -INT $tcpd 2>/dev/null; wait $tcpd
-ktap_diag "$(tcpdump -nr "$OUT/ext0.pcap" 2>/dev/null | awk '{ $1 = ""; print }' | sort | uniq -c | sort -rn | head -n 6)"
 ktap_result "external host pings testpmd (icmpecho) on VF 0: $PINGS/$PINGS answered" \
 	test "${prx:-0}" -eq $PINGS
 dpdk_testpmd_stop
