@@ -61,8 +61,6 @@ if [ ! -w "$dev/sriov_numvfs" ] || [ "$(cat "$dev/sriov_totalvfs" 2>/dev/null ||
 	ktap_skip_all "$PF_DRIVER cannot do SR-IOV on $SRIOV_PF0 (no sriov_totalvfs)"
 fi
 
-ktap_plan 7
-
 # The PF first, with carrier, so the VF's link is up and the external host's
 # NIC always has a live wire.
 ip link set "$pf" up
@@ -72,10 +70,11 @@ ext=$SRIOV_EXT0
 EXT_MAC=$(ip netns exec ext0 cat "/sys/class/net/$ext/address")
 
 echo 0 >"$dev/sriov_drivers_autoprobe"
-if ! echo 2 >"$dev/sriov_numvfs" 2>/dev/null; then
-	ktap_skip_all "$PF_DRIVER refused sriov_numvfs=2"
+if ! err=$(echo 2 2>&1 >"$dev/sriov_numvfs"); then
+	ktap_skip_all "$PF_DRIVER cannot create VFs: writing 2 to sriov_numvfs failed (${err##*: })"
 fi
 defer sh -c "echo 0 > $dev/sriov_numvfs"
+ktap_plan 7
 vf=$(basename "$(readlink -f "$dev/virtfn0")")
 ktap_diag "PF $SRIOV_PF0 ($pf, $PF_DRIVER), VF 0 $vf, external host $ext $EXT_MAC"
 
