@@ -32,7 +32,11 @@
 # before forwarding started (also with rxonly, without --tx-first and with
 # `vf 0 trust on`; the PF's own rx_packets does not move either, so the frames
 # are dropped by the emulated switch, not delivered to another pool).  Those
-# two checks fail honestly until this is understood.
+# two checks fail honestly until this is understood.  Lead: an interactive
+# testpmd (-i, rxonly, no tx_first) started while the external host was
+# already pinging every 0.3 s did count RX (port stats 61 -> 88, 27 during
+# 10 s of forwarding); interactive icmpecho + "start tx_first" did not, and
+# neither did a 40 s ping warm-up after the start.
 #
 # No unpaced txonly flood: under TCG the emulated receiver drops most of it
 # (one run: 17.1 M TX-packets in 5 s, 2.1 M reached the external host) and
