@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# DPDK helpers for the in-VM tests/vm/dpdk_*.sh tests: bind a VF to vfio-pci
+# (the lab's --iommu gives an intel-iommu) and drive dpdk-testpmd in the
+# background.  Sourced after tests/lib/ktap.sh.
+
+# dpdk_bind_vfio BDF: hand a PCI function to vfio-pci.
+dpdk_bind_vfio() {
+	local bdf=$1 dev=/sys/bus/pci/devices/$1 drv
+	[ -d /sys/kernel/iommu_groups/0 ] || { echo "no IOMMU groups (boot with --iommu)"; return 1; }
+	modprobe vfio-pci || return 1
+	if [ -e "$dev/driver" ]; then
+		drv=$(basename "$(readlink -f "$dev/driver")")
+		[ "$drv" = vfio-pci ] && return 0
+		echo "$bdf" >"$dev/driver/unbind" || return 1
+	fi
+	echo vfio-pci >"$dev/driver_override" || return 1
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink -f "$dev/driver")")" = vfio-pci ] ||
+		{ echo "vfio-pci did not bind $bdf"; return 1; }
+}
+
+# dpdk_unbind BDF: release a function from its driver, clear the override.
+dpdk_unbind() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
+	echo >"$dev/driver_override"
+}
+
+# dpdk_testpmd_start LOG BDF TESTPMD-ARGS...: start dpdk-testpmd on one PCI
+# function in the background (bounded by timeout(1) at 150 s), output in
+# LOG; wait until it forwards.  Sets DPDK_PID.  Returns 1 if testpmd exits
+# or does not start forwarding within 90 s.
+dpdk_testpmd_start() {
+	local log=$1 bdf=$2
+	shift 2
+	: >"$log"
+	timeout --preserve-status -s INT 150 \
+		dpdk-testpmd -l 0-1 -n 1 --no-huge -m 512 -a "$bdf" \
+		--file-prefix="dpdk$$" -- --nb-cores=1 --total-num-mbufs=4096 \
+		--stats-period=600 "$@" </dev/null >"$log" 2>&1 &
+	DPDK_PID=$!
+	defer dpdk_testpmd_stop
+	slowwait 90 dpdk_testpmd_forwarding "$log" || return 1
+}
+
+dpdk_testpmd_forwarding() {
+	kill -0 "$DPDK_PID" 2>/dev/null || return 1
+	grep -q 'packet forwarding - ports=' "$1"
+}
+
+# dpdk_testpmd_stop: SIGINT (testpmd prints its final statistics), wait at
+# most 30 s, then SIGKILL.  Returns testpmd's exit status.
+dpdk_testpmd_stop() {
+	local i rc
+	[ -n "${DPDK_PID:-}" ] || return 0
+	kill -INT "$DPDK_PID" 2>/dev/null
+	for ((i = 0; i < 60; i++)); do
+		kill -0 "$DPDK_PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -0 "$DPDK_PID" 2>/dev/null && kill -KILL "$DPDK_PID"
+	wait "$DPDK_PID"
+	rc=$?
+	DPDK_PID=
+	return $rc
+}
+
+# dpdk_port_mac LOG: the MAC testpmd printed for port 0 at start.
+dpdk_port_mac() {
+	sed -n 's/^Port 0: \([0-9A-Fa-f:]\{17\}\).*/\1/p' "$1" | head -n1 | tr 'A-F' 'a-f'
+}
+
+# dpdk_fwd_stat LOG FIELD: FIELD (RX-packets, TX-packets, RX-dropped, ...)
+# of port 0 in testpmd's final "Forward statistics for port 0" block.
+dpdk_fwd_stat() {
+	awk -v f="$2" '
+		/Forward statistics for port 0/ { inblk = 1; next }
+		inblk && /-----------------------/ && seen { exit }
+		inblk {
+			seen = 1
+			for (i = 1; i < NF; i++)
+				if ($i == f ":") { print $(i + 1); exit }
+		}' "$1"
+}
