@@ -88,3 +88,29 @@ nv_vf_is_slave() {
 
 # wait until the adapter's data path is $1 (0 synthetic, 1 VF)
 nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "${2:-30}" >/dev/null; }
+
+# Stream helpers for the failover tests.  The caller sets OUT (result
+# directory), RATE (packets/s), SECS (stream length) and PF, and VFDEV
+# when a VF netdev exists.
+# nv_stream_start NAME: receiver in child0, paced sender in ext0 (background)
+# nv_field NAME KEY: a field of the receiver's JSON report
+# nv_counters TAG, nv_report TAG: per-path counters / the stream's result as diagnostics
+nv_stream_start() {
+	rm -f "$OUT/$1.json" "$OUT/$1.ready"
+	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 10000 \
+		--ready "$OUT/$1.ready" --out "$OUT/$1.json" >/dev/null &
+	busywait 5000 test -e "$OUT/$1.ready"
+	ip netns exec ext0 "$SEQUDP" send --dst "$NV_IP" --port 9000 \
+		--rate "$RATE" --count $((SECS * RATE)) >"$OUT/$1-send.json" &
+}
+nv_field() { jq -r ".$2" "$OUT/$1.json"; }
+nv_counters() {
+	local vfrx=-
+	[ -n "${VFDEV:-}" ] && [ -e "/sys/class/net/$VFDEV" ] &&
+		vfrx=$(cat "/sys/class/net/$VFDEV/statistics/rx_packets")
+	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat /sys/class/net/$PF/statistics/rx_packets); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
+}
+nv_report() {
+	nv_counters "$1"
+	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered)"
+}

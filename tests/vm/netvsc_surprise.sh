@@ -27,29 +27,10 @@ nv_vf_enable || ktap_bail "VF setup failed"
 ktap_result "data path on the VF" nv_wait_dp 1 40
 slowwait 10 ping_ok ext0 "$NV_IP"
 
-stream_start() {
-	rm -f "$OUT/$1.json" "$OUT/$1.ready"
-	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 10000 \
-		--ready "$OUT/$1.ready" --out "$OUT/$1.json" >/dev/null &
-	busywait 5000 test -e "$OUT/$1.ready"
-	ip netns exec ext0 "$SEQUDP" send --dst "$NV_IP" --port 9000 \
-		--rate "$RATE" --count $((SECS * RATE)) >"$OUT/$1-send.json" &
-}
-field() { jq -r ".$2" "$OUT/$1.json"; }
-counters() {
-	local vfrx=-
-	[ -n "${VFDEV:-}" ] && [ -e "/sys/class/net/$VFDEV" ] &&
-		vfrx=$(cat "/sys/class/net/$VFDEV/statistics/rx_packets")
-	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat /sys/class/net/$PF/statistics/rx_packets); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
-}
-report() {
-	counters "$1"
-	ktap_diag "$1: lost $(field "$1" lost) of $(field "$1" expected), longest gap $(field "$1" longest_gap_ms) ms after seq $(field "$1" gap_after_seq), reordered $(field "$1" reordered)"
-}
 
-stream_start floor
+nv_stream_start floor
 wait
-report floor
+nv_report floor
 
 # the host side: ack every request, move the MAC filter on "synthetic"
 nv_ctl set nvh0 --auto-ack 0 --timeout-ms 3000
@@ -57,18 +38,18 @@ $NV_CTL responder nvh0 --on-syn "ip link set $PF vf 0 mac 00:00:00:00:00:00" \
 	>"$OUT/responder.out" 2>&1 &
 resp=$!
 busywait 5000 grep -q ready "$OUT/responder.out"
-stream_start unbind
+nv_stream_start unbind
 sleep 3
 nv_vf_unbind
 wait $(jobs -p | grep -v "^$resp$") 2>/dev/null
 kill $resp
 wait $resp 2>/dev/null
-report unbind
+nv_report unbind
 ktap_diag "responder: $(tail -1 "$OUT/responder.out")"
 ktap_result "unbind: adapter left the VF, reason $(nv_get last_reason_name)" \
 	test "$(nv_get dp_active)" = 0 -a "$(nv_get vf_ifindex)" = null
 ktap_result "unbind: stream continued on the synthetic path" \
-	test "$(field unbind unique)" -gt $((SECS * RATE / 2))
+	test "$(nv_field unbind unique)" -gt $((SECS * RATE / 2))
 
 jq -n --slurpfile u "$OUT/unbind.json" --slurpfile fl "$OUT/floor.json" \
 	'{surprise_lost: $u[0].lost, surprise_blackout_ms: $u[0].longest_gap_ms,
@@ -77,7 +58,7 @@ jq -n --slurpfile u "$OUT/unbind.json" --slurpfile fl "$OUT/floor.json" \
 ktap_diag "summary: $(jq -c . "$OUT/netvsc_surprise.json")"
 # Acceptance is "measured and reported"; the target (<= 10 lost) is checked
 # separately so a miss shows up without hiding the measurement.
-lost=$(field unbind lost)
+lost=$(nv_field unbind lost)
 if [ "$lost" -le 10 ]; then
 	ktap_pass "unbind: at most 10 packets lost ($lost)"
 else
