@@ -39,6 +39,8 @@ enum swvf_vector {
 #define SWVF_SERVICE_PERIOD	HZ
 /* Minimum spacing of full reset attempts when the PF is not ready */
 #define SWVF_RESET_RETRY	(HZ / 2)
+/* Failed handshakes in a row that a PF reset explains (RSTD takes a while) */
+#define SWVF_RESET_QUIET_TRIES	4
 /* Handshake attempts at probe before continuing without the PF */
 #define SWVF_PROBE_TRIES	3
 
@@ -125,6 +127,7 @@ struct swvf_adapter {
 	u64 mbx_polled_events;		/* service task */
 	u64 resets;			/* RTNL */
 	u64 reset_failures;		/* RTNL */
+	unsigned int reset_streak;	/* RTNL: failed tries in a row */
 	unsigned long last_reset_try;	/* RTNL, jiffies */
 
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)]; /* RTNL */

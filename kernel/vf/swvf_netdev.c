@@ -272,12 +272,22 @@ int swvf_reinit(struct swvf_adapter *adapter)
 	if (err == -EPROTO)
 		err = swvf_hw_init(adapter);
 	if (err) {
-		if (err != -EAGAIN)
+		/*
+		 * While the PF itself resets it does not answer for a while:
+		 * the first tries failing is expected, a streak is not.
+		 */
+		if (err == -EAGAIN)
+			return err;
+		if (++adapter->reset_streak <= SWVF_RESET_QUIET_TRIES)
+			dev_info(&adapter->pdev->dev,
+				 "PF not answering yet (%d), retrying\n", err);
+		else
 			dev_warn_ratelimited(&adapter->pdev->dev,
-					     "reset handshake failed (%d), retrying\n",
-					     err);
+					     "reset handshake failed %u times (%d), retrying\n",
+					     adapter->reset_streak, err);
 		return err;
 	}
+	adapter->reset_streak = 0;
 	dev_info(&adapter->pdev->dev, "reset handshake done, MAC %pM\n",
 		 netdev->dev_addr);
 	if (netif_running(netdev))
