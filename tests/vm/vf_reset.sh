@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 600
 #
-# sriov_vf lifecycle: 50 bind/unbind cycles, then FLRs (sysfs reset) while
-# iperf3 runs; after each FLR the VF must come back by itself.  Then a
+# sriov_vf lifecycle: 50 bind/unbind cycles while the external host keeps
+# sending to the VF's MAC, then 50 FLRs (sysfs reset) while iperf3 runs;
+# after each FLR the VF must come back by itself.  Then a
 # VF reset initiated from the PF side (the PF's PVTCTRL.RST for VF 0,
 # written through the PF's I/O BAR, as a PF driver would) under traffic.  dmesg must
 # stay clean throughout.
@@ -13,7 +14,7 @@
 source "$(dirname "$0")/vf_lib.bash"
 
 CYCLES=${VF_BIND_CYCLES:-50}
-FLRS=${VF_FLRS:-10}
+FLRS=${VF_FLRS:-50}
 
 require_cmd iperf3
 vf_setup_pf 1
@@ -24,7 +25,11 @@ ktap_header
 ktap_plan 7
 ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF, $CYCLES cycles, $FLRS FLRs"
 
-# --- bind/unbind cycles ---
+# --- bind/unbind cycles, frames arriving for the VF all the while ---
+ext ip neigh replace "$VF_IP" lladdr "$VF_MAC" dev "$SRIOV_EXT0" nud permanent
+ext ping -q -i 0.02 "$VF_IP" >/dev/null 2>&1 &
+RXLOAD=$!
+defer kill "$RXLOAD"
 ok=0
 t0=$(date +%s)
 for i in $(seq 1 "$CYCLES"); do
@@ -40,7 +45,10 @@ for i in $(seq 1 "$CYCLES"); do
 	vf_unbind "$VF"
 	ok=$i
 done
-ktap_diag "$ok/$CYCLES bind/unbind cycles in $(($(date +%s) - t0)) s"
+kill "$RXLOAD" 2>/dev/null
+wait "$RXLOAD" 2>/dev/null
+ext ip neigh del "$VF_IP" dev "$SRIOV_EXT0" 2>/dev/null
+ktap_diag "$ok/$CYCLES bind/unbind cycles in $(($(date +%s) - t0)) s, ~50 frames/s arriving for the VF"
 ktap_result "bind_unbind_${CYCLES}" test "$ok" -eq "$CYCLES"
 ktap_result "bind_unbind_dmesg_clean" vf_dmesg_clean
 
