@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 600
 #
 # vf_reset.sh against this project's PF driver sriov_pf instead of the in-tree
 # igb.  Skips (exit 4, with the reason) while sriov_pf cannot do SR-IOV.
