@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 1
+# timeout: 300
+#
+# sriov-dpdk-sequdp (DPDK 22.11, af_packet PMD, --no-huge): the paced
+# sequenced-UDP generator and receiver, checked against losses, duplicates
+# and counts that the test itself causes, so every check can fail.
+#
+# A veth pair between two namespaces, sa (198.19.0.1) and sb (198.19.0.2).
+# On sa's egress a tc u32 filter drops every datagram whose sequence number
+# has low byte 0x07 (seq 7, 263, 519, ...): a known, deterministic loss
+# (the sequence number is at IP offset 36: 20 IP + 8 UDP + magic + reserved,
+# little-endian).  The DPDK sender goes through the netdev's qdisc layer
+# (qdisc_bypass=0), so the filter applies to it as to a kernel sender.
+#   1. DPDK -> kernel receiver (sriov-sequdp), no filter: all N arrive.
+#   2. DPDK -> kernel receiver, filter: exactly the dropped ones are lost.
+#   3. kernel sender -> DPDK receiver, filter: same exact loss.
+#   4. DPDK -> DPDK, filter plus netem duplicate 100%: exact loss, every
+#      survivor counted twice, nothing reordered.
+#   5. Over the emulated 82576: DPDK on the PF netdev (igb) -> the external
+#      host's kernel receiver, paced: no loss.
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+
+DSEQ=${DSEQ:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-dpdk-sequdp}
+SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+N=${DPDK_SEQ_COUNT:-2000}
+RATE=${DPDK_SEQ_RATE:-1000}
+OUT=${SRIOV_OUT:-/tmp}
+
+ktap_header
+require_cmd jq tc
+[ -x "$DSEQ" ] || ktap_skip_all "sriov-dpdk-sequdp not built (no libdpdk?): $DSEQ"
+[ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built: $SEQUDP"
+ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_net_af_packet.so >/dev/null 2>&1 ||
+	ktap_skip_all "DPDK af_packet PMD not installed (librte-net-af-packet23)"
+ktap_plan 5
+
+# The datagrams the u32 filter drops among seq 0..N-1.
+DROPPED=$(((N + 256 - 8) / 256))
+
+ip netns add sa && defer ip netns del sa
+ip netns add sb && defer ip netns del sb
+ip link add va netns sa type veth peer name vb netns sb || ktap_bail "no veth"
+ip -n sa addr add 198.19.0.1/24 dev va
+ip -n sb addr add 198.19.0.2/24 dev vb
+ip -n sa link set va up
+ip -n sb link set vb up
+ip -n sa link set lo up
+ip -n sb link set lo up
+MAC_B=$(ip netns exec sb cat /sys/class/net/vb/address)
+MAC_A=$(ip netns exec sa cat /sys/class/net/va/address)
+ip -n sa neigh replace 198.19.0.2 lladdr "$MAC_B" nud permanent dev va
+ip -n sb neigh replace 198.19.0.1 lladdr "$MAC_A" nud permanent dev vb
+for ns in sa sb; do ip netns exec $ns sysctl -qw net.core.rmem_max=33554432; done
+
+drop_filter_on() {
+	tc -n sa qdisc add dev va clsact &&
+		tc -n sa filter add dev va egress protocol ip prio 1 u32 \
+			match ip protocol 17 0xff \
+			match u32 0x07000000 0xff000000 at 36 action drop
+}
+
+# run NAME RECV-NS RECV-CMD... -- SEND-NS SEND-CMD...: receiver in the
+# background until ready, sender in the foreground; reports in OUT/NAME*.json.
+# An empty namespace name is the initial namespace.
+run() {
+	local name=$1 rns=$2 args=() sns
+	shift 2
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	sns=$1
+	shift
+	rm -f "$OUT/$name.json" "$OUT/$name.ready"
+	in_ns "$rns" "${args[@]}" --idle-ms 3000 --timeout 60 \
+		--ready "$OUT/$name.ready" --out "$OUT/$name.json" >/dev/null 2>"$OUT/$name-recv.err" &
+	local rpid=$!
+	if ! slowwait 30 test -e "$OUT/$name.ready"; then
+		ktap_diag "$name: receiver not ready: $(cat "$OUT/$name-recv.err")"
+		kill "$rpid" 2>/dev/null
+		wait "$rpid"
+		return 1
+	fi
+	in_ns "$sns" "$@" >"$OUT/$name-send.json" 2>"$OUT/$name-send.err" ||
+		ktap_diag "$name: sender failed: $(cat "$OUT/$name-send.err")"
+	wait "$rpid"
+	ktap_diag "$name: send $(cat "$OUT/$name-send.json")"
+	ktap_diag "$name: recv $(cat "$OUT/$name.json" 2>/dev/null)"
+}
+f() { jq -r ".$2" "$OUT/$1.json" 2>/dev/null; }
+
+# expect NAME LOST RECEIVED DUPLICATED: exact counts, nothing reordered
+expect() {
+	[ "$(f "$1" expected)" = "$N" ] && [ "$(f "$1" lost)" = "$2" ] &&
+		[ "$(f "$1" received)" = "$3" ] && [ "$(f "$1" duplicated)" = "$4" ] &&
+		[ "$(f "$1" reordered)" = 0 ]
+}
+
+dsend() { echo "$DSEQ" send --iface va --dst-mac "$MAC_B" --src 198.19.0.1 --dst 198.19.0.2 \
+	--port 9000 --rate "$RATE" --count "$N"; }
+
+run clean sb "$SEQUDP" recv --port 9000 -- sa $(dsend)
+ktap_result "DPDK sender -> kernel receiver: $N/$N, no loss, no duplicate" expect clean 0 "$N" 0
+
+drop_filter_on || ktap_bail "tc u32 drop filter"
+run drop sb "$SEQUDP" recv --port 9000 -- sa $(dsend)
+ktap_result "DPDK sender, $DROPPED dropped by tc: lost $(f drop lost) (want $DROPPED)" \
+	expect drop "$DROPPED" $((N - DROPPED)) 0
+
+run krecv sb "$DSEQ" recv --iface vb --port 9000 -- \
+	sa "$SEQUDP" send --dst 198.19.0.2 --port 9000 --rate "$RATE" --count "$N"
+ktap_result "kernel sender -> DPDK receiver, $DROPPED dropped: lost $(f krecv lost)" \
+	expect krecv "$DROPPED" $((N - DROPPED)) 0
+
+tc -n sa qdisc add dev va root netem duplicate 100% || ktap_bail "netem"
+run dup sb "$DSEQ" recv --iface vb --port 9000 -- sa $(dsend)
+tc -n sa qdisc del dev va root
+ktap_result "DPDK -> DPDK with every datagram doubled: duplicated $(f dup duplicated) (want $((N - DROPPED)))" \
+	expect dup "$DROPPED" $((2 * (N - DROPPED))) $((N - DROPPED))
+
+# 5: the emulated NIC.  The PF netdev under igb, the external host behind
+# the hub; a paced DPDK source must arrive complete.
+pf_setup() {
+	[ -n "${SRIOV_PF0:-}" ] || { echo "no 82576 in the lab"; return 1; }
+	modprobe igb || return 1
+	PF=$(wait_pci_netdev "$SRIOV_PF0" 10) || return 1
+	ip link set "$PF" up
+	ip addr add 198.18.0.2/24 dev "$PF"
+	wait_carrier "$PF" 30 || return 1
+	ext_ns_setup 0 >/dev/null || return 1
+	ip netns exec ext0 sysctl -qw net.core.rmem_max=33554432
+	EXT_MAC=$(ip netns exec ext0 cat "/sys/class/net/$SRIOV_EXT0/address")
+}
+if pf_setup; then
+	run nic ext0 "$SEQUDP" recv --port 9000 -- \
+		"" "$DSEQ" send --iface "$PF" --dst-mac "$EXT_MAC" --src 198.18.0.2 \
+		--dst 198.18.0.1 --port 9000 --rate "$RATE" --count "$N"
+	ktap_result "DPDK on the 82576 PF netdev ($PF) -> external host at $RATE/s: lost $(f nic lost)" \
+		expect nic 0 "$N" 0
+else
+	ktap_fail "DPDK on the 82576 PF netdev -> external host (lab setup failed)"
+fi
+
+ktap_finished
