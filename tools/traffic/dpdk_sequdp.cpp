@@ -7,7 +7,7 @@
 //
 //   sriov-dpdk-sequdp send (--iface IF | --pci BDF) --dst-mac MAC --src IP --dst IP
 //                          [--port 9000] [--rate 2000] [--count N | --seconds S]
-//                          [--size 64]
+//                          [--size 64] [--ready FILE]
 //   sriov-dpdk-sequdp recv (--iface IF | --pci BDF) [--port 9000] [--idle-ms 3000]
 //                          [--timeout 600] [--ready FILE] [--out FILE]
 //
@@ -17,6 +17,8 @@
 // IOMMU).  EAL runs on one lcore without hugepages or shared config
 // (--no-shconf, a per-process file prefix): several instances side by side.
 //
+// EAL start-up takes seconds under TCG: --ready FILE (both modes) is written
+// once the port is up, so a test can wait for it before it acts.
 // The sender keeps an absolute schedule (datagram i leaves at t0 + i/rate):
 // under TCG an unpaced DPDK source overruns every emulated receiver, so
 // there is no "as fast as possible" mode.  The af_packet port goes through
@@ -118,7 +120,7 @@ int usage()
 	std::fprintf(stderr,
 		     "usage: sriov-dpdk-sequdp send (--iface IF | --pci BDF) --dst-mac MAC "
 		     "--src IP --dst IP [--port P] [--rate PPS] [--count N | --seconds S] "
-		     "[--size BYTES]\n"
+		     "[--size BYTES] [--ready FILE]\n"
 		     "       sriov-dpdk-sequdp recv (--iface IF | --pci BDF) [--port P] "
 		     "[--idle-ms MS] [--timeout S] [--ready FILE] [--out FILE]\n");
 	return 1;
@@ -322,6 +324,8 @@ int do_send(const Args &a)
 
 	return with_port(a, false, [&](Port &p, rte_mempool *mp) {
 		flow.src_mac = p.mac();
+		if (a.count("ready"))
+			std::ofstream(a.at("ready")) << "ready\n";
 		const uint64_t period = 1'000'000'000ULL / *rate;
 		const uint64_t t0 = now_ns();
 		uint64_t sent = 0, errors = 0, late = 0, i = 0;
