@@ -250,8 +250,10 @@ std::vector<std::string> eal_args(const Args &a)
 		v.push_back(a.at("pci"));
 	} else {
 		v.emplace_back("--no-pci");
+		// 4096 ring frames (8 MB): a TCG guest stalled for a second
+		// must not overflow the ring at the rates the lab uses.
 		v.push_back("--vdev=net_af_packet0,iface=" + a.at("iface") +
-			    ",qpairs=1,qdisc_bypass=0");
+			    ",qpairs=1,qdisc_bypass=0,blocksz=4096,framesz=2048,framecnt=4096");
 	}
 	return v;
 }
