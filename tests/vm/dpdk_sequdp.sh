@@ -7,17 +7,22 @@
 # sequenced-UDP generator and receiver, checked against losses, duplicates
 # and counts that the test itself causes, so every check can fail.
 #
-# A veth pair between two namespaces, sa (198.19.0.1) and sb (198.19.0.2).
-# On sa's egress a tc u32 filter drops every datagram whose sequence number
-# has low byte 0x07 (seq 7, 263, 519, ...): a known, deterministic loss
-# (the sequence number is at IP offset 36: 20 IP + 8 UDP + magic + reserved,
-# little-endian).  The DPDK sender goes through the netdev's qdisc layer
-# (qdisc_bypass=0), so the filter applies to it as to a kernel sender.
+#   sa: va 198.19.0.1 --- ma [sm: bridge] mb --- vb 198.19.0.2 :sb
+#
+# On ma's ingress (in the middle namespace sm) a tc u32 filter drops every
+# datagram whose sequence number has low byte 0x07 (seq 7, 263, 519, ...):
+# a known, deterministic loss (the sequence number is at IP offset 36: 20
+# IP + 8 UDP + magic + reserved, little-endian).  The filter sits in the
+# middle because neither end can host it: af_packet sees a frame before
+# ingress tc, and a frame dropped on the egress of a PACKET_TX_RING socket's
+# own netdev is retried by the kernel forever (tpacket_snd puts it back),
+# stalling the ring behind it.
 #   1. DPDK -> kernel receiver (sriov-sequdp), no filter: all N arrive.
 #   2. DPDK -> kernel receiver, filter: exactly the dropped ones are lost.
-#   3. kernel sender -> DPDK receiver, filter: same exact loss.
-#   4. DPDK -> DPDK, filter plus netem duplicate 100%: exact loss, every
-#      survivor counted twice, nothing reordered.
+#   3. kernel sender -> DPDK receiver, filter: same exact loss (vb has no
+#      address then, so sb's kernel sends no port-unreachable back).
+#   4. DPDK -> DPDK, filter plus netem duplicate 100% on mb: exact loss,
+#      every survivor counted twice, nothing reordered.
 #   5. Over the emulated 82576: DPDK on the PF netdev (igb) -> the external
 #      host's kernel receiver, paced: no loss.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
@@ -40,8 +45,14 @@ ktap_plan 5
 DROPPED=$(((N + 256 - 8) / 256))
 
 ip netns add sa && defer ip netns del sa
+ip netns add sm && defer ip netns del sm
 ip netns add sb && defer ip netns del sb
-ip link add va netns sa type veth peer name vb netns sb || ktap_bail "no veth"
+ip link add va netns sa type veth peer name ma netns sm || ktap_bail "no veth"
+ip link add vb netns sb type veth peer name mb netns sm || ktap_bail "no veth"
+ip -n sm link add br0 type bridge
+ip -n sm link set ma master br0
+ip -n sm link set mb master br0
+for l in ma mb br0; do ip -n sm link set $l up; done
 ip -n sa addr add 198.19.0.1/24 dev va
 ip -n sb addr add 198.19.0.2/24 dev vb
 ip -n sa link set va up
@@ -52,11 +63,12 @@ MAC_B=$(ip netns exec sb cat /sys/class/net/vb/address)
 MAC_A=$(ip netns exec sa cat /sys/class/net/va/address)
 ip -n sa neigh replace 198.19.0.2 lladdr "$MAC_B" nud permanent dev va
 ip -n sb neigh replace 198.19.0.1 lladdr "$MAC_A" nud permanent dev vb
-for ns in sa sb; do ip netns exec $ns sysctl -qw net.core.rmem_max=33554432; done
+# sriov-sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (global)
+sysctl -qw net.core.rmem_max=33554432
 
 drop_filter_on() {
-	tc -n sa qdisc add dev va clsact &&
-		tc -n sa filter add dev va egress protocol ip prio 1 u32 \
+	tc -n sm qdisc add dev ma clsact &&
+		tc -n sm filter add dev ma ingress protocol ip prio 1 u32 \
 			match ip protocol 17 0xff \
 			match u32 0x07000000 0xff000000 at 36 action drop
 }
@@ -107,14 +119,15 @@ run drop sb "$SEQUDP" recv --port 9000 -- sa $(dsend)
 ktap_result "DPDK sender, $DROPPED dropped by tc: lost $(f drop lost) (want $DROPPED)" \
 	expect drop "$DROPPED" $((N - DROPPED)) 0
 
+ip -n sb addr flush dev vb
 run krecv sb "$DSEQ" recv --iface vb --port 9000 -- \
 	sa "$SEQUDP" send --dst 198.19.0.2 --port 9000 --rate "$RATE" --count "$N"
 ktap_result "kernel sender -> DPDK receiver, $DROPPED dropped: lost $(f krecv lost)" \
 	expect krecv "$DROPPED" $((N - DROPPED)) 0
 
-tc -n sa qdisc add dev va root netem duplicate 100% || ktap_bail "netem"
+tc -n sm qdisc add dev mb root netem duplicate 100% limit 10000 || ktap_bail "netem"
 run dup sb "$DSEQ" recv --iface vb --port 9000 -- sa $(dsend)
-tc -n sa qdisc del dev va root
+tc -n sm qdisc del dev mb root
 ktap_result "DPDK -> DPDK with every datagram doubled: duplicated $(f dup duplicated) (want $((N - DROPPED)))" \
 	expect dup "$DROPPED" $((2 * (N - DROPPED))) $((N - DROPPED))
 
@@ -128,7 +141,6 @@ pf_setup() {
 	ip addr add 198.18.0.2/24 dev "$PF"
 	wait_carrier "$PF" 30 || return 1
 	ext_ns_setup 0 >/dev/null || return 1
-	ip netns exec ext0 sysctl -qw net.core.rmem_max=33554432
 	EXT_MAC=$(ip netns exec ext0 cat "/sys/class/net/$SRIOV_EXT0/address")
 }
 if pf_setup; then
