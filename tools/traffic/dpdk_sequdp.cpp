@@ -217,7 +217,7 @@ public:
 	}
 
 	// Wait up to `ms` for link up (af_packet reports the netdev's state).
-	bool wait_link(unsigned ms) const
+	[[nodiscard]] bool wait_link(unsigned ms) const
 	{
 		for (unsigned t = 0; t < ms && !g_stop; t += 100) {
 			rte_eth_link l{};
@@ -272,7 +272,7 @@ template <typename Body> int with_port(const Args &a, bool promisc, Body body)
 		std::fprintf(stderr, "dpdk-sequdp: no DPDK port\n");
 		return 1;
 	}
-	const uint16_t pid = static_cast<uint16_t>(rte_eth_find_next(0));
+	const auto pid = static_cast<uint16_t>(rte_eth_find_next(0));
 	Mempool mp(rte_pktmbuf_pool_create("sequdp", kPoolMbufs, 0, 0,
 					   RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY));
 	if (!mp) {
@@ -381,7 +381,8 @@ int do_send(const Args &a)
 			    "\"port_opackets\": %llu, \"port_oerrors\": %llu}\n",
 			    static_cast<unsigned long long>(sent),
 			    static_cast<unsigned long long>(errors),
-			    static_cast<unsigned long long>(sent + errors),
+			    static_cast<unsigned long long>(sent) +
+				    static_cast<unsigned long long>(errors),
 			    static_cast<unsigned long long>(late), secs_run,
 			    static_cast<unsigned long long>(s.opackets),
 			    static_cast<unsigned long long>(s.oerrors));
@@ -454,7 +455,7 @@ int do_recv(const Args &a)
 		rte_eth_stats_get(p.id(), &s);
 		const auto r = stats.report(total);
 		std::ostringstream o;
-		o << "{\"mode\": \"recv\", \"expected\": " << r.expected
+		o << R"({"mode": "recv", "expected": )" << r.expected
 		  << ", \"received\": " << r.received << ", \"unique\": " << r.unique
 		  << ", \"lost\": " << r.lost << ", \"duplicated\": " << r.duplicated
 		  << ", \"reordered\": " << r.reordered
