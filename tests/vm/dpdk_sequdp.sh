@@ -7,7 +7,7 @@
 # sequenced-UDP generator and receiver, checked against losses, duplicates
 # and counts that the test itself causes, so every check can fail.
 #
-#   sa: va 198.19.0.1 --- ma [sm: bridge] mb --- vb 198.19.0.2 :sb
+#   sa: va 198.19.0.1 --- ma [sm: tc redirect] mb --- vb 198.19.0.2 :sb
 #
 # On ma's ingress (in the middle namespace sm) a tc u32 filter drops every
 # datagram whose sequence number has low byte 0x07 (seq 7, 263, 519, ...):
@@ -49,10 +49,16 @@ ip netns add sm && defer ip netns del sm
 ip netns add sb && defer ip netns del sb
 ip link add va netns sa type veth peer name ma netns sm || ktap_bail "no veth"
 ip link add vb netns sb type veth peer name mb netns sm || ktap_bail "no veth"
-ip -n sm link add br0 type bridge
-ip -n sm link set ma master br0
-ip -n sm link set mb master br0
-for l in ma mb br0; do ip -n sm link set $l up; done
+# sm joins ma and mb with tc redirects (a "wire" with a filter on it)
+wire() {
+	ip -n sm link set ma up && ip -n sm link set mb up &&
+		tc -n sm qdisc add dev ma clsact && tc -n sm qdisc add dev mb clsact &&
+		tc -n sm filter add dev ma ingress prio 9 protocol all u32 match u32 0 0 \
+			action mirred egress redirect dev mb &&
+		tc -n sm filter add dev mb ingress prio 9 protocol all u32 match u32 0 0 \
+			action mirred egress redirect dev ma
+}
+wire || ktap_bail "tc redirects between ma and mb"
 ip -n sa addr add 198.19.0.1/24 dev va
 ip -n sb addr add 198.19.0.2/24 dev vb
 ip -n sa link set va up
@@ -67,8 +73,7 @@ ip -n sb neigh replace 198.19.0.1 lladdr "$MAC_A" nud permanent dev vb
 sysctl -qw net.core.rmem_max=33554432
 
 drop_filter_on() {
-	tc -n sm qdisc add dev ma clsact &&
-		tc -n sm filter add dev ma ingress protocol ip prio 1 u32 \
+	tc -n sm filter add dev ma ingress protocol ip prio 1 u32 \
 			match ip protocol 17 0xff \
 			match u32 0x07000000 0xff000000 at 36 action drop
 }
