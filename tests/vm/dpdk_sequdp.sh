@@ -7,9 +7,9 @@
 # sequenced-UDP generator and receiver, checked against losses, duplicates
 # and counts that the test itself causes, so every check can fail.
 #
-#   sa: va 198.19.0.1 --- ma [sm: tc redirect] mb --- vb 198.19.0.2 :sb
+#   sa: va 198.19.0.1 --- wa0 [sm: tc redirect] wb0 --- vb 198.19.0.2 :sb
 #
-# On ma's ingress (in the middle namespace sm) a tc u32 filter drops every
+# On wa0's ingress (in the middle namespace sm) a tc u32 filter drops every
 # datagram whose sequence number has low byte 0x07 (seq 7, 263, 519, ...):
 # a known, deterministic loss (the sequence number is at IP offset 36: 20
 # IP + 8 UDP + magic + reserved, little-endian).  The filter sits in the
@@ -21,7 +21,7 @@
 #   2. DPDK -> kernel receiver, filter: exactly the dropped ones are lost.
 #   3. kernel sender -> DPDK receiver, filter: same exact loss (vb has no
 #      address then, so sb's kernel sends no port-unreachable back).
-#   4. DPDK -> DPDK, filter plus netem duplicate 100% on mb: exact loss,
+#   4. DPDK -> DPDK, filter plus netem duplicate 100% on wb0: exact loss,
 #      every survivor counted twice, nothing reordered.
 #   5. Over the emulated 82576: DPDK on the PF netdev (igb) -> the external
 #      host's kernel receiver, paced: no loss.
@@ -47,18 +47,18 @@ DROPPED=$(((N + 256 - 8) / 256))
 ip netns add sa && defer ip netns del sa
 ip netns add sm && defer ip netns del sm
 ip netns add sb && defer ip netns del sb
-ip link add va netns sa type veth peer name ma netns sm || ktap_bail "no veth"
-ip link add vb netns sb type veth peer name mb netns sm || ktap_bail "no veth"
-# sm joins ma and mb with tc redirects (a "wire" with a filter on it)
+ip link add va netns sa type veth peer name wa0 netns sm || ktap_bail "no veth"
+ip link add vb netns sb type veth peer name wb0 netns sm || ktap_bail "no veth"
+# sm joins wa0 and wb0 with tc redirects (a "wire" with a filter on it)
 wire() {
-	ip -n sm link set ma up && ip -n sm link set mb up &&
-		tc -n sm qdisc add dev ma clsact && tc -n sm qdisc add dev mb clsact &&
-		tc -n sm filter add dev ma ingress prio 9 protocol all u32 match u32 0 0 \
-			action mirred egress redirect dev mb &&
-		tc -n sm filter add dev mb ingress prio 9 protocol all u32 match u32 0 0 \
-			action mirred egress redirect dev ma
+	ip -n sm link set dev wa0 up && ip -n sm link set dev wb0 up &&
+		tc -n sm qdisc add dev wa0 clsact && tc -n sm qdisc add dev wb0 clsact &&
+		tc -n sm filter add dev wa0 ingress prio 9 protocol all u32 match u32 0 0 \
+			action mirred egress redirect dev wb0 &&
+		tc -n sm filter add dev wb0 ingress prio 9 protocol all u32 match u32 0 0 \
+			action mirred egress redirect dev wa0
 }
-wire || ktap_bail "tc redirects between ma and mb"
+wire || ktap_bail "tc redirects between wa0 and wb0"
 ip -n sa addr add 198.19.0.1/24 dev va
 ip -n sb addr add 198.19.0.2/24 dev vb
 ip -n sa link set va up
@@ -73,7 +73,7 @@ ip -n sb neigh replace 198.19.0.1 lladdr "$MAC_A" nud permanent dev vb
 sysctl -qw net.core.rmem_max=33554432
 
 drop_filter_on() {
-	tc -n sm filter add dev ma ingress protocol ip prio 1 u32 \
+	tc -n sm filter add dev wa0 ingress protocol ip prio 1 u32 \
 			match ip protocol 17 0xff \
 			match u32 0x07000000 0xff000000 at 36 action drop
 }
@@ -130,9 +130,9 @@ run krecv sb "$DSEQ" recv --iface vb --port 9000 -- \
 ktap_result "kernel sender -> DPDK receiver, $DROPPED dropped: lost $(f krecv lost)" \
 	expect krecv "$DROPPED" $((N - DROPPED)) 0
 
-tc -n sm qdisc add dev mb root netem duplicate 100% limit 10000 || ktap_bail "netem"
+tc -n sm qdisc add dev wb0 root netem duplicate 100% limit 10000 || ktap_bail "netem"
 run dup sb "$DSEQ" recv --iface vb --port 9000 -- sa $(dsend)
-tc -n sm qdisc del dev mb root
+tc -n sm qdisc del dev wb0 root
 ktap_result "DPDK -> DPDK with every datagram doubled: duplicated $(f dup duplicated) (want $((N - DROPPED)))" \
 	expect dup "$DROPPED" $((2 * (N - DROPPED))) $((N - DROPPED))
 
