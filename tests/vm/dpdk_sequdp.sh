@@ -19,8 +19,11 @@
 # stalling the ring behind it.
 #   1. DPDK -> kernel receiver (sriov-sequdp), no filter: all N arrive.
 #   2. DPDK -> kernel receiver, filter: exactly the dropped ones are lost.
-#   3. kernel sender -> DPDK receiver, filter: same exact loss (vb has no
-#      address then, so sb's kernel sends no port-unreachable back).
+#   3. kernel sender -> DPDK receiver, filter: same exact loss.  Over a
+#      second, direct pair va2 --- vb2 with the filter on va2's egress: the
+#      kernel's datagrams did not come out of va in the redirect topology
+#      (va's tx counter did not move; not understood), and vb2 has no
+#      address, so sb's kernel sends no port unreachables back.
 #   4. DPDK -> DPDK, filter plus netem duplicate 100% on wb0: exact loss,
 #      every survivor counted twice, nothing reordered.
 #   5. Over the emulated 82576: DPDK on the PF netdev (igb) -> the external
@@ -67,15 +70,25 @@ ip -n sa link set lo up
 ip -n sb link set lo up
 MAC_B=$(ip netns exec sb cat /sys/class/net/vb/address)
 MAC_A=$(ip netns exec sa cat /sys/class/net/va/address)
+# For the kernel sender a second, direct pair: va2 198.19.1.1 (sa) --- vb2
+# (sb, no address, so sb's kernel sends no port unreachables back), the drop
+# filter on va2's egress (a kernel socket takes a tc drop as a lost send).
+ip link add va2 netns sa type veth peer name vb2 netns sb || ktap_bail "no veth"
+ip -n sa addr add 198.19.1.1/24 dev va2
+ip -n sa link set dev va2 up
+ip -n sb link set dev vb2 up
+ip -n sa neigh replace 198.19.1.2 lladdr "$(ip netns exec sb cat /sys/class/net/vb2/address)" \
+	nud permanent dev va2
 ip -n sa neigh replace 198.19.0.2 lladdr "$MAC_B" nud permanent dev va
 ip -n sb neigh replace 198.19.0.1 lladdr "$MAC_A" nud permanent dev vb
 # sriov-sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (global)
 sysctl -qw net.core.rmem_max=33554432
 
 drop_filter_on() {
-	tc -n sm filter add dev wa0 ingress protocol ip prio 1 u32 \
-			match ip protocol 17 0xff \
-			match u32 0x07000000 0xff000000 at 36 action drop
+	# $1 $2 $3: namespace, device, ingress|egress
+	tc -n "$1" filter add dev "$2" "$3" protocol ip prio 1 u32 \
+		match ip protocol 17 0xff \
+		match u32 0x07000000 0xff000000 at 36 action drop
 }
 
 # run NAME RECV-NS RECV-CMD... -- SEND-NS SEND-CMD...: receiver in the
@@ -103,6 +116,10 @@ run() {
 	wait "$rpid"
 	ktap_diag "$name: send $(cat "$OUT/$name-send.json")"
 	ktap_diag "$name: recv $(cat "$OUT/$name.json" 2>/dev/null)"
+	ktap_diag "$name: packets rx/tx va $(pkts sa va) wa0 $(pkts sm wa0) wb0 $(pkts sm wb0) vb $(pkts sb vb)"
+}
+pkts() {
+	ip -n "$1" -j -s link show dev "$2" | jq -r '.[0].stats64 | "\(.rx.packets)/\(.tx.packets)"'
 }
 f() { jq -r ".$2" "$OUT/$1.json" 2>/dev/null; }
 
@@ -119,14 +136,14 @@ dsend() { echo "$DSEQ" send --iface va --dst-mac "$MAC_B" --src 198.19.0.1 --dst
 run clean sb "$SEQUDP" recv --port 9000 -- sa $(dsend)
 ktap_result "DPDK sender -> kernel receiver: $N/$N, no loss, no duplicate" expect clean 0 "$N" 0
 
-drop_filter_on || ktap_bail "tc u32 drop filter"
+drop_filter_on sm wa0 ingress || ktap_bail "tc u32 drop filter"
 run drop sb "$SEQUDP" recv --port 9000 -- sa $(dsend)
 ktap_result "DPDK sender, $DROPPED dropped by tc: lost $(f drop lost) (want $DROPPED)" \
 	expect drop "$DROPPED" $((N - DROPPED)) 0
 
-ip -n sb addr flush dev vb
-run krecv sb "$DSEQ" recv --iface vb --port 9000 -- \
-	sa "$SEQUDP" send --dst 198.19.0.2 --port 9000 --rate "$RATE" --count "$N"
+tc -n sa qdisc add dev va2 clsact && drop_filter_on sa va2 egress || ktap_bail "tc on va2"
+run krecv sb "$DSEQ" recv --iface vb2 --port 9000 -- \
+	sa "$SEQUDP" send --dst 198.19.1.2 --port 9000 --rate "$RATE" --count "$N"
 ktap_result "kernel sender -> DPDK receiver, $DROPPED dropped: lost $(f krecv lost)" \
 	expect krecv "$DROPPED" $((N - DROPPED)) 0
 
