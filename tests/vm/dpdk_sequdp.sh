@@ -116,7 +116,8 @@ run() {
 	wait "$rpid"
 	ktap_diag "$name: send $(cat "$OUT/$name-send.json")"
 	ktap_diag "$name: recv $(cat "$OUT/$name.json" 2>/dev/null)"
-	ktap_diag "$name: packets rx/tx va $(pkts sa va) wa0 $(pkts sm wa0) wb0 $(pkts sm wb0) vb $(pkts sb vb)"
+	[ "$name" = nic ] ||
+		ktap_diag "$name: packets rx/tx va $(pkts sa va) wa0 $(pkts sm wa0) wb0 $(pkts sm wb0) vb $(pkts sb vb)"
 }
 pkts() {
 	ip -n "$1" -j -s link show dev "$2" | jq -r '.[0].stats64 | "\(.rx.packets)/\(.tx.packets)"'
