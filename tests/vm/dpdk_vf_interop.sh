@@ -9,8 +9,9 @@
 # sriov_vf, speaking the PF's mailbox (reset, MAC, multicast, LPE,
 # promiscuous, link).
 #
-# Argument: the PF driver, sriov_pf (this project's, default) or igb (the
-# in-tree reference: dpdk_vf_interop_igb.sh).
+# Argument: the PF driver, sriov_pf (this project's, default; vm.dpdk_vf_interop
+# in make check) or igb (the in-tree reference, by hand:
+# tools/vm/run --iommu --name dpdk_igb -- tests/vm/dpdk_vf_interop.sh igb).
 #
 # Proofs, with the external host of hub 0 as the traffic peer:
 #   - testpmd reports the administrative MAC set with `ip link set PF vf 0
