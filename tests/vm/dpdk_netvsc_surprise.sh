@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 500
 #
 # netvsc_surprise.sh with the external host's stream sent by DPDK:
 # sriov-dpdk-sequdp through the af_packet PMD on ext0's netdev

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 300
+# timeout: 600
 #
 # sriov-dpdk-sequdp (DPDK 22.11, af_packet PMD, --no-huge): the paced
 # sequenced-UDP generator and receiver, checked against losses, duplicates
