@@ -22,7 +22,8 @@
 // The sender keeps an absolute schedule (datagram i leaves at t0 + i/rate):
 // under TCG an unpaced DPDK source overruns every emulated receiver, so
 // there is no "as fast as possible" mode.  The af_packet port goes through
-// the netdev's qdisc (qdisc_bypass=0), so tc filters/netem on IF apply.
+// the netdev's qdisc layer (qdisc_bypass=0); but a tc drop on IF's egress
+// stalls it (the kernel retries a dropped TX-ring frame on every send).
 // The receiver stops when it has every sequence number, after --idle-ms
 // without a datagram once the stream has started, at --timeout, or on
 // SIGINT/SIGTERM, and prints one JSON object (plus "rx_missed": frames the
