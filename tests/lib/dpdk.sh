@@ -30,25 +30,33 @@ dpdk_unbind() {
 }
 
 # dpdk_testpmd_start LOG BDF TESTPMD-ARGS...: start dpdk-testpmd on one PCI
-# function in the background (bounded by timeout(1) at 150 s), output in
-# LOG; wait until it forwards.  Sets DPDK_PID.  Returns 1 if testpmd exits
-# or does not start forwarding within 90 s.
+# function in the background, output in LOG; wait until it forwards.  Sets
+# DPDK_PID.  Returns 1 if testpmd exits or does not start forwarding within
+# DPDK_START_S (default 240) seconds; timeout(1) ends it after
+# DPDK_LIFE_S (default 600) seconds in any case.
+#
+# stdout goes through stdbuf -oL: testpmd's stdout to a file is otherwise
+# fully buffered, "packet forwarding - ports=" shows up only when testpmd
+# exits, and a test waiting for it starts its traffic against a testpmd
+# that is already gone.
 dpdk_testpmd_start() {
 	local log=$1 bdf=$2
 	shift 2
 	: >"$log"
-	timeout --preserve-status -s INT 150 \
-		dpdk-testpmd -l 0-1 -n 1 --no-huge -m 512 -a "$bdf" \
+	timeout --preserve-status -s INT "${DPDK_LIFE_S:-600}" \
+		stdbuf -oL -eL dpdk-testpmd -l 0-1 -n 1 --no-huge -m 256 -a "$bdf" \
 		--file-prefix="dpdk$$" -- --nb-cores=1 --total-num-mbufs=4096 \
 		--stats-period=600 "$@" </dev/null >"$log" 2>&1 &
 	DPDK_PID=$!
 	defer dpdk_testpmd_stop
-	slowwait 90 dpdk_testpmd_forwarding "$log" || return 1
+	slowwait "${DPDK_START_S:-240}" dpdk_testpmd_forwarding "$log" || return 1
 }
 
+# (a testpmd that already exited is a zombie until waited for: kill -0
+# still succeeds, so the log is checked for the shutdown too)
 dpdk_testpmd_forwarding() {
 	kill -0 "$DPDK_PID" 2>/dev/null || return 1
-	grep -q 'packet forwarding - ports=' "$1"
+	grep -q 'packet forwarding - ports=' "$1" && ! grep -q 'Telling cores to stop' "$1"
 }
 
 # dpdk_testpmd_stop: SIGINT (testpmd prints its final statistics), wait at

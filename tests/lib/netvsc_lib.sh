@@ -14,6 +14,10 @@ NV_IP=198.18.0.10
 EXT_IP=198.18.0.1
 NV_CTL="/usr/bin/python3 $SRIOV_TOP/tests/lib/netvsc_ctl.py"
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+# The stream's sender in ext0: kernel (sriov-sequdp) or dpdk
+# (sriov-dpdk-sequdp on ext0's netdev through DPDK's af_packet PMD)
+NV_SENDER=${NV_SENDER:-kernel}
+DSEQUDP=${DSEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-dpdk-sequdp}
 # VF driver: the in-tree igbvf, or the project's sriov_vf
 NV_VF_DRIVER=${NV_VF_DRIVER:-igbvf}
 
@@ -96,10 +100,19 @@ nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "${2:-30}" >/dev
 # nv_field NAME KEY: a field of the receiver's JSON report
 # nv_counters TAG, nv_report TAG: per-path counters / the stream's result as diagnostics
 nv_stream_start() {
-	rm -f "$OUT/$1.json" "$OUT/$1.ready"
+	rm -f "$OUT/$1.json" "$OUT/$1.ready" "$OUT/$1.sready"
 	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 10000 \
 		--ready "$OUT/$1.ready" --out "$OUT/$1.json" >/dev/null &
 	busywait 5000 test -e "$OUT/$1.ready"
+	if [ "$NV_SENDER" = dpdk ]; then
+		ip netns exec ext0 "$DSEQUDP" send --iface "$SRIOV_EXT0" --dst-mac "$NV_MAC" \
+			--src "$EXT_IP" --dst "$NV_IP" --port 9000 --rate "$RATE" \
+			--count $((SECS * RATE)) --ready "$OUT/$1.sready" \
+			>"$OUT/$1-send.json" 2>"$OUT/$1-send.err" &
+		# EAL start-up takes seconds under TCG: start the clock when it sends
+		slowwait 60 test -e "$OUT/$1.sready"
+		return
+	fi
 	ip netns exec ext0 "$SEQUDP" send --dst "$NV_IP" --port 9000 \
 		--rate "$RATE" --count $((SECS * RATE)) >"$OUT/$1-send.json" &
 }

@@ -18,6 +18,7 @@
 // Exit status: 0 on success, 1 on bad usage or socket errors.
 
 #include "seqstats.hpp"
+#include "seqwire.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -42,15 +43,8 @@
 
 namespace {
 
-constexpr uint32_t kMagic = 0x53515544; // "SQUD"
-
-struct Wire {
-	uint32_t magic;
-	uint32_t reserved;
-	uint64_t seq;
-	uint64_t total;
-	uint64_t send_ns;
-} __attribute__((packed));
+using Wire = sriov::traffic::SeqWire;
+constexpr uint32_t kMagic = sriov::traffic::kSeqMagic;
 
 volatile sig_atomic_t g_stop = 0;
 
@@ -232,7 +226,7 @@ int do_recv(const Args &a)
 			continue;
 		Wire w{};
 		std::memcpy(&w, buf, sizeof(w));
-		if (w.magic != kMagic || w.seq >= (1ULL << 32)) {
+		if (w.magic != kMagic || w.seq >= sriov::traffic::kSeqLimit) {
 			++foreign;
 			continue;
 		}
