@@ -12,4 +12,4 @@ if [ ! -x "$DSEQUDP" ]; then
 	echo "1..0 # SKIP sriov-dpdk-sequdp not built (no libdpdk?): $DSEQUDP"
 	exit 4
 fi
-NV_SENDER=dpdk exec "$(dirname "$0")/netvsc_surprise.sh" "$@"
+NV_SENDER=dpdk exec "$(dirname "$0")/../netvsc_surprise.sh" "$@"
