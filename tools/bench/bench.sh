@@ -25,7 +25,7 @@ vmargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
-	--icount) vmargs=(--qemu-arg=-icount --qemu-arg=shift=3,sleep=off); shift ;;
+	--icount) vmargs=(--qemu-arg=-icount "--qemu-arg=shift=3,sleep=off"); shift ;;
 	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
 	*) break ;;
 	esac

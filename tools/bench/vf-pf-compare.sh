@@ -20,6 +20,7 @@
 # Results: "RESULT ..." lines on stdout, raw data in $SRIOV_OUT/vfcmp/.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
+# shellcheck source=/dev/null
 [ -f "$SRIOV_OUT/vfcmp.env" ] && . "$SRIOV_OUT/vfcmp.env"
 ROUNDS=${VFCMP_ROUNDS:-2}
 SECS=${VFCMP_SECS:-4}
