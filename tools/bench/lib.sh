@@ -139,18 +139,20 @@ bench_vf_bind() {
 # ndo_open).  Left alone, the kernel puts each vector on the CPU with the
 # fewest vectors when it is requested, so the placement of the VF's vectors
 # depended on how many IRQs the PF driver had requested (igb 3, sriov_pf 2),
-# and under TCG the placement alone moved VF throughput by ~1.4x
+# and under TCG the placement alone moved VF throughput by 1.3-1.5x
 # (Documentation/performance.rst).  Prints "IRQ->CPU" pairs for the log.
 bench_vf_pin_irqs() {
-	local dir=/sys/bus/pci/devices/$1/msi_irqs irq i=0 cpu out=
+	local dir=/sys/bus/pci/devices/$1/msi_irqs irq entry cpu name out=
 	local tx=${BENCH_VF_TX_CPU:-$(($(nproc) > 1 ? 1 : 0))}
 	[ -d "$dir" ] || { echo "$1: no MSI-X vectors" >&2; return 1; }
 	for irq in $(find "$dir" -mindepth 1 -printf "%f\n" | sort -n); do
+		# PCI/MSI hwirq: the MSI-X entry in bits 10:0
+		entry=$(($(cat "/sys/kernel/irq/$irq/hwirq") & 0x7ff))
 		cpu=0
-		[ $i = 0 ] && cpu=$tx
+		[ "$entry" = 0 ] && cpu=$tx
 		echo "$cpu" >"/proc/irq/$irq/smp_affinity_list" || return 1
-		out="$out $irq->$cpu"
-		i=$((i + 1))
+		name=$(awk -v i="$irq:" '$1 == i {print $NF}' /proc/interrupts)
+		out="$out $irq(entry $entry ${name:-?})->$cpu"
 	done
 	echo "${out# }"
 }
