@@ -16,12 +16,18 @@
 # Environment: VFCMP_ROUNDS (2), VFCMP_SECS (4), VFCMP_PFS ("igb sriov_pf"),
 # VFCMP_VFS ("igbvf sriov_vf"), VFCMP_COAL (e.g. "0_0 125_125": sriov_vf
 # rx_usecs_tx_usecs settings to try, each measured).  The lab harness passes
-# no environment: put the assignments into $SRIOV_OUT/vfcmp.env.
+# no environment: give them as arguments, e.g.
+#   tools/vm/run --name vfcmp --nics 1 -- tools/bench/vf-pf-compare.sh \
+#       VFCMP_ROUNDS=3 "VFCMP_PFS=igb sriov_pf"
 # Results: "RESULT ..." lines on stdout, raw data in $SRIOV_OUT/vfcmp/.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
-# shellcheck source=/dev/null
-[ -f "$SRIOV_OUT/vfcmp.env" ] && . "$SRIOV_OUT/vfcmp.env"
+for arg in "$@"; do
+	case $arg in
+	VFCMP_*=*) declare "$arg" ;;
+	*) echo "usage: $0 [VFCMP_NAME=VALUE...]" >&2; exit 2 ;;
+	esac
+done
 ROUNDS=${VFCMP_ROUNDS:-2}
 SECS=${VFCMP_SECS:-4}
 PFS=${VFCMP_PFS:-igb sriov_pf}
