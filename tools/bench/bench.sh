@@ -6,10 +6,14 @@
 # build/bench/results.json and prints it as a table.  See
 # Documentation/performance.rst.
 #
-#   tools/bench/bench.sh [--timeout SEC] [CASE_REGEX...]
+#   tools/bench/bench.sh [--timeout SEC] [--icount] [CASE_REGEX...]
 #
 # CASE_REGEX selects cases by file name (tools/bench/cases/*.sh), for
-# developing one case at a time.  Exit status: 0 when the VM run worked
+# developing one case at a time.  --icount runs the VM with QEMU's
+# instruction counter as its clock (-icount shift=3,sleep=off): the guest's
+# time then advances with the instructions it executes, not with the host's
+# wall clock, so throughput no longer depends on how busy the host is (but
+# device emulation is free in guest time).  Exit status: 0 when the VM run worked
 # (even if a measurement failed: its metric is null, with the reason), 1
 # when the run itself failed (timeout, crash, kernel warning).
 set -u
@@ -17,10 +21,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 timeout=2400
 # The net_failover standby's MAC; the VF primary gets the same admin MAC.
 standby_mac=52:54:00:fa:11:00
+vmargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
-	-h | --help) sed -n '3,14p' "$0"; exit 0 ;;
+	--icount) vmargs=(--qemu-arg=-icount "--qemu-arg=shift=3,sleep=off"); shift ;;
+	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -39,9 +45,10 @@ rm -rf "$out/raw"
 {
 	echo "commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
 	echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) cpus $(nproc)"
+	echo "vm ${vmargs[*]:-(wall clock)}"
 } >"$out/host.txt"
 "$top/tools/vm/run" --name bench --nics 2 --standby "$standby_mac" --timeout "$timeout" \
-	-- tools/bench/guest.sh "$@"
+	"${vmargs[@]}" -- tools/bench/guest.sh "$@"
 rc=$?
 echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
 

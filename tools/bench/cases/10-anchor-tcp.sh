@@ -51,6 +51,7 @@ vf_case() {
 	ip -n child addr add 198.18.0.10/24 dev "$vfdev"
 	ip -n child link set "$vfdev" up
 	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
+	bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")" >&2
 	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
 	tcp vf_tcp_rx_mbps "igbvf on igb VF" child 198.18.0.10 vf_rx
 	tcp vf_tcp_tx_mbps "igbvf on igb VF" child 198.18.0.10 vf_tx -R

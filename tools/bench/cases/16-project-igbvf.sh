@@ -49,6 +49,7 @@ vf_tcp() {
 	ip -n child addr add 198.18.0.10/24 dev "$vfdev"
 	ip -n child link set "$vfdev" up
 	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
+	bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")" >&2
 	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
 	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" "igbvf_${side}_rx") &&
 		bench_record igbvf_on_pf_tcp_rx_mbps "$side" "$v" Mbit/s "$setup" ||

@@ -47,6 +47,7 @@ ip link set "$vfdev" netns child || fail_both "netns move"
 ip -n child addr add 198.18.0.10/24 dev "$vfdev"
 ip -n child link set "$vfdev" up
 wait_carrier "$vfdev" 30 child || fail_both "VF: no carrier"
+bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")"
 slowwait 15 ping_ok ext0 198.18.0.10 || fail_both "VF: no ping"
 v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" sriov_vf_rx) &&
 	bench_record vf_tcp_rx_mbps project "$v" Mbit/s "$SETUP" ||
