@@ -146,10 +146,11 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	u32 nvp = 0, rars = 0, vlvf = 0, maxvp = 0;
 
 	mutex_lock(&sr->lock);
+	/* the PF's own VLANs take VLVF entries too */
+	vlvf = swpf_switch_free_vlvf(sr);
 	if (sr->num_vfs) {
 		nvp = swpf_switch_num_vports(sr);
 		rars = swpf_switch_free_rars(sr);
-		vlvf = swpf_switch_free_vlvf(sr);
 		maxvp = SWPF_NUM_POOLS - sr->num_vfs;
 	}
 	if (swpf_put_pf(skb, sr) ||
@@ -163,8 +164,7 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	    nla_put_u32(skb, SRIOV_A_MAC_FILTERS_FREE,
 			sr->num_vfs ? rars : SWPF_SW_RAR_COUNT) ||
 	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_MAX, SWPF_VLVF_ENTRIES) ||
-	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE,
-			sr->num_vfs ? vlvf : SWPF_VLVF_ENTRIES) ||
+	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE, vlvf) ||
 	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up))) {
 		mutex_unlock(&sr->lock);
 		return -EMSGSIZE;
@@ -717,6 +717,7 @@ static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 	struct swpf_vport *vp = swpf_nl_vport(sr, info, SRIOV_A_VPORT_ID);
 	u16 vlan;
 	u8 qos;
+	int err;
 
 	if (IS_ERR(vp))
 		return PTR_ERR(vp);
@@ -733,7 +734,9 @@ static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 				    "qos needs a default VLAN");
 		return -EINVAL;
 	}
-	swpf_vport_set_vlan(sr, vp, vlan, qos);
+	err = swpf_vport_set_vlan(sr, vp, vlan, qos, info->extack);
+	if (err)
+		return err;
 	return swpf_reply_vport(sr, vp, info);
 }
 

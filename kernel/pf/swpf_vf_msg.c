@@ -124,7 +124,7 @@ static bool swpf_vf_set_vlan(struct swpf_vf *vf, const u32 *msg)
 		return true;	/* VLAN 0 (priority tags) always passes */
 	if (add == test_bit(vid, vf->vlans))
 		return true;
-	if (swpf_vlvf_set(vf->sr, vid, vf->idx, add))
+	if (swpf_vlvf_set(vf->sr, vid, vf->idx, add) < 0)
 		return false;
 	if (add)
 		set_bit(vid, vf->vlans);
