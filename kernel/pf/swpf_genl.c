@@ -212,15 +212,39 @@ static int swpf_fill_vf(struct sk_buff *skb, struct swpf_vf *vf)
 	return 0;
 }
 
+/* what identifies a VPort: id, owner (and its VF), pool */
+static int swpf_put_vport_id(struct sk_buff *skb, struct swpf_vport *vp)
+{
+	if (nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
+			SRIOV_VPORT_OWNER_VF : SRIOV_VPORT_OWNER_PF) ||
+	    (vp->vf && nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) ||
+	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* a filter move: source and destination VPort, the filters, its time */
+static int swpf_put_move(struct sk_buff *skb, u32 src, u32 dst,
+			 const u32 *ids, unsigned int n, u64 ts)
+{
+	unsigned int i;
+
+	if (nla_put_u32(skb, SRIOV_A_SRC_VPORT_ID, src) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_ID, dst) ||
+	    nla_put_u64_64bit(skb, SRIOV_A_TIMESTAMP_NS, ts, SRIOV_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(skb, SRIOV_A_FILTER_IDS, ids[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int swpf_fill_vport(struct sk_buff *skb, struct swpf_sriov *sr,
 			   struct swpf_vport *vp)
 {
 	if (swpf_put_pf(skb, sr) ||
-	    nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) ||
-	    nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
-			SRIOV_VPORT_OWNER_VF : SRIOV_VPORT_OWNER_PF) ||
-	    (vp->vf && nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) ||
-	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool) ||
+	    swpf_put_vport_id(skb, vp) ||
 	    (vp->is_default && nla_put_flag(skb, SRIOV_A_IS_DEFAULT)) ||
 	    nla_put_u16(skb, SRIOV_A_VLAN, vp->vlan) ||
 	    nla_put_u8(skb, SRIOV_A_QOS, vp->qos) ||
@@ -931,11 +955,7 @@ static int swpf_do_filter_move(struct swpf_sriov *sr, struct genl_info *info)
 	if (!rsp)
 		return -ENOMEM;
 	err = swpf_put_pf(rsp, sr) ||
-	      nla_put_u32(rsp, SRIOV_A_SRC_VPORT_ID, src->id) ||
-	      nla_put_u32(rsp, SRIOV_A_VPORT_ID, dst->id) ||
-	      nla_put_u64_64bit(rsp, SRIOV_A_TIMESTAMP_NS, ts, SRIOV_A_PAD);
-	for (i = 0; i < n && !err; i++)
-		err = nla_put_u32(rsp, SRIOV_A_FILTER_IDS, ids[i]);
+	      swpf_put_move(rsp, src->id, dst->id, ids, n, ts);
 	return swpf_nl_reply_send(rsp, hdr, info, err ? -EMSGSIZE : 0);
 }
 
@@ -1108,34 +1128,20 @@ void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd)
 	skb = swpf_ntf_new(sr, cmd, &hdr);
 	if (!skb)
 		return;
-	swpf_ntf_send(sr, skb, hdr,
-		      !nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) &&
-		      !nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
-				   SRIOV_VPORT_OWNER_VF :
-				   SRIOV_VPORT_OWNER_PF) &&
-		      !(vp->vf &&
-			nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) &&
-		      !nla_put_u32(skb, SRIOV_A_POOL, vp->pool));
+	swpf_ntf_send(sr, skb, hdr, !swpf_put_vport_id(skb, vp));
 }
 
 void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
 		   unsigned int n, u64 ts)
 {
 	struct sk_buff *skb;
-	unsigned int i;
 	void *hdr;
-	bool ok;
 
 	skb = swpf_ntf_new(sr, SRIOV_CMD_FILTER_MOVED_NTF, &hdr);
 	if (!skb)
 		return;
-	ok = !nla_put_u32(skb, SRIOV_A_SRC_VPORT_ID, src) &&
-	     !nla_put_u32(skb, SRIOV_A_VPORT_ID, dst);
-	for (i = 0; i < n && ok; i++)
-		ok = !nla_put_u32(skb, SRIOV_A_FILTER_IDS, ids[i]);
 	/* the moment of the move, not of the message */
-	if (!ok || nla_put_u64_64bit(skb, SRIOV_A_TIMESTAMP_NS, ts,
-				     SRIOV_A_PAD)) {
+	if (swpf_put_move(skb, src, dst, ids, n, ts)) {
 		nlmsg_free(skb);
 		return;
 	}

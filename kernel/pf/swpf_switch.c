@@ -295,11 +295,8 @@ int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
 		/* the pool must accept the default VLAN (RCTL.VFE) */
 		if (vlan) {
 			err = swpf_vlvf_set(sr, vlan, vp->pool, true);
-			if (err < 0) {
-				NL_SET_ERR_MSG_FMT(extack, "all %u VLAN filter slots (VLVF) are in use",
-						   SWPF_VLVF_ENTRIES);
-				return err;
-			}
+			if (err < 0)
+				goto err_no_vlvf;
 		}
 		if (vp->vlan)
 			swpf_vlvf_set(sr, vp->vlan, vp->pool, false);
@@ -311,6 +308,11 @@ int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
 	else if (!vp->is_default)
 		swpf_vport_pf_pool(sr, vp, true);
 	return 0;
+
+err_no_vlvf:
+	NL_SET_ERR_MSG_FMT(extack, "all %u VLAN filter slots (VLVF) are in use",
+			   SWPF_VLVF_ENTRIES);
+	return err;
 }
 
 /* ---- filters ---- */
@@ -466,11 +468,10 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 	lockdep_assert_held(&sr->lock);
 	if (src == dst)
 		return 0;
-	if (f->type == SRIOV_FILTER_TYPE_MAC) {
+	if (f->type == SRIOV_FILTER_TYPE_MAC)
 		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
-	} else {
+	else
 		swpf_vlan_move(pf, f->vlan, src->pool, dst->pool);
-	}
 	src->num_filters--;
 	dst->num_filters++;
 	f->vport = dst;

@@ -35,6 +35,9 @@ static u8 swpf_vlvf_pools(const struct swpf_dev *pf, unsigned int i)
 
 	if (i == SWPF_VLVF_VID0)
 		return GENMASK(SWPF_NUM_POOLS - 1, 0);
+	/* a free entry: VLAN 0 lives in its own entry only */
+	if (!e->vid)
+		return 0;
 	for (p = 0; p < SWPF_NUM_POOLS; p++)
 		if (e->refs[p])
 			pools |= BIT(p);

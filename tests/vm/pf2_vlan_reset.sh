@@ -4,13 +4,14 @@
 # timeout: 480
 #
 # VLAN receive filtering per VPort, and a device reset with VFs active.
-# VF 0 runs the in-tree igbvf, VF 1 this project's sriov_vf.
+# VF 0 and VF 2 run the in-tree igbvf, VF 1 this project's sriov_vf.
 #  - VLAN filters are real (RCTL.VFE + VLVF): frames of VLAN 100 sent to a
 #    VPort that does not have VLAN 100 (VF 1, the PF's default VPort) are
 #    not delivered to its pool; once the VLAN is added (a VF's SET_VLAN,
 #    an 8021q device on the PF) they are.
-#  - a port VLAN (ip link set PF vf 1 vlan 200) is inserted/stripped by
-#    the NIC and the VF no longer receives untagged frames.
+#  - a port VLAN (ip link set PF vf 2 vlan 200) is inserted/stripped by
+#    the NIC and the VF no longer receives untagged frames.  (igbvf: it
+#    hands a stripped frame of a VLAN it did not add up untagged.)
 #  - ethtool --reset on the PF while VF 0 pings: the PF replays the switch
 #    (VF MACs, VLAN filters, port VLAN), both VF drivers redo their reset
 #    handshake by themselves and traffic resumes.
@@ -19,29 +20,34 @@
 
 require_cmd ethtool
 ktap_header
-ktap_plan 13
+ktap_plan 14
 
 pf2_load_pf
 pf2_pf_up 198.18.0.2/24
 ext_ns_setup 0 || ktap_bail "external host"
 ext=$SRIOV_EXT0
-pf2_enable_vfs 2
+pf2_enable_vfs 3
 mac0=$(pf2_vf_mac 0)
 mac1=$(pf2_vf_mac 1)
+mac2=$(pf2_vf_mac 2)
 dmesg_mark=$(dmesg | wc -l)
 
-bind_both() {
+bind_all() {
 	pf2_bind_vf 0 igbvf child0 198.18.0.10/24 || return 1
 	pf2_bind_vf 1 sriov_vf child1 198.18.0.11/24 || return 1
+	pf2_bind_vf 2 igbvf child2 198.18.0.12/24 || return 1
 	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF 0 unreachable"; return 1; }
 	slowwait 15 ping_ok ext0 198.18.0.11 || { echo "VF 1 unreachable"; return 1; }
+	slowwait 15 ping_ok ext0 198.18.0.12 || { echo "VF 2 unreachable"; return 1; }
 }
-ktap_result "VF 0 (igbvf) and VF 1 (sriov_vf) up and reachable" bind_both ||
+ktap_result "VF 0, VF 2 (igbvf) and VF 1 (sriov_vf) up and reachable" bind_all ||
 	ktap_bail "VF setup"
 defer ip netns del child0
 defer ip netns del child1
+defer ip netns del child2
 vf0=$(pf2_ns_dev child0)
 vf1=$(pf2_ns_dev child1)
+vf2=$(pf2_ns_dev child2)
 
 # pool_rx N: frames the NIC delivered to VF N's pool (PVFGPRC)
 pool_rx() { ip -j -s link show "$pf" | jq ".[0].vfinfo_list[$1].stats.rx.packets"; }
@@ -108,28 +114,28 @@ pf_vlan() {
 ktap_result "default VPort (PF) gets VLAN 100 only with an 8021q device on it" \
 	pf_vlan
 
-# port VLAN 200 on VF 1: the NIC tags VF 1's frames, untagged ones stay out
+# port VLAN 200 on VF 2: the NIC tags VF 2's frames, untagged ones stay out
 ip -n child1 link del "$vf1.100"
 ip -n ext0 link add link "$ext" name vl200 type vlan id 200
 ip -n ext0 link set vl200 up
 ip -n ext0 addr add 198.18.200.1/24 dev vl200
 port_vlan() {
 	local before after
-	ip link set "$pf" vf 1 vlan 200 || return 1
-	ip -n child1 addr flush dev "$vf1"
-	ip -n child1 addr add 198.18.200.11/24 dev "$vf1"
-	slowwait 15 ping_ok child1 198.18.200.1 || { echo "no VLAN 200 traffic"; return 1; }
-	# VF 1 answered untagged at 198.18.0.11 before; now it must not
+	ip link set "$pf" vf 2 vlan 200 || return 1
+	ip -n child2 addr flush dev "$vf2"
+	ip -n child2 addr add 198.18.200.12/24 dev "$vf2"
+	slowwait 15 ping_ok child2 198.18.200.1 || { echo "no VLAN 200 traffic"; return 1; }
+	# VF 2 answered untagged at 198.18.0.12 before; now it must not
 	# receive untagged frames to its MAC at all
-	before=$(pool_rx 1)
-	ip -n ext0 neigh replace 198.18.0.11 lladdr "$mac1" dev "$ext" nud permanent
-	ip netns exec ext0 ping -c 100 -i 0.02 -W 1 -q 198.18.0.11 >/dev/null 2>&1
-	ip -n ext0 neigh del 198.18.0.11 dev "$ext"
-	after=$(pool_rx 1)
-	echo "port-VLAN VF 1 pool received $((after - before)) of 100 untagged frames to its MAC"
+	before=$(pool_rx 2)
+	ip -n ext0 neigh replace 198.18.0.12 lladdr "$mac2" dev "$ext" nud permanent
+	ip netns exec ext0 ping -c 100 -i 0.02 -W 1 -q 198.18.0.12 >/dev/null 2>&1
+	ip -n ext0 neigh del 198.18.0.12 dev "$ext"
+	after=$(pool_rx 2)
+	echo "port-VLAN VF 2 pool received $((after - before)) of 100 untagged frames to its MAC"
 	[ $((after - before)) -lt 20 ]
 }
-ktap_result "port VLAN 200 on VF 1: tagged by the NIC, untagged frames filtered" \
+ktap_result "port VLAN 200 on VF 2: tagged by the NIC, untagged frames filtered" \
 	port_vlan
 
 # --- device reset while VF 0 pings the external host ---
@@ -138,28 +144,37 @@ pinger=$!
 sleep 2
 t0=$(date +%s)
 ktap_result "ethtool --reset $pf all" ethtool --reset "$pf" all
-back() { slowwait 60 ping_ok "$1" "$2"; local rc=$?; echo "after $(($(date +%s) - t0)) s"; return $rc; }
+# back NS DST: DST answers NS within 60 s of the reset (wall clock)
+back() {
+	while ! ping_ok "$1" "$2"; do
+		[ $(($(date +%s) - t0)) -lt 60 ] || { echo "not after 60 s"; return 1; }
+		sleep 0.5
+	done
+	echo "$2 answers $1 $(($(date +%s) - t0)) s after the reset"
+}
 ktap_result "VF 0 (igbvf) reaches the external host again" back child0 198.18.0.1
-ktap_result "VF 1 (sriov_vf) with port VLAN 200 reaches it again" \
-	back child1 198.18.200.1
+ktap_result "VF 1 (sriov_vf) reaches it again" back child1 198.18.0.1
+ktap_result "VF 2 (igbvf) with port VLAN 200 reaches it again" \
+	back child2 198.18.200.1
 ktap_result "VLAN 100 on VF 0 and on the PF work again" \
 	eval 'back ext0 198.18.100.10 && back ext0 198.18.100.2'
 kill "$pinger" 2>/dev/null
 wait "$pinger" 2>/dev/null
 ktap_diag "VF 0 ping during the reset: $(tail -n 2 "$SRIOV_OUT/pf2_reset_ping" | head -n 1)"
 
+# ns_mac NS DEV: the MAC the VF driver uses
+ns_mac() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
 macs_kept() {
-	echo "VF MACs before $mac0 $mac1, after $(pf2_vf_mac 0) $(pf2_vf_mac 1), in the VFs $(ip -n child0 -br link show "$vf0" | awk '{print $3}') $(ip -n child1 -br link show "$vf1" | awk '{print $3}')"
-	[ "$(pf2_vf_mac 0)" = "$mac0" ] && [ "$(pf2_vf_mac 1)" = "$mac1" ] &&
-		[ "$(ip -n child0 -br link show "$vf0" | awk '{print $3}')" = "$mac0" ] &&
-		[ "$(ip -n child1 -br link show "$vf1" | awk '{print $3}')" = "$mac1" ]
+	echo "VF MACs before $mac0 $mac1 $mac2, per the PF now $(pf2_vf_mac 0) $(pf2_vf_mac 1) $(pf2_vf_mac 2), in the VFs $(ns_mac child0 "$vf0") $(ns_mac child1 "$vf1") $(ns_mac child2 "$vf2")"
+	[ "$(pf2_vf_mac 0) $(pf2_vf_mac 1) $(pf2_vf_mac 2)" = "$mac0 $mac1 $mac2" ] &&
+		[ "$(ns_mac child0 "$vf0") $(ns_mac child1 "$vf1") $(ns_mac child2 "$vf2")" = "$mac0 $mac1 $mac2" ]
 }
 ktap_result "VF MACs survive the reset" macs_kept
 replayed() {
 	dmesg | tail -n +"$dmesg_mark" | grep -E "PF reset: switch state replayed|VLAN|reset" | tail -n 8
-	dmesg | tail -n +"$dmesg_mark" | grep -q "PF reset: switch state replayed, 2 of 2 VFs"
+	dmesg | tail -n +"$dmesg_mark" | grep -q "PF reset: switch state replayed, 3 of 3 VFs"
 }
-ktap_result "PF replayed the switch and asked both VFs to reset" replayed
+ktap_result "PF replayed the switch and asked all VFs to reset" replayed
 dmesg_clean() {
 	! dmesg | tail -n +"$dmesg_mark" | grep -E "WARNING:|BUG:|Oops|lockdep|circular locking"
 }
