@@ -158,9 +158,9 @@ ktap_result "VF 2 (igbvf) with port VLAN 200 reaches it again" \
 	back child2 198.18.200.1
 ktap_result "VLAN 100 on VF 0 and on the PF work again" \
 	eval 'back ext0 198.18.100.10 && back ext0 198.18.100.2'
-kill "$pinger" 2>/dev/null
+kill -INT "$pinger" 2>/dev/null
 wait "$pinger" 2>/dev/null
-ktap_diag "VF 0 ping during the reset: $(tail -n 2 "$SRIOV_OUT/pf2_reset_ping" | head -n 1)"
+ktap_diag "VF 0 ping across the reset: $(grep "packets transmitted" "$SRIOV_OUT/pf2_reset_ping")"
 
 # ns_mac NS DEV: the MAC the VF driver uses
 ns_mac() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
