@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 420
+# timeout: 480
 #
 # The in-tree igbvf on sriov_pf: 7 VFs, every VF gets the MAC the PF
 # assigned in the reset handshake (0x80000001 + MAC), passes ping with the
