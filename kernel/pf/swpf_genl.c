@@ -366,6 +366,17 @@ static void *swpf_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			   &sriov_nl_family, NLM_F_MULTI, cmd);
 }
 
+/* finish one dump entry: @err is what filling it returned */
+static int swpf_dump_end(struct sk_buff *skb, void *hdr, int err)
+{
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /* -ENOENT: no object @idx (end of this PF), -EMSGSIZE: skb full */
 static int swpf_dump_one_switch(struct sk_buff *skb, struct swpf_sriov *sr,
 				unsigned long idx, const struct nlattr *vport,
@@ -378,12 +389,7 @@ static int swpf_dump_one_switch(struct sk_buff *skb, struct swpf_sriov *sr,
 	hdr = swpf_dump_hdr(skb, cb, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (swpf_fill_switch(skb, sr)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
+	return swpf_dump_end(skb, hdr, swpf_fill_switch(skb, sr));
 }
 
 static int swpf_dump_one_vf(struct sk_buff *skb, struct swpf_sriov *sr,
@@ -398,14 +404,8 @@ static int swpf_dump_one_vf(struct sk_buff *skb, struct swpf_sriov *sr,
 		goto out_unlock;
 	err = -EMSGSIZE;
 	hdr = swpf_dump_hdr(skb, cb, cmd);
-	if (!hdr)
-		goto out_unlock;
-	if (swpf_fill_vf(skb, &sr->vfs[idx])) {
-		genlmsg_cancel(skb, hdr);
-		goto out_unlock;
-	}
-	genlmsg_end(skb, hdr);
-	err = 0;
+	if (hdr)
+		err = swpf_dump_end(skb, hdr, swpf_fill_vf(skb, &sr->vfs[idx]));
 out_unlock:
 	mutex_unlock(&sr->lock);
 	return err;
@@ -426,14 +426,9 @@ static int swpf_dump_one_vport(struct sk_buff *skb, struct swpf_sriov *sr,
 			continue;
 		err = -EMSGSIZE;
 		hdr = swpf_dump_hdr(skb, cb, cmd);
-		if (!hdr)
-			break;
-		if (swpf_fill_vport(skb, sr, vp)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		err = 0;
+		if (hdr)
+			err = swpf_dump_end(skb, hdr,
+					    swpf_fill_vport(skb, sr, vp));
 		break;
 	}
 	mutex_unlock(&sr->lock);
@@ -460,14 +455,9 @@ static int swpf_dump_one_filter(struct sk_buff *skb, struct swpf_sriov *sr,
 		}
 		err = -EMSGSIZE;
 		hdr = swpf_dump_hdr(skb, cb, cmd);
-		if (!hdr)
-			break;
-		if (swpf_fill_filter(skb, sr, f)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		err = 0;
+		if (hdr)
+			err = swpf_dump_end(skb, hdr,
+					    swpf_fill_filter(skb, sr, f));
 		break;
 	}
 	mutex_unlock(&sr->lock);
