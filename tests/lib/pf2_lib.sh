@@ -41,6 +41,7 @@ pf2_load_pf() {
 	modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 	defer rmmod sriov_pf
 	pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+	# shellcheck disable=SC2034 # for the tests (netlink requests)
 	ifindex=$(cat "/sys/class/net/$pf/ifindex")
 	dev=/sys/bus/pci/devices/$SRIOV_PF0
 }
