@@ -12,6 +12,7 @@
 #define _SWPF_H_
 
 #include <linux/bitops.h>
+#include <linux/if_vlan.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -59,6 +60,16 @@ struct swpf_hw_stats {
 	u64 gprc, bprc, mprc, gptc, gorc, gotc, rnbc, ruc, rfc, roc, rjc;
 	u64 tor, tot, tpr, tpt, ptc64, ptc127, ptc255, ptc511, ptc1023;
 	u64 ptc1522, mptc, bptc, tsctc, tsctfc;
+};
+
+/**
+ * struct swpf_vlvf - software view of one VLAN pool filter (VLVF) entry
+ * @vid: VLAN id of the entry (meaningful while the entry is in use)
+ * @refs: users of the VLAN per VMDq pool (swpf_vlan_ref())
+ */
+struct swpf_vlvf {
+	u16 vid;
+	u8 refs[SWPF_NUM_POOLS];
 };
 
 /**
@@ -118,6 +129,12 @@ struct swpf_dev {
 	 */
 	spinlock_t filter_lock;
 	u32 mta_shadow[SWPF_MTA_REGS];		/* [filter_lock] PF hashes */
+	/* VLAN filters (swpf_vlan.c): VLVF entries, the PF's own VLANs,
+	 * VLAN promiscuous mode of the PF pool; all [filter_lock]
+	 */
+	struct swpf_vlvf vlvf[SWPF_VLVF_ENTRIES];
+	unsigned long pf_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	bool vlan_promisc;
 
 	/* ---- statistics ---- */
 	spinlock_t stats_lock;			/* guards @hw_stats */
@@ -221,12 +238,25 @@ void swpf_netdev_deinit(struct swpf_dev *pf);
 int swpf_up(struct swpf_dev *pf);
 void swpf_down(struct swpf_dev *pf);
 int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool);
+int swpf_reset_hw(struct swpf_dev *pf);
+int swpf_reset(struct swpf_dev *pf);
 void swpf_link_work(struct work_struct *work);
 void swpf_watchdog(struct work_struct *work);
 void swpf_write_rx_mode(struct swpf_dev *pf);
 void swpf_write_vlan_offload(struct swpf_dev *pf, netdev_features_t features);
 void swpf_write_rxcsum(struct swpf_dev *pf, netdev_features_t features);
 int swpf_loopback_test(struct swpf_dev *pf, u64 *data);
+
+/* ---- swpf_vlan.c ---- */
+void swpf_vlan_write_all_locked(struct swpf_dev *pf);
+void swpf_vlan_write_all(struct swpf_dev *pf);
+void swpf_vlan_set_promisc_locked(struct swpf_dev *pf, bool on);
+int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on);
+int swpf_vlan_move(struct swpf_dev *pf, u16 vid, u8 src, u8 dst);
+void swpf_vlan_clear_refs(struct swpf_dev *pf);
+unsigned int swpf_vlan_free_entries(struct swpf_dev *pf);
+int swpf_vlan_rx_add_vid(struct net_device *netdev, __be16 proto, u16 vid);
+int swpf_vlan_rx_kill_vid(struct net_device *netdev, __be16 proto, u16 vid);
 
 /* ---- swpf_ethtool.c ---- */
 void swpf_set_ethtool_ops(struct net_device *netdev);
@@ -239,6 +269,7 @@ void swpf_sriov_deinit(struct swpf_dev *pf);
 int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void swpf_sriov_irq(struct swpf_dev *pf);
 void swpf_sriov_link_change(struct swpf_dev *pf, bool up);
+int swpf_sriov_reset(struct swpf_dev *pf);
 u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg);
 void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable);
 int swpf_genl_register(void);

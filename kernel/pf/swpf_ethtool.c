@@ -178,6 +178,29 @@ static int swpf_nway_reset(struct net_device *netdev)
 	return swpf_hw_restart_autoneg(pf);
 }
 
+/*
+ * ethtool --reset: one global reset covers DMA, filters, offloads, MAC,
+ * PHY and interrupts.  It is shared: the VFs lose their state with it
+ * (swpf_reset() makes them redo their reset handshake).
+ */
+#define SWPF_RESET_PARTS	(ETH_RESET_DMA | ETH_RESET_FILTER | \
+				 ETH_RESET_OFFLOAD | ETH_RESET_MAC | \
+				 ETH_RESET_PHY | ETH_RESET_IRQ)
+#define SWPF_RESET_COVERED	(SWPF_RESET_PARTS | \
+				 SWPF_RESET_PARTS << ETH_RESET_SHARED_SHIFT)
+
+static int swpf_reset_op(struct net_device *netdev, u32 *flags)
+{
+	int err;
+
+	if (!(*flags & SWPF_RESET_COVERED))
+		return -EOPNOTSUPP;
+	err = swpf_reset(netdev_priv(netdev));
+	if (!err)
+		*flags &= ~SWPF_RESET_COVERED;
+	return err;
+}
+
 /* ---- rings, channels, coalescing ---- */
 
 static void swpf_get_ringparam(struct net_device *netdev,
@@ -404,6 +427,7 @@ static const struct ethtool_ops swpf_ethtool_ops = {
 	.get_link_ksettings	= swpf_get_link_ksettings,
 	.set_link_ksettings	= swpf_set_link_ksettings,
 	.nway_reset		= swpf_nway_reset,
+	.reset			= swpf_reset_op,
 	.get_ringparam		= swpf_get_ringparam,
 	.set_ringparam		= swpf_set_ringparam,
 	.get_channels		= swpf_get_channels,

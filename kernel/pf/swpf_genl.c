@@ -146,10 +146,11 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	u32 nvp = 0, rars = 0, vlvf = 0, maxvp = 0;
 
 	mutex_lock(&sr->lock);
+	/* the PF's own VLANs take VLVF entries too */
+	vlvf = swpf_switch_free_vlvf(sr);
 	if (sr->num_vfs) {
 		nvp = swpf_switch_num_vports(sr);
 		rars = swpf_switch_free_rars(sr);
-		vlvf = swpf_switch_free_vlvf(sr);
 		maxvp = SWPF_NUM_POOLS - sr->num_vfs;
 	}
 	if (swpf_put_pf(skb, sr) ||
@@ -163,8 +164,7 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	    nla_put_u32(skb, SRIOV_A_MAC_FILTERS_FREE,
 			sr->num_vfs ? rars : SWPF_SW_RAR_COUNT) ||
 	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_MAX, SWPF_VLVF_ENTRIES) ||
-	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE,
-			sr->num_vfs ? vlvf : SWPF_VLVF_ENTRIES) ||
+	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE, vlvf) ||
 	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up))) {
 		mutex_unlock(&sr->lock);
 		return -EMSGSIZE;
@@ -212,15 +212,39 @@ static int swpf_fill_vf(struct sk_buff *skb, struct swpf_vf *vf)
 	return 0;
 }
 
+/* what identifies a VPort: id, owner (and its VF), pool */
+static int swpf_put_vport_id(struct sk_buff *skb, struct swpf_vport *vp)
+{
+	if (nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
+			SRIOV_VPORT_OWNER_VF : SRIOV_VPORT_OWNER_PF) ||
+	    (vp->vf && nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) ||
+	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* a filter move: source and destination VPort, the filters, its time */
+static int swpf_put_move(struct sk_buff *skb, u32 src, u32 dst,
+			 const u32 *ids, unsigned int n, u64 ts)
+{
+	unsigned int i;
+
+	if (nla_put_u32(skb, SRIOV_A_SRC_VPORT_ID, src) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_ID, dst) ||
+	    nla_put_u64_64bit(skb, SRIOV_A_TIMESTAMP_NS, ts, SRIOV_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(skb, SRIOV_A_FILTER_IDS, ids[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int swpf_fill_vport(struct sk_buff *skb, struct swpf_sriov *sr,
 			   struct swpf_vport *vp)
 {
 	if (swpf_put_pf(skb, sr) ||
-	    nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) ||
-	    nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
-			SRIOV_VPORT_OWNER_VF : SRIOV_VPORT_OWNER_PF) ||
-	    (vp->vf && nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) ||
-	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool) ||
+	    swpf_put_vport_id(skb, vp) ||
 	    (vp->is_default && nla_put_flag(skb, SRIOV_A_IS_DEFAULT)) ||
 	    nla_put_u16(skb, SRIOV_A_VLAN, vp->vlan) ||
 	    nla_put_u8(skb, SRIOV_A_QOS, vp->qos) ||
@@ -342,6 +366,17 @@ static void *swpf_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			   &sriov_nl_family, NLM_F_MULTI, cmd);
 }
 
+/* finish one dump entry: @err is what filling it returned */
+static int swpf_dump_end(struct sk_buff *skb, void *hdr, int err)
+{
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /* -ENOENT: no object @idx (end of this PF), -EMSGSIZE: skb full */
 static int swpf_dump_one_switch(struct sk_buff *skb, struct swpf_sriov *sr,
 				unsigned long idx, const struct nlattr *vport,
@@ -354,12 +389,7 @@ static int swpf_dump_one_switch(struct sk_buff *skb, struct swpf_sriov *sr,
 	hdr = swpf_dump_hdr(skb, cb, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (swpf_fill_switch(skb, sr)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
+	return swpf_dump_end(skb, hdr, swpf_fill_switch(skb, sr));
 }
 
 static int swpf_dump_one_vf(struct sk_buff *skb, struct swpf_sriov *sr,
@@ -374,14 +404,8 @@ static int swpf_dump_one_vf(struct sk_buff *skb, struct swpf_sriov *sr,
 		goto out_unlock;
 	err = -EMSGSIZE;
 	hdr = swpf_dump_hdr(skb, cb, cmd);
-	if (!hdr)
-		goto out_unlock;
-	if (swpf_fill_vf(skb, &sr->vfs[idx])) {
-		genlmsg_cancel(skb, hdr);
-		goto out_unlock;
-	}
-	genlmsg_end(skb, hdr);
-	err = 0;
+	if (hdr)
+		err = swpf_dump_end(skb, hdr, swpf_fill_vf(skb, &sr->vfs[idx]));
 out_unlock:
 	mutex_unlock(&sr->lock);
 	return err;
@@ -402,14 +426,9 @@ static int swpf_dump_one_vport(struct sk_buff *skb, struct swpf_sriov *sr,
 			continue;
 		err = -EMSGSIZE;
 		hdr = swpf_dump_hdr(skb, cb, cmd);
-		if (!hdr)
-			break;
-		if (swpf_fill_vport(skb, sr, vp)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		err = 0;
+		if (hdr)
+			err = swpf_dump_end(skb, hdr,
+					    swpf_fill_vport(skb, sr, vp));
 		break;
 	}
 	mutex_unlock(&sr->lock);
@@ -436,14 +455,9 @@ static int swpf_dump_one_filter(struct sk_buff *skb, struct swpf_sriov *sr,
 		}
 		err = -EMSGSIZE;
 		hdr = swpf_dump_hdr(skb, cb, cmd);
-		if (!hdr)
-			break;
-		if (swpf_fill_filter(skb, sr, f)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		err = 0;
+		if (hdr)
+			err = swpf_dump_end(skb, hdr,
+					    swpf_fill_filter(skb, sr, f));
 		break;
 	}
 	mutex_unlock(&sr->lock);
@@ -717,6 +731,7 @@ static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 	struct swpf_vport *vp = swpf_nl_vport(sr, info, SRIOV_A_VPORT_ID);
 	u16 vlan;
 	u8 qos;
+	int err;
 
 	if (IS_ERR(vp))
 		return PTR_ERR(vp);
@@ -733,7 +748,9 @@ static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 				    "qos needs a default VLAN");
 		return -EINVAL;
 	}
-	swpf_vport_set_vlan(sr, vp, vlan, qos);
+	err = swpf_vport_set_vlan(sr, vp, vlan, qos, info->extack);
+	if (err)
+		return err;
 	return swpf_reply_vport(sr, vp, info);
 }
 
@@ -928,11 +945,7 @@ static int swpf_do_filter_move(struct swpf_sriov *sr, struct genl_info *info)
 	if (!rsp)
 		return -ENOMEM;
 	err = swpf_put_pf(rsp, sr) ||
-	      nla_put_u32(rsp, SRIOV_A_SRC_VPORT_ID, src->id) ||
-	      nla_put_u32(rsp, SRIOV_A_VPORT_ID, dst->id) ||
-	      nla_put_u64_64bit(rsp, SRIOV_A_TIMESTAMP_NS, ts, SRIOV_A_PAD);
-	for (i = 0; i < n && !err; i++)
-		err = nla_put_u32(rsp, SRIOV_A_FILTER_IDS, ids[i]);
+	      swpf_put_move(rsp, src->id, dst->id, ids, n, ts);
 	return swpf_nl_reply_send(rsp, hdr, info, err ? -EMSGSIZE : 0);
 }
 
@@ -1105,34 +1118,20 @@ void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd)
 	skb = swpf_ntf_new(sr, cmd, &hdr);
 	if (!skb)
 		return;
-	swpf_ntf_send(sr, skb, hdr,
-		      !nla_put_u32(skb, SRIOV_A_VPORT_ID, vp->id) &&
-		      !nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
-				   SRIOV_VPORT_OWNER_VF :
-				   SRIOV_VPORT_OWNER_PF) &&
-		      !(vp->vf &&
-			nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) &&
-		      !nla_put_u32(skb, SRIOV_A_POOL, vp->pool));
+	swpf_ntf_send(sr, skb, hdr, !swpf_put_vport_id(skb, vp));
 }
 
 void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
 		   unsigned int n, u64 ts)
 {
 	struct sk_buff *skb;
-	unsigned int i;
 	void *hdr;
-	bool ok;
 
 	skb = swpf_ntf_new(sr, SRIOV_CMD_FILTER_MOVED_NTF, &hdr);
 	if (!skb)
 		return;
-	ok = !nla_put_u32(skb, SRIOV_A_SRC_VPORT_ID, src) &&
-	     !nla_put_u32(skb, SRIOV_A_VPORT_ID, dst);
-	for (i = 0; i < n && ok; i++)
-		ok = !nla_put_u32(skb, SRIOV_A_FILTER_IDS, ids[i]);
 	/* the moment of the move, not of the message */
-	if (!ok || nla_put_u64_64bit(skb, SRIOV_A_TIMESTAMP_NS, ts,
-				     SRIOV_A_PAD)) {
+	if (swpf_put_move(skb, src, dst, ids, n, ts)) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -269,8 +269,9 @@ void swpf_hw_write_mta(struct swpf_dev *pf, bool all_multi)
 }
 
 /*
- * Filter state after reset: VMDq mode with the PF on pf_pool, no MTA/UTA/
- * VLAN entries, the permanent/current MAC in RAR0.
+ * Filter state after reset: VMDq mode with the PF on pf_pool, no MTA/UTA
+ * entries, the permanent/current MAC in RAR0, the VLAN filters the driver
+ * knows of (swpf_vlan.c).
  */
 void swpf_hw_init_filters(struct swpf_dev *pf)
 {
@@ -278,8 +279,6 @@ void swpf_hw_init_filters(struct swpf_dev *pf)
 
 	for (i = 0; i < SWPF_MTA_REGS; i++)
 		swpf_wr32(pf, SWPF_MTA(i), 0);
-	for (i = 0; i < SWPF_VFTA_REGS; i++)
-		swpf_wr32(pf, SWPF_VFTA(i), 0);
 	for (i = 0; i < SWPF_MTA_REGS; i++)
 		swpf_wr32(pf, SWPF_UTA(i), 0);
 	for (i = 1; i < SWPF_RAR_ENTRIES; i++)
@@ -288,6 +287,8 @@ void swpf_hw_init_filters(struct swpf_dev *pf)
 	swpf_wr32(pf, SWPF_VET, ETH_P_8021Q);
 	swpf_wr32(pf, SWPF_MRQC, FIELD_PREP(SWPF_MRQC_MODE,
 					    SWPF_MRQC_MODE_VMDQ));
+	/* VLAN filters (VLVF/VFTA) from the driver's table */
+	swpf_vlan_write_all(pf);
 }
 
 /* global receive/transmit enable (shared by all pools) */

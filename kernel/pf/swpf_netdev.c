@@ -107,6 +107,10 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 		vmolr |= SWPF_VMOLR_ROPE;
 	swpf_wr32(pf, SWPF_VMOLR(pool), vmolr);
 
+	swpf_vlan_set_promisc_locked(pf, promisc ||
+				     !(netdev->features &
+				       NETIF_F_HW_VLAN_CTAG_FILTER));
+
 	vtctl = swpf_rd32(pf, SWPF_VT_CTL);
 	vtctl &= ~(SWPF_VT_CTL_DEFAULT_POOL | SWPF_VT_CTL_DIS_DEF_POOL);
 	vtctl |= FIELD_PREP(SWPF_VT_CTL_DEFAULT_POOL, pool);
@@ -117,7 +121,8 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 	rctl = swpf_rd32(pf, SWPF_RCTL);
 	rctl &= ~(SWPF_RCTL_UPE | SWPF_RCTL_MPE | SWPF_RCTL_MO | SWPF_RCTL_VFE |
 		  SWPF_RCTL_SBP);
-	rctl |= SWPF_RCTL_SECRC | SWPF_RCTL_LPE | SWPF_RCTL_BAM;
+	/* VLAN filtering per pool (VLVF, VMOLR.AUPE), swpf_vlan.c */
+	rctl |= SWPF_RCTL_SECRC | SWPF_RCTL_LPE | SWPF_RCTL_BAM | SWPF_RCTL_VFE;
 	if (promisc)
 		rctl |= SWPF_RCTL_UPE;
 	if (allmulti)
@@ -283,6 +288,8 @@ int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool)
 	swpf_wr32(pf, SWPF_VMOLR(old), 0);
 	pf->pf_pool = pool;
 	swpf_configure_pool(pf);
+	/* the PF's VLANs follow it to the new pool */
+	swpf_vlan_write_all(pf);
 
 	return running ? swpf_up(pf) : 0;
 }
@@ -333,6 +340,71 @@ void swpf_watchdog(struct work_struct *work)
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
 }
 
+/*
+ * Global reset of the device (CTRL.RST) and the PF's part of the
+ * configuration after it: interrupts, filters, the PF pool.  The rings are
+ * swpf_up()'s.  Called by swpf_reset(), directly or through
+ * swpf_sriov_reset() when VFs exist.
+ */
+int swpf_reset_hw(struct swpf_dev *pf)
+{
+	int err;
+
+	err = swpf_hw_reset(pf);
+	if (err)
+		return err;
+	swpf_irq_configure(pf);
+	swpf_hw_init_filters(pf);
+	swpf_configure_pool(pf);
+	/* with VFs the global enables stay on for them */
+	if (pf->num_vfs)
+		swpf_hw_set_rx_enable(pf, true);
+	return 0;
+}
+
+/**
+ * swpf_reset - reset the whole device and bring everything back
+ * @pf: the PF
+ *
+ * ethtool --reset and the TX-timeout recovery.  With VFs, their switch
+ * state is replayed and they are told to redo their reset handshake
+ * (swpf_sriov_reset()).  rtnl held.
+ *
+ * Return: 0 or a negative errno.
+ */
+int swpf_reset(struct swpf_dev *pf)
+{
+	bool running = netif_running(pf->netdev);
+	int err, up_err;
+
+	ASSERT_RTNL();
+	if (swpf_removed(pf))
+		return -ENODEV;
+	if (test_bit(SWPF_STATE_TESTING, pf->state))
+		return -EBUSY;
+	netdev_info(pf->netdev, "device reset%s\n",
+		    pf->num_vfs ? ", VFs reset with it" : "");
+	if (running)
+		swpf_down(pf);
+	else
+		swpf_stats_update(pf);
+	if (pf->num_vfs)
+		err = swpf_sriov_reset(pf);
+	else
+		err = swpf_reset_hw(pf);
+	/* the link comes back through autonegotiation (LSC -> link_work) */
+	if (!err)
+		err = swpf_hw_restart_autoneg(pf);
+	if (running) {
+		up_err = swpf_up(pf);
+		if (up_err && !err)
+			err = up_err;
+	}
+	if (err)
+		netdev_err(pf->netdev, "device reset failed: %d\n", err);
+	return err;
+}
+
 static void swpf_reset_task(struct work_struct *work)
 {
 	struct swpf_dev *pf = container_of(work, struct swpf_dev, reset_task);
@@ -340,10 +412,8 @@ static void swpf_reset_task(struct work_struct *work)
 	rtnl_lock();
 	if (netif_running(pf->netdev) && !swpf_removed(pf) &&
 	    !test_bit(SWPF_STATE_TESTING, pf->state)) {
-		netdev_warn(pf->netdev, "restarting datapath after TX timeout\n");
-		swpf_down(pf);
-		if (swpf_up(pf))
-			netdev_err(pf->netdev, "datapath restart failed\n");
+		netdev_warn(pf->netdev, "TX timeout: resetting the device\n");
+		swpf_reset(pf);
 	}
 	rtnl_unlock();
 }
@@ -405,6 +475,13 @@ static int swpf_set_features(struct net_device *netdev,
 		swpf_write_vlan_offload(pf, features);
 	if (changed & NETIF_F_RXCSUM)
 		swpf_write_rxcsum(pf, features);
+	if (changed & NETIF_F_HW_VLAN_CTAG_FILTER) {
+		spin_lock_bh(&pf->filter_lock);
+		swpf_vlan_set_promisc_locked(pf, (netdev->flags & IFF_PROMISC) ||
+					     !(features &
+					       NETIF_F_HW_VLAN_CTAG_FILTER));
+		spin_unlock_bh(&pf->filter_lock);
+	}
 	return 0;
 }
 
@@ -444,6 +521,8 @@ static const struct net_device_ops swpf_netdev_ops = {
 	.ndo_set_features	= swpf_set_features,
 	.ndo_features_check	= swpf_features_check,
 	.ndo_tx_timeout		= swpf_tx_timeout,
+	.ndo_vlan_rx_add_vid	= swpf_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= swpf_vlan_rx_kill_vid,
 	.ndo_set_vf_mac		= swpf_ndo_set_vf_mac,
 	.ndo_set_vf_vlan	= swpf_ndo_set_vf_vlan,
 	.ndo_set_vf_spoofchk	= swpf_ndo_set_vf_spoofchk,
@@ -538,7 +617,8 @@ int swpf_netdev_init(struct swpf_dev *pf)
 
 	netdev->hw_features = NETIF_F_SG | csum | NETIF_F_TSO | NETIF_F_TSO6 |
 			      NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX |
-			      NETIF_F_HW_VLAN_CTAG_TX;
+			      NETIF_F_HW_VLAN_CTAG_TX |
+			      NETIF_F_HW_VLAN_CTAG_FILTER;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = NETIF_F_SG | csum | NETIF_F_TSO |
 				NETIF_F_TSO6 | NETIF_F_HIGHDMA;

@@ -607,6 +607,75 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 	swpf_ntf_link(sr, up);
 }
 
+/**
+ * swpf_sriov_reset - global device reset with VFs enabled
+ * @pf: the PF (rtnl held, netdev datapath stopped)
+ *
+ * The reset wipes every VF's queues and the whole switch in hardware
+ * (QEMU: all MAC registers).  Like igb, the VFs lose their clear-to-send
+ * and have to redo the reset handshake: the device sets RSTI in every VF
+ * mailbox, CTRL_EXT.PFRSTD turns it into RSTD once the switch is back,
+ * and every VF that was running gets a NACK without CTS, which makes
+ * igbvf's watchdog (and sriov_vf) reset the VF.  VF MACs, VPorts,
+ * filters, VLAN filters, port VLANs and the anti-spoof bits are replayed
+ * from the driver's state; a VF's pool is enabled again (VFRE/VFTE) by its
+ * VF_RESET, as after any VF reset.  The mailbox worker waits on sr->lock
+ * meanwhile.
+ *
+ * Return: 0 or the error of the hardware reset.
+ */
+int swpf_sriov_reset(struct swpf_dev *pf)
+{
+	struct swpf_sriov *sr = pf->sriov;
+	unsigned long active = 0;
+	unsigned int i;
+	int err;
+
+	mutex_lock(&sr->lock);
+	for (i = 0; i < sr->num_vfs; i++) {
+		struct swpf_vf *vf = &sr->vfs[i];
+
+		swpf_vf_update_stats(vf);
+		if (vf->cts)
+			__set_bit(i, &active);
+		vf->cts = false;
+	}
+
+	err = swpf_reset_hw(pf);
+	if (err)
+		goto out_unlock;
+	/* pools, VM-to-VM loopback, mailbox causes, counter baselines */
+	swpf_sriov_hw_enable(sr);
+	for (i = 0; i < sr->num_vfs; i++) {
+		struct swpf_vf *vf = &sr->vfs[i];
+		u32 bits = BIT(i) | BIT(i + SWPF_NUM_POOLS);
+
+		if (vf->spoofchk)
+			swpf_rmw32_locked(pf, SWPF_DTXSWC, 0, bits);
+		if (vf->legacy_rar >= 0)
+			swpf_rar_write(sr, vf->legacy_rar, vf->mac, i);
+	}
+	swpf_switch_replay(sr);
+	swpf_sriov_write_vf_mta(sr);
+	/* RSTI -> RSTD in every VF mailbox: the PF is ready again */
+	swpf_rmw32(pf, SWPF_CTRL_EXT, 0, SWPF_CTRL_EXT_PFRSTD);
+
+	for_each_set_bit(i, &active, sr->num_vfs) {
+		struct swpf_vf *vf = &sr->vfs[i];
+		u32 nack = SRIOV_MBX_NACK;
+
+		vf->last_nack = jiffies;
+		swpf_mbx_write(vf, &nack, 1, false);
+		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF,
+			    SRIOV_RESET_REASON_PF_RESET);
+	}
+	dev_info(&pf->pdev->dev, "PF reset: switch state replayed, %u of %u VFs asked to reset\n",
+		 (unsigned int)hweight_long(active), sr->num_vfs);
+out_unlock:
+	mutex_unlock(&sr->lock);
+	return err;
+}
+
 int swpf_sriov_init(struct swpf_dev *pf)
 {
 	struct swpf_sriov *sr;
@@ -721,20 +790,24 @@ int swpf_ndo_set_vf_vlan(struct net_device *netdev, int idx, u16 vlan, u8 qos,
 	vf = swpf_ndo_vf(netdev, idx);
 	if (!vf)
 		return -EINVAL;
-	if (vf->port_vlan && vf->port_vlan != vlan)
-		swpf_vlvf_set(vf->sr, vf->port_vlan, vf->idx, false);
-	if (vlan) {
-		err = swpf_vlvf_set(vf->sr, vlan, vf->idx, true);
-		if (err) {
-			netdev_err(netdev, "no free VLAN filter for VLAN %u\n",
-				   vlan);
-			vlan = 0;
-			qos = 0;
+	if (vlan != vf->port_vlan) {
+		/* the VF's pool must accept its port VLAN (RCTL.VFE) */
+		if (vlan) {
+			err = swpf_vlvf_set(vf->sr, vlan, vf->idx, true);
+			if (err < 0) {
+				netdev_err(netdev, "no free VLAN filter for VLAN %u\n",
+					   vlan);
+				goto out_unlock;
+			}
+			err = 0;
 		}
+		if (vf->port_vlan)
+			swpf_vlvf_set(vf->sr, vf->port_vlan, vf->idx, false);
 	}
 	vf->port_vlan = vlan;
 	vf->port_qos = vlan ? qos : 0;
 	swpf_vf_write_pool(vf);
+out_unlock:
 	mutex_unlock(&vf->sr->lock);
 	return err;
 }

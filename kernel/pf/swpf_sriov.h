@@ -138,7 +138,6 @@ struct swpf_sriov {
 	u32 next_vport_id;		/* [lock] */
 	u32 next_filter_id;		/* [lock] */
 	unsigned long rar_used;		/* [lock] bit i: RAR SW_RAR_FIRST + i */
-	unsigned long vlvf_used;	/* [lock] bit i: VLVF i */
 
 	/* union of the VF multicast hashes, merged into the MTA by
 	 * swpf_hw_write_mta() (under pf->filter_lock); written [lock]
@@ -170,6 +169,7 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 void swpf_switch_init(struct swpf_sriov *sr);
 int swpf_switch_create(struct swpf_sriov *sr);
 void swpf_switch_destroy(struct swpf_sriov *sr);
+void swpf_switch_replay(struct swpf_sriov *sr);
 struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id);
 struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr);
 struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
@@ -177,8 +177,8 @@ struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
 				     struct netlink_ext_ack *extack);
 int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 		      struct netlink_ext_ack *extack);
-void swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
-			 u16 vlan, u8 qos);
+int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
+			u16 vlan, u8 qos, struct netlink_ext_ack *extack);
 struct swpf_filter *swpf_filter_find(struct swpf_sriov *sr, u32 id);
 struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 					struct swpf_vport *vp, const u8 *mac,

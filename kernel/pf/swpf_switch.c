@@ -62,56 +62,17 @@ unsigned int swpf_switch_free_rars(struct swpf_sriov *sr)
 
 unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr)
 {
-	return SWPF_VLVF_ENTRIES - bitmap_weight(&sr->vlvf_used,
-						 SWPF_VLVF_ENTRIES);
+	return swpf_vlan_free_entries(sr->pf);
 }
 
-static int swpf_vlvf_find(struct swpf_sriov *sr, u16 vid)
-{
-	unsigned int i;
-
-	for_each_set_bit(i, &sr->vlvf_used, SWPF_VLVF_ENTRIES) {
-		u32 v = swpf_rd32(sr->pf, SWPF_VLVF(i));
-
-		if (FIELD_GET(SWPF_VLVF_VLANID, v) == vid)
-			return i;
-	}
-	return -ENOENT;
-}
-
-/* Add (@on) or remove pool @pool for VLAN @vid; returns the VLVF index. */
+/*
+ * Add (@on) or drop one user of VLAN @vid on pool @pool (swpf_vlan.c
+ * counts the users).  Returns the VLVF index or a negative errno.
+ */
 int swpf_vlvf_set(struct swpf_sriov *sr, u16 vid, u8 pool, bool on)
 {
-	struct swpf_dev *pf = sr->pf;
-	int idx;
-	u32 v;
-
 	lockdep_assert_held(&sr->lock);
-	idx = swpf_vlvf_find(sr, vid);
-	if (idx < 0) {
-		if (!on)
-			return 0;
-		idx = find_first_zero_bit(&sr->vlvf_used, SWPF_VLVF_ENTRIES);
-		if (idx >= SWPF_VLVF_ENTRIES)
-			return -ENOSPC;
-		__set_bit(idx, &sr->vlvf_used);
-		swpf_wr32(pf, SWPF_VLVF(idx),
-			  FIELD_PREP(SWPF_VLVF_VLANID, vid) | SWPF_VLVF_VIEN);
-		swpf_rmw32(pf, SWPF_VFTA(vid >> 5), 0, BIT(vid & 31));
-	}
-	v = swpf_rd32(pf, SWPF_VLVF(idx));
-	if (on)
-		v |= FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(pool));
-	else
-		v &= ~FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(pool));
-	if (FIELD_GET(SWPF_VLVF_POOLSEL, v)) {
-		swpf_wr32(pf, SWPF_VLVF(idx), v);
-	} else {
-		swpf_wr32(pf, SWPF_VLVF(idx), 0);
-		__clear_bit(idx, &sr->vlvf_used);
-		swpf_rmw32(pf, SWPF_VFTA(vid >> 5), BIT(vid & 31), 0);
-	}
-	return idx;
+	return swpf_vlan_ref(sr->pf, vid, pool, on);
 }
 
 /* ---- lookups ---- */
@@ -235,7 +196,7 @@ struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
 				     struct netlink_ext_ack *extack)
 {
 	struct swpf_vport *vp;
-	int pool;
+	int pool, err;
 
 	lockdep_assert_held(&sr->lock);
 	if (vf) {
@@ -262,18 +223,22 @@ struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
 	vp->id = swpf_next_vport_id(sr);
 	vp->pool = pool;
 	vp->vf = vf;
-	vp->vlan = vlan;
-	vp->qos = vlan ? qos : 0;
 	list_add_tail(&vp->node, &sr->vports);
-	if (vf) {
+	if (vf)
 		vf->vport = vp;
-		/* default VLAN of the VPort into VMVIR/VMOLR of the pool */
-		swpf_vport_set_vlan(sr, vp, vp->vlan, vp->qos);
-	} else {
-		swpf_vport_pf_pool(sr, vp, true);
-	}
+	/* default VLAN of the VPort into VLVF, VMVIR/VMOLR of the pool */
+	err = swpf_vport_set_vlan(sr, vp, vlan, qos, extack);
+	if (err)
+		goto err_unlink;
 	swpf_ntf_vport(sr, vp, SRIOV_CMD_VPORT_CREATED_NTF);
 	return vp;
+
+err_unlink:
+	if (vf)
+		vf->vport = NULL;
+	list_del(&vp->node);
+	kfree(vp);
+	return ERR_PTR(err);
 }
 
 static void swpf_vport_free(struct swpf_sriov *sr, struct swpf_vport *vp)
@@ -304,6 +269,10 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 		return -EBUSY;
 	}
 	swpf_filter_flush_origin(sr, vp, SRIOV_FILTER_ORIGIN_VF);
+	if (vp->vlan)
+		swpf_vlvf_set(sr, vp->vlan, vp->pool, false);
+	vp->vlan = 0;
+	vp->qos = 0;
 	if (vp->vf) {
 		struct swpf_vf *vf = vp->vf;
 
@@ -316,15 +285,34 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 	return 0;
 }
 
-void swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
-			 u16 vlan, u8 qos)
+int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
+			u16 vlan, u8 qos, struct netlink_ext_ack *extack)
 {
+	int err;
+
+	lockdep_assert_held(&sr->lock);
+	if (vlan != vp->vlan) {
+		/* the pool must accept the default VLAN (RCTL.VFE) */
+		if (vlan) {
+			err = swpf_vlvf_set(sr, vlan, vp->pool, true);
+			if (err < 0)
+				goto err_no_vlvf;
+		}
+		if (vp->vlan)
+			swpf_vlvf_set(sr, vp->vlan, vp->pool, false);
+	}
 	vp->vlan = vlan;
 	vp->qos = vlan ? qos : 0;
 	if (vp->vf)
 		swpf_vf_write_pool(vp->vf);
 	else if (!vp->is_default)
 		swpf_vport_pf_pool(sr, vp, true);
+	return 0;
+
+err_no_vlvf:
+	NL_SET_ERR_MSG_FMT(extack, "all %u VLAN filter slots (VLVF) are in use",
+			   SWPF_VLVF_ENTRIES);
+	return err;
 }
 
 /* ---- filters ---- */
@@ -476,19 +464,14 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 {
 	struct swpf_dev *pf = sr->pf;
 	struct swpf_vport *src = f->vport;
-	u32 v;
 
 	lockdep_assert_held(&sr->lock);
 	if (src == dst)
 		return 0;
-	if (f->type == SRIOV_FILTER_TYPE_MAC) {
+	if (f->type == SRIOV_FILTER_TYPE_MAC)
 		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
-	} else {
-		v = swpf_rd32(pf, SWPF_VLVF(f->hw_index));
-		v &= ~FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(src->pool));
-		v |= FIELD_PREP(SWPF_VLVF_POOLSEL, BIT(dst->pool));
-		swpf_wr32(pf, SWPF_VLVF(f->hw_index), v);
-	}
+	else
+		swpf_vlan_move(pf, f->vlan, src->pool, dst->pool);
 	src->num_filters--;
 	dst->num_filters++;
 	f->vport = dst;
@@ -496,6 +479,21 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 }
 
 /* ---- the switch ---- */
+
+/* after a PF reset: the RARs of the MAC filters and the PF VPorts' pools */
+void swpf_switch_replay(struct swpf_sriov *sr)
+{
+	struct swpf_filter *f;
+	struct swpf_vport *vp;
+
+	lockdep_assert_held(&sr->lock);
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->type == SRIOV_FILTER_TYPE_MAC)
+			swpf_rar_write(sr, f->hw_index, f->mac, f->vport->pool);
+	list_for_each_entry(vp, &sr->vports, node)
+		if (!vp->vf && !vp->is_default)
+			swpf_vport_pf_pool(sr, vp, true);
+}
 
 void swpf_switch_init(struct swpf_sriov *sr)
 {
@@ -511,10 +509,7 @@ int swpf_switch_create(struct swpf_sriov *sr)
 	lockdep_assert_held(&sr->lock);
 	for (i = SWPF_SW_RAR_FIRST; i < SWPF_RAR_ENTRIES; i++)
 		swpf_hw_clear_rar(sr->pf, i);
-	for (i = 0; i < SWPF_VLVF_ENTRIES; i++)
-		swpf_wr32(sr->pf, SWPF_VLVF(i), 0);
 	sr->rar_used = 0;
-	sr->vlvf_used = 0;
 	sr->next_vport_id = SRIOV_DEFAULT_VPORT_ID;
 	sr->next_filter_id = 0;
 
@@ -550,12 +545,6 @@ void swpf_switch_destroy(struct swpf_sriov *sr)
 			swpf_rar_free(sr, vf->legacy_rar);
 		vf->legacy_rar = -1;
 	}
-	for_each_set_bit(i, &sr->vlvf_used, SWPF_VLVF_ENTRIES) {
-		u16 vid = FIELD_GET(SWPF_VLVF_VLANID,
-				    swpf_rd32(sr->pf, SWPF_VLVF(i)));
-
-		swpf_rmw32(sr->pf, SWPF_VFTA(vid >> 5), BIT(vid & 31), 0);
-		swpf_wr32(sr->pf, SWPF_VLVF(i), 0);
-	}
-	sr->vlvf_used = 0;
+	/* every pool reference (VF, VPort, filter VLANs); the PF's stay */
+	swpf_vlan_clear_refs(sr->pf);
 }

@@ -116,15 +116,15 @@ static bool swpf_vf_set_vlan(struct swpf_vf *vf, const u32 *msg)
 	bool add = FIELD_GET(SRIOV_MBX_INFO, msg[0]) & SRIOV_MBX_VLAN_ADD;
 	u16 vid = msg[1] & 0xffff;
 
-	if (vf->port_vlan || (vf->vport && vf->vport->vlan))
-		return false;	/* the administrator owns the VLAN */
 	if (msg[1] >= VLAN_N_VID)
 		return false;
 	if (!vid)
 		return true;	/* VLAN 0 (priority tags) always passes */
+	if (vf->port_vlan || (vf->vport && vf->vport->vlan))
+		return false;	/* the administrator owns the VLAN */
 	if (add == test_bit(vid, vf->vlans))
 		return true;
-	if (swpf_vlvf_set(vf->sr, vid, vf->idx, add))
+	if (swpf_vlvf_set(vf->sr, vid, vf->idx, add) < 0)
 		return false;
 	if (add)
 		set_bit(vid, vf->vlans);

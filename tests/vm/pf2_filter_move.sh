@@ -9,17 +9,15 @@
 # igbvf VF whose VPort gets the filter), while the MAC filter moves 100
 # times between the two VPorts.  Every datagram must reach one of them.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
 seq=$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp
 [ -x "$seq" ] || ktap_skip_all "sriov-sequdp not built (make userspace)"
-spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-ynl=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/lib/ynl.py" ] && { ynl=$d/tools/net/ynl; break; }
-done
-[ -n "$ynl" ] || ktap_skip_all "no YNL library: run tools/ksrc.sh tools/net/ynl"
-py=/usr/bin/python3
+pf2_need_ynl
+ynl=$PF2_YNL
+spec=$PF2_SPEC
+py=$PF2_PY
 MAC=02:00:5e:10:dd:01
 IP=198.18.0.50
 RATE=${PF2_RATE:-2000}
@@ -29,26 +27,18 @@ SECS=${PF2_SECS:-25}
 ktap_header
 ktap_plan 6
 
-sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
-modprobe sriov_pf || ktap_bail "sriov_pf does not load"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
-ifindex=$(cat "/sys/class/net/$pf/ifindex")
-dev=/sys/bus/pci/devices/$SRIOV_PF0
+pf2_load_pf
 # TCG stalls the guest for 100s of ms at times: give both receivers
 # rings that buffer ~2 s of the stream (a full ring drops in the NIC)
 ethtool -G "$pf" rx 4096 >/dev/null 2>&1 || ethtool -G "$pf" rx 2048 >/dev/null 2>&1
-ip link set "$pf" up
-wait_carrier "$pf" 20 || ktap_bail "no PF carrier"
+pf2_pf_up
 # (make bench runs this inside a case that already set up ext0)
 if ! ip netns exec ext0 ip link show "$SRIOV_EXT0" >/dev/null 2>&1; then
 	ext_ns_setup 0 || ktap_bail "external host"
 fi
 ip -n ext0 neigh add $IP lladdr $MAC dev "$SRIOV_EXT0" nud permanent
 
-echo 0 >"$dev/sriov_drivers_autoprobe"
-echo 1 >"$dev/sriov_numvfs" || ktap_bail "cannot enable a VF"
-defer sh -c "echo 0 > $dev/sriov_numvfs"
+pf2_enable_vfs 1
 
 setup_switch() {
 	local o
@@ -73,20 +63,9 @@ ip link set br0 up
 ip addr add $IP/24 dev br0
 # receiver 2: the VF, with the same MAC (from vf-alloc) and address
 setup_vf() {
-	local vf vfdev
-	modprobe igbvf || return 1
-	vf=$(basename "$(readlink -f "$dev/virtfn0")")
-	echo igbvf >"/sys/bus/pci/devices/$vf/driver_override"
-	echo "$vf" >/sys/bus/pci/drivers_probe
-	vfdev=$(wait_pci_netdev "$vf" 10) || return 1
-	[ "$(cat "/sys/class/net/$vfdev/address")" = $MAC ] || { echo "VF MAC $(cat /sys/class/net/$vfdev/address)"; return 1; }
-	ip netns add child0 || return 1
-	ethtool -G "$vfdev" rx 4096 >/dev/null 2>&1
-	ip link set "$vfdev" netns child0
-	ip -n child0 link set lo up
-	ip -n child0 link set "$vfdev" up
-	ip -n child0 addr add $IP/24 dev "$vfdev"
-	wait_carrier "$vfdev" 30 child0
+	pf2_bind_vf 0 igbvf child0 $IP/24 4096 || return 1
+	[ "$(ip -n child0 -br link show "$(pf2_ns_dev child0)" | awk '{print $3}')" = $MAC ] ||
+		{ echo "VF MAC $(ip -n child0 -br link show "$(pf2_ns_dev child0)")"; return 1; }
 }
 ktap_result "igbvf VF up with the allocated MAC in its namespace" setup_vf ||
 	ktap_bail "VF setup"

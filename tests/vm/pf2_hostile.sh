@@ -10,54 +10,31 @@
 # its MAC, the offender must be rate-limited and logged, and VF 0 must
 # work again once a real driver binds it.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
 seq=$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp
 [ -x "$seq" ] || ktap_skip_all "sriov-sequdp not built (make userspace)"
-spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-ynl=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/cli.py" ] && { ynl=$d/tools/net/ynl; break; }
-done
-[ -n "$ynl" ] || ktap_skip_all "no YNL CLI: run tools/ksrc.sh tools/net/ynl"
-py=/usr/bin/python3
+pf2_need_ynl
+py=$PF2_PY
 SECS=${PF2_HOSTILE_SECS:-20}
 RATE=500
 
 ktap_header
 ktap_plan 9
 
-sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
-modprobe sriov_pf || ktap_bail "sriov_pf does not load"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
-ifindex=$(cat "/sys/class/net/$pf/ifindex")
-dev=/sys/bus/pci/devices/$SRIOV_PF0
-ip link set "$pf" up
-ip addr add 198.18.0.2/24 dev "$pf"
-wait_carrier "$pf" 20 || ktap_bail "no PF carrier"
+pf2_load_pf
+pf2_pf_up 198.18.0.2/24
 ext_ns_setup 0 || ktap_bail "external host"
 sysctl -qw net.core.rmem_max=16777216
 
-echo 0 >"$dev/sriov_drivers_autoprobe"
-echo 2 >"$dev/sriov_numvfs" || ktap_bail "cannot enable VFs"
-defer sh -c "echo 0 > $dev/sriov_numvfs"
-vf0=$(basename "$(readlink -f "$dev/virtfn0")")
-vf1=$(basename "$(readlink -f "$dev/virtfn1")")
-vf1_mac=$(ip -j link show "$pf" | jq -r '.[0].vfinfo_list[1].address')
+pf2_enable_vfs 2
+vf0=$(pf2_vf_pci 0)
+vf1_mac=$(pf2_vf_mac 1)
 
-modprobe igbvf
 bind_vf1() {
-	echo igbvf >"/sys/bus/pci/devices/$vf1/driver_override"
-	echo "$vf1" >/sys/bus/pci/drivers_probe
-	vfdev=$(wait_pci_netdev "$vf1" 10) || return 1
-	ethtool -G "$vfdev" rx 4096 >/dev/null 2>&1
-	ip netns add child1 || return 1
-	ip link set "$vfdev" netns child1
-	ip -n child1 link set lo up
-	ip -n child1 link set "$vfdev" up
-	ip -n child1 addr add 198.18.0.11/24 dev "$vfdev"
-	wait_carrier "$vfdev" 30 child1 && slowwait 15 ping_ok ext0 198.18.0.11
+	pf2_bind_vf 1 igbvf child1 198.18.0.11/24 4096 &&
+		slowwait 15 ping_ok ext0 198.18.0.11
 }
 ktap_result "VF 1 (igbvf) up and reachable" bind_vf1 || ktap_bail "VF 1"
 defer ip netns del child1
@@ -114,8 +91,7 @@ rebind_vf0() {
 	echo igbvf >"/sys/bus/pci/devices/$vf0/driver_override"
 	echo "$vf0" >/sys/bus/pci/drivers_probe
 	vfdev=$(wait_pci_netdev "$vf0" 10) || return 1
-	[ "$(cat "/sys/class/net/$vfdev/address")" = \
-	  "$(ip -j link show "$pf" | jq -r '.[0].vfinfo_list[0].address')" ]
+	[ "$(cat "/sys/class/net/$vfdev/address")" = "$(pf2_vf_mac 0)" ]
 }
 ktap_result "VF 0 works again with igbvf (gets its MAC)" rebind_vf0
 ktap_finished

@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 420
+# timeout: 480
 #
 # The in-tree igbvf on sriov_pf: 7 VFs, every VF gets the MAC the PF
 # assigned in the reset handshake (0x80000001 + MAC), passes ping with the
 # external host from its own namespace, VF-to-VF and VF-to-PF traffic is
-# switched inside the NIC, and one VF runs iperf3 both ways.
+# switched inside the NIC, and every VF runs iperf3 with the external host
+# in both directions (PF2_IPERF_SECONDS each, default 2).
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
 NVF=${PF2_NVF:-7}
 ktap_header
-ktap_plan 14
+NSEC=${PF2_IPERF_SECONDS:-2}
+ktap_plan $((12 + NVF))
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd iperf3
@@ -113,18 +115,29 @@ vf2vf_internal() {
 ktap_result "VF-to-VF unicast is switched inside the NIC (not on the wire)" vf2vf_internal
 ktap_result "VF 0 pings the PF" slowwait 10 ping_ok child0 198.18.0.2
 
-# iperf3_run NS_SERVER NS_CLIENT DST SECONDS
+# iperf3_run NS_SERVER NS_CLIENT DST SECONDS PORT: prints Mbit/s
 iperf3_run() {
 	local out mbps
-	in_ns "$1" iperf3 -s -1 -D -p 5201 || return 1
+	in_ns "$1" iperf3 -s -1 -D -p "$5" || return 1
 	sleep 0.5
-	out=$(in_ns "$2" timeout 60 iperf3 -J -p 5201 -c "$3" -t "$4") || return 1
+	out=$(in_ns "$2" timeout 60 iperf3 -J -p "$5" -c "$3" -t "$4") || return 1
 	mbps=$(jq '.end.sum_received.bits_per_second / 1e6 | floor' <<<"$out")
-	echo "$mbps Mbit/s"
+	echo "$mbps"
 	[ "${mbps:-0}" -gt 0 ]
 }
-ktap_result "iperf3 TCP external host -> VF 0" iperf3_run child0 ext0 198.18.0.10 4
-ktap_result "iperf3 TCP VF 0 -> external host" iperf3_run ext0 child0 198.18.0.1 4
+# iperf3_vf N: TCP external host -> VF N, then VF N -> external host
+iperf3_vf() {
+	local ip="198.18.0.$((10 + $1))" port=$((5201 + 2 * $1)) rx tx
+	rx=$(iperf3_run "child$1" ext0 "$ip" "$NSEC" "$port") ||
+		{ echo "ext -> VF $1 failed"; return 1; }
+	tx=$(iperf3_run ext0 "child$1" 198.18.0.1 "$NSEC" $((port + 1))) ||
+		{ echo "VF $1 -> ext failed"; return 1; }
+	echo "VF $1: ext -> VF $rx Mbit/s, VF -> ext $tx Mbit/s"
+}
+for i in $(seq 0 $((NVF - 1))); do
+	ktap_result "iperf3 TCP both ways between the external host and VF $i" \
+		iperf3_vf "$i"
+done
 
 check_stats() {
 	local rx

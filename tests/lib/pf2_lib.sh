@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared setup of the pf2_* lab tests (sriov_pf and its NIC switch).
+# Source after tests/lib/ktap.sh, inside the lab VM.
+#
+#   pf2_need_ynl               PF2_YNL = the kernel's tools/net/ynl, or skip
+#   sriov ARGS...              the YNL CLI on our spec, JSON output
+#   pf2_load_pf                load sriov_pf: sets pf, ifindex, dev (bails)
+#   pf2_pf_up [ADDR/LEN]       PF up with carrier (bails)
+#   pf2_enable_vfs N           N VFs without autoprobe, disabled at exit
+#   pf2_vf_pci N               PCI address of VF N
+#   pf2_vf_mac N               MAC the PF reports for VF N
+#   pf2_bind_vf N DRV NS ADDR [RXRING]
+#                              bind DRV to VF N (RX ring size RXRING), move
+#                              its netdev into a new namespace NS, up,
+#                              ADDR/LEN, wait for carrier
+#                              (the caller defers "ip netns del NS": this
+#                              usually runs in ktap_result's subshell)
+#   pf2_ns_dev NS              the (only) non-loopback netdev of NS
+
+PF2_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
+PF2_PY=/usr/bin/python3
+
+pf2_need_ynl() {
+	local d
+
+	PF2_YNL=
+	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
+		[ -f "$d/tools/net/ynl/cli.py" ] && { PF2_YNL=$d/tools/net/ynl; return 0; }
+	done
+	ktap_skip_all "no YNL CLI: run tools/ksrc.sh tools/net/ynl"
+}
+
+sriov() {
+	$PF2_PY "$PF2_YNL/cli.py" --spec "$PF2_SPEC" --no-schema --output-json "$@"
+}
+
+pf2_load_pf() {
+	[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
+	modprobe sriov_pf || ktap_bail "sriov_pf does not load"
+	defer rmmod sriov_pf
+	pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+	# shellcheck disable=SC2034 # for the tests (netlink requests)
+	ifindex=$(cat "/sys/class/net/$pf/ifindex")
+	dev=/sys/bus/pci/devices/$SRIOV_PF0
+}
+
+pf2_pf_up() {
+	ip link set "$pf" up
+	[ -n "${1:-}" ] && ip addr add "$1" dev "$pf"
+	wait_carrier "$pf" 20 || ktap_bail "no PF carrier"
+}
+
+pf2_enable_vfs() {
+	echo 0 >"$dev/sriov_drivers_autoprobe"
+	echo "$1" >"$dev/sriov_numvfs" || ktap_bail "cannot enable $1 VFs"
+	defer sh -c "echo 0 > $dev/sriov_numvfs"
+}
+
+pf2_vf_pci() { basename "$(readlink -f "$dev/virtfn$1")"; }
+
+pf2_vf_mac() {
+	ip -j link show "$pf" | jq -r ".[0].vfinfo_list[$1].address"
+}
+
+pf2_ns_dev() {
+	ip -n "$1" -o link show | awk -F': ' '$2 != "lo" { print $2; exit }'
+}
+
+pf2_bind_vf() {
+	local vf vfdev
+
+	vf=$(pf2_vf_pci "$1")
+	if [ "$2" = sriov_vf ]; then
+		modprobe sriov_vf 2>/dev/null ||
+			insmod "$SRIOV_TOP/kernel/vf/sriov_vf.ko" || return 1
+	else
+		modprobe "$2" || return 1
+	fi
+	echo "$2" >"/sys/bus/pci/devices/$vf/driver_override"
+	echo "$vf" >/sys/bus/pci/drivers_probe
+	vfdev=$(wait_pci_netdev "$vf" 10) || { echo "VF $1: no netdev"; return 1; }
+	[ -n "${5:-}" ] && ethtool -G "$vfdev" rx "$5" >/dev/null 2>&1
+	ip netns add "$3" || return 1
+	ip link set "$vfdev" netns "$3" || return 1
+	ip -n "$3" link set lo up
+	ip -n "$3" link set "$vfdev" up
+	ip -n "$3" addr add "$4" dev "$vfdev"
+	wait_carrier "$vfdev" 30 "$3" || { echo "VF $1: no carrier"; return 1; }
+}
