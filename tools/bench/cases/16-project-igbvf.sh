@@ -7,9 +7,7 @@
 # in-tree igb PF, in the same VM run and measured the same way (iperf3 6 s,
 # first second omitted, VF 0 in netns child 198.18.0.10 <-> ext0):
 #   igbvf_on_pf_tcp_{rx,tx}_mbps  anchor: igb PF, project: sriov_pf PF
-# and filter_move_lost (project only): tests/vm/pf2_filter_move.sh, a 2000
-# pps stream to one MAC while its filter moves 100 times between the PF's
-# default VPort and a VF's VPort.
+# (filter_move_lost is case 18).
 # The PF is handed back to igb afterwards, as 15-project-pf-tcp.sh does.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
@@ -71,20 +69,4 @@ for run in "anchor igb igbvf_on_igb_PF" "project sriov_pf igbvf_on_sriov_pf_PF";
 	fi
 done
 
-# filter_move_lost: the KTAP test in a child shell, on sriov_pf.  ext0
-# stays: deleting it would bring the external NIC back under a name that
-# the PF may have taken meanwhile (SRIOV_EXT0 would then name the PF).
-fm_setup="2000 pps, 100 moves, sriov_pf"
-if bind_pf sriov_pf; then
-	rm -f "$SRIOV_OUT/filter_move_lost"
-	bash "$SRIOV_TOP/tests/vm/pf2_filter_move.sh" >"$BENCH_RAW/filter_move.ktap" 2>&1
-	if [ -s "$SRIOV_OUT/filter_move_lost" ]; then
-		bench_record filter_move_lost project "$(cat "$SRIOV_OUT/filter_move_lost")" \
-			packets "$fm_setup"
-	else
-		bench_fail filter_move_lost project packets "$fm_setup" "the move test did not finish"
-	fi
-else
-	bench_fail filter_move_lost project packets "$fm_setup" "sriov_pf did not bind"
-fi
 exit 0
