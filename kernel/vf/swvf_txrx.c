@@ -293,9 +293,19 @@ static int swvf_clean_rx_irq(struct swvf_adapter *adapter, int budget)
 			skb_put(skb, len);
 		}
 		swvf_rx_checksum(adapter, staterr, skb);
-		if (staterr & SWVF_RXD_STAT_VP)
-			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
-					       FIELD_GET(SWVF_RXD_VLAN, lenvlan));
+		/*
+		 * A port VLAN the PF set (VMVIR) is stripped too: only a VLAN
+		 * this VF added goes up as a tag, the port VLAN's frames go up
+		 * untagged.  active_vlans changes under RTNL; a lockless read
+		 * of one bit is enough here.
+		 */
+		if (staterr & SWVF_RXD_STAT_VP) {
+			u16 tci = FIELD_GET(SWVF_RXD_VLAN, lenvlan);
+
+			if (test_bit(tci & VLAN_VID_MASK, adapter->active_vlans))
+				__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+						       tci);
+		}
 		skb->protocol = eth_type_trans(skb, adapter->netdev);
 		packets++;
 		bytes += len;

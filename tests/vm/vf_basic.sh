@@ -5,7 +5,8 @@
 #
 # sriov_vf datapath against a PF (VF_PF_DRIVER, default in-tree igb):
 # handshake + admin MAC, identity attributes, ping, iperf3 both ways,
-# ethtool -i/-g/-G/-S, stats, MTU 9000, a VLAN, a multicast group.
+# ethtool -i/-g/-G/-S, stats, MTU 9000, a VLAN, a multicast group, a port
+# VLAN set by the PF (the NIC strips it: frames go up untagged).
 
 # shellcheck source=tests/vm/vf_lib.bash
 source "$(dirname "$0")/vf_lib.bash"
@@ -17,7 +18,7 @@ vf_load_driver
 vf_dmesg_mark
 
 ktap_header
-ktap_plan 14
+ktap_plan 15
 ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF"
 
 if ! vf_bind "$VF"; then
@@ -119,6 +120,21 @@ sleep 1.5	# the multicast list goes to the PF from the service task
 after=$(mc_replies)
 ktap_diag "multicast replies before join: $before, after: $after"
 ktap_result "multicast_group" test "$before" -eq 0 -a "$after" -gt 0
+
+# port VLAN 20 from the PF: the VF's traffic is tagged on the wire, the
+# VF itself sees plain frames
+port_vlan() {
+	ip link set "$PF_DEV" vf 0 vlan 20 || return 1
+	ext ip link add link "$SRIOV_EXT0" name vlan20 type vlan id 20
+	ext ip addr add 198.18.20.1/24 dev vlan20
+	ext ip link set vlan20 up
+	ip addr add 198.18.20.2/24 dev "$VF_DEV"
+	slowwait 15 ping -q -c 1 -W 1 198.18.20.1 >/dev/null
+}
+ktap_result "port_vlan_20" port_vlan
+ip addr del 198.18.20.2/24 dev "$VF_DEV" 2>/dev/null
+ext ip link del vlan20 2>/dev/null
+ip link set "$PF_DEV" vf 0 vlan 0 2>/dev/null
 
 ktap_result "dmesg_clean" vf_dmesg_clean
 ktap_finished
