@@ -11,6 +11,7 @@ encode its IFLA_INFO_DATA).  Run it inside a namespace with `ip netns exec`.
   netvsc_ctl.py cycle DEV [--count N] [--dwell-ms D] [--timeout-s T]
         planned switches VF -> synthetic -> VF, N times; JSON summary
   netvsc_ctl.py responder HOSTPORT [--delay-ms N] [--on-syn CMD] [--on-vf CMD]
+                [--switch PFIFINDEX:VPORT:FILTER --ynl DIR --spec YAML]
         the host side: acknowledge every request seen as an rtnetlink
         event (running CMD first), until SIGTERM; prints a JSON summary
   netvsc_ctl.py watch --vf-parent BDF [--vf-parent BDF ...] --out FILE
@@ -252,6 +253,37 @@ class Stop(Exception):
     pass
 
 
+class Mover:
+    """sriov_pf's NIC switch, moved the way sriovd does it: the adapter's MAC
+    filter goes to the VF's VPort before a switch to the VF is acked, and
+    back to the default VPort (id 0) on a switch to synthetic."""
+
+    def __init__(self, a):
+        ifindex, vport, fid = (int(x, 0) for x in a.switch.split(":"))
+        sys.path.insert(0, a.ynl)
+        from lib import YnlFamily  # pylint: disable=import-outside-toplevel
+        self.ynl = YnlFamily(a.spec, "")
+        self.ifindex, self.vport, self.fid = ifindex, vport, fid
+        self.moves, self.errors = 0, 0
+
+    def move(self, to_vf):
+        src, dst = (0, self.vport) if to_vf else (self.vport, 0)
+        req = {"ifindex": self.ifindex, "src-vport-id": src, "vport-id": dst}
+        if to_vf:
+            req["filter-ids"] = [self.fid]
+        try:
+            # to synthetic: whatever is still on the VF's VPort (sriov_pf
+            # may have moved it already when the VF went away)
+            g = self.ynl.do("filter-get", {"ifindex": self.ifindex,
+                                           "filter-id": self.fid})
+            if g["vport-id"] != dst:
+                self.ynl.do("filter-move", req)
+                self.moves += 1
+        except Exception as e:  # pylint: disable=broad-except
+            self.errors += 1
+            print(f"move to {dst}: {e}", file=sys.stderr, flush=True)
+
+
 def on_term(*_):
     raise Stop()
 
@@ -265,11 +297,15 @@ def cmd_responder(a):
     signal.signal(signal.SIGINT, on_term)
     print("ready", flush=True)
 
+    mover = Mover(a) if a.switch else None
+
     def handle(info):
         nonlocal acked, stale, last
         if info.get("dp_pending", 255) == 255 or info["dp_seq"] == last:
             return
         last = info["dp_seq"]
+        if mover and (info["dp_pending"] == 1 or not a.restore_only):
+            mover.move(to_vf=info["dp_pending"] == 1)
         hook = a.on_vf if info["dp_pending"] == 1 else a.on_syn
         if hook:
             subprocess.run(hook, shell=True, check=False)
@@ -293,7 +329,10 @@ def cmd_responder(a):
                 handle(info)
     except Stop:
         pass
-    print(json.dumps({"acked": acked, "stale": stale}), flush=True)
+    res = {"acked": acked, "stale": stale}
+    if mover:
+        res.update(moves=mover.moves, move_errors=mover.errors)
+    print(json.dumps(res), flush=True)
     return 0
 
 
@@ -357,6 +396,12 @@ def main():
     s.add_argument("--delay-ms", type=int, default=0)
     s.add_argument("--on-syn")
     s.add_argument("--on-vf")
+    s.add_argument("--switch", metavar="PFIFINDEX:VPORT:FILTER",
+                   help="move FILTER between VPort 0 and VPORT of sriov_pf")
+    s.add_argument("--restore-only", action="store_true",
+                   help="with --switch: move only towards the VF (leaving it is sriov_pf's job)")
+    s.add_argument("--ynl", help="tools/net/ynl/lib's parent (with --switch)")
+    s.add_argument("--spec", help="sriov.yaml (with --switch)")
     s = sub.add_parser("watch")
     s.add_argument("--vf-parent", action="append", required=True)
     s.add_argument("--out", required=True)
