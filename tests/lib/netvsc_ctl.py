@@ -22,6 +22,7 @@ encode its IFLA_INFO_DATA).  Run it inside a namespace with `ip netns exec`.
 import argparse
 import json
 import os
+import select
 import signal
 import socket
 import struct
@@ -108,12 +109,16 @@ class Rtnl:
 
     def events(self):
         while True:
-            data = self.s.recv(1 << 16)
-            off = 0
-            while off < len(data):
-                ln, t, _, _, _ = struct.unpack_from("=IHHII", data, off)
-                yield t, data[off + 16:off + ln]
-                off += (ln + 3) & ~3
+            yield from self.pending()
+
+    def pending(self):
+        """the messages of one receive"""
+        data = self.s.recv(1 << 16)
+        off = 0
+        while off < len(data):
+            ln, t, _, _, _ = struct.unpack_from("=IHHII", data, off)
+            yield t, data[off + 16:off + ln]
+            off += (ln + 3) & ~3
 
 
 def link_info(payload):
@@ -253,6 +258,11 @@ class Stop(Exception):
     pass
 
 
+def log(msg):
+    """responder trace on stderr, with a monotonic timestamp"""
+    print(f"[{time.monotonic():.3f}] {msg}", file=sys.stderr, flush=True)
+
+
 class Mover:
     """sriov_pf's NIC switch, moved the way sriovd does it: the adapter's MAC
     filter goes to the VF's VPort before a switch to the VF is acked, and
@@ -263,8 +273,25 @@ class Mover:
         sys.path.insert(0, a.ynl)
         from lib import YnlFamily  # pylint: disable=import-outside-toplevel
         self.ynl = YnlFamily(a.spec, "")
+        # sriov_pf's events: a VF that finished its reset handshake
+        self.ntf = YnlFamily(a.spec, "")
+        self.ntf.ntf_subscribe("events")
         self.ifindex, self.vport, self.fid = ifindex, vport, fid
-        self.moves, self.errors = 0, 0
+        self.moves, self.errors, self.restores = 0, 0, 0
+
+    def vf_back(self):
+        """True once per VF_RESET handshake of a VF on our PF (the VF
+        receives again; sriov_pf moved our filter away when it reset)."""
+        self.ntf.check_ntf()
+        back = False
+        while self.ntf.async_msg_queue:
+            m = self.ntf.async_msg_queue.pop(0)
+            if m["name"] != "filter-moved-ntf" or m["msg"].get("vport-id") != 0:
+                log(f"event {m['name']} {m['msg']}")
+            if m["name"] == "vf-reset-request-ntf" and \
+                    m["msg"].get("ifindex") == self.ifindex:
+                back = True
+        return back
 
     def move(self, to_vf):
         src, dst = (0, self.vport) if to_vf else (self.vport, 0)
@@ -279,6 +306,9 @@ class Mover:
             if g["vport-id"] != dst:
                 self.ynl.do("filter-move", req)
                 self.moves += 1
+                log(f"moved filter {self.fid} from VPort {g['vport-id']} to {dst}")
+            else:
+                log(f"filter {self.fid} already on VPort {dst}")
         except Exception as e:  # pylint: disable=broad-except
             self.errors += 1
             print(f"move to {dst}: {e}", file=sys.stderr, flush=True)
@@ -295,15 +325,15 @@ def cmd_responder(a):
     acked, stale, last = 0, 0, None
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
-    print("ready", flush=True)
-
     mover = Mover(a) if a.switch else None
+    print("ready", flush=True)
 
     def handle(info):
         nonlocal acked, stale, last
         if info.get("dp_pending", 255) == 255 or info["dp_seq"] == last:
             return
         last = info["dp_seq"]
+        log(f"request {last} for {'VF' if info['dp_pending'] == 1 else 'synthetic'}")
         if mover and (info["dp_pending"] == 1 or not a.restore_only):
             mover.move(to_vf=info["dp_pending"] == 1)
         hook = a.on_vf if info["dp_pending"] == 1 else a.on_syn
@@ -316,22 +346,43 @@ def cmd_responder(a):
         try:
             ctl.request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, body)
             acked += 1
-        except OSError:
+            log(f"acked {last}")
+        except OSError as e:
             stale += 1
+            log(f"ack {last}: {e}")
+
+    def restore():
+        # sriovd's part of "the VF came back": the adapter still (or
+        # again) transmits through the VF, so its filter goes back to the
+        # VF's VPort.  A VF that reset without the adapter noticing (an
+        # FLR shorter than the link watch) would otherwise receive nothing.
+        info = show(ctl, a.hostport)
+        if info.get("dp_active") == 1 or info.get("dp_pending") == 1:
+            log("VF reset handshake done, adapter on the VF: restore")
+            mover.move(to_vf=True)
+            mover.restores += 1
 
     try:
         handle(show(ctl, a.hostport))
-        for t, payload in nl.events():
-            if t != RTM_NEWLINK:
+        socks = [nl.s] + ([mover.ntf.sock] if mover else [])
+        while True:
+            ready, _, _ = select.select(socks, [], [])
+            if mover and mover.ntf.sock in ready and mover.vf_back():
+                restore()
+            if nl.s not in ready:
                 continue
-            info = link_info(payload)
-            if info["ifname"] == a.hostport and "dp_seq" in info:
-                handle(info)
+            for t, payload in nl.pending():
+                if t != RTM_NEWLINK:
+                    continue
+                info = link_info(payload)
+                if info["ifname"] == a.hostport and "dp_seq" in info:
+                    handle(info)
     except Stop:
         pass
     res = {"acked": acked, "stale": stale}
     if mover:
-        res.update(moves=mover.moves, move_errors=mover.errors)
+        res.update(moves=mover.moves, move_errors=mover.errors,
+                   restores=mover.restores)
     print(json.dumps(res), flush=True)
     return 0
 

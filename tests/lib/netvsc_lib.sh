@@ -55,14 +55,24 @@ nv_setup_synthetic() {
 	nv_ctl add nvh0 nv0 --netns child0 --mac "$NV_MAC" $serial || return 1
 	defer ip link del nvh0
 	ip link set nvh0 master br0 || return 1
+	# The host's switch knows the adapter's MAC on its port (as Hyper-V's
+	# vSwitch does) instead of learning it: the NIC loops broadcasts back
+	# to the PF's pool (the VF's, and under sriov_pf the PF's own, e.g.
+	# the adapter's announcement leaving through the PF), and a learnt
+	# entry would then point behind the PF and drop the adapter's traffic
+	# whenever the NIC steers it to the PF.
+	bridge fdb replace "$NV_MAC" dev nvh0 master static sticky || return 1
 	ip link set nvh0 up
 	ip -n child0 addr add "$NV_IP/24" dev nv0
 	ip -n child0 link set nv0 up
 	wait_carrier nv0 5 child0
 }
 
-# VF 0 with the adapter's MAC, bound to igbvf: VF=BDF, VFDEV=netdev.
-nv_vf_enable() {
+# VF 0 with the adapter's MAC, bound to $NV_VF_DRIVER: VF=BDF, VFDEV=netdev.
+# nv_vf_create does the first half (VF, MAC or switch setup), so that a
+# responder can start before the VF appears (nv_vf_driver_bind).
+nv_vf_enable() { nv_vf_create && nv_vf_driver_bind; }
+nv_vf_create() {
 	local dev=/sys/bus/pci/devices/$SRIOV_PF0
 	echo 0 >"$dev/sriov_drivers_autoprobe"
 	echo 1 >"$dev/sriov_numvfs" || return 1
@@ -72,6 +82,8 @@ nv_vf_enable() {
 	else
 		ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
 	fi
+}
+nv_vf_driver_bind() {
 	modprobe "$NV_VF_DRIVER" || return 1
 	echo "$NV_VF_DRIVER" >"/sys/bus/pci/devices/$VF/driver_override"
 	nv_vf_bind || return 1

@@ -60,10 +60,11 @@ v=$(bench_iperf child0 "$NV_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
 	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" ||
 	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" "iperf3 failed"
 
-nv_vf_enable || bench_abort "VF 0 (switch setup, sriov_vf bind)"
+nv_vf_create || bench_abort "VF 0 (switch setup)"
 defer bench_vfs_disable 0
 nv_responder_start 3000
 defer nv_responder_stop
+nv_vf_driver_bind || bench_abort "sriov_vf did not bind VF 0"
 nv_wait_dp 1 40 || bench_abort "the adapter never switched to the VF"
 bench_log "VF $VF ($VFDEV), VPort $NV_VPORT, filter $NV_FID on VPort $(nv_filter_vport)"
 
@@ -73,8 +74,9 @@ vf_add() {
 		# sriov_numvfs=0 took the switch (VPort, filters) with it:
 		# allocate again, and answer with the new ids
 		nv_responder_stop
-		nv_vf_enable || return 1
+		nv_vf_create || return 1
 		nv_responder_start 3000
+		nv_vf_driver_bind || return 1
 	else
 		nv_vf_bind || return 1
 		nv_deep_rings "$VFDEV"
