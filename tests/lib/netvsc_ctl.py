@@ -286,8 +286,9 @@ class Mover:
         back = False
         while self.ntf.async_msg_queue:
             m = self.ntf.async_msg_queue.pop(0)
-            if m["name"] != "filter-moved-ntf" or m["msg"].get("vport-id") != 0:
-                log(f"event {m['name']} {m['msg']}")
+            ts = m["msg"].get("timestamp-ns")
+            log(f"event {m['name']} {m['msg']}" +
+                (f" at {ts / 1e9:.3f}" if ts else ""))
             if m["name"] == "vf-reset-request-ntf" and \
                     m["msg"].get("ifindex") == self.ifindex:
                 back = True
