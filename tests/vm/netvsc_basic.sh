@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 480
+# timeout: 600
 #
 # sriov_netvsc functional test: the synthetic path through the host's bridge,
 # VF pairing with the slave flag, data path switching with acks, timeout

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 540
+# timeout: 720
 #
 # Planned switches VF -> synthetic -> VF, 100 times, under a 2000 packets/s
 # sequenced UDP stream in each direction (ext0 -> adapter and adapter ->
