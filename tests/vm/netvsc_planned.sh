@@ -126,7 +126,7 @@ nv_responder_start 2000
 ip netns exec ext0 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 srv=$!
 sleep 1
-ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 40 -b 100M -i 1 \
+ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 75 -b 100M -i 1 \
 	--json >"$OUT/iperf3.json" 2>&1 &
 cli=$!
 sleep 3
