@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: project
-# bench-timeout: 600
+# bench-timeout: 900
 #
 # Failover with the project's stack, measured as the anchors 40 (bonding)
 # and 45 (net_failover) measure theirs: sriov_netvsc's pair nvh0/nv0 (nvh0
