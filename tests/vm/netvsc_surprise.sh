@@ -160,7 +160,7 @@ for k in $KINDS; do
 			ktap_pass "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
 		elif [ "$NV_VF_DRIVER" = igbvf ]; then
 			ktap_xfail "flr: the VF receives again" \
-				"$got on the VF path: igbvf has no PCI reset_prepare/reset_done, so it never re-initialises its rings after an FLR it did not start"
+				"$got on the VF path: igbvf has no PCI reset_prepare/reset_done; it re-initialises after an FLR it did not start only when a PF message provokes its watchdog reset (at most once per 10 s)"
 		else
 			ktap_fail "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
 		fi
