@@ -75,6 +75,9 @@ def ifinfomsg(index=0, flags=0, change=0):
     return struct.pack("=BxHiII", 0, 0, index, flags, change)
 
 
+IFF_LOWER_UP = 0x10000
+
+
 class Rtnl:
     def __init__(self, groups=0):
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
@@ -352,11 +355,15 @@ def cmd_responder(a):
             stale += 1
             log(f"ack {last}: {e}")
 
+    restore_pending = False
+
     def restore():
         # sriovd's part of "the VF came back": the adapter still (or
         # again) transmits through the VF, so its filter goes back to the
         # VF's VPort.  A VF that reset without the adapter noticing (an
         # FLR shorter than the link watch) would otherwise receive nothing.
+        # With --vf-parent, only once the VF netdev has carrier again (its
+        # rings are running), not at the end of the reset handshake.
         info = show(ctl, a.hostport)
         if info.get("dp_active") == 1 or info.get("dp_pending") == 1:
             log("VF reset handshake done, adapter on the VF: restore")
@@ -369,13 +376,21 @@ def cmd_responder(a):
         while True:
             ready, _, _ = select.select(socks, [], [])
             if mover and mover.ntf.sock in ready and mover.vf_back():
-                restore()
+                if a.vf_parent:
+                    restore_pending = True
+                else:
+                    restore()
             if nl.s not in ready:
                 continue
             for t, payload in nl.pending():
                 if t != RTM_NEWLINK:
                     continue
                 info = link_info(payload)
+                if restore_pending and info.get("parent") == a.vf_parent and \
+                        info["flags"] & IFF_LOWER_UP:
+                    log(f"VF {info['ifname']} has carrier again")
+                    restore_pending = False
+                    restore()
                 if info["ifname"] == a.hostport and "dp_seq" in info:
                     handle(info)
     except Stop:
@@ -452,6 +467,8 @@ def main():
                    help="move FILTER between VPort 0 and VPORT of sriov_pf")
     s.add_argument("--restore-only", action="store_true",
                    help="with --switch: move only towards the VF (leaving it is sriov_pf's job)")
+    s.add_argument("--vf-parent", metavar="BDF",
+                   help="with --switch: restore once this VF has carrier after its reset")
     s.add_argument("--ynl", help="tools/net/ynl/lib's parent (with --switch)")
     s.add_argument("--spec", help="sriov.yaml (with --switch)")
     s = sub.add_parser("watch")

@@ -129,7 +129,7 @@ nv_responder_start() {
 	local sw=
 	nv_ctl set nvh0 --auto-ack 0 --timeout-ms "${1:-3000}"
 	[ "$NV_PF_DRIVER" = sriov_pf ] &&
-		sw="--switch $NV_PFIFX:$NV_VPORT:$NV_FID --ynl $NV_YNL --spec $NV_SPEC"
+		sw="--switch $NV_PFIFX:$NV_VPORT:$NV_FID --vf-parent $VF --ynl $NV_YNL --spec $NV_SPEC"
 	$NV_CTL responder nvh0 $sw "${@:2}" >"$OUT/responder.out" 2>&1 &
 	NV_RESP=$!
 	busywait 10000 grep -q ready "$OUT/responder.out"
