@@ -130,6 +130,7 @@ void swpf_vf_reset_state(struct swpf_vf *vf)
 	unsigned int vid;
 
 	lockdep_assert_held(&sr->lock);
+	swpf_switch_vf_gone(sr, vf);
 	vf->cts = false;
 	for_each_set_bit(vid, vf->vlans, VLAN_N_VID)
 		swpf_vlvf_set(sr, vid, vf->idx, false);

@@ -17,6 +17,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/moduleparam.h>
 
 #include "swpf.h"
 #include "swpf_sriov.h"
@@ -476,6 +477,45 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 	dst->num_filters++;
 	f->vport = dst;
 	return 0;
+}
+
+/*
+ * Failover policy: when a VF goes away - a VFLR event (on QEMU's igb every
+ * VF software reset too, so VF driver unbind, reset and SR-IOV disable), an
+ * FLR requested over netlink, or a VF_RESET message - the administrator's
+ * filters of its VPort move to the default VPort at once, in one register
+ * write each, so frames for the VF's MAC reach the PF (and through the
+ * host's switch the synthetic path) while the VF cannot receive them.  The
+ * move is announced like any other (FILTER_MOVED_NTF).  The filters stay on
+ * the default VPort when the VF comes back: moving them to the VF again is
+ * part of attaching it (sriovd, or whoever answers the adapter's switch
+ * request), since the VF's own reset handshake follows its unbind too.
+ */
+static bool vf_reset_failover = true;
+module_param(vf_reset_failover, bool, 0644);
+MODULE_PARM_DESC(vf_reset_failover,
+		 "move a VF's MAC/VLAN filters to the default VPort when the VF resets or goes away (default: on)");
+
+void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf)
+{
+	struct swpf_vport *src = vf->vport, *dst;
+	u32 ids[SWPF_SW_RAR_COUNT + SWPF_VLVF_ENTRIES];
+	struct swpf_filter *f;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&sr->lock);
+	dst = swpf_vport_default(sr);
+	if (!READ_ONCE(vf_reset_failover) || !src || !dst)
+		return;
+	list_for_each_entry(f, &sr->filters, node) {
+		if (f->vport != src || f->origin != SRIOV_FILTER_ORIGIN_ADMIN ||
+		    n == ARRAY_SIZE(ids))
+			continue;
+		swpf_filter_move(sr, f, dst);
+		ids[n++] = f->id;
+	}
+	if (n)
+		swpf_ntf_move(sr, src->id, dst->id, ids, n, ktime_get_ns());
 }
 
 /* ---- the switch ---- */

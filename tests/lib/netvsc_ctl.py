@@ -11,6 +11,7 @@ encode its IFLA_INFO_DATA).  Run it inside a namespace with `ip netns exec`.
   netvsc_ctl.py cycle DEV [--count N] [--dwell-ms D] [--timeout-s T]
         planned switches VF -> synthetic -> VF, N times; JSON summary
   netvsc_ctl.py responder HOSTPORT [--delay-ms N] [--on-syn CMD] [--on-vf CMD]
+                [--switch PFIFINDEX:VPORT:FILTER --ynl DIR --spec YAML]
         the host side: acknowledge every request seen as an rtnetlink
         event (running CMD first), until SIGTERM; prints a JSON summary
   netvsc_ctl.py watch --vf-parent BDF [--vf-parent BDF ...] --out FILE
@@ -21,6 +22,7 @@ encode its IFLA_INFO_DATA).  Run it inside a namespace with `ip netns exec`.
 import argparse
 import json
 import os
+import select
 import signal
 import socket
 import struct
@@ -73,6 +75,9 @@ def ifinfomsg(index=0, flags=0, change=0):
     return struct.pack("=BxHiII", 0, 0, index, flags, change)
 
 
+IFF_LOWER_UP = 0x10000
+
+
 class Rtnl:
     def __init__(self, groups=0):
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
@@ -107,12 +112,16 @@ class Rtnl:
 
     def events(self):
         while True:
-            data = self.s.recv(1 << 16)
-            off = 0
-            while off < len(data):
-                ln, t, _, _, _ = struct.unpack_from("=IHHII", data, off)
-                yield t, data[off + 16:off + ln]
-                off += (ln + 3) & ~3
+            yield from self.pending()
+
+    def pending(self):
+        """the messages of one receive"""
+        data = self.s.recv(1 << 16)
+        off = 0
+        while off < len(data):
+            ln, t, _, _, _ = struct.unpack_from("=IHHII", data, off)
+            yield t, data[off + 16:off + ln]
+            off += (ln + 3) & ~3
 
 
 def link_info(payload):
@@ -252,6 +261,63 @@ class Stop(Exception):
     pass
 
 
+def log(msg):
+    """responder trace on stderr, with a monotonic timestamp"""
+    print(f"[{time.monotonic():.3f}] {msg}", file=sys.stderr, flush=True)
+
+
+class Mover:
+    """sriov_pf's NIC switch, moved the way sriovd does it: the adapter's MAC
+    filter goes to the VF's VPort before a switch to the VF is acked, and
+    back to the default VPort (id 0) on a switch to synthetic."""
+
+    def __init__(self, a):
+        ifindex, vport, fid = (int(x, 0) for x in a.switch.split(":"))
+        sys.path.insert(0, a.ynl)
+        from lib import YnlFamily  # pylint: disable=import-outside-toplevel
+        self.ynl = YnlFamily(a.spec, "")
+        # sriov_pf's events: a VF that finished its reset handshake
+        self.ntf = YnlFamily(a.spec, "")
+        self.ntf.ntf_subscribe("events")
+        self.ifindex, self.vport, self.fid = ifindex, vport, fid
+        self.moves, self.errors, self.restores = 0, 0, 0
+
+    def vf_back(self):
+        """True once per VF_RESET handshake of a VF on our PF (the VF
+        receives again; sriov_pf moved our filter away when it reset)."""
+        self.ntf.check_ntf()
+        back = False
+        while self.ntf.async_msg_queue:
+            m = self.ntf.async_msg_queue.pop(0)
+            ts = m["msg"].get("timestamp-ns")
+            log(f"event {m['name']} {m['msg']}" +
+                (f" at {ts / 1e9:.3f}" if ts else ""))
+            if m["name"] == "vf-reset-request-ntf" and \
+                    m["msg"].get("ifindex") == self.ifindex:
+                back = True
+        return back
+
+    def move(self, to_vf):
+        src, dst = (0, self.vport) if to_vf else (self.vport, 0)
+        req = {"ifindex": self.ifindex, "src-vport-id": src, "vport-id": dst}
+        if to_vf:
+            req["filter-ids"] = [self.fid]
+        try:
+            # to synthetic: whatever is still on the VF's VPort (sriov_pf
+            # may have moved it already when the VF went away)
+            g = self.ynl.do("filter-get", {"ifindex": self.ifindex,
+                                           "filter-id": self.fid})
+            if g["vport-id"] != dst:
+                self.ynl.do("filter-move", req)
+                self.moves += 1
+                log(f"moved filter {self.fid} from VPort {g['vport-id']} to {dst}")
+            else:
+                log(f"filter {self.fid} already on VPort {dst}")
+        except Exception as e:  # pylint: disable=broad-except
+            self.errors += 1
+            print(f"move to {dst}: {e}", file=sys.stderr, flush=True)
+
+
 def on_term(*_):
     raise Stop()
 
@@ -263,6 +329,7 @@ def cmd_responder(a):
     acked, stale, last = 0, 0, None
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
+    mover = Mover(a) if a.switch else None
     print("ready", flush=True)
 
     def handle(info):
@@ -270,6 +337,9 @@ def cmd_responder(a):
         if info.get("dp_pending", 255) == 255 or info["dp_seq"] == last:
             return
         last = info["dp_seq"]
+        log(f"request {last} for {'VF' if info['dp_pending'] == 1 else 'synthetic'}")
+        if mover and (info["dp_pending"] == 1 or not a.restore_only):
+            mover.move(to_vf=info["dp_pending"] == 1)
         hook = a.on_vf if info["dp_pending"] == 1 else a.on_syn
         if hook:
             subprocess.run(hook, shell=True, check=False)
@@ -280,20 +350,56 @@ def cmd_responder(a):
         try:
             ctl.request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, body)
             acked += 1
-        except OSError:
+            log(f"acked {last}")
+        except OSError as e:
             stale += 1
+            log(f"ack {last}: {e}")
+
+    restore_pending = False
+
+    def restore():
+        # sriovd's part of "the VF came back": the adapter still (or
+        # again) transmits through the VF, so its filter goes back to the
+        # VF's VPort.  A VF that reset without the adapter noticing (an
+        # FLR shorter than the link watch) would otherwise receive nothing.
+        # With --vf-parent, only once the VF netdev has carrier again (its
+        # rings are running), not at the end of the reset handshake.
+        info = show(ctl, a.hostport)
+        if info.get("dp_active") == 1 or info.get("dp_pending") == 1:
+            log("VF reset handshake done, adapter on the VF: restore")
+            mover.move(to_vf=True)
+            mover.restores += 1
 
     try:
         handle(show(ctl, a.hostport))
-        for t, payload in nl.events():
-            if t != RTM_NEWLINK:
+        socks = [nl.s] + ([mover.ntf.sock] if mover else [])
+        while True:
+            ready, _, _ = select.select(socks, [], [])
+            if mover and mover.ntf.sock in ready and mover.vf_back():
+                if a.vf_parent:
+                    restore_pending = True
+                else:
+                    restore()
+            if nl.s not in ready:
                 continue
-            info = link_info(payload)
-            if info["ifname"] == a.hostport and "dp_seq" in info:
-                handle(info)
+            for t, payload in nl.pending():
+                if t != RTM_NEWLINK:
+                    continue
+                info = link_info(payload)
+                if restore_pending and info.get("parent") == a.vf_parent and \
+                        info["flags"] & IFF_LOWER_UP:
+                    log(f"VF {info['ifname']} has carrier again")
+                    restore_pending = False
+                    restore()
+                if info["ifname"] == a.hostport and "dp_seq" in info:
+                    handle(info)
     except Stop:
         pass
-    print(json.dumps({"acked": acked, "stale": stale}), flush=True)
+    res = {"acked": acked, "stale": stale}
+    if mover:
+        res.update(moves=mover.moves, move_errors=mover.errors,
+                   restores=mover.restores)
+    print(json.dumps(res), flush=True)
     return 0
 
 
@@ -357,6 +463,14 @@ def main():
     s.add_argument("--delay-ms", type=int, default=0)
     s.add_argument("--on-syn")
     s.add_argument("--on-vf")
+    s.add_argument("--switch", metavar="PFIFINDEX:VPORT:FILTER",
+                   help="move FILTER between VPort 0 and VPORT of sriov_pf")
+    s.add_argument("--restore-only", action="store_true",
+                   help="with --switch: move only towards the VF (leaving it is sriov_pf's job)")
+    s.add_argument("--vf-parent", metavar="BDF",
+                   help="with --switch: restore once this VF has carrier after its reset")
+    s.add_argument("--ynl", help="tools/net/ynl/lib's parent (with --switch)")
+    s.add_argument("--spec", help="sriov.yaml (with --switch)")
     s = sub.add_parser("watch")
     s.add_argument("--vf-parent", action="append", required=True)
     s.add_argument("--out", required=True)

@@ -20,6 +20,13 @@ NV_SENDER=${NV_SENDER:-kernel}
 DSEQUDP=${DSEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-dpdk-sequdp}
 # VF driver: the in-tree igbvf, or the project's sriov_vf
 NV_VF_DRIVER=${NV_VF_DRIVER:-igbvf}
+# PF driver: the in-tree igb (VF MAC set with `ip link set PF vf 0 mac`), or
+# the project's sriov_pf, whose NIC switch is driven the way sriovd does it:
+# VF 0 allocated with NV_SERIAL, a VPort for it, the adapter's MAC filter on
+# the default VPort, moved to the VF's VPort and back by the responder
+# (nv_responder_start) when the adapter asks for a switch.
+NV_PF_DRIVER=${NV_PF_DRIVER:-igb}
+NV_SERIAL=0x5e10000a
 
 nv_ctl() { $NV_CTL "$@"; }
 nv_ctl_child() { ip netns exec child0 $NV_CTL "$@"; }
@@ -30,7 +37,7 @@ nv_stat() { ip netns exec child0 ethtool -S nv0 | awk -v k="$1:" '$1 == k { prin
 # PF up in br0, external host, pair nvh0/nv0 with the adapter in child0.
 nv_setup_synthetic() {
 	[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-	modprobe igb || return 1
+	modprobe "$NV_PF_DRIVER" || return 1
 	PF=$(wait_pci_netdev "$SRIOV_PF0" 10) || return 1
 	modprobe sriov_netvsc || return 1
 	# sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (208 KB by
@@ -47,26 +54,94 @@ nv_setup_synthetic() {
 	ip netns add child0 || return 1
 	defer ip netns del child0
 	ip -n child0 link set lo up
-	nv_ctl add nvh0 nv0 --netns child0 --mac "$NV_MAC" || return 1
+	local serial=
+	[ "$NV_PF_DRIVER" = sriov_pf ] && serial="--serial $NV_SERIAL"
+	nv_ctl add nvh0 nv0 --netns child0 --mac "$NV_MAC" $serial || return 1
 	defer ip link del nvh0
 	ip link set nvh0 master br0 || return 1
+	# The host's switch knows the adapter's MAC on its port (as Hyper-V's
+	# vSwitch does) instead of learning it: the NIC loops broadcasts back
+	# to the PF's pool (the VF's, and under sriov_pf the PF's own, e.g.
+	# the adapter's announcement leaving through the PF), and a learnt
+	# entry would then point behind the PF and drop the adapter's traffic
+	# whenever the NIC steers it to the PF.
+	bridge fdb replace "$NV_MAC" dev nvh0 master static sticky || return 1
 	ip link set nvh0 up
 	ip -n child0 addr add "$NV_IP/24" dev nv0
 	ip -n child0 link set nv0 up
 	wait_carrier nv0 5 child0
 }
 
-# VF 0 with the adapter's MAC, bound to igbvf: VF=BDF, VFDEV=netdev.
-nv_vf_enable() {
+# VF 0 with the adapter's MAC, bound to $NV_VF_DRIVER: VF=BDF, VFDEV=netdev.
+# nv_vf_create does the first half (VF, MAC or switch setup), so that a
+# responder can start before the VF appears (nv_vf_driver_bind).
+nv_vf_enable() { nv_vf_create && nv_vf_driver_bind; }
+nv_vf_create() {
 	local dev=/sys/bus/pci/devices/$SRIOV_PF0
 	echo 0 >"$dev/sriov_drivers_autoprobe"
 	echo 1 >"$dev/sriov_numvfs" || return 1
 	VF=$(basename "$(readlink -f "$dev/virtfn0")")
-	ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
+	if [ "$NV_PF_DRIVER" = sriov_pf ]; then
+		nv_switch_setup || return 1
+	else
+		ip link set "$PF" vf 0 mac "$NV_MAC" || return 1
+	fi
+}
+nv_vf_driver_bind() {
 	modprobe "$NV_VF_DRIVER" || return 1
 	echo "$NV_VF_DRIVER" >"/sys/bus/pci/devices/$VF/driver_override"
 	nv_vf_bind || return 1
 	nv_deep_rings "$VFDEV"
+}
+
+# sriov_pf's "sriov" generic netlink family through the kernel's YNL CLI
+nv_ynl_find() {
+	local d
+	NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
+	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
+		[ -f "$d/tools/net/ynl/lib/ynl.py" ] && { NV_YNL=$d/tools/net/ynl; return 0; }
+	done
+	return 1
+}
+nv_sriov() {
+	/usr/bin/python3 "$NV_YNL/cli.py" --spec "$NV_SPEC" --no-schema \
+		--output-json "$@"
+}
+
+# VF 0 allocated with the adapter's identity and MAC, its VPort (NV_VPORT),
+# and the adapter's MAC filter (NV_FID) on the default VPort, as sriovd's
+# adapter and attach sequences leave them before the first switch.
+nv_switch_setup() {
+	local ifx
+	nv_ynl_find || { echo "no YNL library (tools/ksrc.sh tools/net/ynl)"; return 1; }
+	ifx=$(cat "/sys/class/net/$PF/ifindex")
+	NV_PFIFX=$ifx
+	nv_sriov --do vf-alloc --json "{\"ifindex\": $ifx, \"vf-id\": 0, \"serial\": $((NV_SERIAL)), \"mac\": \"${NV_MAC//:/}\"}" >/dev/null || return 1
+	NV_VPORT=$(nv_sriov --do vport-new --json "{\"ifindex\": $ifx, \"vf-id\": 0}" | jq '."vport-id"') || return 1
+	NV_FID=$(nv_sriov --do filter-add --json "{\"ifindex\": $ifx, \"vport-id\": 0, \"mac\": \"${NV_MAC//:/}\"}" | jq '."filter-id"') || return 1
+	[ -n "$NV_VPORT" ] && [ -n "$NV_FID" ]
+}
+# VPort id that holds the adapter's filter now
+nv_filter_vport() {
+	nv_sriov --do filter-get --json "{\"ifindex\": $NV_PFIFX, \"filter-id\": $NV_FID}" | jq '."vport-id"'
+}
+
+# The host side of the switch protocol (sriovd's role): ack every request
+# the adapter makes; under sriov_pf move the adapter's filter first.  The
+# caller kills $NV_RESP (nv_responder_stop prints the summary).
+nv_responder_start() {
+	local sw=
+	nv_ctl set nvh0 --auto-ack 0 --timeout-ms "${1:-3000}"
+	[ "$NV_PF_DRIVER" = sriov_pf ] &&
+		sw="--switch $NV_PFIFX:$NV_VPORT:$NV_FID --vf-parent $VF --ynl $NV_YNL --spec $NV_SPEC"
+	$NV_CTL responder nvh0 $sw "${@:2}" >"$OUT/responder.out" 2>&1 &
+	NV_RESP=$!
+	busywait 10000 grep -q ready "$OUT/responder.out"
+}
+nv_responder_stop() {
+	kill "$NV_RESP" 2>/dev/null
+	wait "$NV_RESP" 2>/dev/null
+	ktap_diag "responder: $(tail -1 "$OUT/responder.out")"
 }
 
 nv_vf_bind() {
@@ -96,13 +171,18 @@ nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "${2:-30}" >/dev
 # Stream helpers for the failover tests.  The caller sets OUT (result
 # directory), RATE (packets/s), SECS (stream length) and PF, and VFDEV
 # when a VF netdev exists.
-# nv_stream_start NAME: receiver in child0, paced sender in ext0 (background)
+# nv_stream_start NAME: receiver in child0, paced sender in ext0 (background,
+#	pids NV_STREAM_RECV and NV_STREAM_SEND)
+# nv_stream_wait: until the sender is done and the receiver has reported
+#	(it stops by itself once it has every datagram; else it is stopped
+#	1.5 s after the sender, so an outage at the end still counts as lost)
 # nv_field NAME KEY: a field of the receiver's JSON report
 # nv_counters TAG, nv_report TAG: per-path counters / the stream's result as diagnostics
 nv_stream_start() {
 	rm -f "$OUT/$1.json" "$OUT/$1.ready" "$OUT/$1.sready"
 	ip netns exec child0 "$SEQUDP" recv --port 9000 --idle-ms 10000 \
 		--ready "$OUT/$1.ready" --out "$OUT/$1.json" >/dev/null &
+	NV_STREAM_RECV=$!
 	busywait 5000 test -e "$OUT/$1.ready"
 	if [ "$NV_SENDER" = dpdk ]; then
 		ip netns exec ext0 "$DSEQUDP" send --iface "$SRIOV_EXT0" --dst-mac "$NV_MAC" \
@@ -115,6 +195,13 @@ nv_stream_start() {
 	fi
 	ip netns exec ext0 "$SEQUDP" send --dst "$NV_IP" --port 9000 \
 		--rate "$RATE" --count $((SECS * RATE)) >"$OUT/$1-send.json" &
+	NV_STREAM_SEND=$!
+}
+nv_stream_wait() {
+	wait "$NV_STREAM_SEND"
+	busywait 1500 sh -c "! kill -0 $NV_STREAM_RECV 2>/dev/null" ||
+		kill -TERM "$NV_STREAM_RECV" 2>/dev/null
+	wait "$NV_STREAM_RECV"
 }
 nv_field() { jq -r ".$2" "$OUT/$1.json"; }
 nv_counters() {

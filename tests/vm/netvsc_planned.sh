@@ -1,22 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 720
 #
 # Planned switches VF -> synthetic -> VF, 100 times, under a 2000 packets/s
 # sequenced UDP stream in each direction (ext0 -> adapter and adapter ->
 # ext0): 0 packets lost, and the longest gap is compared with the no-switch
 # floor measured first in the same run.
+# Then, in the same VM, an iperf3 TCP stream from the adapter to the
+# external host survives 100 more switch cycles, this time acked by the
+# host side (the daemon's role, tests/lib/netvsc_ctl.py responder), so the
+# request/ack protocol runs under load too.
+# Argument: the number of cycles (default 100, for both parts).
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 require_cmd jq
+require_cmd iperf3
 [ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built ($SEQUDP)"
 RATE=${NV_RATE:-2000}
 CYCLES=${1:-100}
 OUT=$SRIOV_OUT
 ktap_header
-ktap_plan 6
+ktap_plan 10
 
 nv_setup_synthetic || ktap_bail "synthetic topology setup failed"
 nv_vf_enable || ktap_bail "VF setup failed"
@@ -111,5 +117,45 @@ jq -n --slurpfile i "$OUT/planned-in.json" --slurpfile o "$OUT/planned-out.json"
 	  cycles_in: $ci[0], cycles_out: $co[0]}' >"$OUT/netvsc_planned.json"
 ktap_diag "summary: $(jq -c . "$OUT/netvsc_planned.json")"
 ip netns exec child0 ethtool -S nv0 | grep -E 'packets|switches|dropped' |
+	while read -r l; do ktap_diag "$l"; done
+
+# ---- TCP across acked switches ----
+nv_wait_dp 1 10
+nv_responder_start 2000
+
+ip netns exec ext0 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+srv=$!
+sleep 1
+ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 75 -b 100M -i 1 \
+	--json >"$OUT/iperf3.json" 2>&1 &
+cli=$!
+sleep 3
+nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 40 >"$OUT/cycle.json"
+cycle_rc=$?
+still_running=0
+kill -0 $cli 2>/dev/null && still_running=1
+wait $cli
+iperf_rc=$?
+wait $srv
+nv_responder_stop
+ktap_diag "cycles: $(cat "$OUT/cycle.json")"
+
+ktap_result "TCP: $CYCLES switch cycles acked by the host side" \
+	test "$cycle_rc" = 0 -a "$(jq -r .cycles "$OUT/cycle.json")" = "$CYCLES" \
+	-a "$(jq -r .timeouts "$OUT/cycle.json")" = 0
+ktap_result "TCP: switching finished while the TCP stream ran" test $still_running = 1
+ktap_result "TCP: iperf3 stream survived (exit 0, no error)" \
+	test "$iperf_rc" = 0 -a "$(jq -r '.error // "none"' "$OUT/iperf3.json")" = none
+stalls() {
+	jq '[.intervals[].sum.bytes | select(. == 0)] | length' "$OUT/iperf3.json"
+}
+ktap_result "TCP: no 1 s interval without progress" test "$(stalls)" = 0
+jq -c '{tcp_survived_pct: (if .error then 0 else 100 end),
+	mbit_s: (.end.sum_received.bits_per_second / 1e6),
+	retransmits: .end.sum_sent.retransmits,
+	min_interval_mbit_s: ([.intervals[].sum.bits_per_second] | min / 1e6)}' \
+	"$OUT/iperf3.json" >"$OUT/netvsc_tcp.json"
+ktap_diag "summary: $(cat "$OUT/netvsc_tcp.json")"
+ip netns exec child0 ethtool -S nv0 | grep -E 'tx_packets|switches|timeouts' |
 	while read -r l; do ktap_diag "$l"; done
 ktap_finished

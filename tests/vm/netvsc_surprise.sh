@@ -1,67 +1,186 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 400
+# timeout: 600
 #
-# Surprise removal of the VF (driver unbind) under a 2000 packets/s
-# sequenced UDP stream from the external host to the adapter: loss and
-# longest gap are measured and reported (acceptance: reported; target:
-# <= 10 lost / 5 ms).  The adapter leaves the VF on NETDEV_GOING_DOWN; the
-# host side (responder = the daemon's role) moves the adapter's MAC filter
-# from the VF to the PF (`ip link set PF vf 0 mac 00:..`) when asked to
-# switch to synthetic, then acks.  FLR: netvsc_flr.sh; hot-unplug
-# (sriov_numvfs=0): netvsc_unplug.sh.
+# Surprise removal of the VF under a 2000 packets/s sequenced UDP stream
+# from the external host to the adapter, three kinds in one VM, each
+# measured (lost datagrams, longest gap) against the target of at most 10
+# lost (5 ms at 2000/s):
+#
+#   unbind  the VF driver is unbound through sysfs (then bound again)
+#   flr     function-level reset of the VF (/sys/bus/pci/devices/VF/reset);
+#           the VF stays, the data path must come back to it and receive
+#   unplug  the VF's PCI function goes away: sriov_numvfs=0.  That is the
+#           only way: QEMU cannot unplug one function of its igb (device_del
+#           of the PF would take the synthetic path's uplink too), and Linux
+#           offers no sysfs "remove" for a VF.
+#
+# Usage: netvsc_surprise.sh [PF driver [VF driver [kinds...]]]
+# Default: sriov_pf sriov_vf unbind flr unplug (the project's stack, in
+# make check).  Under sriov_pf the host side (the responder, sriovd's role)
+# only moves the adapter's filter to the VF's VPort when the adapter asks
+# for the VF; moving it away when the VF disappears is left to sriov_pf
+# (vf_reset_failover).  Under the in-tree igb the responder clears the VF
+# MAC when the adapter asks for synthetic, as a daemon would have to.
+NV_PF_DRIVER=${1:-sriov_pf}
+NV_VF_DRIVER=${2:-sriov_vf}
+shift 2 2>/dev/null
+KINDS=${*:-unbind flr unplug}
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 require_cmd jq
 [ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built ($SEQUDP)"
 RATE=${NV_RATE:-2000}
-SECS=10
+SECS=8
 OUT=$SRIOV_OUT
+nkinds=$(echo $KINDS | wc -w)
 ktap_header
-ktap_plan 4
+# setup, then per kind: left the VF, stream continued, loss target; plus
+# "back on the VF" after unbind and flr and "VF receives" after flr
+plan=1
+for k in $KINDS; do
+	case $k in
+	unbind) plan=$((plan + 4)) ;;
+	flr) plan=$((plan + 4)) ;;
+	unplug) plan=$((plan + 3)) ;;
+	*) ktap_bail "unknown kind $k" ;;
+	esac
+done
+ktap_plan $plan
+ktap_diag "PF $NV_PF_DRIVER, VF $NV_VF_DRIVER, kinds: $KINDS"
 
 nv_setup_synthetic || ktap_bail "synthetic topology setup failed"
-nv_vf_enable || ktap_bail "VF setup failed"
+nv_vf_create || ktap_bail "VF setup failed"
+if [ "$NV_PF_DRIVER" = sriov_pf ]; then
+	ktap_diag "sriov_pf vf_reset_failover=$(cat /sys/module/sriov_pf/parameters/vf_reset_failover)"
+	nv_responder_start 3000 --restore-only
+else
+	nv_responder_start 3000 \
+		--on-syn "ip link set $PF vf 0 mac 00:00:00:00:00:00" \
+		--on-vf "ip link set $PF vf 0 mac $NV_MAC"
+fi
+defer kill "$NV_RESP"
+nv_vf_driver_bind || ktap_bail "$NV_VF_DRIVER did not bind VF 0"
 ktap_result "data path on the VF" nv_wait_dp 1 40
-slowwait 10 ping_ok ext0 "$NV_IP"
-
+ping1() { ip netns exec ext0 ping -c 1 -W 1 -q "$NV_IP" >/dev/null; }
+if ! slowwait 15 ping1; then
+	nv_counters "no ping"
+	[ "$NV_PF_DRIVER" = sriov_pf ] &&
+		ktap_diag "adapter filter on VPort $(nv_filter_vport) (VF VPort $NV_VPORT)"
+	ktap_diag "$(cat "$OUT/responder.out")"
+	ktap_diag "$(dmesg | tail -20)"
+	ktap_diag "$(bridge fdb show br br0)"
+	ktap_bail "ext0 cannot ping the adapter"
+fi
 
 nv_stream_start floor
-wait
+nv_stream_wait
 nv_report floor
 
-# the host side: ack every request, move the MAC filter on "synthetic"
-nv_ctl set nvh0 --auto-ack 0 --timeout-ms 3000
-$NV_CTL responder nvh0 --on-syn "ip link set $PF vf 0 mac 00:00:00:00:00:00" \
-	>"$OUT/responder.out" 2>&1 &
-resp=$!
-busywait 5000 grep -q ready "$OUT/responder.out"
-nv_stream_start unbind
-sleep 3
-nv_vf_unbind
-wait $(jobs -p | grep -v "^$resp$") 2>/dev/null
-kill $resp
-wait $resp 2>/dev/null
-nv_report unbind
-ktap_diag "responder: $(tail -1 "$OUT/responder.out")"
-ktap_result "unbind: adapter left the VF, reason $(nv_get last_reason_name)" \
-	test "$(nv_get dp_active)" = 0 -a "$(nv_get vf_ifindex)" = null
-ktap_result "unbind: stream continued on the synthetic path" \
-	test "$(nv_field unbind unique)" -gt $((SECS * RATE / 2))
+summary='{}'
+# measure KIND: a stream with the removal 2.5 s into it
+measure() {
+	local k=$1
+	nv_counters "before-$k"
+	nv_stream_start "$k"
+	sleep 2.5
+	case $k in
+	unbind) nv_vf_unbind ;;
+	flr) echo 1 >"/sys/bus/pci/devices/$VF/reset" ;;
+	unplug) nv_vf_disable ;;
+	esac
+	nv_stream_wait
+	nv_report "$k"
+	[ "$NV_PF_DRIVER" = sriov_pf ] && [ -e "/sys/bus/pci/devices/$SRIOV_PF0/virtfn0" ] &&
+		ktap_diag "$k: adapter filter on VPort $(nv_filter_vport) (VF VPort $NV_VPORT)"
+	summary=$(jq -c --arg k "$k" --slurpfile r "$OUT/$k.json" \
+		'. + {($k + "_lost"): $r[0].lost, ($k + "_gap_ms"): $r[0].longest_gap_ms}' <<<"$summary")
+}
+left_vf() {
+	ktap_result "$1: adapter left the VF, reason $(nv_get last_reason_name)" \
+		test "$(nv_get dp_active)" = 0 -a "$(nv_get vf_ifindex)" = null
+}
+continued() {
+	ktap_result "$1: stream continued on the synthetic path" \
+		test "$(nv_field "$1" unique)" -gt $((SECS * RATE / 2))
+}
+# The target (<= 10 lost) is reported as an expected failure when missed:
+# the acceptance is "measured and reported", and the causes are known
+# (Documentation/networking/sriov_netvsc.rst): the VF stops receiving in
+# its driver's close/reset_prepare, before its function reset reaches
+# sriov_pf and the PF's worker moves the filter (about 70-170 ms under TCG);
+# sriov_numvfs=0 also moves the PF back to pool 0.  A stream that does not
+# continue on the synthetic path fails above.
+target() {
+	local k=$1 lost floor why
+	lost=$(nv_field "$k" lost)
+	floor=$(nv_field floor lost)
+	case $NV_PF_DRIVER in
+	sriov_pf) why="the VF stopped receiving before sriov_pf moved its filter (see the responder's event times)" ;;
+	*) why="the in-tree igb keeps steering the MAC to the VF until the host side moves it" ;;
+	esac
+	[ "$floor" != 0 ] && why="$why; the no-switch floor lost $floor too"
+	if [ "$lost" -le 10 ]; then
+		ktap_pass "$k: at most 10 packets lost ($lost)"
+	else
+		ktap_xfail "$k: at most 10 packets lost" "lost $lost: $why"
+	fi
+}
+back_on_vf() {
+	ktap_result "$1: data path back on the VF" nv_wait_dp 1 40
+}
 
-jq -n --slurpfile u "$OUT/unbind.json" --slurpfile fl "$OUT/floor.json" \
-	'{surprise_lost: $u[0].lost, surprise_blackout_ms: $u[0].longest_gap_ms,
-	  floor_lost: $fl[0].lost, floor_gap_ms: $fl[0].longest_gap_ms}' \
+for k in $KINDS; do
+	case $k in
+	unbind)
+		measure unbind
+		left_vf unbind
+		continued unbind
+		target unbind
+		[ "$NV_PF_DRIVER" = igb ] && ip link set "$PF" vf 0 mac "$NV_MAC"
+		nv_vf_bind && nv_deep_rings "$VFDEV"
+		back_on_vf unbind
+		;;
+	flr)
+		measure flr
+		ktap_diag "flr: VF netdev $VFDEV, data path $(nv_get dp_active)"
+		continued flr
+		target flr
+		back_on_vf flr
+		# RX through the VF after the FLR: a 2 s stream mostly counted
+		# on the VF path (the filter moved back before the ack)
+		vfrx=$(nv_stat vf_rx_packets)
+		SECS=2 nv_stream_start flr-after
+		nv_stream_wait
+		nv_report flr-after
+		got=$(($(nv_stat vf_rx_packets) - vfrx))
+		if [ "$got" -ge $((2 * RATE * 9 / 10)) ]; then
+			ktap_pass "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
+		elif [ "$NV_VF_DRIVER" = igbvf ]; then
+			ktap_xfail "flr: the VF receives again" \
+				"$got on the VF path: igbvf has no PCI reset_prepare/reset_done; it re-initialises after an FLR it did not start only when a PF message provokes its watchdog reset (at most once per 10 s)"
+		else
+			ktap_fail "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
+		fi
+		;;
+	unplug)
+		measure "$k"
+		left_vf "$k"
+		continued "$k"
+		target "$k"
+		;;
+	esac
+done
+
+nv_responder_stop
+ktap_diag "$(cat "$OUT/responder.out")"
+echo "$summary" | jq --arg pf "$NV_PF_DRIVER" --arg vf "$NV_VF_DRIVER" \
+	--slurpfile fl "$OUT/floor.json" \
+	'. + {pf: $pf, vf: $vf, floor_lost: $fl[0].lost, floor_gap_ms: $fl[0].longest_gap_ms,
+	      surprise_lost: ([to_entries[] | select(.key | endswith("_lost")) | .value] | max),
+	      surprise_blackout_ms: ([to_entries[] | select(.key | endswith("_gap_ms")) | .value] | max)}' \
 	>"$OUT/netvsc_surprise.json"
 ktap_diag "summary: $(jq -c . "$OUT/netvsc_surprise.json")"
-# Acceptance is "measured and reported"; the target (<= 10 lost) is checked
-# separately so a miss shows up without hiding the measurement.
-lost=$(nv_field unbind lost)
-if [ "$lost" -le 10 ]; then
-	ktap_pass "unbind: at most 10 packets lost ($lost)"
-else
-	ktap_xfail "unbind: at most 10 packets lost" "lost $lost"
-fi
 ktap_finished
