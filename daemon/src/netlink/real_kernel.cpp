@@ -25,8 +25,10 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sriov.h>
+#include <linux/neighbour.h>
 #include <map>
 #include <net/if.h>
+#include <optional>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -225,6 +227,33 @@ public:
 private:
 	std::vector<std::uint8_t> buf_;
 };
+
+/// RTM_NEWNEIGH for the bridge: MAC is a static, sticky entry on port
+/// ifindex (`bridge fdb replace MAC dev PORT master static sticky`).
+std::vector<std::uint8_t> bridge_fdb_pin(std::uint32_t seq, int ifindex, const MacAddr &mac)
+{
+	std::vector<std::uint8_t> buf(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ndmsg)), 0);
+	nlmsghdr h{};
+	h.nlmsg_type = RTM_NEWNEIGH;
+	h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	h.nlmsg_seq = seq;
+	ndmsg nd{};
+	nd.ndm_family = AF_BRIDGE;
+	nd.ndm_ifindex = ifindex;
+	nd.ndm_state = NUD_NOARP;
+	nd.ndm_flags = NTF_MASTER | NTF_STICKY;
+	std::memcpy(buf.data() + NLMSG_HDRLEN, &nd, sizeof(nd));
+	const auto alen = static_cast<std::uint16_t>(NLA_HDRLEN + 6);
+	const std::uint16_t atype = NDA_LLADDR;
+	const std::size_t off = buf.size();
+	buf.resize(off + NLA_ALIGN(alen), 0);
+	std::memcpy(buf.data() + off, &alen, 2);
+	std::memcpy(buf.data() + off + 2, &atype, 2);
+	std::memcpy(buf.data() + off + NLA_HDRLEN, mac.bytes().data(), 6);
+	h.nlmsg_len = static_cast<std::uint32_t>(buf.size());
+	std::memcpy(buf.data(), &h, sizeof(h));
+	return buf;
+}
 
 /// A link from an RTM_GETLINK dump; info_data points into storage, so it
 /// is move-only like Message.
@@ -637,7 +666,31 @@ public:
 		const unsigned idx = if_index_in("", host);
 		RtnlMsg a(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
 		a.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
-		return transact(sock(""), a.finish(), seq_, nullptr);
+		st = transact(sock(""), a.finish(), seq_, nullptr);
+		if (!st.ok())
+			return st;
+		return pin_adapter_mac(static_cast<int>(idx), mac);
+	}
+
+	std::optional<MacAddr> adapter_mac(const std::string &partition)
+	{
+		for (const auto &a : adapters())
+			if (a.partition == partition && !a.mac.is_zero())
+				return a.mac;
+		return std::nullopt;
+	}
+
+	/// The adapter's MAC lives behind its host port, always: the NIC loops
+	/// broadcasts the VF sends back to the PF, and a bridge that learned
+	/// the MAC behind the PF would drop what the PF receives for the
+	/// adapter once the filters fall back to the default VPort.
+	Status pin_adapter_mac(int port, const MacAddr &mac)
+	{
+		const std::uint32_t seq = ++seq_;
+		auto st = transact(sock(""), bridge_fdb_pin(seq, port, mac), seq, nullptr);
+		if (!st.ok())
+			return Status::fail(st.err, "pinning the adapter MAC on its bridge port: " + st.msg);
+		return st;
 	}
 
 	Status adapter_delete(const std::string &partition) override
@@ -659,7 +712,12 @@ public:
 			return Status::fail(ENOENT, "no adapter for " + partition);
 		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
-		return transact(sock(""), m.finish(), seq_, nullptr);
+		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		if (!st.ok())
+			return st;
+		// a port that changes bridges loses its FDB entries
+		const auto mac = adapter_mac(partition);
+		return mac ? pin_adapter_mac(static_cast<int>(idx), *mac) : st;
 	}
 
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override
