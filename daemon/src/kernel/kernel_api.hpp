@@ -53,6 +53,7 @@ struct AdapterInfo {
 	std::string host_port;  ///< synthetic host-side netdev
 	MacAddr mac;
 	std::string paired_vf;  ///< VF netdev the adapter has claimed, "" if none
+	std::uint32_t paired_vf_ifindex{}; ///< its ifindex in the child, 0 if none (real backend)
 	Datapath datapath{Datapath::synthetic};
 };
 

@@ -615,16 +615,22 @@ public:
 			a.pf = pf_of_bridge(host_names[l.master]);
 			if (const Attr *dp = find(l.info_data, swnv::dp_active))
 				a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+			std::uint32_t vf_idx = 0;
 			if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
+				vf_idx = *vfi->u32();
+			if (vf_idx != 0)
 				for (const auto &[ns2, l2] : links)
-					if (ns2 == a.netns && l2.ifindex == static_cast<int>(*vfi->u32()))
+					if (ns2 == a.netns && l2.ifindex == static_cast<int>(vf_idx))
 						a.paired_vf = l2.name;
-			if (released_.contains(a.partition)) {
-				if (a.paired_vf.empty())
-					released_.erase(a.partition);
+			if (const auto r = released_.find(a.partition); r != released_.end()) {
+				// only the VF that was released is hidden; once it is
+				// gone, or another VF has paired, the mark is spent
+				if (a.paired_vf.empty() || vf_idx != r->second)
+					released_.erase(r);
 				else if (a.datapath == Datapath::synthetic)
 					a.paired_vf.clear(); // released: the adapter no longer uses it
 			}
+			a.paired_vf_ifindex = vf_idx;
 			for (const auto &[ns2, l2] : links)
 				if (ns2 == a.netns && l2.kind == swnv::kind)
 					a.mac = l2.mac; // the child-side adapter carries the MAC
@@ -737,9 +743,13 @@ public:
 
 	Status adapter_release_vf(const std::string &partition) override
 	{
+		std::uint32_t vf_idx = 0;
+		for (const auto &a : adapters())
+			if (a.partition == partition)
+				vf_idx = a.paired_vf_ifindex;
 		auto st = adapter_set_datapath(partition, Datapath::synthetic);
-		if (st.ok())
-			released_.insert(partition);
+		if (st.ok() && vf_idx != 0)
+			released_[partition] = vf_idx;
 		return st;
 	}
 
@@ -974,7 +984,8 @@ private:
 	Fd host_ns_;
 	std::map<std::string, Fd> rtnl_;
 	std::map<std::string, std::uint32_t> pf_ifindex_;
-	std::set<std::string> released_;
+	/// partition -> ifindex of the VF netdev its adapter released
+	std::map<std::string, std::uint32_t> released_;
 };
 
 std::unique_ptr<KernelApi> make_real_kernel(const std::vector<std::string> &pfs)
