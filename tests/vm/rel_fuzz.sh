@@ -10,13 +10,17 @@
 # state, a VF driver still completes its handshake on the fuzzed VF and a
 # mailbox request on the other VF; the harness fails the run on any kernel
 # report.  Arguments (the short make-check run by default; `make soak`
-# passes the long one): GENL_MSGS CFG_MSGS MBX_MSGS [SEED]
+# passes the long one): GENL_MSGS CFG_MSGS MBX_MSGS [SEED [CTL_MSGS]]
+# sriovd's control socket gets CTL_MSGS garbage messages while it manages
+# the PF (real backend).
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
 GENL_N=${1:-3000}
 CFG_N=${2:-1000}
 MBX_N=${3:-10000}
 SEED=${4:-$(date +%s)}
+CTL_N=${5:-1000}
+build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 [ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
 ynl=
 for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
@@ -29,7 +33,7 @@ uapi=$SRIOV_TOP/include/uapi/linux/sriov.h
 sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
 
 ktap_header
-ktap_plan 8
+ktap_plan 10
 ktap_diag "seed $SEED: genl $GENL_N, cfg $CFG_N, mailbox $MBX_N messages"
 modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 defer rmmod sriov_pf
@@ -74,6 +78,25 @@ mbx_fuzz() {
 }
 ktap_result "mailbox: $MBX_N messages from VF 0's BAR, the PF answers paced ones" mbx_fuzz
 echo 0 >"/sys/bus/pci/devices/$vf0/enable"
+
+if [ -x "$build/daemon/sriovd" ] && modprobe sriov_netvsc; then
+	defer rmmod sriov_netvsc
+	st=/tmp/sriovd-fuzz
+	mkdir -p $st
+	"$build/daemon/sriovd" --backend=real --state-dir $st --socket $st/s.sock \
+		--pf "$SRIOV_PF0" >"$SRIOV_OUT/sriovd.log" 2>&1 &
+	spid=$!
+	defer kill -9 $spid
+	busywait 20000 test -S $st/s.sock
+	ktap_result "sriovd control socket: $CTL_N garbage messages, still answering" \
+		$py "$SRIOV_TOP/tools/rel/ctl_fuzz.py" $st/s.sock $spid "$CTL_N" "$SEED"
+	kill $spid
+	wait $spid
+	ktap_result "sriovd stops cleanly afterwards (exit 0)" test $? = 0
+else
+	ktap_skip "sriovd control socket fuzz" "sriovd not built or sriov_netvsc missing"
+	ktap_skip "sriovd stops cleanly" "not run"
+fi
 
 ktap_result "the family answers switch-get" \
 	sriov --do switch-get --json "{\"ifindex\": $ifindex}"
