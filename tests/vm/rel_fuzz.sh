@@ -117,9 +117,13 @@ cleanup() {
 }
 ktap_result "everything the fuzzer created is deleted cleanly" cleanup
 
-# the config-space fuzzer may have left VF 1 disabled (command register)
-echo 1 >"/sys/bus/pci/devices/$vf1/reset" 2>/dev/null
-ip link set "$vfdev1" down 2>/dev/null
+# the fuzzers may have disabled VF 1 (config space) or sriovd moved its
+# netdev to a partition: a fresh bind
+[ -e "/sys/bus/pci/devices/$vf1/driver" ] &&
+	echo "$vf1" >"/sys/bus/pci/devices/$vf1/driver/unbind"
+echo sriov_vf >"/sys/bus/pci/devices/$vf1/driver_override"
+echo "$vf1" >/sys/bus/pci/drivers_probe
+vfdev1=$(wait_pci_netdev "$vf1" 10)
 mtu_ok() { ip link set "$vfdev1" mtu 1400 && ip link set "$vfdev1" up; }
 ktap_result "VF 1 (sriov_vf): a mailbox request is answered" slowwait 20 mtu_ok
 echo sriov_vf >"/sys/bus/pci/devices/$vf0/driver_override"
