@@ -67,7 +67,7 @@ def snap(ynl_dir, spec, ifindex, out, nss):
     sw = ynl.do("switch-get", pf)
     led = {
         "vfs": sorted((v["vf-id"], v["vf-state"], v.get("vport-id"),
-                       bytes(v.get("mac", b"")).hex())
+                       str(v.get("mac", "")))
                       for v in ynl.dump("vf-get", pf)) if sw["num-vfs"] else [],
         "vports": sorted((v["vport-id"], v["pool"], v.get("vport-owner"))
                          for v in ynl.dump("vport-get", pf)),
