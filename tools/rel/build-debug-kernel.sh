@@ -13,7 +13,7 @@
 #   mods/lib/modules/KVER/      its modules (INSTALL_MOD_PATH)
 #   kver                        its release string
 # Then the project's modules are built against obj/ (kernel/*.ko land in
-# DEBUG_KERNEL_DIR/kmod, not in the tree, so normal builds stay untouched).
+# DEBUG_KERNEL_DIR/kmod/kernel, not in the tree, so normal builds stay untouched).
 #
 #   tools/rel/build-debug-kernel.sh [config|kernel|modules|all]   (default all)
 #   JOBS=2 NICE=19 to change the parallelism / niceness.
@@ -120,18 +120,24 @@ kernel() {
 
 project_modules() {
 	[ -f "$obj/Module.symvers" ] || kernel
+	# a copy, so the tree's own build (Debian kernel) stays as it is;
+	# include/ beside it for the uapi header (kernel/pf/Kbuild)
 	rm -rf "$dir/kmod"
 	mkdir -p "$dir/kmod"
-	cp -a "$top/kernel/." "$dir/kmod/"
-	make -C "$dir/kmod" clean KDIR="$obj" >/dev/null 2>&1 || true
-	nice -n "$nice" make -C "$dir/kmod" KDIR="$obj" modules
-	ls "$dir"/kmod/*/*.ko
+	cp -a "$top/kernel" "$top/include" "$dir/kmod/"
+	make -C "$dir/kmod/kernel" clean KDIR="$obj" >/dev/null 2>&1 || true
+	nice -n "$nice" make -C "$dir/kmod/kernel" KDIR="$obj" modules
+	ls "$dir"/kmod/kernel/*/*.ko
 }
 
 case "$step" in
 config) config ;;
 kernel) kernel ;;
 modules) project_modules ;;
-all) config; kernel; project_modules ;;
+all)
+	[ -f "$obj/.config" ] || config
+	kernel
+	project_modules
+	;;
 *) echo "usage: $0 [config|kernel|modules|all]" >&2; exit 2 ;;
 esac
