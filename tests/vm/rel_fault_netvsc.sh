@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 300
+# timeout: 420
 #
 # sriov_netvsc fault injection: the host side's acknowledgment of a data
 # path switch is lost (debugfs fault/stall_ack).  The request must end by

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 420
+# timeout: 600
 #
 # Fuzzing (Documentation/reliability.rst): the "sriov" genl family with
 # random and malformed messages, the VF config-space proxy with random

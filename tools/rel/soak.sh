@@ -6,7 +6,7 @@
 #   SOAK_GENL (100000) SOAK_CFG (10000) SOAK_MBX (1000000) SOAK_CTL (10000)
 #                        fuzzer message counts (tests/vm/rel_fuzz.sh)
 #   SOAK_SEED            fuzzer seed (default: the time)
-#   SOAK_SLAB_TOL_KB (4096), SOAK_SETTLE (0)  see tests/vm/rel_soak.sh
+#   SOAK_SLAB_TOL_KB (4096), SOAK_SETTLE (1)  see tests/vm/rel_soak.sh
 # The VM timeouts follow from the counts (measured rates under TCG, x3).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,5 +23,5 @@ rc=0
 	"$top/tests/vm/rel_fuzz.sh" "$genl" "$cfg" "$mbx" "$seed" "$ctl" || rc=1
 "$top/tools/vm/run" --name soak-cycles --nics 1 \
 	--timeout $(( 600 + cycles * 30 )) -- \
-	"$top/tests/vm/rel_soak.sh" "$cycles" "${SOAK_SLAB_TOL_KB:-4096}" "${SOAK_SETTLE:-0}" || rc=1
+	"$top/tests/vm/rel_soak.sh" "$cycles" "${SOAK_SLAB_TOL_KB:-4096}" "${SOAK_SETTLE:-1}" || rc=1
 exit $rc
