@@ -10,6 +10,8 @@
 #   make bench      one VM run, project vs in-tree anchor -> build/bench/results.json
 #   make checkpatch checkpatch.pl --strict over kernel/
 #   make sparse     sparse over kernel/ (C=2)
+#   make soak       long fuzzers + 10,000 attach/failover/detach cycles (SOAK_CYCLES)
+#   make check-debug  the in-VM suite on a KASAN/lockdep/kmemleak kernel (hours)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -61,9 +63,15 @@ bench: modules userspace vm-modules
 checkpatch: setup
 	$(TOP)/tools/checkpatch.sh
 
+soak: modules userspace vm-modules
+	$(TOP)/tools/rel/soak.sh
+
+check-debug: modules userspace
+	$(TOP)/tools/rel/check-debug.sh
+
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
 .PHONY: all setup modules sparse userspace vm-modules check lab lab-shell bench \
-	checkpatch clean
+	checkpatch clean soak check-debug

@@ -163,6 +163,11 @@ int swnv_dp_ack(struct swnv_priv *adp, u32 seq);
 void swnv_dp_timeout_work(struct work_struct *work);
 const char *swnv_reason_name(u8 reason);
 
+/* swnv_fault.c: debugfs fault injection for the tests */
+void swnv_fault_init(void);
+void swnv_fault_exit(void);
+bool swnv_fault_stall_ack(void);
+
 /* swnv_ethtool.c */
 extern const struct ethtool_ops swnv_ethtool_ops;
 

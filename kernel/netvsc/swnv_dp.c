@@ -111,7 +111,7 @@ static void swnv_dp_request(struct swnv_priv *adp, u8 path, u8 reason)
 	adp->req_start = ktime_get();
 	trace_swnv_dp_request(adp->dev, path, reason, adp->seq);
 
-	if (adp->auto_ack) {
+	if (adp->auto_ack && !swnv_fault_stall_ack()) {
 		/* the Linux bridge needs no filter move: ack right away */
 		swnv_dp_complete(adp);
 	} else {
@@ -179,6 +179,8 @@ int swnv_dp_ack(struct swnv_priv *adp, u32 seq)
 	ASSERT_RTNL();
 	if (adp->pending == SWNV_DP_NONE || seq != adp->seq)
 		return -ESTALE;
+	if (swnv_fault_stall_ack())
+		return 0;
 	cancel_delayed_work(&adp->timeout_work);
 	swnv_dp_complete(adp);
 	swnv_notify(adp);

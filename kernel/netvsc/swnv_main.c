@@ -12,9 +12,10 @@ static int __init swnv_init(void)
 {
 	int err;
 
+	swnv_fault_init();
 	err = swnv_notifier_register();
 	if (err)
-		return err;
+		goto out_fault_exit;
 	err = swnv_rtnl_register();
 	if (err)
 		goto out_unregister_notifier;
@@ -22,6 +23,8 @@ static int __init swnv_init(void)
 
 out_unregister_notifier:
 	swnv_notifier_unregister();
+out_fault_exit:
+	swnv_fault_exit();
 	return err;
 }
 module_init(swnv_init);
@@ -30,6 +33,7 @@ static void __exit swnv_exit(void)
 {
 	swnv_rtnl_unregister();
 	swnv_notifier_unregister();
+	swnv_fault_exit();
 }
 module_exit(swnv_exit);
 

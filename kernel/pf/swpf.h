@@ -261,6 +261,15 @@ int swpf_vlan_rx_kill_vid(struct net_device *netdev, __be16 proto, u16 vid);
 /* ---- swpf_ethtool.c ---- */
 void swpf_set_ethtool_ops(struct net_device *netdev);
 
+/* ---- swpf_fault.c (debugfs fault injection for the tests) ---- */
+struct swpf_vf;
+void swpf_fault_add(struct swpf_dev *pf);
+void swpf_fault_del(struct swpf_dev *pf);
+bool swpf_fault_alloc(const struct swpf_dev *pf);
+int swpf_fault_filter(const struct swpf_dev *pf);
+int swpf_fault_flr(const struct swpf_dev *pf);
+bool swpf_fault_mbx_drop(struct swpf_vf *vf, bool locked);
+
 /* ---- swpf_sriov.c (SR-IOV, NIC switch: issue 4) ---- */
 struct ifla_vf_info;
 struct ifla_vf_stats;

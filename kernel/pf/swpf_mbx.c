@@ -71,6 +71,8 @@ int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
 
 	if (len > SRIOV_MBX_SIZE)
 		return -EINVAL;
+	if (swpf_fault_mbx_drop(vf, locked))
+		return 0;
 	if (!locked) {
 		err = swpf_mbx_lock(vf);
 		if (err)

@@ -312,7 +312,7 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 		return -ENODEV;
 	}
 
-	err = pci_reset_function(vfdev);
+	err = swpf_fault_flr(sr->pf) ?: pci_reset_function(vfdev);
 	if (err) {
 		/* no FLR capability: the 82576 VF software reset */
 		pci_dbg(vfdev, "FLR failed (%d), using VF software reset\n",
@@ -451,7 +451,7 @@ static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
 	struct swpf_vf *vfs;
 	int i, err;
 
-	vfs = kcalloc(num_vfs, sizeof(*vfs), GFP_KERNEL);
+	vfs = swpf_fault_alloc(pf) ? NULL : kcalloc(num_vfs, sizeof(*vfs), GFP_KERNEL);
 	if (!vfs)
 		return -ENOMEM;
 	for (i = 0; i < num_vfs; i++)
@@ -692,6 +692,7 @@ int swpf_sriov_init(struct swpf_dev *pf)
 	if (pci_sriov_get_totalvfs(pf->pdev) > SWPF_MAX_VFS)
 		pci_sriov_set_totalvfs(pf->pdev, SWPF_MAX_VFS);
 	pf->sriov = sr;
+	swpf_fault_add(pf);
 	swpf_genl_add_pf(sr);
 	return 0;
 }
@@ -702,6 +703,7 @@ void swpf_sriov_deinit(struct swpf_dev *pf)
 
 	if (!sr)
 		return;
+	swpf_fault_del(pf);
 	/* no netlink operation can reach this PF any more */
 	swpf_genl_del_pf(sr);
 	if (swpf_sriov_disable(pf))

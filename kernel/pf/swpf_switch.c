@@ -218,7 +218,7 @@ struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
 			return ERR_PTR(pool);
 	}
 
-	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	vp = swpf_fault_alloc(sr->pf) ? NULL : kzalloc(sizeof(*vp), GFP_KERNEL);
 	if (!vp)
 		return ERR_PTR(-ENOMEM);
 	vp->id = swpf_next_vport_id(sr);
@@ -325,7 +325,7 @@ static struct swpf_filter *swpf_filter_new(struct swpf_sriov *sr,
 {
 	struct swpf_filter *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = swpf_fault_alloc(sr->pf) ? NULL : kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return NULL;
 	do {
@@ -374,7 +374,7 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 		}
 	}
 
-	idx = swpf_rar_alloc(sr);
+	idx = swpf_fault_filter(sr->pf) ?: swpf_rar_alloc(sr);
 	if (idx < 0) {
 		NL_SET_ERR_MSG_FMT(extack, "all %u MAC filter slots (RAR %u-%u) are in use",
 				   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
@@ -418,7 +418,7 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 	f = swpf_filter_new(sr, vp, SRIOV_FILTER_TYPE_VLAN, origin);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	idx = swpf_vlvf_set(sr, vlan, vp->pool, true);
+	idx = swpf_fault_filter(sr->pf) ?: swpf_vlvf_set(sr, vlan, vp->pool, true);
 	if (idx < 0) {
 		kfree(f);
 		NL_SET_ERR_MSG_FMT(extack, "all %u VLAN filter slots (VLVF) are in use",

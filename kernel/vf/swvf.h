@@ -153,6 +153,11 @@ static inline void swvf_flush(struct swvf_adapter *adapter)
 	swvf_rd32(adapter, SWVF_STATUS);
 }
 
+/* swvf_fault.c: debugfs fault injection for the tests */
+void swvf_fault_add(struct swvf_adapter *adapter);
+void swvf_fault_del(struct swvf_adapter *adapter);
+bool swvf_fault_alloc(const struct swvf_adapter *adapter);
+
 /* swvf_mbx.c */
 void swvf_mbx_init(struct swvf_adapter *adapter);
 u32 swvf_mbx_peek(struct swvf_adapter *adapter);

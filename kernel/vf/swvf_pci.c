@@ -312,6 +312,7 @@ static int swvf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	clear_bit(SWVF_REMOVING, adapter->state);
 	queue_delayed_work(system_wq, &adapter->service_task,
 			   SWVF_SERVICE_PERIOD);
+	swvf_fault_add(adapter);
 	netdev_info(netdev, "Intel 82576 VF %s, MAC %pM\n", pci_name(pdev),
 		    netdev->dev_addr);
 	return 0;
@@ -338,6 +339,7 @@ static void swvf_remove(struct pci_dev *pdev)
 	struct net_device *netdev = pci_get_drvdata(pdev);
 	struct swvf_adapter *adapter = netdev_priv(netdev);
 
+	swvf_fault_del(adapter);
 	set_bit(SWVF_REMOVING, adapter->state);
 	cancel_delayed_work_sync(&adapter->service_task);
 	unregister_netdev(netdev);

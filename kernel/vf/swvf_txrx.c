@@ -23,7 +23,7 @@ static int swvf_setup_ring(struct swvf_adapter *adapter, struct swvf_ring *ring,
 {
 	void *bufs;
 
-	bufs = kvcalloc(count, buf_size, GFP_KERNEL);
+	bufs = swvf_fault_alloc(adapter) ? NULL : kvcalloc(count, buf_size, GFP_KERNEL);
 	if (!bufs)
 		return -ENOMEM;
 	ring->dev = &adapter->pdev->dev;

@@ -11,15 +11,19 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tools/kver.sh"
 kver=$(sriov_kver)
 out=${1:-$top/build/vm/initrd-$kver.cpio.gz}
+# another kernel's modules (tools/vm/run --kernel/--modules): its
+# INSTALL_MOD_PATH; what that kernel has built in needs no insmod
+modroot=${MKINITRD_MODROOT:-}
+moddir=$modroot/lib/modules/$kver
 init=$top/tools/vm/initramfs-init
 
 if [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$0" ] &&
-   [ "$out" -nt "/lib/modules/$kver/modules.dep" ]; then
+   [ "$out" -nt "$moddir/modules.dep" ]; then
 	exit 0
 fi
 
 command -v busybox >/dev/null || { echo "mkinitrd: busybox missing (busybox-static)" >&2; exit 1; }
-[ -f "/lib/modules/$kver/modules.dep" ] || { echo "mkinitrd: no modules for $kver" >&2; exit 1; }
+[ -f "$moddir/modules.dep" ] || { echo "mkinitrd: no modules for $kver" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,7 +36,7 @@ done
 # Modules in dependency order, decompressed (busybox insmod takes plain .ko).
 : >"$work/modules/load.list"
 for m in 9p 9pnet_virtio overlay; do
-	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
 	base=$(basename "$ko"); base=${base%.xz}; base=${base%.zst}
 	case "$ko" in

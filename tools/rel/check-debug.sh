@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-debug`: the in-VM suite on the debug kernel (KASAN, lockdep,
+# kmemleak; tools/rel/build-debug-kernel.sh), one VM per tests/vm/*.sh.
+# After each test the guest triggers a kmemleak scan (tools/rel/
+# debug-wrap.sh); the harness fails a run on any KASAN/lockdep/kmemleak
+# line anyway.  Summary in build/debug-kernel/report.txt: per test the
+# exit code and the counts of KASAN reports, lockdep splats and kmemleak
+# suspects.  Not part of `make check`: the build alone takes hours on 2
+# cores.
+#
+#   tools/rel/check-debug.sh [TEST_NAME_REGEX]
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+dir=${DEBUG_KERNEL_DIR:-$top/build/debug-kernel}
+filter=${1:-.}
+
+"$top/tools/rel/build-debug-kernel.sh" all || exit 1
+kver=$(cat "$dir/kver")
+"$top/tools/rel/stage-kernel-modules.sh" "$dir/mods/lib/modules/$kver" \
+	"$dir/kmod/kernel" "$dir/stage" || exit 1
+
+report=$dir/report.txt
+: >"$report"
+fails=0 kasan=0 lockdep=0 leaks=0
+for t in "$top"/tests/vm/*.sh; do
+	name=$(basename "$t" .sh)
+	[[ $name =~ $filter ]] || continue
+	args=$(sed -n 's/^# vm-args:[ ]*//p' "$t" | head -n1)
+	tmo=$(sed -n 's/^# timeout:[ ]*//p' "$t" | head -n1)
+	# KASAN + lockdep + kmemleak make the guest ~3x slower under TCG
+	tmo=$(( ${tmo:-300} * 3 ))
+	# shellcheck disable=SC2086
+	"$top/tools/vm/run" --name "dbg-$name" --quiet --timeout "$tmo" \
+		--kernel "$dir/obj/arch/x86/boot/bzImage" \
+		--modules "$dir/stage/lib/modules" $args -- \
+		"$top/tools/rel/debug-wrap.sh" "$t"
+	rc=$?
+	out=$top/build/vm/dbg-$name
+	logs=$(cat "$out/dmesg.txt" "$out/console.log" 2>/dev/null)
+	k=$(grep -c 'BUG: KASAN:' <<<"$logs")
+	l=$(grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|INFO: lockdep' <<<"$logs")
+	m=$(grep -c 'unreferenced object 0x' "$out/kmemleak.txt" 2>/dev/null)
+	printf '%-32s exit %d  KASAN %d  lockdep %d  kmemleak %d\n' \
+		"$name" "$rc" "$k" "$l" "${m:-0}" | tee -a "$report"
+	[ "$rc" = 0 ] || [ "$rc" = 4 ] || fails=$((fails + 1))
+	kasan=$((kasan + k)) lockdep=$((lockdep + l)) leaks=$((leaks + ${m:-0}))
+done
+echo "total: $fails failed, KASAN $kasan, lockdep $lockdep, kmemleak $leaks ($kver)" |
+	tee -a "$report"
+[ $fails = 0 ] && [ $kasan = 0 ] && [ $lockdep = 0 ] && [ $leaks = 0 ]

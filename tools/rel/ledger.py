@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The soak ledger: what a cycle must give back.
+
+  ledger.py snap YNL_DIR SPEC PF_IFINDEX OUT.json [NETNS...]
+  ledger.py compare BEFORE.json AFTER.json SLAB_TOLERANCE_KB
+
+snap records, through the "sriov" family and sysfs/procfs:
+  vfs        state, VPort and MAC of every VF of the PF
+  vports     VPorts (id, pool, owner) and filters (type, VPort)
+  slots      free MAC (RAR) and VLAN (VLVF) filter slots
+  netdevs    netdev names in the init netns and each NETNS given
+  refcnt     /sys/module/<m>/refcnt of sriov_pf, sriov_vf, sriov_netvsc
+  slab       Slab/SUnreclaim of /proc/meminfo, and the active bytes of the
+             kmalloc-* caches in /proc/slabinfo (where driver objects live)
+
+compare requires everything but slab to be identical; the slab figures
+may grow by at most SLAB_TOLERANCE_KB (they also move with page, socket
+and skb caches of the traffic and with per-CPU partial slabs, which no
+test controls).  Exit 0 if the ledgers match, 1 otherwise, with a diff.
+"""
+import json
+import os
+import subprocess
+import sys
+
+
+def modules():
+    out = {}
+    for m in ("sriov_pf", "sriov_vf", "sriov_netvsc"):
+        p = f"/sys/module/{m}/refcnt"
+        out[m] = int(open(p).read()) if os.path.exists(p) else None
+    return out
+
+
+def slab():
+    mi = {}
+    for line in open("/proc/meminfo"):
+        k, v = line.split(":")
+        if k in ("Slab", "SUnreclaim"):
+            mi[k + "_kB"] = int(v.split()[0])
+    kmalloc = 0
+    for line in open("/proc/slabinfo"):
+        f = line.split()
+        if f and f[0].startswith("kmalloc-") and not f[0].startswith(
+                ("kmalloc-rcl", "kmalloc-cg", "kmalloc-rnd")):
+            kmalloc += int(f[1]) * int(f[3])
+    mi["kmalloc_active_kB"] = kmalloc // 1024
+    return mi
+
+
+def netdevs(ns):
+    cmd = ["ip", "-j", "link", "show"]
+    if ns:
+        cmd = ["ip", "-n", ns, "-j", "link", "show"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        return None
+    return sorted(d["ifname"] for d in json.loads(r.stdout))
+
+
+def snap(ynl_dir, spec, ifindex, out, nss):
+    sys.path.insert(0, ynl_dir)
+    from lib import YnlFamily  # noqa: E402
+    ynl = YnlFamily(spec, "")
+    pf = {"ifindex": int(ifindex)}
+    sw = ynl.do("switch-get", pf)
+    led = {
+        "vfs": sorted((v["vf-id"], v["vf-state"], v.get("vport-id"),
+                       str(v.get("mac", "")))
+                      for v in ynl.dump("vf-get", pf)) if sw["num-vfs"] else [],
+        "vports": sorted((v["vport-id"], v["pool"], v.get("vport-owner"))
+                         for v in ynl.dump("vport-get", pf)),
+        "filters": sorted((f["filter-type"], f["vport-id"],
+                           f.get("filter-origin"))
+                          for f in ynl.dump("filter-get", pf)),
+        "slots": [sw["mac-filters-free"], sw["vlan-filters-free"]],
+        "netdevs": {ns or "init": netdevs(ns) for ns in [""] + nss},
+        "refcnt": modules(),
+        "slab": slab(),
+    }
+    with open(out, "w") as f:
+        json.dump(led, f, indent=1, default=list)
+
+
+def compare(a_path, b_path, tol_kb):
+    a = json.load(open(a_path))
+    b = json.load(open(b_path))
+    ok = True
+    for k in a:
+        if k == "slab":
+            continue
+        if a[k] != b[k]:
+            ok = False
+            print(f"# ledger {k} differs:\n#  before {a[k]}\n#  after  {b[k]}")
+    for k in ("SUnreclaim_kB", "kmalloc_active_kB"):
+        d = b["slab"][k] - a["slab"][k]
+        print(f"# {k}: {a['slab'][k]} -> {b['slab'][k]} ({d:+d} kB, "
+              f"tolerance {tol_kb} kB)")
+        if d > tol_kb:
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "snap":
+        snap(*sys.argv[2:6], sys.argv[6:])
+    else:
+        sys.exit(compare(sys.argv[2], sys.argv[3], int(sys.argv[4])))
