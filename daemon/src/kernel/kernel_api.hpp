@@ -53,7 +53,8 @@ struct AdapterInfo {
 	std::string host_port;  ///< synthetic host-side netdev
 	MacAddr mac;
 	std::string paired_vf;  ///< VF netdev the adapter has claimed, "" if none
-	Datapath datapath{Datapath::synthetic};
+	Datapath datapath{Datapath::synthetic}; ///< the path the adapter really transmits on
+	bool up{true};          ///< child-side adapter administratively up
 };
 
 /// Asynchronous notifications (genl multicast, rtnl link events).

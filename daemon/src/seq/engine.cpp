@@ -916,7 +916,8 @@ std::vector<std::string> Engine::audit() const
 		if (ad->pf != p.pf)
 			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
 		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
-		if (ad->datapath != want)
+		// a down adapter transmits on nothing and reports synthetic
+		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))
 			out.push_back("partition " + n + ": datapath " + std::string(to_string(ad->datapath)));
 		std::size_t nfilters = 0;
 		for (const auto &[pn, pf] : model_.pfs)

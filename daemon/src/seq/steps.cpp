@@ -243,11 +243,37 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 	auto *a = assignment(c, p);
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no VF assignment");
-	auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
-	if (!st.ok())
-		return StepResult::fail(Reason::datapath_failed, errtext(st));
-	a->datapath = Datapath::vf;
-	return StepResult::ok();
+	// Done only when the adapter itself reports that it transmits on the
+	// VF (its DP_ACTIVE), not when it accepted the request.
+	auto ad = c.kernel.adapter(p.name);
+	if (!ad)
+		return StepResult::fail(Reason::datapath_failed, "adapter gone");
+	if (ad->datapath == Datapath::vf) {
+		a->datapath = Datapath::vf;
+		return StepResult::ok(c.rec.substate == 0 ? "already on the VF" : "adapter reports data path VF");
+	}
+	if (c.rec.substate == 0) {
+		auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
+		if (!st.ok())
+			return StepResult::fail(Reason::datapath_failed, errtext(st));
+		c.rec.substate = 1;
+		ad = c.kernel.adapter(p.name);
+		if (ad && ad->datapath == Datapath::vf) {
+			a->datapath = Datapath::vf;
+			return StepResult::ok("adapter reports data path VF");
+		}
+	}
+	if (ad && !ad->up) {
+		// a down adapter transmits on nothing: it takes the VF when it
+		// comes up (DP_WANT is VF); the filters already are on the VF
+		a->datapath = Datapath::vf;
+		return StepResult::ok("adapter down: data path VF requested, taken when it comes up");
+	}
+	if (c.timed_out)
+		return StepResult::fail(Reason::datapath_failed,
+					"adapter did not switch to the VF within " + std::to_string(c.timeouts.datapath_ms) +
+						" ms (VF without carrier?)");
+	return StepResult::wait(c.timeouts.datapath_ms, "waiting for the adapter to use the VF");
 }
 
 // ---- release (the failover order) ----
