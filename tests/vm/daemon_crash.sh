@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
-# timeout: 420
+# timeout: 900
 #
 # SIGKILL of sriovd at EVERY step boundary of attach and of failover, on
 # the real drivers (sriov_pf, sriov_netvsc, a VF driver).  The test hook
@@ -32,9 +32,9 @@ ktap_header
 [ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_skip_all "sriovd/sriovctl not built in $dmn_build"
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "lab without an 82576"
 why=$(dmn_modules) || ktap_skip_all "$why"
-dmn_ynl >/dev/null || ktap_skip_all "no YNL library for the independent dumps (tools/ksrc.sh tools/net/ynl)"
 SRIOV_PF1=
 dmn_vfs "$SRIOV_PF0" 2 || ktap_skip_all "cannot enable VFs on $SRIOV_PF0"
+dmn_dump >/dev/null || ktap_skip_all "no kernel dump through the YNL library (tools/ksrc.sh tools/net/ynl)"
 dmn_start || ktap_skip_all "sriovd --backend=real does not start: $(tail -n1 "$DMN_LOG")"
 defer dmn_kill
 ext_ns_setup 0 >/dev/null || ktap_bail "external host"
@@ -49,7 +49,7 @@ held() { dmn_ctl --json list | jq -e '.result[0].vf != null' >/dev/null; }
 
 # crash_round KIND STEP WHEN
 crash_round() {
-	local kind=$1 step=$2 when=$3 spec="$1:$2:$3" t0 rc out problems
+	local kind=$1 step=$2 when=$3 spec="$1:$2:$3" t0 t1 t2 t3 rc out problems
 	t0=$(date +%s%3N)
 	# the partition in the state the sequence starts from
 	if [ "$kind" = attach ] && held; then dmn_ctl detach vm1 >/dev/null; fi
@@ -64,6 +64,7 @@ crash_round() {
 	else
 		dmn_ctl failover vm1 --hold 3600 >/dev/null 2>&1
 	fi
+	t1=$(date +%s%3N)
 	busywait 60000 sh -c "! kill -0 $DMN_PID 2>/dev/null" || { echo "sriovd still alive after $kind"; return 1; }
 	wait "$DMN_PID"
 	rc=$?
@@ -73,9 +74,12 @@ crash_round() {
 		{ echo "no hook line for $spec"; return 1; }
 	dmn_start || { echo "restart failed: $(tail -n 3 "$DMN_LOG")"; return 1; }
 	dmn_audit || return 1
+	t2=$(date +%s%3N)
 	problems=$(dmn_kernel_check) || { echo "$problems"; return 1; }
+	t3=$(date +%s%3N)
 	out=$(tail -n +"$((lines_before + 1))" "$DMN_LOG" | grep -m1 'recovery:' | sed 's/^<[0-9]>//')
-	echo "$spec: restart ${out:-without a sequence in flight}; $(held && echo attached || echo synthetic); $(($(date +%s%3N) - t0)) ms"
+	echo "$spec: restart ${out:-without a sequence in flight}; $(held && echo attached || echo synthetic)"
+	echo "  ms: setup $((t1 - t0)), crash + restart + recovery + audit $((t2 - t1)), kernel dumps check $((t3 - t2))"
 }
 
 for i in "${!ATTACH[@]}"; do

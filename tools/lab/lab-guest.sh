@@ -25,6 +25,7 @@ set -u
 BENCH_RAW=$SRIOV_OUT/lab
 BENCH_METRICS=$SRIOV_OUT/lab/metrics.jsonl
 BENCH_CASE=lab
+BENCH_IDLE_MS=${BENCH_IDLE_MS:-3000}
 mkdir -p "$BENCH_RAW"
 sysctl -qw net.core.rmem_max=8388608
 REPORT=$SRIOV_OUT/report.txt

@@ -238,7 +238,8 @@ void Engine::advance(Record &rec)
 		ph.result = phase_result(r);
 		if (!r.detail.empty())
 			ph.detail = ph.detail.empty() ? r.detail : ph.detail + "; " + r.detail;
-		log::info(rec.id, "step ", to_string(step), ": ", ph.result, r.detail.empty() ? "" : " (" + r.detail + ")");
+		log::info(rec.id, "step ", to_string(step), ": ", ph.result, " in ", ph.end_ms - ph.start_ms, " ms",
+			  r.detail.empty() ? "" : " (" + r.detail + ")");
 		if (r.kind == StepResult::Kind::fail) {
 			++step_failures_[std::string(to_string(r.reason))];
 			if (is_forward(rec.kind) && !rec.rolling_back) {
@@ -397,7 +398,9 @@ void Engine::arbitrate_and_start()
 
 std::optional<std::int64_t> Engine::next_wakeup_mono() const
 {
-	constexpr std::int64_t poll_ms = 10;
+	// Waits are woken by kernel notifications (the event fd); the poll is
+	// the fallback for what is not announced.
+	constexpr std::int64_t poll_ms = 25;
 	std::optional<std::int64_t> t;
 	auto consider = [&](std::int64_t v) { t = t ? std::min(*t, v) : v; };
 	for (const auto &[id, r] : active_)
