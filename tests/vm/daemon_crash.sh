@@ -73,13 +73,20 @@ crash_round() {
 	tail -n +"$((lines_before + 1))" "$DMN_LOG" | grep -q "SRIOVD_CRASH_AT=$spec: SIGKILL now" ||
 		{ echo "no hook line for $spec"; return 1; }
 	dmn_start || { echo "restart failed: $(tail -n 3 "$DMN_LOG")"; return 1; }
+	# settled: idle in the state the partition asks for (after an attach
+	# crash it still wants its VF: a failed re-attach is retried after a
+	# back-off, so idle alone is not the end)
+	if [ "$kind" = attach ]; then
+		busywait 90000 sh -c "$(declare -f dmn_ctl __dmn_idle held); SRIOVCTL='$SRIOVCTL' DMN_SOCK='$DMN_SOCK'; __dmn_idle && held" ||
+			{ echo "not attached again within 90 s"; dmn_ctl events | tail -n 5; return 1; }
+	fi
 	dmn_audit || return 1
 	t2=$(date +%s%3N)
-	problems=$(dmn_kernel_check) || { echo "$problems"; return 1; }
+	problems=$(dmn_kernel_check && echo "dump_ms=$DMN_DUMP_MS") || { echo "$problems"; return 1; }
 	t3=$(date +%s%3N)
 	out=$(tail -n +"$((lines_before + 1))" "$DMN_LOG" | grep -m1 'recovery:' | sed 's/^<[0-9]>//')
 	echo "$spec: restart ${out:-without a sequence in flight}; $(held && echo attached || echo synthetic)"
-	echo "  ms: setup $((t1 - t0)), crash + restart + recovery + audit $((t2 - t1)), kernel dumps check $((t3 - t2))"
+	echo "  ms: setup $((t1 - t0)), crash + restart + recovery + audit $((t2 - t1)), kernel dumps check $((t3 - t2)) (${problems#dump_ms=} in the YNL dump)"
 }
 
 for i in "${!ATTACH[@]}"; do

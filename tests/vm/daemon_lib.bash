@@ -132,8 +132,10 @@ dmn_dump() {
 # filter nobody owns, one host port per adapter, and no VF netdev with the
 # partition's MAC left in the host namespace.  Prints what is wrong.
 dmn_kernel_check() {
-	local k list p msgs bad=0
+	local k list p msgs bad=0 t0
+	t0=$(date +%s%3N)
 	k=$(dmn_dump) || return 1
+	DMN_DUMP_MS=$(($(date +%s%3N) - t0))
 	list=$(dmn_ctl --json list) || return 1
 	msgs=$(jq -rn --argjson k "$k" --argjson l "$list" '
 	  [ $k[] | .vfs[] | select(.state == "allocated") ] | length as $nvf

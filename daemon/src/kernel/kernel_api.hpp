@@ -34,6 +34,7 @@ struct VfInfo {
 	MacAddr mac;
 	std::string netdev;   ///< empty when the VF has no netdev (driver not bound)
 	std::string netns;    ///< "" = host (init) namespace
+	MacAddr netdev_mac;   ///< the VF netdev's own address (what the adapter pairs on)
 };
 
 struct VportInfo {

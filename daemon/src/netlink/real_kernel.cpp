@@ -351,6 +351,7 @@ public:
 				if (!bdf.empty() && l.parent_dev == bdf) {
 					info.netdev = l.name;
 					info.netns = ns;
+					info.netdev_mac = l.mac;
 				}
 			out.push_back(info);
 		}

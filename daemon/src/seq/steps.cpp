@@ -162,7 +162,27 @@ StepResult vf_allocate(StepCtx &c, model::Partition &p)
 	auto st = vf_claim(c.kernel, a->pf, a->vf, a->serial, p.mac);
 	if (!st.ok())
 		return StepResult::fail(st.err == ENOENT ? Reason::unknown_vf : Reason::vf_alloc_failed, errtext(st));
-	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf);
+	// The adapter pairs with a VF netdev that carries its MAC, decided when
+	// the netdev registers.  A VF driver whose mailbox handshake with the
+	// PF failed at probe comes up with a random MAC and would never pair:
+	// probe it once more rather than wait for the pair timeout.
+	std::string note;
+	for (int attempt = 0;; ++attempt) {
+		auto info = c.kernel.vf(a->pf, a->vf);
+		if (!info || info->netdev.empty() || info->netdev_mac == p.mac)
+			break;
+		if (attempt == 1)
+			return StepResult::fail(Reason::vf_alloc_failed,
+						"VF netdev " + info->netdev + " came up with MAC " + info->netdev_mac.str() +
+							", not the administrative MAC " + p.mac.str() +
+							" (VF driver's handshake with the PF failed?)");
+		log::warn(c.rec.id, "VF netdev ", info->netdev, " has MAC ", info->netdev_mac.str(), ", not ",
+			  p.mac.str(), ": probing the VF driver again");
+		note = "; VF driver probed twice";
+		if (auto st2 = c.kernel.vf_set_mac(a->pf, a->vf, p.mac); !st2.ok())
+			return StepResult::fail(Reason::vf_alloc_failed, errtext(st2));
+	}
+	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf + note);
 }
 
 StepResult vport_create(StepCtx &c, model::Partition &p)

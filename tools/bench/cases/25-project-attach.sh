@@ -67,7 +67,9 @@ vf_first() {
 	ip netns exec vm1 /usr/bin/python3 - "$PORT" "$1" "$(ip netns exec vm1 cat /sys/class/net/nv0/ifindex)" <<'PY'
 import ctypes, socket, struct, sys, time
 port, ready, nv0 = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+# ETH_P_ALL: taps see a frame on the VF before the adapter's rx_handler
+# takes it; SOCK_DGRAM: data starts at the IP header
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
 # cBPF: drop frames whose ifindex is nv0's or lo's (SKF_AD_IFINDEX)
 prog = [(0x20, 0, 0, 0xfffff008), (0x15, 2, 0, nv0), (0x15, 1, 0, 1),
         (0x06, 0, 0, 0xffff), (0x06, 0, 0, 0)]
@@ -77,7 +79,7 @@ s.settimeout(60)
 open(ready, "w").write("ready\n")
 while True:
     data, addr = s.recvfrom(2048)
-    if addr[2] == socket.PACKET_OUTGOING or len(data) < 24 or data[9] != 17:
+    if addr[2] == socket.PACKET_OUTGOING or addr[1] != 0x0800 or len(data) < 24 or data[9] != 17:
         continue
     ihl = (data[0] & 15) * 4
     if struct.unpack("!H", data[ihl + 2:ihl + 4])[0] == port:
