@@ -4,7 +4,7 @@
 # Inside the lab (tools/lab/lab.sh, `make lab`): the scenario of issue #8 on
 # two emulated 82576s with the project's drivers and sriovd:
 #
-#   load sriov_pf, sriov_vf, sriov_netvsc; 2 VFs on each PF; start sriovd;
+#   load sriov_pf, sriov_vf, sriov_netvsc; 2 VFs on each PF (sriov_vf); start sriovd;
 #   two child partitions vm1, vm2 on NIC 0 (synthetic path first); attach a
 #   VF to each; a sequenced UDP stream (tools/traffic/sriov-sequdp, 2000
 #   packets/s) from the external world to a child during each of:
@@ -54,11 +54,9 @@ for var in SRIOV_PF0 SRIOV_PF1; do
 	fi
 	n=$(wait_pci_netdev "$bdf" 15) || die "no netdev on $bdf"
 	ip link set "$n" up
-	echo 0 >"$sys/sriov_drivers_autoprobe"
 	echo 2 >"$sys/sriov_numvfs" || die "cannot enable 2 VFs on $bdf"
-	for v in "$sys"/virtfn*; do echo sriov_vf >"$v/driver_override"; done
 	wait_carrier "$n" 30 || die "$n: no carrier"
-	echo "  $bdf: sriov_pf, netdev $n, 2 VFs (driver sriov_vf on demand)"
+	echo "  $bdf: sriov_pf, netdev $n, 2 VFs (sriov_vf)"
 done
 lsmod | grep -E '^sriov_' | sed 's/^/  /'
 
@@ -106,10 +104,11 @@ dp() { ip netns exec "$1" ethtool -S nv0 2>/dev/null | awk '$1 == "dp_active:" {
 # step NAME PARTITION IP ACTION...: a stream to the partition, ACTION at
 # 1.5 s, the stream's result in the report.
 step() {
-	local name=$1 ns=$2 ip=$3 t0 t1 ok=1
+	local name=$1 ns=$2 ip=$3 t0 t1 ok=1 tag
 	shift 3
+	tag=${name//[^A-Za-z0-9]/_}
 	section "$name"
-	if ! bench_seq_start "$name" "$ns" world "$ip" "$SECS"; then
+	if ! bench_seq_start "$tag" "$ns" world "$ip" "$SECS"; then
 		ROWS+=("$(printf '%-26s %-5s %-34s %s' "$name" "$ns" "stream did not start" "-")")
 		rc=1
 		return 1
@@ -118,7 +117,7 @@ step() {
 	t0=$(bench_us)
 	"$@" || ok=0
 	t1=$(bench_us)
-	bench_seq_wait "$name" || { SEQ_SENT=-; SEQ_LOST=-; SEQ_GAP_MS=-; }
+	bench_seq_wait "$tag" || { SEQ_SENT=-; SEQ_LOST=-; SEQ_GAP_MS=-; }
 	[ $ok = 1 ] || rc=1
 	STEP_MS=$(((t1 - t0) / 1000))
 	ROWS+=("$(printf '%-26s %-5s %-34s %6s ms %6s/%-6s %8s ms  %s' "$name" "$ns" "${STEP_WHAT:-}" \

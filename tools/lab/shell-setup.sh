@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Inside the lab, before `make lab-shell` hands over the shell: load the
-# project's modules, put sriov_pf on both 82576s with 2 VFs each (the VF
-# driver sriov_vf binds when sriovd attaches a VF) and start sriovd with
+# project's modules, put sriov_pf on both 82576s with 2 VFs each (sriov_vf) and start sriovd with
 # its default socket (/run/sriovd/sriovd.sock) and state (/var/lib/sriovd);
 # its log is $SRIOV_OUT/sriovd.log.  Runs as a child of the guest's init;
 # tools/lab/shell-profile.sh (sourced) adds the PATH and prints the hints.
@@ -22,9 +21,7 @@ for var in SRIOV_PF0 SRIOV_PF1; do
 	fi
 	n=$(wait_pci_netdev "$bdf" 15) || { echo "lab-shell: no netdev on $bdf"; continue; }
 	ip link set "$n" up
-	echo 0 >"$sys/sriov_drivers_autoprobe"
 	echo 2 >"$sys/sriov_numvfs"
-	for v in "$sys"/virtfn*; do echo sriov_vf >"$v/driver_override"; done
 done
 DMN_STATE=/var/lib/sriovd
 DMN_SOCK=/run/sriovd/sriovd.sock

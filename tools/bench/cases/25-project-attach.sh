@@ -49,8 +49,12 @@ why=$(dmn_modules) || fail "$why"
 pf=$(wait_pci_netdev "$bdf" 15) || fail "sriov_pf created no netdev"
 ip link set "$pf" up
 wait_carrier "$pf" 30 || fail "PF: no carrier"
-bench_vfs_enable 0 1 || fail "sriov_pf could not enable a VF"
-echo sriov_vf >"$sys/virtfn0/driver_override"
+# VFs as in the lab tests: autoprobe on, sriov_vf binds them (random MAC);
+# with autoprobe off the synthetic path passed no traffic in this lab
+# (not investigated; see Documentation/design/daemon.rst)
+modprobe -r igbvf 2>/dev/null
+echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
+defer bench_vfs_disable 0
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
 dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" >/dev/null || fail "partition add failed"
@@ -58,7 +62,10 @@ ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
-slowwait 20 ping_ok ext0 "$BENCH_CHILD_IP" || fail "the synthetic path does not work"
+synth_diag() {
+	bench_log "diag: $(ip -br link show; bridge link show; ip -n vm1 -br addr; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|dp_'; dmn_ctl vf show; dmn_ctl audit; ip -n ext0 neigh; dmesg | tail -n 15)"
+}
+slowwait 8 ping_ok ext0 "$BENCH_CHILD_IP" || { synth_diag; fail "the synthetic path does not work"; }
 
 # vf_first READY: wait in vm1 for the first datagram to PORT that arrives
 # on a device other than nv0 and lo; print its arrival (us, realtime) and

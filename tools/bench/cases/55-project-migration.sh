@@ -47,8 +47,9 @@ for i in 0 1; do
 	pf=$(wait_pci_netdev "${!var}" 15) || fail "no netdev on ${!var}"
 	ip link set "$pf" up
 	wait_carrier "$pf" 30 || fail "$pf: no carrier"
-	bench_vfs_enable $i 1 || fail "no VF on ${!var}"
-	echo sriov_vf >"$sys/virtfn0/driver_override"
+	modprobe -r igbvf 2>/dev/null
+	echo 2 >"$sys/sriov_numvfs" || fail "no VFs on ${!var}"
+	defer bench_vfs_disable $i
 done
 
 bench_ns world || bench_abort "netns"
@@ -66,12 +67,15 @@ dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" >/dev/null || fail "par
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
-slowwait 20 ping_ok world "$BENCH_CHILD_IP" || fail "world cannot reach the child"
+synth_diag() {
+	bench_log "diag: $(ip -br link show; bridge link show; ip -n vm1 -br addr; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|dp_'; dmn_ctl vf show; dmn_ctl audit; dmesg | tail -n 15)"
+}
+slowwait 8 ping_ok world "$BENCH_CHILD_IP" || { synth_diag; fail "world cannot reach the child"; }
 bench_neigh world "$BENCH_CHILD_IP" "$MAC" wbr
 dmn_ctl attach vm1 >/dev/null || fail "attach failed"
 dp() { ip netns exec vm1 ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}'; }
 busywait 5000 test "$(dp)" = 1 || fail "the adapter is not on the VF after attach"
-slowwait 20 ping_ok world "$BENCH_CHILD_IP" || fail "world cannot reach the child over the VF"
+slowwait 8 ping_ok world "$BENCH_CHILD_IP" || { synth_diag; fail "world cannot reach the child over the VF"; }
 
 # the floor of this path (logged only: noswitch_gap_ms has its own case)
 if bench_seq_start pmig_noswitch vm1 world "$BENCH_CHILD_IP" $SECS &&
