@@ -174,6 +174,13 @@ public:
 		ifi.ifi_index = ifindex;
 		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
 	}
+	void set_family(std::uint8_t family)
+	{
+		ifinfomsg ifi{};
+		std::memcpy(&ifi, buf_.data() + NLMSG_HDRLEN, sizeof(ifi));
+		ifi.ifi_family = family;
+		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	}
 	void set_up()
 	{
 		ifinfomsg ifi{};
@@ -885,6 +892,20 @@ private:
 			st = transact(sock(""), e.finish(), seq_, nullptr);
 			if (!st.ok())
 				return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
+			// The switch knows its internal ports; it must not learn
+			// them on the uplink.  The 82576 (and QEMU's igb) loops the
+			// PF's broadcasts back to the PF pool, so an adapter's ARP
+			// request would teach the bridge that the adapter sits
+			// behind the PF, and the bridge would then drop every frame
+			// for the adapter arriving there.  No learning on the PF port.
+			RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
+			l.set_family(AF_BRIDGE);
+			const auto pi = l.nest();
+			l.u8(IFLA_BRPORT_LEARNING, 0);
+			l.nest_end(pi, IFLA_PROTINFO);
+			st = transact(sock(""), l.finish(), seq_, nullptr);
+			if (!st.ok())
+				return Outcome<int>::fail(st.err, "learning off on " + info->netdev + ": " + st.msg);
 		}
 		return Outcome<int>::of(static_cast<int>(idx));
 	}
