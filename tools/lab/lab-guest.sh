@@ -94,7 +94,7 @@ done
 declare -a ROWS
 last_seq_event() { # KIND PARTITION: the last finished sequence of that kind
 	dmn_ctl --json events | jq -c --arg k "$1" --arg p "$2" \
-		'[.result[] | select(.type == "sequence" and .kind == $k and .partition == $p)] | last // {}'
+		'[.result.events[] | select(.type == "sequence" and .kind == $k and .partition == $p)] | last // {}'
 }
 seq_summary() { # EVENT_JSON
 	jq -r '"\(.result // "-") in \(.duration_ms // "-") ms" + (if (.reason // "ok") != "ok" then " (\(.reason))" else "" end)' <<<"$1"
@@ -146,7 +146,7 @@ do_surprise() { # PARTITION: unbind its VF's driver, as a hot-unplug would
 	# sriovd notices (adapter lost its VF) and runs a surprise sequence;
 	# the partition still wants a VF, so the arbiter re-attaches it
 	if busywait 20000 sh -c "'$SRIOVCTL' --socket '$DMN_SOCK' --json events | jq -e --arg p '$1' --argjson t $t0 \
-		'[.result[] | select(.type == \"sequence\" and .kind == \"surprise\" and .partition == \$p and .end_ms >= \$t)] | length > 0' >/dev/null"; then
+		'[.result.events[] | select(.type == \"sequence\" and .kind == \"surprise\" and .partition == \$p and .end_ms >= \$t)] | length > 0' >/dev/null"; then
 		STEP_WHAT="surprise $(seq_summary "$(last_seq_event surprise "$1")")"
 	else
 		STEP_WHAT="sriovd saw no loss in 20 s"

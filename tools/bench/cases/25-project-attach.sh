@@ -55,9 +55,11 @@ wait_carrier "$pf" 30 || fail "PF: no carrier"
 modprobe -r igbvf 2>/dev/null
 echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
 defer bench_vfs_disable 0
+rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
 dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" >/dev/null || fail "partition add failed"
+defer dmn_ctl partition remove vm1
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
@@ -119,7 +121,7 @@ attach_once() {
 	busywait 5000 test "$(ethstat dp_active)" = 1 ||
 		{ echo "adapter data path is not the VF: dp_active=$(ethstat dp_active)"; return 1; }
 	[ "$(ethstat vf_rx_packets)" -gt 0 ] || { echo "adapter: vf_rx_packets 0"; return 1; }
-	ev=$(dmn_ctl --json events | jq -c '[.result[] | select(.type == "sequence" and .kind == "attach")] | last
+	ev=$(dmn_ctl --json events | jq -c '[.result.events[] | select(.type == "sequence" and .kind == "attach")] | last
 		| {seq: .seq, result: .result, duration_ms: .duration_ms,
 		   phases: [.phases[] | {(.step): .duration_ms}] | add}')
 	jq -cn --argjson cmd $(((t1 - t0) / 1000)) --argjson first $(((first - t0) / 1000)) \

@@ -61,9 +61,11 @@ ip -n world link set "$SRIOV_EXT1" master wbr
 for d in "$SRIOV_EXT0" "$SRIOV_EXT1" wbr; do ip -n world link set "$d" up; done
 ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
 
+rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
 dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" >/dev/null || fail "partition add failed"
+defer dmn_ctl partition remove vm1
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
@@ -102,7 +104,7 @@ if bench_seq_start pmigration vm1 world "$BENCH_CHILD_IP" $SECS; then
 		bench_log "migration lost $SEQ_LOST packets"
 		bench_log "PF 1 received $(($(rx1) - rx_before)) packets during the run"
 		bench_log "after: $(dmn_ctl --json list | jq -c '.result[0] | {pf, vf: .vf | {pf, vf, datapath}}'), adapter dp_active $(dp)"
-		dmn_ctl --json events | jq -c '.result[] | select(.type == "sequence" and (.kind | startswith("migrate")))
+		dmn_ctl --json events | jq -c '.result.events[] | select(.type == "sequence" and (.kind | startswith("migrate")))
 			| {kind, result, duration_ms, phases: [.phases[] | {(.step): .duration_ms}] | add}' |
 			while IFS= read -r l; do bench_log "$l"; done
 	else
