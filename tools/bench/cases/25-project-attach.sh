@@ -43,7 +43,7 @@ give_back() {
 
 bench_ext 0 || bench_abort "external host"
 [ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || fail "could not unbind the PF"; }
-defer give_back
+# the PFs go back to igb through bench_reset (it unloads sriov_pf)
 why=$(dmn_modules) || fail "$why"
 [ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
 pf=$(wait_pci_netdev "$bdf" 15) || fail "sriov_pf created no netdev"

@@ -35,7 +35,7 @@ give_back() {
 	done
 }
 
-defer give_back
+# the PFs go back to igb through bench_reset (it unloads sriov_pf)
 why=$(dmn_modules) || fail "$why"
 for i in 0 1; do
 	var=SRIOV_PF$i
@@ -64,7 +64,7 @@ ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
 rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
-dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" >/dev/null || fail "partition add failed"
+out=$(dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" 2>&1) || fail "partition add failed: $out"
 defer dmn_ctl partition remove vm1
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
