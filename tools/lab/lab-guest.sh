@@ -41,6 +41,21 @@ say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 die() { say "lab: $*"; say "logs: $SRIOV_OUT (sriovd.log, dmesg.txt, output.txt)"; exit 1; }
 section() { printf '\n== %s\n' "$*"; }
 
+# Deep RX rings (as the netvsc tests): when the host deschedules the TCG
+# guest for a second, the world's paced sender catches up in one burst that
+# overflows 256 descriptors (the loss would be the lab's, not a switch's).
+deep_rings() { in_ns "${2:-}" ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || in_ns "${2:-}" ethtool -G "$1" rx 4096 2>/dev/null; }
+# the VF netdevs of the children (new ones after every attach), between steps
+vf_rings() {
+	local ns d
+	for ns in vm1 vm2; do
+		for d in $(ip netns exec "$ns" sh -c 'for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && echo "${d##*/}"; done'); do
+			[ "$(in_ns "$ns" ethtool -g "$d" 2>/dev/null | awk '/^Current/ {c=1} c && /^RX:/ {print $2; exit}')" = 4096 ] ||
+				deep_rings "$d" "$ns"
+		done
+	done
+}
+
 section "Drivers and NICs"
 why=$(dmn_modules) || die "$why"
 for var in SRIOV_PF0 SRIOV_PF1; do
@@ -55,6 +70,7 @@ for var in SRIOV_PF0 SRIOV_PF1; do
 	n=$(wait_pci_netdev "$bdf" 15) || die "no netdev on $bdf"
 	ip link set "$n" up
 	echo 2 >"$sys/sriov_numvfs" || die "cannot enable 2 VFs on $bdf"
+	deep_rings "$n"
 	wait_carrier "$n" 30 || die "$n: no carrier"
 	echo "  $bdf: sriov_pf, netdev $n, 2 VFs (sriov_vf)"
 done
@@ -65,6 +81,7 @@ ip netns add world || die "netns world"
 for d in "$SRIOV_EXT0" "$SRIOV_EXT1"; do ip link set "$d" netns world || die "$d"; done
 ip -n world link add wbr type bridge stp_state 0 forward_delay 0
 for d in "$SRIOV_EXT0" "$SRIOV_EXT1" wbr lo; do ip -n world link set "$d" up; done
+for d in "$SRIOV_EXT0" "$SRIOV_EXT1"; do deep_rings "$d" world; done
 ip -n world link set "$SRIOV_EXT0" master wbr
 ip -n world link set "$SRIOV_EXT1" master wbr
 ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
@@ -123,6 +140,7 @@ step() {
 	ROWS+=("$(printf '%-26s %-5s %-34s %6s ms %6s/%-6s %8s ms  %s' "$name" "$ns" "${STEP_WHAT:-}" \
 		"$STEP_MS" "$SEQ_LOST" "$SEQ_SENT" "$SEQ_GAP_MS" "data path now: $(dp "$ns")")")
 	STEP_WHAT=
+	vf_rings
 	[ $ok = 1 ]
 }
 
