@@ -36,10 +36,6 @@ bdf=${SRIOV_PF0:-}
 sys=/sys/bus/pci/devices/$bdf
 
 fail() { bench_fail attach_ms project ms "$SETUP" "$1"; exit 0; }
-give_back() {
-	[ -e "$sys/driver" ] && echo "$bdf" >"$sys/driver/unbind"
-	modprobe igb && echo "$bdf" >/sys/bus/pci/drivers/igb/bind 2>/dev/null
-}
 
 bench_ext 0 || bench_abort "external host"
 [ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || fail "could not unbind the PF"; }

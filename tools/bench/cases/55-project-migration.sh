@@ -27,13 +27,6 @@ DMN_LOG=$BENCH_RAW/project-migration.sriovd.log
 
 [ -n "${SRIOV_EXT1:-}" ] && [ -n "${SRIOV_PF1:-}" ] || bench_abort "needs --nics 2"
 fail() { bench_fail migration_blackout_ms project ms "$SETUP" "$1"; exit 0; }
-give_back() {
-	local bdf
-	for bdf in "$SRIOV_PF0" "$SRIOV_PF1"; do
-		[ -e "/sys/bus/pci/devices/$bdf/driver" ] && echo "$bdf" >"/sys/bus/pci/devices/$bdf/driver/unbind"
-		modprobe igb && echo "$bdf" >/sys/bus/pci/drivers/igb/bind 2>/dev/null
-	done
-}
 
 # the PFs go back to igb through bench_reset (it unloads sriov_pf)
 why=$(dmn_modules) || fail "$why"
