@@ -382,7 +382,7 @@ public:
 	}
 
 	/// Unbind the VF's driver, if any: its netdev goes away.
-	Status vf_unbind(const std::string &pf, VfIndex vf)
+	static Status vf_unbind(const std::string &pf, VfIndex vf)
 	{
 		const std::string bdf = vf_bdf(pf, vf);
 		if (bdf.empty())
@@ -394,7 +394,7 @@ public:
 
 	/// Probe the VF again: its driver reads the administrative MAC at probe
 	/// (igbvf only learns a new admin MAC through its reset handshake).
-	Status vf_rebind(const std::string &pf, VfIndex vf)
+	static Status vf_rebind(const std::string &pf, VfIndex vf)
 	{
 		if (auto st = vf_unbind(pf, vf); !st.ok())
 			return st;
