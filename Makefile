@@ -55,7 +55,7 @@ lab: modules userspace vm-modules
 	$(TOP)/tools/lab/lab.sh
 
 lab-shell: modules userspace vm-modules
-	$(TOP)/tools/vm/run --nics 2 --interactive
+	$(TOP)/tools/lab/lab-shell.sh
 
 bench: modules userspace vm-modules
 	$(TOP)/tools/bench/bench.sh

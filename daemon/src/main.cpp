@@ -10,6 +10,7 @@
 #include "control/commands.hpp"
 #include "control/server.hpp"
 #include "kernel/fake_kernel.hpp"
+#include "seq/crash_point.hpp"
 #include "seq/engine.hpp"
 #include "store/state_store.hpp"
 #ifdef SRIOV_HAVE_REAL_BACKEND
@@ -17,6 +18,8 @@
 #endif
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <grp.h>
@@ -49,6 +52,7 @@ struct Options {
 	bool keep_vfs{};
 	int pair_timeout_ms{5000};
 	int release_timeout_ms{2000};
+	int datapath_timeout_ms{3000};
 	bool verbose{};
 };
 
@@ -65,6 +69,7 @@ void usage(std::ostream &o)
 	     "  --keep-vfs               a clean stop leaves VFs attached\n"
 	     "  --pair-timeout-ms N      bound on the adapter pairing wait (default 5000)\n"
 	     "  --release-timeout-ms N   graceful release before surprise removal (default 2000)\n"
+	     "  --datapath-timeout-ms N  bound on the adapter switching to the VF (default 3000)\n"
 	     "  -v, --verbose            debug logging\n"
 	     "  -h, --help\n";
 }
@@ -131,6 +136,9 @@ std::optional<Options> parse(int argc, char **argv)
 				return std::nullopt;
 		} else if (a == "--release-timeout-ms") {
 			if (!num(o.release_timeout_ms))
+				return std::nullopt;
+		} else if (a == "--datapath-timeout-ms") {
+			if (!num(o.datapath_timeout_ms))
 				return std::nullopt;
 		} else {
 			if (!v)
@@ -204,6 +212,15 @@ bool populate_fake(FakeKernel &fake, const std::string &spec)
 
 int run(const Options &opt)
 {
+	std::optional<seq::CrashPoint> crash_at;
+	if (const char *env = std::getenv("SRIOVD_CRASH_AT"); env != nullptr && *env != '\0') { // NOLINT(concurrency-mt-unsafe): before any thread
+		std::string err;
+		crash_at = seq::parse_crash_point(env, err);
+		if (!crash_at) {
+			std::cerr << "sriovd: SRIOVD_CRASH_AT=" << env << ": " << err << "\n";
+			return exit_usage;
+		}
+	}
 	log::set_level(opt.verbose ? log::Level::debug : log::Level::info);
 	::mkdir(opt.state_dir.c_str(), 0755);
 	InstanceLock lock(opt.state_dir + "/sriovd.lock");
@@ -247,7 +264,19 @@ int run(const Options &opt)
 	seq::EngineConfig cfg;
 	cfg.timeouts.pair_ms = opt.pair_timeout_ms;
 	cfg.timeouts.release_ms = opt.release_timeout_ms;
+	cfg.timeouts.datapath_ms = opt.datapath_timeout_ms;
 	seq::Engine engine(*kernel, store, clock, cfg);
+	if (crash_at) {
+		// Test hook (Documentation/design/daemon.rst, "Crash test hook").
+		log::warn(0, "test hook SRIOVD_CRASH_AT=", crash_at->str(), " armed: SIGKILL at that step boundary");
+		engine.crash_hook = [cp = *crash_at](const seq::Record &rec, seq::Step step, bool after) {
+			if (!cp.matches(rec, step, after))
+				return;
+			log::warn(rec.id, "test hook SRIOVD_CRASH_AT=", cp.str(), ": SIGKILL now");
+			std::cerr.flush();
+			::kill(::getpid(), SIGKILL);
+		};
+	}
 	engine.recover();
 	control::Commands commands(engine, *kernel, fake);
 	control::ServerOptions sopt{.socket_path = opt.socket, .group = gid, .keep_vfs = opt.keep_vfs};

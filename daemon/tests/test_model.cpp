@@ -3,6 +3,7 @@
 #include "model/model.hpp"
 #include "rig.hpp"
 #include "seq/arbiter.hpp"
+#include "seq/crash_point.hpp"
 #include "store/atomic_file.hpp"
 #include "store/state_store.hpp"
 
@@ -27,6 +28,40 @@ TEST(Types, ReasonNamesRoundTrip)
 		EXPECT_EQ(reason_from_string(to_string(r)), r);
 	}
 	EXPECT_EQ(make_error_code(Reason::pair_timeout).message(), "pair_timeout");
+}
+
+TEST(CrashPoint, Parse)
+{
+	std::string err;
+	auto cp = seq::parse_crash_point("attach:wait_pair:after", err);
+	ASSERT_TRUE(cp) << err;
+	EXPECT_EQ(cp->kind, seq::Kind::attach);
+	EXPECT_EQ(cp->step, seq::Step::wait_pair);
+	EXPECT_TRUE(cp->after);
+	EXPECT_EQ(cp->str(), "attach:wait_pair:after");
+	EXPECT_FALSE(seq::parse_crash_point("attach:wait_pair", err));
+	EXPECT_FALSE(seq::parse_crash_point("attach:nope:before", err));
+	EXPECT_NE(err.find("nope"), std::string::npos);
+	EXPECT_FALSE(seq::parse_crash_point("bogus:vf_free:before", err));
+	EXPECT_FALSE(seq::parse_crash_point("failover:vf_free:during", err));
+	EXPECT_FALSE(seq::parse_crash_point("", err));
+}
+
+TEST(CrashPoint, MatchesForwardOnly)
+{
+	std::string err;
+	auto cp = seq::parse_crash_point("failover:vf_flr:before", err);
+	ASSERT_TRUE(cp);
+	seq::Record r;
+	r.kind = seq::Kind::failover;
+	EXPECT_TRUE(cp->matches(r, seq::Step::vf_flr, false));
+	EXPECT_FALSE(cp->matches(r, seq::Step::vf_flr, true));
+	EXPECT_FALSE(cp->matches(r, seq::Step::vf_free, false));
+	r.kind = seq::Kind::attach;
+	EXPECT_FALSE(cp->matches(r, seq::Step::vf_flr, false));
+	r.kind = seq::Kind::failover;
+	r.rolling_back = true;
+	EXPECT_FALSE(cp->matches(r, seq::Step::vf_flr, false));
 }
 
 TEST(ModelJson, RoundTrip)

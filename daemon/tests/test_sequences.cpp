@@ -130,6 +130,23 @@ TEST(Sequences, FailoverSurpriseAfterReleaseTimeout)
 	r.expect_consistent();
 }
 
+TEST(Sequences, AttachWaitsForTheAdapterToUseTheVf)
+{
+	Rig r;
+	r.add("p1", mac1);
+	r.kernel.set_datapath_stuck(true);
+	auto ev = r.run([&](auto done) { return r.engine->attach("p1", done); });
+	ASSERT_EQ(ev.at("result"), "rolled_back") << ev.dump();
+	EXPECT_EQ(ev.at("reason"), "datapath_failed");
+	bool waited = false;
+	for (const auto &ph : ev.at("phases"))
+		if (ph.at("step") == "datapath_vf")
+			waited = ph.at("duration_ms").get<std::int64_t>() >= 3000;
+	EXPECT_TRUE(waited) << ev.dump();
+	r.kernel.set_datapath_stuck(false);
+	r.expect_consistent();
+}
+
 TEST(Sequences, DetachAndTeardown)
 {
 	Rig r;

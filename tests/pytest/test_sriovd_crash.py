@@ -73,3 +73,55 @@ def test_sigkill_mid_sequence_then_restart(workdir):
     finally:
         if d.proc and d.proc.poll() is None:
             d.kill()
+
+
+ATTACH_STEPS = ["vf_allocate", "vport_create", "vf_to_child", "wait_pair", "filters_to_vf", "datapath_vf"]
+RELEASE_STEPS = ["filters_to_default", "datapath_synthetic", "vf_from_child", "vport_delete", "vf_flr",
+                 "vf_free"]
+
+
+def test_sigkill_at_every_step_boundary(workdir):
+    """The test hook SRIOVD_CRASH_AT=<kind>:<step>:<before|after> makes sriovd
+    SIGKILL itself at one step boundary.  Every boundary of attach and of
+    failover, in turn: the daemon must die there (exit by SIGKILL, the hook's
+    log line), and after a restart without the hook the daemon's model and
+    the fake kernel agree with nothing leaked or duplicated."""
+    d = Daemon(workdir)
+    d.start()
+    d.ctl("partition", "add", "vm1", "--pf", PF0, "--mac", MAC, check=0)
+    points = [("attach", s, w) for s in ATTACH_STEPS for w in ("before", "after")] + \
+             [("failover", s, w) for s in RELEASE_STEPS for w in ("before", "after")]
+    try:
+        for kind, step, when in points:
+            st = check(d)
+            attached = st["partitions"][0]["vf"] is not None
+            if kind == "attach" and attached:
+                d.ctl("detach", "vm1", check=0)
+            elif kind == "failover" and not attached:
+                d.ctl("attach", "vm1", check=0)
+            check(d)
+            d.kill()  # idle: a kill here loses nothing (a SIGTERM would release the VF)
+            spec = f"{kind}:{step}:{when}"
+            d.env = {"SRIOVD_CRASH_AT": spec}
+            d.start()
+            d.env = None
+            d.ctl(kind, "vm1", *(["--hold", "3600"] if kind == "failover" else []))
+            rc = d.proc.wait(timeout=30)
+            assert rc == -9, f"{spec}: sriovd exited {rc}, not by SIGKILL"
+            assert f"SRIOVD_CRASH_AT={spec}: SIGKILL now" in d.log.read_text(), spec
+            d.start()
+            st = check(d)
+            p = st["partitions"][0]
+            k = d.kernel()
+            n_vf = sum(v["allocated"] for v in k["pfs"][PF0]["vfs"])
+            n_vp = sum(1 for vp in k["pfs"][PF0]["vports"] if vp["vf"] is not None)
+            assert (n_vf, n_vp) == ((1, 1) if p["vf"] else (0, 0)), (spec, k["pfs"][PF0])
+            if p["vf"]:
+                assert p["vf"]["datapath"] == "vf" and p["vf"]["filters_on_vf"], (spec, p)
+            # a second restart changes nothing
+            d.kill()
+            d.start()
+            assert check(d)["partitions"][0]["vf"] == p["vf"], spec
+    finally:
+        if d.proc and d.proc.poll() is None:
+            d.kill()

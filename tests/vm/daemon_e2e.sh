@@ -47,7 +47,11 @@ __audit() {
 	jq -e '.result.consistent == true' <<<"$out" >/dev/null
 }
 audit_ok() { slowwait 30 __audit || { ctl audit; return 1; }; }
-on_vf() { ctl --json list | jq -e '.result[0].vf.datapath == "vf"' >/dev/null; }
+# the daemon's model and the adapter's own counter (ethtool -S: dp_active)
+on_vf() {
+	ctl --json list | jq -e '.result[0].vf.datapath == "vf"' >/dev/null &&
+		[ "$(ip netns exec vm1 ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}')" = 1 ]
+}
 
 for pf in "$SRIOV_PF0" "$SRIOV_PF1"; do
 	echo 2 >"/sys/bus/pci/devices/$pf/sriov_numvfs" || ktap_skip_all "cannot enable VFs on $pf"
@@ -73,7 +77,13 @@ diag_links() {
 }
 ktap_result "attach" ctl attach vm1 || diag_links
 ktap_result "audit after attach" audit_ok
-ktap_result "ping on the VF data path" sh -c "$(declare -f ctl on_vf ping_ok in_ns); SRIOVCTL='$SRIOVCTL' sock='$sock'; on_vf && ping_ok ext0 198.18.0.20"
+vf_rx() { ip netns exec vm1 ethtool -S nv0 | awk '$1 == "vf_rx_packets:" {print $2}'; }
+ping_vf() {
+	local rx0
+	rx0=$(vf_rx)
+	on_vf && ping_ok ext0 198.18.0.20 && [ "$(vf_rx)" -gt "$rx0" ]
+}
+ktap_result "ping on the VF data path (adapter: dp_active 1, vf_rx_packets grows)" ping_vf
 ktap_result "planned failover" ctl failover vm1 --hold 3600
 ktap_result "ping after failover" slowwait 15 ping_ok ext0 198.18.0.20
 ktap_result "migrate to PF1 (prepare + complete)" sh -c \

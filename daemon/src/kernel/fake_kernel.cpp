@@ -335,7 +335,7 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
 		const Vf &v = p->vfs[i];
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
-			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns});
+			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns, .netdev_mac = v.mac});
 	}
 	return out;
 }
@@ -630,6 +630,8 @@ Status FakeKernel::adapter_set_datapath(const std::string &partition, Datapath d
 		return Status::fail(ENOENT, "no such adapter");
 	if (dp == Datapath::vf && it->second.info.paired_vf.empty())
 		return Status::fail(ENOLINK, "adapter has no VF paired");
+	if (dp == Datapath::vf && datapath_stuck_)
+		return Status::success(); // accepted, never acted on
 	it->second.info.datapath = dp;
 	commit();
 	return Status::success();

@@ -36,6 +36,8 @@ public:
 	void set_pairing(bool enabled);
 	/// The adapter ignores graceful release requests (surprise path).
 	void set_release_ignored(bool ignored);
+	/// The adapter accepts DP_WANT=VF but keeps transmitting synthetic.
+	void set_datapath_stuck(bool stuck) { datapath_stuck_ = stuck; }
 	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).
 	void set_delay_ms(int ms);
 	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
@@ -125,6 +127,7 @@ private:
 	std::vector<KernelEvent> events_;
 	bool pairing_{true};
 	bool release_ignored_{};
+	bool datapath_stuck_{};
 	int delay_ms_{};
 	std::function<void(const std::string &)> hook_;
 };

@@ -34,6 +34,7 @@ struct VfInfo {
 	MacAddr mac;
 	std::string netdev;   ///< empty when the VF has no netdev (driver not bound)
 	std::string netns;    ///< "" = host (init) namespace
+	MacAddr netdev_mac;   ///< the VF netdev's own address (what the adapter pairs on)
 };
 
 struct VportInfo {
@@ -54,7 +55,8 @@ struct AdapterInfo {
 	MacAddr mac;
 	std::string paired_vf;  ///< VF netdev the adapter has claimed, "" if none
 	std::uint32_t paired_vf_ifindex{}; ///< its ifindex in the child, 0 if none (real backend)
-	Datapath datapath{Datapath::synthetic};
+	Datapath datapath{Datapath::synthetic}; ///< the path the adapter really transmits on
+	bool up{true};          ///< child-side adapter administratively up
 };
 
 /// Asynchronous notifications (genl multicast, rtnl link events).

@@ -20,7 +20,9 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <functional>
+#include <arpa/inet.h>
 #include <linux/genetlink.h>
+#include <linux/if_packet.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -37,6 +39,7 @@
 #include <set>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -173,6 +176,13 @@ public:
 		ifi.ifi_index = ifindex;
 		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
 	}
+	void set_family(std::uint8_t family)
+	{
+		ifinfomsg ifi{};
+		std::memcpy(&ifi, buf_.data() + NLMSG_HDRLEN, sizeof(ifi));
+		ifi.ifi_family = family;
+		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	}
 	void set_up()
 	{
 		ifinfomsg ifi{};
@@ -271,6 +281,7 @@ struct Link {
 	std::string kind;
 	std::string alias;
 	int master{};
+	unsigned flags{}; ///< ifi_flags
 	MacAddr mac;
 	std::vector<Attr> info_data;
 	std::vector<std::uint8_t> storage; ///< owns the bytes info_data points into
@@ -299,6 +310,23 @@ public:
 		nl_socket_set_nonblocking(events_.get());
 		host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
 		rtnl_[""] = raw_netlink(NETLINK_ROUTE);
+		// Link notifications of the host namespace: the adapters' host
+		// ports announce every pairing change (Documentation/networking/
+		// sriov_netvsc.rst), which is how a surprise VF loss is seen.
+		links_ = raw_netlink(NETLINK_ROUTE);
+		const int grp_link = RTNLGRP_LINK;
+		if (::setsockopt(links_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp_link, sizeof(grp_link)) != 0)
+			throw std::runtime_error(std::string("rtnetlink link group: ") + std::strerror(errno));
+		epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
+		if (epoll_.get() < 0)
+			throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
+		for (const int fd : {nl_socket_get_fd(events_.get()), links_.get()}) {
+			epoll_event e{};
+			e.events = EPOLLIN;
+			e.data.fd = fd;
+			if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &e) != 0)
+				throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+		}
 	}
 
 	// ---------------------------------------------------------------- genl
@@ -359,6 +387,7 @@ public:
 				if (!bdf.empty() && l.parent_dev == bdf) {
 					info.netdev = l.name;
 					info.netns = ns;
+					info.netdev_mac = l.mac;
 				}
 			out.push_back(info);
 		}
@@ -382,7 +411,7 @@ public:
 	}
 
 	/// Unbind the VF's driver, if any: its netdev goes away.
-	Status vf_unbind(const std::string &pf, VfIndex vf)
+	static Status vf_unbind(const std::string &pf, VfIndex vf)
 	{
 		const std::string bdf = vf_bdf(pf, vf);
 		if (bdf.empty())
@@ -394,7 +423,7 @@ public:
 
 	/// Probe the VF again: its driver reads the administrative MAC at probe
 	/// (igbvf only learns a new admin MAC through its reset handshake).
-	Status vf_rebind(const std::string &pf, VfIndex vf)
+	static Status vf_rebind(const std::string &pf, VfIndex vf)
 	{
 		if (auto st = vf_unbind(pf, vf); !st.ok())
 			return st;
@@ -632,8 +661,10 @@ public:
 			}
 			a.paired_vf_ifindex = vf_idx;
 			for (const auto &[ns2, l2] : links)
-				if (ns2 == a.netns && l2.kind == swnv::kind)
+				if (ns2 == a.netns && l2.kind == swnv::kind) {
 					a.mac = l2.mac; // the child-side adapter carries the MAC
+					a.up = (l2.flags & IFF_UP) != 0;
+				}
 			out.push_back(a);
 		}
 		return out;
@@ -678,14 +709,6 @@ public:
 		return pin_adapter_mac(static_cast<int>(idx), mac);
 	}
 
-	std::optional<MacAddr> adapter_mac(const std::string &partition)
-	{
-		for (const auto &a : adapters())
-			if (a.partition == partition && !a.mac.is_zero())
-				return a.mac;
-		return std::nullopt;
-	}
-
 	/// The adapter's MAC lives behind its host port, always: the NIC loops
 	/// broadcasts the VF sends back to the PF, and a bridge that learned
 	/// the MAC behind the PF would drop what the PF receives for the
@@ -722,8 +745,52 @@ public:
 		if (!st.ok())
 			return st;
 		// a port that changes bridges loses its FDB entries
-		const auto mac = adapter_mac(partition);
-		return mac ? pin_adapter_mac(static_cast<int>(idx), *mac) : st;
+		if (auto ad = adapter(partition); ad && !ad->mac.is_zero())
+			if (auto p = pin_adapter_mac(static_cast<int>(idx), ad->mac); !p.ok())
+				return p;
+		// Tell the wire where the adapter's MAC is now, as a hypervisor
+		// does after a migration (QEMU's announce_self): the external
+		// switches would keep sending to the old NIC until they relearn.
+		if (auto ad = adapter(partition); ad && !ad->mac.is_zero())
+			if (auto a = announce(pf, ad->mac); !a.ok())
+				log::warn(0, "announce of ", ad->mac.str(), " on ", pf, ": ", a.msg);
+		return Status::success();
+	}
+
+	/// One RARP request from @mac, broadcast out of @pf's netdev.
+	Status announce(const std::string &pf, const MacAddr &mac)
+	{
+		auto info = KernelApi::pf(pf);
+		if (!info || info->netdev.empty())
+			return Status::fail(ENODEV, "PF has no netdev");
+		const unsigned ifi = ::if_nametoindex(info->netdev.c_str());
+		if (ifi == 0)
+			return Status::fail(ENODEV, info->netdev + " not found");
+		constexpr std::uint16_t eth_p_rarp = 0x8035;
+		Fd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+		if (fd.get() < 0)
+			return Status::fail(errno, std::string("packet socket: ") + std::strerror(errno));
+		std::array<std::uint8_t, 60> f{}; // minimum frame, zero padded
+		const auto &m = mac.bytes();
+		std::fill_n(f.begin(), 6, 0xff);
+		std::copy(m.begin(), m.end(), f.begin() + 6);
+		f[12] = eth_p_rarp >> 8;
+		f[13] = eth_p_rarp & 0xff;
+		// RARP: htype 1, ptype IPv4, hlen 6, plen 4, op 3 (request reverse)
+		const std::array<std::uint8_t, 8> hdr{0, 1, 8, 0, 6, 4, 0, 3};
+		std::copy(hdr.begin(), hdr.end(), f.begin() + 14);
+		std::copy(m.begin(), m.end(), f.begin() + 22);	// sender hardware address
+		std::copy(m.begin(), m.end(), f.begin() + 32);	// target hardware address
+		sockaddr_ll sa{};
+		sa.sll_family = AF_PACKET;
+		sa.sll_protocol = htons(eth_p_rarp);
+		sa.sll_ifindex = static_cast<int>(ifi);
+		sa.sll_halen = 6;
+		std::fill_n(std::begin(sa.sll_addr), 6, 0xff);
+		if (::sendto(fd.get(), f.data(), f.size(), 0, reinterpret_cast<sockaddr *>(&sa), // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+			     sizeof(sa)) < 0)
+			return Status::fail(errno, std::string("sendto: ") + std::strerror(errno));
+		return Status::success();
 	}
 
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override
@@ -753,11 +820,58 @@ public:
 		return st;
 	}
 
-	int event_fd() override { return nl_socket_get_fd(events_.get()); }
+	/// Readable when the genl event group or the link group has news.
+	int event_fd() override { return epoll_.get(); }
+
+	/// Host-port link notifications -> adapter_unpaired when an adapter
+	/// that had a VF reports none (VF unregistered: unbind, unplug).
+	void drain_link_events(std::vector<KernelEvent> &out)
+	{
+		std::vector<std::uint8_t> buf(1 << 16);
+		for (;;) {
+			const ssize_t n = ::recv(links_.get(), buf.data(), buf.size(), MSG_DONTWAIT);
+			if (n < 0 && errno == ENOBUFS) {
+				// overrun: we may have missed a loss; let the engine check all
+				for (auto &[part, vfi] : paired_)
+					out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
+						       .partition = part, .detail = "link notifications overrun"});
+				continue;
+			}
+			if (n <= 0)
+				break;
+			std::size_t off = 0;
+			while (off + NLMSG_HDRLEN <= static_cast<std::size_t>(n)) {
+				nlmsghdr h{};
+				std::memcpy(&h, buf.data() + off, sizeof(h));
+				if (h.nlmsg_len < NLMSG_HDRLEN || off + h.nlmsg_len > static_cast<std::size_t>(n))
+					break;
+				if (h.nlmsg_type == RTM_NEWLINK || h.nlmsg_type == RTM_DELLINK) {
+					const Link l = parse_link(std::span<const std::uint8_t>(buf.data() + off, h.nlmsg_len));
+					if (l.kind == swnv::kind && l.alias.rfind(alias_prefix, 0) == 0) {
+						const std::string rest = l.alias.substr(alias_prefix.size());
+						const std::string part = rest.substr(0, rest.find(':'));
+						std::uint32_t vfi = 0;
+						if (const Attr *a = find(l.info_data, swnv::vf_ifindex); a != nullptr)
+							vfi = a->u32().value_or(0);
+						if (h.nlmsg_type == RTM_DELLINK)
+							vfi = 0;
+						const std::uint32_t before = paired_[part];
+						paired_[part] = vfi;
+						if (before != 0 && vfi == 0)
+							out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {},
+								       .vf = {}, .partition = part,
+								       .detail = "adapter " + l.name + " lost its VF"});
+					}
+				}
+				off += NLMSG_ALIGN(h.nlmsg_len);
+			}
+		}
+	}
 
 	std::vector<KernelEvent> drain_events() override
 	{
 		std::vector<KernelEvent> out;
+		drain_link_events(out);
 		std::vector<std::uint8_t> buf(1 << 16);
 		const int fd = nl_socket_get_fd(events_.get());
 		for (;;) {
@@ -837,6 +951,20 @@ private:
 			st = transact(sock(""), e.finish(), seq_, nullptr);
 			if (!st.ok())
 				return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
+			// The switch knows its internal ports; it must not learn
+			// them on the uplink.  The 82576 (and QEMU's igb) loops the
+			// PF's broadcasts back to the PF pool, so an adapter's ARP
+			// request would teach the bridge that the adapter sits
+			// behind the PF, and the bridge would then drop every frame
+			// for the adapter arriving there.  No learning on the PF port.
+			RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
+			l.set_family(AF_BRIDGE);
+			const auto pi = l.nest();
+			l.u8(IFLA_BRPORT_LEARNING, 0);
+			l.nest_end(pi, IFLA_PROTINFO);
+			st = transact(sock(""), l.finish(), seq_, nullptr);
+			if (!st.ok())
+				return Outcome<int>::fail(st.err, "learning off on " + info->netdev + ": " + st.msg);
 		}
 		return Outcome<int>::of(static_cast<int>(idx));
 	}
@@ -925,6 +1053,7 @@ private:
 		ifinfomsg ifi{};
 		std::memcpy(&ifi, s.data() + NLMSG_HDRLEN, sizeof(ifi));
 		l.ifindex = ifi.ifi_index;
+		l.flags = ifi.ifi_flags;
 		auto attrs = parse_attrs(s.subspan(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifi))));
 		if (!attrs)
 			return l;
@@ -983,6 +1112,9 @@ private:
 	std::uint32_t seq_{};
 	Fd host_ns_;
 	std::map<std::string, Fd> rtnl_;
+	Fd links_;  ///< rtnetlink, RTNLGRP_LINK of the host namespace
+	Fd epoll_;  ///< event_fd(): the genl event socket + links_
+	std::map<std::string, std::uint32_t> paired_; ///< partition -> VF ifindex last announced
 	std::map<std::string, std::uint32_t> pf_ifindex_;
 	/// partition -> ifindex of the VF netdev its adapter released
 	std::map<std::string, std::uint32_t> released_;

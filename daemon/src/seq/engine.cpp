@@ -48,7 +48,8 @@ std::string phase_result(const StepResult &r)
 } // namespace
 
 Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, EngineConfig cfg)
-	: kernel_(kernel), store_(store), clock_(clock), cfg_(cfg)
+	: kernel_(kernel), store_(store), events_store_(store.path().empty() ? "" : store.path() + ".events"),
+	  clock_(clock), cfg_(cfg)
 {
 }
 
@@ -61,10 +62,16 @@ void Engine::persist()
 		 {"next_seq", next_seq_},
 		 {"next_event", next_event_},
 		 {"model", model::to_json(model_)},
-		 {"sequences", seqs},
-		 {"events", json(events_)}};
+		 {"sequences", seqs}};
 	if (const int err = store_.save(doc); err != 0)
 		log::error(0, "journal write to ", store_.path(), " failed: errno ", err);
+}
+
+void Engine::persist_events()
+{
+	const json doc{{"version", store::schema_version}, {"events", json(events_)}};
+	if (const int err = events_store_.save(doc); err != 0)
+		log::error(0, "event log write to ", events_store_.path(), " failed: errno ", err);
 }
 
 void Engine::sync_pfs()
@@ -87,12 +94,18 @@ void Engine::recover()
 		model_ = model::model_from_json(doc->at("model"));
 		next_seq_ = doc->at("next_seq").get<std::uint64_t>();
 		next_event_ = doc->at("next_event").get<std::uint64_t>();
-		for (const auto &e : doc->at("events"))
-			events_.push_back(e);
+		if (doc->contains("events")) // journals written before the split
+			for (const auto &e : doc->at("events"))
+				events_.push_back(e);
 		for (const auto &jr : doc->at("sequences")) {
 			Record r = record_from_json(jr);
 			active_[r.id] = std::move(r);
 		}
+	}
+	if (auto ev = events_store_.load()) {
+		events_.clear();
+		for (const auto &e : ev->at("events"))
+			events_.push_back(e);
 	}
 	sync_pfs();
 	for (auto &[id, rec] : active_) {
@@ -238,7 +251,8 @@ void Engine::advance(Record &rec)
 		ph.result = phase_result(r);
 		if (!r.detail.empty())
 			ph.detail = ph.detail.empty() ? r.detail : ph.detail + "; " + r.detail;
-		log::info(rec.id, "step ", to_string(step), ": ", ph.result, r.detail.empty() ? "" : " (" + r.detail + ")");
+		log::info(rec.id, "step ", to_string(step), ": ", ph.result, " in ", ph.end_ms - ph.start_ms, " ms",
+			  r.detail.empty() ? "" : " (" + r.detail + ")");
 		if (r.kind == StepResult::Kind::fail) {
 			++step_failures_[std::string(to_string(r.reason))];
 			if (is_forward(rec.kind) && !rec.rolling_back) {
@@ -336,6 +350,7 @@ void Engine::emit(json &ev)
 	events_.push_back(ev);
 	while (events_.size() > cfg_.event_ring)
 		events_.pop_front();
+	persist_events();
 	persist();
 	if (on_event)
 		on_event(ev);
@@ -397,7 +412,9 @@ void Engine::arbitrate_and_start()
 
 std::optional<std::int64_t> Engine::next_wakeup_mono() const
 {
-	constexpr std::int64_t poll_ms = 10;
+	// Waits are woken by kernel notifications (the event fd); the poll is
+	// the fallback for what is not announced.
+	constexpr std::int64_t poll_ms = 25;
 	std::optional<std::int64_t> t;
 	auto consider = [&](std::int64_t v) { t = t ? std::min(*t, v) : v; };
 	for (const auto &[id, r] : active_)
@@ -916,7 +933,8 @@ std::vector<std::string> Engine::audit() const
 		if (ad->pf != p.pf)
 			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
 		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
-		if (ad->datapath != want)
+		// a down adapter transmits on nothing and reports synthetic
+		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))
 			out.push_back("partition " + n + ": datapath " + std::string(to_string(ad->datapath)));
 		std::size_t nfilters = 0;
 		for (const auto &[pn, pf] : model_.pfs)

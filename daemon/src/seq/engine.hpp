@@ -112,6 +112,7 @@ private:
 	void finish(Record &rec, const std::string &result);
 	static void to_rollback(Record &rec, Reason why, const std::string &detail);
 	void persist();
+	void persist_events();
 	void emit(nlohmann::json &ev);
 	void arbitrate_and_start();
 	void sync_pfs();
@@ -123,6 +124,9 @@ private:
 
 	KernelApi &kernel_;
 	store::StateStore &store_;
+	/// The event ring, in a file of its own (STATE.events): written when an
+	/// event is recorded, not at every step boundary like the journal.
+	store::StateStore events_store_;
 	Clock &clock_;
 	EngineConfig cfg_;
 	model::Model model_;

@@ -162,7 +162,27 @@ StepResult vf_allocate(StepCtx &c, model::Partition &p)
 	auto st = vf_claim(c.kernel, a->pf, a->vf, a->serial, p.mac);
 	if (!st.ok())
 		return StepResult::fail(st.err == ENOENT ? Reason::unknown_vf : Reason::vf_alloc_failed, errtext(st));
-	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf);
+	// The adapter pairs with a VF netdev that carries its MAC, decided when
+	// the netdev registers.  A VF driver whose mailbox handshake with the
+	// PF failed at probe comes up with a random MAC and would never pair:
+	// probe it once more rather than wait for the pair timeout.
+	std::string note;
+	for (int attempt = 0;; ++attempt) {
+		auto info = c.kernel.vf(a->pf, a->vf);
+		if (!info || info->netdev.empty() || info->netdev_mac == p.mac)
+			break;
+		if (attempt == 1)
+			return StepResult::fail(Reason::vf_alloc_failed,
+						"VF netdev " + info->netdev + " came up with MAC " + info->netdev_mac.str() +
+							", not the administrative MAC " + p.mac.str() +
+							" (VF driver's handshake with the PF failed?)");
+		log::warn(c.rec.id, "VF netdev ", info->netdev, " has MAC ", info->netdev_mac.str(), ", not ",
+			  p.mac.str(), ": probing the VF driver again");
+		note = "; VF driver probed twice";
+		if (auto st2 = c.kernel.vf_set_mac(a->pf, a->vf, p.mac); !st2.ok())
+			return StepResult::fail(Reason::vf_alloc_failed, errtext(st2));
+	}
+	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf + note);
 }
 
 StepResult vport_create(StepCtx &c, model::Partition &p)
@@ -243,11 +263,37 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 	auto *a = assignment(c, p);
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no VF assignment");
-	auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
-	if (!st.ok())
-		return StepResult::fail(Reason::datapath_failed, errtext(st));
-	a->datapath = Datapath::vf;
-	return StepResult::ok();
+	// Done only when the adapter itself reports that it transmits on the
+	// VF (its DP_ACTIVE), not when it accepted the request.
+	auto ad = c.kernel.adapter(p.name);
+	if (!ad)
+		return StepResult::fail(Reason::datapath_failed, "adapter gone");
+	if (ad->datapath == Datapath::vf) {
+		a->datapath = Datapath::vf;
+		return StepResult::ok(c.rec.substate == 0 ? "already on the VF" : "adapter reports data path VF");
+	}
+	if (c.rec.substate == 0) {
+		auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
+		if (!st.ok())
+			return StepResult::fail(Reason::datapath_failed, errtext(st));
+		c.rec.substate = 1;
+		ad = c.kernel.adapter(p.name);
+		if (ad && ad->datapath == Datapath::vf) {
+			a->datapath = Datapath::vf;
+			return StepResult::ok("adapter reports data path VF");
+		}
+	}
+	if (ad && !ad->up) {
+		// a down adapter transmits on nothing: it takes the VF when it
+		// comes up (DP_WANT is VF); the filters already are on the VF
+		a->datapath = Datapath::vf;
+		return StepResult::ok("adapter down: data path VF requested, taken when it comes up");
+	}
+	if (c.timed_out)
+		return StepResult::fail(Reason::datapath_failed,
+					"adapter did not switch to the VF within " + std::to_string(c.timeouts.datapath_ms) +
+						" ms (VF without carrier?)");
+	return StepResult::wait(c.timeouts.datapath_ms, "waiting for the adapter to use the VF");
 }
 
 // ---- release (the failover order) ----
