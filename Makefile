@@ -58,7 +58,7 @@ lab-shell: modules userspace vm-modules
 	$(TOP)/tools/lab/lab-shell.sh
 
 bench: modules userspace vm-modules
-	$(TOP)/tools/bench/bench.sh
+	$(TOP)/tools/bench/bench.sh $(BENCH_ARGS)
 
 checkpatch: setup
 	$(TOP)/tools/checkpatch.sh
