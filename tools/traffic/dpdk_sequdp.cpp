@@ -30,6 +30,7 @@
 // port itself reports as missed).
 // Exit status: 0 on success, 1 on bad usage or DPDK errors.
 
+#include "seqreport.hpp"
 #include "seqstats.hpp"
 #include "seqwire.hpp"
 #include "udpframe.hpp"
@@ -455,21 +456,10 @@ int do_recv(const Args &a)
 		rte_eth_stats s{};
 		rte_eth_stats_get(p.id(), &s);
 		const auto r = stats.report(total);
-		std::ostringstream o;
-		o << R"({"mode": "recv", "expected": )" << r.expected
-		  << ", \"received\": " << r.received << ", \"unique\": " << r.unique
-		  << ", \"lost\": " << r.lost << ", \"duplicated\": " << r.duplicated
-		  << ", \"reordered\": " << r.reordered
-		  << ", \"longest_gap_ms\": " << static_cast<double>(r.longest_gap_ns) / 1e6
-		  << ", \"gap_start_ms\": " << static_cast<double>(r.gap_start_ns) / 1e6
-		  << ", \"gap_after_seq\": " << r.gap_after_seq << ", \"foreign\": " << foreign
-		  << ", \"rx_missed\": " << s.imissed << ", \"rx_nombuf\": " << s.rx_nombuf
-		  << "}\n";
-		if (a.count("out")) {
-			std::ofstream f(a.at("out"));
-			f << o.str();
-		}
-		std::fputs(o.str().c_str(), stdout);
+		std::ostringstream extra;
+		extra << ", \"rx_missed\": " << s.imissed << ", \"rx_nombuf\": " << s.rx_nombuf;
+		st::publish_report(st::recv_report_json(r, foreign, extra.str()),
+			       a.count("out") ? a.at("out") : std::string());
 		return 0;
 	});
 }

@@ -17,6 +17,7 @@
 // on SIGINT/SIGTERM, and prints one JSON object.
 // Exit status: 0 on success, 1 on bad usage or socket errors.
 
+#include "seqreport.hpp"
 #include "seqstats.hpp"
 #include "seqwire.hpp"
 
@@ -237,18 +238,7 @@ int do_recv(const Args &a)
 			break;
 	}
 	const auto r = st.report(total);
-	std::ostringstream o;
-	o << "{\"mode\": \"recv\", \"expected\": " << r.expected << ", \"received\": " << r.received
-	  << ", \"unique\": " << r.unique << ", \"lost\": " << r.lost
-	  << ", \"duplicated\": " << r.duplicated << ", \"reordered\": " << r.reordered
-	  << ", \"longest_gap_ms\": " << static_cast<double>(r.longest_gap_ns) / 1e6
-	  << ", \"gap_start_ms\": " << static_cast<double>(r.gap_start_ns) / 1e6
-	  << ", \"gap_after_seq\": " << r.gap_after_seq << ", \"foreign\": " << foreign << "}\n";
-	if (a.count("out")) {
-		std::ofstream f(a.at("out"));
-		f << o.str();
-	}
-	std::fputs(o.str().c_str(), stdout);
+	sriov::traffic::publish_report(sriov::traffic::recv_report_json(r, foreign), a.count("out") ? a.at("out") : std::string());
 	return 0;
 }
 

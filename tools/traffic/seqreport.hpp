@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+// The receiver's JSON report, one schema for sriov-sequdp and
+// sriov-dpdk-sequdp, so that tests can swap one generator for the other.
+#pragma once
+
+#include "seqstats.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace sriov::traffic {
+
+// One JSON object and a newline.  `extra` is appended inside the object
+// as-is: empty, or `, "key": value` pairs of the caller's own counters.
+inline std::string recv_report_json(const SeqReport &r, uint64_t foreign, const std::string &extra = {})
+{
+	std::ostringstream o;
+	o << R"({"mode": "recv", "expected": )" << r.expected << ", \"received\": " << r.received
+	  << ", \"unique\": " << r.unique << ", \"lost\": " << r.lost
+	  << ", \"duplicated\": " << r.duplicated << ", \"reordered\": " << r.reordered
+	  << ", \"longest_gap_ms\": " << static_cast<double>(r.longest_gap_ns) / 1e6
+	  << ", \"gap_start_ms\": " << static_cast<double>(r.gap_start_ns) / 1e6
+	  << ", \"gap_after_seq\": " << r.gap_after_seq << ", \"foreign\": " << foreign << extra
+	  << "}\n";
+	return o.str();
+}
+
+// The report to stdout, and to `path` as well unless it is empty.
+inline void publish_report(const std::string &json, const std::string &path)
+{
+	if (!path.empty()) {
+		std::ofstream f(path);
+		f << json;
+	}
+	std::fputs(json.c_str(), stdout);
+}
+
+} // namespace sriov::traffic
