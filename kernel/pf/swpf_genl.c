@@ -163,7 +163,8 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	    nla_put_u32(skb, SRIOV_A_MAC_FILTERS_MAX, SWPF_SW_RAR_COUNT) ||
 	    nla_put_u32(skb, SRIOV_A_MAC_FILTERS_FREE,
 			sr->num_vfs ? rars : SWPF_SW_RAR_COUNT) ||
-	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_MAX, SWPF_VLVF_ENTRIES) ||
+	    /* VLVF entry 0 holds VLAN 0 for every pool */
+	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_MAX, SWPF_VLVF_ENTRIES - 1) ||
 	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE, vlvf) ||
 	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up))) {
 		mutex_unlock(&sr->lock);
