@@ -164,17 +164,21 @@ Fd raw_netlink(int proto)
 class RtnlMsg {
 public:
 	RtnlMsg(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, int ifindex)
+		: RtnlMsg(type, flags, seq, ifinfomsg{.ifi_family = AF_UNSPEC, .ifi_index = ifindex})
 	{
-		buf_.resize(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifinfomsg)), 0);
+	}
+	/// Another family header (ndmsg, ...); set_up()/put_ifinfo() are for
+	/// ifinfomsg messages only.
+	template <typename Hdr>
+	RtnlMsg(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, const Hdr &hdr)
+	{
+		buf_.resize(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(Hdr)), 0);
 		nlmsghdr h{};
 		h.nlmsg_type = type;
 		h.nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
 		h.nlmsg_seq = seq;
 		std::memcpy(buf_.data(), &h, sizeof(h));
-		ifinfomsg ifi{};
-		ifi.ifi_family = AF_UNSPEC;
-		ifi.ifi_index = ifindex;
-		std::memcpy(buf_.data() + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+		std::memcpy(buf_.data() + NLMSG_HDRLEN, &hdr, sizeof(hdr));
 	}
 	void set_family(std::uint8_t family)
 	{
@@ -242,27 +246,14 @@ private:
 /// ifindex (`bridge fdb replace MAC dev PORT master static sticky`).
 std::vector<std::uint8_t> bridge_fdb_pin(std::uint32_t seq, int ifindex, const MacAddr &mac)
 {
-	std::vector<std::uint8_t> buf(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ndmsg)), 0);
-	nlmsghdr h{};
-	h.nlmsg_type = RTM_NEWNEIGH;
-	h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
-	h.nlmsg_seq = seq;
 	ndmsg nd{};
 	nd.ndm_family = AF_BRIDGE;
 	nd.ndm_ifindex = ifindex;
 	nd.ndm_state = NUD_NOARP;
 	nd.ndm_flags = NTF_MASTER | NTF_STICKY;
-	std::memcpy(buf.data() + NLMSG_HDRLEN, &nd, sizeof(nd));
-	const auto alen = static_cast<std::uint16_t>(NLA_HDRLEN + 6);
-	const std::uint16_t atype = NDA_LLADDR;
-	const std::size_t off = buf.size();
-	buf.resize(off + NLA_ALIGN(alen), 0);
-	std::memcpy(buf.data() + off, &alen, 2);
-	std::memcpy(buf.data() + off + 2, &atype, 2);
-	std::memcpy(buf.data() + off + NLA_HDRLEN, mac.bytes().data(), 6);
-	h.nlmsg_len = static_cast<std::uint32_t>(buf.size());
-	std::memcpy(buf.data(), &h, sizeof(h));
-	return buf;
+	RtnlMsg m(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, seq, nd);
+	m.put(NDA_LLADDR, mac.bytes().data(), 6);
+	return m.finish();
 }
 
 /// A link from an RTM_GETLINK dump; info_data points into storage, so it
