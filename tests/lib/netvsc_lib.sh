@@ -189,6 +189,7 @@ nv_stream_start() {
 			--src "$EXT_IP" --dst "$NV_IP" --port 9000 --rate "$RATE" \
 			--count $((SECS * RATE)) --ready "$OUT/$1.sready" \
 			>"$OUT/$1-send.json" 2>"$OUT/$1-send.err" &
+		NV_STREAM_SEND=$!
 		# EAL start-up takes seconds under TCG: start the clock when it sends
 		slowwait 60 test -e "$OUT/$1.sready"
 		return

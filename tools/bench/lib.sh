@@ -29,6 +29,15 @@ BENCH_IDLE_MS=${BENCH_IDLE_MS:-8000}	# receiver gives up after this silence
 # (iperf3, ip, the other end) does not add to the gaps.
 BENCH_RT=${BENCH_RT-chrt -f 20}
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
+# The stream's sender: kernel (sriov-sequdp, a UDP socket) or dpdk
+# (sriov-dpdk-sequdp through DPDK's af_packet PMD on the sender's netdev).
+BENCH_SENDER=${BENCH_SENDER:-kernel}
+DSEQUDP=${DSEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-dpdk-sequdp}
+# A variant of a case records its metrics under its own names
+# (BENCH_METRIC_PREFIX, e.g. dpdk_) and measures only the metrics that
+# match BENCH_ONLY (an extended regex; empty: all), see bench_wants.
+BENCH_METRIC_PREFIX=${BENCH_METRIC_PREFIX:-}
+BENCH_ONLY=${BENCH_ONLY:-}
 mkdir -p "$BENCH_RAW"
 
 # Well-known addresses: the external host of hub N is 198.18.N.1 (in netns
@@ -53,7 +62,7 @@ bench_abort() { bench_log "ABORT: $*"; exit 1; }
 # bench_record METRIC SIDE VALUE UNIT SETUP: one measured value.
 bench_record() {
 	local line
-	line=$(jq -cn --arg m "$1" --arg s "$2" --argjson v "$3" --arg u "$4" \
+	line=$(jq -cn --arg m "$BENCH_METRIC_PREFIX$1" --arg s "$2" --argjson v "$3" --arg u "$4" \
 		--arg setup "$5" --arg c "$BENCH_CASE" \
 		'{metric: $m, side: $s, value: $v, unit: $u, setup: $setup, case: $c}
 		 | if (.value | type) != "number" then error("not a number") else . end' \
@@ -62,17 +71,21 @@ bench_record() {
 		return 1
 	}
 	echo "$line" >>"$BENCH_METRICS"
-	bench_log "RESULT $1 [$2, $5] = $3 $4"
+	bench_log "RESULT $BENCH_METRIC_PREFIX$1 [$2, $5] = $3 $4"
 }
 
 # bench_fail METRIC SIDE UNIT SETUP REASON: a measurement that did not work.
 bench_fail() {
-	jq -cn --arg m "$1" --arg s "$2" --arg u "$3" --arg setup "$4" --arg r "$5" \
+	jq -cn --arg m "$BENCH_METRIC_PREFIX$1" --arg s "$2" --arg u "$3" --arg setup "$4" --arg r "$5" \
 		--arg c "$BENCH_CASE" \
 		'{metric: $m, side: $s, value: null, unit: $u, setup: $setup, case: $c,
 		  reason: $r}' >>"$BENCH_METRICS"
-	bench_log "FAILED $1 [$2, $4]: $5"
+	bench_log "FAILED $BENCH_METRIC_PREFIX$1 [$2, $4]: $5"
 }
+
+# bench_wants METRIC: whether this run of the case measures METRIC (see
+# BENCH_ONLY); a case skips the work behind a metric it does not want.
+bench_wants() { [ -z "$BENCH_ONLY" ] || [[ $1 =~ $BENCH_ONLY ]]; }
 
 # bench_try FUNC [ARGS...]: run FUNC in a subshell with its own deferred
 # cleanup (a subshell does not inherit the EXIT trap); returns its status.
@@ -221,6 +234,24 @@ bench_reset() {
 	sleep 1		# netns teardown is asynchronous; the NICs come back
 }
 
+# bench_dpdk_ready SETUP: whether the DPDK stream tool and its af_packet PMD
+# are there; if not, every stream metric of the case is recorded as failed
+# with the reason (call it with BENCH_METRIC_PREFIX set).
+bench_dpdk_ready() {
+	local why='' m
+	[ -x "$DSEQUDP" ] || why="sriov-dpdk-sequdp not built (no libdpdk?): $DSEQUDP"
+	[ -n "$why" ] || ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_net_af_packet.so \
+		>/dev/null 2>&1 || why="DPDK af_packet PMD not installed"
+	[ -z "$why" ] && return 0
+	for m in noswitch_gap_ms planned_failover_blackout_ms surprise_blackout_ms; do
+		bench_fail "$m" "$BENCH_SIDE" ms "$1" "$why"
+	done
+	for m in planned_failover_lost surprise_lost; do
+		bench_fail "$m" "$BENCH_SIDE" packets "$1" "$why"
+	done
+	return 1
+}
+
 # --- TCP throughput (iperf3) -------------------------------------------------
 
 __bench_listening() { in_ns "$1" ss -ltnH "sport = :$2" | grep -q .; }
@@ -287,6 +318,13 @@ bench_seq_start() {
 		kill "$(cat "$BENCH_RAW/$tag.rpid" 2>/dev/null)" 2>/dev/null
 		return 1
 	}
+	if [ "$BENCH_SENDER" = dpdk ]; then
+		__bench_dpdk_send "$tag" "$sns" "$dst" "$secs" "$port" || {
+			kill -INT "$(cat "$BENCH_RAW/$tag.rpid" 2>/dev/null)" 2>/dev/null
+			return 1
+		}
+		return 0
+	fi
 	(
 		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
 		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
@@ -294,6 +332,38 @@ bench_seq_start() {
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
 	) &
 	BENCH_SEQ_SPID=$!
+	BENCH_SEQ_T0=$(bench_us)
+}
+
+# __bench_dpdk_send TAG SEND_NS DST SECONDS PORT: the stream's sender is
+# sriov-dpdk-sequdp on the netdev SEND_NS routes DST through (af_packet
+# PMD, no hugepages), from that netdev's address to the MAC of DST's
+# (permanent) neighbour entry there.  EAL start-up takes seconds under
+# TCG: the stream's clock (bench_seq_at) starts when the port is up.
+__bench_dpdk_send() {
+	local tag=$1 sns=$2 dst=$3 secs=$4 port=$5 route dev src mac
+	[ -x "$DSEQUDP" ] || { echo "no $DSEQUDP (build userspace with libdpdk)" >&2; return 1; }
+	route=$(in_ns "$sns" ip -o -4 route get "$dst")
+	dev=$(sed -n 's/.* dev \([^ ]*\).*/\1/p' <<<"$route")
+	src=$(sed -n 's/.* src \([^ ]*\).*/\1/p' <<<"$route")
+	mac=$(in_ns "$sns" ip neigh show "$dst" dev "$dev" | sed -n 's/.* lladdr \([^ ]*\).*/\1/p')
+	[ -n "$dev" ] && [ -n "$src" ] && [ -n "$mac" ] ||
+		{ echo "dpdk sender: no route/neighbour for $dst in '$sns' ($route)" >&2; return 1; }
+	(
+		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
+		in_ns "$sns" $BENCH_RT "$DSEQUDP" send --iface "$dev" --dst-mac "$mac" --src "$src" \
+			--dst "$dst" --port "$port" --rate "$BENCH_RATE" --seconds "$secs" \
+			--ready "$BENCH_RAW/$tag.sready" \
+			>"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
+		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
+	) &
+	BENCH_SEQ_SPID=$!
+	busywait 60000 sh -c "test -e '$BENCH_RAW/$tag.sready' || ! kill -0 $BENCH_SEQ_SPID 2>/dev/null"
+	if [ ! -e "$BENCH_RAW/$tag.sready" ]; then
+		echo "dpdk sender not ready: $(cat "$BENCH_RAW/$tag.send.err")" >&2
+		kill "$BENCH_SEQ_SPID" 2>/dev/null
+		return 1
+	fi
 	BENCH_SEQ_T0=$(bench_us)
 }
 

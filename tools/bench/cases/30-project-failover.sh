@@ -56,9 +56,11 @@ nv_setup_synthetic || bench_abort "synthetic path (bridge, sriov_netvsc pair)"
 bench_neigh ext0 "$NV_IP" "$NV_MAC"
 slowwait 15 ping_ok ext0 "$NV_IP" || bench_abort "synthetic path: no ping"
 
+bench_wants synthetic_tcp_mbps && {
 v=$(bench_iperf child0 "$NV_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
 	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" ||
 	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" "iperf3 failed"
+}
 
 nv_vf_create || bench_abort "VF 0 (switch setup)"
 defer bench_vfs_disable 0
@@ -125,6 +127,7 @@ vf_add || bench_abort "VF re-add failed"
 
 survived=0
 runs=0
+bench_wants tcp_survived_pct || TCP_RUNS=0
 for ((r = 1; r <= TCP_RUNS; r++)); do
 	if on_vf; then how="to synthetic (DP_WANT, unbind)"; sw=planned
 	else how="back to the VF (bind, DP_WANT)"; sw=vf_add; fi
@@ -143,7 +146,7 @@ for ((r = 1; r <= TCP_RUNS; r++)); do
 	fi
 	runs=$((runs + 1))
 done
-bench_record tcp_survived_pct "$BENCH_SIDE" $((100 * survived / runs)) % \
+[ $runs -gt 0 ] && bench_record tcp_survived_pct "$BENCH_SIDE" $((100 * survived / runs)) % \
 	"$NAME: $runs runs, alternately failover and back"
 nv_responder_stop
 exit 0
