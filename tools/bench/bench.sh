@@ -47,17 +47,21 @@ rm -rf "$out/raw"
 	echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) cpus $(nproc)"
 	echo "vm ${vmargs[*]:-(wall clock)}"
 } >"$out/host.txt"
+t0=$(date +%s)
 "$top/tools/vm/run" --name bench --nics 2 --standby "$standby_mac" --timeout "$timeout" \
 	"${vmargs[@]}" -- tools/bench/guest.sh "$@"
 rc=$?
-echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.txt"
+wall=$(($(date +%s) - t0))
+echo "end $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) vm_seconds $wall" >>"$out/host.txt"
 
 [ -d "$vmout/bench" ] && cp -r "$vmout/bench" "$out/raw"
 [ -f "$vmout/metrics.jsonl" ] && cp "$vmout/metrics.jsonl" "$out/metrics.jsonl"
 echo
 /usr/bin/python3 "$top/tools/bench/compose.py" --metrics "$top/tools/bench/metrics.json" \
-	--records "$vmout/metrics.jsonl" --out "$out/results.json" || rc=1
+	--records "$vmout/metrics.jsonl" --cases "$vmout/bench/cases.jsonl" \
+	--out "$out/results.json" || rc=1
 echo
+echo "bench: the VM run took $wall s ($(sed -n 's/^start .* load /load at start /p' "$out/host.txt"))"
 echo "bench: results in $out/results.json, raw data in $out/raw, VM logs in $vmout"
 [ $rc = 0 ] || echo "bench: the VM run failed (exit $rc): see $vmout" >&2
 exit $rc

@@ -62,6 +62,9 @@ def compose(metrics, recs):
                 e[side + "_failed"] = notes
         if e["project"] is not None and e["anchor"]:
             e["ratio"] = round(e["project"] / e["anchor"], 3)
+        elif e["project"] is not None and e["anchor"] == 0:
+            # a count whose anchor is 0 (no loss): no ratio; say so
+            e["ratio_note"] = "anchor 0: project %s" % fmt(e["project"])
         out[name] = e
     unknown = sorted({r.get("metric") for r in recs} - {m["name"] for m in metrics})
     for u in unknown:
@@ -77,11 +80,41 @@ def fmt(v):
     return str(v)
 
 
+def ratio_cell(e):
+    if e["ratio"] is not None:
+        return fmt(e["ratio"])
+    if e.get("ratio_note"):
+        return "n/a (anchor 0)"
+    return "-"
+
+
+def load_cases(path):
+    """The cases' exit codes and times (guest.sh's cases.jsonl), if any."""
+    if not path:
+        return []
+    try:
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as err:
+        print("compose: cases %s: %s" % (path, err), file=sys.stderr)
+        return []
+
+
+def case_lines(cases):
+    lines = []
+    for c in cases:
+        st = "ok" if c.get("exit") == 0 else ("TIMED OUT" if c.get("exit") == 124
+                                              else "FAILED (exit %s)" % c.get("exit"))
+        why = ": " + c["reason"] if c.get("reason") and c.get("exit") != 0 else ""
+        lines.append("  %-40s %5s s  %s%s" % (c.get("case"), c.get("seconds"), st, why))
+    return lines
+
+
 def table(res):
     rows = [("metric", "unit", "project", "anchor", "ratio", "anchor setup")]
     for name, e in res.items():
         setup = e["anchor_setup"] or "; ".join(e.get("anchor_failed", [])) or "-"
-        rows.append((name, e["unit"], fmt(e["project"]), fmt(e["anchor"]), fmt(e["ratio"]),
+        rows.append((name, e["unit"], fmt(e["project"]), fmt(e["anchor"]), ratio_cell(e),
                      setup))
     w = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
@@ -97,6 +130,7 @@ def main():
     p.add_argument("--metrics", required=True)
     p.add_argument("--records", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--cases", help="guest.sh's cases.jsonl (exit code and time per case)")
     a = p.parse_args()
     with open(a.metrics) as f:
         metrics = json.load(f)
@@ -105,6 +139,14 @@ def main():
         json.dump(res, f, indent=2)
         f.write("\n")
     print(table(res))
+    cases = load_cases(a.cases)
+    if cases:
+        print("\ncases (%d s in all):" % sum(c.get("seconds", 0) for c in cases))
+        print("\n".join(case_lines(cases)))
+    missing = ["%s (%s)" % (n, "/".join(s for s in SIDES if e[s] is None))
+               for n, e in res.items() if e["project"] is None or e["anchor"] is None]
+    if missing:
+        print("\nno value: " + ", ".join(missing))
     return 0
 
 

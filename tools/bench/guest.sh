@@ -55,11 +55,16 @@ for c in "$SRIOV_TOP"/tools/bench/cases/*.sh; do
 		bash "$c" 2>&1 | tee "$BENCH_RAW/$name.log"
 	rc=${PIPESTATUS[0]}
 	t1=$(bench_us)
-	[ "$rc" = 124 ] && echo "# bench: case $name TIMED OUT after ${tmo:-300} s"
-	echo "# bench: case $name exit $rc in $(((t1 - t0) / 1000000)) s"
+	why=
+	[ "$rc" = 124 ] && { why="timed out after ${tmo:-300} s"; echo "# bench: case $name TIMED OUT after ${tmo:-300} s"; }
+	# an aborted case says why in its log (bench_abort); its metrics stay null
+	[ "$rc" != 0 ] && [ -z "$why" ] &&
+		why=$(sed -n 's/^# [0-9:.]* [^ ]*: ABORT: //p' "$BENCH_RAW/$name.log" | tail -n 1)
+	echo "# bench: case $name exit $rc in $(((t1 - t0) / 1000000)) s${why:+: $why}"
 	jq -cn --arg c "$name" --arg s "$side" --argjson rc "$rc" \
-		--argjson sec $(((t1 - t0) / 1000000)) \
-		'{case: $c, side: $s, exit: $rc, seconds: $sec}' >>"$BENCH_RAW/cases.jsonl"
+		--argjson sec $(((t1 - t0) / 1000000)) --arg why "$why" \
+		'{case: $c, side: $s, exit: $rc, seconds: $sec} + (if $why == "" then {} else {reason: $why} end)' \
+		>>"$BENCH_RAW/cases.jsonl"
 done
 bench_reset >/dev/null 2>&1
 echo "# bench: all cases done in $((($(bench_us) - total0) / 1000000)) s"

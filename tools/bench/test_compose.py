@@ -46,6 +46,8 @@ def test_missing_and_failed_stay_null():
     assert res["none"]["anchor"] is None and res["none"]["project"] is None
     assert res["none"]["ratio"] is None
     assert res["lost"]["anchor"] == 0 and res["lost"]["ratio"] is None  # 5 / 0
+    assert res["lost"]["ratio_note"] == "anchor 0: project 5"
+    assert compose.ratio_cell(res["lost"]) == "n/a (anchor 0)"
     assert res["lost"]["anchor_failed"] == ["bond: stream failed"]
     assert res["gap"]["anchor"] is None and "anchor_failed" in res["gap"]
 
@@ -61,3 +63,14 @@ def test_main_writes_json(tmp_path):
     got = json.loads(out.read_text())
     assert list(got) == ["tput", "gap", "lost", "none"]
     assert got["tput"]["anchor"] == 1.5
+
+
+def test_cases_summary(tmp_path):
+    c = tmp_path / "cases.jsonl"
+    c.write_text(json.dumps({"case": "30-x", "side": "project", "exit": 0, "seconds": 5}) + "\n" +
+                 json.dumps({"case": "55-y", "side": "project", "exit": 1, "seconds": 7,
+                             "reason": "no PF"}) + "\n")
+    cases = compose.load_cases(str(c))
+    lines = compose.case_lines(cases)
+    assert "ok" in lines[0] and "FAILED (exit 1): no PF" in lines[1]
+    assert compose.load_cases(str(tmp_path / "absent")) == []
