@@ -18,7 +18,10 @@
 # when the run itself failed (timeout, crash, kernel warning).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-timeout=2400
+# The VM's bound: every case's own timeout plus boot and resets, so that a
+# case that hangs ends itself (and is reported) before the VM is killed.
+timeout=$(($(sed -n 's/^# bench-timeout:[[:space:]]*//p' "$top"/tools/bench/cases/*.sh |
+	awk '{s += $1} END {print s + 0}') + 600))
 # The net_failover standby's MAC; the VF primary gets the same admin MAC.
 standby_mac=52:54:00:fa:11:00
 vmargs=()

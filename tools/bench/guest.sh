@@ -49,6 +49,7 @@ for c in "$SRIOV_TOP"/tools/bench/cases/*.sh; do
 		continue ;;
 	esac
 	bench_reset >/dev/null 2>&1
+	bench_lab_names
 	echo "# bench: case $name ($side, timeout ${tmo:-300} s)"
 	t0=$(bench_us)
 	BENCH_CASE=$name BENCH_SIDE=$side timeout -k 10 "${tmo:-300}" \

@@ -252,6 +252,34 @@ bench_dpdk_ready() {
 	return 1
 }
 
+# bench_lab_names: set and export SRIOV_EXT0/SRIOV_EXT1 to the current names
+# of the external hosts' NICs, found by their PCI addresses.  The names the
+# harness found at boot do not last: while a case has ext0's NIC in a netns,
+# a PF driver that binds takes the free name (sriov_pf's PF 0 became eth0
+# after 25-project-attach), and the NIC, back from the deleted netns, gets
+# another one; 55-project-migration then moved "eth0", the PF, into its
+# netns world, and sriovd did not find PF 0 in its switch dump.  guest.sh
+# calls this after every bench_reset; the NIC may take a moment to come
+# back from a deleted netns.
+bench_lab_names() {
+	local i var pci n t
+	for i in 0 1; do
+		var=SRIOV_EXT${i}_PCI
+		pci=${!var:-}
+		[ -n "$pci" ] || continue
+		n=
+		for ((t = 0; t < 100; t++)); do
+			n=$(ls /sys/bus/pci/devices/"$pci"/virtio*/net 2>/dev/null | head -n1)
+			[ -n "$n" ] && break
+			sleep 0.1
+		done
+		[ -n "$n" ] || { echo "# bench: external host NIC $pci has no netdev here"; continue; }
+		var=SRIOV_EXT$i
+		[ "${!var:-}" != "$n" ] && echo "# bench: SRIOV_EXT$i is now $n (was ${!var:-unset})"
+		export "SRIOV_EXT$i=$n"
+	done
+}
+
 # --- TCP throughput (iperf3) -------------------------------------------------
 
 __bench_listening() { in_ns "$1" ss -ltnH "sport = :$2" | grep -q .; }
