@@ -280,6 +280,85 @@ bench_lab_names() {
 	done
 }
 
+# --- failover (30-project-failover, 45-anchor-failover-netfailover) --------
+
+# bench_switch_run TAG SETUP LOST_METRIC GAP_METRIC ACTION RECV_NS DST: a 10 s
+# stream from ext0 to DST (the child, receiver in RECV_NS), ACTION 3 s in;
+# records the loss and the blackout (bench_seq_record).  Returns 1 when the
+# stream itself failed (the caller records why).
+bench_switch_run() {
+	local tag=$1 action=$5
+	bench_seq_start "$tag" "$6" ext0 "$7" 10 || return 1
+	bench_seq_at 3000
+	bench_log "$tag: $action"
+	$action
+	bench_seq_wait "$tag" || return 1
+	bench_seq_record "$tag" "$2" "$3" "$4"
+}
+
+# bench_tcp_survival SETUP TAG SERVER_NS SERVER_IP ON_PRIMARY FAILOVER BACK:
+# $BENCH_TCP_RUNS (4) iperf3 TCP runs of 10 s from ext0 to the child, each
+# across one switch 3 s in: FAILOVER when ON_PRIMARY says the data path is
+# the VF, else BACK (so they alternate).  A run survived if iperf3 ended
+# without error and its last second carried data.  Records tcp_survived_pct.
+bench_tcp_survival() {
+	local setup=$1 tag=$2 ns=$3 ip=$4 r runs=0 survived=0 sw ipid
+	for ((r = 1; r <= ${BENCH_TCP_RUNS:-4}; r++)); do
+		if $5; then sw=$6; else sw=$7; fi
+		(
+			bench_iperf "$ns" "$ip" ext0 10 "$tag$r" >/dev/null || exit 1
+			jq -e '.intervals[-1].sum.bytes > 0' "$BENCH_RAW/$tag$r.iperf3.json" >/dev/null
+		) &
+		ipid=$!
+		sleep 3
+		$sw
+		if wait $ipid; then
+			survived=$((survived + 1))
+			bench_log "tcp run $r ($sw): survived"
+		else
+			bench_log "tcp run $r ($sw): connection broke or stalled"
+		fi
+		runs=$((runs + 1))
+	done
+	[ $runs -gt 0 ] && bench_record tcp_survived_pct "$BENCH_SIDE" $((100 * survived / runs)) % \
+		"$setup: $runs runs, alternately failover and back"
+}
+
+# --- migration (50-anchor-migration, 55-project-migration) ------------------
+
+# bench_world: the two hubs made one L2 network: both external hosts' NICs
+# in netns world (deleted at exit), bridged by wbr with $BENCH_EXT_IP/24.
+bench_world() {
+	[ -n "${SRIOV_EXT1:-}" ] || { echo "needs --nics 2" >&2; return 1; }
+	bench_ns world || return 1
+	ip link set "$SRIOV_EXT0" netns world || return 1
+	ip link set "$SRIOV_EXT1" netns world || return 1
+	ip -n world link add wbr type bridge stp_state 0 forward_delay 0 || return 1
+	ip -n world link set "$SRIOV_EXT0" master wbr || return 1
+	ip -n world link set "$SRIOV_EXT1" master wbr || return 1
+	for d in "$SRIOV_EXT0" "$SRIOV_EXT1" wbr; do ip -n world link set "$d" up; done
+	ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
+}
+
+# bench_migration_run TAG SETUP ACTION RECV_NS: a 10 s stream from the world
+# to the child ($BENCH_CHILD_IP in RECV_NS), ACTION 3 s in; records
+# migration_blackout_ms (null with the reason when it cannot).  Returns 1
+# when the stream itself failed.
+bench_migration_run() {
+	local tag=$1 setup=$2 action=$3 rns=$4
+	if bench_seq_start "$tag" "$rns" world "$BENCH_CHILD_IP" 10; then
+		bench_seq_at 3000
+		$action
+		if bench_seq_wait "$tag"; then
+			bench_seq_record "$tag" "$setup" "" migration_blackout_ms
+			bench_log "migration lost $SEQ_LOST packets"
+			return 0
+		fi
+	fi
+	bench_fail migration_blackout_ms "$BENCH_SIDE" ms "$setup" "stream failed"
+	return 1
+}
+
 # --- TCP throughput (iperf3) -------------------------------------------------
 
 __bench_listening() { in_ns "$1" ss -ltnH "sport = :$2" | grep -q .; }
@@ -309,6 +388,44 @@ bench_iperf() {
 		return 1
 	fi
 	echo "$mbps"
+}
+
+# --- a VF in a child netns (10-anchor-tcp, 16-project-igbvf, 17-project-vf-tcp)
+
+BENCH_VF_MAC=${BENCH_VF_MAC:-02:00:5e:10:00:01}
+
+# bench_vf_child PF_NETDEV VF_BDF DRIVER: VF 0 of the PF (at VF_BDF) with
+# the admin MAC $BENCH_VF_MAC, DRIVER bound, moved into netns child
+# ($BENCH_CHILD_IP, removed at exit), carrier, its vectors pinned
+# (bench_vf_pin_irqs), answering ext0's ping.  Sets BENCH_VFDEV.  Call it
+# in the case's shell or a bench_try (not in $(...)): the netns is deferred.
+bench_vf_child() {
+	local pf=$1 vf=$2
+	ip link set "$pf" vf 0 mac "$BENCH_VF_MAC" || { echo "admin MAC refused" >&2; return 1; }
+	BENCH_VFDEV=$(bench_vf_bind "$vf" "$3") || { echo "$3 did not bind $vf" >&2; return 1; }
+	bench_ns child || return 1
+	ip link set "$BENCH_VFDEV" netns child || return 1
+	ip -n child addr add "$BENCH_CHILD_IP/24" dev "$BENCH_VFDEV"
+	ip -n child link set "$BENCH_VFDEV" up
+	wait_carrier "$BENCH_VFDEV" 30 child || { echo "VF: no carrier" >&2; return 1; }
+	bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")"
+	slowwait 15 ping_ok ext0 "$BENCH_CHILD_IP" || { echo "VF: no ping" >&2; return 1; }
+}
+
+# bench_vf_tcp METRIC SIDE SETUP TAG: iperf3 ext0 -> VF (METRIC_rx_mbps)
+# and VF -> ext0 (METRIC_tx_mbps, -R) with the VF of bench_vf_child.
+bench_vf_tcp() {
+	local m=$1 side=$2 setup=$3 tag=$4 v dir rev
+	for dir in rx tx; do
+		rev=
+		[ $dir = tx ] && rev=-R
+		# shellcheck disable=SC2086 # $rev: no argument for rx
+		if v=$(bench_iperf child "$BENCH_CHILD_IP" ext0 "${BENCH_TCP_SECS:-6}" "${tag}_$dir" $rev); then
+			bench_record "${m}_${dir}_mbps" "$side" "$v" Mbit/s "$setup"
+		else
+			bench_fail "${m}_${dir}_mbps" "$side" Mbit/s "$setup" "iperf3 failed"
+		fi
+	done
 }
 
 # --- sequenced UDP stream (tools/traffic/sriov-sequdp) -----------------------

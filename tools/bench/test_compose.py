@@ -74,3 +74,13 @@ def test_cases_summary(tmp_path):
     lines = compose.case_lines(cases)
     assert "ok" in lines[0] and "FAILED (exit 1): no PF" in lines[1]
     assert compose.load_cases(str(tmp_path / "absent")) == []
+
+
+def test_fixed_anchor_only_when_not_measured():
+    m = [{"name": "fm", "unit": "packets", "better": "lower",
+          "anchor_fixed": {"value": 0, "source": "issue #4: target 0"}}]
+    res = compose.compose(m, [rec("fm", "project", 0, "packets", "p")])
+    assert res["fm"]["anchor"] == 0 and res["fm"]["anchor_fixed"] is True
+    assert res["fm"]["anchor_setup"] == "fixed: issue #4: target 0"
+    res = compose.compose(m, [rec("fm", "anchor", 3, "packets", "igb")])
+    assert res["fm"]["anchor"] == 3 and "anchor_fixed" not in res["fm"]

@@ -12,7 +12,6 @@
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
 SECS=${BENCH_TCP_SECS:-6}
-VF_MAC=02:00:5e:10:00:01
 
 # tcp METRIC SETUP SERVER_NS SERVER_IP TAG [iperf3 args]: measure and record.
 tcp() {
@@ -42,19 +41,8 @@ ip addr flush dev "$pf"
 # --- VF ---
 vf_case() {
 	bench_vfs_enable 0 1 || return 1
-	local vf vfdev
-	vf=$(bench_vf_bdf 0 0)
-	ip link set "$pf" vf 0 mac "$VF_MAC" || return 1
-	vfdev=$(bench_vf_bind "$vf") || return 1
-	bench_ns child || return 1
-	ip link set "$vfdev" netns child || return 1
-	ip -n child addr add 198.18.0.10/24 dev "$vfdev"
-	ip -n child link set "$vfdev" up
-	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
-	bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")" >&2
-	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
-	tcp vf_tcp_rx_mbps "igbvf on igb VF" child 198.18.0.10 vf_rx
-	tcp vf_tcp_tx_mbps "igbvf on igb VF" child 198.18.0.10 vf_tx -R
+	bench_vf_child "$pf" "$(bench_vf_bdf 0 0)" igbvf || return 1
+	bench_vf_tcp vf_tcp "$BENCH_SIDE" "igbvf on igb VF" vf
 	ip netns del child
 	bench_vfs_disable 0
 }

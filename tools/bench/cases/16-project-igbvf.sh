@@ -11,8 +11,6 @@
 # The PF is handed back to igb afterwards, as 15-project-pf-tcp.sh does.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
-SECS=${BENCH_TCP_SECS:-6}
-VF_MAC=02:00:5e:10:00:01
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
 sys=/sys/bus/pci/devices/$bdf
@@ -34,27 +32,13 @@ defer give_back
 
 # vf_tcp SIDE SETUP: one VF with igbvf, iperf3 rx and tx
 vf_tcp() {
-	local side=$1 setup=$2 pf vf vfdev v
+	local side=$1 setup=$2 pf
 	pf=$(wait_pci_netdev "$bdf" 15) || return 1
 	ip link set "$pf" up
 	wait_carrier "$pf" 30 || { echo "$pf: no carrier" >&2; return 1; }
 	bench_vfs_enable 0 1 || return 1
-	vf=$(bench_vf_bdf 0 0)
-	ip link set "$pf" vf 0 mac "$VF_MAC" || return 1
-	vfdev=$(bench_vf_bind "$vf") || return 1
-	bench_ns child || return 1
-	ip link set "$vfdev" netns child || return 1
-	ip -n child addr add 198.18.0.10/24 dev "$vfdev"
-	ip -n child link set "$vfdev" up
-	wait_carrier "$vfdev" 30 child || { echo "VF: no carrier" >&2; return 1; }
-	bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")" >&2
-	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF: no ping" >&2; return 1; }
-	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" "igbvf_${side}_rx") &&
-		bench_record igbvf_on_pf_tcp_rx_mbps "$side" "$v" Mbit/s "$setup" ||
-		bench_fail igbvf_on_pf_tcp_rx_mbps "$side" Mbit/s "$setup" "iperf3 failed"
-	v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" "igbvf_${side}_tx" -R) &&
-		bench_record igbvf_on_pf_tcp_tx_mbps "$side" "$v" Mbit/s "$setup" ||
-		bench_fail igbvf_on_pf_tcp_tx_mbps "$side" Mbit/s "$setup" "iperf3 failed"
+	bench_vf_child "$pf" "$(bench_vf_bdf 0 0)" igbvf || return 1
+	bench_vf_tcp igbvf_on_pf_tcp "$side" "$setup" "igbvf_$side"
 	ip netns del child
 	bench_vfs_disable 0
 }

@@ -10,8 +10,6 @@
 # The PF is handed back to igb afterwards, as 15-project-pf-tcp.sh does.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
-SECS=${BENCH_TCP_SECS:-6}
-VF_MAC=02:00:5e:10:00:01
 SETUP="sriov_vf on sriov_pf VF"
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
@@ -39,20 +37,7 @@ pf=$(wait_pci_netdev "$bdf" 15) || fail_both "sriov_pf created no netdev"
 ip link set "$pf" up
 wait_carrier "$pf" 30 || fail_both "PF: no carrier"
 bench_vfs_enable 0 1 || fail_both "sriov_pf could not enable a VF"
-vf=$(bench_vf_bdf 0 0)
-ip link set "$pf" vf 0 mac "$VF_MAC" || fail_both "admin MAC refused"
-vfdev=$(bench_vf_bind "$vf" sriov_vf) || fail_both "sriov_vf did not bind"
-bench_ns child || fail_both "netns"
-ip link set "$vfdev" netns child || fail_both "netns move"
-ip -n child addr add 198.18.0.10/24 dev "$vfdev"
-ip -n child link set "$vfdev" up
-wait_carrier "$vfdev" 30 child || fail_both "VF: no carrier"
-bench_log "VF IRQ->CPU: $(bench_vf_pin_irqs "$vf")"
-slowwait 15 ping_ok ext0 198.18.0.10 || fail_both "VF: no ping"
-v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" sriov_vf_rx) &&
-	bench_record vf_tcp_rx_mbps project "$v" Mbit/s "$SETUP" ||
-	bench_fail vf_tcp_rx_mbps project Mbit/s "$SETUP" "iperf3 failed"
-v=$(bench_iperf child 198.18.0.10 ext0 "$SECS" sriov_vf_tx -R) &&
-	bench_record vf_tcp_tx_mbps project "$v" Mbit/s "$SETUP" ||
-	bench_fail vf_tcp_tx_mbps project Mbit/s "$SETUP" "iperf3 failed"
+bench_vf_child "$pf" "$(bench_vf_bdf 0 0)" sriov_vf 2>"$BENCH_RAW/sriov_vf_child.err" ||
+	fail_both "VF setup: $(cat "$BENCH_RAW/sriov_vf_child.err")"
+bench_vf_tcp vf_tcp project "$SETUP" sriov_vf
 exit 0

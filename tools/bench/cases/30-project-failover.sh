@@ -34,8 +34,6 @@ OUT=$BENCH_RAW
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 SECS=10
-AT=3000
-TCP_RUNS=${BENCH_TCP_RUNS:-4}
 NAME="sriov_netvsc + sriov_vf on sriov_pf"
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
@@ -103,16 +101,11 @@ else
 fi
 
 switch_run() {
-	local tag=$1 setup=$2 lm=$3 gm=$4 action=$5 v0 s0
+	local v0 s0
 	v0=$(rx vf_rx_packets)
 	s0=$(rx syn_rx_packets)
-	bench_seq_start "$tag" child0 ext0 "$NV_IP" $SECS || return 1
-	bench_seq_at $AT
-	bench_log "$tag: $action"
-	$action
-	bench_seq_wait "$tag" || return 1
-	bench_log "$tag: adapter vf_rx +$(($(rx vf_rx_packets) - v0)) syn_rx +$(($(rx syn_rx_packets) - s0)), data path $(nv_get dp_active), last reason $(nv_get last_reason_name)"
-	bench_seq_record "$tag" "$setup" "$lm" "$gm"
+	bench_switch_run "$@" child0 "$NV_IP" || return 1
+	bench_log "$1: adapter vf_rx +$(($(rx vf_rx_packets) - v0)) syn_rx +$(($(rx syn_rx_packets) - s0)), data path $(nv_get dp_active), last reason $(nv_get last_reason_name)"
 }
 
 setup="$NAME: DP_WANT synthetic (filter moved), then sriov_vf unbind"
@@ -125,28 +118,7 @@ switch_run nv_surprise "$setup" surprise_lost surprise_blackout_ms surprise ||
 	bench_fail surprise_lost "$BENCH_SIDE" packets "$setup" "stream failed"
 vf_add || bench_abort "VF re-add failed"
 
-survived=0
-runs=0
-bench_wants tcp_survived_pct || TCP_RUNS=0
-for ((r = 1; r <= TCP_RUNS; r++)); do
-	if on_vf; then how="to synthetic (DP_WANT, unbind)"; sw=planned
-	else how="back to the VF (bind, DP_WANT)"; sw=vf_add; fi
-	(
-		bench_iperf child0 "$NV_IP" ext0 10 "nv_tcp$r" >/dev/null || exit 1
-		jq -e '.intervals[-1].sum.bytes > 0' "$BENCH_RAW/nv_tcp$r.iperf3.json" >/dev/null
-	) &
-	ipid=$!
-	sleep 3
-	$sw
-	if wait $ipid; then
-		survived=$((survived + 1))
-		bench_log "tcp run $r ($how): survived"
-	else
-		bench_log "tcp run $r ($how): connection broke or stalled"
-	fi
-	runs=$((runs + 1))
-done
-[ $runs -gt 0 ] && bench_record tcp_survived_pct "$BENCH_SIDE" $((100 * survived / runs)) % \
-	"$NAME: $runs runs, alternately failover and back"
+bench_wants tcp_survived_pct &&
+	bench_tcp_survival "$NAME" nv_tcp child0 "$NV_IP" on_vf planned vf_add
 nv_responder_stop
 exit 0

@@ -28,8 +28,6 @@
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
 SECS=10
-AT=3000
-TCP_RUNS=${BENCH_TCP_RUNS:-4}
 NAME="net_failover (igb VF primary + virtio standby)"
 
 [ -n "${SRIOV_STANDBY_PCI:-}" ] || bench_abort "no failover standby in the lab (--standby)"
@@ -84,15 +82,7 @@ else
 fi
 bench_log "no switch: VF rx +$(($(rx "$VFDEV") - vf0)), standby rx +$(($(rx "$standby") - sb0)) packets (the hub repeats everything to the standby)"
 
-switch_run() {
-	local tag=$1 setup=$2 lm=$3 gm=$4 action=$5
-	bench_seq_start "$tag" "" ext0 "$BENCH_CHILD_IP" $SECS || return 1
-	bench_seq_at $AT
-	bench_log "$tag: $action"
-	$action
-	bench_seq_wait "$tag" || return 1
-	bench_seq_record "$tag" "$setup" "$lm" "$gm"
-}
+switch_run() { bench_switch_run "$@" "" "$BENCH_CHILD_IP"; }
 
 setup="$NAME: igbvf unbind"
 switch_run nf_planned "$setup" planned_failover_lost planned_failover_blackout_ms remove_unbind ||
@@ -104,27 +94,6 @@ switch_run nf_surprise "$setup" surprise_lost surprise_blackout_ms remove_numvfs
 	bench_fail surprise_lost "$BENCH_SIDE" packets "$setup" "stream failed"
 add_vf || bench_abort "VF re-add failed"
 
-survived=0
-runs=0
-bench_wants tcp_survived_pct || TCP_RUNS=0
-for ((r = 1; r <= TCP_RUNS; r++)); do
-	if is_primary; then how="to the standby (igbvf unbind)"; sw=remove_unbind
-	else how="back to the VF (igbvf bind)"; sw=add_vf; fi
-	(
-		bench_iperf "" "$BENCH_CHILD_IP" ext0 10 "nf_tcp$r" >/dev/null || exit 1
-		jq -e '.intervals[-1].sum.bytes > 0' "$BENCH_RAW/nf_tcp$r.iperf3.json" >/dev/null
-	) &
-	ipid=$!
-	sleep 3
-	$sw
-	if wait $ipid; then
-		survived=$((survived + 1))
-		bench_log "tcp run $r ($how): survived"
-	else
-		bench_log "tcp run $r ($how): connection broke or stalled"
-	fi
-	runs=$((runs + 1))
-done
-[ $runs -gt 0 ] && bench_record tcp_survived_pct "$BENCH_SIDE" $((100 * survived / runs)) % \
-	"$NAME: $runs runs, alternately failover and back"
+bench_wants tcp_survived_pct &&
+	bench_tcp_survival "$NAME" nf_tcp "" "$BENCH_CHILD_IP" is_primary remove_unbind add_vf
 exit 0

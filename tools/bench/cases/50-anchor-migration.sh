@@ -20,21 +20,13 @@
 . "$SRIOV_TOP/tools/bench/lib.sh"
 
 SECS=10
-AT=3000
 SETUP="bridge+veth: veth moved from br0 (PF 0) to br1 (PF 1), child pings"
 
 [ -n "${SRIOV_EXT1:-}" ] && [ -n "${SRIOV_PF1:-}" ] || bench_abort "needs --nics 2"
 pf0=$(bench_pf_up 0) || bench_abort "PF 0 did not come up"
 pf1=$(bench_pf_up 1) || bench_abort "PF 1 did not come up"
 
-bench_ns world || bench_abort "netns"
-ip link set "$SRIOV_EXT0" netns world || bench_abort "ext0"
-ip link set "$SRIOV_EXT1" netns world || bench_abort "ext1"
-ip -n world link add wbr type bridge stp_state 0 forward_delay 0
-ip -n world link set "$SRIOV_EXT0" master wbr
-ip -n world link set "$SRIOV_EXT1" master wbr
-for d in "$SRIOV_EXT0" "$SRIOV_EXT1" wbr; do ip -n world link set "$d" up; done
-ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
+bench_world || bench_abort "the world netns"
 
 bench_ns child || bench_abort "netns"
 bench_veth vh0 child vc0 || bench_abort "veth"
@@ -64,17 +56,6 @@ migrate() {
 }
 rx1() { cat "/sys/class/net/$pf1/statistics/rx_packets"; }
 rx_before=$(rx1)
-if bench_seq_start migration child world "$BENCH_CHILD_IP" $SECS; then
-	bench_seq_at $AT
-	migrate
-	if bench_seq_wait migration; then
-		bench_seq_record migration "$SETUP" "" migration_blackout_ms
-		bench_log "migration lost $SEQ_LOST packets"
-		bench_log "PF 1 received $(($(rx1) - rx_before)) packets during the run (the path moved)"
-	else
-		bench_fail migration_blackout_ms "$BENCH_SIDE" ms "$SETUP" "stream failed"
-	fi
-else
-	bench_fail migration_blackout_ms "$BENCH_SIDE" ms "$SETUP" "stream failed"
-fi
+bench_migration_run migration "$SETUP" migrate child &&
+	bench_log "PF 1 received $(($(rx1) - rx_before)) packets during the run (the path moved)"
 exit 0

@@ -18,7 +18,6 @@
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"
 
 SECS=10
-AT=3000
 MAC=02:00:5e:10:00:0b
 SETUP="sriovd: migrate prepare + complete, VF on PF 0 -> VF on PF 1"
 DMN_STATE=/tmp/bench-sriovd
@@ -45,14 +44,7 @@ for i in 0 1; do
 	defer bench_vfs_disable $i
 done
 
-bench_ns world || bench_abort "netns"
-ip link set "$SRIOV_EXT0" netns world || bench_abort "ext0"
-ip link set "$SRIOV_EXT1" netns world || bench_abort "ext1"
-ip -n world link add wbr type bridge stp_state 0 forward_delay 0
-ip -n world link set "$SRIOV_EXT0" master wbr
-ip -n world link set "$SRIOV_EXT1" master wbr
-for d in "$SRIOV_EXT0" "$SRIOV_EXT1" wbr; do ip -n world link set "$d" up; done
-ip -n world addr add "$BENCH_EXT_IP/24" dev wbr
+bench_world || fail "the world netns"
 
 rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
@@ -89,21 +81,11 @@ migrate() {
 }
 rx1() { cat "/sys/class/net/$(pci_netdev "$SRIOV_PF1")/statistics/rx_packets"; }
 rx_before=$(rx1)
-if bench_seq_start pmigration vm1 world "$BENCH_CHILD_IP" $SECS; then
-	bench_seq_at $AT
-	migrate
-	if bench_seq_wait pmigration; then
-		bench_seq_record pmigration "$SETUP" "" migration_blackout_ms
-		bench_log "migration lost $SEQ_LOST packets"
-		bench_log "PF 1 received $(($(rx1) - rx_before)) packets during the run"
-		bench_log "after: $(dmn_ctl --json list | jq -c '.result[0] | {pf, vf: .vf | {pf, vf, datapath}}'), adapter dp_active $(dp)"
-		dmn_ctl --json events | jq -c '.result.events[] | select(.type == "sequence" and (.kind | startswith("migrate")))
-			| {kind, result, duration_ms, phases: [.phases[] | {(.step): .duration_ms}] | add}' |
-			while IFS= read -r l; do bench_log "$l"; done
-	else
-		bench_fail migration_blackout_ms project ms "$SETUP" "stream failed"
-	fi
-else
-	bench_fail migration_blackout_ms project ms "$SETUP" "stream failed"
+if bench_migration_run pmigration "$SETUP" migrate vm1; then
+	bench_log "PF 1 received $(($(rx1) - rx_before)) packets during the run"
+	bench_log "after: $(dmn_ctl --json list | jq -c '.result[0] | {pf, vf: .vf | {pf, vf, datapath}}'), adapter dp_active $(dp)"
+	dmn_ctl --json events | jq -c '.result.events[] | select(.type == "sequence" and (.kind | startswith("migrate")))
+		| {kind, result, duration_ms, phases: [.phases[] | {(.step): .duration_ms}] | add}' |
+		while IFS= read -r l; do bench_log "$l"; done
 fi
 exit 0
