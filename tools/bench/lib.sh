@@ -227,6 +227,9 @@ bench_reset() {
 		[ -n "${!var:-}" ] || continue
 		[ -e "/sys/bus/pci/devices/${!var}/sriov_numvfs" ] &&
 			echo 0 >"/sys/bus/pci/devices/${!var}/sriov_numvfs" 2>/dev/null
+		# the PCI core's default: bench_vfs_enable turns it off, and
+		# 25-project-attach relies on sriov_vf probing its VFs
+		echo 1 >"/sys/bus/pci/devices/${!var}/sriov_drivers_autoprobe" 2>/dev/null
 	done
 	# The project's drivers, if a project case left them loaded: the
 	# anchor cases bind the in-tree igb and igbvf.
