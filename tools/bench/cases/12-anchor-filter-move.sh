@@ -93,6 +93,10 @@ sleep "$(printf '%d.%06d' $((left_us / 1000000)) $((left_us % 1000000)))"
 # ip netns exec runs the sender as its own child: signal the sender itself
 pkill -INT -P $snd 2>/dev/null || kill -INT $snd
 wait $snd
+# a receiver that never got a datagram has no idle clock: stop it once the
+# other one has had its 4 s of silence
+busywait 6000 sh -c "! kill -0 $rpf 2>/dev/null && ! kill -0 $rvf 2>/dev/null"
+kill -INT $rpf $rvf 2>/dev/null
 wait $rpf $rvf
 sent=$(jq .sent "$raw.send.json" 2>/dev/null)
 upf=$(jq .unique "$raw.pf.json" 2>/dev/null)
