@@ -504,6 +504,12 @@ __bench_dpdk_send() {
 			--ready "$BENCH_RAW/$tag.sready" \
 			>"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
+		# DPDK's af_packet PMD sets the netdev down when it stops the
+		# port, and the kernel then flushes its neighbours, the
+		# permanent ones too: give the sender's side its link and the
+		# child's neighbour entry back, as the case set them up
+		in_ns "$sns" ip link set "$dev" up
+		in_ns "$sns" ip neigh replace "$dst" lladdr "$mac" dev "$dev" nud permanent
 	) &
 	BENCH_SEQ_SPID=$!
 	busywait 60000 sh -c "test -e '$BENCH_RAW/$tag.sready' || ! kill -0 $BENCH_SEQ_SPID 2>/dev/null"
