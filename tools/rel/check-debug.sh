@@ -11,17 +11,29 @@
 # cores.
 #
 #   tools/rel/check-debug.sh [TEST_NAME_REGEX]
+#
+# DEBUG_KERNEL_DIR (default build/debug-kernel): the kernel; built first
+# if it has no kver yet, else only read.  The project's modules (built
+# from this tree against it), the staged module tree and report.txt go
+# to DEBUG_OUT_DIR (default build/check-debug).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${DEBUG_KERNEL_DIR:-$top/build/debug-kernel}
+out_dir=${DEBUG_OUT_DIR:-$top/build/check-debug}
 filter=${1:-.}
 
-"$top/tools/rel/build-debug-kernel.sh" all || exit 1
+if [ ! -f "$dir/kver" ] || [ ! -f "$dir/obj/arch/x86/boot/bzImage" ]; then
+	DEBUG_KERNEL_DIR=$dir "$top/tools/rel/build-debug-kernel.sh" kernel || exit 1
+fi
 kver=$(cat "$dir/kver")
+mkdir -p "$out_dir"
+DEBUG_KERNEL_DIR=$dir DEBUG_KMOD_DIR=$out_dir/kmod \
+	"$top/tools/rel/build-debug-kernel.sh" modules >"$out_dir/kmod.log" 2>&1 ||
+	{ tail "$out_dir/kmod.log"; exit 1; }
 "$top/tools/rel/stage-kernel-modules.sh" "$dir/mods/lib/modules/$kver" \
-	"$dir/kmod/kernel" "$dir/stage" || exit 1
+	"$out_dir/kmod/kernel" "$out_dir/stage" || exit 1
 
-report=$dir/report.txt
+report=$out_dir/report.txt
 : >"$report"
 fails=0 kasan=0 lockdep=0 leaks=0
 for t in "$top"/tests/vm/*.sh; do
@@ -34,7 +46,7 @@ for t in "$top"/tests/vm/*.sh; do
 	# shellcheck disable=SC2086
 	"$top/tools/vm/run" --name "dbg-$name" --quiet --timeout "$tmo" \
 		--kernel "$dir/obj/arch/x86/boot/bzImage" \
-		--modules "$dir/stage/lib/modules" $args -- \
+		--modules "$out_dir/stage/lib/modules" $args -- \
 		"$top/tools/rel/debug-wrap.sh" "$t"
 	rc=$?
 	out=$top/build/vm/dbg-$name
