@@ -27,9 +27,15 @@ if [ ! -f "$dir/kver" ] || [ ! -f "$dir/obj/arch/x86/boot/bzImage" ]; then
 fi
 kver=$(cat "$dir/kver")
 mkdir -p "$out_dir"
-DEBUG_KERNEL_DIR=$dir DEBUG_KMOD_DIR=$out_dir/kmod \
-	"$top/tools/rel/build-debug-kernel.sh" modules >"$out_dir/kmod.log" 2>&1 ||
-	{ tail "$out_dir/kmod.log"; exit 1; }
+# the project's modules: rebuilt when kernel/ or include/ changed
+stamp=$out_dir/kmod/kernel/pf/sriov_pf.ko
+if [ ! -f "$stamp" ] || [ "$dir/kver" -nt "$stamp" ] ||
+	[ -n "$(find "$top/kernel" "$top/include" -newer "$stamp" -type f \
+		\( -name '*.[ch]' -o -name Makefile -o -name Kbuild \) -print -quit)" ]; then
+	DEBUG_KERNEL_DIR=$dir DEBUG_KMOD_DIR=$out_dir/kmod \
+		"$top/tools/rel/build-debug-kernel.sh" modules >"$out_dir/kmod.log" 2>&1 ||
+		{ tail "$out_dir/kmod.log"; exit 1; }
+fi
 "$top/tools/rel/stage-kernel-modules.sh" "$dir/mods/lib/modules/$kver" \
 	"$out_dir/kmod/kernel" "$out_dir/stage" || exit 1
 
