@@ -21,7 +21,7 @@
 
 CYCLES=${1:-240}
 SLAB_TOL_KB=${2:-1024}
-LANES=${3:-6}
+LANES=${3:-2}
 SOAK_SETTLE=${4:-0}
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 SRIOVD=$build/daemon/sriovd
@@ -122,6 +122,7 @@ defer kill "${ping_pids[@]}"
 lane() {
 	local i=$1 n=$2 k
 	for ((k = 1; k <= n; k++)); do
+		[ -e $st/stop ] && return 0
 		if ! cycle vm$i; then
 			echo "$k" >$st/lane$i.fail
 			return 1
@@ -134,7 +135,7 @@ done_cycles() {
 	for ((i = 1; i <= LANES; i++)); do s=$((s + $(cat $st/lane$i.n 2>/dev/null || echo 0))); done
 	echo $s
 }
-rm -f $st/lane*.n $st/lane*.fail
+rm -f $st/lane*.n $st/lane*.fail $st/stop
 t0=$(date +%s%N)
 lane_pids=()
 for ((i = 1; i <= LANES; i++)); do
@@ -142,16 +143,14 @@ for ((i = 1; i <= LANES; i++)); do
 	lane $i $(( CYCLES / LANES + (i <= CYCLES % LANES) )) &
 	lane_pids+=($!)
 done
-# progress every 60 s; stop every lane once one fails
+# progress every 60 s; once one lane fails, the others stop after their
+# current cycle
 next=60
 while :; do
 	alive=0
 	for p in "${lane_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 	[ $alive = 1 ] || break
-	if compgen -G "$st/lane*.fail" >/dev/null; then
-		kill "${lane_pids[@]}" 2>/dev/null
-		break
-	fi
+	compgen -G "$st/lane*.fail" >/dev/null && touch $st/stop
 	sleep 1
 	el=$(( ($(date +%s%N) - t0) / 1000000000 ))
 	if [ "$el" -ge $next ]; then

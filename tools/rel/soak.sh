@@ -4,7 +4,7 @@
 # `make soak` (all), `make fuzz` (fuzz): the long versions, one VM each.
 #   tools/rel/soak.sh [all|fuzz|cycles]
 #   SOAK_CYCLES (10000)  attach -> failover -> detach cycles (tests/vm/rel_soak.sh)
-#   SOAK_LANES (6)       lanes cycling in parallel (partitions/VFs, both PFs)
+#   SOAK_LANES (2)       lanes cycling in parallel (partitions/VFs, both PFs)
 #   SOAK_GENL (100000) SOAK_CFG (10000) SOAK_MBX (1000000) SOAK_CTL (10000)
 #                        fuzzer message counts (tests/vm/rel_fuzz.sh)
 #   SOAK_SEED            fuzzer seed (default: the time)
@@ -14,7 +14,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 what=${1:-all}
 cycles=${SOAK_CYCLES:-10000}
-lanes=${SOAK_LANES:-6}
+lanes=${SOAK_LANES:-2}
 genl=${SOAK_GENL:-100000}
 cfg=${SOAK_CFG:-10000}
 mbx=${SOAK_MBX:-1000000}
