@@ -3,26 +3,33 @@
 # vm-args: --nics 2
 # timeout: 600
 #
-# Soak: CYCLES x (attach -> planned failover -> detach) through sriovd +
-# sriovctl on sriov_pf/sriov_vf/sriov_netvsc, spread over LANES
-# independent lanes: lane i is partition vm<i> with its own VF, on PF0 for
-# odd i and on PF1 for even i (all on PF0 with one PF), each with a ping
-# stream from its PF's external host running throughout.  The lanes cycle
-# in parallel (sriovd runs sequences of different partitions
-# concurrently).  A ledger (VFs, VPorts, filters, free filter slots of
-# both PFs, netdevs of every namespace, module reference counts, slab) is
-# taken after a warm-up cycle of every lane and after the last cycle;
-# everything but slab must be identical, slab may grow by SLAB_TOL_KB.
-# `make soak` runs 10,000 cycles (SOAK_CYCLES); make check runs 240.
-# Arguments: CYCLES [SLAB_TOL_KB [LANES [SOAK_SETTLE]]]
-#   SOAK_SETTLE=1 puts an `audit` between failover and detach (the
-#   workaround of an old sriovd bug, Documentation/reliability.rst).
+# Soak: CYCLES x (attach -> planned failover -> detach) through sriovd on
+# sriov_pf/sriov_vf/sriov_netvsc, spread over LANES independent lanes:
+# lane i is partition vm<i> with its own VF, on PF0 for odd i and on PF1
+# for even i (all on PF0 with one PF), each with a ping stream from its
+# PF's external host running throughout.  The lanes cycle in parallel
+# (sriovd runs sequences of different partitions concurrently).  A ledger
+# (VFs, VPorts, filters, free filter slots of both PFs, netdevs of every
+# namespace, module reference counts, slab) is taken after a warm-up cycle
+# of every lane and after the last cycle; everything but slab must be
+# identical, slab may grow by SLAB_TOL_KB.  Then fault recovery and the
+# sriovctl sequence checks on lane 1.
+# `make soak` runs 10,000 cycles (SOAK_CYCLES); make check the default.
+# Arguments: CYCLES [SLAB_TOL_KB [LANES [SOAK_SETTLE [SOAK_CLIENT]]]]
+#   LANES (2): more than one lane per PF fails on a sriovd/sriov_pf
+#     finding (Documentation/reliability.rst: a freed VF keeps the MAC of
+#     its last partition, another VF cannot take it).
+#   SOAK_CLIENT: socket (tools/rel/soak_lane.py, one control-socket
+#     connection per lane) or sriovctl (three sriovctl runs a cycle).
+#   SOAK_SETTLE=1 (sriovctl client) puts an `audit` between failover and
+#     detach, the workaround of an old sriovd bug.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
 CYCLES=${1:-240}
 SLAB_TOL_KB=${2:-1024}
 LANES=${3:-2}
 SOAK_SETTLE=${4:-0}
+SOAK_CLIENT=${5:-socket}
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 SRIOVD=$build/daemon/sriovd
 SRIOVCTL=$build/tools/sriovctl/sriovctl
@@ -119,8 +126,17 @@ defer kill "${ping_pids[@]}"
 
 # lane I runs N cycles of vm<I>; $st/lane<I>.n counts the cycles done,
 # $st/lane<I>.fail names the one that failed
+# SOAK_CLIENT=socket (default): tools/rel/soak_lane.py, one control-socket
+# connection per lane; SOAK_CLIENT=sriovctl: three sriovctl runs a cycle
 lane() {
 	local i=$1 n=$2 k
+	if [ "$SOAK_CLIENT" = socket ]; then
+		$py "$SRIOV_TOP/tools/rel/soak_lane.py" "$sock" vm$i "$n" $st/lane$i.n $st/stop \
+			2>$st/lane$i.err && return 0
+		echo "$(( $(cat $st/lane$i.n 2>/dev/null || echo 0) + 1 )): $(cat $st/lane$i.err)" \
+			>$st/lane$i.fail
+		return 1
+	fi
 	for ((k = 1; k <= n; k++)); do
 		[ -e $st/stop ] && return 0
 		if ! cycle vm$i; then

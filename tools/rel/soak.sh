@@ -8,7 +8,7 @@
 #   SOAK_GENL (100000) SOAK_CFG (10000) SOAK_MBX (1000000) SOAK_CTL (10000)
 #                        fuzzer message counts (tests/vm/rel_fuzz.sh)
 #   SOAK_SEED            fuzzer seed (default: the time)
-#   SOAK_SLAB_TOL_KB (4096), SOAK_SETTLE (0)  see tests/vm/rel_soak.sh
+#   SOAK_SLAB_TOL_KB (4096), SOAK_SETTLE (0), SOAK_CLIENT (socket)  see tests/vm/rel_soak.sh
 # The VM timeouts follow from the counts (measured rates under TCG, x3).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,6 +33,6 @@ if [ "$what" = all ] || [ "$what" = cycles ]; then
 	"$top/tools/vm/run" --name soak-cycles --nics 2 \
 		--timeout $(( 900 + cycles * 6 )) -- \
 		"$top/tests/vm/rel_soak.sh" "$cycles" "${SOAK_SLAB_TOL_KB:-4096}" "$lanes" \
-		"${SOAK_SETTLE:-0}" || rc=1
+		"${SOAK_SETTLE:-0}" "${SOAK_CLIENT:-socket}" || rc=1
 fi
 exit $rc
