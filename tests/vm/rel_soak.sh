@@ -25,7 +25,7 @@
 #     detach, the workaround of an old sriovd bug.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
-CYCLES=${1:-240}
+CYCLES=${1:-60}
 SLAB_TOL_KB=${2:-1024}
 LANES=${3:-2}
 SOAK_SETTLE=${4:-0}
