@@ -11,6 +11,7 @@
 #   make checkpatch checkpatch.pl --strict over kernel/
 #   make sparse     sparse over kernel/ (C=2)
 #   make soak       long fuzzers + 10,000 attach/failover/detach cycles (SOAK_CYCLES)
+#   make fuzz       the long fuzzers only (SOAK_GENL, SOAK_MBX, ...)
 #   make check-debug  the in-VM suite on a KASAN/lockdep/kmemleak kernel (hours)
 
 SHELL := /bin/bash
@@ -63,15 +64,22 @@ bench: modules userspace vm-modules
 checkpatch: setup
 	$(TOP)/tools/checkpatch.sh
 
-soak: modules userspace vm-modules
-	$(TOP)/tools/rel/soak.sh
+$(BUILD)/rel/mbx_fuzz: $(TOP)/tools/rel/mbx_fuzz.c
+	mkdir -p $(BUILD)/rel
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+soak: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
+	$(TOP)/tools/rel/soak.sh all
+
+fuzz: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
+	$(TOP)/tools/rel/soak.sh fuzz
 
 check-debug: modules userspace
-	$(TOP)/tools/rel/check-debug.sh
+	$(TOP)/tools/rel/check-debug.sh $(CHECK_DEBUG_TESTS)
 
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
 .PHONY: all setup modules sparse userspace vm-modules check lab lab-shell bench \
-	checkpatch clean soak check-debug
+	checkpatch clean soak fuzz check-debug

@@ -66,9 +66,24 @@ ktap_result "cfg proxy: $CFG_N reads/writes at random offsets and lengths" \
 	fuzz "$spec" "$uapi" "$ifindex" "$SRIOV_PF0" "$CFG_N" "$SEED" --cfg-only
 # VF 0: no driver; its BAR decodes once the function is enabled
 echo 1 >"/sys/bus/pci/devices/$vf0/enable"
+# the C version (build/rel/mbx_fuzz from `make fuzz`, or compiled here),
+# the Python one if there is no compiler
+mbx_tool() {
+	local bin=$SRIOV_TOP/build/rel/mbx_fuzz src=$SRIOV_TOP/tools/rel/mbx_fuzz.c
+	if [ -x "$bin" ] && [ "$bin" -nt "$src" ]; then
+		echo "$bin"
+	elif cc -O2 -o /tmp/mbx_fuzz "$src" 2>/dev/null; then
+		echo /tmp/mbx_fuzz
+	else
+		echo "$py $SRIOV_TOP/tools/rel/mbx_fuzz.py"
+	fi
+}
 mbx_fuzz() {
-	local out rx
-	out=$($py "$SRIOV_TOP/tools/rel/mbx_fuzz.py" "$vf0" "$MBX_N" "$SEED") || return 1
+	local out rx tool
+	tool=$(mbx_tool)
+	echo "fuzzer: $tool"
+	# shellcheck disable=SC2086
+	out=$($tool "$vf0" "$MBX_N" "$SEED") || return 1
 	echo "$out"
 	rx=$(sriov --do vf-get --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" |
 		jq '."mbx-rx" + ."mbx-dropped"')

@@ -13,7 +13,8 @@
 #   mods/lib/modules/KVER/      its modules (INSTALL_MOD_PATH)
 #   kver                        its release string
 # Then the project's modules are built against obj/ (kernel/*.ko land in
-# DEBUG_KERNEL_DIR/kmod/kernel, not in the tree, so normal builds stay untouched).
+# DEBUG_KERNEL_DIR/kmod/kernel, not in the tree, so normal builds stay untouched;
+# DEBUG_KMOD_DIR puts them elsewhere, e.g. when the kernel is someone else's).
 #
 #   tools/rel/build-debug-kernel.sh [config|kernel|modules|all]   (default all)
 #   JOBS=2 NICE=19 to change the parallelism / niceness.
@@ -26,6 +27,7 @@ jobs=${JOBS:-2}
 nice=${NICE:-19}
 src=$dir/linux-source-6.12
 obj=$dir/obj
+kmod=${DEBUG_KMOD_DIR:-$dir/kmod}
 step=${1:-all}
 
 mk() { nice -n "$nice" make -C "$src" O="$obj" -j"$jobs" "$@"; }
@@ -122,12 +124,12 @@ project_modules() {
 	[ -f "$obj/Module.symvers" ] || kernel
 	# a copy, so the tree's own build (Debian kernel) stays as it is;
 	# include/ beside it for the uapi header (kernel/pf/Kbuild)
-	rm -rf "$dir/kmod"
-	mkdir -p "$dir/kmod"
-	cp -a "$top/kernel" "$top/include" "$dir/kmod/"
-	make -C "$dir/kmod/kernel" clean KDIR="$obj" >/dev/null 2>&1 || true
-	nice -n "$nice" make -C "$dir/kmod/kernel" KDIR="$obj" modules
-	ls "$dir"/kmod/kernel/*/*.ko
+	rm -rf "$kmod"
+	mkdir -p "$kmod"
+	cp -a "$top/kernel" "$top/include" "$kmod/"
+	make -C "$kmod/kernel" clean KDIR="$obj" >/dev/null 2>&1 || true
+	nice -n "$nice" make -C "$kmod/kernel" KDIR="$obj" modules
+	ls "$kmod"/kernel/*/*.ko
 }
 
 case "$step" in

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The soak ledger: what a cycle must give back.
 
-  ledger.py snap YNL_DIR SPEC PF_IFINDEX OUT.json [NETNS...]
+  ledger.py snap YNL_DIR SPEC PF_IFINDEX[,PF_IFINDEX...] OUT.json [NETNS...]
   ledger.py compare BEFORE.json AFTER.json SLAB_TOLERANCE_KB
 
-snap records, through the "sriov" family and sysfs/procfs:
+snap records, through the "sriov" family and sysfs/procfs (the first
+four per PF):
   vfs        state, VPort and MAC of every VF of the PF
   vports     VPorts (id, pool, owner) and filters (type, VPort)
   slots      free MAC (RAR) and VLAN (VLVF) filter slots
@@ -59,13 +60,10 @@ def netdevs(ns):
     return sorted(d["ifname"] for d in json.loads(r.stdout))
 
 
-def snap(ynl_dir, spec, ifindex, out, nss):
-    sys.path.insert(0, ynl_dir)
-    from lib import YnlFamily  # noqa: E402
-    ynl = YnlFamily(spec, "")
+def switch(ynl, ifindex):
     pf = {"ifindex": int(ifindex)}
     sw = ynl.do("switch-get", pf)
-    led = {
+    return {
         "vfs": sorted((v["vf-id"], v["vf-state"], v.get("vport-id"),
                        str(v.get("mac", "")))
                       for v in ynl.dump("vf-get", pf)) if sw["num-vfs"] else [],
@@ -75,10 +73,23 @@ def snap(ynl_dir, spec, ifindex, out, nss):
                            f.get("filter-origin"))
                           for f in ynl.dump("filter-get", pf)),
         "slots": [sw["mac-filters-free"], sw["vlan-filters-free"]],
+    }
+
+
+def snap(ynl_dir, spec, ifindexes, out, nss):
+    sys.path.insert(0, ynl_dir)
+    from lib import YnlFamily  # noqa: E402
+    ynl = YnlFamily(spec, "")
+    led = {}
+    for i, ifindex in enumerate(ifindexes.split(",")):
+        sfx = f"@{ifindex}" if i else ""
+        for k, v in switch(ynl, ifindex).items():
+            led[k + sfx] = v
+    led.update({
         "netdevs": {ns or "init": netdevs(ns) for ns in [""] + nss},
         "refcnt": modules(),
         "slab": slab(),
-    }
+    })
     with open(out, "w") as f:
         json.dump(led, f, indent=1, default=list)
 
