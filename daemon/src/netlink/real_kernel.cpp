@@ -4,8 +4,9 @@
 // the family's objects to the engine's.
 //
 // Limitations (documented in Documentation/design/daemon.rst):
-//  - VLAN filters: only VLAN 0 (untagged MAC filters) is mapped; a
-//    partition with a VLAN is refused with EOPNOTSUPP.
+//  - A (MAC, VLAN) filter is a MAC filter plus a VLAN filter on one VPort
+//    (filter_map.hpp); a VLAN filter on a VPort shared by several
+//    partitions stays while any other MAC filter is there.
 //  - netns creation runs `ip netns add` (the bind-mount dance is iproute2's).
 #include "netlink/real_kernel.hpp"
 
