@@ -54,6 +54,7 @@ struct Options {
 	int release_timeout_ms{2000};
 	int datapath_timeout_ms{3000};
 	bool verbose{};
+	bool log_time{};
 };
 
 void usage(std::ostream &o)
@@ -71,6 +72,7 @@ void usage(std::ostream &o)
 	     "  --release-timeout-ms N   graceful release before surprise removal (default 2000)\n"
 	     "  --datapath-timeout-ms N  bound on the adapter switching to the VF (default 3000)\n"
 	     "  -v, --verbose            debug logging\n"
+	     "  --log-time               time-stamp log lines (UTC, ms; not needed under journald)\n"
 	     "  -h, --help\n";
 }
 
@@ -115,6 +117,8 @@ std::optional<Options> parse(int argc, char **argv)
 			std::exit(0); // NOLINT(concurrency-mt-unsafe)
 		} else if (a == "-v" || a == "--verbose") {
 			o.verbose = true;
+		} else if (a == "--log-time") {
+			o.log_time = true;
 		} else if (a == "--keep-vfs") {
 			o.keep_vfs = true;
 		} else if (a == "--socket" && (v = need())) {
@@ -222,6 +226,7 @@ int run(const Options &opt)
 		}
 	}
 	log::set_level(opt.verbose ? log::Level::debug : log::Level::info);
+	log::set_timestamps(opt.log_time);
 	::mkdir(opt.state_dir.c_str(), 0755);
 	InstanceLock lock(opt.state_dir + "/sriovd.lock");
 	if (!lock.held()) {

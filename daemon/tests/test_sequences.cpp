@@ -69,6 +69,77 @@ TEST(Sequences, AdapterCreate)
 	r.expect_consistent();
 }
 
+TEST(Sequences, AttachWaitsForTheVfMacThenProbesOnce)
+{
+	// A VF driver that does not follow the PF's reset request keeps its old
+	// MAC: vf_allocate waits vf_mac_ms for it, then probes the driver once.
+	Rig r;
+	r.add("p1", mac1);
+	r.kernel.set_lazy_vf_driver(true);
+	const auto t0 = r.clock.mono_ms();
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(r.kernel.probes(), 1U);
+	EXPECT_GE(r.clock.mono_ms() - t0, r.cfg.timeouts.vf_mac_ms);
+	const auto &ph = ev.at("phases").at(0);
+	EXPECT_EQ(ph.at("step"), "vf_allocate");
+	EXPECT_NE(ph.at("detail").get<std::string>().find("probed again"), std::string::npos) << ph.dump();
+	EXPECT_EQ(r.kernel.adapter("p1")->paired_vf, part(r, "p1").vf->netdev);
+	r.expect_consistent();
+}
+
+TEST(Sequences, AttachFailsWhenTheProbeCannotFixTheMac)
+{
+	Rig r;
+	r.add("p1", mac1);
+	r.kernel.set_lazy_vf_driver(true);
+	r.kernel.fail("vf_probe", EIO);
+	auto ev = attach(r, "p1");
+	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump(1);
+	EXPECT_EQ(ev.at("reason"), "vf_alloc_failed");
+	r.expect_consistent();
+}
+
+TEST(Sequences, AttachNeedsNoProbeWhenTheDriverFollows)
+{
+	Rig r;
+	r.add("p1", mac1);
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(r.kernel.probes(), 0U);
+}
+
+TEST(Sequences, VlanPartitionFiltersFollowTheVf)
+{
+	// A partition with a VLAN: its (MAC, VLAN) filter lives on the default
+	// VPort, moves to the VF's VPort with the attach and back with a failover.
+	Rig r;
+	nlohmann::json added;
+	auto res = r.engine->add_partition({.name = "p1", .netns = "p1", .pf = pf0, .mac = *MacAddr::parse(mac1),
+					    .vlan = VlanId{10}, .weight = 100},
+					   [&added](const nlohmann::json &e) { added = e; });
+	ASSERT_TRUE(res.ok()) << res.detail;
+	r.settle();
+	ASSERT_EQ(added.at("result"), "ok") << added.dump(1);
+	const Filter want{.mac = *MacAddr::parse(mac1), .vlan = VlanId{10}};
+	auto where = [&]() -> std::optional<VportId> {
+		for (const auto &f : r.kernel.filters(pf0))
+			if (f.filter == want)
+				return f.vport;
+		return std::nullopt;
+	};
+	EXPECT_EQ(where(), VportId{0});
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	ASSERT_TRUE(part(r, "p1").vf && part(r, "p1").vf->vport);
+	EXPECT_EQ(where(), *part(r, "p1").vf->vport);
+	r.expect_consistent();
+	ev = failover(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(where(), VportId{0});
+	r.expect_consistent();
+}
+
 TEST(Sequences, AttachHappyPath)
 {
 	Rig r;

@@ -6,16 +6,21 @@
 # sriovd on the real drivers: sriov_pf (genl family "sriov"), sriov_netvsc
 # (the child's adapter) and a VF driver.  A partition is created on PF0,
 # pinged from the external host over the synthetic path, given a VF,
-# failed over, migrated to PF1 and removed; then sriovd is SIGKILLed inside
+# failed over, migrated to PF1 and removed; a second partition with a VLAN
+# gets a VF (its MAC and VLAN filters move to the VF's VPort, checked in the
+# kernel's own dump) and traffic on that VLAN on both paths; then sriovd is SIGKILLed inside
 # attach/detach sequences and each restart is checked with `sriovctl audit`
 # (the daemon's model against the kernel's own dumps).  Skips while the
 # drivers or the daemon are not there.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/vm/daemon_lib.bash"	# dmn_dump: the kernel's switches via YNL
 
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 SRIOVD=$build/daemon/sriovd
 SRIOVCTL=$build/tools/sriovctl/sriovctl
 MAC=02:00:5e:20:00:01
+MAC2=02:00:5e:20:00:02
+VID=100
 ROUNDS=5
 
 ktap_header
@@ -35,7 +40,7 @@ sock=$st/sriovd.sock
 ctl() { "$SRIOVCTL" --socket "$sock" "$@"; }
 start_sriovd() {
 	rm -f "$sock"
-	"$SRIOVD" --backend=real --state-dir "$st" --socket "$sock" \
+	"$SRIOVD" --backend=real --log-time --state-dir "$st" --socket "$sock" \
 		--pf "$SRIOV_PF0" --pf "$SRIOV_PF1" >>"$SRIOV_OUT/sriovd.log" 2>&1 &
 	sriovd_pid=$!
 	echo "$sriovd_pid" >"$st/pid"
@@ -63,7 +68,7 @@ start_sriovd || ktap_skip_all "sriovd --backend=real does not start (family miss
 defer sh -c "kill -9 \$(cat $st/pid) 2>/dev/null"
 ext_ns_setup 0 || ktap_bail "external host"
 
-ktap_plan 10
+ktap_plan 14
 ktap_result "partition add (synthetic path)" ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC"
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
@@ -88,6 +93,65 @@ ktap_result "planned failover" ctl failover vm1 --hold 3600
 ktap_result "ping after failover" slowwait 15 ping_ok ext0 198.18.0.20
 ktap_result "migrate to PF1 (prepare + complete)" sh -c \
 	"'$SRIOVCTL' --socket '$sock' migrate vm1 --to '$SRIOV_PF1' && '$SRIOVCTL' --socket '$sock' migrate vm1 --complete"
+
+# A partition with VLAN 100: the child and the external host talk on
+# VLAN devices (nv0.100, ext0's .100), 198.19.0.0/24.
+vlan_ping() { ip netns exec ext0 ping -c 1 -W 2 198.19.0.21 >/dev/null; }
+vlan_setup() {
+	ctl partition add vm2 --pf "$SRIOV_PF0" --mac "$MAC2" --vlan "$VID" || return 1
+	ip -n vm2 link set lo up
+	ip -n vm2 link set nv0 up
+	ip -n vm2 link add link nv0 name nv0.$VID type vlan id "$VID" &&
+		ip -n vm2 addr add 198.19.0.21/24 dev nv0.$VID && ip -n vm2 link set nv0.$VID up || return 1
+	ip -n ext0 link add link "$SRIOV_EXT0" name ev.$VID type vlan id "$VID" &&
+		ip -n ext0 addr add 198.19.0.1/24 dev ev.$VID && ip -n ext0 link set ev.$VID up || return 1
+	slowwait 15 vlan_ping
+}
+# vm2's admin filters on PF0 from the kernel's dump: "TYPE:VALUE:VPORT" lines
+vm2_filters() {
+	dmn_dump | jq -r --arg pf "$SRIOV_PF0" --arg mac "$MAC2" --argjson vid "$VID" \
+		'.[$pf].filters[] | select(.origin == "admin")
+		 | select((.type == "mac" and .mac == $mac) or (.type == "vlan" and .vlan == $vid))
+		 | "\(.type):\(.mac // .vlan):\(.vport)"' | sort
+}
+vm2_vport() { ctl --json list | jq -r '.result[] | select(.name == "vm2") | .vf.vport // empty'; }
+vlan_attach() {
+	local vp f
+	ctl attach vm2 || return 1
+	audit_ok || return 1
+	vp=$(vm2_vport)
+	[ -n "$vp" ] && [ "$vp" != 0 ] || { ktap_diag "vm2 has no VF VPort: $(ctl list)"; return 1; }
+	f=$(vm2_filters)
+	ktap_diag "vm2 filters (type:value:vport): $(echo $f)"
+	# the MAC filter and a VLAN filter on the VF's VPort
+	[ "$(printf '%s\n' "$f" | grep -c ":$vp\$")" = 2 ] &&
+		printf '%s\n' "$f" | grep -qx "mac:$MAC2:$vp" && printf '%s\n' "$f" | grep -qx "vlan:$VID:$vp"
+}
+vm2_vf_rx() { ip netns exec vm2 ethtool -S nv0 | awk '$1 == "vf_rx_packets:" {print $2}'; }
+vm2_dp() { ip netns exec vm2 ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}'; }
+vlan_ping_vf() {
+	local rx0
+	busywait 5000 test "$(vm2_dp)" = 1 || { ktap_diag "vm2 data path not the VF"; return 1; }
+	rx0=$(vm2_vf_rx)
+	slowwait 10 vlan_ping || return 1
+	[ "$(vm2_vf_rx)" -gt "$rx0" ] || { ktap_diag "vm2 vf_rx_packets did not grow ($rx0)"; return 1; }
+}
+vlan_remove() {
+	local f
+	ctl failover vm2 --hold 3600 || return 1
+	audit_ok || return 1
+	f=$(vm2_filters)
+	printf '%s\n' "$f" | grep -qx "mac:$MAC2:0" && printf '%s\n' "$f" | grep -qx "vlan:$VID:0" ||
+		{ ktap_diag "after failover: $(echo $f)"; return 1; }
+	slowwait 10 vlan_ping || { ktap_diag "no VLAN ping on the synthetic path after failover"; return 1; }
+	ctl partition remove vm2 || return 1
+	f=$(vm2_filters)
+	[ -z "$f" ] || { ktap_diag "left after removal: $(echo $f)"; return 1; }
+}
+ktap_result "VLAN partition: add (VLAN $VID), ping on the VLAN over the synthetic path" vlan_setup
+ktap_result "VLAN partition: attach puts its MAC and VLAN filters on the VF's VPort (kernel dump)" vlan_attach
+ktap_result "VLAN partition: ping on the VLAN over the VF (dp_active 1, vf_rx_packets grows)" vlan_ping_vf
+ktap_result "VLAN partition: failover puts both back on the default VPort, removal leaves none" vlan_remove
 
 kill_loop() {
 	local i cmd t

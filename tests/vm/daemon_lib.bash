@@ -47,7 +47,7 @@ dmn_start() {
 	rm -f "$DMN_SOCK"
 	local pfs=(--pf "$SRIOV_PF0")
 	[ -n "${SRIOV_PF1:-}" ] && pfs+=(--pf "$SRIOV_PF1")
-	env "${envs[@]}" "$SRIOVD" --backend=real --state-dir "$DMN_STATE" --socket "$DMN_SOCK" \
+	env "${envs[@]}" "$SRIOVD" --backend=real --log-time -v --state-dir "$DMN_STATE" --socket "$DMN_SOCK" \
 		"${pfs[@]}" "$@" >>"$DMN_LOG" 2>&1 &
 	DMN_PID=$!
 	echo "$DMN_PID" >"$DMN_STATE/pid"

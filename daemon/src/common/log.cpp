@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common/log.hpp"
 
+#include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <iostream>
 
 namespace sriov::log {
@@ -9,7 +13,26 @@ namespace sriov::log {
 namespace {
 // The only mutable global: the verbosity, set once from main().
 std::atomic<Level> max_level{Level::info}; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::atomic<bool> timestamps{false};       // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+std::string now_utc()
+{
+	using namespace std::chrono;
+	const auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+	const std::time_t secs = ms / 1000;
+	std::tm tm{};
+	::gmtime_r(&secs, &tm);
+	std::array<char, 32> b{};
+	(void)std::snprintf(b.data(), b.size(), "%02d:%02d:%02d.%03d ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			    static_cast<int>(ms % 1000));
+	return b.data();
+}
 } // namespace
+
+void set_timestamps(bool on)
+{
+	timestamps.store(on);
+}
 
 void set_level(Level max)
 {
@@ -21,6 +44,8 @@ void write(Level lvl, std::uint64_t seq_id, std::string_view text)
 	if (static_cast<int>(lvl) > static_cast<int>(max_level.load()))
 		return;
 	std::string line = "<" + std::to_string(static_cast<int>(lvl)) + ">";
+	if (timestamps.load())
+		line += now_utc();
 	if (seq_id == 0)
 		line += "seq=- ";
 	else

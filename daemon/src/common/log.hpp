@@ -15,6 +15,9 @@ namespace sriov::log {
 enum class Level : std::uint8_t { err = 3, warning = 4, notice = 5, info = 6, debug = 7 };
 
 void set_level(Level max);
+/// Prefix every line with the wall-clock time (HH:MM:SS.mmm, UTC), for
+/// logs that do not go to journald (which time-stamps lines itself).
+void set_timestamps(bool on);
 void write(Level lvl, std::uint64_t seq_id, std::string_view text);
 
 template <class... Args> std::string cat(const Args &...args)

@@ -120,6 +120,7 @@ public:
 			reply(encode_error(req.id, "shutdown", "sriovd is stopping"));
 			return;
 		}
+		log::debug(0, "request ", req.cmd, " (uid ", peer.uid, ")");
 		try {
 			commands_.dispatch(req, peer, reply, follow);
 		} catch (const std::exception &e) {

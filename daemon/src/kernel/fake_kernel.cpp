@@ -284,7 +284,8 @@ void FakeKernel::update_pairing()
 		for (auto &[pn, p] : pfs_)
 			for (std::uint32_t i = 0; i < p.num_vfs; ++i) {
 				const Vf &v = p.vfs[i];
-				if (!v.present || v.netns != a.info.netns || v.mac != a.info.mac || v.mac.is_zero())
+				const MacAddr mac = v.netdev_mac.value_or(v.mac);
+				if (!v.present || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
 					continue;
 				candidate = true;
 				if (pairing_ && !a.released && a.info.paired_vf.empty()) {
@@ -335,7 +336,8 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
 		const Vf &v = p->vfs[i];
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
-			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns, .netdev_mac = v.mac});
+			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns,
+			       .netdev_mac = v.netdev_mac.value_or(v.mac)});
 	}
 	return out;
 }
@@ -362,7 +364,23 @@ Status FakeKernel::vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &
 	Vf *v = find_vf(pf, vf);
 	if (v == nullptr)
 		return Status::fail(ENOENT, "unknown VF");
+	if (lazy_vf_driver_ && !v->netdev_mac && v->mac != mac)
+		v->netdev_mac = v->mac; // the driver ignores the PF's reset request
 	v->mac = mac;
+	update_pairing();
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::vf_probe(const std::string &pf, VfIndex vf)
+{
+	if (auto st = enter("vf_probe"); !st.ok())
+		return st;
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	v->netdev_mac.reset();
+	++probes_;
 	update_pairing();
 	commit();
 	return Status::success();

@@ -38,6 +38,11 @@ public:
 	void set_release_ignored(bool ignored);
 	/// The adapter accepts DP_WANT=VF but keeps transmitting synthetic.
 	void set_datapath_stuck(bool stuck) { datapath_stuck_ = stuck; }
+	/// VF drivers ignore the PF's reset request after an admin MAC change:
+	/// their netdevs keep the old MAC until vf_probe().
+	void set_lazy_vf_driver(bool lazy) { lazy_vf_driver_ = lazy; }
+	/// How often vf_probe() ran.
+	[[nodiscard]] unsigned probes() const { return probes_; }
 	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).
 	void set_delay_ms(int ms);
 	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
@@ -58,6 +63,7 @@ public:
 	std::vector<VfInfo> vfs(const std::string &pf) override;
 	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override;
 	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override;
+	Status vf_probe(const std::string &pf, VfIndex vf) override;
 	Status vf_reset(const std::string &pf, VfIndex vf) override;
 	Status vf_free(const std::string &pf, VfIndex vf) override;
 	Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
@@ -93,6 +99,8 @@ private:
 		std::string netdev;
 		std::string netns;
 		unsigned resets{};
+		/// the netdev's MAC while it lags behind the admin MAC (lazy_vf_driver)
+		std::optional<MacAddr> netdev_mac;
 	};
 	struct Pf {
 		std::string netdev;
@@ -128,6 +136,8 @@ private:
 	bool pairing_{true};
 	bool release_ignored_{};
 	bool datapath_stuck_{};
+	bool lazy_vf_driver_{};
+	unsigned probes_{};
 	int delay_ms_{};
 	std::function<void(const std::string &)> hook_;
 };

@@ -85,7 +85,13 @@ public:
 	// --- VFs (genl) ---
 	virtual std::vector<VfInfo> vfs(const std::string &pf) = 0;
 	virtual Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) = 0;
+	/// Set the administrative MAC.  A VF driver that follows the PF's
+	/// reset request takes it by itself (reported as netdev_mac later);
+	/// others are probed again by the backend.
 	virtual Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) = 0;
+	/// Probe the VF's driver again (unbind + probe): it comes up with the
+	/// administrative MAC.
+	virtual Status vf_probe(const std::string &pf, VfIndex vf) = 0;
 	virtual Status vf_reset(const std::string &pf, VfIndex vf) = 0; ///< FLR
 	virtual Status vf_free(const std::string &pf, VfIndex vf) = 0;
 	virtual Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf,

@@ -4,12 +4,14 @@
 // the family's objects to the engine's.
 //
 // Limitations (documented in Documentation/design/daemon.rst):
-//  - VLAN filters: only VLAN 0 (untagged MAC filters) is mapped; a
-//    partition with a VLAN is refused with EOPNOTSUPP.
+//  - A (MAC, VLAN) filter is a MAC filter plus a VLAN filter on one VPort
+//    (filter_map.hpp); a VLAN filter on a VPort shared by several
+//    partitions stays while any other MAC filter is there.
 //  - netns creation runs `ip netns add` (the bind-mount dance is iproute2's).
 #include "netlink/real_kernel.hpp"
 
 #include "common/log.hpp"
+#include "netlink/filter_map.hpp"
 #include "netlink/sriov_codec.hpp"
 
 #include <array>
@@ -427,13 +429,30 @@ public:
 		return Status::success();
 	}
 
+	/// The name of the driver bound to the VF ("" if none).
+	static std::string vf_driver(const std::string &pf, VfIndex vf)
+	{
+		const std::string bdf = vf_bdf(pf, vf);
+		std::error_code ec;
+		const auto target = std::filesystem::read_symlink(sysfs_pci(bdf, "driver"), ec);
+		return ec ? std::string{} : target.filename().string();
+	}
+
 	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override
 	{
 		auto st = vf_set_admin_mac(pf, vf, mac);
 		if (!st.ok())
 			return st;
+		// sriov_vf re-runs its reset handshake when the PF asks for it
+		// (the PF does on an admin MAC change) and takes the MAC there:
+		// no unbind/probe, the step waits for the netdev's new address.
+		// igbvf only reads the admin MAC at probe; no driver: probe one.
+		if (vf_driver(pf, vf) == "sriov_vf")
+			return Status::success();
 		return vf_rebind(pf, vf);
 	}
+
+	Status vf_probe(const std::string &pf, VfIndex vf) override { return vf_rebind(pf, vf); }
 
 	Status vf_set_admin_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
 	{
@@ -527,49 +546,63 @@ public:
 		return out;
 	}
 
-	std::vector<FilterInfo> filters(const std::string &pf) override
-	{
-		// Only admin MAC filters are the daemon's; PF and VF-requested ones are the driver's.
-		std::vector<FilterInfo> out;
-		for (const auto &f : raw_filters(pf))
-			if (f.is_mac && f.origin == SRIOV_FILTER_ORIGIN_ADMIN)
-				out.push_back({.filter = {.mac = f.mac, .vlan = VlanId{}}, .vport = f.vport});
-		return out;
-	}
+	std::map<VportId, VportAdmin> admin_filters(const std::string &pf) { return admin_by_vport(raw_filters(pf)); }
+
+	// A daemon filter (MAC, VLAN) on a VPort is the VPort's MAC filter for
+	// MAC plus, for VLAN != 0, its VLAN filter for VLAN (the 82576 keeps
+	// them apart: a receive-address register and a VLVF pool bit); one
+	// VLAN filter serves every MAC of its VPort.  See filter_map.hpp.
+	std::vector<FilterInfo> filters(const std::string &pf) override { return daemon_filters(admin_filters(pf)); }
 
 	Status filter_add(const std::string &pf, VportId vport, const Filter &f) override
 	{
-		if (f.vlan.value != 0)
-			return Status::fail(EOPNOTSUPP, "VLAN filters are not mapped by the real backend yet");
+		const auto all = admin_filters(pf);
+		const auto it = all.find(vport);
+		const bool have_vlan = f.vlan.value == 0 || (it != all.end() && it->second.vlan(f.vlan) != nullptr);
+		// the VLAN first: once the MAC filter exists, tagged frames must pass
+		if (!have_vlan) {
+			auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, vport, f.vlan); });
+			if (!st.ok() && st.err != EEXIST)
+				return st;
+		}
 		return call([&](const Req &r) { return filter_add_mac(r, pf, vport, f.mac); });
-	}
-
-	std::optional<std::uint32_t> filter_id(const std::string &pf, VportId vport, const Filter &f)
-	{
-		for (const auto &x : raw_filters(pf))
-			if (x.is_mac && x.mac == f.mac && x.vport == vport)
-				return x.id;
-		return std::nullopt;
 	}
 
 	Status filter_del(const std::string &pf, VportId vport, const Filter &f) override
 	{
-		auto id = filter_id(pf, vport, f);
-		if (!id)
+		const auto all = admin_filters(pf);
+		const auto it = all.find(vport);
+		const FilterNl *mac = it == all.end() ? nullptr : it->second.mac(f.mac);
+		if (mac == nullptr)
 			return Status::fail(ENOENT, "no such filter");
-		return call([&](const Req &r) { return netlink::filter_del(r, pf, *id); });
+		auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, mac->id); });
+		if (!st.ok())
+			return st;
+		const FilterNl *vlan = f.vlan.value == 0 ? nullptr : it->second.vlan(f.vlan);
+		if (vlan == nullptr || it->second.vlan_still_used(f.mac))
+			return Status::success();
+		st = call([&](const Req &r) { return netlink::filter_del(r, pf, vlan->id); });
+		return st.ok() || st.err == ENOENT ? Status::success() : st;
 	}
 
 	Status filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set) override
 	{
-		std::vector<std::uint32_t> ids;
-		for (const auto &f : set) {
-			auto id = filter_id(pf, from, f);
-			if (!id)
-				return Status::fail(ENOENT, "filter " + f.mac.str() + " not on source VPort");
-			ids.push_back(*id);
+		const auto plan = plan_move(admin_filters(pf), from, to, set);
+		if (!plan.status.ok())
+			return plan.status;
+		for (const auto v : plan.add_on_dest) {
+			auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, to, v); });
+			if (!st.ok() && st.err != EEXIST)
+				return st;
 		}
-		return call([&](const Req &r) { return filter_move(r, pf, from, to, ids); });
+		if (auto st = call([&](const Req &r) { return filter_move(r, pf, from, to, plan.move); }); !st.ok())
+			return st;
+		for (const auto id : plan.del_on_source) {
+			auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, id); });
+			if (!st.ok() && st.err != ENOENT)
+				return st;
+		}
+		return Status::success();
 	}
 
 	// ---------------------------------------------------------------- rtnl
@@ -735,17 +768,16 @@ public:
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
 		if (!st.ok())
 			return st;
-		// a port that changes bridges loses its FDB entries
-		if (auto ad = adapter(partition); ad && !ad->mac.is_zero())
-			if (auto p = pin_adapter_mac(static_cast<int>(idx), ad->mac); !p.ok())
-				return p;
+		const auto ad = adapter(partition);
+		if (!ad || ad->mac.is_zero())
+			return Status::success();
 		// Tell the wire where the adapter's MAC is now, as a hypervisor
 		// does after a migration (QEMU's announce_self): the external
 		// switches would keep sending to the old NIC until they relearn.
-		if (auto ad = adapter(partition); ad && !ad->mac.is_zero())
-			if (auto a = announce(pf, ad->mac); !a.ok())
-				log::warn(0, "announce of ", ad->mac.str(), " on ", pf, ": ", a.msg);
-		return Status::success();
+		if (auto a = announce(pf, ad->mac); !a.ok())
+			log::warn(0, "announce of ", ad->mac.str(), " on ", pf, ": ", a.msg);
+		// a port that changes bridges loses its FDB entries
+		return pin_adapter_mac(static_cast<int>(idx), ad->mac);
 	}
 
 	/// One RARP request from @mac, broadcast out of @pf's netdev.

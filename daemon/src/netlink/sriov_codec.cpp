@@ -400,6 +400,10 @@ std::vector<std::uint8_t> filter_add_mac(const Req &r, const std::string &pf, Vp
 {
 	return base(r, SRIOV_CMD_FILTER_ADD, 0, pf).u32(SRIOV_A_VPORT_ID, vport.value).bin(SRIOV_A_MAC, mac.bytes()).finish();
 }
+std::vector<std::uint8_t> filter_add_vlan(const Req &r, const std::string &pf, VportId vport, VlanId vlan)
+{
+	return base(r, SRIOV_CMD_FILTER_ADD, 0, pf).u32(SRIOV_A_VPORT_ID, vport.value).u16(SRIOV_A_VLAN, vlan.value).finish();
+}
 std::vector<std::uint8_t> filter_del(const Req &r, const std::string &pf, std::uint32_t filter_id)
 {
 	return base(r, SRIOV_CMD_FILTER_DEL, 0, pf).u32(SRIOV_A_FILTER_ID, filter_id).finish();

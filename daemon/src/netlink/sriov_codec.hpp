@@ -136,6 +136,7 @@ std::vector<std::uint8_t> vport_new(const Req &r, const std::string &pf, VfIndex
 std::vector<std::uint8_t> vport_del(const Req &r, const std::string &pf, VportId id);
 std::vector<std::uint8_t> filter_dump(const Req &r, const std::string &pf);
 std::vector<std::uint8_t> filter_add_mac(const Req &r, const std::string &pf, VportId vport, const MacAddr &mac);
+std::vector<std::uint8_t> filter_add_vlan(const Req &r, const std::string &pf, VportId vport, VlanId vlan);
 std::vector<std::uint8_t> filter_del(const Req &r, const std::string &pf, std::uint32_t filter_id);
 std::vector<std::uint8_t> filter_move(const Req &r, const std::string &pf, VportId from, VportId to,
 				      const std::vector<std::uint32_t> &ids);

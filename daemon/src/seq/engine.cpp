@@ -48,7 +48,10 @@ std::string phase_result(const StepResult &r)
 } // namespace
 
 Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, EngineConfig cfg)
-	: kernel_(kernel), store_(store), events_store_(store.path().empty() ? "" : store.path() + ".events"),
+	: kernel_(kernel), store_(store),
+	  // the event ring is a record for people, not recovery state: atomic
+	  // (rename) but not fsync'd; see daemon.rst "Journal and recovery"
+	  events_store_(store.path().empty() ? "" : store.path() + ".events", false),
 	  clock_(clock), cfg_(cfg)
 {
 }
@@ -107,6 +110,11 @@ void Engine::recover()
 		for (const auto &e : ev->at("events"))
 			events_.push_back(e);
 	}
+	// kernel events do not commit the journal: continue after the newest
+	// event id either file knows
+	for (const auto &e : events_)
+		if (e.contains("id") && e.at("id").is_number_unsigned())
+			next_event_ = std::max(next_event_, e.at("id").get<std::uint64_t>() + 1);
 	sync_pfs();
 	for (auto &[id, rec] : active_) {
 		rec.start_mono = clock_.mono_ms();
@@ -220,19 +228,24 @@ std::vector<Step> Engine::rollback_steps(const Record &rec)
 	}
 }
 
+void Engine::begin_step(Record &rec)
+{
+	// Journal first: after a crash we know this step may have acted.
+	const Step step = rec.steps[rec.cursor];
+	rec.step_started = true;
+	rec.phases.push_back({.step = step, .start_ms = clock_.wall_ms(), .end_ms = 0, .result = {},
+			      .detail = rec.rolling_back ? "rollback" : ""});
+	persist();
+	if (crash_hook)
+		crash_hook(rec, step, false);
+}
+
 void Engine::advance(Record &rec)
 {
 	while (!rec.done()) {
 		const Step step = rec.steps[rec.cursor];
-		if (!rec.step_started) {
-			// Journal first: after a crash we know this step may have acted.
-			rec.step_started = true;
-			rec.phases.push_back({.step = step, .start_ms = clock_.wall_ms(), .end_ms = 0, .result = {},
-					      .detail = rec.rolling_back ? "rollback" : ""});
-			persist();
-			if (crash_hook)
-				crash_hook(rec, step, false);
-		}
+		if (!rec.step_started)
+			begin_step(rec);
 		const bool timed_out = rec.wait_deadline != 0 && clock_.mono_ms() >= rec.wait_deadline;
 		StepCtx ctx{.kernel = kernel_, .model = model_, .timeouts = cfg_.timeouts, .rec = rec,
 			    .timed_out = timed_out};
@@ -257,8 +270,7 @@ void Engine::advance(Record &rec)
 			++step_failures_[std::string(to_string(r.reason))];
 			if (is_forward(rec.kind) && !rec.rolling_back) {
 				to_rollback(rec, r.reason, r.detail);
-				persist();
-				continue;
+				continue; // begin_step() or finish() commits the switch
 			}
 			if (rec.failure == Reason::ok) {
 				rec.failure = r.reason;
@@ -269,7 +281,12 @@ void Engine::advance(Record &rec)
 		}
 		rec.cursor++;
 		rec.step_started = false;
-		persist();
+		if (rec.done())
+			break; // finish() commits the record's end
+		// One commit per step boundary: "step i done" and "step i+1
+		// started" are the same journal point (recovery re-runs the step
+		// at the cursor either way).
+		begin_step(rec);
 	}
 	finish(rec, rec.rolling_back ? "rolled_back" : "ok");
 }
@@ -342,7 +359,7 @@ void Engine::finish(Record &rec, const std::string &result)
 	}
 }
 
-void Engine::emit(json &ev)
+void Engine::emit(json &ev, bool commit)
 {
 	ev["id"] = next_event_++;
 	if (!ev.contains("time_ms"))
@@ -350,10 +367,21 @@ void Engine::emit(json &ev)
 	events_.push_back(ev);
 	while (events_.size() > cfg_.event_ring)
 		events_.pop_front();
-	persist_events();
-	persist();
+	events_dirty_ = true;
+	if (commit) {
+		flush_events();
+		persist();
+	}
 	if (on_event)
 		on_event(ev);
+}
+
+void Engine::flush_events()
+{
+	if (!events_dirty_)
+		return;
+	events_dirty_ = false;
+	persist_events();
 }
 
 bool Engine::busy(const std::string &partition) const
@@ -746,7 +774,7 @@ void Engine::handle_kernel_events()
 			j["event"] = "link_change";
 			break;
 		}
-		emit(j);
+		emit(j, false);
 
 		std::string victim;
 		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
@@ -787,6 +815,7 @@ void Engine::handle_kernel_events()
 			if (auto *p = model_.partition(victim))
 				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
 	}
+	flush_events();
 	pump();
 }
 
@@ -910,7 +939,20 @@ std::vector<std::string> Engine::audit() const
 					if (pf2 == f.filter)
 						owner = &p;
 			if (owner == nullptr) {
-				out.push_back(pf_name + " filter " + f.filter.mac.str() + " has no owner");
+				// A backend that keeps MAC and VLAN filters apart reports
+				// every (MAC, VLAN) pairing of a VPort; one that a partition
+				// does not own is fine beside the pairing it does own there.
+				const bool by_product = std::any_of(kfilters.begin(), kfilters.end(), [&](const FilterInfo &g) {
+					if (g.vport != f.vport || g.filter.mac != f.filter.mac)
+						return false;
+					return std::any_of(model_.partitions.begin(), model_.partitions.end(), [&](const auto &kv) {
+						const auto fl = kv.second.filters();
+						return std::find(fl.begin(), fl.end(), g.filter) != fl.end();
+					});
+				});
+				if (!by_product)
+					out.push_back(pf_name + " filter " + f.filter.mac.str() + " VLAN " +
+						      std::to_string(f.filter.vlan.value) + " has no owner");
 				continue;
 			}
 			VportId want = pfinfo->default_vport;

@@ -108,12 +108,17 @@ public:
 
 private:
 	Record &begin(Kind kind, const std::string &partition, Reason cause, DoneFn done);
+	void begin_step(Record &rec);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
 	static void to_rollback(Record &rec, Reason why, const std::string &detail);
 	void persist();
 	void persist_events();
-	void emit(nlohmann::json &ev);
+	/// Record @ev.  @commit: also commit the journal and the event ring now
+	/// (sequence ends, quarantines); kernel notifications only mark the
+	/// ring dirty and are written once per batch (flush_events()).
+	void emit(nlohmann::json &ev, bool commit = true);
+	void flush_events();
 	void arbitrate_and_start();
 	void sync_pfs();
 	void reconcile_orphans();
@@ -136,6 +141,7 @@ private:
 	std::uint64_t next_seq_{1};
 	std::uint64_t next_event_{1};
 	bool pumping_{};
+	bool events_dirty_{};
 	bool stopping_{};
 
 	// metrics (since start)

@@ -159,30 +159,39 @@ StepResult vf_allocate(StepCtx &c, model::Partition &p)
 	auto *a = assignment(c, p);
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no journaled VF choice");
-	auto st = vf_claim(c.kernel, a->pf, a->vf, a->serial, p.mac);
-	if (!st.ok())
-		return StepResult::fail(st.err == ENOENT ? Reason::unknown_vf : Reason::vf_alloc_failed, errtext(st));
-	// The adapter pairs with a VF netdev that carries its MAC, decided when
-	// the netdev registers.  A VF driver whose mailbox handshake with the
-	// PF failed at probe comes up with a random MAC and would never pair:
-	// probe it once more rather than wait for the pair timeout.
-	std::string note;
-	for (int attempt = 0;; ++attempt) {
-		auto info = c.kernel.vf(a->pf, a->vf);
-		if (!info || info->netdev.empty() || info->netdev_mac == p.mac)
-			break;
-		if (attempt == 1)
-			return StepResult::fail(Reason::vf_alloc_failed,
-						"VF netdev " + info->netdev + " came up with MAC " + info->netdev_mac.str() +
-							", not the administrative MAC " + p.mac.str() +
-							" (VF driver's handshake with the PF failed?)");
-		log::warn(c.rec.id, "VF netdev ", info->netdev, " has MAC ", info->netdev_mac.str(), ", not ",
-			  p.mac.str(), ": probing the VF driver again");
-		note = "; VF driver probed twice";
-		if (auto st2 = c.kernel.vf_set_mac(a->pf, a->vf, p.mac); !st2.ok())
-			return StepResult::fail(Reason::vf_alloc_failed, errtext(st2));
+	if (c.rec.substate == 0) {
+		auto st = vf_claim(c.kernel, a->pf, a->vf, a->serial, p.mac);
+		if (!st.ok())
+			return StepResult::fail(st.err == ENOENT ? Reason::unknown_vf : Reason::vf_alloc_failed,
+						errtext(st));
+		c.rec.substate = 1;
 	}
-	return StepResult::ok("VF " + std::to_string(a->vf.value) + " on " + a->pf + note);
+	// The adapter pairs with a VF netdev that carries its MAC, decided when
+	// the netdev registers or changes its address.  A VF driver that
+	// follows the PF's reset request takes the administrative MAC by itself
+	// (a netlink notification wakes this wait); one that did not within
+	// vf_mac_ms (or whose handshake with the PF failed) is probed once more
+	// rather than left to the pair timeout.
+	auto info = c.kernel.vf(a->pf, a->vf);
+	const std::string done = "VF " + std::to_string(a->vf.value) + " on " + a->pf;
+	if (!info || info->netdev.empty() || info->netdev_mac == p.mac)
+		return StepResult::ok(done + (c.rec.substate == 2 ? "; VF driver probed again" : ""));
+	if (c.rec.substate == 1 && !c.timed_out)
+		return StepResult::wait(c.timeouts.vf_mac_ms, "waiting for the VF driver to take the MAC");
+	if (c.rec.substate == 1) {
+		log::warn(c.rec.id, "VF netdev ", info->netdev, " has MAC ", info->netdev_mac.str(), ", not ",
+			  p.mac.str(), " after ", c.timeouts.vf_mac_ms, " ms: probing the VF driver again");
+		c.rec.substate = 2;
+		if (auto st2 = c.kernel.vf_probe(a->pf, a->vf); !st2.ok())
+			return StepResult::fail(Reason::vf_alloc_failed, errtext(st2));
+		info = c.kernel.vf(a->pf, a->vf);
+		if (!info || info->netdev.empty() || info->netdev_mac == p.mac)
+			return StepResult::ok(done + "; VF driver probed again");
+	}
+	return StepResult::fail(Reason::vf_alloc_failed,
+				"VF netdev " + info->netdev + " came up with MAC " + info->netdev_mac.str() +
+					", not the administrative MAC " + p.mac.str() +
+					" (VF driver's handshake with the PF failed?)");
 }
 
 StepResult vport_create(StepCtx &c, model::Partition &p)
@@ -487,14 +496,16 @@ StepResult reservation_release(StepCtx &c, model::Partition &p)
 /// Put the synthetic port (and its filters) on @to's switch, off @from's.
 StepResult switch_to(StepCtx &c, model::Partition &p, const std::string &to, const std::string &from)
 {
+	// The filter first: the moved port (and its announcement on the wire)
+	// must find @to's switch already accepting the adapter's MAC.
+	if (auto st = filters_on_default(c.kernel, to, p); !st.ok())
+		return StepResult::fail(Reason::switch_move_failed, errtext(st));
 	auto ad = c.kernel.adapter(p.name);
 	if (ad && ad->pf != to) {
 		auto st = c.kernel.adapter_set_switch(p.name, to);
 		if (!st.ok())
 			return StepResult::fail(Reason::switch_move_failed, errtext(st));
 	}
-	if (auto st = filters_on_default(c.kernel, to, p); !st.ok())
-		return StepResult::fail(Reason::switch_move_failed, errtext(st));
 	if (from != to) {
 		if (auto st = filters_off(c.kernel, from, p); !st.ok())
 			return StepResult::fail(Reason::switch_move_failed, errtext(st));

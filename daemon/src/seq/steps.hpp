@@ -17,6 +17,7 @@ namespace sriov::seq {
 
 struct Timeouts {
 	std::int64_t pair_ms{5000};    ///< VF netdev in child -> adapter paired
+	std::int64_t vf_mac_ms{1000};  ///< admin MAC set -> the VF netdev carries it
 	std::int64_t release_ms{2000}; ///< graceful release before surprise removal
 	std::int64_t datapath_ms{3000}; ///< DP_WANT=VF -> the adapter transmits on the VF
 };

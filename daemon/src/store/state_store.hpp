@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The journal: one JSON document (schema version, model, in-flight
 // sequence records, recent events) replaced atomically and durably
-// (write tmp, fsync, rename, fsync dir) before and after every step.
+// (write tmp, fsync, rename, fsync dir) once per step boundary.
 // See Documentation/design/daemon.rst for why this and not SQLite.
 #pragma once
 

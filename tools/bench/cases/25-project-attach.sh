@@ -118,12 +118,15 @@ attach_once() {
 		{ echo "adapter data path is not the VF: dp_active=$(ethstat dp_active)"; return 1; }
 	[ "$(ethstat vf_rx_packets)" -gt 0 ] || { echo "adapter: vf_rx_packets 0"; return 1; }
 	ev=$(dmn_ctl --json events | jq -c '[.result.events[] | select(.type == "sequence" and .kind == "attach")] | last
-		| {seq: .seq, result: .result, duration_ms: .duration_ms,
-		   phases: [.phases[] | {(.step): .duration_ms}] | add}')
+		| {seq: .seq, result: .result, duration_ms: .duration_ms, start_ms: .start_ms,
+		   phases: [.phases[] | {(.step): [.start_ms, .end_ms]}] | add}')
+	# phases as [start, end] in ms after t0 (the wall clock of the VM)
 	jq -cn --argjson cmd $(((t1 - t0) / 1000)) --argjson first $(((first - t0) / 1000)) \
 		--arg dev "$dev" --argjson ev "$ev" --argjson rx "$(ethstat vf_rx_packets)" \
+		--argjson t0 $((t0 / 1000)) \
 		'{sriovctl_returned: $cmd, first_datagram_on_vf: $first, vf_netdev: $dev,
-		  adapter_vf_rx_packets: $rx, sequence: $ev}'
+		  adapter_vf_rx_packets: $rx,
+		  sequence: ($ev | .start_ms -= $t0 | .phases |= map_values(map(. - $t0)))}'
 }
 
 : >"$BENCH_RAW/project-attach.jsonl"
