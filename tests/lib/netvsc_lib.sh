@@ -212,5 +212,5 @@ nv_counters() {
 }
 nv_report() {
 	nv_counters "$1"
-	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered)"
+	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered), loss runs [first,count] $(jq -c '.loss_runs // []' "$OUT/$1.json")"
 }
