@@ -74,6 +74,19 @@
 #define SRIOV_MBX_CONFIG_LEN		7
 #define SRIOV_MBX_NO_VPORT		0xffffffffU
 
+/*
+ * Project extension: the VF is about to stop receiving (its driver unbinds,
+ * or the function is reset or removed).  A project PF moves the filters of
+ * the VF's VPort to the default VPort before it answers, so frames for the
+ * VF keep flowing through the PF while the VF's queues stop.  It moves
+ * nothing for a VF without a VPort or without filters.  Foreign PFs NACK
+ * the unknown type; the VF then relies on the PF seeing its reset.
+ *
+ * Request:  word 0 = SRIOV_MBX_VF_GOING_DOWN
+ * Reply:    word 0 = request | ACK | CTS (after the filters moved)
+ */
+#define SRIOV_MBX_VF_GOING_DOWN		0x00c1
+
 /* Mailbox timing both sides follow (Linux/DPDK values) */
 #define SRIOV_MBX_LOCK_TRIES		11	/* x 1 ms */
 #define SRIOV_MBX_POSTED_POLLS		2000	/* x 500 us = ~1 s */

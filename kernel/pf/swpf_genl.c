@@ -940,7 +940,7 @@ static int swpf_do_filter_move(struct swpf_sriov *sr, struct genl_info *info)
 		ids[i] = list[i]->id;
 	}
 	ts = ktime_get_ns();
-	swpf_ntf_move(sr, src->id, dst->id, ids, n, ts);
+	swpf_ntf_move(sr, src->id, dst->id, ids, n, ts, -1);
 
 	rsp = swpf_nl_reply_new(info, &hdr);
 	if (!rsp)
@@ -1122,8 +1122,9 @@ void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd)
 	swpf_ntf_send(sr, skb, hdr, !swpf_put_vport_id(skb, vp));
 }
 
+/* @reason: enum sriov_reset_reason of a failover move, negative for none */
 void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
-		   unsigned int n, u64 ts)
+		   unsigned int n, u64 ts, int reason)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -1132,7 +1133,8 @@ void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
 	if (!skb)
 		return;
 	/* the moment of the move, not of the message */
-	if (swpf_put_move(skb, src, dst, ids, n, ts)) {
+	if (swpf_put_move(skb, src, dst, ids, n, ts) ||
+	    (reason >= 0 && nla_put_u32(skb, SRIOV_A_RESET_REASON, reason))) {
 		nlmsg_free(skb);
 		return;
 	}

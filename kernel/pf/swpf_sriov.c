@@ -124,13 +124,13 @@ void swpf_vf_write_pool(struct swpf_vf *vf)
  * Forget everything the VF configured through the mailbox (Linux and DPDK
  * do the same on VF_RESET and VFLR); administrative settings stay.
  */
-void swpf_vf_reset_state(struct swpf_vf *vf)
+void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason)
 {
 	struct swpf_sriov *sr = vf->sr;
 	unsigned int vid;
 
 	lockdep_assert_held(&sr->lock);
-	swpf_switch_vf_gone(sr, vf);
+	swpf_switch_vf_gone(sr, vf, reason);
 	vf->cts = false;
 	for_each_set_bit(vid, vf->vlans, VLAN_N_VID)
 		swpf_vlvf_set(sr, vid, vf->idx, false);
@@ -149,7 +149,7 @@ void swpf_vf_flr_event(struct swpf_vf *vf)
 {
 	vf->flr_count++;
 	swpf_vf_set_rxtx(vf, false);
-	swpf_vf_reset_state(vf);
+	swpf_vf_reset_state(vf, SRIOV_RESET_REASON_VFLR);
 	swpf_ntf_vf(vf, SRIOV_CMD_VF_FLR_NTF, SRIOV_RESET_REASON_VFLR);
 }
 
@@ -327,7 +327,7 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 	if (vf && vf->pdev == vfdev) {
 		vf->flr_count++;
 		swpf_vf_set_rxtx(vf, false);
-		swpf_vf_reset_state(vf);
+		swpf_vf_reset_state(vf, SRIOV_RESET_REASON_ADMIN);
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF, SRIOV_RESET_REASON_ADMIN);
 	} else {
 		NL_SET_ERR_MSG_FMT(extack, "VF %u went away during the reset", idx);
@@ -517,16 +517,24 @@ static int swpf_sriov_disable(struct swpf_dev *pf)
 	struct swpf_vf *vfs;
 	unsigned int i;
 
+	if (pci_vfs_assigned(pf->pdev)) {
+		dev_warn(&pf->pdev->dev, "VFs are assigned to guests: not disabling\n");
+		return -EBUSY;
+	}
 	mutex_lock(&sr->lock);
 	if (!sr->num_vfs) {
 		mutex_unlock(&sr->lock);
 		return 0;
 	}
+	/*
+	 * Every VF stops receiving when its function goes: hand the VPorts'
+	 * filters to the default VPort first (a VF driver that announces its
+	 * removal finds nothing left to move).
+	 */
+	for (i = 0; i < sr->num_vfs; i++)
+		swpf_switch_vf_gone(sr, &sr->vfs[i],
+				    SRIOV_RESET_REASON_SRIOV_DISABLE);
 	mutex_unlock(&sr->lock);
-	if (pci_vfs_assigned(pf->pdev)) {
-		dev_warn(&pf->pdev->dev, "VFs are assigned to guests: not disabling\n");
-		return -EBUSY;
-	}
 
 	/* the mailbox keeps serving VF drivers while they unbind */
 	pci_disable_sriov(pf->pdev);

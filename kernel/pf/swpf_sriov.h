@@ -150,7 +150,7 @@ struct swpf_sriov {
 
 /* ---- swpf_sriov.c ---- */
 int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs);
-void swpf_vf_reset_state(struct swpf_vf *vf);
+void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason);
 void swpf_vf_flr_event(struct swpf_vf *vf);
 int swpf_vf_legacy_mac_apply(struct swpf_vf *vf);
 void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable);
@@ -191,7 +191,8 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f);
 int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 		     struct swpf_vport *dst);
-void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf);
+unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
+				 enum sriov_reset_reason reason);
 void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
 			      enum sriov_filter_origin origin);
 int swpf_switch_mac_in_use(struct swpf_sriov *sr, const u8 *mac,
@@ -232,7 +233,7 @@ void swpf_ntf_switch(struct swpf_sriov *sr);
 void swpf_ntf_vf(struct swpf_vf *vf, int cmd, int reason);
 void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd);
 void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
-		   unsigned int n, u64 ts);
+		   unsigned int n, u64 ts, int reason);
 void swpf_ntf_link(struct swpf_sriov *sr, bool up);
 void swpf_ntf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val);
 void swpf_ntf_throttled(struct swpf_vf *vf);

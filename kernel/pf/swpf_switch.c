@@ -480,13 +480,18 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 }
 
 /*
- * Failover policy: when a VF goes away - a VFLR event (on QEMU's igb every
+ * Failover policy: when a VF goes away - a VF_GOING_DOWN message (sriov_vf
+ * sends it before it stops receiving: unbind, FLR, removal), SR-IOV being
+ * disabled (before the VFs are removed), a VFLR event (on QEMU's igb every
  * VF software reset too, so VF driver unbind, reset and SR-IOV disable), an
  * FLR requested over netlink, or a VF_RESET message - the administrator's
  * filters of its VPort move to the default VPort at once, in one register
  * write each, so frames for the VF's MAC reach the PF (and through the
  * host's switch the synthetic path) while the VF cannot receive them.  The
- * move is announced like any other (FILTER_MOVED_NTF).  The filters stay on
+ * move is announced like any other (FILTER_MOVED_NTF, with the reason in
+ * SRIOV_A_RESET_REASON).  A VF can only move its own VPort's filters to the
+ * default VPort this way, which it could also do by resetting itself, so
+ * the message gives an untrusted VF no new power.  The filters stay on
  * the default VPort when the VF comes back: moving them to the VF again is
  * part of attaching it (sriovd, or whoever answers the adapter's switch
  * request), since the VF's own reset handshake follows its unbind too.
@@ -496,7 +501,12 @@ module_param(vf_reset_failover, bool, 0644);
 MODULE_PARM_DESC(vf_reset_failover,
 		 "move a VF's MAC/VLAN filters to the default VPort when the VF resets or goes away (default: on)");
 
-void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf)
+/*
+ * Return the number of filters moved; @reason goes into the notification
+ * (why the VF went away).
+ */
+unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
+				 enum sriov_reset_reason reason)
 {
 	struct swpf_vport *src = vf->vport, *dst;
 	u32 ids[SWPF_SW_RAR_COUNT + SWPF_VLVF_ENTRIES];
@@ -506,7 +516,7 @@ void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf)
 	lockdep_assert_held(&sr->lock);
 	dst = swpf_vport_default(sr);
 	if (!READ_ONCE(vf_reset_failover) || !src || !dst)
-		return;
+		return 0;
 	list_for_each_entry(f, &sr->filters, node) {
 		if (f->vport != src || f->origin != SRIOV_FILTER_ORIGIN_ADMIN ||
 		    n == ARRAY_SIZE(ids))
@@ -515,7 +525,9 @@ void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf)
 		ids[n++] = f->id;
 	}
 	if (n)
-		swpf_ntf_move(sr, src->id, dst->id, ids, n, ktime_get_ns());
+		swpf_ntf_move(sr, src->id, dst->id, ids, n, ktime_get_ns(),
+			      reason);
+	return n;
 }
 
 /* ---- the switch ---- */

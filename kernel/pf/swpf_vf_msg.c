@@ -2,7 +2,8 @@
 /*
  * sriov_pf: VF mailbox requests - dispatch and policy.  The protocol is the
  * one Linux's igbvf and DPDK's igb VF driver speak (kernel/include/
- * sriov_mbx.h), plus the project's SRIOV_MBX_GET_CONFIG.  Everything a VF
+ * sriov_mbx.h), plus the project's SRIOV_MBX_GET_CONFIG and
+ * SRIOV_MBX_VF_GOING_DOWN.  Everything a VF
  * writes is untrusted: every field is checked before it reaches a
  * register, and an untrusted VF cannot replace a MAC the administrator set.
  *
@@ -37,7 +38,7 @@ static void swpf_vf_do_reset(struct swpf_vf *vf)
 {
 	u32 reply[SRIOV_MBX_RESET_REPLY_LEN];
 
-	swpf_vf_reset_state(vf);
+	swpf_vf_reset_state(vf, SRIOV_RESET_REASON_MAILBOX);
 	if (!vf->allocated)
 		swpf_vf_legacy_mac_apply(vf);
 	swpf_vf_set_rxtx(vf, vf->link_state != IFLA_VF_LINK_STATE_DISABLE);
@@ -226,6 +227,11 @@ void swpf_vf_msg_handle(struct swpf_vf *vf)
 	case SRIOV_MBX_GET_CONFIG:
 		swpf_vf_get_config(vf, msg[0]);
 		return;
+	case SRIOV_MBX_VF_GOING_DOWN:
+		/* the reply follows the move: the VF may stop receiving then */
+		swpf_switch_vf_gone(vf->sr, vf, SRIOV_RESET_REASON_VF_GOING_DOWN);
+		ok = true;
+		break;
 	default:
 		dev_dbg(&pf->pdev->dev, "VF %u: unknown message 0x%08x\n",
 			vf->idx, msg[0]);

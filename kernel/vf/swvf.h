@@ -168,6 +168,7 @@ int swvf_mbx_set_multicast(struct swvf_adapter *adapter, const u16 *hashes,
 int swvf_mbx_set_vlan(struct swvf_adapter *adapter, u16 vid, bool add);
 int swvf_mbx_set_lpe(struct swvf_adapter *adapter, u32 max_frame);
 void swvf_mbx_get_config(struct swvf_adapter *adapter);
+int swvf_mbx_going_down(struct swvf_adapter *adapter);
 void swvf_mbx_poll_events(struct swvf_adapter *adapter);
 
 /* swvf_pci.c */

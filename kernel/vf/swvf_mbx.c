@@ -583,6 +583,38 @@ out:
 }
 
 /**
+ * swvf_mbx_going_down - tell the PF that we are about to stop receiving
+ * @adapter: the VF
+ *
+ * Project extension, sent at the start of PCI remove and reset_prepare,
+ * while the queues still run: a project PF moves our VPort's filters to
+ * its default VPort before it answers, so frames for our MAC go through
+ * the PF's switch instead of into queues nobody will serve.  Only sent to
+ * a PF that answered SRIOV_MBX_GET_CONFIG (a foreign PF would NACK it and
+ * log an unknown message); the wait for the answer is the mailbox's
+ * bounded one.
+ *
+ * Return: 0 when the PF acknowledged, -EOPNOTSUPP for a foreign PF, else
+ * the mailbox error (the PF then only learns of it from our reset).
+ */
+int swvf_mbx_going_down(struct swvf_adapter *adapter)
+{
+	u32 msg[1] = { SRIOV_MBX_VF_GOING_DOWN }, reply[1];
+	bool project_pf;
+	int err;
+
+	spin_lock(&adapter->id_lock);
+	project_pf = adapter->identity.valid;
+	spin_unlock(&adapter->id_lock);
+	if (!project_pf)
+		return -EOPNOTSUPP;
+	mutex_lock(&adapter->mbx_lock);
+	err = swvf_mbx_request(adapter, msg, ARRAY_SIZE(msg), reply, 1);
+	mutex_unlock(&adapter->mbx_lock);
+	return err;
+}
+
+/**
  * swvf_mbx_poll_events - notice mailbox traffic without relying on the irq
  * @adapter: the VF
  *

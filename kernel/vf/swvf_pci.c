@@ -334,6 +334,19 @@ err_disable_device:
 	return err;
 }
 
+/* announce to the PF that we stop receiving (SRIOV_MBX_VF_GOING_DOWN) */
+static void swvf_going_down(struct swvf_adapter *adapter)
+{
+	int err;
+
+	if (swvf_check_gone(adapter))
+		return;
+	err = swvf_mbx_going_down(adapter);
+	if (err && err != -EOPNOTSUPP)
+		dev_dbg(&adapter->pdev->dev, "going-down notice failed: %d\n",
+			err);
+}
+
 static void swvf_remove(struct pci_dev *pdev)
 {
 	struct net_device *netdev = pci_get_drvdata(pdev);
@@ -341,6 +354,8 @@ static void swvf_remove(struct pci_dev *pdev)
 
 	swvf_fault_del(adapter);
 	set_bit(SWVF_REMOVING, adapter->state);
+	/* first, while we still receive: the PF takes over our filters */
+	swvf_going_down(adapter);
 	cancel_delayed_work_sync(&adapter->service_task);
 	unregister_netdev(netdev);
 	netif_napi_del(&adapter->napi);
@@ -383,6 +398,7 @@ static void swvf_reset_prepare(struct pci_dev *pdev)
 	struct net_device *netdev = pci_get_drvdata(pdev);
 	struct swvf_adapter *adapter = netdev_priv(netdev);
 
+	swvf_going_down(adapter);
 	rtnl_lock();
 	set_bit(SWVF_RESETTING, adapter->state);
 	netif_device_detach(netdev);

@@ -43,6 +43,11 @@ nv_setup_synthetic() {
 	# sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (208 KB by
 	# default, ~250 ms at 2000/s): TCG stalls the receiver longer than that
 	sysctl -qw net.core.rmem_max=33554432
+	# the synthetic path hands frames to the adapter through the per-CPU
+	# backlog (netif_rx), 1000 frames by default: after a TCG stall the
+	# paced sender's catch-up burst overflows it (softnet "dropped"), as
+	# it would overflow 256-entry rings; deep like the rings (4096)
+	sysctl -qw net.core.netdev_max_backlog=4096
 	ip link add br0 type bridge || return 1
 	defer ip link del br0
 	ip link set "$PF" master br0 || return 1
@@ -205,13 +210,21 @@ nv_stream_wait() {
 	wait "$NV_STREAM_RECV"
 }
 nv_field() { jq -r ".$2" "$OUT/$1.json"; }
+# frames the per-CPU backlogs dropped since boot (softnet_stat column 2)
+nv_backlog_drops() {
+	local c d n=0
+	while read -r c d _; do
+		n=$((n + 16#$d))
+	done </proc/net/softnet_stat
+	echo $n
+}
 nv_counters() {
 	local vfrx=-
 	[ -n "${VFDEV:-}" ] && [ -e "/sys/class/net/$VFDEV" ] &&
 		vfrx=$(cat "/sys/class/net/$VFDEV/statistics/rx_packets")
-	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat /sys/class/net/$PF/statistics/rx_packets); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
+	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat "/sys/class/net/$PF/statistics/rx_packets") missed $(cat "/sys/class/net/$PF/statistics/rx_missed_errors"); backlog drops $(nv_backlog_drops); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
 }
 nv_report() {
 	nv_counters "$1"
-	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered)"
+	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered), loss runs [first,count] $(jq -c '.loss_runs // []' "$OUT/$1.json")"
 }

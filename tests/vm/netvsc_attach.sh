@@ -9,8 +9,10 @@
 # child (every other cycle, as the daemon may do).  `ip monitor link` runs
 # alongside as an independent witness.
 #
-# 150 cycles by default to fit the lab's time budget (0.4-0.6 s per cycle
-# under TCG); the acceptance run passes 1000:
+# 150 cycles by default to fit the lab's time budget (0.25-0.7 s per cycle
+# under TCG depending on host load: 150 cycles took 38-40 s, 1000 cycles
+# 509 s and 672 s at host load 11-14, i.e. 1000 in make check would add
+# 4-10 minutes); the acceptance run passes 1000:
 #   tools/vm/run --timeout 1500 -- tests/vm/netvsc_attach.sh 1000
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"

@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace sriov::traffic {
+
+// at most this many runs of lost sequence numbers are listed in a report
+inline constexpr size_t kMaxLossRuns = 8;
 
 struct SeqReport {
 	uint64_t received = 0;	   // datagrams that arrived, duplicates included
@@ -19,6 +23,8 @@ struct SeqReport {
 	uint64_t longest_gap_ns = 0;  // longest time between two arrivals
 	uint64_t gap_start_ns = 0;    // when that gap began, from the first arrival
 	uint64_t gap_after_seq = 0;   // last sequence number before that gap
+	// the first kMaxLossRuns runs of missing sequence numbers: (first, count)
+	std::vector<std::pair<uint64_t, uint64_t>> loss_runs;
 };
 
 class SeqStats {
@@ -57,6 +63,14 @@ public:
 		SeqReport r = r_;
 		r.expected = sent ? sent : (any_ ? highest_ + 1 : 0);
 		r.lost = r.expected > r.unique ? r.expected - r.unique : 0;
+		for (uint64_t seq = 0; seq < r.expected && r.loss_runs.size() < kMaxLossRuns; ++seq) {
+			if (seq < seen_.size() && seen_[seq])
+				continue;
+			if (!r.loss_runs.empty() && r.loss_runs.back().first + r.loss_runs.back().second == seq)
+				++r.loss_runs.back().second;
+			else
+				r.loss_runs.emplace_back(seq, 1);
+		}
 		return r;
 	}
 

@@ -36,6 +36,31 @@ TEST(SeqStats, LossDuplicatesReorderAndGap)
 	EXPECT_EQ(r.longest_gap_ns, 29'000'000u);
 	EXPECT_EQ(r.gap_start_ns, 1'000'000u);
 	EXPECT_EQ(r.gap_after_seq, 1u);
+	ASSERT_EQ(r.loss_runs.size(), 3u);
+	EXPECT_EQ(r.loss_runs[0], std::make_pair(uint64_t{2}, uint64_t{1}));
+	EXPECT_EQ(r.loss_runs[1], std::make_pair(uint64_t{4}, uint64_t{1}));
+	EXPECT_EQ(r.loss_runs[2], std::make_pair(uint64_t{7}, uint64_t{1}));
+}
+
+TEST(SeqStats, LossRunsMergeAndAreBounded)
+{
+	SeqStats s;
+	// every third number missing from 0..99, then 200..209 missing
+	for (uint64_t i = 0; i < 220; ++i)
+		if ((i < 100 && i % 3 != 0) || (i >= 100 && (i < 200 || i >= 210)))
+			s.add(i, i);
+	auto r = s.report(220);
+	ASSERT_EQ(r.loss_runs.size(), sriov::traffic::kMaxLossRuns);
+	EXPECT_EQ(r.loss_runs[0], std::make_pair(uint64_t{0}, uint64_t{1}));
+	EXPECT_EQ(r.loss_runs[7], std::make_pair(uint64_t{21}, uint64_t{1}));
+	SeqStats t;
+	for (uint64_t i = 0; i < 50; ++i)
+		if (i < 10 || i >= 20)
+			t.add(i, i);
+	auto q = t.report(55);	// 10..19 and the tail 50..54
+	ASSERT_EQ(q.loss_runs.size(), 2u);
+	EXPECT_EQ(q.loss_runs[0], std::make_pair(uint64_t{10}, uint64_t{10}));
+	EXPECT_EQ(q.loss_runs[1], std::make_pair(uint64_t{50}, uint64_t{5}));
 }
 
 TEST(SeqStats, UnknownSentInfersFromHighest)

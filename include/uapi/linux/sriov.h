@@ -79,12 +79,19 @@ enum sriov_link_state {
  * @SRIOV_RESET_REASON_MAILBOX: The VF asked for a reset (VF_RESET mailbox
  *   message).
  * @SRIOV_RESET_REASON_PF_RESET: The PF was reset; every VF lost its state.
+ * @SRIOV_RESET_REASON_VF_GOING_DOWN: The VF driver announced that the VF stops
+ *   receiving (the project's VF_GOING_DOWN mailbox message: driver unbind,
+ *   function reset or removal); only in filter-moved-ntf.
+ * @SRIOV_RESET_REASON_SRIOV_DISABLE: SR-IOV is being disabled
+ *   (sriov_numvfs=0); every VF goes away. Only in filter-moved-ntf.
  */
 enum sriov_reset_reason {
 	SRIOV_RESET_REASON_ADMIN,
 	SRIOV_RESET_REASON_VFLR,
 	SRIOV_RESET_REASON_MAILBOX,
 	SRIOV_RESET_REASON_PF_RESET,
+	SRIOV_RESET_REASON_VF_GOING_DOWN,
+	SRIOV_RESET_REASON_SRIOV_DISABLE,
 };
 
 enum {

@@ -20,8 +20,9 @@
 #              release sequence does), the filter moves, then sriov_vf is
 #              unbound (the anchors: make the backup active, unbind)
 #   surprise   sriov_numvfs=0 with no preparation (as in both anchors);
-#              sriov_pf moves the filter itself when the VF resets
-#              (vf_reset_failover)
+#              sriov_pf moves the filter itself before it removes the VFs
+#              (vf_reset_failover, reason sriov-disable; sriov_vf's
+#              VF_GOING_DOWN notice then finds nothing left to move)
 # tcp_survived_pct: iperf3 TCP (10 s) from ext0 to the child across a
 # switch at 3 s, alternately the planned failover and the way back (bind,
 # DP_WANT vf); a run survived if iperf3 ended without error and its last
