@@ -20,8 +20,7 @@ for t in "$@"; do
 	echo "$r" >"$SRIOV_OUT/rc-$name"
 	[ "$rc" = 0 ] && [ "$r" != 0 ] && [ "$r" != 4 ] && rc=$r
 	# unload the project's modules and the in-tree drivers some tests bind
-	# (netvsc_* run on igb), so
-	# that the next test finds the 82576 unbound as after boot
+	# (netvsc_* run on igb): the next test finds the 82576 as after boot
 	for m in sriov_netvsc sriov_vf sriov_pf igbvf igb; do
 		rmmod "$m" 2>/dev/null
 	done
