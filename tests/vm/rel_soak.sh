@@ -92,7 +92,7 @@ for ((i = 1; i <= LANES; i++)); do
 	ip -n vm$i link set lo up
 	ip -n vm$i link set nv0 up
 	ip -n vm$i addr add "$(lane_ip $i)/24" dev nv0
-	nss+=(vm$i)
+	nss+=("vm$i")
 done
 for ((i = 1; i <= LANES; i++)); do
 	slowwait 15 ping_ok ext"$(lane_hub $i)" "$(lane_ip $i)" ||
