@@ -43,11 +43,6 @@ nv_setup_synthetic() {
 	# sequdp asks for a 4 MB SO_RCVBUF, capped by rmem_max (208 KB by
 	# default, ~250 ms at 2000/s): TCG stalls the receiver longer than that
 	sysctl -qw net.core.rmem_max=33554432
-	# the synthetic path hands frames to the adapter through the per-CPU
-	# backlog (netif_rx), 1000 frames by default: after a TCG stall the
-	# paced sender's catch-up burst overflows it (softnet "dropped"), as
-	# it would overflow 256-entry rings; deep like the rings (4096)
-	sysctl -qw net.core.netdev_max_backlog=4096
 	ip link add br0 type bridge || return 1
 	defer ip link del br0
 	ip link set "$PF" master br0 || return 1
