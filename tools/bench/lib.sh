@@ -503,7 +503,18 @@ __bench_dpdk_send() {
 			--dst "$dst" --port "$port" --rate "$BENCH_RATE" --seconds "$secs" \
 			--ready "$BENCH_RAW/$tag.sready" \
 			>"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
-		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
+		# The stream's end for bench_seq_wait: the process ends well
+		# after its last datagram (a 200 ms drain, then EAL's teardown,
+		# slow under TCG), so take the ready file's time (written just
+		# before the first datagram) plus the send time it reports
+		local rdy sec
+		rdy=$(stat -c %.6Y "$BENCH_RAW/$tag.sready" 2>/dev/null)
+		sec=$(jq -r '.seconds // empty' "$BENCH_RAW/$tag.send.json" 2>/dev/null)
+		if [ -n "$rdy" ] && [ -n "$sec" ]; then
+			awk -v a="$rdy" -v b="$sec" 'BEGIN { printf "%.6f\n", a + b }' >"$BENCH_RAW/$tag.send_end"
+		else
+			echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
+		fi
 		# DPDK's af_packet PMD sets the netdev down when it stops the
 		# port, and the kernel then flushes its neighbours, the
 		# permanent ones too: give the sender's side its link and the
