@@ -449,7 +449,7 @@ int do_recv(const Args &a)
 				last = when;
 				stats.add(w.seq, when);
 				total = w.total;
-				if (total && stats.report(total).unique == total)
+				if (total && stats.unique() == total)
 					done = true;
 			}
 		}

@@ -56,6 +56,10 @@ public:
 		any_ = true;
 	}
 
+	// Distinct sequence numbers so far: cheap, for the per-datagram
+	// "all arrived" check (report() walks the whole range for loss_runs).
+	[[nodiscard]] uint64_t unique() const { return r_.unique; }
+
 	// `sent` is the sender's count when known (0: infer from the highest
 	// sequence number seen, which cannot see loss at the tail).
 	[[nodiscard]] SeqReport report(uint64_t sent = 0) const

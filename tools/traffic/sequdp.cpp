@@ -234,7 +234,7 @@ int do_recv(const Args &a)
 		last = now_ns();
 		st.add(w.seq, last);
 		total = w.total;
-		if (total && st.report(total).unique == total)
+		if (total && st.unique() == total)
 			break;
 	}
 	const auto r = st.report(total);
