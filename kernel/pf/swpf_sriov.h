@@ -191,8 +191,8 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f);
 int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 		     struct swpf_vport *dst);
-unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
-				 enum sriov_reset_reason reason);
+void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
+			 enum sriov_reset_reason reason);
 void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
 			      enum sriov_filter_origin origin);
 int swpf_switch_mac_in_use(struct swpf_sriov *sr, const u8 *mac,

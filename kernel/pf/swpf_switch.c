@@ -501,12 +501,9 @@ module_param(vf_reset_failover, bool, 0644);
 MODULE_PARM_DESC(vf_reset_failover,
 		 "move a VF's MAC/VLAN filters to the default VPort when the VF resets or goes away (default: on)");
 
-/*
- * Return the number of filters moved; @reason goes into the notification
- * (why the VF went away).
- */
-unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
-				 enum sriov_reset_reason reason)
+/* @reason goes into the notification (why the VF went away) */
+void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
+			 enum sriov_reset_reason reason)
 {
 	struct swpf_vport *src = vf->vport, *dst;
 	u32 ids[SWPF_SW_RAR_COUNT + SWPF_VLVF_ENTRIES];
@@ -516,7 +513,7 @@ unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 	lockdep_assert_held(&sr->lock);
 	dst = swpf_vport_default(sr);
 	if (!READ_ONCE(vf_reset_failover) || !src || !dst)
-		return 0;
+		return;
 	list_for_each_entry(f, &sr->filters, node) {
 		if (f->vport != src || f->origin != SRIOV_FILTER_ORIGIN_ADMIN ||
 		    n == ARRAY_SIZE(ids))
@@ -527,7 +524,6 @@ unsigned int swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 	if (n)
 		swpf_ntf_move(sr, src->id, dst->id, ids, n, ktime_get_ns(),
 			      reason);
-	return n;
 }
 
 /* ---- the switch ---- */
