@@ -107,10 +107,11 @@ struct swpf_dev {
 	/*
 	 * ---- VMDq pool ----
 	 * The PF uses the queues of pool @pf_pool (queue q with q % 8 ==
-	 * pf_pool).  0 without VFs; num_vfs once SR-IOV is enabled.  Change
-	 * it only through swpf_set_pf_pool().
+	 * pf_pool): always SWPF_PF_POOL, the last pool, which no VF ever
+	 * owns (at most 7 VFs), so enabling or disabling VFs never moves
+	 * the PF's queues and never takes its datapath down.
 	 */
-	u8 pf_pool;				/* [rtnl] */
+	u8 pf_pool;				/* set at probe, then constant */
 
 	/* ---- link ---- */
 	bool link_up;				/* [rtnl or link_work] */
@@ -144,7 +145,7 @@ struct swpf_dev {
 	 * ---- SR-IOV state (issue 4: swpf_sriov.c / swpf_mbx.c) ----
 	 * VF count, per-VF state and the NIC-switch tables are added here.
 	 * Hooks: swpf_other_irq() has the place where ICR.VMMB (mailbox +
-	 * VFLR) is dispatched; swpf_set_pf_pool() moves the PF's queues;
+	 * VFLR) is dispatched;
 	 * @ims_mask takes SWPF_ICR_VMMB; swpf_hw_write_mta() merges VF hashes.
 	 */
 	u16 num_vfs;				/* [rtnl] */
@@ -237,7 +238,6 @@ int swpf_netdev_init(struct swpf_dev *pf);
 void swpf_netdev_deinit(struct swpf_dev *pf);
 int swpf_up(struct swpf_dev *pf);
 void swpf_down(struct swpf_dev *pf);
-int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool);
 int swpf_reset_hw(struct swpf_dev *pf);
 int swpf_reset(struct swpf_dev *pf);
 void swpf_link_work(struct work_struct *work);

@@ -270,30 +270,6 @@ void swpf_down(struct swpf_dev *pf)
  * caller holds rtnl.  Filters of the old pool are released; the datapath
  * is restarted on the new pool if the interface is running.
  */
-int swpf_set_pf_pool(struct swpf_dev *pf, u8 pool)
-{
-	bool running = netif_running(pf->netdev);
-	u8 old = pf->pf_pool;
-
-	ASSERT_RTNL();
-	if (pool >= SWPF_NUM_POOLS)
-		return -EINVAL;
-	if (pool == old)
-		return 0;
-	if (running)
-		swpf_down(pf);
-
-	swpf_rmw32_locked(pf, SWPF_VFRE, BIT(old), 0);
-	swpf_rmw32_locked(pf, SWPF_VFTE, BIT(old), 0);
-	swpf_wr32(pf, SWPF_VMOLR(old), 0);
-	pf->pf_pool = pool;
-	swpf_configure_pool(pf);
-	/* the PF's VLANs follow it to the new pool */
-	swpf_vlan_write_all(pf);
-
-	return running ? swpf_up(pf) : 0;
-}
-
 /* ---- link ---- */
 
 void swpf_link_work(struct work_struct *work)

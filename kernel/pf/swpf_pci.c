@@ -64,7 +64,7 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	INIT_WORK(&pf->link_work, swpf_link_work);
 	INIT_DELAYED_WORK(&pf->watchdog, swpf_watchdog);
 	pf->ims_mask = SWPF_ICR_LSC | SWPF_ICR_DRSTA;
-	pf->pf_pool = 0;
+	pf->pf_pool = SWPF_PF_POOL;
 	pf->link_speed = SPEED_UNKNOWN;
 	pf->link_duplex = DUPLEX_UNKNOWN;
 

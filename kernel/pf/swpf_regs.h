@@ -204,6 +204,8 @@ static inline u32 swpf_rar_base(unsigned int n)
 #define SWPF_DTXSWC			0x03500
 #define  SWPF_DTXSWC_VMDQ_LOOPBACK_EN	BIT(31)
 #define SWPF_NUM_POOLS			8
+/* the PF's pool: the last one; VFs (at most 7) own pools 0..num_vfs-1 */
+#define SWPF_PF_POOL			(SWPF_NUM_POOLS - 1)
 /* ---- END virtualization ---- */
 
 /* ---- START per-queue registers (queue n = 0..15) ---- */

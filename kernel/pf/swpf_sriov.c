@@ -4,11 +4,12 @@
  * its hardware (pool registers), VF reset and function-level reset (VFLR),
  * VF allocation, and the legacy ndo_set_vf_* / ndo_get_vf_* interface.
  *
- * Pools: VF n owns VMDq pool n (queues n and n + 8); with N VFs the PF
- * moves to pool N (swpf_set_pf_pool()).  A VF that is not allocated through
- * the netlink family behaves like a VF of the in-tree igb: its MAC gets a
- * RAR entry for its pool when it resets.  An allocated VF receives only
- * what the filters of its VPort steer to it.
+ * Pools: VF n owns VMDq pool n (queues n and n + 8); the PF always uses
+ * the last pool (SWPF_PF_POOL), so VFs come and go without touching its
+ * rings.  A VF that is not allocated through the netlink family behaves
+ * like a VF of the in-tree igb: its MAC gets a RAR entry for its pool when
+ * it resets.  An allocated VF receives only what the filters of its VPort
+ * steer to it.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -285,6 +286,18 @@ int swpf_sriov_vf_free(struct swpf_sriov *sr, struct swpf_vf *vf,
 	swpf_ntf_vf(vf, SRIOV_CMD_VF_FREED_NTF, 0);
 	vf->allocated = false;
 	vf->serial = 0;
+	/*
+	 * A MAC the administrator gave the VF for its partition goes with the
+	 * allocation: a pooled VF must not keep it (the next partition may
+	 * get it on another VF).  Like at SR-IOV enable the VF gets a random
+	 * locally administered MAC, which its driver picks up in the reset
+	 * it is asked to do.
+	 */
+	if (vf->mac_admin) {
+		vf->mac_admin = false;
+		eth_random_addr(vf->mac);
+		swpf_vf_kick(vf);
+	}
 	if (vf->cts)
 		swpf_vf_legacy_mac_apply(vf);
 	return 0;
@@ -416,16 +429,15 @@ static void swpf_sriov_hw_disable(struct swpf_sriov *sr)
 	swpf_wr32(pf, SWPF_MBVFIMR, 0);
 }
 
-/* rtnl held: move the PF to pool @pool and (un)mask the mailbox cause */
-static int swpf_sriov_pf_pool(struct swpf_dev *pf, u16 num_vfs)
+/*
+ * rtnl held: record the VF count and (un)mask the mailbox cause.  The PF's
+ * own pool and rings stay as they are: a PF bridged into the host's switch
+ * keeps forwarding while VFs are enabled or disabled.
+ */
+static void swpf_sriov_set_num_vfs(struct swpf_dev *pf, u16 num_vfs)
 {
-	int err;
-
 	ASSERT_RTNL();
 	pf->num_vfs = num_vfs;
-	err = swpf_set_pf_pool(pf, num_vfs);
-	if (err)
-		return err;
 	if (num_vfs) {
 		pf->ims_mask |= SWPF_ICR_VMMB;
 		swpf_wr32(pf, SWPF_IMS, SWPF_ICR_VMMB);
@@ -442,7 +454,6 @@ static int swpf_sriov_pf_pool(struct swpf_dev *pf, u16 num_vfs)
 		if (!netif_running(pf->netdev))
 			swpf_hw_set_rx_enable(pf, false);
 	}
-	return 0;
 }
 
 static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
@@ -458,9 +469,7 @@ static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
 		swpf_sriov_init_vf(sr, &vfs[i], i);
 
 	rtnl_lock();
-	err = swpf_sriov_pf_pool(pf, num_vfs);
-	if (err)
-		goto err_restore_pool;
+	swpf_sriov_set_num_vfs(pf, num_vfs);
 
 	mutex_lock(&sr->lock);
 	sr->vfs = vfs;
@@ -487,7 +496,7 @@ static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
 	swpf_sriov_get_vfs(sr);
 	mutex_unlock(&sr->lock);
 	dev_info(&pf->pdev->dev, "%d VFs enabled, PF on pool %d\n", num_vfs,
-		 num_vfs);
+		 pf->pf_pool);
 	swpf_ntf_switch(sr);
 	return 0;
 
@@ -504,8 +513,7 @@ err_hw_disable:
 	sr->vfs = NULL;
 	sr->num_vfs = 0;
 	mutex_unlock(&sr->lock);
-err_restore_pool:
-	swpf_sriov_pf_pool(pf, 0);
+	swpf_sriov_set_num_vfs(pf, 0);
 	rtnl_unlock();
 	kfree(vfs);
 	return err;
@@ -558,7 +566,7 @@ static int swpf_sriov_disable(struct swpf_dev *pf)
 	sr->num_vfs = 0;
 	memset(sr->vf_mta, 0, sizeof(sr->vf_mta));
 	mutex_unlock(&sr->lock);
-	swpf_sriov_pf_pool(pf, 0);
+	swpf_sriov_set_num_vfs(pf, 0);
 	rtnl_unlock();
 	kfree(vfs);
 

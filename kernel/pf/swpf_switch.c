@@ -175,7 +175,7 @@ static void swpf_vport_pf_pool(struct swpf_sriov *sr, struct swpf_vport *vp,
 static int swpf_vport_pf_pool_alloc(struct swpf_sriov *sr,
 				    struct netlink_ext_ack *extack)
 {
-	unsigned long used = GENMASK(sr->num_vfs, 0);
+	unsigned long used = (BIT(sr->num_vfs) - 1) | BIT(sr->pf->pf_pool);
 	struct swpf_vport *vp;
 	unsigned int pool;
 

@@ -149,14 +149,14 @@ check("dump shows the default VPort and VF 1's",
       vps and len(vps) == 2 and any("is-default" in x for x in vps), str(vps))
 expect_err("vf-free while the VF has a VPort", "vf-free", {**PF, "vf-id": 1},
            errno.EBUSY, "delete it first")
-# the "8 pools" limit: PF VPorts take the pools no VF uses (3..7)
+# the "8 pools" limit: PF VPorts take the pools neither a VF nor the PF uses (2..6)
 pf_vps = []
 for i in range(5):
     try:
         pf_vps.append(ynl.do("vport-new", PF)["vport-id"])
     except NlError as e:
         print(f"# PF VPort {i}: {e}")
-check("5 PF VPorts fill pools 3-7", len(pf_vps) == 5)
+check("5 PF VPorts fill pools 2-6", len(pf_vps) == 5)
 expect_err("a 6th PF VPort: all 8 pools in use", "vport-new", PF,
            errno.ENOSPC, "all 8 VMDq pools")
 for i in pf_vps:
