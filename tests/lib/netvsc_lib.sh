@@ -221,5 +221,5 @@ nv_counters() {
 }
 nv_report() {
 	nv_counters "$1"
-	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq), reordered $(nv_field "$1" reordered), loss runs [first,count] $(jq -c '.loss_runs // []' "$OUT/$1.json")"
+	ktap_diag "$1: lost $(nv_field "$1" lost) of $(nv_field "$1" expected), longest gap $(nv_field "$1" longest_gap_ms) ms after seq $(nv_field "$1" gap_after_seq) (kernel rx timestamps $(nv_field "$1" longest_gap_rx_ms) ms), reordered $(nv_field "$1" reordered), loss runs [first,count] $(jq -c '.loss_runs // []' "$OUT/$1.json")"
 }

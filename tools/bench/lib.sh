@@ -589,7 +589,7 @@ bench_seq_wait() {
 		  lost_ms: ($lost * 1000 / $rate), recovered: ($rec == 1),
 		  silent_tail_ms: $tail}' \
 		"$BENCH_RAW/$tag.send.json" "$BENCH_RAW/$tag.recv.json" >"$BENCH_RAW/$tag.json"
-	bench_log "stream $tag: sent $SEQ_SENT unique $unique lost $SEQ_LOST ($((SEQ_LOST * 1000 / BENCH_RATE)) ms of stream) dup $SEQ_DUP reord $SEQ_REORD gap ${SEQ_GAP_MS}ms at $(jq '.gap_start_ms | round' "$BENCH_RAW/$tag.recv.json") ms recovered $SEQ_RECOVERED tail ${SEQ_TAIL_MS}ms"
+	bench_log "stream $tag: sent $SEQ_SENT unique $unique lost $SEQ_LOST ($((SEQ_LOST * 1000 / BENCH_RATE)) ms of stream) dup $SEQ_DUP reord $SEQ_REORD gap ${SEQ_GAP_MS}ms at $(jq '.gap_start_ms | round' "$BENCH_RAW/$tag.recv.json") ms (kernel rx timestamps: $(jq '.longest_gap_rx_ms // "-"' "$BENCH_RAW/$tag.recv.json") ms) recovered $SEQ_RECOVERED tail ${SEQ_TAIL_MS}ms"
 }
 
 # bench_seq_record TAG SETUP LOST_METRIC GAP_METRIC: record a switch run's

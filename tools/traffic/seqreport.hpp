@@ -23,7 +23,13 @@ inline std::string recv_report_json(const SeqReport &r, uint64_t foreign, const 
 	  << ", \"duplicated\": " << r.duplicated << ", \"reordered\": " << r.reordered
 	  << ", \"longest_gap_ms\": " << static_cast<double>(r.longest_gap_ns) / 1e6
 	  << ", \"gap_start_ms\": " << static_cast<double>(r.gap_start_ns) / 1e6
-	  << ", \"gap_after_seq\": " << r.gap_after_seq << ", \"loss_runs\": [";
+	  << ", \"gap_after_seq\": " << r.gap_after_seq;
+	if (r.have_rx_ts)
+		o << ", \"longest_gap_rx_ms\": " << static_cast<double>(r.longest_rx_gap_ns) / 1e6
+		  << ", \"rx_gap_after_seq\": " << r.rx_gap_after_seq;
+	else
+		o << ", \"longest_gap_rx_ms\": null";
+	o << ", \"loss_runs\": [";
 	for (size_t i = 0; i < r.loss_runs.size(); ++i)
 		o << (i ? ", [" : "[") << r.loss_runs[i].first << ", " << r.loss_runs[i].second << "]";
 	o << "], \"foreign\": " << foreign << extra << "}\n";

@@ -23,15 +23,33 @@ struct SeqReport {
 	uint64_t longest_gap_ns = 0;  // longest time between two arrivals
 	uint64_t gap_start_ns = 0;    // when that gap began, from the first arrival
 	uint64_t gap_after_seq = 0;   // last sequence number before that gap
+	// the same measured on the kernel's receive timestamps (SO_TIMESTAMPNS:
+	// when the datagram reached the receiver's network stack), so that a
+	// receiving process that was not scheduled does not count as a gap in
+	// the data path; 0 when the receiver has no kernel timestamps
+	uint64_t longest_rx_gap_ns = 0;
+	uint64_t rx_gap_after_seq = 0;
+	bool have_rx_ts = false;
 	// the first kMaxLossRuns runs of missing sequence numbers: (first, count)
 	std::vector<std::pair<uint64_t, uint64_t>> loss_runs;
 };
 
 class SeqStats {
 public:
-	// Count an arrival of sequence number `seq` at monotonic time `now_ns`.
-	void add(uint64_t seq, uint64_t now_ns)
+	// Count an arrival of sequence number `seq` at monotonic time `now_ns`;
+	// `rx_ns`, when not 0, is the kernel's receive timestamp of it.
+	void add(uint64_t seq, uint64_t now_ns, uint64_t rx_ns = 0)
 	{
+		if (rx_ns) {
+			if (r_.have_rx_ts && rx_ns > last_rx_ns_ &&
+			    rx_ns - last_rx_ns_ > r_.longest_rx_gap_ns) {
+				r_.longest_rx_gap_ns = rx_ns - last_rx_ns_;
+				r_.rx_gap_after_seq = last_seq_;
+			}
+			if (!r_.have_rx_ts || rx_ns > last_rx_ns_)
+				last_rx_ns_ = rx_ns;
+			r_.have_rx_ts = true;
+		}
 		if (seq >= seen_.size())
 			seen_.resize(std::max<uint64_t>(seq + 1, seen_.size() * 2), false);
 		++r_.received;
@@ -84,6 +102,7 @@ private:
 	uint64_t highest_ = 0;
 	uint64_t first_ns_ = 0;
 	uint64_t last_ns_ = 0;
+	uint64_t last_rx_ns_ = 0;
 	uint64_t last_seq_ = 0;
 	bool any_ = false;
 };

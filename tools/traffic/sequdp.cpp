@@ -201,6 +201,9 @@ int do_recv(const Args &a)
 	if (ai->ai_family == AF_INET6)
 		setsockopt(s.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	setsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	// kernel receive timestamps: the data path's gaps apart from ours
+	int one = 1;
+	setsockopt(s.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (bind(s.get(), ai->ai_addr, ai->ai_addrlen) < 0) {
 		std::perror("sequdp: bind");
 		return 1;
@@ -222,9 +225,25 @@ int do_recv(const Args &a)
 		pollfd p{s.get(), POLLIN, 0};
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		ssize_t n = recv(s.get(), buf, sizeof(buf), 0);
+		alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+		iovec iov{buf, sizeof(buf)};
+		msghdr mh{};
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = control;
+		mh.msg_controllen = sizeof(control);
+		ssize_t n = recvmsg(s.get(), &mh, 0);
 		if (n < static_cast<ssize_t>(sizeof(Wire)))
 			continue;
+		uint64_t rx_ns = 0;
+		for (cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+				timespec ts{};
+				std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+				rx_ns = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+					static_cast<uint64_t>(ts.tv_nsec);
+			}
+		}
 		Wire w{};
 		std::memcpy(&w, buf, sizeof(w));
 		if (w.magic != kMagic || w.seq >= sriov::traffic::kSeqLimit) {
@@ -232,7 +251,7 @@ int do_recv(const Args &a)
 			continue;
 		}
 		last = now_ns();
-		st.add(w.seq, last);
+		st.add(w.seq, last, rx_ns);
 		total = w.total;
 		if (total && st.unique() == total)
 			break;

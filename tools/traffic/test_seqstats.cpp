@@ -72,3 +72,26 @@ TEST(SeqStats, UnknownSentInfersFromHighest)
 	EXPECT_EQ(s.report().lost, 1u);
 	EXPECT_EQ(SeqStats{}.report().expected, 0u);
 }
+
+TEST(SeqStats, KernelTimestampGapApartFromTheReader)
+{
+	SeqStats s;
+	// the reader stalled 40 ms (arrival times) while the kernel had
+	// received the datagrams 0.5 ms apart
+	s.add(0, 1'000'000, 100'000'000);
+	s.add(1, 1'500'000, 100'500'000);
+	s.add(2, 41'500'000, 101'000'000);
+	s.add(3, 41'600'000, 112'000'000);	// an 11 ms gap in the data path
+	s.add(4, 41'700'000, 112'500'000);
+	auto r = s.report(5);
+	EXPECT_TRUE(r.have_rx_ts);
+	EXPECT_EQ(r.longest_gap_ns, 40'000'000u);
+	EXPECT_EQ(r.longest_rx_gap_ns, 11'000'000u);
+	EXPECT_EQ(r.rx_gap_after_seq, 2u);
+
+	SeqStats plain;
+	plain.add(0, 0);
+	plain.add(1, 1'000'000);
+	EXPECT_FALSE(plain.report(2).have_rx_ts);
+	EXPECT_EQ(plain.report(2).longest_rx_gap_ns, 0u);
+}
