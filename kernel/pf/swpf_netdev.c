@@ -265,11 +265,6 @@ void swpf_down(struct swpf_dev *pf)
 	swpf_stats_update(pf);
 }
 
-/*
- * Move the PF's queues to VMDq pool @pool (SR-IOV: pool = num_vfs).  The
- * caller holds rtnl.  Filters of the old pool are released; the datapath
- * is restarted on the new pool if the interface is running.
- */
 /* ---- link ---- */
 
 void swpf_link_work(struct work_struct *work)

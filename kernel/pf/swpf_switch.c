@@ -565,7 +565,7 @@ int swpf_switch_create(struct swpf_sriov *sr)
 	if (!vp)
 		return -ENOMEM;
 	vp->id = SRIOV_DEFAULT_VPORT_ID;
-	vp->pool = sr->num_vfs;		/* the PF's pool */
+	vp->pool = sr->pf->pf_pool;	/* the PF's pool */
 	vp->is_default = true;
 	list_add(&vp->node, &sr->vports);
 	return 0;
