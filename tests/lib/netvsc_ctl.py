@@ -129,6 +129,8 @@ def link_info(payload):
     attrs = parse_nla(payload[16:])
     name = attrs.get(IFLA_IFNAME, b"").rstrip(b"\0").decode()
     info = {"ifindex": index, "ifname": name, "flags": flags}
+    if IFLA_ADDRESS in attrs and len(attrs[IFLA_ADDRESS]) == 6:
+        info["mac"] = ":".join(f"{b:02x}" for b in attrs[IFLA_ADDRESS])
     if IFLA_PARENT_DEV_NAME in attrs:
         info["parent"] = attrs[IFLA_PARENT_DEV_NAME].rstrip(b"\0").decode()
     if IFLA_MASTER in attrs:

@@ -66,7 +66,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 		continue
 	fi
 	if ! vf_flags_slave "$VFDEV"; then
-		echo "cycle $i: $VFDEV without IFF_SLAVE" >>"$OUT/attach.log"
+		echo "cycle $i: $VFDEV without IFF_SLAVE, MAC $(<"/sys/class/net/$VFDEV/address")" >>"$OUT/attach.log"
 		fails=$((fails + 1))
 	fi
 	if ((i % 2 == 0)); then
