@@ -471,7 +471,9 @@ StartResult Engine::start_attach(model::Partition &p, Reason cause, DoneFn done)
 	slot->partition = p.name;
 	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = r.id};
 	const std::uint64_t id = r.id;
-	persist(); // the VF choice is journaled before any step acts
+	// The VF choice is journaled before any step acts, with the first
+	// step's start (begin_step, in this pump or the one running): one
+	// commit, not two.  A crash before it leaves nothing to undo.
 	pump();
 	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
 }
