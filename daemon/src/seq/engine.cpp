@@ -817,7 +817,11 @@ void Engine::handle_kernel_events()
 			if (auto *p = model_.partition(victim))
 				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
 	}
-	flush_events();
+	// The ring is written (whole) once per batch, but not while a sequence
+	// runs: an attach causes 10-20 notifications, and the sequence's own
+	// end writes the ring with them (finish -> emit).
+	if (active_.empty())
+		flush_events();
 	pump();
 }
 
