@@ -130,10 +130,12 @@ public:
 	virtual int event_fd() { return -1; }
 	virtual std::vector<KernelEvent> drain_events() = 0;
 
-	// Convenience lookups built on the dumps.
+	// Lookups of one object, built on the dumps; a backend may answer
+	// them more cheaply (the real one asks for the one VF's netdev or
+	// adapter instead of dumping every namespace).
 	std::optional<PfInfo> pf(const std::string &name);
-	std::optional<VfInfo> vf(const std::string &pf, VfIndex vf);
-	std::optional<AdapterInfo> adapter(const std::string &partition);
+	virtual std::optional<VfInfo> vf(const std::string &pf, VfIndex vf);
+	virtual std::optional<AdapterInfo> adapter(const std::string &partition);
 };
 
 } // namespace sriov

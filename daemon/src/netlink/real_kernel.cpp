@@ -387,6 +387,29 @@ public:
 		return out;
 	}
 
+	/// One VF: the family's VF dump, and a lookup of that VF's netdev only
+	/// (vfs() dumps the links of every namespace for all VFs at once).
+	std::optional<VfInfo> vf(const std::string &pf, VfIndex vf) override
+	{
+		std::vector<Message> msgs;
+		if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+			return std::nullopt;
+		for (const auto &m : msgs) {
+			auto v = decode_vf(m);
+			if (!v || v->vf != vf)
+				continue;
+			VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
+			const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
+			if (auto found = find_pci_netdev(bdf)) {
+				info.netdev = found->second.name;
+				info.netns = found->first;
+				info.netdev_mac = found->second.mac;
+			}
+			return info;
+		}
+		return std::nullopt;
+	}
+
 	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override
 	{
 		return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
@@ -639,12 +662,16 @@ public:
 		Fd target = ns_fd(to_ns);
 		if (target.get() < 0)
 			return Status::fail(ENOENT, "no netns " + to_ns);
-		const unsigned idx = if_index_in(from_ns, dev);
-		if (idx == 0)
-			return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		if (dev.empty() || dev.size() >= IF_NAMESIZE)
+			return Status::fail(ENODEV, "bad netdev name '" + dev + "'");
+		// named in the request: no dump of @from_ns to find its index
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, 0);
+		m.str(IFLA_IFNAME, dev);
 		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
-		return transact(src, m.finish(), seq_, nullptr);
+		auto st = transact(src, m.finish(), seq_, nullptr);
+		if (st.err == ENODEV)
+			return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+		return st;
 	}
 
 	std::vector<AdapterInfo> adapters() override
@@ -656,42 +683,79 @@ public:
 			if (ns.empty())
 				host_names[l.ifindex] = l.name;
 		for (const auto &[ns, l] : links) {
-			if (!ns.empty() || l.kind != swnv::kind || l.alias.rfind(alias_prefix, 0) != 0)
+			if (!ns.empty() || !is_host_port(l))
 				continue;
-			// alias: "sriovd:<partition>:<netns>"
-			const std::string rest = l.alias.substr(alias_prefix.size());
-			const auto colon = rest.find(':');
-			AdapterInfo a;
-			a.partition = rest.substr(0, colon);
-			a.netns = colon == std::string::npos ? "" : rest.substr(colon + 1);
-			a.host_port = l.name;
-			a.pf = pf_of_bridge(host_names[l.master]);
-			if (const Attr *dp = find(l.info_data, swnv::dp_active))
-				a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
-			std::uint32_t vf_idx = 0;
-			if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
-				vf_idx = *vfi->u32();
-			if (vf_idx != 0)
-				for (const auto &[ns2, l2] : links)
-					if (ns2 == a.netns && l2.ifindex == static_cast<int>(vf_idx))
-						a.paired_vf = l2.name;
-			if (const auto r = released_.find(a.partition); r != released_.end()) {
-				// only the VF that was released is hidden; once it is
-				// gone, or another VF has paired, the mark is spent
-				if (a.paired_vf.empty() || vf_idx != r->second)
-					released_.erase(r);
-				else if (a.datapath == Datapath::synthetic)
-					a.paired_vf.clear(); // released: the adapter no longer uses it
-			}
-			a.paired_vf_ifindex = vf_idx;
-			for (const auto &[ns2, l2] : links)
-				if (ns2 == a.netns && l2.kind == swnv::kind) {
-					a.mac = l2.mac; // the child-side adapter carries the MAC
-					a.up = (l2.flags & IFF_UP) != 0;
-				}
-			out.push_back(a);
+			out.push_back(to_adapter(l, links, host_names[l.master]));
 		}
 		return out;
+	}
+
+	/// One adapter: a get of its host port and a dump of its child's
+	/// namespace, not of every namespace.
+	std::optional<AdapterInfo> adapter(const std::string &partition) override
+	{
+		auto host = get_link("", host_port_name(partition));
+		if (!host || !is_host_port(*host))
+			return std::nullopt;
+		std::vector<std::pair<std::string, Link>> links;
+		std::array<char, IF_NAMESIZE> master{};
+		const char *mname = host->master > 0 ? ::if_indextoname(static_cast<unsigned>(host->master), master.data())
+						     : nullptr;
+		const std::string master_name = mname != nullptr ? mname : "";
+		links.emplace_back("", std::move(*host));
+		const Link &hl = links.front().second;
+		const std::string rest = hl.alias.substr(alias_prefix.size());
+		const auto colon = rest.find(':');
+		if (rest.substr(0, colon) != partition)
+			return KernelApi::adapter(partition); // a name clash: look at all of them
+		const std::string ns = colon == std::string::npos ? "" : rest.substr(colon + 1);
+		for (auto &l : dump_links(ns))
+			links.emplace_back(ns, std::move(l));
+		return to_adapter(links.front().second, links, master_name);
+	}
+
+	static bool is_host_port(const Link &l)
+	{
+		return l.kind == swnv::kind && l.alias.rfind(alias_prefix, 0) == 0;
+	}
+
+	/// The adapter whose host port is @l; @links holds at least the links
+	/// of its child's namespace, @master_name is the name of @l's master.
+	AdapterInfo to_adapter(const Link &l, const std::vector<std::pair<std::string, Link>> &links,
+			       const std::string &master_name)
+	{
+		// alias: "sriovd:<partition>:<netns>"
+		const std::string rest = l.alias.substr(alias_prefix.size());
+		const auto colon = rest.find(':');
+		AdapterInfo a;
+		a.partition = rest.substr(0, colon);
+		a.netns = colon == std::string::npos ? "" : rest.substr(colon + 1);
+		a.host_port = l.name;
+		a.pf = pf_of_bridge(master_name);
+		if (const Attr *dp = find(l.info_data, swnv::dp_active))
+			a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+		std::uint32_t vf_idx = 0;
+		if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
+			vf_idx = *vfi->u32();
+		if (vf_idx != 0)
+			for (const auto &[ns2, l2] : links)
+				if (ns2 == a.netns && l2.ifindex == static_cast<int>(vf_idx))
+					a.paired_vf = l2.name;
+		if (const auto r = released_.find(a.partition); r != released_.end()) {
+			// only the VF that was released is hidden; once it is
+			// gone, or another VF has paired, the mark is spent
+			if (a.paired_vf.empty() || vf_idx != r->second)
+				released_.erase(r);
+			else if (a.datapath == Datapath::synthetic)
+				a.paired_vf.clear(); // released: the adapter no longer uses it
+		}
+		a.paired_vf_ifindex = vf_idx;
+		for (const auto &[ns2, l2] : links)
+			if (ns2 == a.netns && l2.kind == swnv::kind) {
+				a.mac = l2.mac; // the child-side adapter carries the MAC
+				a.up = (l2.flags & IFF_UP) != 0;
+			}
+		return a;
 	}
 
 	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
@@ -1030,14 +1094,15 @@ private:
 		return fd;
 	}
 
-	std::vector<Link> dump_links(const std::string &ns)
+	/// Send an RTM_GETLINK request built in @m (sequence @seq) on @ns's
+	/// socket and collect the links of the answer: every link of the
+	/// namespace for a dump, the one link named for a get.
+	std::vector<Link> link_request(const std::string &ns, const RtnlMsg &m, std::uint32_t seq)
 	{
 		std::vector<Link> out;
 		const int fd = sock(ns);
 		if (fd < 0)
 			return out;
-		RtnlMsg m(RTM_GETLINK, NLM_F_DUMP, ++seq_, 0);
-		// reuse the genl transact loop: it only looks at nlmsghdr
 		auto req = m.finish();
 		if (::send(fd, req.data(), req.size(), 0) < 0)
 			return out;
@@ -1056,15 +1121,70 @@ private:
 				std::memcpy(&h, buf.data() + off, sizeof(h));
 				if (h.nlmsg_len < NLMSG_HDRLEN || off + h.nlmsg_len > static_cast<std::size_t>(n))
 					break;
-				if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
-					done = true;
-				if (h.nlmsg_type == RTM_NEWLINK && h.nlmsg_seq == seq_)
-					out.push_back(parse_link(std::span<const std::uint8_t>(buf.data() + off, h.nlmsg_len)));
+				// answers to an earlier request that timed out are skipped
+				if (h.nlmsg_seq == seq) {
+					if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
+						done = true;
+					if (h.nlmsg_type == RTM_NEWLINK)
+						out.push_back(parse_link(std::span<const std::uint8_t>(buf.data() + off, h.nlmsg_len)));
+				}
 				off += NLMSG_ALIGN(h.nlmsg_len);
 			}
 			if (done)
 				break;
 		}
+		return out;
+	}
+
+	std::vector<Link> dump_links(const std::string &ns)
+	{
+		const std::uint32_t seq = ++seq_;
+		const RtnlMsg m(RTM_GETLINK, NLM_F_DUMP, seq, 0);
+		return link_request(ns, m, seq);
+	}
+
+	/// One link of @ns by name (a get, not a dump of the namespace).
+	std::optional<Link> get_link(const std::string &ns, const std::string &name)
+	{
+		if (name.empty() || name.size() >= IF_NAMESIZE)
+			return std::nullopt;
+		const std::uint32_t seq = ++seq_;
+		RtnlMsg m(RTM_GETLINK, 0, seq, 0);
+		m.str(IFLA_IFNAME, name);
+		auto l = link_request(ns, m, seq);
+		if (l.empty())
+			return std::nullopt;
+		return std::move(l.front());
+	}
+
+	/// The netdev of PCI device @bdf and its namespace, if it has one.  The
+	/// host namespace is asked through sysfs (the device's net/ directory
+	/// lists its netdevs in the namespace sysfs belongs to) and a get per
+	/// name; only a netdev that is not there costs a dump of each named
+	/// namespace.  A device without a driver has no netdev anywhere.
+	std::optional<std::pair<std::string, Link>> find_pci_netdev(const std::string &bdf)
+	{
+		if (bdf.empty() || !std::filesystem::exists(sysfs_pci(bdf, "driver")))
+			return std::nullopt;
+		std::error_code ec;
+		for (const auto &e : std::filesystem::directory_iterator(sysfs_pci(bdf, "net"), ec)) {
+			auto l = get_link("", e.path().filename().string());
+			if (l && l->parent_dev == bdf)
+				return std::make_pair(std::string{}, std::move(*l));
+		}
+		for (const auto &ns : named_netns())
+			for (auto &l : dump_links(ns))
+				if (l.parent_dev == bdf)
+					return std::make_pair(ns, std::move(l));
+		return std::nullopt;
+	}
+
+	static std::vector<std::string> named_netns()
+	{
+		std::vector<std::string> out;
+		std::error_code ec;
+		for (const auto &e : std::filesystem::directory_iterator("/run/netns", ec))
+			out.push_back(e.path().filename().string());
 		return out;
 	}
 
@@ -1111,9 +1231,8 @@ private:
 	{
 		std::vector<std::pair<std::string, Link>> out;
 		std::vector<std::string> spaces{""};
-		std::error_code ec;
-		for (const auto &e : std::filesystem::directory_iterator("/run/netns", ec))
-			spaces.push_back(e.path().filename().string());
+		for (auto &ns : named_netns())
+			spaces.push_back(std::move(ns));
 		for (const auto &ns : spaces)
 			for (auto &l : dump_links(ns))
 				out.emplace_back(ns, std::move(l));
@@ -1122,10 +1241,8 @@ private:
 
 	unsigned if_index_in(const std::string &ns, const std::string &dev)
 	{
-		for (const auto &l : dump_links(ns))
-			if (l.name == dev)
-				return static_cast<unsigned>(l.ifindex);
-		return 0;
+		const auto l = get_link(ns, dev);
+		return l ? static_cast<unsigned>(l->ifindex) : 0;
 	}
 
 	std::vector<std::string> only_;

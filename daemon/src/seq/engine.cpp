@@ -471,7 +471,9 @@ StartResult Engine::start_attach(model::Partition &p, Reason cause, DoneFn done)
 	slot->partition = p.name;
 	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = r.id};
 	const std::uint64_t id = r.id;
-	persist(); // the VF choice is journaled before any step acts
+	// The VF choice is journaled before any step acts, with the first
+	// step's start (begin_step, in this pump or the one running): one
+	// commit, not two.  A crash before it leaves nothing to undo.
 	pump();
 	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
 }
@@ -815,7 +817,11 @@ void Engine::handle_kernel_events()
 			if (auto *p = model_.partition(victim))
 				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
 	}
-	flush_events();
+	// The ring is written (whole) once per batch, but not while a sequence
+	// runs: an attach causes 10-20 notifications, and the sequence's own
+	// end writes the ring with them (finish -> emit).
+	if (active_.empty())
+		flush_events();
 	pump();
 }
 

@@ -251,11 +251,12 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 	if (!dv)
 		return StepResult::fail(Reason::filter_move_failed, "PF gone");
 	std::vector<Filter> to_move;
+	const auto have = c.kernel.filters(a->pf); // one dump for all of them
 	for (const auto &f : p.filters()) {
-		auto where = filter_location(c.kernel, a->pf, f);
-		if (!where)
+		auto it = std::find_if(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; });
+		if (it == have.end())
 			return StepResult::fail(Reason::filter_move_failed, "filter " + f.mac.str() + " missing");
-		if (*where != *a->vport)
+		if (it->vport != *a->vport)
 			to_move.push_back(f);
 	}
 	if (!to_move.empty()) {

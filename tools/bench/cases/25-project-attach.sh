@@ -29,7 +29,11 @@ PORT=9001
 SETUP="sriovd: sriovctl attach (sriov_pf + sriov_vf + sriov_netvsc)"
 DMN_STATE=/tmp/bench-sriovd
 DMN_SOCK=$DMN_STATE/sriovd.sock
-DMN_LOG=$BENCH_RAW/project-attach.sriovd.log
+# The daemon's log stays in the VM (tmpfs) while the case runs and is copied
+# to $BENCH_RAW at the end: appending to the 9p share costs a round trip to
+# QEMU per line, which under a loaded host held up the daemon between steps
+# for up to 36 ms (a lab artefact: under systemd the lines go to journald).
+DMN_LOG=/tmp/bench-sriovd.log
 SRIOV_PF1=
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
@@ -52,6 +56,8 @@ modprobe -r igbvf 2>/dev/null
 echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
 defer bench_vfs_disable 0
 rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
+: >"$DMN_LOG"
+defer cp "$DMN_LOG" "$BENCH_RAW/project-attach.sriovd.log"
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
 dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" >/dev/null || fail "partition add failed"
@@ -66,8 +72,11 @@ synth_diag() {
 slowwait 8 ping_ok ext0 "$BENCH_CHILD_IP" || { synth_diag; fail "the synthetic path does not work"; }
 
 # vf_first READY: wait in vm1 for the first datagram to PORT that arrives
-# on a device other than nv0 and lo; print its arrival (us, realtime) and
-# the device.
+# on a device other than nv0 and lo; print when the watcher saw it (us,
+# realtime), the device, and the kernel's receive time stamp of that frame
+# (SO_TIMESTAMPNS, us, realtime; 0 if none): the first is the metric (as the
+# anchor's first-packet.py measures), the difference is the watcher's own
+# wake-up latency.
 vf_first() {
 	ip netns exec vm1 /usr/bin/python3 - "$PORT" "$1" "$(ip netns exec vm1 cat /sys/class/net/nv0/ifindex)" <<'PY'
 import ctypes, socket, struct, sys, time
@@ -80,15 +89,22 @@ prog = [(0x20, 0, 0, 0xfffff008), (0x15, 2, 0, nv0), (0x15, 1, 0, 1),
         (0x06, 0, 0, 0xffff), (0x06, 0, 0, 0)]
 buf = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in prog))
 s.setsockopt(socket.SOL_SOCKET, 26, struct.pack("HL", len(prog), ctypes.addressof(buf)))
+s.setsockopt(socket.SOL_SOCKET, 35, 1)  # SO_TIMESTAMPNS
 s.settimeout(60)
 open(ready, "w").write("ready\n")
 while True:
-    data, addr = s.recvfrom(2048)
+    data, anc, _, addr = s.recvmsg(2048, 64)
     if addr[2] == socket.PACKET_OUTGOING or addr[1] != 0x0800 or len(data) < 24 or data[9] != 17:
         continue
     ihl = (data[0] & 15) * 4
     if struct.unpack("!H", data[ihl + 2:ihl + 4])[0] == port:
-        print(time.time_ns() // 1000, addr[0], flush=True)
+        seen = time.time_ns() // 1000
+        rx = 0
+        for level, kind, val in anc:
+            if level == socket.SOL_SOCKET and kind == 35 and len(val) >= 16:
+                sec, nsec = struct.unpack("qq", val[:16])
+                rx = sec * 1000000 + nsec // 1000
+        print(seen, addr[0], rx, flush=True)
         break
 PY
 }
@@ -96,7 +112,7 @@ PY
 ethstat() { ip netns exec vm1 ethtool -S nv0 | awk -v k="$1:" '$1 == k {print $2}'; }
 
 attach_once() {
-	local ready=$BENCH_RAW/pattach.ready out=$BENCH_RAW/pattach.first t0 t1 wpid spid first dev ev
+	local ready=$BENCH_RAW/pattach.ready out=$BENCH_RAW/pattach.first t0 t1 wpid spid first dev rx ev
 	rm -f "$ready" "$out"
 	vf_first "$ready" >"$out" &
 	wpid=$!
@@ -111,8 +127,9 @@ attach_once() {
 	wait $wpid
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
-	read -r first dev <"$out"
+	read -r first dev rx <"$out"
 	[ -n "$first" ] || { echo "no datagram arrived on the VF within 60 s"; return 1; }
+	[ "${rx:-0}" -gt 0 ] 2>/dev/null || rx=$first
 	# the adapter's own view: TX data path VF, frames received from the VF
 	busywait 5000 test "$(ethstat dp_active)" = 1 ||
 		{ echo "adapter data path is not the VF: dp_active=$(ethstat dp_active)"; return 1; }
@@ -122,10 +139,11 @@ attach_once() {
 		   phases: [.phases[] | {(.step): [.start_ms, .end_ms]}] | add}')
 	# phases as [start, end] in ms after t0 (the wall clock of the VM)
 	jq -cn --argjson cmd $(((t1 - t0) / 1000)) --argjson first $(((first - t0) / 1000)) \
+		--argjson krx $(((rx - t0) / 1000)) \
 		--arg dev "$dev" --argjson ev "$ev" --argjson rx "$(ethstat vf_rx_packets)" \
 		--argjson t0 $((t0 / 1000)) \
-		'{sriovctl_returned: $cmd, first_datagram_on_vf: $first, vf_netdev: $dev,
-		  adapter_vf_rx_packets: $rx,
+		'{sriovctl_returned: $cmd, first_datagram_on_vf: $first, first_datagram_rx_stamp: $krx,
+		  vf_netdev: $dev, adapter_vf_rx_packets: $rx,
 		  sequence: ($ev | .start_ms -= $t0 | .phases |= map_values(map(. - $t0)))}'
 }
 
