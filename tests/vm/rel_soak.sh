@@ -15,7 +15,7 @@
 # identical, slab may grow by SLAB_TOL_KB.  Then fault recovery and the
 # sriovctl sequence checks on lane 1.
 # `make soak` runs 10,000 cycles (SOAK_CYCLES); make check the default.
-# Arguments: CYCLES [SLAB_TOL_KB [LANES [SOAK_SETTLE [SOAK_CLIENT]]]]
+# Arguments: CYCLES [SLAB_TOL_KB [LANES [SOAK_SETTLE [SOAK_CLIENT [PROFILE]]]]]
 #   LANES (2): more than one lane per PF fails on a sriovd/sriov_pf
 #     finding (Documentation/reliability.rst: a freed VF keeps the MAC of
 #     its last partition, another VF cannot take it).
@@ -30,6 +30,7 @@ SLAB_TOL_KB=${2:-1024}
 LANES=${3:-2}
 SOAK_SETTLE=${4:-0}
 SOAK_CLIENT=${5:-socket}
+PROFILE=${6:-0}
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 SRIOVD=$build/daemon/sriovd
 SRIOVCTL=$build/tools/sriovctl/sriovctl
@@ -132,7 +133,7 @@ lane() {
 	local i=$1 n=$2 k
 	if [ "$SOAK_CLIENT" = socket ]; then
 		$py "$SRIOV_TOP/tools/rel/soak_lane.py" "$sock" vm$i "$n" $st/lane$i.n $st/stop \
-			2>$st/lane$i.err && return 0
+			$st/lane$i.lat 2>$st/lane$i.err && return 0
 		echo "$(( $(cat $st/lane$i.n 2>/dev/null || echo 0) + 1 )): $(cat $st/lane$i.err)" \
 			>$st/lane$i.fail
 		return 1
@@ -151,7 +152,10 @@ done_cycles() {
 	for ((i = 1; i <= LANES; i++)); do s=$((s + $(cat $st/lane$i.n 2>/dev/null || echo 0))); done
 	echo $s
 }
-rm -f $st/lane*.n $st/lane*.fail $st/stop
+rm -f $st/lane*.n $st/lane*.fail $st/lane*.lat $st/stop
+stats() { SRIOVD_PID=$spid $py "$SRIOV_TOP/tools/rel/soak_stats.py" "$@"; }
+log0=$(( $(wc -l <"$SRIOV_OUT/sriovd.log") + 1 ))
+stats cpu >$st/cpu0
 t0=$(date +%s%N)
 lane_pids=()
 for ((i = 1; i <= LANES; i++)); do
@@ -159,6 +163,11 @@ for ((i = 1; i <= LANES; i++)); do
 	lane $i $(( CYCLES / LANES + (i <= CYCLES % LANES) )) &
 	lane_pids+=($!)
 done
+if [ "$PROFILE" -gt 0 ] && command -v perf >/dev/null; then
+	(sleep 10; perf record -q -a -g -e cpu-clock -o $st/perf.data -- sleep "$PROFILE" \
+		>/dev/null 2>&1) &
+	perf_pid=$!
+fi
 # progress every 60 s; once one lane fails, the others stop after their
 # current cycle
 next=60
@@ -176,12 +185,25 @@ while :; do
 done
 wait "${lane_pids[@]}" 2>/dev/null
 t1=$(date +%s%N)
+stats cpu >$st/cpu1
+if [ -n "${perf_pid:-}" ]; then
+	wait $perf_pid
+	perf report -i $st/perf.data --no-children --sort comm,dso --stdio 2>/dev/null |
+		head -60 >"$SRIOV_OUT/perf-comm.txt"
+	perf report -i $st/perf.data --no-children --sort comm,sym --stdio -g none 2>/dev/null |
+		head -150 >"$SRIOV_OUT/perf-sym.txt"
+	perf report -i $st/perf.data --no-children --comm sriovd --sort sym --stdio -g caller,0.5,callee \
+		2>/dev/null | head -400 >"$SRIOV_OUT/perf-sriovd.txt"
+fi
 kill -INT "${ping_pids[@]}"
 wait "${ping_pids[@]}" 2>/dev/null
 n=$(done_cycles)
 ms=$(( (t1 - t0) / 1000000 ))
 ktap_diag "$n cycles in $((ms / 1000)) s over $LANES lanes on $npf PF(s):" \
 	"$(( n * 1000000 / (ms ? ms : 1) / 1000 )).$(printf %03d $(( n * 1000000 / (ms ? ms : 1) % 1000 ))) cycles/s"
+# where the time went (informational)
+stats report $st/cpu0 $st/cpu1 "$SRIOV_OUT/sriovd.log" "$log0" "$n" $st/lane*.lat |
+	while IFS= read -r l; do ktap_diag "$l"; done
 failed=$(cat $st/lane*.fail 2>/dev/null | head -n1)
 if [ -z "$failed" ] && [ "$n" = "$CYCLES" ]; then
 	ktap_pass "$CYCLES attach -> failover -> detach cycles"
