@@ -163,10 +163,12 @@ for ((i = 1; i <= LANES; i++)); do
 	lane $i $(( CYCLES / LANES + (i <= CYCLES % LANES) )) &
 	lane_pids+=($!)
 done
-if [ "$PROFILE" -gt 0 ] && command -v perf >/dev/null; then
-	(sleep 10; perf record -q -a -g -e cpu-clock -o $st/perf.data -- sleep "$PROFILE" \
-		>/dev/null 2>&1) &
-	perf_pid=$!
+if [ "$PROFILE" -gt 0 ] && command -v strace >/dev/null; then
+	(sleep 10; c0=$(done_cycles)
+	 timeout -s INT "$PROFILE" strace -f -qq -e trace=sendto,sendmsg,epoll_wait,epoll_pwait \
+		-o $st/strace.out -p $spid 2>/dev/null
+	 echo "$(( $(done_cycles) - c0 ))" >$st/strace.cycles) &
+	prof_pid=$!
 fi
 # progress every 60 s; once one lane fails, the others stop after their
 # current cycle
@@ -186,14 +188,14 @@ done
 wait "${lane_pids[@]}" 2>/dev/null
 t1=$(date +%s%N)
 stats cpu >$st/cpu1
-if [ -n "${perf_pid:-}" ]; then
-	wait $perf_pid
-	perf report -i $st/perf.data --no-children --sort comm,dso --stdio 2>/dev/null |
-		head -60 >"$SRIOV_OUT/perf-comm.txt"
-	perf report -i $st/perf.data --no-children --sort comm,sym --stdio -g none 2>/dev/null |
-		head -150 >"$SRIOV_OUT/perf-sym.txt"
-	perf report -i $st/perf.data --no-children --comm sriovd --sort sym --stdio -g caller,0.5,callee \
-		2>/dev/null | head -400 >"$SRIOV_OUT/perf-sriovd.txt"
+if [ -n "${prof_pid:-}" ]; then
+	wait $prof_pid
+	pc=$(cat $st/strace.cycles 2>/dev/null || echo 0)
+	ktap_diag "strace of sriovd for $PROFILE s ($pc cycles):" \
+		"$(grep -c 'RTM_GETLINK' $st/strace.out) link dumps," \
+		"$(grep -c 'sendmsg\|sendto' $st/strace.out) netlink requests," \
+		"$(grep -c 'epoll_wait\|epoll_pwait' $st/strace.out) event-loop wakeups"
+	cp $st/strace.out "$SRIOV_OUT/" 2>/dev/null
 fi
 kill -INT "${ping_pids[@]}"
 wait "${ping_pids[@]}" 2>/dev/null
