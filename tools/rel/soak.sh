@@ -4,7 +4,8 @@
 # `make soak` (all), `make fuzz` (fuzz): the long versions, one VM each.
 #   tools/rel/soak.sh [all|fuzz|cycles]   (make soak: SOAK_WHAT, default all)
 #   SOAK_CYCLES (10000)  attach -> failover -> detach cycles (tests/vm/rel_soak.sh)
-#   SOAK_LANES (2)       lanes cycling in parallel (partitions/VFs, both PFs)
+#   SOAK_LANES (4)       lanes cycling in parallel (partitions/VFs, both PFs,
+#                        at most 7 per PF)
 #   SOAK_GENL (100000) SOAK_CFG (10000) SOAK_MBX (1000000) SOAK_CTL (10000)
 #                        fuzzer message counts (tests/vm/rel_fuzz.sh)
 #   SOAK_SEED            fuzzer seed (default: the time)
@@ -18,7 +19,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 what=${1:-${SOAK_WHAT:-all}}
 cycles=${SOAK_CYCLES:-10000}
-lanes=${SOAK_LANES:-2}
+lanes=${SOAK_LANES:-4}
 genl=${SOAK_GENL:-100000}
 cfg=${SOAK_CFG:-10000}
 mbx=${SOAK_MBX:-1000000}
@@ -37,7 +38,7 @@ if [ "$what" = all ] || [ "$what" = cycles ]; then
 	mkdir -p "$top/build/rel"
 	"$top/tools/rel/hostmon.sh" soak-cycles 30 >"$top/build/rel/soak-cycles.hostmon" 2>&1 &
 	mon=$!
-	"$top/tools/vm/run" --name soak-cycles --nics 2 \
+	"$top/tools/vm/run" --name soak-cycles --nics 2 --smp 1 \
 		--timeout $(( 900 + cycles * 6 )) -- \
 		"$top/tests/vm/rel_soak.sh" "$cycles" "${SOAK_SLAB_TOL_KB:-4096}" "$lanes" \
 		"${SOAK_SETTLE:-0}" "${SOAK_CLIENT:-socket}" 0 "${SOAK_MAX_S:-0}" || rc=1
