@@ -4,7 +4,8 @@
 
   soak_stats.py cpu                    print a CPU snapshot (one line):
                                        guest jiffies busy/total from
-                                       /proc/stat, sriovd's utime, stime
+                                       /proc/stat, sriovd's utime, stime,
+                                       the clock, sriovd's RSS and fds
                                        (SRIOVD_PID), the clock
   soak_stats.py report SNAP0 SNAP1 LOG FIRST_LINE CYCLES STATS...
 
@@ -32,16 +33,24 @@ def cpu_snap():
         v = [int(x) for x in f.readline().split()[1:]]
     idle = v[3] + v[4]  # idle + iowait
     total = sum(v[:8])  # without guest, guest_nice (already in user)
-    ut = st_ = 0
+    ut = st_ = rss = fds = 0
     pid = os.environ.get("SRIOVD_PID")
     if pid:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1])
+            fds = len(os.listdir(f"/proc/{pid}/fd"))
+        except OSError:
+            pass
         try:
             with open(f"/proc/{pid}/stat") as f:
                 st = f.read().rsplit(")", 1)[1].split()
             ut, st_ = int(st[11]), int(st[12])
         except OSError:
             pass
-    print(total - idle, total, ut, st_, f"{time.monotonic():.3f}")
+    print(total - idle, total, ut, st_, f"{time.monotonic():.3f}", rss, fds)
 
 
 def pct(v, q):
@@ -51,8 +60,8 @@ def pct(v, q):
 
 
 def report(snap0, snap1, log, first, cycles, stats):
-    b0, t0, u0, s0, m0 = (float(x) for x in open(snap0).read().split())
-    b1, t1, u1, s1, m1 = (float(x) for x in open(snap1).read().split())
+    b0, t0, u0, s0, m0, r0, f0 = (float(x) for x in open(snap0).read().split())
+    b1, t1, u1, s1, m1, r1, f1 = (float(x) for x in open(snap1).read().split())
     d0, d1 = u0 + s0, u1 + s1
     hz = os.sysconf("SC_CLK_TCK")
     ncpu = os.cpu_count() or 1
@@ -64,6 +73,7 @@ def report(snap0, snap1, log, first, cycles, stats):
           f"{(d1 - d0) / hz * 1000 / max(cycles, 1):.0f} ms per cycle "
           f"(user {(u1 - u0) / hz * 1000 / max(cycles, 1):.0f}, "
           f"system {(s1 - s0) / hz * 1000 / max(cycles, 1):.0f})")
+    print(f"sriovd RSS {r0:.0f} -> {r1:.0f} kB, open fds {f0:.0f} -> {f1:.0f}")
     lat = {}
     for p in stats:
         try:
