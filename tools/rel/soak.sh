@@ -33,7 +33,8 @@ if [ "$what" = all ] || [ "$what" = fuzz ]; then
 		--timeout $(( 900 + (genl / 100 + cfg / 100 + mbx / 1000 + 600 + ctl / 40) * 3 )) -- \
 		"$top/tests/vm/rel_fuzz.sh" "$genl" "$cfg" "$mbx" "$seed" "$ctl" || rc=1
 fi
-# 0.5-1.2 cycles per second measured (host load 4-7); the timeout allows 0.17
+# 0.6-1.5 cycles per second measured with 4 lanes and one vCPU (host load 3-8);
+# the timeout allows 0.17
 if [ "$what" = all ] || [ "$what" = cycles ]; then
 	mkdir -p "$top/build/rel"
 	"$top/tools/rel/hostmon.sh" soak-cycles 30 >"$top/build/rel/soak-cycles.hostmon" 2>&1 &
