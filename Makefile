@@ -10,13 +10,15 @@
 #   make bench      one VM run, project vs in-tree anchor -> build/bench/results.json
 #   make checkpatch checkpatch.pl --strict over kernel/
 #   make sparse     sparse over kernel/ (C=2)
-#   make soak       long fuzzers + 10,000 attach/failover/detach cycles (SOAK_CYCLES)
+#   make soak       long fuzzers + 10,000 attach/failover/detach cycles (SOAK_CYCLES;
+#                   SOAK_WHAT=cycles: the cycles only)
 #   make fuzz       the long fuzzers only (SOAK_GENL, SOAK_MBX, ...)
 #   make check-debug  the in-VM suite on a KASAN/lockdep/kmemleak kernel (hours)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
+SOAK_WHAT ?= all
 KVER ?= $(shell $(TOP)/tools/kver.sh --print)
 KDIR ?= /lib/modules/$(KVER)/build
 PYTHON ?= /usr/bin/python3
@@ -69,7 +71,7 @@ $(BUILD)/rel/mbx_fuzz: $(TOP)/tools/rel/mbx_fuzz.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 soak: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
-	$(TOP)/tools/rel/soak.sh all
+	$(TOP)/tools/rel/soak.sh $(SOAK_WHAT)
 
 fuzz: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
 	$(TOP)/tools/rel/soak.sh fuzz

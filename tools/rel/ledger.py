@@ -7,7 +7,10 @@
 
 snap records, through the "sriov" family and sysfs/procfs (the first
 four per PF):
-  vfs        state, VPort and MAC of every VF of the PF
+  vfs        state, VPort and MAC of every VF of the PF; a free VF's MAC
+             as "random" when it is a locally administered unicast MAC
+             that no netdev of the NETNS given carries (sriov_pf gives a
+             freed VF a random MAC: its partition's MAC must not stay)
   vports     VPorts (id, pool, owner) and filters (type, VPort)
   slots      free MAC (RAR) and VLAN (VLVF) filter slots
   netdevs    netdev names in the init netns and each NETNS given
@@ -15,7 +18,8 @@ four per PF):
   slab       Slab/SUnreclaim of /proc/meminfo, and the active bytes of the
              kmalloc-* caches in /proc/slabinfo (where driver objects live)
 
-compare requires everything but slab to be identical; the slab figures
+compare requires everything but slab to be identical and every free VF's
+MAC to be "random"; the slab figures
 may grow by at most SLAB_TOLERANCE_KB (they also move with page, socket
 and skb caches of the traffic and with per-CPU partial slabs, which no
 test controls).  Exit 0 if the ledgers match, 1 otherwise, with a diff.
@@ -60,12 +64,39 @@ def netdevs(ns):
     return sorted(d["ifname"] for d in json.loads(r.stdout))
 
 
-def switch(ynl, ifindex):
+def macs(ns):
+    cmd = ["ip", "-n", ns, "-j", "link", "show"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        return set()
+    return {d.get("address", "").lower() for d in json.loads(r.stdout)}
+
+
+def mac_str(m):
+    if isinstance(m, (bytes, bytearray)):
+        return ":".join(f"{b:02x}" for b in m)
+    return str(m).lower()
+
+
+def vf_mac(v, taken):
+    m = mac_str(v.get("mac", ""))
+    if v["vf-state"] != "free":
+        return m
+    try:
+        b0 = int(m.split(":")[0], 16)
+    except ValueError:
+        return m
+    if b0 & 2 and not b0 & 1 and m not in taken:
+        return "random"
+    return m
+
+
+def switch(ynl, ifindex, taken):
     pf = {"ifindex": int(ifindex)}
     sw = ynl.do("switch-get", pf)
     return {
         "vfs": sorted((v["vf-id"], v["vf-state"], v.get("vport-id"),
-                       str(v.get("mac", "")))
+                       vf_mac(v, taken))
                       for v in ynl.dump("vf-get", pf)) if sw["num-vfs"] else [],
         "vports": sorted((v["vport-id"], v["pool"], v.get("vport-owner"))
                          for v in ynl.dump("vport-get", pf)),
@@ -81,9 +112,12 @@ def snap(ynl_dir, spec, ifindexes, out, nss):
     from lib import YnlFamily  # noqa: E402
     ynl = YnlFamily(spec, "")
     led = {}
+    taken = set()
+    for ns in nss:
+        taken |= macs(ns)
     for i, ifindex in enumerate(ifindexes.split(",")):
         sfx = f"@{ifindex}" if i else ""
-        for k, v in switch(ynl, ifindex).items():
+        for k, v in switch(ynl, ifindex, taken).items():
             led[k + sfx] = v
     led.update({
         "netdevs": {ns or "init": netdevs(ns) for ns in [""] + nss},
@@ -104,6 +138,15 @@ def compare(a_path, b_path, tol_kb):
         if a[k] != b[k]:
             ok = False
             print(f"# ledger {k} differs:\n#  before {a[k]}\n#  after  {b[k]}")
+    for k in a:
+        if not k.startswith("vfs"):
+            continue
+        for when, led in (("before", a), ("after", b)):
+            for v in led[k]:
+                if v[1] == "free" and v[3] != "random":
+                    ok = False
+                    print(f"# {k} {when}: free VF {v[0]} has MAC {v[3]}, "
+                          "not a random one")
     for k in ("SUnreclaim_kB", "kmalloc_active_kB"):
         d = b["slab"][k] - a["slab"][k]
         print(f"# {k}: {a['slab'][k]} -> {b['slab'][k]} ({d:+d} kB, "
