@@ -237,6 +237,19 @@ bench_reset() {
 	sleep 1		# netns teardown is asynchronous; the NICs come back
 }
 
+# bench_dpdk_variant SETUP CASE: run stream case CASE (a file name in
+# tools/bench/cases) with the external host's stream sent by DPDK: its
+# streams only (no-switch, planned, surprise) as dpdk_* metrics, in a raw
+# directory of its own (the streams keep the tags of CASE).  Does not return.
+bench_dpdk_variant() {
+	export BENCH_SENDER=dpdk BENCH_METRIC_PREFIX=dpdk_
+	export BENCH_RAW=$BENCH_RAW/$BENCH_CASE
+	mkdir -p "$BENCH_RAW"
+	export BENCH_ONLY='^(noswitch_gap_ms|planned_failover|surprise)'
+	bench_dpdk_ready "$1" || exit 0
+	exec bash "$SRIOV_TOP/tools/bench/cases/$2"
+}
+
 # bench_dpdk_ready SETUP: whether the DPDK stream tool and its af_packet PMD
 # are there; if not, every stream metric of the case is recorded as failed
 # with the reason (call it with BENCH_METRIC_PREFIX set).

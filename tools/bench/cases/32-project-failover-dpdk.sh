@@ -10,10 +10,4 @@
 # streams run (no-switch, planned, surprise), recorded as dpdk_* metrics;
 # the anchor is 47-anchor-failover-netfailover-dpdk.sh.
 . "$SRIOV_TOP/tools/bench/lib.sh"
-export BENCH_SENDER=dpdk BENCH_METRIC_PREFIX=dpdk_
-# its own raw directory: the streams keep the tags of the case they run
-export BENCH_RAW=$BENCH_RAW/$BENCH_CASE
-mkdir -p "$BENCH_RAW"
-export BENCH_ONLY='^(noswitch_gap_ms|planned_failover|surprise)'
-bench_dpdk_ready "sriov_netvsc + sriov_vf on sriov_pf" || exit 0
-exec bash "$SRIOV_TOP/tools/bench/cases/30-project-failover.sh"
+bench_dpdk_variant "sriov_netvsc + sriov_vf on sriov_pf" 30-project-failover.sh

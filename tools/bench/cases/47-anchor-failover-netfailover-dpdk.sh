@@ -9,10 +9,4 @@
 # Only the streams run (no-switch, planned, surprise), recorded as dpdk_*
 # metrics; the project side is 32-project-failover-dpdk.sh.
 . "$SRIOV_TOP/tools/bench/lib.sh"
-export BENCH_SENDER=dpdk BENCH_METRIC_PREFIX=dpdk_
-# its own raw directory: the streams keep the tags of the case they run
-export BENCH_RAW=$BENCH_RAW/$BENCH_CASE
-mkdir -p "$BENCH_RAW"
-export BENCH_ONLY='^(noswitch_gap_ms|planned_failover|surprise)'
-bench_dpdk_ready "net_failover (igb VF primary + virtio standby)" || exit 0
-exec bash "$SRIOV_TOP/tools/bench/cases/45-anchor-failover-netfailover.sh"
+bench_dpdk_variant "net_failover (igb VF primary + virtio standby)" 45-anchor-failover-netfailover.sh
