@@ -56,6 +56,28 @@ ktap_result() {
 	return $rc
 }
 
+# ktap_timing DESC CMD...: like ktap_result for a check that only measures
+# speed (a deadline, a throughput floor).  With KSFT_MACHINE_SLOW=yes (as in
+# the kernel's net selftests: set by `make check-debug`, whose KASAN/lockdep
+# kernel runs several times slower) a miss is an expected failure, reported
+# with its output, instead of a failure.
+ktap_timing() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && ktap_diag "$out"
+	if [ $rc = 0 ]; then
+		ktap_pass "$desc"
+	elif [ "${KSFT_MACHINE_SLOW:-no}" = yes ]; then
+		ktap_xfail "$desc" "KSFT_MACHINE_SLOW: exit $rc: $*"
+	else
+		ktap_fail "$desc"
+		ktap_diag "exit status $rc: $*"
+	fi
+	return $rc
+}
+
 # Bail out: abort the whole test (remaining plan counts as failed).
 ktap_bail() { echo "Bail out! $*"; exit $KSFT_FAIL; }
 

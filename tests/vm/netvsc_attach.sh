@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 1500
+# debug-args: 100
 #
 # Attach cycles (igbvf unbind + bind of VF 0) with rtnetlink monitors
 # watching the host namespace and the child: every RTM_NEWLINK of the VF

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 600
+# debug-env: PF_LOADUNLOAD_CYCLES=10
 #
 # 50 modprobe/rmmod cycles of sriov_pf while the external host floods the
 # PF's address with pings and the PF itself sends a TCP stream that is cut

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 600
+# debug-env: VF_BIND_CYCLES=10 VF_FLRS=10
 #
 # sriov_vf lifecycle: 50 bind/unbind cycles while the external host keeps
 # sending to the VF's MAC, then 50 FLRs (sysfs reset) while iperf3 runs;

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 600
+# debug-env: VF_BIND_CYCLES=10 VF_FLRS=10
 #
 # vf_reset.sh against this project's PF driver sriov_pf instead of the in-tree
 # igb.  Skips (exit 4, with the reason) while sriov_pf cannot do SR-IOV.

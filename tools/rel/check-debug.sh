@@ -12,6 +12,8 @@
 #
 #   tools/rel/check-debug.sh [TEST_NAME_REGEX]
 #
+# DEBUG_FULL_COUNTS=1 runs the tests' full repetition counts (see
+# tools/rel/debug-wrap.sh).
 # DEBUG_KERNEL_DIR (default build/debug-kernel): the kernel; built first
 # if it has no kver yet, else only read.  The project's modules (built
 # from this tree against it), the staged module tree and report.txt go
@@ -21,6 +23,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${DEBUG_KERNEL_DIR:-$top/build/debug-kernel}
 out_dir=${DEBUG_OUT_DIR:-$top/build/check-debug}
 filter=${1:-.}
+# DEBUG_FULL_COUNTS=1: the tests' own repetition counts, not the shorter
+# ones of their "# debug-args:"/"# debug-env:" headers (tools/rel/debug-wrap.sh)
+full=
+[ "${DEBUG_FULL_COUNTS:-0}" = 1 ] && full=--full
 
 if [ ! -f "$dir/kver" ] || [ ! -f "$dir/obj/arch/x86/boot/bzImage" ]; then
 	DEBUG_KERNEL_DIR=$dir "$top/tools/rel/build-debug-kernel.sh" kernel || exit 1
@@ -74,7 +80,7 @@ for key in "${order[@]}"; do
 	"$top/tools/vm/run" --name "$run" --quiet --timeout "${group_tmo[$key]}" \
 		--kernel "$dir/obj/arch/x86/boot/bzImage" \
 		--modules "$out_dir/stage/lib/modules" $args -- \
-		"$top/tools/rel/debug-wrap.sh" "${tests[@]}"
+		"$top/tools/rel/debug-wrap.sh" $full "${tests[@]}"
 	vmrc=$?
 	out=$top/build/vm/$run
 	logs=$(cat "$out/dmesg.txt" "$out/console.log" 2>/dev/null)

@@ -7,14 +7,29 @@
 # exit code in rc-NAME).  A new suspect also lands in dmesg, which the
 # harness fails on.  Exit status: the first failing test's (0 if all
 # pass, a skip (4) counts as a pass).
-#   tools/rel/debug-wrap.sh TEST...
+#   tools/rel/debug-wrap.sh [--full] TEST...
+#
+# The debug kernel runs several times slower, so each test runs with
+# KSFT_MACHINE_SLOW=yes (its pure speed checks become expected failures,
+# tests/lib/ktap.sh ktap_timing) and, unless --full, with the shorter
+# repetition counts its header names ("# debug-args: ARGS" replaces the
+# arguments, "# debug-env: VAR=N ..." adds to the environment): every code
+# path still runs, with tens rather than hundreds of repetitions.
+export KSFT_MACHINE_SLOW=yes
+full=0
+[ "${1:-}" = --full ] && { full=1; shift; }
 rc=0
 for t in "$@"; do
 	name=$(basename "$t" .sh)
-	echo "# debug-wrap: $name"
+	dargs=() denv=()
+	if [ $full = 0 ]; then
+		read -ra dargs <<<"$(sed -n 's/^# debug-args:[ ]*//p' "$t" | head -n1)"
+		read -ra denv <<<"$(sed -n 's/^# debug-env:[ ]*//p' "$t" | head -n1)"
+	fi
+	echo "# debug-wrap: $name ${denv[*]} ${dargs[*]}"
 	case "$t" in
-	*.sh | *.bash) /bin/bash "$t" ;;
-	*) "$t" ;;
+	*.sh | *.bash) env "${denv[@]}" /bin/bash "$t" "${dargs[@]}" ;;
+	*) env "${denv[@]}" "$t" "${dargs[@]}" ;;
 	esac
 	r=$?
 	echo "$r" >"$SRIOV_OUT/rc-$name"
