@@ -29,6 +29,7 @@ std::vector<std::string> phase_steps(const json &ev)
 std::vector<std::string> names(const std::vector<Step> &steps)
 {
 	std::vector<std::string> out;
+	out.reserve(steps.size());
 	for (auto s : steps)
 		out.emplace_back(seq::to_string(s));
 	return out;
@@ -594,27 +595,15 @@ void crash_everywhere(const CrashCase &c)
 			c.setup(r);
 			bool crashed = false;
 			// "before" hooks and "after" hooks are counted separately
-			if (after) {
-				std::size_t n = 0;
-				r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
-					if (!a)
-						return;
-					if (n++ == k) {
-						crashed = true;
-						throw seq::SimulatedCrash{};
-					}
-				};
-			} else {
-				std::size_t n = 0;
-				r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
-					if (a)
-						return;
-					if (n++ == k) {
-						crashed = true;
-						throw seq::SimulatedCrash{};
-					}
-				};
-			}
+			std::size_t n = 0;
+			r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
+				if (a != after)
+					return;
+				if (n++ == k) {
+					crashed = true;
+					throw seq::SimulatedCrash{};
+				}
+			};
 			try {
 				c.start(r);
 				r.settle();
@@ -630,6 +619,22 @@ void crash_everywhere(const CrashCase &c)
 			r.expect_consistent();
 		}
 	}
+}
+
+/// Setup: partition p1 on PF 0 with its VF attached.
+void attached(Rig &r)
+{
+	r.add("p1", mac1);
+	r.engine->attach("p1", nullptr);
+	r.settle();
+}
+
+/// Setup: p1 attached on PF 0 and prepared for migration to PF 1.
+void migrating(Rig &r)
+{
+	attached(r);
+	r.engine->migrate_prepare("p1", pf1, nullptr);
+	r.settle();
 }
 
 TEST(Restart, AdapterCreate)
@@ -672,12 +677,7 @@ TEST(Restart, Attach)
 TEST(Restart, Failover)
 {
 	crash_everywhere({.name = "failover",
-			  .setup =
-				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
-				  },
+			  .setup = attached,
 			  .start = [](Rig &r) { return r.engine->failover("p1", 1000000, nullptr); },
 			  .expect =
 				  [](Rig &r) {
@@ -693,9 +693,7 @@ TEST(Restart, Surprise)
 	crash_everywhere({.name = "surprise",
 			  .setup =
 				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
+					  attached(r);
 					  r.engine->set_weight("p1", 0); // no re-attach afterwards
 				  },
 			  .start =
@@ -714,12 +712,7 @@ TEST(Restart, Surprise)
 TEST(Restart, Teardown)
 {
 	crash_everywhere({.name = "teardown",
-			  .setup =
-				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
-				  },
+			  .setup = attached,
 			  .start = [](Rig &r) { return r.engine->remove_partition("p1", nullptr); },
 			  .expect =
 				  [](Rig &r) {
@@ -732,12 +725,7 @@ TEST(Restart, Teardown)
 TEST(Restart, MigratePrepare)
 {
 	crash_everywhere({.name = "migrate_prepare",
-			  .setup =
-				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
-				  },
+			  .setup = attached,
 			  .start = [](Rig &r) { return r.engine->migrate_prepare("p1", pf1, nullptr); },
 			  .expect =
 				  [](Rig &r) {
@@ -754,14 +742,7 @@ TEST(Restart, MigratePrepare)
 TEST(Restart, MigrateComplete)
 {
 	crash_everywhere({.name = "migrate_complete",
-			  .setup =
-				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
-					  r.engine->migrate_prepare("p1", pf1, nullptr);
-					  r.settle();
-				  },
+			  .setup = migrating,
 			  .start = [](Rig &r) { return r.engine->migrate_complete("p1", nullptr); },
 			  .expect =
 				  [](Rig &r) {
@@ -776,14 +757,7 @@ TEST(Restart, MigrateComplete)
 TEST(Restart, MigrateAbort)
 {
 	crash_everywhere({.name = "migrate_abort",
-			  .setup =
-				  [](Rig &r) {
-					  r.add("p1", mac1);
-					  r.engine->attach("p1", nullptr);
-					  r.settle();
-					  r.engine->migrate_prepare("p1", pf1, nullptr);
-					  r.settle();
-				  },
+			  .setup = migrating,
 			  .start = [](Rig &r) { return r.engine->migrate_abort("p1", nullptr); },
 			  .expect =
 				  [](Rig &r) {
