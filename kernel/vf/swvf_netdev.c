@@ -87,15 +87,21 @@ void swvf_sync_rx_mode(struct swvf_adapter *adapter)
 
 	ASSERT_RTNL();
 	clear_bit(SWVF_RX_MODE, adapter->state);
-	netif_addr_lock_bh(netdev);
-	overflow = (netdev->flags & (IFF_ALLMULTI | IFF_PROMISC)) ||
-		   netdev_mc_count(netdev) > SRIOV_MBX_MC_MAX_HASHES;
-	netdev_for_each_mc_addr(ha, netdev) {
-		if (n == SRIOV_MBX_MC_MAX_HASHES)
-			break;
-		hashes[n++] = swvf_mc_hash(ha->addr);
+	overflow = netdev->flags & (IFF_ALLMULTI | IFF_PROMISC);
+	/*
+	 * register_netdevice() initialises the address-list lock: from probe
+	 * (not registered yet) the lists are empty and the lock is not taken.
+	 */
+	if (netdev->reg_state != NETREG_UNINITIALIZED) {
+		netif_addr_lock_bh(netdev);
+		overflow |= netdev_mc_count(netdev) > SRIOV_MBX_MC_MAX_HASHES;
+		netdev_for_each_mc_addr(ha, netdev) {
+			if (n == SRIOV_MBX_MC_MAX_HASHES)
+				break;
+			hashes[n++] = swvf_mc_hash(ha->addr);
+		}
+		netif_addr_unlock_bh(netdev);
 	}
-	netif_addr_unlock_bh(netdev);
 
 	err = swvf_mbx_set_multicast(adapter, hashes, n, overflow);
 	if (err && err != -EIO && err != -EAGAIN)

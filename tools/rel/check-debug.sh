@@ -85,7 +85,7 @@ for key in "${order[@]}"; do
 	out=$top/build/vm/$run
 	logs=$(cat "$out/dmesg.txt" "$out/console.log" 2>/dev/null)
 	k=$(grep -c 'BUG: KASAN:' <<<"$logs")
-	l=$(grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|INFO: lockdep' <<<"$logs")
+	l=$(grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|trying to register non-static key|suspicious RCU usage|BUG: sleeping function|INFO: lockdep' <<<"$logs")
 	kasan=$((kasan + k)) lockdep=$((lockdep + l))
 	tfail=0
 	for t in "${tests[@]}"; do
