@@ -5,6 +5,7 @@
 #include "rig.hpp"
 
 #include <cerrno>
+#include <memory>
 #include <gtest/gtest.h>
 
 namespace sriov::test {
@@ -48,6 +49,17 @@ json failover(Rig &r, const std::string &p, std::int64_t hold = 1000000)
 const model::Partition &part(Rig &r, const std::string &p)
 {
 	return r.engine->model().partitions.at(p);
+}
+
+/// The engine's "sequence" events from now on, in order.
+std::shared_ptr<std::vector<json>> record_sequences(Rig &r)
+{
+	auto seqs = std::make_shared<std::vector<json>>();
+	r.engine->on_event = [seqs](const json &e) {
+		if (e.at("type") == "sequence")
+			seqs->push_back(e);
+	};
+	return seqs;
 }
 
 } // namespace
@@ -255,11 +267,8 @@ TEST(Sequences, SurpriseVfLoss)
 	r.add("p1", mac1);
 	attach(r, "p1");
 	const auto vf = part(r, "p1").vf->vf;
-	std::vector<json> seqs;
-	r.engine->on_event = [&](const json &e) {
-		if (e.at("type") == "sequence")
-			seqs.push_back(e);
-	};
+	const auto seqs_p = record_sequences(r);
+	const auto &seqs = *seqs_p;
 	r.kernel.surprise_remove(pf0, vf);
 	r.engine->handle_kernel_events();
 	r.settle();
@@ -289,11 +298,8 @@ TEST(Sequences, StaleNotificationsIgnored)
 	r.add("p1", mac1);
 	attach(r, "p1");
 	const auto vf = part(r, "p1").vf->vf;
-	std::vector<json> seqs;
-	r.engine->on_event = [&](const json &e) {
-		if (e.at("type") == "sequence")
-			seqs.push_back(e);
-	};
+	const auto seqs_p = record_sequences(r);
+	const auto &seqs = *seqs_p;
 	r.kernel.inject_event({.type = KernelEvent::Type::vf_lost, .pf = pf0, .vf = vf, .partition = {}, .detail = "vf-freed"});
 	r.kernel.inject_event({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {}, .partition = "p1", .detail = "old"});
 	r.engine->handle_kernel_events();
@@ -309,11 +315,8 @@ TEST(Sequences, SurpriseDuringAttachRollsBack)
 	Rig r;
 	r.add("p1", mac1);
 	r.kernel.set_pairing(false); // attach parks in wait_pair
-	std::vector<json> seqs;
-	r.engine->on_event = [&](const json &e) {
-		if (e.at("type") == "sequence")
-			seqs.push_back(e);
-	};
+	const auto seqs_p = record_sequences(r);
+	const auto &seqs = *seqs_p;
 	auto st = r.engine->attach("p1", nullptr);
 	ASSERT_TRUE(st.ok());
 	r.engine->pump();
