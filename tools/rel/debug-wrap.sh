@@ -5,7 +5,8 @@
 # project's modules, scan for leaks (kmemleak, two scans) and save the
 # report in the run's output directory (kmemleak-NAME.txt, and the test's
 # exit code in rc-NAME).  A new suspect also lands in dmesg, which the
-# harness fails on.  Exit status: the first failing test's (0 if all
+# harness fails on.  A line per finished test goes to debug-progress.txt in
+# the run's output directory.  Exit status: the first failing test's (0 if all
 # pass, a skip (4) counts as a pass).
 #   tools/rel/debug-wrap.sh [--full] TEST...
 #
@@ -52,5 +53,14 @@ for t in "$@"; do
 	else
 		echo "# kmemleak: not available in this kernel"
 	fi
+	# a line per test as it ends (check-debug's report.txt is written when
+	# the whole VM ends): exit code, kmemleak suspects, and the kernel
+	# log's KASAN and lockdep reports so far
+	printf '%s %s rc %d kmemleak %d kasan-so-far %d lockdep-so-far %d\n' \
+		"$(date -u +%T)" "$name" "$r" \
+		"$(grep -c 'unreferenced object' "$SRIOV_OUT/kmemleak-$name.txt" 2>/dev/null)" \
+		"$(dmesg | grep -c 'BUG: KASAN:')" \
+		"$(dmesg | grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|trying to register non-static key|suspicious RCU usage|BUG: sleeping function')" \
+		>>"$SRIOV_OUT/debug-progress.txt"
 done
 exit $rc
