@@ -136,7 +136,12 @@ nv_responder_start() {
 		sw="--switch $NV_PFIFX:$NV_VPORT:$NV_FID --vf-parent $VF --ynl $NV_YNL --spec $NV_SPEC"
 	$NV_CTL responder nvh0 $sw "${@:2}" >"$OUT/responder.out" 2>&1 &
 	NV_RESP=$!
-	busywait 10000 grep -q ready "$OUT/responder.out"
+	# a request sent before the responder listens is never acked (the
+	# adapter stays synthetic): wait for it, generously (Python start-up
+	# takes over 10 s on the debug kernel), and say so when it is not there
+	busywait 60000 grep -q ready "$OUT/responder.out" && return 0
+	echo "# responder not ready after 60 s: $(tail -2 "$OUT/responder.out")"
+	return 1
 }
 nv_responder_stop() {
 	kill "$NV_RESP" 2>/dev/null
