@@ -17,6 +17,35 @@
 # arguments, "# debug-env: VAR=N ..." adds to the environment): every code
 # path still runs, with tens rather than hundreds of repetitions.
 export KSFT_MACHINE_SLOW=yes
+
+# The lab's virtio NICs (external hosts, standby) as guest-init named them:
+# a test that moved one into a namespace gets it back only when the
+# namespace's cleanup has run (asynchronous, and slow on this kernel), and
+# then named devN if the name was taken meanwhile.  Wait for each (180 s at
+# most) and give it its name back, so the next test in this VM finds the lab
+# as after boot.
+restore_lab_netdevs() {
+	local v bdf want cur i
+
+	for v in EXT0 EXT1 STANDBY; do
+		want=$(printenv "SRIOV_$v")
+		bdf=$(printenv "SRIOV_${v}_PCI")
+		[ -z "$want" ] || [ -z "$bdf" ] && continue
+		cur=
+		for ((i = 0; i < 360; i++)); do
+			cur=$(ls /sys/bus/pci/devices/"$bdf"/virtio*/net 2>/dev/null | head -n1)
+			[ -n "$cur" ] && break
+			sleep 0.5
+		done
+		if [ -z "$cur" ]; then
+			echo "# debug-wrap: $want ($bdf) not back in the init namespace after 180 s"
+		elif [ "$cur" != "$want" ]; then
+			ip link set dev "$cur" down
+			ip link set dev "$cur" name "$want" &&
+				echo "# debug-wrap: $bdf came back as $cur, renamed $want"
+		fi
+	done
+}
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
 rc=0
@@ -40,6 +69,7 @@ for t in "$@"; do
 	for m in sriov_netvsc sriov_vf sriov_pf igbvf igb; do
 		rmmod "$m" 2>/dev/null
 	done
+	restore_lab_netdevs
 	k=/sys/kernel/debug/kmemleak
 	if [ -w $k ]; then
 		# two scans: an object freed late is not reported by the second
