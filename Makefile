@@ -77,7 +77,7 @@ fuzz: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
 	$(TOP)/tools/rel/soak.sh fuzz
 
 check-debug: modules userspace
-	$(TOP)/tools/rel/check-debug.sh $(CHECK_DEBUG_TESTS)
+	$(TOP)/tools/rel/check-debug.sh "$(CHECK_DEBUG_TESTS)"
 
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
