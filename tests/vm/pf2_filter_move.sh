@@ -67,9 +67,9 @@ setup_vf() {
 	[ "$(ip -n child0 -br link show "$(pf2_ns_dev child0)" | awk '{print $3}')" = $MAC ] ||
 		{ echo "VF MAC $(ip -n child0 -br link show "$(pf2_ns_dev child0)")"; return 1; }
 }
+defer ip netns del child0	# setup_vf creates it, also when it fails later
 ktap_result "igbvf VF up with the allocated MAC in its namespace" setup_vf ||
 	ktap_bail "VF setup"
-defer ip netns del child0
 
 odir=$SRIOV_OUT
 # under TCG the receivers lag behind; let the sockets buffer (sequdp asks

@@ -69,6 +69,8 @@ for t in "$@"; do
 	for m in sriov_netvsc sriov_vf sriov_pf igbvf igb; do
 		rmmod "$m" 2>/dev/null
 	done
+	# namespaces a failed test left behind (the next one may want the name)
+	ip -all netns delete 2>/dev/null
 	restore_lab_netdevs
 	k=/sys/kernel/debug/kmemleak
 	if [ -w $k ]; then
