@@ -23,6 +23,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${DEBUG_KERNEL_DIR:-$top/build/debug-kernel}
 out_dir=${DEBUG_OUT_DIR:-$top/build/check-debug}
 filter=${1:-.}
+. "$top/tools/rel/kernel-reports.sh"
 # DEBUG_FULL_COUNTS=1: the tests' own repetition counts, not the shorter
 # ones of their "# debug-args:"/"# debug-env:" headers (tools/rel/debug-wrap.sh)
 full=
@@ -84,8 +85,8 @@ for key in "${order[@]}"; do
 	vmrc=$?
 	out=$top/build/vm/$run
 	logs=$(cat "$out/dmesg.txt" "$out/console.log" 2>/dev/null)
-	k=$(grep -c 'BUG: KASAN:' <<<"$logs")
-	l=$(grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|trying to register non-static key|suspicious RCU usage|BUG: sleeping function|INFO: lockdep' <<<"$logs")
+	k=$(grep -c "$KASAN_RE" <<<"$logs")
+	l=$(grep -cE "$LOCKDEP_RE" <<<"$logs")
 	kasan=$((kasan + k)) lockdep=$((lockdep + l))
 	tfail=0
 	for t in "${tests[@]}"; do

@@ -17,6 +17,7 @@
 # arguments, "# debug-env: VAR=N ..." adds to the environment): every code
 # path still runs, with tens rather than hundreds of repetitions.
 export KSFT_MACHINE_SLOW=yes
+. "$(dirname "$0")/kernel-reports.sh"
 
 # The lab's virtio NICs (external hosts, standby) as guest-init named them:
 # a test that moved one into a namespace gets it back only when the
@@ -73,13 +74,15 @@ for t in "$@"; do
 	ip -all netns delete 2>/dev/null
 	restore_lab_netdevs
 	k=/sys/kernel/debug/kmemleak
+	leaks=0
 	if [ -w $k ]; then
 		# two scans: an object freed late is not reported by the second
 		echo scan >$k
 		sleep 5
 		echo scan >$k
 		cat $k >"$SRIOV_OUT/kmemleak-$name.txt"
-		echo "# kmemleak after $name: $(grep -c 'unreferenced object' "$SRIOV_OUT/kmemleak-$name.txt") suspect(s)"
+		leaks=$(grep -c 'unreferenced object' "$SRIOV_OUT/kmemleak-$name.txt")
+		echo "# kmemleak after $name: $leaks suspect(s)"
 		# report each suspect once, after the test that left it
 		echo clear >$k
 	else
@@ -90,9 +93,7 @@ for t in "$@"; do
 	# log's KASAN and lockdep reports so far
 	printf '%s %s rc %d kmemleak %d kasan-so-far %d lockdep-so-far %d\n' \
 		"$(date -u +%T)" "$name" "$r" \
-		"$(grep -c 'unreferenced object' "$SRIOV_OUT/kmemleak-$name.txt" 2>/dev/null)" \
-		"$(dmesg | grep -c 'BUG: KASAN:')" \
-		"$(dmesg | grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|trying to register non-static key|suspicious RCU usage|BUG: sleeping function')" \
+		"$leaks" "$(dmesg | grep -c "$KASAN_RE")" "$(dmesg | grep -cE "$LOCKDEP_RE")" \
 		>>"$SRIOV_OUT/debug-progress.txt"
 done
 exit $rc
