@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 2 --smp 1
 # timeout: 600
+# debug-args: 30 65536
 #
 # Soak: CYCLES x (attach -> planned failover -> detach) through sriovd on
 # sriov_pf/sriov_vf/sriov_netvsc, spread over LANES independent lanes:
@@ -24,6 +25,9 @@
 #     iotlb_to_section) needs a second vCPU (Documentation/reliability.rst).
 #   SOAK_CLIENT: socket (tools/rel/soak_lane.py, one control-socket
 #     connection per lane) or sriovctl (three sriovctl runs a cycle).
+#   On the debug kernel (debug-args) 30 cycles, and slab may grow by
+#     64 MB: KASAN's quarantine keeps freed objects allocated (up to
+#     1/32 of RAM), kmemleak checks that run for leaks instead.
 #   SOAK_SETTLE=1 (sriovctl client) puts an `audit` between failover and
 #     detach, the workaround of an old sriovd bug.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
