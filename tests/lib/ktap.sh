@@ -76,6 +76,12 @@ ktap_timing() {
 	ktap_result "$@"
 }
 
+# slow_s SECONDS: a liveness bound (how long to wait for something that
+# must happen, not how fast it must be), times 4 with KSFT_MACHINE_SLOW=yes
+slow_s() {
+	if [ "${KSFT_MACHINE_SLOW:-no}" = yes ]; then echo $(($1 * 4)); else echo "$1"; fi
+}
+
 # Bail out: abort the whole test (remaining plan counts as failed).
 ktap_bail() { echo "Bail out! $*"; exit $KSFT_FAIL; }
 
@@ -140,6 +146,13 @@ require_cmd() {
 
 # pci_netdev BDF: the netdev of a PCI function (empty if none).
 pci_netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n1; }
+
+# ns_ether_dev NS: the namespace's (first) Ethernet device: not lo, nor the
+# sit0/ip6tnl0 fallback devices a loaded tunnel module adds to every
+# namespace
+ns_ether_dev() {
+	ip -n "$1" -o link show | awk -F': ' '/link\/ether/ { sub(/@.*/, "", $2); print $2; exit }'
+}
 
 # wait_pci_netdev BDF TIMEOUT_S: wait for a PCI function's netdev, print it.
 wait_pci_netdev() {

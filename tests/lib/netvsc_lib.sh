@@ -171,7 +171,7 @@ nv_vf_is_slave() {
 }
 
 # wait until the adapter's data path is $1 (0 synthetic, 1 VF)
-nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "${2:-30}" >/dev/null; }
+nv_wait_dp() { nv_ctl_child wait nv0 dp_active "$1" --timeout-s "$(slow_s "${2:-30}")" >/dev/null; }
 
 # Stream helpers for the failover tests.  The caller sets OUT (result
 # directory), RATE (packets/s), SECS (stream length) and PF, and VFDEV

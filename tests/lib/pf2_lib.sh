@@ -17,7 +17,7 @@
 #                              ADDR/LEN, wait for carrier
 #                              (the caller defers "ip netns del NS": this
 #                              usually runs in ktap_result's subshell)
-#   pf2_ns_dev NS              the (only) Ethernet netdev of NS
+#   ns_ether_dev NS              the (only) Ethernet netdev of NS
 
 PF2_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 PF2_PY=/usr/bin/python3
@@ -62,12 +62,6 @@ pf2_vf_pci() { basename "$(readlink -f "$dev/virtfn$1")"; }
 
 pf2_vf_mac() {
 	ip -j link show "$pf" | jq -r ".[0].vfinfo_list[$1].address"
-}
-
-pf2_ns_dev() {
-	# the namespace's Ethernet device: not lo, nor the sit0/ip6tnl0
-	# fallback devices a loaded tunnel module adds to every namespace
-	ip -n "$1" -o link show | awk -F': ' '/link\/ether/ { sub(/@.*/, "", $2); print $2; exit }'
 }
 
 pf2_bind_vf() {

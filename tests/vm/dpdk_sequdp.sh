@@ -42,6 +42,19 @@ require_cmd jq tc
 [ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built: $SEQUDP"
 ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_net_af_packet.so >/dev/null 2>&1 ||
 	ktap_skip_all "DPDK af_packet PMD not installed (librte-net-af-packet23)"
+# the kernel's tc pieces, tried on lo of a scratch namespace
+tc_pieces() {
+	ip netns add sprobe || return 1
+	tc -n sprobe qdisc add dev lo clsact &&
+		tc -n sprobe filter add dev lo ingress protocol all u32 match u32 0 0 \
+			action pass &&
+		tc -n sprobe qdisc add dev lo root netem duplicate 1%
+	local r=$?
+	ip netns del sprobe
+	return $r
+}
+tc_pieces >/dev/null 2>&1 ||
+	ktap_skip_all "kernel without tc clsact, u32 or netem (CONFIG_NET_CLS_U32, CONFIG_NET_SCH_NETEM)"
 ktap_plan 5
 
 # The datagrams the u32 filter drops among seq 0..N-1.

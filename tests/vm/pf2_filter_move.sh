@@ -64,8 +64,8 @@ ip addr add $IP/24 dev br0
 # receiver 2: the VF, with the same MAC (from vf-alloc) and address
 setup_vf() {
 	pf2_bind_vf 0 igbvf child0 $IP/24 4096 || return 1
-	[ "$(ip -n child0 -br link show "$(pf2_ns_dev child0)" | awk '{print $3}')" = $MAC ] ||
-		{ echo "VF MAC $(ip -n child0 -br link show "$(pf2_ns_dev child0)")"; return 1; }
+	[ "$(ip -n child0 -br link show "$(ns_ether_dev child0)" | awk '{print $3}')" = $MAC ] ||
+		{ echo "VF MAC $(ip -n child0 -br link show "$(ns_ether_dev child0)")"; return 1; }
 }
 defer ip netns del child0	# setup_vf creates it, also when it fails later
 ktap_result "igbvf VF up with the allocated MAC in its namespace" setup_vf ||
@@ -77,11 +77,11 @@ odir=$SRIOV_OUT
 sysctl -qw net.core.rmem_max=16777216 net.core.netdev_max_backlog=20000
 ip netns exec child0 sysctl -qw net.core.netdev_max_backlog=20000 2>/dev/null
 rm -f "$odir"/pf2_r*.json "$odir"/pf2_*.ready
-$seq recv --bind $IP --idle-ms 4000 --timeout $((SECS + 60)) \
+$seq recv --bind $IP --idle-ms 4000 --timeout $((SECS * 6 + 60)) \
 	--ready "$odir/pf2_pf.ready" --out "$odir/pf2_rpf.json" >/dev/null &
 rpf=$!
 ip netns exec child0 $seq recv --bind $IP --idle-ms 4000 \
-	--timeout $((SECS + 60)) --ready "$odir/pf2_vf.ready" \
+	--timeout $((SECS * 6 + 60)) --ready "$odir/pf2_vf.ready" \
 	--out "$odir/pf2_rvf.json" >/dev/null &
 rvf=$!
 busywait 10000 test -e "$odir/pf2_pf.ready" -a -e "$odir/pf2_vf.ready" ||

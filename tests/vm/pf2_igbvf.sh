@@ -83,7 +83,7 @@ ktap_result "VF netdevs moved into child namespaces" setup_children
 all_carrier() {
 	local i vfdev
 	for i in $(seq 0 $((NVF - 1))); do
-		vfdev=$(ip -n "child$i" -o link show | awk -F': ' '$2 != "lo" { print $2; exit }')
+		vfdev=$(ns_ether_dev "child$i")
 		wait_carrier "$vfdev" 30 "child$i" || { echo "VF $i: no carrier"; return 1; }
 	done
 }

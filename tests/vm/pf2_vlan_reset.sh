@@ -45,9 +45,9 @@ ktap_result "VF 0, VF 2 (igbvf) and VF 1 (sriov_vf) up and reachable" bind_all |
 defer ip netns del child0
 defer ip netns del child1
 defer ip netns del child2
-vf0=$(pf2_ns_dev child0)
-vf1=$(pf2_ns_dev child1)
-vf2=$(pf2_ns_dev child2)
+vf0=$(ns_ether_dev child0)
+vf1=$(ns_ether_dev child1)
+vf2=$(ns_ether_dev child2)
 
 # pool_rx N: frames the NIC delivered to VF N's pool (PVFGPRC)
 pool_rx() { ip -j -s link show "$pf" | jq ".[0].vfinfo_list[$1].stats.rx.packets"; }

@@ -186,8 +186,7 @@ bench_ext() { ext_ns_setup "$1" >/dev/null; }
 # NIC, so that no ARP timer shapes a measurement (the MAC is known).
 bench_neigh() {
 	local dev
-	dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
-	dev=${dev%@*}
+	dev=$(ns_ether_dev "$1")
 	ip -n "$1" neigh replace "$2" lladdr "$3" dev "${4:-$dev}" nud permanent
 }
 

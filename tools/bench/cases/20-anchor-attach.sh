@@ -90,7 +90,7 @@ else
 fi
 
 # The VF of the last run is in the child: the no-switch floor on it.
-vfdev=$(ip -n child -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+vfdev=$(ns_ether_dev child)
 if [ -n "$vfdev" ] && bench_seq_start noswitch_vf child ext0 "$BENCH_CHILD_IP" 10 &&
 	bench_seq_wait noswitch_vf; then
 	bench_record noswitch_gap_ms "$BENCH_SIDE" "$SEQ_GAP_MS" ms "igbvf on igb VF, no switch"
