@@ -198,5 +198,23 @@ in_ns() {
 	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
 }
 
+# iperf3_tcp SERVER_NS CLIENT_NS DST SECONDS [PORT [IPERF3_ARGS...]]: one
+# iperf3 TCP run (namespace "" is the initial one); prints "X.Y Mbit/s, N
+# bytes" as received.  Fails when the run fails or no byte arrived: a
+# check that data flows, not of speed (the debug kernel moves under 1
+# Mbit/s at times).
+iperf3_tcp() {
+	local srv=$1 cli=$2 dst=$3 t=$4 port=${5:-5201} out bytes
+
+	if [ $# -ge 5 ]; then shift 5; else shift $#; fi
+	in_ns "$srv" iperf3 -s -1 -D -p "$port" >/dev/null 2>&1 || return 1
+	sleep 0.5
+	out=$(in_ns "$cli" timeout $((t + 55)) iperf3 -J -p "$port" -c "$dst" -t "$t" "$@") ||
+		return 1
+	bytes=$(jq '.end.sum_received.bytes' <<<"$out")
+	echo "$(jq '.end.sum_received.bits_per_second / 1e5 | floor / 10' <<<"$out") Mbit/s, $bytes bytes"
+	[ "${bytes:-0}" -gt 0 ]
+}
+
 # ping_ok [NS] DST: 3 pings within 10 s.
 ping_ok() { in_ns "$1" ping -c 3 -i 0.2 -W 2 -w 10 -q "$2" >/dev/null; }
