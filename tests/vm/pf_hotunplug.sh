@@ -85,10 +85,11 @@ ktap_result "rescan re-probes, traffic works" rescan
 device_del() {
 	"$MON" "device_del pf0" >/dev/null || { echo "monitor unavailable"; return 4; }
 	traffic_start
-	slowwait 30 sh -c "[ ! -e /sys/bus/pci/devices/$BDF ]"
+	# pciehp waits 5 s after the attention button, then removes
+	slowwait "$(slow_s 30)" sh -c "[ ! -e /sys/bus/pci/devices/$BDF ]"
 	local rc=$?
 	traffic_stop
-	[ $rc = 0 ] || echo "device still present after 30 s"
+	[ $rc = 0 ] || echo "device still present after $(slow_s 30) s"
 	return $rc
 }
 ktap_result "QEMU device_del under traffic: hot-unplug completes" device_del
@@ -97,7 +98,9 @@ device_add() {
 	out=$("$MON" "device_add igb,bus=rp0,id=pf0,netdev=hn0,mac=52:54:00:12:00:01,romfile=") ||
 		return 4
 	[ -n "$out" ] && echo "$out"
-	slowwait 30 sh -c "[ -e /sys/bus/pci/devices/$BDF ]" || return 1
+	# "Duplicate device ID" when the old one is still there
+	[[ $out != *Error* ]] || return 1
+	slowwait "$(slow_s 30)" sh -c "[ -e /sys/bus/pci/devices/$BDF ]" || return 1
 	pf_up
 }
 ktap_result "QEMU device_add: new NIC probed, traffic works" device_add
