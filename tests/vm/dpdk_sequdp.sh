@@ -115,10 +115,12 @@ run() {
 	sns=$1
 	shift
 	rm -f "$OUT/$name.json" "$OUT/$name.ready"
-	in_ns "$rns" "${args[@]}" --idle-ms 3000 --timeout 60 \
+	# the timeout covers the sender's start (DPDK's EAL: tens of seconds
+	# under TCG, minutes on the debug kernel)
+	in_ns "$rns" "${args[@]}" --idle-ms 3000 --timeout "$(slow_s 60)" \
 		--ready "$OUT/$name.ready" --out "$OUT/$name.json" >/dev/null 2>"$OUT/$name-recv.err" &
 	local rpid=$!
-	if ! slowwait 30 test -e "$OUT/$name.ready"; then
+	if ! slowwait "$(slow_s 30)" test -e "$OUT/$name.ready"; then
 		ktap_diag "$name: receiver not ready: $(cat "$OUT/$name-recv.err")"
 		kill "$rpid" 2>/dev/null
 		wait "$rpid"
