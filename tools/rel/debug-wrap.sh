@@ -33,7 +33,8 @@ restore_lab_netdevs() {
 		bdf=$(printenv "SRIOV_${v}_PCI")
 		[ -z "$want" ] || [ -z "$bdf" ] && continue
 		cur=
-		for ((i = 0; i < 360; i++)); do
+		i=$((SECONDS + 180))
+		while [ $SECONDS -lt $i ]; do
 			cur=$(ls /sys/bus/pci/devices/"$bdf"/virtio*/net 2>/dev/null | head -n1)
 			[ -n "$cur" ] && break
 			sleep 0.5
@@ -47,6 +48,8 @@ restore_lab_netdevs() {
 		fi
 	done
 }
+# step WHAT: a time-stamped line about the cleanup between two tests
+step() { echo "# debug-wrap: $(date -u +%T) $*"; }
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
 rc=0
@@ -66,13 +69,19 @@ for t in "$@"; do
 	echo "$r" >"$SRIOV_OUT/rc-$name"
 	[ "$rc" = 0 ] && [ "$r" != 0 ] && [ "$r" != 4 ] && rc=$r
 	# unload the project's modules and the in-tree drivers some tests bind
-	# (netvsc_* run on igb): the next test finds the 82576 as after boot
+	# (netvsc_* run on igb): the next test finds the 82576 as after boot.
+	# Each step is bounded and stamped, so a VM that stops here says where.
+	step "unloading modules"
 	for m in sriov_netvsc sriov_vf sriov_pf igbvf igb; do
-		rmmod "$m" 2>/dev/null
+		grep -q "^$m " /proc/modules || continue
+		timeout 300 rmmod "$m" || echo "# debug-wrap: rmmod $m failed or timed out"
 	done
 	# namespaces a failed test left behind (the next one may want the name)
-	ip -all netns delete 2>/dev/null
+	step "deleting namespaces: $(ip netns list | awk '{ print $1 }' | tr '\n' ' ')"
+	timeout 300 ip -all netns delete 2>/dev/null
+	step "restoring the lab's NICs"
 	restore_lab_netdevs
+	step "kmemleak scans"
 	k=/sys/kernel/debug/kmemleak
 	leaks=0
 	if [ -w $k ]; then
