@@ -185,6 +185,10 @@ ext_ns_setup() {
 	ip netns add "ext$i" || return 1
 	defer ip netns del "ext$i"
 	ip link set "$dev" netns "ext$i" || return 1
+	# back to the initial namespace first: a namespace lives on after
+	# `ip netns del` while anything holds it (a socket: TCP retrying to
+	# a peer that is gone holds it for minutes), and the NIC with it
+	defer ip -n "ext$i" link set "$dev" netns 1
 	ip -n "ext$i" link set lo up
 	ip -n "ext$i" link set "$dev" up || return 1
 	ip -n "ext$i" addr add "198.18.$i.1/24" dev "$dev"
