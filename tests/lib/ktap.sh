@@ -186,8 +186,8 @@ ext_ns_setup() {
 	defer ip netns del "ext$i"
 	ip link set "$dev" netns "ext$i" || return 1
 	# back to the initial namespace first: a namespace lives on after
-	# `ip netns del` while anything holds it (a socket: TCP retrying to
-	# a peer that is gone holds it for minutes), and the NIC with it
+	# `ip netns del` while anything still holds it (a socket, say), and
+	# the NIC with it: minutes after pf_loadunload on the debug kernel
 	defer ip -n "ext$i" link set "$dev" netns 1
 	ip -n "ext$i" link set lo up
 	ip -n "ext$i" link set "$dev" up || return 1
