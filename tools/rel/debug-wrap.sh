@@ -4,7 +4,8 @@
 # In the debug-kernel guest: run each test in turn; after each, unload the
 # project's modules, scan for leaks (kmemleak, two scans) and save the
 # report in the run's output directory (kmemleak-NAME.txt, and the test's
-# exit code in rc-NAME).  A new suspect also lands in dmesg, which the
+# exit code in rc-NAME, its kernel log in dmesg-NAME.txt).  A new suspect
+# also lands in dmesg, which the
 # harness fails on.  A line per finished test goes to debug-progress.txt in
 # the run's output directory.  Exit status: the first failing test's (0 if all
 # pass, a skip (4) counts as a pass).
@@ -67,6 +68,9 @@ for t in "$@"; do
 	esac
 	r=$?
 	echo "$r" >"$SRIOV_OUT/rc-$name"
+	# the whole kernel log as the test left it (the console has only
+	# warnings and worse)
+	dmesg >"$SRIOV_OUT/dmesg-$name.txt"
 	[ "$rc" = 0 ] && [ "$r" != 0 ] && [ "$r" != 4 ] && rc=$r
 	# unload the project's modules and the in-tree drivers some tests bind
 	# (netvsc_* run on igb): the next test finds the 82576 as after boot.
