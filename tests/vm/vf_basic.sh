@@ -105,17 +105,23 @@ ip link del "$VF_DEV.10"
 ext ip link del vlan10
 
 # multicast: echo requests to 239.1.2.3 reach the VF only after it joins
-sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
-mc_replies() {
-	ext ping -c 3 -W 1 -i 0.3 -I "$SRIOV_EXT0" 239.1.2.3 2>/dev/null |
-		grep -c "from $VF_IP"
-}
-before=$(mc_replies)
-ip addr add 239.1.2.3/32 dev "$VF_DEV" autojoin
-sleep 1.5	# the multicast list goes to the PF from the service task
-after=$(mc_replies)
-ktap_diag "multicast replies before join: $before, after: $after"
-ktap_result "multicast_group" test "$before" -eq 0 -a "$after" -gt 0
+# (/proc/net/igmp: a kernel with IP multicast, which the debug kernel of
+# session 6 was built without)
+if [ -e /proc/net/igmp ]; then
+	sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+	mc_replies() {
+		ext ping -c 3 -W 1 -i 0.3 -I "$SRIOV_EXT0" 239.1.2.3 2>/dev/null |
+			grep -c "from $VF_IP"
+	}
+	before=$(mc_replies)
+	ip addr add 239.1.2.3/32 dev "$VF_DEV" autojoin
+	sleep 1.5	# the multicast list goes to the PF from the service task
+	after=$(mc_replies)
+	ktap_diag "multicast replies before join: $before, after: $after"
+	ktap_result "multicast_group" test "$before" -eq 0 -a "$after" -gt 0
+else
+	ktap_skip "multicast_group" "kernel without CONFIG_IP_MULTICAST"
+fi
 
 # port VLAN 20 from the PF: the VF's traffic is tagged on the wire, the
 # VF itself sees plain frames

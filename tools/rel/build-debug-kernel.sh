@@ -77,7 +77,7 @@ config() {
 	   --enable MACVLAN --enable BRIDGE --enable VLAN_8021Q --enable BRIDGE_VLAN_FILTERING \
 	   --enable NET_SCHED --enable NET_SCH_INGRESS --enable NET_CLS_FLOWER \
 	   --enable NET_CLS_ACT --enable NET_ACT_MIRRED --enable NET_ACT_GACT \
-	   --enable NET_CLS_U32 --enable NET_SCH_NETEM \
+	   --enable NET_CLS_U32 --enable NET_SCH_NETEM --enable IP_MULTICAST \
 	   --enable IOMMU_SUPPORT --enable INTEL_IOMMU --enable IRQ_REMAP \
 	   --enable VFIO --module VFIO_PCI --enable VFIO_PCI_CORE \
 	   --enable SERIAL_8250 --enable SERIAL_8250_CONSOLE --enable MAGIC_SYSRQ \
@@ -103,7 +103,7 @@ config() {
 	local sym
 	for sym in KASAN PROVE_LOCKING DEBUG_KMEMLEAK VIRTIO_PCI 9P_FS OVERLAY_FS \
 		   PCI_IOV HOTPLUG_PCI_PCIE BRIDGE VETH VLAN_8021Q PAGE_POOL VIRTIO_CONSOLE \
-		   NET_CLS_U32 NET_SCH_NETEM; do
+		   NET_CLS_U32 NET_SCH_NETEM IP_MULTICAST; do
 		grep -q "^CONFIG_$sym=y" "$obj/.config" ||
 			{ echo "build-debug-kernel: CONFIG_$sym not =y after olddefconfig" >&2; exit 1; }
 	done
