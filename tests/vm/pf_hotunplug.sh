@@ -6,7 +6,8 @@
 # sriov_pf under removal while traffic flows in both directions:
 #  1. driver unbind + bind through sysfs;
 #  2. sysfs remove + rescan (orderly removal, re-probe);
-#  3. QEMU monitor device_del of the NIC (PCIe hot-unplug through pciehp),
+#  3. QEMU monitor device_del of the NIC (hot-unplug; q35 signals it through
+#     ACPI, acpiphp removes the device),
 #     then device_add of a new NIC on the same port and wire.
 # Not covered: a true surprise removal (all-ones reads).  QEMU returns 0,
 # not ~0, for MMIO reads once memory decoding is off, so the driver's
@@ -81,12 +82,12 @@ rescan() {
 }
 ktap_result "rescan re-probes, traffic works" rescan
 
-# 3. QEMU hot-unplug (attention button -> pciehp -> remove), then re-add
+# 3. QEMU hot-unplug (ACPI event -> acpiphp -> remove), then re-add
 device_del() {
 	"$MON" "device_del pf0" >/dev/null || { echo "monitor unavailable"; return 4; }
 	local t0=$SECONDS rc
 	traffic_start
-	# pciehp waits 5 s after the attention button, then removes
+	# q35 hot-unplugs through ACPI: the kernel needs HOTPLUG_PCI_ACPI
 	slowwait "$(slow_s 30)" sh -c "[ ! -e /sys/bus/pci/devices/$BDF ]"
 	rc=$?
 	traffic_stop

@@ -60,7 +60,8 @@ config() {
 	   --disable SECURITY_SELINUX --disable AUDIT --disable PROFILING --disable KPROBES
 	# The lab.
 	$c --enable MODULES --enable MODULE_UNLOAD --enable PCI --enable PCIEPORTBUS \
-	   --enable HOTPLUG_PCI --enable HOTPLUG_PCI_PCIE --enable PCI_IOV \
+	   --enable HOTPLUG_PCI --enable HOTPLUG_PCI_PCIE --enable HOTPLUG_PCI_ACPI \
+	   --enable PCI_IOV \
 	   --enable PCI_MSI --enable VIRTIO_MENU --enable VIRTIO --enable VIRTIO_PCI \
 	   --enable VIRTIO_CONSOLE --enable NET_9P --enable NET_9P_VIRTIO \
 	   --enable 9P_FS --enable 9P_FS_POSIX_ACL --enable NETFS_SUPPORT \
@@ -103,7 +104,7 @@ config() {
 	local sym
 	for sym in KASAN PROVE_LOCKING DEBUG_KMEMLEAK VIRTIO_PCI 9P_FS OVERLAY_FS \
 		   PCI_IOV HOTPLUG_PCI_PCIE BRIDGE VETH VLAN_8021Q PAGE_POOL VIRTIO_CONSOLE \
-		   NET_CLS_U32 NET_SCH_NETEM IP_MULTICAST; do
+		   NET_CLS_U32 NET_SCH_NETEM IP_MULTICAST HOTPLUG_PCI_ACPI; do
 		grep -q "^CONFIG_$sym=y" "$obj/.config" ||
 			{ echo "build-debug-kernel: CONFIG_$sym not =y after olddefconfig" >&2; exit 1; }
 	done
