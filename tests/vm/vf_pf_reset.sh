@@ -152,7 +152,7 @@ ktap_result "traffic_stable" vf_ping 5
 hot_unplug() {
 	start_traffic
 	"$MON" "device_del pf0" >/dev/null || { stop_traffic; return 4; }
-	slowwait 30 test ! -e "/sys/bus/pci/devices/$VF"
+	slowwait "$(slow_s 30)" test ! -e "/sys/bus/pci/devices/$VF"
 	local rc=$?
 	stop_traffic
 	[ $rc = 0 ] && ! ip link show "$VF_DEV" >/dev/null 2>&1
