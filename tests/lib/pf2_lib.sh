@@ -17,7 +17,6 @@
 #                              ADDR/LEN, wait for carrier
 #                              (the caller defers "ip netns del NS": this
 #                              usually runs in ktap_result's subshell)
-#   ns_ether_dev NS              the (only) Ethernet netdev of NS
 
 PF2_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 PF2_PY=/usr/bin/python3

@@ -112,13 +112,11 @@ vf_ping_wait() {
 
 ext() { ip netns exec ext0 "$@"; }
 
-# iperf3 server in ext0 for one test, then our client.  Prints Mbit/s.
-# vf_iperf SECONDS [-R]
+# vf_iperf SECONDS [-R]: iperf3_tcp from here to the server in ext0; prints
+# whole Mbit/s (vf_bench.bash adds them up)
 vf_iperf() {
-	local t=$1 out
+	local t=$1 r
 	shift
-	ext iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	sleep 0.5
-	out=$(timeout $((t + 30)) iperf3 -c "$EXT_IP" -p 5201 -t "$t" -J "$@" 2>/dev/null) || return 1
-	echo "$out" | jq -r '.end.sum_received.bits_per_second / 1e6 | floor'
+	r=$(iperf3_tcp ext0 "" "$EXT_IP" "$t" 5201 "$@") || return 1
+	echo "${r%%[. ]*}"
 }

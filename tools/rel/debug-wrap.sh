@@ -6,8 +6,9 @@
 # report in the run's output directory (kmemleak-NAME.txt, and the test's
 # exit code in rc-NAME, its kernel log in dmesg-NAME.txt).  A new suspect
 # also lands in dmesg, which the harness fails on.  A line per finished
-# test goes to debug-progress.txt in the run's output directory.  Exit status: the first failing test's (0 if all
-# pass, a skip (4) counts as a pass).
+# test goes to debug-progress.txt in the run's output directory.  Exit
+# status: the first failing test's (0 if all pass, a skip (4) counts as a
+# pass).
 #   tools/rel/debug-wrap.sh [--full] TEST...
 #
 # The debug kernel runs several times slower, so each test runs with
