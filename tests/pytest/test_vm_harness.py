@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The lab harness's own guarantees: a kernel warning fails a run, a lab
-without the 82576 fails the in-VM ping test, a hung guest is killed."""
+without the 82576 fails the in-VM ping test, a hung guest is killed,
+a hung boot is booted again once."""
 
 import os
 import shutil
@@ -46,3 +47,28 @@ def test_hung_guest_is_killed():
     r = vm("--timeout", "25", "--name", "harness_timeout", "--", "sleep", "600")
     assert r.returncode == 1
     assert "TIMEOUT" in r.stderr
+
+
+def test_hung_boot_is_booted_again_once():
+    # -S: QEMU starts with its CPUs stopped, so the lab never comes up;
+    # the harness must notice, boot once more, and fail when that hangs too.
+    r = vm("--timeout", "60", "--boot-timeout", "8", "--qemu-arg=-S",
+           "--name", "harness_boothang", "--", "true")
+    assert r.returncode == 1, r.stderr
+    assert "boot hung (lab not up after 8 s" in r.stderr
+    assert "booting again" in r.stderr
+    assert "boot hung again" in r.stderr
+    assert "TIMEOUT" not in r.stderr
+    out = os.path.join(TOP, "build/vm/harness_boothang")
+    assert os.path.exists(os.path.join(out, "console-hung-boot.log"))
+    with open(os.path.join(out, "harness.log")) as f:
+        assert "harness: boot hung" in f.read()
+
+
+def test_boot_timeout_spares_a_booted_guest():
+    # The lab is up long before the boot timeout ends; the run goes on
+    # past it to its own exit code.
+    r = vm("--timeout", "120", "--boot-timeout", "45", "--name", "harness_bootok",
+           "--", "sh", "-c", "sleep 50; exit 4")
+    assert r.returncode == 4, r.stderr
+    assert "boot hung" not in r.stderr

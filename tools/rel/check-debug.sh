@@ -84,9 +84,11 @@ for key in "${order[@]}"; do
 		# identify_cpu() "wild": identify_cpu() clears the CPU's
 		# feature bits for a moment, LA57 among them, and KASAN's
 		# shadow bounds depend on that bit (Documentation/reliability.rst)
+		# The debug kernel boots in 1-5 minutes here (not 5-20 s): a
+		# boot counts as hung only after 20.
 		# shellcheck disable=SC2086
 		"$top/tools/vm/run" --name "$run" --quiet --timeout "${group_tmo[$key]}" \
-			--kernel "$dir/obj/arch/x86/boot/bzImage" --cmdline no5lvl \
+			--boot-timeout 1200 --kernel "$dir/obj/arch/x86/boot/bzImage" --cmdline no5lvl \
 			--modules "$out_dir/stage/lib/modules" $args -- \
 			"$top/tools/rel/debug-wrap.sh" $full "${tests[@]}"
 		vmrc=$?
