@@ -195,6 +195,39 @@ ext_ns_setup() {
 	ip -n "ext$i" addr add "2001:db8:$i::1/64" dev "$dev" nodad
 }
 
+# Hot-plug of the lab's 82576 NIC N: QEMU device pfN on root port rpN, its
+# wire on hub N, driven through the monitor channel (tools/vm/qemu-monitor).
+# q35 signals hot-unplug through ACPI: the guest kernel needs
+# HOTPLUG_PCI_ACPI (acpiphp), or the request never reaches a driver.
+LAB_MON=$SRIOV_TOP/tools/vm/qemu-monitor
+
+# lab_nic_unplug N BDF: device_del the NIC, wait until BDF is gone and say
+# after how long.  1 if it is still there, 4 without the monitor channel.
+lab_nic_unplug() {
+	local t0=$SECONDS rc
+	"$LAB_MON" "device_del pf$1" >/dev/null || { echo "monitor unavailable"; return 4; }
+	slowwait "$(slow_s 30)" test ! -e "/sys/bus/pci/devices/$2"
+	rc=$?
+	if [ $rc = 0 ]; then
+		echo "removed after $((SECONDS - t0)) s"
+	else
+		echo "device still present after $((SECONDS - t0)) s"
+	fi
+	return $rc
+}
+
+# lab_nic_plug N BDF: device_add the NIC again (same port, wire and MAC as
+# tools/vm/run gave it) and wait for BDF.  QEMU answers "Duplicate device
+# ID" while the old device is still there.
+lab_nic_plug() {
+	local out
+	out=$("$LAB_MON" "device_add igb,bus=rp$1,id=pf$1,netdev=hn$1,mac=52:54:00:12:0$1:01,romfile=") ||
+		return 4
+	[ -n "$out" ] && echo "$out"
+	[[ $out != *Error* ]] || return 1
+	slowwait "$(slow_s 30)" test -e "/sys/bus/pci/devices/$2"
+}
+
 # in_ns NS CMD...: run CMD in netns NS (or here if NS is empty).
 in_ns() {
 	local ns=$1

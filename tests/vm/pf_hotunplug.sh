@@ -19,7 +19,6 @@ ktap_plan 8
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd iperf3
-MON=$SRIOV_TOP/tools/vm/qemu-monitor
 BDF=$SRIOV_PF0
 PF_IP=198.18.0.2
 EXT_IP=198.18.0.1
@@ -84,30 +83,16 @@ ktap_result "rescan re-probes, traffic works" rescan
 
 # 3. QEMU hot-unplug (ACPI event -> acpiphp -> remove), then re-add
 device_del() {
-	"$MON" "device_del pf0" >/dev/null || { echo "monitor unavailable"; return 4; }
-	local t0=$SECONDS rc
+	local rc
 	traffic_start
-	# q35 hot-unplugs through ACPI: the kernel needs HOTPLUG_PCI_ACPI
-	slowwait "$(slow_s 30)" sh -c "[ ! -e /sys/bus/pci/devices/$BDF ]"
+	lab_nic_unplug 0 "$BDF"
 	rc=$?
 	traffic_stop
-	if [ $rc = 0 ]; then
-		echo "removed after $((SECONDS - t0)) s"
-	else
-		echo "device still present after $((SECONDS - t0)) s"
-	fi
 	return $rc
 }
 ktap_result "QEMU device_del under traffic: hot-unplug completes" device_del
 device_add() {
-	local out
-	out=$("$MON" "device_add igb,bus=rp0,id=pf0,netdev=hn0,mac=52:54:00:12:00:01,romfile=") ||
-		return 4
-	[ -n "$out" ] && echo "$out"
-	# "Duplicate device ID" when the old one is still there
-	[[ $out != *Error* ]] || return 1
-	slowwait "$(slow_s 30)" sh -c "[ -e /sys/bus/pci/devices/$BDF ]" || return 1
-	pf_up
+	lab_nic_plug 0 "$BDF" && pf_up
 }
 ktap_result "QEMU device_add: new NIC probed, traffic works" device_add
 ktap_result "rmmod sriov_pf" rmmod sriov_pf

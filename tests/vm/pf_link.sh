@@ -13,7 +13,6 @@ ktap_plan 12
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd iperf3
-MON=$SRIOV_TOP/tools/vm/qemu-monitor
 PF_IP=198.18.0.2
 EXT_IP=198.18.0.1
 
@@ -58,9 +57,9 @@ admin_flaps_traffic() {
 ktap_result "5 down/up cycles under a ping flood" admin_flaps_traffic
 
 wire_flap() {
-	"$MON" "set_link pf0 off" >/dev/null || { echo "monitor unavailable"; return 4; }
+	"$LAB_MON" "set_link pf0 off" >/dev/null || { echo "monitor unavailable"; return 4; }
 	busywait 5000 no_carrier "$pf" || { echo "carrier stayed up"; return 1; }
-	"$MON" "set_link pf0 on" >/dev/null || return 1
+	"$LAB_MON" "set_link pf0 on" >/dev/null || return 1
 	wait_carrier "$pf" 10 || { echo "carrier did not return"; return 1; }
 	slowwait 10 ping_ok ext0 $PF_IP
 }
@@ -74,9 +73,9 @@ wire_flaps_traffic() {
 	local ip3=$!
 	flood_start
 	for i in 1 2 3 4 5; do
-		"$MON" "set_link pf0 off" >/dev/null || break
+		"$LAB_MON" "set_link pf0 off" >/dev/null || break
 		sleep 0.4
-		"$MON" "set_link pf0 on" >/dev/null || break
+		"$LAB_MON" "set_link pf0 on" >/dev/null || break
 		sleep 0.8
 	done
 	flood_stop
