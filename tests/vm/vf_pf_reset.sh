@@ -162,7 +162,10 @@ ktap_result "vf_removed_by_hot_unplug_under_traffic" hot_unplug
 
 ktap_result "dmesg_clean" vf_dmesg_clean
 
-# Put the NIC back for whatever runs next in this boot (make check-debug's
-# group VMs run several tests in one VM).
+# Put the NIC back as the lab boots, with no PF driver loaded, for whatever
+# runs next in this boot (make check-debug's group VMs run several tests in
+# one VM).  A bound PF would also take the external host's netdev name
+# before the deferred cleanup moves that NIC back.
+modprobe -r "$VF_PF_DRIVER" 2>/dev/null
 out=$(lab_nic_plug 0 "$PF" 2>&1) || ktap_diag "the NIC was not re-added: $out"
 ktap_finished
