@@ -85,7 +85,7 @@ for key in "${order[@]}"; do
 		# feature bits for a moment, LA57 among them, and KASAN's
 		# shadow bounds depend on that bit (Documentation/reliability.rst)
 		# The debug kernel boots in 1-5 minutes here (not 5-20 s): a
-		# boot counts as hung only after 20.
+		# boot counts as hung only after 20 minutes.
 		# shellcheck disable=SC2086
 		"$top/tools/vm/run" --name "$run" --quiet --timeout "${group_tmo[$key]}" \
 			--boot-timeout 1200 --kernel "$dir/obj/arch/x86/boot/bzImage" --cmdline no5lvl \
