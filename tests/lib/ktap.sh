@@ -41,39 +41,23 @@ ktap_xfail() {
 	echo "ok $__ktap_n $1 # XFAIL ${2:-}"
 }
 
-# ktap_result DESC CMD...: run CMD; its output becomes diagnostics.
+# ktap_result DESC CMD...: run CMD; its output becomes diagnostics.  Any
+# non-zero exit is a failure: a command's exit code never turns into a
+# skip (sriovctl, for one, exits 4 for "permission denied").  A check that
+# needs an external prerequisite tests for it and calls ktap_skip itself.
 ktap_result() {
 	local desc=$1 out rc
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
 	[ -n "$out" ] && ktap_diag "$out"
-	case $rc in
-	0) ktap_pass "$desc" ;;
-	4) ktap_skip "$desc" "exit 4" ;;
-	*)
-		# __ktap_soft: set by ktap_timing on a slow machine
-		if [ "${__ktap_soft:-no}" = yes ]; then
-			ktap_xfail "$desc" "KSFT_MACHINE_SLOW: exit $rc: $*"
-		else
-			ktap_fail "$desc"
-			ktap_diag "exit status $rc: $*"
-		fi
-		;;
-	esac
+	if [ $rc = 0 ]; then
+		ktap_pass "$desc"
+	else
+		ktap_fail "$desc"
+		ktap_diag "exit status $rc: $*"
+	fi
 	return $rc
-}
-
-# ktap_timing DESC CMD...: ktap_result for a check that only measures
-# speed (a deadline, a throughput floor).  With KSFT_MACHINE_SLOW=yes (as in
-# the kernel's net selftests: set by `make check-debug`, whose KASAN/lockdep
-# kernel runs several times slower) a miss is an expected failure, reported
-# with its output, instead of a failure.
-ktap_timing() {
-	local __ktap_soft=no
-
-	[ "${KSFT_MACHINE_SLOW:-no}" = yes ] && __ktap_soft=yes
-	ktap_result "$@"
 }
 
 # slow_s SECONDS: a liveness bound (how long to wait for something that
@@ -82,10 +66,15 @@ slow_s() {
 	if [ "${KSFT_MACHINE_SLOW:-no}" = yes ]; then echo $(($1 * 4)); else echo "$1"; fi
 }
 
-# Bail out: abort the whole test (remaining plan counts as failed).
+# ktap_bail REASON: abort the whole test as failed.  For everything the
+# project itself does (build, load, bind, enable VFs, start sriovd, answer
+# netlink): its failure is a FAIL, never a skip.
 ktap_bail() { echo "Bail out! $*"; exit $KSFT_FAIL; }
 
-# ktap_skip_all REASON: nothing can run here.
+# ktap_skip_all REASON: nothing can run here, because an external
+# prerequisite that a user may lack is missing (DPDK, vfio, a second NIC, a
+# debug kernel).  `make check` lists every skip and fails on one that is not
+# on tests/skip-allow.txt.
 ktap_skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
 
 ktap_print_totals() {
@@ -202,10 +191,11 @@ ext_ns_setup() {
 LAB_MON=$SRIOV_TOP/tools/vm/qemu-monitor
 
 # lab_nic_unplug N BDF: device_del the NIC, wait until BDF is gone and say
-# after how long.  1 if it is still there, 4 without the monitor channel.
+# after how long.  1 if it is still there or the monitor channel (the
+# harness's own, tools/vm/run) does not answer.
 lab_nic_unplug() {
 	local t0=$SECONDS rc
-	"$LAB_MON" "device_del pf$1" >/dev/null || { echo "monitor unavailable"; return 4; }
+	"$LAB_MON" "device_del pf$1" >/dev/null || { echo "monitor unavailable"; return 1; }
 	slowwait "$(slow_s 30)" test ! -e "/sys/bus/pci/devices/$2"
 	rc=$?
 	if [ $rc = 0 ]; then
@@ -222,7 +212,7 @@ lab_nic_unplug() {
 lab_nic_plug() {
 	local out
 	out=$("$LAB_MON" "device_add igb,bus=rp$1,id=pf$1,netdev=hn$1,mac=52:54:00:12:0$1:01,romfile=") ||
-		return 4
+		return 1
 	[ -n "$out" ] && echo "$out"
 	[[ $out != *Error* ]] || return 1
 	slowwait "$(slow_s 30)" test -e "/sys/bus/pci/devices/$2"
