@@ -6,7 +6,9 @@
 #   make            build kernel modules and userspace
 #   make lab        boot the lab VM, load the modules, show the NIC switch
 #   make lab-shell  a shell inside the lab
-#   make check      every test: GoogleTest units, pytest, in-VM KTAP suites
+#   make check      every test, each run once: GoogleTest units, pytest, in-VM
+#                   KTAP suites, lint, and sriovd/sriovctl under ASan+UBSan; ends
+#                   with the list of skipped checks (tests/README.rst)
 #   make bench      one VM run, project vs in-tree anchor -> build/bench/results.json
 #   make checkpatch checkpatch.pl --strict over kernel/
 #   make sparse     sparse over kernel/ (C=2)
@@ -23,10 +25,15 @@ KVER ?= $(shell $(TOP)/tools/kver.sh --print)
 KDIR ?= /lib/modules/$(KVER)/build
 PYTHON ?= /usr/bin/python3
 JOBS ?= $(shell nproc)
-# A failing test is run once more (as netdev CI does for VM tests under
-# emulation); a broken test fails both times.  CTEST_TRIES=1 to disable.
-CTEST_TRIES ?= 2
+# Extra ctest arguments, e.g. CTEST_ARGS="-L vm" or "-R vm.pf_link".  Every
+# test runs once: a flaky test is a bug to find, not to rerun.
 CTEST_ARGS ?=
+# The sanitizer build of the daemon, its CLI and their unit tests
+# (tests/CMakeLists.txt runs them; its default is this path too).
+ASAN_BUILD ?= $(BUILD)/cmake-asan
+# What tests and `make lab` read from Debian's linux-source (tools/ksrc.sh):
+# the YNL library, CLI and generator with the genetlink schema.
+KSRC_PATHS := tools/net/ynl Documentation/netlink/genetlink.yaml
 export KVER KDIR
 
 all: modules userspace
@@ -50,17 +57,34 @@ userspace: setup $(BUILD)/cmake/CMakeCache.txt
 vm-modules: modules
 	$(TOP)/tools/vm/stage-modules.sh
 
-check: modules userspace vm-modules
-	cd $(BUILD)/cmake && ctest --output-on-failure --no-tests=error \
-		--repeat until-pass:$(CTEST_TRIES) $(CTEST_ARGS)
+ksrc: setup
+	$(TOP)/tools/ksrc.sh $(KSRC_PATHS) >/dev/null
 
-lab: modules userspace vm-modules
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S $(TOP) -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSRIOV_SANITIZE=ON \
+		-DPython3_EXECUTABLE=$(PYTHON)
+
+userspace-asan: setup $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target sriovd sriovctl sriovd_unit_tests
+
+# The results of an earlier run are removed first: the summary speaks only
+# of this one.  ctest's exit status and the summary's both decide.
+check: modules userspace userspace-asan vm-modules ksrc
+	rm -rf $(BUILD)/ktap $(BUILD)/vm/reruns.txt $(BUILD)/cmake/junit-*.xml \
+		$(BUILD)/ctest-junit.xml
+	cd $(BUILD)/cmake && ctest --output-on-failure --no-tests=error \
+		--output-junit $(BUILD)/ctest-junit.xml $(CTEST_ARGS); \
+	rc=$$?; \
+	$(PYTHON) $(TOP)/tools/test-summary.py --build $(BUILD) || rc=1; \
+	exit $$rc
+
+lab: modules userspace vm-modules ksrc
 	$(TOP)/tools/lab/lab.sh
 
-lab-shell: modules userspace vm-modules
+lab-shell: modules userspace vm-modules ksrc
 	$(TOP)/tools/lab/lab-shell.sh
 
-bench: modules userspace vm-modules
+bench: modules userspace vm-modules ksrc
 	$(TOP)/tools/bench/bench.sh $(BENCH_ARGS)
 
 checkpatch: setup
@@ -70,18 +94,18 @@ $(BUILD)/rel/mbx_fuzz: $(TOP)/tools/rel/mbx_fuzz.c
 	mkdir -p $(BUILD)/rel
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-soak: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
+soak: modules userspace vm-modules ksrc $(BUILD)/rel/mbx_fuzz
 	$(TOP)/tools/rel/soak.sh $(SOAK_WHAT)
 
-fuzz: modules userspace vm-modules $(BUILD)/rel/mbx_fuzz
+fuzz: modules userspace vm-modules ksrc $(BUILD)/rel/mbx_fuzz
 	$(TOP)/tools/rel/soak.sh fuzz
 
-check-debug: modules userspace
+check-debug: modules userspace ksrc
 	$(TOP)/tools/rel/check-debug.sh "$(CHECK_DEBUG_TESTS)"
 
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all setup modules sparse userspace vm-modules check lab lab-shell bench \
-	checkpatch clean soak fuzz check-debug
+.PHONY: all setup modules sparse userspace userspace-asan vm-modules ksrc check lab \
+	lab-shell bench checkpatch clean soak fuzz check-debug

@@ -18,12 +18,12 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 
 find_ynl() {
-	local d
-	for d in "${YNL_DIR:-}" /work/wt/ksrc/tools/net/ynl; do
-		[ -n "$d" ] && [ -f "$d/ynl-gen-c.py" ] &&
-			[ -f "$d/../../../Documentation/netlink/genetlink.yaml" ] &&
-			{ echo "$d"; return; }
-	done
+	local d=${YNL_DIR:-}
+	if [ -n "$d" ] && [ -f "$d/ynl-gen-c.py" ] &&
+		[ -f "$d/../../../Documentation/netlink/genetlink.yaml" ]; then
+		echo "$d"
+		return
+	fi
 	# the project's own extraction of Debian's linux-source (build/ksrc)
 	d=$("$top/tools/ksrc.sh" tools/net/ynl \
 		Documentation/netlink/genetlink.yaml) || return 1
