@@ -245,3 +245,18 @@ iperf3_tcp() {
 
 # ping_ok [NS] DST: 3 pings within 10 s.
 ping_ok() { in_ns "$1" ping -c 3 -i 0.2 -W 2 -w 10 -q "$2" >/dev/null; }
+
+# ksrc_ynl: the kernel's tools/net/ynl (library, CLI, generator) that
+# `make check` extracts from Debian's linux-source into build/ksrc
+# (tools/ksrc.sh) before any test runs; prints its path.  Fails, saying
+# so, when it is not there: the project prepares it, so its absence is the
+# project's failure, not a missing prerequisite.
+ksrc_ynl() {
+	local d=$SRIOV_TOP/build/ksrc/linux-source-6.12/tools/net/ynl
+	if [ -f "$d/cli.py" ] && [ -f "$d/lib/ynl.py" ]; then
+		echo "$d"
+		return 0
+	fi
+	echo "no YNL tree at $d (make ksrc)" >&2
+	return 1
+}
