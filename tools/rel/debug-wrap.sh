@@ -12,8 +12,8 @@
 #   tools/rel/debug-wrap.sh [--full] TEST...
 #
 # The debug kernel runs several times slower, so each test runs with
-# KSFT_MACHINE_SLOW=yes (its pure speed checks become expected failures,
-# tests/lib/ktap.sh ktap_timing) and, unless --full, with the shorter
+# KSFT_MACHINE_SLOW=yes (its liveness waits, tests/lib/ktap.sh slow_s, are
+# four times longer) and, unless --full, with the shorter
 # repetition counts its header names ("# debug-args: ARGS" replaces the
 # arguments, "# debug-env: VAR=N ..." adds to the environment): every code
 # path still runs, with tens rather than hundreds of repetitions.
