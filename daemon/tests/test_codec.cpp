@@ -27,7 +27,8 @@ void attr(Bytes &b, std::uint16_t type, const void *data, std::size_t len)
 	b.resize(off + ((l + 3U) & ~3U), 0);
 	std::memcpy(b.data() + off, &l, 2);
 	std::memcpy(b.data() + off + 2, &type, 2);
-	std::memcpy(b.data() + off + 4, data, len);
+	if (len != 0) // a flag attribute has no payload (and data may be null)
+		std::memcpy(b.data() + off + 4, data, len);
 }
 
 template <class T> void attr(Bytes &b, std::uint16_t type, T v)
