@@ -5,6 +5,7 @@
 #include "rig.hpp"
 
 #include <cerrno>
+#include <iostream>
 #include <memory>
 #include <gtest/gtest.h>
 
@@ -578,22 +579,26 @@ struct CrashCase {
 
 void crash_everywhere(const CrashCase &c)
 {
-	// Count the steps once without crashing.
-	std::size_t total_steps = 0;
+	// Count the crash points once without crashing: a "before" point at
+	// every step, an "after" point at every step that acted (a skipped
+	// step has none).
+	std::size_t points[2] = {0, 0};
 	{
 		Rig r;
 		c.setup(r);
-		r.engine->crash_hook = [&](const seq::Record &, Step, bool after) {
-			if (!after)
-				++total_steps;
-		};
+		r.engine->crash_hook = [&](const seq::Record &, Step, bool after) { ++points[after ? 1 : 0]; };
 		c.start(r);
 		r.settle();
 	}
-	ASSERT_GT(total_steps, 0U) << c.name;
-	for (std::size_t k = 0; k < total_steps; ++k) {
-		for (bool after : {false, true}) {
-			SCOPED_TRACE(c.name + " crash at step " + std::to_string(k) + (after ? " after" : " before"));
+	ASSERT_GT(points[0], 0U) << c.name << ": the crash hook never fired";
+	ASSERT_GT(points[1], 0U) << c.name << ": no step acted";
+	ASSERT_LE(points[1], points[0]) << c.name;
+	// Every point is crashed at once: the hook must fire there, and the
+	// number of crashes must be the number of points.
+	std::size_t crashes[2] = {0, 0};
+	for (bool after : {false, true}) {
+		for (std::size_t k = 0; k < points[after ? 1 : 0]; ++k) {
+			SCOPED_TRACE(c.name + " crash at point " + std::to_string(k) + (after ? " after" : " before"));
 			Rig r;
 			c.setup(r);
 			bool crashed = false;
@@ -612,8 +617,8 @@ void crash_everywhere(const CrashCase &c)
 				r.settle();
 			} catch (const seq::SimulatedCrash &) {
 			}
-			if (!crashed)
-				continue; // a skipped step has no "after" point
+			ASSERT_TRUE(crashed) << "the crash hook did not fire at this point";
+			++crashes[after ? 1 : 0];
 			r.restart();
 			r.expect_consistent();
 			c.expect(r);
@@ -622,6 +627,10 @@ void crash_everywhere(const CrashCase &c)
 			r.expect_consistent();
 		}
 	}
+	EXPECT_EQ(crashes[0], points[0]) << c.name;
+	EXPECT_EQ(crashes[1], points[1]) << c.name;
+	std::cout << "[ crashes  ] " << c.name << ": " << crashes[0] << " before + " << crashes[1]
+		  << " after a step\n";
 }
 
 /// Setup: partition p1 on PF 0 with its VF attached.
