@@ -4,5 +4,5 @@
 # timeout: 300
 #
 # vf_basic.sh against this project's PF driver sriov_pf instead of the in-tree
-# igb.  Skips (exit 4, with the reason) while sriov_pf cannot do SR-IOV.
+# igb.
 exec "$(dirname "$0")/vf_basic.sh" sriov_pf

@@ -101,9 +101,9 @@ ktap_result "traffic_after_flr" vf_ping 5
 pf_resets_vf() {
 	# BAR0 cannot be mapped while the PF driver owns it; the 82576's I/O
 	# BAR (IOADDR at 0, IODATA at 4) reaches the same registers.
-	[ -e "/sys/bus/pci/devices/$PF/resource2" ] || return 4
-	setpci -s "$PF" COMMAND=0x1:0x1 || return 4
-	/usr/bin/python3 - "/sys/bus/pci/devices/$PF/resource2" <<'PY' || return 4
+	[ -e "/sys/bus/pci/devices/$PF/resource2" ] || { echo "no I/O BAR (resource2) on $PF"; return 1; }
+	setpci -s "$PF" COMMAND=0x1:0x1 || { echo "setpci could not enable I/O decoding on $PF"; return 1; }
+	/usr/bin/python3 - "/sys/bus/pci/devices/$PF/resource2" <<'PY' || { echo "write through the I/O BAR failed"; return 1; }
 import os, struct, sys
 fd = os.open(sys.argv[1], os.O_RDWR)
 os.pwrite(fd, struct.pack("<I", 0x10000), 0)
@@ -116,7 +116,7 @@ vf_flr_by_pf() {
 	iperf3 -c "$EXT_IP" -p 5202 -t 60 >/dev/null 2>&1 &
 	IPERF=$!
 	sleep 2
-	pf_resets_vf || { kill "$IPERF"; return 4; }
+	pf_resets_vf || { kill "$IPERF"; wait "$IPERF" 2>/dev/null; return 1; }
 	slowwait 15 sh -c "[ \$(ethtool -S $VF_DEV | awk '/ resets:/ {print \$2}') -gt $r0 ]" &&
 		wait_carrier "$VF_DEV" 15 && vf_ping_wait 10
 	local rc=$?

@@ -5,5 +5,5 @@
 # debug-env: VF_BIND_CYCLES=10 VF_FLRS=10
 #
 # vf_reset.sh against this project's PF driver sriov_pf instead of the in-tree
-# igb.  Skips (exit 4, with the reason) while sriov_pf cannot do SR-IOV.
+# igb.
 exec "$(dirname "$0")/vf_reset.sh" sriov_pf
