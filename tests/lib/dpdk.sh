@@ -93,3 +93,13 @@ dpdk_fwd_stat() {
 				if ($i == f ":") { print $(i + 1); exit }
 		}' "$1"
 }
+
+# dpdk_require_dseq BIN: sriov-dpdk-sequdp builds only where libdpdk-dev is
+# installed: skip when libdpdk is not installed, fail when it is but BIN
+# was not built (the project's build is at fault then).
+dpdk_require_dseq() {
+	[ -x "$1" ] && return 0
+	pkg-config --exists libdpdk 2>/dev/null &&
+		ktap_bail "sriov-dpdk-sequdp not built although libdpdk is installed: $1"
+	ktap_skip_all "sriov-dpdk-sequdp not built: libdpdk not installed"
+}

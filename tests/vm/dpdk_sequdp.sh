@@ -29,6 +29,7 @@
 #   5. Over the emulated 82576: DPDK on the PF netdev (igb) -> the external
 #      host's kernel receiver, paced: no loss.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/dpdk.sh"
 
 DSEQ=${DSEQ:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-dpdk-sequdp}
 SEQUDP=${SEQUDP:-$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp}
@@ -37,9 +38,10 @@ RATE=${DPDK_SEQ_RATE:-1000}
 OUT=${SRIOV_OUT:-/tmp}
 
 ktap_header
-require_cmd jq tc
-[ -x "$DSEQ" ] || ktap_skip_all "sriov-dpdk-sequdp not built (no libdpdk?): $DSEQ"
-[ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built: $SEQUDP"
+require_cmd jq
+require_cmd tc
+dpdk_require_dseq "$DSEQ"
+[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built: $SEQUDP"
 ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_net_af_packet.so >/dev/null 2>&1 ||
 	ktap_skip_all "DPDK af_packet PMD not installed (librte-net-af-packet23)"
 # the kernel's tc pieces, tried on lo of a scratch namespace
@@ -54,7 +56,7 @@ tc_pieces() {
 	return $r
 }
 tc_pieces >/dev/null 2>&1 ||
-	ktap_skip_all "kernel without tc clsact, u32 or netem (CONFIG_NET_CLS_U32, CONFIG_NET_SCH_NETEM)"
+	ktap_skip_all "kernel without CONFIG_NET_CLS_U32, CONFIG_NET_SCH_NETEM or CONFIG_NET_SCH_INGRESS (tc u32, netem, clsact)"
 ktap_plan 5
 
 # The datagrams the u32 filter drops among seq 0..N-1.

@@ -52,15 +52,18 @@ OUT=${SRIOV_OUT:-/tmp}
 
 ktap_header
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF (8086:10c9) in the lab"
-require_cmd jq stdbuf
+require_cmd jq
+require_cmd stdbuf
 command -v dpdk-testpmd >/dev/null || ktap_skip_all "dpdk-testpmd is not installed (dpdk-dev)"
 [ -d /sys/kernel/iommu_groups/0 ] || ktap_skip_all "no IOMMU: run the lab with --iommu"
 dev=/sys/bus/pci/devices/$SRIOV_PF0
 
-modprobe "$PF_DRIVER" 2>/dev/null || ktap_skip_all "PF driver $PF_DRIVER not available"
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_skip_all "$PF_DRIVER did not bind $SRIOV_PF0"
+# the PF driver (the project's sriov_pf, or the kernel's igb) loading,
+# binding and enabling VFs is what the test stands on: a failure fails
+modprobe "$PF_DRIVER" || ktap_bail "PF driver $PF_DRIVER did not load"
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "$PF_DRIVER did not bind $SRIOV_PF0"
 if [ ! -w "$dev/sriov_numvfs" ] || [ "$(cat "$dev/sriov_totalvfs" 2>/dev/null || echo 0)" = 0 ]; then
-	ktap_skip_all "$PF_DRIVER cannot do SR-IOV on $SRIOV_PF0 (no sriov_totalvfs)"
+	ktap_bail "$PF_DRIVER cannot do SR-IOV on $SRIOV_PF0 (no sriov_totalvfs)"
 fi
 
 # The PF first, with carrier, so the VF's link is up and the external host's
@@ -76,7 +79,7 @@ if ! err=$(echo 2 2>&1 >"$dev/sriov_numvfs"); then
 	err=${err##*: }
 	# The PCI core answers ENOENT when the driver has no .sriov_configure.
 	[ "$err" = "No such file or directory" ] && err="$err: $PF_DRIVER has no sriov_configure"
-	ktap_skip_all "$PF_DRIVER cannot create VFs: writing 2 to sriov_numvfs failed ($err)"
+	ktap_bail "$PF_DRIVER cannot create VFs: writing 2 to sriov_numvfs failed ($err)"
 fi
 defer sh -c "echo 0 > $dev/sriov_numvfs"
 ktap_plan 7
