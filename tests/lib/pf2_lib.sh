@@ -4,7 +4,8 @@
 # Shared setup of the pf2_* lab tests (sriov_pf and its NIC switch).
 # Source after tests/lib/ktap.sh, inside the lab VM.
 #
-#   pf2_need_ynl               PF2_YNL = the kernel's tools/net/ynl, or skip
+#   pf2_need_ynl               PF2_YNL = the kernel's tools/net/ynl (bails:
+#                              make check prepares build/ksrc)
 #   sriov ARGS...              the YNL CLI on our spec, JSON output
 #   pf2_load_pf                load sriov_pf: sets pf, ifindex, dev (bails)
 #   pf2_pf_up [ADDR/LEN]       PF up with carrier (bails)
@@ -28,7 +29,7 @@ pf2_need_ynl() {
 	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
 		[ -f "$d/tools/net/ynl/cli.py" ] && { PF2_YNL=$d/tools/net/ynl; return 0; }
 	done
-	ktap_skip_all "no YNL CLI: run tools/ksrc.sh tools/net/ynl"
+	ktap_bail "no YNL CLI: make ksrc (tools/ksrc.sh) was not run"
 }
 
 sriov() {

@@ -11,9 +11,9 @@
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 seq=$SRIOV_TOP/build/cmake/tools/traffic/sriov-sequdp
-[ -x "$seq" ] || ktap_skip_all "sriov-sequdp not built (make userspace)"
+[ -x "$seq" ] || ktap_bail "sriov-sequdp not built (make userspace)"
 pf2_need_ynl
 ynl=$PF2_YNL
 spec=$PF2_SPEC

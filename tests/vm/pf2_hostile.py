@@ -1,10 +1,21 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """A hostile VF: raw mailbox messages written through the VF's BAR0 (sysfs
-resource0, VF driver unbound) - random words, malformed requests, a REQ
-flood, a held buffer lock.  Prints one JSON line of what it did.
+resource0, VF driver unbound).  Each round:
 
-Usage: pf2_hostile.py VF_BDF SECONDS STEAL_MAC
+  - paced attacks, one message at a time as a VF driver sends them (take
+    VFU, write the buffer, REQ; wait for PFSTS; take VFU, read the reply,
+    ACK): a reset handshake (the reply must be RESET|ACK with VF 0's own
+    MAC), then a request for another VF's MAC (the reply must be that
+    request's NACK), then malformed requests, each with the reply the PF's
+    policy owes it;
+  - a flood of random words for one second (mostly dropped by the PF's
+    token bucket), then the buffer lock held for 0.2 s.
+
+Between rounds the token bucket refills, so that every paced message is
+served.  Prints one JSON line: counters, and the first bad replies.
+
+Usage: pf2_hostile.py VF_BDF SECONDS STEAL_MAC OWN_MAC [SEED]
 """
 import json
 import mmap
@@ -16,61 +27,176 @@ import time
 
 V2P = 0x0C40 // 4          # VF mailbox register (word index)
 VMBMEM = 0x0800 // 4       # 16-word buffer
-REQ, VFU = 0x1, 0x4
+REQ, ACK, VFU, PFSTS, PFACK = 0x1, 0x2, 0x4, 0x10, 0x20
+M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
+T_RESET, T_MAC, T_CONFIG, T_PF_CONTROL = 0x0001, 0x0002, 0x00C0, 0x0100
+CONFIG_MAGIC = 0x53525631
+REPLY_S = 2.0              # the PF answers within 1 s; TCG margin
+REFILL_S = 1.8             # 32-message bucket at 20/s
 
-bdf, secs, steal = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+bdf, secs = sys.argv[1], float(sys.argv[2])
+steal = bytes.fromhex(sys.argv[3].replace(":", ""))
+own = bytes.fromhex(sys.argv[4].replace(":", ""))
+seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0x5ee5
 fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
 m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 mv = memoryview(m).cast("I")
-rnd = random.Random(0x5ee5)
-mac = bytes.fromhex(steal.replace(":", ""))
-mac_w = struct.unpack("<IH", mac)
+rnd = random.Random(seed)
+steal_w = struct.unpack("<IH", steal)
+
+# (name, words, the PF's answer: "ack", "nack" or None for no reply)
+MALFORMED = [
+    ("127 multicast hashes", [0x00000003 | 0x7F << 16] + [0xFFFFFFFF] * 15,
+     "ack"),
+    ("multicast overflow flag only", [0x00000003 | 0x80 << 16], "ack"),
+    ("VLAN id 0xffffffff", [0x00000004 | 1 << 16, 0xFFFFFFFF], "nack"),
+    ("VLAN id 5000", [0x00000004 | 0xFF << 16, 5000], "nack"),
+    ("SET_LPE 0", [0x00000005, 0], "nack"),
+    ("SET_LPE 0xffffffff", [0x00000005, 0xFFFFFFFF], "nack"),
+    ("multicast MAC", [0x00000002, 0x005E0001, 0x0001], "nack"),
+    ("zero MAC", [0x00000002, 0, 0], "nack"),
+    ("untrusted filter-add of the foreign MAC",
+     [0x00000002 | 0x02 << 16, steal_w[0], steal_w[1]], "nack"),
+    ("unicast promiscuous", [0x00000006 | 0xFF << 16], "nack"),
+    ("request carrying ACK", [0x80000001, 0, 0], None),
+    ("request carrying NACK", [0x40000002], None),
+    ("unknown type 0xffff",
+     [0x0000FFFF] + [rnd.getrandbits(32) for _ in range(15)], "nack"),
+    ("GET_CONFIG with junk INFO", [T_CONFIG | 0xFF << 16], "ack"),
+]
+
+st = {"seed": seed, "rounds": 0, "posted": 0, "paced": 0, "replies": 0,
+      "reset": 0, "reset_ok": 0, "steal": 0, "steal_nack": 0,
+      "malformed": 0, "malformed_ok": 0, "unsolicited": 0, "flood": 0,
+      "held_lock_s": 0.0, "bad": []}
+seen = 0                   # PFSTS/PFACK: read-to-clear, collected here
+
+
+def v2p():
+    global seen
+    v = mv[V2P]
+    seen |= v & (PFSTS | PFACK)
+    return v
+
+
+def lock():
+    end = time.monotonic() + REPLY_S
+    while time.monotonic() < end:
+        mv[V2P] = VFU
+        if v2p() & VFU:
+            return True
+        time.sleep(0.001)
+    return False
 
 
 def post(words):
     for i, w in enumerate(words[:16]):
         mv[VMBMEM + i] = w & 0xFFFFFFFF
-    mv[V2P] = REQ
+    mv[V2P] = REQ           # also drops VFU
+    st["posted"] += 1
 
 
-malformed = [
-    [0x00000003 | 0x7F << 16] + [0xFFFFFFFF] * 15,   # 127 mc hashes
-    [0x00000003 | 0x80 << 16],                       # overflow flag only
-    [0x00000004 | 1 << 16, 0xFFFFFFFF],              # VLAN id out of range
-    [0x00000004 | 0xFF << 16, 5000],
-    [0x00000005, 0],                                 # SET_LPE 0
-    [0x00000005, 0xFFFFFFFF],                        # SET_LPE huge
-    [0x00000002, 0x005E0001, 0x0001],                # multicast MAC
-    [0x00000002, 0, 0],                              # zero MAC
-    [0x00000002 | 0x02 << 16, mac_w[0], mac_w[1]],   # filter-add foreign MAC
-    [0x00000006 | 0xFF << 16],                       # SET_PROMISC all flags
-    [0x80000001, 0, 0],                              # carries ACK
-    [0x40000002],                                    # carries NACK
-    [0x0000FFFF] + [rnd.getrandbits(32) for _ in range(15)],
-    [0x000000C0 | 0xFF << 16],                       # GET_CONFIG + junk info
-]
-stats = {"posted": 0, "random": 0, "malformed": 0, "steal": 0,
-         "held_lock_s": 0.0}
-end = time.monotonic() + secs
-phase = 0
+def read_reply():
+    """take the PF's message and acknowledge it"""
+    if not lock():
+        return None
+    words = [mv[VMBMEM + i] for i in range(16)]
+    mv[V2P] = ACK
+    return words
+
+
+def bad(what):
+    if len(st["bad"]) < 10:
+        st["bad"].append(what)
+
+
+def request(words):
+    """send one message paced; the PF's reply to it, or None if it read
+    the message and wrote nothing, or "lost" if it never read it"""
+    global seen
+    seen = 0
+    v2p()
+    if seen & PFSTS:        # a PF message from before: take it
+        read_reply()
+    seen = 0
+    if not lock():
+        return "lost"
+    post(words)
+    st["paced"] += 1
+    end = time.monotonic() + REPLY_S
+    acked_at = None
+    while time.monotonic() < end:
+        v2p()
+        if seen & PFSTS:
+            seen &= ~PFSTS
+            r = read_reply()
+            if r is None:
+                return "lost"
+            # a PF_CONTROL ping (link change) is not the reply: go on
+            if r[0] & 0xFFFF == T_PF_CONTROL and not r[0] & (M_ACK | M_NACK):
+                st["unsolicited"] += 1
+                continue
+            return r
+        if seen & PFACK and acked_at is None:
+            acked_at = time.monotonic()
+            end = min(end, acked_at + 0.3)
+        time.sleep(0.002)
+    return None if acked_at is not None else "lost"
+
+
+def valid_reply(req, r, ack):
+    """request | CTS | ACK or NACK, INFO echoed (GET_CONFIG: its words)"""
+    if not isinstance(r, list):
+        return False
+    want = M_CTS | (M_ACK if ack else M_NACK)
+    if req & 0xFFFF == T_CONFIG and ack:
+        return r[0] == (T_CONFIG | want) and r[1] == CONFIG_MAGIC
+    return r[0] == ((req & 0x00FFFFFF) | want)
+
+
+def hexr(r):
+    return r if not isinstance(r, list) else " ".join(f"{w:08x}" for w in r[:3])
+
+
+t0 = time.monotonic()
+end = t0 + secs
 while time.monotonic() < end:
-    phase += 1
-    # a proper reset, then try to take another VF's MAC
-    post([0x00000001])
-    post([0x00000002, mac_w[0], mac_w[1]])
-    stats["steal"] += 1
-    for words in malformed:
-        post(words)
-        stats["malformed"] += 1
-    for _ in range(200):
+    st["rounds"] += 1
+    time.sleep(REFILL_S)
+    # the reset handshake: RESET|ACK (no CTS) and VF 0's own MAC
+    r = request([T_RESET])
+    st["reset"] += 1
+    if (isinstance(r, list) and r[0] == T_RESET | M_ACK and
+            struct.pack("<IH", r[1], r[2] & 0xFFFF) == own):
+        st["reset_ok"] += 1
+    else:
+        bad(f"round {st['rounds']} reset: {hexr(r)}")
+    # another VF's MAC as VF 0's primary: NACK
+    r = request([T_MAC, steal_w[0], steal_w[1]])
+    st["steal"] += 1
+    if valid_reply(T_MAC, r, False):
+        st["steal_nack"] += 1
+    else:
+        bad(f"round {st['rounds']} MAC steal: {hexr(r)}")
+    for name, words, want in MALFORMED:
+        r = request(words)
+        st["malformed"] += 1
+        ok = (r is None if want is None
+              else valid_reply(words[0], r, want == "ack"))
+        if ok:
+            st["malformed_ok"] += 1
+        else:
+            bad(f"round {st['rounds']} {name} (want {want}): {hexr(r)}")
+    # flood: one second of random messages back to back
+    t = time.monotonic()
+    while time.monotonic() < t + 1.0:
         post([rnd.getrandbits(32) for _ in range(16)])
-        stats["random"] += 1
-    # hold the buffer lock for a while (the PF must not wait for it)
+        st["flood"] += 1
+    # hold the buffer lock (the PF must not wait for it)
     t = time.monotonic()
     mv[V2P] = VFU
     time.sleep(0.2)
     mv[V2P] = 0
-    stats["held_lock_s"] += time.monotonic() - t
-stats["posted"] = stats["random"] + stats["malformed"] + 2 * stats["steal"]
-stats["rounds"] = phase
-print(json.dumps(stats))
+    st["held_lock_s"] = round(st["held_lock_s"] + time.monotonic() - t, 1)
+st["seconds"] = round(time.monotonic() - t0, 1)
+print(json.dumps(st))

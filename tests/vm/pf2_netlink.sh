@@ -9,46 +9,57 @@
 # here wrote, driven only by our spec.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 ksrc=
 for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
 	[ -f "$d/tools/net/ynl/cli.py" ] &&
 		[ -f "$d/Documentation/netlink/genetlink.yaml" ] && { ksrc=$d; break; }
 done
-[ -n "$ksrc" ] || ktap_skip_all "no YNL tree: run tools/ksrc.sh tools/net/ynl Documentation/netlink/genetlink.yaml"
+# make check prepares build/ksrc (tools/ksrc.sh) before the tests run
+[ -n "$ksrc" ] || ktap_bail "no YNL tree: make ksrc (tools/ksrc.sh) was not run"
 ynl=$ksrc/tools/net/ynl
 schema=$ksrc/Documentation/netlink/genetlink.yaml
 py=/usr/bin/python3
+checker=$SRIOV_TOP/tests/vm/pf2_netlink.py
 
-modprobe sriov_pf || ktap_skip_all "sriov_pf does not load"
+# part 1's size is what the checker declares, before it runs
+n=$($py "$checker" --plan)
+if [ $? != 0 ] || ! [ "$n" -gt 0 ] 2>/dev/null; then
+	ktap_bail "pf2_netlink.py does not declare its plan"
+fi
+ktap_header
+ktap_plan $((n + 5))
+
+modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_skip_all "no PF netdev"
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
 ip link set "$pf" up
 dev=/sys/bus/pci/devices/$SRIOV_PF0
 echo 0 >"$dev/sriov_drivers_autoprobe"
-echo 2 >"$dev/sriov_numvfs" || ktap_skip_all "cannot enable VFs"
+echo 2 >"$dev/sriov_numvfs" || ktap_bail "cannot enable VFs"
 defer sh -c "echo 0 > $dev/sriov_numvfs"
 ifindex=$(cat "/sys/class/net/$pf/ifindex")
 
-# part 1: the YNL library, one KTAP line per check
-out=$($py "$SRIOV_TOP/tests/vm/pf2_netlink.py" "$ynl" "$spec" "$schema" \
-	"$ifindex" "$SRIOV_PF0" 2>&1)
+# part 1: the YNL library, one KTAP line per check, renumbered here
+out=$($py "$checker" "$ynl" "$spec" "$schema" "$ifindex" "$SRIOV_PF0" 2>&1)
 rc=$?
-# renumber part 1's results into this file's plan
-n=$(grep -cE '^(not )?ok ' <<<"$out")
-ktap_header
-ktap_plan $((n + 4))
+got=0
 while IFS= read -r l; do
 	case "$l" in
-	"ok "*) ktap_pass "${l#ok [0-9]* }" ;;
-	"not ok "*) ktap_fail "${l#not ok [0-9]* }" ;;
+	"ok "*) got=$((got + 1)); ktap_pass "${l#ok [0-9]* }" ;;
+	"not ok "*) got=$((got + 1)); ktap_fail "${l#not ok [0-9]* }" ;;
 	"#"*) echo "$l" ;;
 	"KTAP"*|"1.."*) ;;
 	*) echo "# $l" ;;
 	esac
 done <<<"$out"
-[ $rc = 0 ] || ktap_diag "pf2_netlink.py exit status $rc"
+# a checker that stopped early: each check it did not report fails
+for ((i = got; i < n; i++)); do
+	ktap_fail "pf2_netlink.py check $((i + 1)) of $n not reported"
+done
+ktap_result "pf2_netlink.py reported $got of $n checks and exited 0 (exit $rc)" \
+	test "$rc" = 0 -a "$got" = "$n"
 
 # part 2: the YNL CLI
 # the first call validates the spec against the kernel's genetlink schema
