@@ -10,7 +10,14 @@ the middle of a line, more sessions than the daemon accepts, idle
 After COUNT messages the daemon must still be running (PID) and answer
 "status" on a fresh connection.  Prints one JSON line of counters.
 
+Requests use sriovd's real command names (daemon/src/control/
+commands.cpp) and argument keys, so that the handlers run; a share of
+them is mutated (a name cut, doubled, with a changed case, a character
+replaced, padding, or an invalid name).  Every random byte comes from the
+seeded generator: the same SEED sends the same messages.
+
 Usage: ctl_fuzz.py SOCKET PID COUNT [SEED]
+SEED defaults to $SOAK_SEED, else the time; it is printed in the counters.
 """
 import json
 import os
@@ -20,15 +27,36 @@ import sys
 import time
 
 path, pid, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seed = int(sys.argv[4]) if len(sys.argv) > 4 else int(time.time())
+seed = (int(sys.argv[4]) if len(sys.argv) > 4
+        else int(os.environ.get("SOAK_SEED", "0")) or int(time.time()))
 rnd = random.Random(seed)
+# sriovd's commands (daemon/src/control/commands.cpp)
 CMDS = ["list-commands", "status", "list", "vf-show", "config-read",
         "events", "sequences", "metrics", "audit", "partition-add",
-        "partition-del", "attach", "detach", "failover", "teardown-all",
-        "set-weight", "vf-unquarantine", "fake", "", "x" * 300]
+        "partition-remove", "attach", "detach", "failover", "migrate",
+        "teardown-all", "set-weight", "vf-unquarantine", "fake"]
+# the argument keys the commands read, and one none reads
 KEYS = ["pf", "vf", "offset", "length", "name", "netns", "mac", "vlan",
         "weight", "partition", "wait", "hold_ms", "after", "follow",
-        "config"]
+        "action", "dest", "config"]
+
+
+def mutated_cmd():
+    """a name around a real command: what a typo or a bad client sends"""
+    c = rnd.choice(CMDS)
+    r = rnd.random()
+    if r < 0.2:
+        return c[:rnd.randrange(0, len(c))]
+    if r < 0.35:
+        return c + c
+    if r < 0.5:
+        return c.upper()
+    if r < 0.65:
+        i = rnd.randrange(len(c))
+        return c[:i] + chr(rnd.randrange(1, 0x250)) + c[i + 1:]
+    if r < 0.8:
+        return rnd.choice([" ", "\t", "\u0000", "-"]) + c + rnd.choice(["", " "])
+    return rnd.choice(["", "x" * 300])
 st = {"sent": 0, "replies": 0, "errors": 0, "closed_by_daemon": 0,
       "sessions_refused": 0, "seed": seed}
 
@@ -51,7 +79,7 @@ def rvalue():
 def garbage():
     r = rnd.random()
     if r < 0.15:
-        return os.urandom(rnd.randrange(1, 200)) + b"\n"
+        return rnd.randbytes(rnd.randrange(1, 200)) + b"\n"
     if r < 0.2:
         return b"\xff\xfe\xc3\x28" * rnd.randrange(1, 50) + b"\n"
     if r < 0.23:
@@ -64,7 +92,7 @@ def garbage():
         return json.dumps(rvalue()).encode() + b"\n"
     if r < 0.37:
         return b"{\"cmd\": " + json.dumps(rvalue()).encode() + b"}\n"
-    req = {"cmd": rnd.choice(CMDS)}
+    req = {"cmd": rnd.choice(CMDS) if rnd.random() < 0.8 else mutated_cmd()}
     if rnd.random() < 0.9:
         req["args"] = {k: rvalue() for k in rnd.sample(KEYS,
                                                         rnd.randrange(0, 5))}

@@ -19,7 +19,8 @@ and the switch state afterwards.
 
 Usage: genl_fuzz.py SPEC UAPI_HEADER IFINDEX PCI_ADDR COUNT [SEED]
        [--cfg-only]   only cfg-read/cfg-write with random offset/length
-Prints one JSON line of counters.
+SEED defaults to $SOAK_SEED, else the time; every random byte comes from
+the seeded generator.  Prints one JSON line of counters (with the seed).
 """
 import errno
 import json
@@ -46,7 +47,8 @@ args = [a for a in sys.argv[1:] if not a.startswith("--")]
 cfg_only = "--cfg-only" in sys.argv
 spec_path, uapi, ifindex, pci_addr, count = args[:5]
 ifindex, count = int(ifindex), int(count)
-seed = int(args[5]) if len(args) > 5 else int(time.time())
+seed = (int(args[5]) if len(args) > 5
+        else int(os.environ.get("SOAK_SEED", "0")) or int(time.time()))
 rnd = random.Random(seed)
 
 # ---- the family's numbers and types ----
@@ -89,7 +91,7 @@ def value(name):
     t = types.get(name, "binary")
     r = rnd.random()
     if r < 0.08:                        # wrong length
-        return os.urandom(rnd.choice([0, 1, 2, 3, 5, 7, 9, 17, 64, 300]))
+        return rnd.randbytes(rnd.choice([0, 1, 2, 3, 5, 7, 9, 17, 64, 300]))
     if name == "ifindex":
         return struct.pack("=I", ifindex if r < 0.7 else rnd.choice(EDGE32))
     if name == "pci-addr":
@@ -113,13 +115,13 @@ def value(name):
     if t == "flag":
         return b""
     if t == "string":
-        return os.urandom(rnd.randrange(0, 40)).replace(b"\0", b"a") + b"\0"
+        return rnd.randbytes(rnd.randrange(0, 40)).replace(b"\0", b"a") + b"\0"
     if name == "mac":
-        mac = bytearray(os.urandom(6))
+        mac = bytearray(rnd.randbytes(6))
         if r < 0.6:
             mac[0] = 0x02               # valid locally administered
         return bytes(mac)
-    return os.urandom(rnd.randrange(0, 80))
+    return rnd.randbytes(rnd.randrange(0, 80))
 
 
 def attrs():
@@ -135,12 +137,12 @@ def attrs():
             out += nla(A.get(n, 1), value(n))
         elif r < 0.92:                  # unknown attribute type
             out += nla(rnd.choice([0, len(A) + 1, 200, 0x7FFF]),
-                       os.urandom(rnd.randrange(0, 16)))
+                       rnd.randbytes(rnd.randrange(0, 16)))
         else:                           # nested garbage
             out += nla(NLA_F_NESTED | rnd.randrange(0, len(A) + 2),
-                       nla(rnd.randrange(0, 50), os.urandom(8)))
+                       nla(rnd.randrange(0, 50), rnd.randbytes(8)))
     if rnd.random() < 0.05:             # trailing partial attribute
-        out += os.urandom(rnd.randrange(1, 4))
+        out += rnd.randbytes(rnd.randrange(1, 4))
     return out
 
 

@@ -9,15 +9,20 @@ this one is the volume fuzzer:
     project's GET_CONFIG, or any 16-bit value), random INFO byte,
     ACK/NACK/CTS bits, 1-16 words of payload; mostly dropped unread by
     the PF's token bucket;
-  - paced: one message at a time at the rate the PF serves (20/s), waiting
-    for PFSTS, reading the reply and acknowledging it, so that every
-    request handler runs on random input;
+  - paced: one message at a time, three tokens back in the PF's bucket
+    first (150 ms), the buffer taken as a VF driver takes it, a stale PF
+    message drained, then the reply awaited (PFSTS, at most 2 s), read and
+    acknowledged, so that every request handler runs on random input.  A
+    VF that lost CTS first runs the reset handshake.  Every reply must be
+    a valid e1000 mailbox reply (see valid_reply()); a request carrying
+    ACK or NACK must get none;
   - protocol abuse between messages: VFU held, ACK without a message,
     REQ without a buffer, and a function-level reset (sysfs reset file)
     every PERIOD messages.
 
 Usage: mbx_fuzz.py VF_BDF COUNT [SEED] [PACED_EVERY]
-Prints one JSON line of counters.
+SEED defaults to $SOAK_SEED, else the time; the same SEED sends the same
+messages.  Prints one JSON line of counters (the same as mbx_fuzz.c).
 """
 import json
 import mmap
@@ -35,8 +40,9 @@ TYPES = [0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0008, 0x0009,
 
 bdf = sys.argv[1]
 count = int(sys.argv[2])
-seed = int(sys.argv[3]) if len(sys.argv) > 3 else int(time.time())
-# at most 1,000 paced requests by default: each takes up to 0.56 s
+seed = (int(sys.argv[3]) if len(sys.argv) > 3
+        else int(os.environ.get("SOAK_SEED", "0")) or int(time.time()))
+# at most 1,000 paced requests by default
 paced_every = (int(sys.argv[4]) if len(sys.argv) > 4
                else max(200, count // 1000))
 rnd = random.Random(seed)
@@ -44,8 +50,16 @@ flr_every = max(1000, min(50000, count // 4))
 fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
 m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 mv = memoryview(m).cast("I")
+M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
+T_RESET, T_CONFIG, T_PF_CONTROL = 0x0001, 0x00C0, 0x0100
+CONFIG_MAGIC = 0x53525631
+REPLY_S = 2.0
 st = {"posted": 0, "flood": 0, "paced": 0, "replies": 0, "no_reply": 0,
-      "abuse": 0, "flr": 0, "seed": seed}
+      "abuse": 0, "flr": 0, "flr_failed": 0, "expected": 0, "answered": 0,
+      "bad": 0, "first_bad": "", "resets": 0, "resets_ok": 0,
+      "unsolicited": 0, "seed": seed}
+seen = 0        # PFSTS/PFACK are read-to-clear: what reads saw
+cts = False
 
 
 def message():
@@ -73,20 +87,118 @@ def post(words):
     st["posted"] += 1
 
 
-def paced():
-    """one request, served: wait for the PF's answer and ACK it"""
-    mv[V2P] = VFU
-    post(message())
-    end = time.monotonic() + 0.5
+def v2p():
+    global seen
+    v = mv[V2P]
+    seen |= v & (PFSTS | PFACK)
+    return v
+
+
+def vf_lock():
+    """take the buffer as a VF driver does: VFU set and read back"""
+    end = time.monotonic() + REPLY_S
     while time.monotonic() < end:
-        v = mv[V2P]
-        if v & PFSTS:
-            _ = [mv[VMBMEM + i] for i in range(16)]
+        mv[V2P] = VFU
+        if v2p() & VFU:
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def note_bad(what, req, r):
+    st["bad"] += 1
+    if not st["first_bad"]:
+        r = r or [0, 0, 0]
+        st["first_bad"] = (f"{what}: request {req:08x} reply "
+                           f"{r[0]:08x} {r[1]:08x} {r[2]:08x}")
+
+
+def transact(words):
+    """send paced; (1, reply), (0, None) if the PF read it and wrote
+    nothing, (-1, None) if it did not answer within REPLY_S"""
+    global seen
+    if not vf_lock():
+        return -1, None
+    seen = 0
+    v2p()                   # the PF is not in a transaction: stale PFSTS
+    seen = 0
+    post(words)
+    st["paced"] += 1
+    ignored = words[0] & (M_ACK | M_NACK)
+    end = time.monotonic() + REPLY_S
+    read_at = None
+    while time.monotonic() < end:
+        v2p()
+        if seen & PFSTS:
+            seen &= ~PFSTS
+            if not vf_lock():
+                return -1, None
+            r = [mv[VMBMEM + i] for i in range(16)]
             mv[V2P] = ACK
             st["replies"] += 1
-            return
+            if r[0] & 0xFFFF == T_PF_CONTROL and not r[0] & (M_ACK | M_NACK):
+                st["unsolicited"] += 1      # a link-change ping
+                continue
+            return 1, r
+        if seen & PFACK and read_at is None:
+            read_at = time.monotonic()
+            if ignored:
+                end = read_at + 0.3
         time.sleep(0.002)
-    st["no_reply"] += 1
+    return (0 if read_at is not None and ignored else -1), None
+
+
+def reset_handshake():
+    global cts
+    st["resets"] += 1
+    ret, r = transact([T_RESET])
+    if ret == 1 and r[0] == T_RESET | M_ACK:
+        st["resets_ok"] += 1
+        cts = True
+    else:
+        note_bad("reset" if ret == 1 else "reset unanswered", T_RESET, r)
+
+
+def valid_reply(req, r):
+    """an e1000 mailbox reply to @req (which carries neither ACK nor NACK)"""
+    an = r[0] & (M_ACK | M_NACK)
+    if req == T_RESET:
+        return r[0] == T_RESET | M_ACK
+    if r[0] == M_NACK:
+        return True             # not clear to send
+    if not r[0] & M_CTS or an in (0, M_ACK | M_NACK):
+        return False
+    if r[0] & 0xFFFF != req & 0xFFFF:
+        return False
+    if req & 0xFFFF == T_CONFIG and an == M_ACK:
+        return r[1] == CONFIG_MAGIC
+    return r[0] & 0x00FF0000 == req & 0x00FF0000
+
+
+def paced():
+    global cts
+    time.sleep(0.15)            # three tokens back in the bucket
+    if not cts:
+        reset_handshake()
+        time.sleep(0.05)
+    words = message()
+    ret, r = transact(words)
+    if words[0] & (M_ACK | M_NACK):
+        if ret == 1 and r[0] != M_NACK:
+            note_bad("reply to an ACK/NACK message", words[0], r)
+        return
+    st["expected"] += 1
+    if ret != 1:
+        st["no_reply"] += 1
+        cts = False
+        return
+    st["answered"] += 1
+    if not valid_reply(words[0] & 0xFFFFFFFF, r):
+        note_bad("invalid reply", words[0], r)
+    if words[0] == T_RESET:
+        cts = r[0] == T_RESET | M_ACK
+    elif not r[0] & M_CTS:
+        cts = False
 
 
 def abuse():
@@ -108,9 +220,7 @@ t0 = time.monotonic()
 i = 0
 while i < count:
     if paced_every and i % paced_every == paced_every - 1:
-        time.sleep(0.06)                # one token back in the bucket
         paced()
-        st["paced"] += 1
     else:
         post(message())
         st["flood"] += 1
@@ -122,7 +232,8 @@ while i < count:
                 f.write("1")
             st["flr"] += 1
         except OSError:
-            st["flr_failed"] = st.get("flr_failed", 0) + 1
+            st["flr_failed"] += 1
+        cts = False
     i += 1
 mv[V2P] = 0
 st["seconds"] = round(time.monotonic() - t0, 1)
