@@ -13,7 +13,9 @@
 # the partition still wants a VF; a failover crash ends on the synthetic
 # path), 24 boundaries in all.  After each restart (without the hook):
 #   - the daemon really died by SIGKILL at that boundary (exit 137, its log
-#     line);
+#     line), inside the sequence: the restarted daemon's log has the
+#     "recovery: <kind> of vm1" line for the journal's sequence in flight
+#     (every one of the 24 kills must have it);
 #   - `sriovctl audit`: the daemon's model against the kernel's dumps;
 #   - independently of sriovd, the kernel's own genl dumps read with the
 #     kernel's YNL library (daemon_dump.py) and the netdevs: VFs allocated,
@@ -29,13 +31,13 @@ ATTACH=(vf_allocate vport_create vf_to_child wait_pair filters_to_vf datapath_vf
 RELEASE=(filters_to_default datapath_synthetic vf_from_child vport_delete vf_flr vf_free)
 
 ktap_header
-[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_skip_all "sriovd/sriovctl not built in $dmn_build"
+[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "lab without an 82576"
-why=$(dmn_modules) || ktap_skip_all "$why"
+why=$(dmn_modules) || ktap_bail "$why"
 SRIOV_PF1=
-dmn_vfs "$SRIOV_PF0" 2 || ktap_skip_all "cannot enable VFs on $SRIOV_PF0"
-dmn_dump >/dev/null || ktap_skip_all "no kernel dump through the YNL library (tools/ksrc.sh tools/net/ynl)"
-dmn_start || ktap_skip_all "sriovd --backend=real does not start: $(tail -n1 "$DMN_LOG")"
+dmn_vfs "$SRIOV_PF0" 2 || ktap_bail "cannot enable VFs on $SRIOV_PF0"
+dmn_dump >/dev/null || ktap_bail "no kernel dump through the YNL library (tools/ksrc.sh tools/net/ynl)"
+dmn_start || ktap_bail "sriovd --backend=real does not start: $(tail -n1 "$DMN_LOG")"
 defer dmn_kill
 ext_ns_setup 0 >/dev/null || ktap_bail "external host"
 
@@ -84,8 +86,9 @@ crash_round() {
 	t2=$(date +%s%3N)
 	problems=$(dmn_kernel_check && echo "dump_ms=$DMN_DUMP_MS") || { echo "$problems"; return 1; }
 	t3=$(date +%s%3N)
-	out=$(tail -n +"$((lines_before + 1))" "$DMN_LOG" | grep -m1 'recovery:' | sed 's/^<[0-9]>//')
-	echo "$spec: restart ${out:-without a sequence in flight}; $(held && echo attached || echo synthetic)"
+	out=$(tail -n +"$((lines_before + 1))" "$DMN_LOG" | grep -m1 "recovery: .*$kind of vm1" | sed 's/^<[0-9]>//')
+	[ -n "$out" ] || { echo "$spec: the restarted daemon recovered no $kind of vm1: the kill was not inside it"; return 1; }
+	echo "$spec: restart ${out}; $(held && echo attached || echo synthetic)"
 	echo "  ms: setup $((t1 - t0)), crash + restart + recovery + audit $((t2 - t1)), kernel dumps check $((t3 - t2)) (${problems#dump_ms=} in the YNL dump)"
 }
 

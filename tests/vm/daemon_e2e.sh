@@ -10,30 +10,43 @@
 # gets a VF (its MAC and VLAN filters move to the VF's VPort, checked in the
 # kernel's own dump) and traffic on that VLAN on both paths; then sriovd is SIGKILLed inside
 # attach/detach sequences and each restart is checked with `sriovctl audit`
-# (the daemon's model against the kernel's own dumps).  Skips while the
-# drivers or the daemon are not there.
+# (the daemon's model against the kernel's own dumps); each restart's log
+# says whether the kill landed inside a sequence (sriovd's "recovery:"
+# line for the journal's sequence in flight), and at least KILL_MIN of
+# the ROUNDS kills must have.  The planned failover of the first partition
+# runs under a sequenced UDP stream from the external host (sriov-sequdp,
+# LOSS_RATE datagrams/s): none may be lost on the way (datagrams the
+# receiving socket dropped because TCG starved the receiver are counted
+# apart).  The project's drivers, daemon, tools and the YNL library
+# (tools/ksrc.sh) not being there is a failure.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"	# dmn_dump: the kernel's switches via YNL
 
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 SRIOVD=$build/daemon/sriovd
 SRIOVCTL=$build/tools/sriovctl/sriovctl
+SEQUDP=$build/tools/traffic/sriov-sequdp
 MAC=02:00:5e:20:00:01
 MAC2=02:00:5e:20:00:02
 VID=100
-ROUNDS=5
+ROUNDS=6
+KILL_MIN=5
+LOSS_RATE=500
+LOSS_SECS=12
 
 ktap_header
 if [ ! -x "$SRIOVD" ] || [ ! -x "$SRIOVCTL" ]; then
-	ktap_skip_all "sriovd/sriovctl not built in $build"
+	ktap_bail "sriovd/sriovctl not built in $build"
 fi
+[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
 if [ -z "${SRIOV_PF0:-}" ] || [ -z "${SRIOV_PF1:-}" ]; then
 	ktap_bail "lab without two 82576 PFs"
 fi
-modprobe sriov_pf 2>/dev/null || ktap_skip_all "sriov_pf not available"
-modprobe sriov_netvsc 2>/dev/null || ktap_skip_all "sriov_netvsc not available"
-modprobe sriov_vf 2>/dev/null || modprobe igbvf || ktap_skip_all "no VF driver"
-genl ctrl get name sriov >/dev/null 2>&1 || ktap_skip_all "sriov_pf without the \"sriov\" genl family"
+modprobe sriov_pf || ktap_bail "sriov_pf does not load"
+modprobe sriov_netvsc || ktap_bail "sriov_netvsc does not load"
+modprobe sriov_vf || ktap_bail "sriov_vf does not load"
+genl ctrl get name sriov >/dev/null 2>&1 || ktap_bail "sriov_pf without the \"sriov\" genl family"
+dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
 
 st=/tmp/sriovd
 sock=$st/sriovd.sock
@@ -59,12 +72,12 @@ on_vf() {
 }
 
 for pf in "$SRIOV_PF0" "$SRIOV_PF1"; do
-	echo 2 >"/sys/bus/pci/devices/$pf/sriov_numvfs" || ktap_skip_all "cannot enable VFs on $pf"
+	echo 2 >"/sys/bus/pci/devices/$pf/sriov_numvfs" || ktap_bail "cannot enable VFs on $pf"
 	defer sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 	ip link set "$(pci_netdev "$pf")" up
 done
 mkdir -p "$st"
-start_sriovd || ktap_skip_all "sriovd --backend=real does not start (family missing?): $(tail -n1 "$SRIOV_OUT/sriovd.log")"
+start_sriovd || ktap_bail "sriovd --backend=real does not start: $(tail -n1 "$SRIOV_OUT/sriovd.log")"
 defer sh -c "kill -9 \$(cat $st/pid) 2>/dev/null"
 ext_ns_setup 0 || ktap_bail "external host"
 
@@ -89,7 +102,51 @@ ping_vf() {
 	on_vf && ping_ok ext0 198.18.0.20 && [ "$(vf_rx)" -gt "$rx0" ]
 }
 ktap_result "ping on the VF data path (adapter: dp_active 1, vf_rx_packets grows)" ping_vf
-ktap_result "planned failover" ctl failover vm1 --hold 3600
+# the planned failover under a sequenced UDP stream ext0 -> vm1: it starts
+# 2 s before the failover and runs LOSS_SECS s; the receiver stops 2 s
+# after the last datagram.
+# the namespace's UDP RcvbufErrors (the receiving socket's own drops)
+rcvbuf_errors() {
+	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
+sysctl -qw net.core.rmem_max=33554432
+failover_stream() {
+	local out=$SRIOV_OUT/failover-stream r0 rc lost drops exp t0 t1 t2
+	rm -f "$out.json" "$out.ready"
+	r0=$(rcvbuf_errors vm1)
+	ip netns exec vm1 "$SEQUDP" recv --port 9000 --idle-ms 2000 \
+		--ready "$out.ready" --out "$out.json" >/dev/null &
+	local recv=$!
+	busywait 5000 test -e "$out.ready" || { echo "receiver not ready"; return 1; }
+	t0=$(date +%s%3N)
+	ip netns exec ext0 "$SEQUDP" send --dst 198.18.0.20 --port 9000 \
+		--rate $LOSS_RATE --count $((LOSS_SECS * LOSS_RATE)) >"$out-send.json" &
+	local send=$!
+	sleep 2
+	t1=$(date +%s%3N)
+	ctl failover vm1 --hold 3600
+	rc=$?
+	t2=$(date +%s%3N)
+	wait $send
+	local t3
+	t3=$(date +%s%3N)
+	busywait $((($(slow_s 10)) * 1000)) sh -c "! kill -0 $recv 2>/dev/null" || kill -TERM $recv
+	wait $recv
+	drops=$(($(rcvbuf_errors vm1) - r0))
+	echo "failover: exit $rc, from $((t1 - t0)) to $((t2 - t0)) ms of a stream that ended at $((t3 - t0)) ms"
+	echo "receiver: $(cat "$out.json" 2>/dev/null)"
+	echo "receiving socket's drops (RcvbufErrors): $drops"
+	[ $rc = 0 ] || return 1
+	[ -s "$out.json" ] || { echo "no receiver report"; return 1; }
+	[ "$t2" -lt "$t3" ] || { echo "the failover did not end inside the stream"; return 1; }
+	exp=$(jq -r .expected "$out.json")
+	lost=$(jq -r .lost "$out.json")
+	[ "$exp" = $((LOSS_SECS * LOSS_RATE)) ] || { echo "expected $exp datagrams, sent $((LOSS_SECS * LOSS_RATE))"; return 1; }
+	echo "lost on the way: $((lost - drops)) of $exp"
+	[ $((lost - drops)) -le 0 ]
+}
+ktap_result "planned failover under a ${LOSS_RATE}/s UDP stream from the external host: 0 lost" failover_stream
 ktap_result "ping after failover" slowwait 15 ping_ok ext0 198.18.0.20
 ktap_result "migrate to PF1 (prepare + complete)" sh -c \
 	"'$SRIOVCTL' --socket '$sock' migrate vm1 --to '$SRIOV_PF1' && '$SRIOVCTL' --socket '$sock' migrate vm1 --complete"
@@ -153,21 +210,38 @@ ktap_result "VLAN partition: attach puts its MAC and VLAN filters on the VF's VP
 ktap_result "VLAN partition: ping on the VLAN over the VF (dp_active 1, vf_rx_packets grows)" vlan_ping_vf
 ktap_result "VLAN partition: failover puts both back on the default VPort, removal leaves none" vlan_remove
 
+# a sequence in sriovd's status
+in_flight() { ctl --json status 2>/dev/null | jq -e '.result.sequences | length > 0' >/dev/null; }
+# Each round starts attach or detach, waits until sriovd's status shows the
+# sequence in flight, waits 0-299 ms more and SIGKILLs sriovd.  The
+# restarted daemon logs "recovery: <kind> of vm1 ..." for each sequence
+# its journal had in flight: the kill landed inside that sequence.
 kill_loop() {
-	local i cmd t
+	local i cmd t n0 rec mid=0 log=$SRIOV_OUT/sriovd.log
 	ctl detach vm1 >/dev/null 2>&1
-	for ((i = 0; i < ROUNDS; i++)); do
+	for ((i = 1; i <= ROUNDS; i++)); do
 		if ctl --json list | jq -e '.result[0].vf == null' >/dev/null; then cmd=attach; else cmd=detach; fi
+		n0=$(wc -l <"$log")
 		ctl "$cmd" vm1 >/dev/null 2>&1 &
-		t=$((RANDOM % 400))
+		busywait 10000 in_flight || echo "round $i: no $cmd sequence seen in flight"
+		t=$((RANDOM % 300))
 		sleep "0.$(printf %03d $t)"
 		kill -9 "$sriovd_pid"
 		wait "$sriovd_pid" 2>/dev/null
-		start_sriovd || return 1
-		audit_ok || return 1
+		start_sriovd || { echo "round $i: restart failed: $(tail -n 3 "$log")"; return 1; }
+		rec=$(tail -n +"$((n0 + 1))" "$log" | grep -m1 "recovery: $cmd of vm1")
+		if [ -n "$rec" ]; then
+			mid=$((mid + 1))
+			echo "round $i: $cmd, killed inside it (+$t ms): ${rec#*recovery: }"
+		else
+			echo "round $i: $cmd, killed outside a sequence (+$t ms)"
+		fi
+		audit_ok || { echo "round $i: audit failed"; return 1; }
 	done
+	echo "$mid of $ROUNDS kills landed inside a sequence (at least $KILL_MIN required)"
+	[ $mid -ge $KILL_MIN ]
 }
-ktap_result "SIGKILL inside attach/detach x$ROUNDS, audit after each restart" kill_loop
+ktap_result "SIGKILL inside attach/detach x$ROUNDS (>= $KILL_MIN mid-sequence), audit after each restart" kill_loop
 ktap_result "partition remove" ctl partition remove vm1
 # the kill loop ran in a subshell: the live daemon is the one in the pid file
 pid=$(cat "$st/pid")

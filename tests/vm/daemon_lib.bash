@@ -7,7 +7,7 @@
 # tests/vm/daemon_*.sh, tools/lab/lab-guest.sh and the project bench cases,
 # after tests/lib/ktap.sh.
 #
-#   dmn_modules || skip;  dmn_start [ENV=VAL...];  dmn_ctl attach vm1
+#   dmn_modules || fail;  dmn_start [ENV=VAL...];  dmn_ctl attach vm1
 #   dmn_idle; dmn_audit; dmn_kernel_check vm1
 
 dmn_build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
@@ -20,12 +20,13 @@ DMN_PID=
 
 dmn_ctl() { "$SRIOVCTL" --socket "$DMN_SOCK" "$@"; }
 
-# dmn_modules: load sriov_pf, sriov_netvsc and a VF driver (sriov_vf, else
-# igbvf); prints why not and fails if one is missing.
+# dmn_modules: load sriov_pf, sriov_netvsc and sriov_vf, check the "sriov"
+# genl family; prints why not and fails if one is missing (the project's
+# own modules: a failure, never a skip).
 dmn_modules() {
-	modprobe sriov_pf || { echo "sriov_pf not available"; return 1; }
-	modprobe sriov_netvsc || { echo "sriov_netvsc not available"; return 1; }
-	modprobe sriov_vf 2>/dev/null || modprobe igbvf || { echo "no VF driver"; return 1; }
+	modprobe sriov_pf || { echo "sriov_pf does not load"; return 1; }
+	modprobe sriov_netvsc || { echo "sriov_netvsc does not load"; return 1; }
+	modprobe sriov_vf || { echo "sriov_vf does not load"; return 1; }
 	genl ctrl get name sriov >/dev/null 2>&1 || { echo "sriov_pf without the \"sriov\" genl family"; return 1; }
 }
 

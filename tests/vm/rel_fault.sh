@@ -8,22 +8,24 @@
 # a lost mailbox reply and a failed VF ring allocation each leave the
 # switch as it was (netlink dumps) and the retried operation succeeds.
 # The harness fails the run on any WARNING/BUG/lockdep line in dmesg.
+# The project's modules, their fault knobs and the YNL library
+# (tools/ksrc.sh) not being there is a failure.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_skip_all "no 82576 PF in the lab"
+[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 ynl=
 for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
 	[ -f "$d/tools/net/ynl/lib/__init__.py" ] && { ynl=$d/tools/net/ynl; break; }
 done
-[ -n "$ynl" ] || ktap_skip_all "no YNL library: run tools/ksrc.sh tools/net/ynl"
+[ -n "$ynl" ] || ktap_bail "no YNL library: run tools/ksrc.sh tools/net/ynl"
 
-modprobe sriov_pf || ktap_skip_all "sriov_pf does not load"
+modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 defer rmmod sriov_pf
-modprobe sriov_vf || ktap_skip_all "sriov_vf does not load"
+modprobe sriov_vf || ktap_bail "sriov_vf does not load"
 defer rmmod sriov_vf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_skip_all "no PF netdev"
+pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
 [ -d "/sys/kernel/debug/sriov_pf/$SRIOV_PF0/fault" ] ||
-	ktap_skip_all "sriov_pf has no fault knobs"
+	ktap_bail "sriov_pf has no fault knobs"
 ip link set "$pf" up
 dev=/sys/bus/pci/devices/$SRIOV_PF0
 echo 0 >"$dev/sriov_drivers_autoprobe"

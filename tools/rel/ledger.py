@@ -3,7 +3,8 @@
 """The soak ledger: what a cycle must give back.
 
   ledger.py snap YNL_DIR SPEC PF_IFINDEX[,PF_IFINDEX...] OUT.json [NETNS...]
-  ledger.py compare BEFORE.json AFTER.json SLAB_TOLERANCE_KB
+  ledger.py compare BEFORE.json AFTER.json SLAB_TOL_B_PER_CYCLE CYCLES
+  ledger.py slab                       print the slab figures (noise checks)
 
 snap records, through the "sriov" family and sysfs/procfs (the first
 four per PF):
@@ -15,19 +16,27 @@ four per PF):
   slots      free MAC (RAR) and VLAN (VLVF) filter slots
   netdevs    netdev names in the init netns and each NETNS given
   refcnt     /sys/module/<m>/refcnt of sriov_pf, sriov_vf, sriov_netvsc
-  slab       Slab/SUnreclaim of /proc/meminfo, and the active bytes of the
-             kmalloc-* caches in /proc/slabinfo (where driver objects live)
+  slab       the bytes of the allocated objects of the kmalloc-* caches
+             (where the drivers' objects live: they have no caches of
+             their own), read from /proc/slabinfo after every kmalloc
+             cache was shrunk (/sys/kernel/slab/*/shrink: SLUB counts the
+             free objects of per-CPU slabs as active until then) and an
+             RCU grace period had time to pass; Slab and SUnreclaim of
+             /proc/meminfo for information (they count pages, and move by
+             whole slabs)
 
 compare requires everything but slab to be identical and every free VF's
-MAC to be "random"; the slab figures
-may grow by at most SLAB_TOLERANCE_KB (they also move with page, socket
-and skb caches of the traffic and with per-CPU partial slabs, which no
-test controls).  Exit 0 if the ledgers match, 1 otherwise, with a diff.
+MAC to be "random", and kmalloc_active_B to grow by at most
+SLAB_TOL_B_PER_CYCLE x CYCLES bytes: a leak of a few hundred bytes a cycle
+shows after 100 cycles.  Exit 0 if the ledgers match, 1 otherwise, with a
+diff.
 """
 import json
 import os
+import glob
 import subprocess
 import sys
+import time
 
 
 def modules():
@@ -38,19 +47,42 @@ def modules():
     return out
 
 
+def kmalloc_caches(name):
+    return name.startswith("kmalloc-") and not name.startswith(
+        ("kmalloc-rcl", "kmalloc-cg", "kmalloc-rnd"))
+
+
+def shrink():
+    for p in glob.glob("/sys/kernel/slab/kmalloc-*/shrink"):
+        if kmalloc_caches(p.split("/")[4]):
+            try:
+                with open(p, "w") as f:
+                    f.write("1")
+            except OSError:
+                pass
+
+
+def kmalloc_active():
+    n = 0
+    for line in open("/proc/slabinfo"):
+        f = line.split()
+        if f and kmalloc_caches(f[0]):
+            n += int(f[1]) * int(f[3])
+    return n
+
+
 def slab():
     mi = {}
+    # objects freed after an RCU grace period, then the per-CPU slabs
+    # flushed, twice
+    for _ in range(2):
+        time.sleep(0.5)
+        shrink()
+    mi["kmalloc_active_B"] = kmalloc_active()
     for line in open("/proc/meminfo"):
         k, v = line.split(":")
         if k in ("Slab", "SUnreclaim"):
             mi[k + "_kB"] = int(v.split()[0])
-    kmalloc = 0
-    for line in open("/proc/slabinfo"):
-        f = line.split()
-        if f and f[0].startswith("kmalloc-") and not f[0].startswith(
-                ("kmalloc-rcl", "kmalloc-cg", "kmalloc-rnd")):
-            kmalloc += int(f[1]) * int(f[3])
-    mi["kmalloc_active_kB"] = kmalloc // 1024
     return mi
 
 
@@ -128,7 +160,7 @@ def snap(ynl_dir, spec, ifindexes, out, nss):
         json.dump(led, f, indent=1, default=list)
 
 
-def compare(a_path, b_path, tol_kb):
+def compare(a_path, b_path, tol_b, cycles):
     a = json.load(open(a_path))
     b = json.load(open(b_path))
     ok = True
@@ -147,17 +179,27 @@ def compare(a_path, b_path, tol_kb):
                     ok = False
                     print(f"# {k} {when}: free VF {v[0]} has MAC {v[3]}, "
                           "not a random one")
-    for k in ("SUnreclaim_kB", "kmalloc_active_kB"):
+    for k in ("Slab_kB", "SUnreclaim_kB"):
         d = b["slab"][k] - a["slab"][k]
         print(f"# {k}: {a['slab'][k]} -> {b['slab'][k]} ({d:+d} kB, "
-              f"tolerance {tol_kb} kB)")
-        if d > tol_kb:
-            ok = False
+              "for information)")
+    k = "kmalloc_active_B"
+    d = b["slab"][k] - a["slab"][k]
+    allow = tol_b * cycles
+    print(f"# {k}: {a['slab'][k]} -> {b['slab'][k]} ({d:+d} B, "
+          f"{d / max(cycles, 1):+.1f} B a cycle over {cycles} cycles; "
+          f"at most {tol_b} B a cycle, {allow} B)")
+    if d > allow:
+        ok = False
+        print(f"# {k} grew by {d} B, more than {allow} B")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "snap":
         snap(*sys.argv[2:6], sys.argv[6:])
+    elif sys.argv[1] == "slab":
+        print(json.dumps(slab()))
     else:
-        sys.exit(compare(sys.argv[2], sys.argv[3], int(sys.argv[4])))
+        sys.exit(compare(sys.argv[2], sys.argv[3], int(sys.argv[4]),
+                         int(sys.argv[5])))
