@@ -16,6 +16,10 @@ Between rounds the token bucket refills, so that every paced message is
 served.  Prints one JSON line: counters, and the first bad replies.
 
 Usage: pf2_hostile.py VF_BDF SECONDS STEAL_MAC OWN_MAC [SEED]
+       pf2_hostile.py --handshake VF_BDF OWN_MAC
+(--handshake: only the reset handshake, as a VF driver does at probe - the
+PF gives the VF its receive-address register then; exits 1 if the reply
+is not RESET|ACK with OWN_MAC.)
 """
 import json
 import mmap
@@ -34,10 +38,16 @@ CONFIG_MAGIC = 0x53525631
 REPLY_S = 2.0              # the PF answers within 1 s; TCG margin
 REFILL_S = 1.8             # 32-message bucket at 20/s
 
-bdf, secs = sys.argv[1], float(sys.argv[2])
-steal = bytes.fromhex(sys.argv[3].replace(":", ""))
-own = bytes.fromhex(sys.argv[4].replace(":", ""))
-seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0x5ee5
+handshake_only = sys.argv[1] == "--handshake"
+if handshake_only:
+    bdf, secs = sys.argv[2], 0.0
+    steal = own = bytes.fromhex(sys.argv[3].replace(":", ""))
+    seed = 0
+else:
+    bdf, secs = sys.argv[1], float(sys.argv[2])
+    steal = bytes.fromhex(sys.argv[3].replace(":", ""))
+    own = bytes.fromhex(sys.argv[4].replace(":", ""))
+    seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0x5ee5
 fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
 m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 mv = memoryview(m).cast("I")
@@ -158,6 +168,17 @@ def hexr(r):
     return r if not isinstance(r, list) else " ".join(f"{w:08x}" for w in r[:3])
 
 
+def reset_ok(r):
+    """RESET|ACK (no CTS) and VF 0's own MAC"""
+    return (isinstance(r, list) and r[0] == T_RESET | M_ACK and
+            struct.pack("<IH", r[1], r[2] & 0xFFFF) == own)
+
+
+if handshake_only:
+    r = request([T_RESET])
+    print(f"reset reply: {hexr(r)}")
+    sys.exit(0 if reset_ok(r) else 1)
+
 t0 = time.monotonic()
 end = t0 + secs
 while time.monotonic() < end:
@@ -166,8 +187,7 @@ while time.monotonic() < end:
     # the reset handshake: RESET|ACK (no CTS) and VF 0's own MAC
     r = request([T_RESET])
     st["reset"] += 1
-    if (isinstance(r, list) and r[0] == T_RESET | M_ACK and
-            struct.pack("<IH", r[1], r[2] & 0xFFFF) == own):
+    if reset_ok(r):
         st["reset_ok"] += 1
     else:
         bad(f"round {st['rounds']} reset: {hexr(r)}")

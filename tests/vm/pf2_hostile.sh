@@ -23,7 +23,7 @@ SECS=${PF2_HOSTILE_SECS:-20}
 RATE=500
 
 ktap_header
-ktap_plan 13
+ktap_plan 14
 
 pf2_load_pf
 pf2_pf_up 198.18.0.2/24
@@ -68,9 +68,14 @@ ip netns exec ext0 $seq send --dst 198.18.0.11 --rate $RATE \
 snd=$!
 sleep 2
 
-before=$(tables) || ktap_bail "the PF does not report its VFs and filters"
 # VF 0: no driver; its BAR decodes once the function is enabled
 echo 1 >"/sys/bus/pci/devices/$vf0/enable"
+# VF 0 first does what its driver would: the reset handshake, which gives
+# it its receive-address register; then it turns hostile
+ktap_result "VF 0's reset handshake through its BAR: RESET|ACK with its MAC" \
+	$py "$SRIOV_TOP/tests/vm/pf2_hostile.py" --handshake "$vf0" "$vf0_mac" ||
+	ktap_bail "VF 0 cannot talk to the PF"
+before=$(tables) || ktap_bail "the PF does not report its VFs and filters"
 hostile=$($py "$SRIOV_TOP/tests/vm/pf2_hostile.py" "$vf0" "$SECS" "$vf1_mac" \
 	"$vf0_mac" 2>&1)
 hrc=$?
