@@ -146,6 +146,7 @@ def request(words):
             if r[0] & 0xFFFF == T_PF_CONTROL and not r[0] & (M_ACK | M_NACK):
                 st["unsolicited"] += 1
                 continue
+            st["replies"] += 1
             return r
         if seen & PFACK and acked_at is None:
             acked_at = time.monotonic()
