@@ -129,6 +129,9 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    }
 		    reply(encode_ok(r.id, {{"pf", pf}, {"vf", vf}, {"offset", off}, {"length", len}, {"hex", hex}}));
 	    });
+	// The kernel's config-space proxy is an admin operation: a local user
+	// must not get through sriovd what the kernel refuses them.
+	restrict("config-read");
 	add("events", false, "recent events (args: after, follow)",
 	    [this](const Request &r, const Reply &reply, const Follow &follow) {
 		    const auto after = arg_int_or(r.args, "after", 0);
@@ -246,14 +249,19 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 void Commands::add(const std::string &name, bool mutating, std::string help,
 		   std::function<void(const Request &, const Reply &, const Follow &)> fn)
 {
-	table_[name] = Entry{.mutating = mutating, .help = std::move(help), .fn = std::move(fn)};
+	table_[name] = Entry{.mutating = mutating, .privileged = mutating, .help = std::move(help), .fn = std::move(fn)};
+}
+
+void Commands::restrict(const std::string &name)
+{
+	table_.at(name).privileged = true;
 }
 
 json Commands::list() const
 {
 	json a = json::array();
 	for (const auto &[name, e] : table_)
-		a.push_back({{"name", name}, {"mutating", e.mutating}, {"help", e.help}});
+		a.push_back({{"name", name}, {"mutating", e.mutating}, {"privileged", e.privileged}, {"help", e.help}});
 	return a;
 }
 
@@ -276,10 +284,11 @@ void Commands::dispatch(const Request &req, const Peer &peer, const Reply &reply
 		reply(encode_error(req.id, "unknown_command", "no command \"" + req.cmd + "\""));
 		return;
 	}
-	if (it->second.mutating && !peer.privileged) {
+	if (it->second.privileged && !peer.privileged) {
+		const std::string why = it->second.mutating ? " changes state" : " is an admin-only read";
 		reply(encode_error(req.id, "permission_denied",
-				   "\"" + req.cmd + "\" changes state; uid " + std::to_string(peer.uid) +
-					   " may only read"));
+				   "\"" + req.cmd + "\"" + why + "; uid " + std::to_string(peer.uid) +
+					   " is neither root nor in sriovd's --group"));
 		return;
 	}
 	try {

@@ -36,17 +36,20 @@ public:
 	Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake);
 
 	void dispatch(const Request &req, const Peer &peer, const Reply &reply, const Follow &follow);
-	/// Names and whether each mutates state.
+	/// Names, whether each mutates state and whether it needs privilege.
 	[[nodiscard]] nlohmann::json list() const;
 
 private:
 	struct Entry {
 		bool mutating{};
+		bool privileged{}; ///< refused to unprivileged peers (every mutating command is)
 		std::string help;
 		std::function<void(const Request &, const Reply &, const Follow &)> fn;
 	};
 	void add(const std::string &name, bool mutating, std::string help,
 		 std::function<void(const Request &, const Reply &, const Follow &)> fn);
+	/// Mark @name as needing privilege although it only reads.
+	void restrict(const std::string &name);
 	static void reply_started(const Request &req, const Reply &reply, const seq::StartResult &r, bool wait);
 
 	seq::Engine &engine_;
