@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common/log.hpp"
 
+#include "common/text.hpp"
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -50,7 +52,18 @@ void write(Level lvl, std::uint64_t seq_id, std::string_view text)
 		line += "seq=- ";
 	else
 		line += "seq=" + std::to_string(seq_id) + " ";
-	line += text;
+	// One record per line, valid UTF-8: names from the kernel or a client
+	// can neither break the journal's text nor forge a second record.
+	for (const char c : text::sanitize_utf8(text)) {
+		const auto u = static_cast<unsigned char>(c);
+		if (u < 0x20U || u == 0x7fU) {
+			std::array<char, 5> esc{};
+			(void)std::snprintf(esc.data(), esc.size(), "\\x%02x", u);
+			line += esc.data();
+		} else {
+			line += c;
+		}
+	}
 	line += '\n';
 	std::cerr << line << std::flush;
 }

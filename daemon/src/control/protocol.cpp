@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "control/protocol.hpp"
 
+#include "common/text.hpp"
+
 #include <array>
 #include <utility>
 
@@ -31,12 +33,13 @@ std::variant<Request, ParseError> parse_request(std::string_view line)
 
 std::string encode_request(std::string_view cmd, const json &args, std::uint64_t id)
 {
-	return json{{"id", id}, {"cmd", cmd}, {"args", args}}.dump() + "\n";
+	return text::dump_json(json{{"id", id}, {"cmd", cmd}, {"args", args}}) + "\n";
 }
 
 std::string encode_ok(const json &id, const json &result)
 {
-	return json{{"id", id}, {"ok", true}, {"result", result}}.dump() + "\n";
+	// results carry kernel strings (netdev names): bytes, not always UTF-8
+	return text::dump_json(json{{"id", id}, {"ok", true}, {"result", result}}) + "\n";
 }
 
 std::string encode_error(const json &id, std::string_view code, std::string_view message, const json &result)
@@ -46,13 +49,13 @@ std::string encode_error(const json &id, std::string_view code, std::string_view
 	       {"error", {{"code", code}, {"message", message}, {"hint", hint_for(code)}}}};
 	if (!result.is_null())
 		j["result"] = result;
-	// invalid UTF-8 from a client must not make dump() throw
-	return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+	// invalid UTF-8 from a client or the kernel must not make dump() throw
+	return text::dump_json(j) + "\n";
 }
 
 std::string encode_event(const json &ev)
 {
-	return json{{"event", ev}}.dump() + "\n";
+	return text::dump_json(json{{"event", ev}}) + "\n";
 }
 
 std::string_view hint_for(std::string_view code)
@@ -62,6 +65,9 @@ std::string_view hint_for(std::string_view code)
 		std::pair{"request_too_large", "requests are limited to 64 KiB"},
 		std::pair{"unknown_command", "`sriovctl list-commands` shows what this sriovd supports"},
 		std::pair{"permission_denied", "run as root or as a member of the group sriovd was started with --group"},
+		std::pair{"too_many_connections",
+			  "close idle connections; sriovd limits each uid (--max-connections-per-uid) and all non-root "
+			  "users (--max-connections)"},
 		std::pair{"unknown_partition", "`sriovctl list` shows the partitions"},
 		std::pair{"unknown_pf", "`sriovctl status` shows the PFs"},
 		std::pair{"unknown_vf", "`sriovctl vf show PF` shows the VFs"},
