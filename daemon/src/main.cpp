@@ -48,6 +48,8 @@ struct Options {
 	std::string fake_state;       // default: STATE_DIR/fake-kernel.json
 	std::string fake_pfs = "0000:01:00.0=enp1s0:7,0000:02:00.0=enp2s0:7";
 	std::string group;
+	std::optional<std::string> socket_group; // default: --group, else "sriov"
+	control::ConnectionLimits limits;
 	std::vector<std::string> pfs; // real backend: PFs to manage (default all)
 	bool keep_vfs{};
 	int pair_timeout_ms{5000};
@@ -67,6 +69,14 @@ void usage(std::ostream &o)
 	     "  --fake-pfs LIST          fake PFs when the state is new: BDF=NETDEV:VFS,...\n"
 	     "  --pf BDF                 real backend: manage this PF (repeatable; default all)\n"
 	     "  --group NAME             members may change state (root always may)\n"
+	     "  --socket-group NAME      the socket is root:NAME 0660; members may connect and read\n"
+	     "                           (default: the --group, else sriov; root:root if it does not exist)\n"
+	     "  --max-connections N      connections of all non-root users together (default 64)\n"
+	     "  --max-connections-per-uid N  connections of one non-root uid (default 16); root is never refused\n"
+	     "  --idle-timeout-ms N      close a connection that sends nothing for N ms (default 60000;\n"
+	     "                           event followers and requests in flight are exempt)\n"
+	     "  --max-output-bytes N     output queued for one connection before it is dropped\n"
+	     "                           (default 262144; one reply of any size always goes out)\n"
 	     "  --keep-vfs               a clean stop leaves VFs attached\n"
 	     "  --pair-timeout-ms N      bound on the adapter pairing wait (default 5000)\n"
 	     "  --release-timeout-ms N   graceful release before surprise removal (default 2000)\n"
@@ -135,6 +145,19 @@ std::optional<Options> parse(int argc, char **argv)
 			o.pfs.push_back(*v);
 		} else if (a == "--group" && (v = need())) {
 			o.group = *v;
+		} else if (a == "--socket-group" && (v = need())) {
+			o.socket_group = *v;
+		} else if (a == "--max-connections" || a == "--max-connections-per-uid" || a == "--max-output-bytes") {
+			int n = 0;
+			if (!num(n))
+				return std::nullopt;
+			auto &field = a == "--max-connections"	       ? o.limits.max_connections
+				      : a == "--max-connections-per-uid" ? o.limits.max_connections_per_uid
+									 : o.limits.max_output_bytes;
+			field = static_cast<std::size_t>(n);
+		} else if (a == "--idle-timeout-ms") {
+			if (!num(o.limits.idle_timeout_ms))
+				return std::nullopt;
 		} else if (a == "--pair-timeout-ms") {
 			if (!num(o.pair_timeout_ms))
 				return std::nullopt;
@@ -263,6 +286,15 @@ int run(const Options &opt)
 		}
 		gid = g->gr_gid;
 	}
+	std::optional<gid_t> socket_gid;
+	const std::string socket_group = opt.socket_group.value_or(opt.group.empty() ? "sriov" : opt.group);
+	if (!socket_group.empty()) {
+		const group *g = ::getgrnam(socket_group.c_str()); // NOLINT(concurrency-mt-unsafe): before any thread
+		if (g == nullptr)
+			log::warn(0, "no group ", socket_group, ": the control socket stays root:root 0660 (only root may connect)");
+		else
+			socket_gid = g->gr_gid;
+	}
 
 	SystemClock clock;
 	store::StateStore store(opt.state_dir + "/state.json");
@@ -284,7 +316,11 @@ int run(const Options &opt)
 	}
 	engine.recover();
 	control::Commands commands(engine, *kernel, fake);
-	control::ServerOptions sopt{.socket_path = opt.socket, .group = gid, .keep_vfs = opt.keep_vfs};
+	control::ServerOptions sopt{.socket_path = opt.socket,
+				    .group = gid,
+				    .socket_group = socket_gid,
+				    .limits = opt.limits,
+				    .keep_vfs = opt.keep_vfs};
 	return control::run_server(sopt, engine, commands, *kernel);
 }
 

@@ -89,21 +89,32 @@ std::optional<json> Client::call(const std::string &cmd, const json &args, int t
 	const std::uint64_t id = next_id_++;
 	const std::string req = sriov::control::encode_request(cmd, args, id);
 	std::size_t off = 0;
+	std::string write_error;
 	while (off < req.size()) {
-		const ssize_t n = ::write(fd_, req.data() + off, req.size() - off);
+		// no SIGPIPE: sriovd may have answered and closed already (a
+		// refused connection); that answer is still there to read
+		const ssize_t n = ::send(fd_, req.data() + off, req.size() - off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			write_error = std::string("write: ") + std::strerror(errno);
+			if (errno == EPIPE || errno == ECONNRESET)
+				break;
 			err_ = ClientError::closed;
-			msg_ = std::string("write: ") + std::strerror(errno);
+			msg_ = write_error;
 			return std::nullopt;
 		}
 		off += static_cast<std::size_t>(n);
 	}
 	for (;;) {
-		auto line = read_line(timeout_ms);
-		if (!line)
+		auto line = read_line(write_error.empty() ? timeout_ms : 1000);
+		if (!line) {
+			if (!write_error.empty()) {
+				err_ = ClientError::closed;
+				msg_ = write_error;
+			}
 			return std::nullopt;
+		}
 		json j = json::parse(*line, nullptr, false);
 		if (j.is_discarded() || !j.is_object()) {
 			err_ = ClientError::protocol;

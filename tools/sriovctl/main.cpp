@@ -67,6 +67,7 @@ int exit_for(const std::string &code)
 		{"permission_denied", denied},  {"unknown_partition", not_found}, {"unknown_pf", not_found},
 		{"unknown_vf", not_found},      {"unknown_command", not_found},   {"partition_busy", retry},
 		{"no_vf_available", retry},     {"bad_request", usage},           {"request_too_large", usage},
+		{"too_many_connections", retry},
 	};
 	auto it = codes.find(code);
 	return it == codes.end() ? failed : it->second;
@@ -314,7 +315,7 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 			const long base = r.at("offset").get<long>();
 			for (std::size_t i = 0; i < hex.size(); i += 32) {
 				std::array<char, 16> addr{};
-				std::snprintf(addr.data(), addr.size(), "%03lx:", base + static_cast<long>(i / 2));
+				(void)std::snprintf(addr.data(), addr.size(), "%03lx:", base + static_cast<long>(i / 2));
 				std::cout << addr.data();
 				for (std::size_t j = i; j < std::min(hex.size(), i + 32); j += 2)
 					std::cout << " " << hex.substr(j, 2);

@@ -4,10 +4,13 @@
 #include "common/log.hpp"
 
 #include <boost/asio.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <set>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,15 +24,15 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr std::size_t max_sessions = 64;
-
 Peer peer_of(local::socket &sock, const std::optional<gid_t> &group)
 {
 	Peer p;
 	ucred cred{};
 	socklen_t len = sizeof(cred);
-	if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-		return p; // unknown peer: unprivileged
+	if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		p.uid = static_cast<uid_t>(-1); // unknown peer: unprivileged, and not root for the limits
+		return p;
+	}
 	p.uid = cred.uid;
 	p.gid = cred.gid;
 	p.pid = cred.pid;
@@ -55,28 +58,49 @@ class Server;
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-	Session(local::socket sock, Server &srv, Peer peer)
-		: sock_(std::move(sock)), srv_(srv), peer_(peer), buf_(max_request_bytes + 1)
+	Session(local::socket sock, Server &srv, Peer peer, const ConnectionLimits &limits)
+		: sock_(std::move(sock)), srv_(srv), peer_(peer), limits_(limits), buf_(max_request_bytes + 1),
+		  idle_(sock_.get_executor())
 	{
 	}
-	void start() { read(); }
-	void send(const std::string &line);
+	void start()
+	{
+		arm_idle();
+		read();
+	}
+	/// Queue one line.  @response: the answer to a request (not an event).
+	void send(const std::string &line, bool response = true);
+	/// Answer with @line and close, without reading anything.
+	void refuse(const std::string &line)
+	{
+		closing_ = true;
+		send(line, false);
+	}
+	void set_following() { following_ = true; }
+	[[nodiscard]] const Peer &peer() const { return peer_; }
 	[[nodiscard]] bool open() const { return sock_.is_open(); }
 	void close()
 	{
 		boost::system::error_code ec;
 		sock_.close(ec);
+		idle_.cancel();
 	}
 
 private:
 	void read();
 	void write_next();
+	void arm_idle();
 
 	local::socket sock_;
 	Server &srv_;
 	Peer peer_;
+	const ConnectionLimits &limits_;
 	asio::streambuf buf_;
+	asio::steady_timer idle_;
 	std::deque<std::string> out_;
+	std::size_t queued_{};  ///< bytes in out_
+	std::size_t awaiting_{}; ///< requests not answered yet
+	bool following_{};
 	bool closing_{};
 };
 
@@ -85,7 +109,8 @@ public:
 	Server(asio::io_context &io, const ServerOptions &opt, seq::Engine &engine, Commands &commands,
 	       KernelApi &kernel)
 		: io_(io), opt_(opt), engine_(engine), commands_(commands), kernel_(kernel),
-		  acceptor_(io), timer_(io), stop_timer_(io), signals_(io, SIGTERM, SIGINT), events_(io)
+		  acceptor_(io), accept_retry_(io), timer_(io), stop_timer_(io), signals_(io, SIGTERM, SIGINT),
+		  events_(io)
 	{
 	}
 
@@ -93,9 +118,17 @@ public:
 	{
 		::unlink(opt_.socket_path.c_str());
 		acceptor_.open(local());
-		acceptor_.bind(local::endpoint(opt_.socket_path));
-		// everyone may connect and read; SO_PEERCRED decides who may change state
-		::chmod(opt_.socket_path.c_str(), 0666); // NOLINT(cppcoreguidelines-avoid-magic-numbers)
+		// Created 0660 (no window with a wider mode): root and the socket
+		// group may connect; SO_PEERCRED decides who may change state.
+		const mode_t old_mask = ::umask(0117); // NOLINT(cppcoreguidelines-avoid-magic-numbers)
+		boost::system::error_code bind_ec;
+		acceptor_.bind(local::endpoint(opt_.socket_path), bind_ec);
+		::umask(old_mask);
+		if (bind_ec)
+			throw boost::system::system_error(bind_ec, "bind " + opt_.socket_path);
+		if (opt_.socket_group && ::chown(opt_.socket_path.c_str(), static_cast<uid_t>(-1), *opt_.socket_group) != 0)
+			log::warn(0, "cannot give ", opt_.socket_path, " to group ", *opt_.socket_group, ": ",
+				  std::strerror(errno), "; only root may connect");
 		acceptor_.listen();
 		accept();
 		signals_.async_wait([this](const boost::system::error_code &ec, int sig) { on_signal(ec, sig); });
@@ -115,7 +148,11 @@ public:
 			if (auto sp = weak.lock())
 				sp->send(line);
 		};
-		auto follow = [this, weak] { followers_.push_back(weak); };
+		auto follow = [this, weak] {
+			if (auto sp = weak.lock())
+				sp->set_following();
+			followers_.push_back(weak);
+		};
 		if (stopping_ && req.cmd != "status" && req.cmd != "events" && req.cmd != "metrics") {
 			reply(encode_error(req.id, "shutdown", "sriovd is stopping"));
 			return;
@@ -131,10 +168,26 @@ public:
 		schedule();
 	}
 
-	bool admit()
+	/// Root always gets a connection; other uids get at most
+	/// max_connections_per_uid each and max_connections together.
+	[[nodiscard]] bool admit(const Peer &peer)
 	{
-		std::erase_if(sessions_, [](const std::weak_ptr<Session> &w) { return w.expired(); });
-		return sessions_.size() < max_sessions;
+		std::erase_if(sessions_, [](const std::weak_ptr<Session> &w) {
+			auto s = w.lock();
+			return !s || !s->open();
+		});
+		if (peer.uid == 0)
+			return true;
+		std::size_t others = 0;
+		std::size_t same = 0;
+		for (const auto &w : sessions_) {
+			auto s = w.lock();
+			if (s->peer().uid == 0)
+				continue;
+			++others;
+			same += s->peer().uid == peer.uid ? 1 : 0;
+		}
+		return others < opt_.limits.max_connections && same < opt_.limits.max_connections_per_uid;
 	}
 
 private:
@@ -142,15 +195,28 @@ private:
 	{
 		acceptor_.async_accept([this](const boost::system::error_code &ec, local::socket sock) {
 			if (ec) {
-				if (ec != asio::error::operation_aborted)
-					log::warn(0, "accept: ", ec.message());
+				if (ec == asio::error::operation_aborted)
+					return;
+				// EMFILE and friends: never stop accepting for good,
+				// or root is locked out; retry shortly.
+				log::warn(0, "accept: ", ec.message());
+				accept_retry_.expires_after(std::chrono::milliseconds(100));
+				accept_retry_.async_wait([this](const boost::system::error_code &e) {
+					if (!e)
+						accept();
+				});
 				return;
 			}
 			const Peer peer = peer_of(sock, opt_.group);
-			auto s = std::make_shared<Session>(std::move(sock), *this, peer);
-			if (!admit()) {
-				s->send(encode_error(nullptr, "bad_request", "too many connections"));
+			auto s = std::make_shared<Session>(std::move(sock), *this, peer, opt_.limits);
+			if (!admit(peer)) {
+				if (refused_uids_.insert(peer.uid).second)
+					log::warn(0, "uid ", peer.uid, " is at its connection limit (",
+						  opt_.limits.max_connections_per_uid, " per uid, ", opt_.limits.max_connections,
+						  " for all non-root users); refusing further connections");
+				s->refuse(encode_error(nullptr, "too_many_connections", "too many connections"));
 			} else {
+				refused_uids_.erase(peer.uid);
 				sessions_.push_back(s);
 				s->start();
 			}
@@ -164,7 +230,7 @@ private:
 		std::erase_if(followers_, [](const std::weak_ptr<Session> &w) { return w.expired(); });
 		for (auto &w : followers_)
 			if (auto s = w.lock())
-				s->send(line);
+				s->send(line, false);
 	}
 
 	void wait_events()
@@ -248,12 +314,14 @@ private:
 	Commands &commands_;
 	KernelApi &kernel_;
 	local::acceptor acceptor_;
+	asio::steady_timer accept_retry_;
 	asio::steady_timer timer_;
 	asio::steady_timer stop_timer_;
 	asio::signal_set signals_;
 	asio::posix::stream_descriptor events_;
 	std::vector<std::weak_ptr<Session>> sessions_;
 	std::vector<std::weak_ptr<Session>> followers_;
+	std::set<uid_t> refused_uids_; ///< refusal logged once per episode
 	bool stopping_{};
 };
 
@@ -278,20 +346,35 @@ void Session::read()
 					       line.pop_back();
 				       if (!line.empty()) {
 					       auto parsed = parse_request(line);
-					       if (auto *err = std::get_if<ParseError>(&parsed))
-						       self->send(encode_error(nullptr, err->code, err->message));
-					       else
+					       self->arm_idle();
+					       if (auto *err = std::get_if<ParseError>(&parsed)) {
+						       self->send(encode_error(nullptr, err->code, err->message), false);
+					       } else {
+						       ++self->awaiting_;
 						       self->srv_.dispatch(self, self->peer_, std::get<Request>(parsed));
+					       }
 				       }
-				       self->read();
+				       if (self->open())
+					       self->read();
 			       });
 }
 
-void Session::send(const std::string &line)
+void Session::send(const std::string &line, bool response)
 {
 	if (!sock_.is_open())
 		return;
+	if (response && awaiting_ > 0 && --awaiting_ == 0)
+		arm_idle();
+	// One line always goes out whatever its size; beyond that a client
+	// that does not read is dropped instead of growing sriovd's memory.
+	if (!out_.empty() && queued_ + line.size() > limits_.max_output_bytes) {
+		log::warn(0, "dropping connection of uid ", peer_.uid, " (pid ", peer_.pid, "): ", queued_ + line.size(),
+			  " bytes of output queued, limit ", limits_.max_output_bytes);
+		close();
+		return;
+	}
 	out_.push_back(line);
+	queued_ += line.size();
 	if (out_.size() == 1)
 		write_next();
 }
@@ -300,16 +383,33 @@ void Session::write_next()
 {
 	asio::async_write(sock_, asio::buffer(out_.front()),
 			  [self = shared_from_this()](const boost::system::error_code &ec, std::size_t) {
-				  if (ec) {
+				  if (ec || self->out_.empty()) {
 					  self->close();
 					  return;
 				  }
+				  self->queued_ -= self->out_.front().size();
 				  self->out_.pop_front();
 				  if (!self->out_.empty())
 					  self->write_next();
 				  else if (self->closing_)
 					  self->close();
 			  });
+}
+
+/// Close the connection when it has sent nothing for idle_timeout_ms,
+/// unless it follows events or waits for an answer.
+void Session::arm_idle()
+{
+	if (limits_.idle_timeout_ms <= 0 || !sock_.is_open())
+		return;
+	idle_.expires_after(std::chrono::milliseconds(limits_.idle_timeout_ms));
+	idle_.async_wait([weak = weak_from_this()](const boost::system::error_code &ec) {
+		auto self = weak.lock();
+		if (ec || !self || self->following_ || self->awaiting_ > 0)
+			return;
+		log::debug(0, "closing idle connection of uid ", self->peer_.uid, " (pid ", self->peer_.pid, ")");
+		self->close();
+	});
 }
 
 } // namespace

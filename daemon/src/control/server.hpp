@@ -8,15 +8,28 @@
 #include "kernel/kernel_api.hpp"
 #include "seq/engine.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <sys/types.h>
 
 namespace sriov::control {
 
+/// What one local user can take from sriovd.  Root (uid 0) is never
+/// counted against or refused by these: no number of unprivileged
+/// connections keeps root out.
+struct ConnectionLimits {
+	std::size_t max_connections{64};        ///< non-root connections, all uids together
+	std::size_t max_connections_per_uid{16}; ///< per non-root uid
+	int idle_timeout_ms{60000};              ///< close a connection that sends nothing (followers exempt)
+	std::size_t max_output_bytes{std::size_t{256} * 1024}; ///< queued output before a client is dropped
+};
+
 struct ServerOptions {
 	std::string socket_path;
-	std::optional<gid_t> group; ///< members may change state (besides root)
+	std::optional<gid_t> group;        ///< members may change state (besides root)
+	std::optional<gid_t> socket_group; ///< the socket is root:socket_group 0660 (root:root without)
+	ConnectionLimits limits;
 	bool keep_vfs{};            ///< clean stop leaves VFs attached
 	int stop_timeout_ms{30000}; ///< bound on the clean stop
 };
