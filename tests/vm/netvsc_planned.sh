@@ -6,8 +6,17 @@
 #
 # Planned switches VF -> synthetic -> VF, 100 times, under a 2000 packets/s
 # sequenced UDP stream in each direction (ext0 -> adapter and adapter ->
-# ext0): 0 packets lost, and the longest gap is compared with the no-switch
-# floor measured first in the same run.
+# ext0).  Each direction first runs an 8 s stream with no switch (the
+# floor), then the 30 s stream with the switches; both gates compare with
+# that floor, measured in the same boot:
+#   loss   the datagrams lost on the way, i.e. not counting those the
+#          receiving socket dropped because TCG starved its process
+#          (UdpRcvbufErrors in the receiver's namespace during the run),
+#          may not exceed the floor's loss counted the same way, scaled to
+#          30 s: the target is 0, the floor stands for what the lab loses
+#          with no switch at all
+#   gap    the longest gap between two arrivals (kernel receive
+#          timestamps) may not exceed the floor's by more than GAP_MARGIN_MS
 # Then, in the same VM, an iperf3 TCP stream from the adapter to the
 # external host survives 100 more switch cycles, this time acked by the
 # host side (the daemon's role, tests/lib/netvsc_ctl.py responder), so the
@@ -18,7 +27,7 @@
 
 require_cmd jq
 require_cmd iperf3
-[ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built ($SEQUDP)"
+[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
 RATE=${NV_RATE:-2000}
 CYCLES=${1:-100}
 OUT=$SRIOV_OUT
@@ -51,18 +60,34 @@ udp_drops() {
 	ip netns exec "$1" nstat -az UdpRcvbufErrors UdpInErrors 2>/dev/null |
 		awk 'NR > 1 { printf "%s=%s ", $1, $2 }'
 }
+# rcvbuf_errors NS: the namespace's UDP RcvbufErrors counter
+rcvbuf_errors() {
+	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
+recv_ns() { if [ "$1" = in ]; then echo child0; else echo ext0; fi; }
+declare -A sockdrop
+# run_stream NAME DIR SECONDS: a stream, and how many of its datagrams the
+# receiving socket dropped
+run_stream() {
+	local r0
+	r0=$(rcvbuf_errors "$(recv_ns "$2")")
+	stream_start "$1" "$2" "$3"
+	[ "$1" = "planned-$2" ] && {
+		sleep 2
+		nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 50 >"$OUT/cycle-$2.json"
+		echo "rc=$?" >>"$OUT/cycle-$2.rc"
+	}
+	wait
+	sockdrop[$1]=$(($(rcvbuf_errors "$(recv_ns "$2")") - r0))
+}
 
 for d in in out; do
-	stream_start "floor-$d" $d 8
-	wait
+	run_stream "floor-$d" $d 8
 	ktap_diag "floor $d: $(cat "$OUT/floor-$d.json")"
 	ktap_diag "floor $d sender: $(cat "$OUT/floor-$d-send.json")"
 
-	stream_start "planned-$d" $d 30
-	sleep 2
-	nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 50 >"$OUT/cycle-$d.json"
-	echo "rc=$?" >>"$OUT/cycle-$d.rc"
-	wait
+	run_stream "planned-$d" $d 30
 	ktap_diag "cycles $d: $(cat "$OUT/cycle-$d.json")"
 	ktap_diag "planned $d: $(cat "$OUT/planned-$d.json")"
 	ktap_diag "planned $d sender: $(cat "$OUT/planned-$d-send.json")"
@@ -78,33 +103,38 @@ cycles_ok() {
 	done
 }
 ktap_result "2 x $CYCLES planned switch cycles inside the streams" cycles_ok
+# Margins over the same boot's floor.  Loss: none; the floor's loss (net
+# of socket drops) scaled to 30 s already allows for what this lab loses
+# without a switch.  Gap: a planned switch moves the filter only after the
+# VF path is quiesced, so it adds no gap of its own; under TCG the longest
+# gap of the 30 s stream is still set by host scheduling as much as by
+# the switches (measured on the 2-core TCG host under load: floor 28 ms ->
+# 44 ms in, floor 14 ms -> 95 ms out, switch_ms_max 79-87 ms):
+# GAP_MARGIN_MS allows for one such stretch; a path lost for a whole
+# dwell or longer shows in the loss check above as well.
+LOST_MARGIN=0
+GAP_MARGIN_MS=${NV_GAP_MARGIN_MS:-100}
+net_lost() { echo $(($(field "$1" lost) - ${sockdrop[$1]})); }
 lost_ok() {
-	local d=$1 lost floor
-	lost=$(field "planned-$d" lost)
-	floor=$(field "floor-$d" lost)
-	if [ "$lost" = 0 ]; then
-		ktap_pass "0 lost $d across $CYCLES switch cycles"
-	elif [ "$floor" != 0 ]; then
-		ktap_xfail "0 lost $d across $CYCLES switch cycles" \
-			"lost $lost; the no-switch floor lost $floor too (TCG guest overloaded)"
-	else
-		ktap_fail "0 lost $d across $CYCLES switch cycles (lost $lost, floor 0)"
-	fi
+	local d=$1 lost floor allow
+	lost=$(net_lost "planned-$d")
+	floor=$(net_lost "floor-$d")
+	[ "$floor" -lt 0 ] && floor=0
+	allow=$(((floor * 30 + 7) / 8 + LOST_MARGIN))
+	ktap_result "lost $d across $CYCLES switch cycles within the no-switch floor: $lost (of $(field "planned-$d" lost) lost, ${sockdrop[planned-$d]} dropped by the receiving socket), allowed $allow (floor $floor in 8 s)" \
+		test "$lost" -le "$allow"
 }
 lost_ok in
 lost_ok out
 gap_ok() {
-	# longest gap no worse than the no-switch floor (+5 ms TCG jitter)
-	awk -v p="$(field "planned-$1" longest_gap_ms)" -v f="$(field "floor-$1" longest_gap_ms)" \
-		'BEGIN { exit !(p <= f + 5) }'
+	local p f
+	p=$(field "planned-$1" longest_gap_rx_ms)
+	f=$(field "floor-$1" longest_gap_rx_ms)
+	ktap_result "longest gap $1 within the no-switch floor + $GAP_MARGIN_MS ms: $p ms, floor $f ms" \
+		awk -v p="$p" -v f="$f" -v m="$GAP_MARGIN_MS" 'BEGIN { exit !(p != "null" && f != "null" && p <= f + m) }'
 }
 for d in in out; do
-	if gap_ok $d; then
-		ktap_pass "longest gap $d within the no-switch floor + 5 ms"
-	else
-		ktap_xfail "longest gap $d within the no-switch floor + 5 ms" \
-			"$(field "planned-$d" longest_gap_ms) ms vs floor $(field "floor-$d" longest_gap_ms) ms (TCG scheduling)"
-	fi
+	gap_ok $d
 done
 jq -n --slurpfile i "$OUT/planned-in.json" --slurpfile o "$OUT/planned-out.json" \
 	--slurpfile fi "$OUT/floor-in.json" --slurpfile fo "$OUT/floor-out.json" \
@@ -131,8 +161,10 @@ ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 75 -b 100M -i 1 \
 	--json >"$OUT/iperf3.json" 2>&1 &
 cli=$!
 sleep 3
+cycle_start=$SECONDS
 nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 40 >"$OUT/cycle.json"
 cycle_rc=$?
+cycle_end=$SECONDS
 still_running=0
 kill -0 $cli 2>/dev/null && still_running=1
 wait $cli
@@ -144,13 +176,17 @@ ktap_diag "cycles: $(cat "$OUT/cycle.json")"
 ktap_result "TCP: $CYCLES switch cycles acked by the host side" \
 	test "$cycle_rc" = 0 -a "$(jq -r .cycles "$OUT/cycle.json")" = "$CYCLES" \
 	-a "$(jq -r .timeouts "$OUT/cycle.json")" = 0
-ktap_timing "TCP: switching finished while the TCP stream ran" test $still_running = 1
+# 100 cycles at a 40 ms dwell take about 10-20 s of the 75 s stream under
+# TCG: still running when they end means the switches happened under load
+ktap_result "TCP: switching finished while the TCP stream ran (cycles took $((cycle_end - cycle_start)) s of 75)" test $still_running = 1
 ktap_result "TCP: iperf3 stream survived (exit 0, no error)" \
 	test "$iperf_rc" = 0 -a "$(jq -r '.error // "none"' "$OUT/iperf3.json")" = none
 stalls() {
 	jq '[.intervals[].sum.bytes | select(. == 0)] | length' "$OUT/iperf3.json"
 }
-ktap_timing "TCP: no 1 s interval without progress" test "$(stalls)" = 0
+# a switch that blacks the data path out for a second or more shows as an
+# interval with no byte received; the TCG host's stalls are far shorter
+ktap_result "TCP: no 1 s interval without progress" test "$(stalls)" = 0
 jq -c '{tcp_survived_pct: (if .error then 0 else 100 end),
 	mbit_s: (.end.sum_received.bits_per_second / 1e6),
 	retransmits: .end.sum_sent.retransmits,

@@ -6,7 +6,7 @@
 # Surprise removal of the VF under a 2000 packets/s sequenced UDP stream
 # from the external host to the adapter, three kinds in one VM, each
 # measured (lost datagrams, longest gap) against the target of at most 10
-# lost (5 ms at 2000/s):
+# lost (5 ms at 2000/s) beyond the same boot's no-switch floor:
 #
 #   unbind  the VF driver is unbound through sysfs (then bound again)
 #   flr     function-level reset of the VF (/sys/bus/pci/devices/VF/reset);
@@ -31,26 +31,38 @@ KINDS=${*:-unbind flr unplug}
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 
 require_cmd jq
-[ -x "$SEQUDP" ] || ktap_skip_all "sriov-sequdp not built ($SEQUDP)"
+[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
 RATE=${NV_RATE:-2000}
 SECS=8
 OUT=$SRIOV_OUT
 nkinds=$(echo $KINDS | wc -w)
 ktap_header
-# setup, then per kind: left the VF, stream continued, loss target; plus
-# "back on the VF" after unbind and flr and "VF receives" after flr
+# sriov_pf + sriov_vf (make check's combination): the PF gets a notice
+# before the VF stops receiving (sriov_vf's VF_GOING_DOWN on unbind and
+# FLR; for sriov_numvfs=0 sriov_pf moves every filter before
+# pci_disable_sriov()), so the loss targets apply, and the filter-moved
+# events name why the filter moved.  Other combinations (the in-tree igb,
+# or igbvf, which sends no notice: the filter moves only when the VF's
+# reset reaches the PF, 70-170 ms later under TCG) are run by hand for
+# comparison: their loss is reported, not gated.
+notice=0
+[ "$NV_PF_DRIVER" = sriov_pf ] && [ "$NV_VF_DRIVER" = sriov_vf ] && notice=1
+# setup, then per kind: left the VF, stream continued (plus two loss
+# targets with a notice); "back on the VF" after unbind and flr; "the VF
+# receives again" after flr, except under igbvf: it has no PCI
+# reset_prepare/reset_done and re-initialises after an FLR it did not
+# start only when a PF message provokes its watchdog reset (at most once
+# per 10 s), so that check does not apply to it
 plan=1
 for k in $KINDS; do
 	case $k in
-	unbind) plan=$((plan + 5)) ;;
-	flr) plan=$((plan + 5)) ;;
-	unplug) plan=$((plan + 4)) ;;
+	unbind) plan=$((plan + 3)) ;;
+	flr) plan=$((plan + 2)); [ "$NV_VF_DRIVER" != igbvf ] && plan=$((plan + 1)) ;;
+	unplug) plan=$((plan + 2)) ;;
 	*) ktap_bail "unknown kind $k" ;;
 	esac
+	[ $notice = 1 ] && plan=$((plan + 2))
 done
-# sriov_pf + sriov_vf: the filter-moved events name why the filter moved
-notice=0
-[ "$NV_PF_DRIVER" = sriov_pf ] && [ "$NV_VF_DRIVER" = sriov_vf ] && notice=1
 plan=$((plan + notice))
 ktap_plan $plan
 ktap_diag "PF $NV_PF_DRIVER, VF $NV_VF_DRIVER, kinds: $KINDS"
@@ -82,8 +94,16 @@ if ! slowwait 15 ping1; then
 	ktap_bail "ext0 cannot ping the adapter"
 fi
 
+# the receiving socket's drops (UdpRcvbufErrors in child0) during a stream
+rcvbuf_errors() {
+	ip netns exec child0 awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
+declare -A sockdrop
+r0=$(rcvbuf_errors)
 nv_stream_start floor
 nv_stream_wait
+sockdrop[floor]=$(($(rcvbuf_errors) - r0))
 nv_report floor
 
 summary='{}'
@@ -93,9 +113,10 @@ summary='{}'
 declare -A missing
 adapter_rx() { echo $(($(nv_stat vf_rx_packets) + $(nv_stat syn_rx_packets))); }
 measure() {
-	local k=$1 rx0 got
+	local k=$1 rx0 got r0
 	nv_counters "before-$k"
 	rx0=$(adapter_rx)
+	r0=$(rcvbuf_errors)
 	nv_stream_start "$k"
 	sleep 2.5
 	case $k in
@@ -104,6 +125,7 @@ measure() {
 	unplug) nv_vf_disable ;;
 	esac
 	nv_stream_wait
+	sockdrop[$k]=$(($(rcvbuf_errors) - r0))
 	nv_report "$k"
 	# The receiver's loss includes datagrams its socket dropped when TCG
 	# starved the receiving process (UdpRcvbufErrors); what the failover
@@ -130,42 +152,28 @@ continued() {
 	ktap_result "$1: stream continued on the synthetic path ($got frames at the adapter)" \
 		test "$got" -gt $((SECS * RATE / 2))
 }
-# The target (<= 10 lost) is reported as an expected failure when missed:
-# the acceptance is "measured and reported".  With sriov_pf + sriov_vf the
-# PF moves the filter before the VF stops receiving (VF_GOING_DOWN on
-# unbind and FLR, sriov_pf's own move before sriov_numvfs=0 removes the
-# VFs); what is left is TCG scheduling (compare the no-switch floor).  A
-# foreign VF driver (igbvf) sends no notice: the PF moves the filter only
-# when the VF's reset reaches it (about 70-170 ms later under TCG).  A
-# stream that does not continue on the synthetic path fails above.
+# Loss targets (with a notice only, see above).  Received: the receiver's
+# loss, minus the datagrams its socket dropped because TCG starved the
+# receiving process during the run (UdpRcvbufErrors; the failover delivered
+# those), at most 10 (5 ms at 2000/s) more than the same boot's no-switch
+# floor counted the same way (the floor is as long as the run: 8 s).  At
+# the adapter: frames of the stream that never reached the adapter through
+# either path, at most 10 (a lower bound of the failover's own loss: the
+# counters also hold a few ARP/ND frames).
+LOST_MARGIN=10
 target() {
-	local k=$1 lost floor why
-	lost=$(nv_field "$k" lost)
-	floor=$(nv_field floor lost)
-	case $NV_PF_DRIVER in
-	sriov_pf) why="the VF stopped receiving before sriov_pf moved its filter, or TCG stalled the stream (see the responder's event times)" ;;
-	*) why="the in-tree igb keeps steering the MAC to the VF until the host side moves it" ;;
-	esac
-	[ "$floor" != 0 ] && why="$why; the no-switch floor lost $floor too"
-	if [ "$lost" -le 10 ]; then
-		ktap_pass "$k: at most 10 packets lost ($lost)"
-	else
-		ktap_xfail "$k: at most 10 packets lost" "lost $lost: $why"
-	fi
-	# The failover's own loss: frames that never reached the adapter.  A
-	# hard target where the PF gets a notice before the VF stops
-	# (sriov_vf's VF_GOING_DOWN on unbind and FLR; for sriov_numvfs=0
-	# sriov_pf moves every filter before pci_disable_sriov() and its own
-	# pool stays up); reported otherwise.
-	local m=${missing[$k]}
-	if [ "$m" -le 10 ]; then
-		ktap_pass "$k: at most 10 frames missing at the adapter ($m)"
-	elif [ "$notice" = 1 ]; then
-		ktap_fail "$k: at most 10 frames missing at the adapter ($m)"
-	else
-		ktap_xfail "$k: at most 10 frames missing at the adapter" \
-			"$m missing: no going-down notice from $NV_VF_DRIVER to $NV_PF_DRIVER: the filter moves when the VF's reset reaches the PF"
-	fi
+	local k=$1 lost floor m
+	[ $notice = 1 ] || {
+		ktap_diag "$k: lost $(nv_field "$k" lost), ${missing[$k]} missing at the adapter (no target for $NV_PF_DRIVER + $NV_VF_DRIVER)"
+		return 0
+	}
+	lost=$(($(nv_field "$k" lost) - ${sockdrop[$k]}))
+	floor=$(($(nv_field floor lost) - ${sockdrop[floor]}))
+	[ "$floor" -lt 0 ] && floor=0
+	ktap_result "$k: at most floor + $LOST_MARGIN packets lost ($lost net of ${sockdrop[$k]} socket drops, floor $floor)" \
+		test "$lost" -le $((floor + LOST_MARGIN))
+	m=${missing[$k]}
+	ktap_result "$k: at most 10 frames missing at the adapter ($m)" test "$m" -le 10
 }
 back_on_vf() {
 	ktap_result "$1: data path back on the VF" nv_wait_dp 1 40
@@ -195,13 +203,11 @@ for k in $KINDS; do
 		nv_stream_wait
 		nv_report flr-after
 		got=$(($(nv_stat vf_rx_packets) - vfrx))
-		if [ "$got" -ge $((2 * RATE * 9 / 10)) ]; then
-			ktap_pass "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
-		elif [ "$NV_VF_DRIVER" = igbvf ]; then
-			ktap_xfail "flr: the VF receives again" \
-				"$got on the VF path: igbvf has no PCI reset_prepare/reset_done; it re-initialises after an FLR it did not start only when a PF message provokes its watchdog reset (at most once per 10 s)"
+		if [ "$NV_VF_DRIVER" = igbvf ]; then
+			ktap_diag "flr: $got of $((2 * RATE)) on the VF path (igbvf: not gated, see the plan)"
 		else
-			ktap_fail "flr: the VF receives again ($got of $((2 * RATE)) on the VF path)"
+			ktap_result "flr: the VF receives again ($got of $((2 * RATE)) on the VF path, at least 90 %)" \
+				test "$got" -ge $((2 * RATE * 9 / 10))
 		fi
 		;;
 	unplug)
