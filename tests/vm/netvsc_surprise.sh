@@ -35,7 +35,6 @@ require_cmd jq
 RATE=${NV_RATE:-2000}
 SECS=8
 OUT=$SRIOV_OUT
-nkinds=$(echo $KINDS | wc -w)
 ktap_header
 # sriov_pf + sriov_vf (make check's combination): the PF gets a notice
 # before the VF stops receiving (sriov_vf's VF_GOING_DOWN on unbind and
