@@ -141,16 +141,23 @@ def need_setpriv():
         pytest.skip("not root: cannot run a client as another user")
 
 
-def test_unprivileged_client_refused(daemon):
+def test_unprivileged_client_refused(workdir):
+    """A member of the socket's group (nobody: primary group nogroup) may
+    connect and read, not change state."""
     need_setpriv()
-    add(daemon, "vm1", MAC1)
-    r = daemon.ctl("status", user="nobody")
-    assert r.returncode == 0, r.stderr
-    r = daemon.ctl("attach", "vm1", user="nobody")
-    assert r.returncode == 4, r.stderr
-    assert "permission_denied" in r.stderr
-    rc, lst = daemon.ctl_json("list")
-    assert lst["result"][0]["vf"] is None
+    d = Daemon(workdir, extra=["--socket-group", "nogroup"])
+    d.start()
+    try:
+        add(d, "vm1", MAC1)
+        r = d.ctl("status", user="nobody")
+        assert r.returncode == 0, r.stderr
+        r = d.ctl("attach", "vm1", user="nobody")
+        assert r.returncode == 4, r.stderr
+        assert "permission_denied" in r.stderr
+        rc, lst = d.ctl_json("list")
+        assert lst["result"][0]["vf"] is None
+    finally:
+        d.kill()
 
 
 def test_configured_group_may_mutate(workdir):
