@@ -70,13 +70,16 @@ struct Rig {
 		settle();
 	}
 
-	/// Run until no sequence is in flight (time moves in 10 ms ticks).
+	/// Run until no sequence is in flight (time moves in 10 ms ticks); a
+	/// sequence still in flight after 1000 s of simulated time fails the
+	/// test.
 	void settle()
 	{
 		for (int i = 0; i < 100000 && !engine->idle(); ++i) {
 			clock.advance(10);
 			engine->pump();
 		}
+		EXPECT_TRUE(engine->idle()) << "a sequence is still in flight after 1000 s";
 	}
 
 	nlohmann::json add(const std::string &name, const std::string &mac, std::uint32_t weight = 100,
