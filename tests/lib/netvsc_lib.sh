@@ -96,12 +96,8 @@ nv_vf_driver_bind() {
 
 # sriov_pf's "sriov" generic netlink family through the kernel's YNL CLI
 nv_ynl_find() {
-	local d
 	NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-		[ -f "$d/tools/net/ynl/lib/ynl.py" ] && { NV_YNL=$d/tools/net/ynl; return 0; }
-	done
-	return 1
+	NV_YNL=$(ksrc_ynl)
 }
 nv_sriov() {
 	/usr/bin/python3 "$NV_YNL/cli.py" --spec "$NV_SPEC" --no-schema \

@@ -23,13 +23,7 @@ PF2_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 PF2_PY=/usr/bin/python3
 
 pf2_need_ynl() {
-	local d
-
-	PF2_YNL=
-	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-		[ -f "$d/tools/net/ynl/cli.py" ] && { PF2_YNL=$d/tools/net/ynl; return 0; }
-	done
-	ktap_bail "no YNL CLI: make ksrc (tools/ksrc.sh) was not run"
+	PF2_YNL=$(ksrc_ynl 2>&1) || ktap_bail "$PF2_YNL"
 }
 
 sriov() {

@@ -92,13 +92,7 @@ __dmn_audit() { dmn_ctl --json audit 2>/dev/null | jq -e '.result.consistent == 
 # dmn_audit: sriovd's model against the kernel's dumps, through sriovd.
 dmn_audit() { dmn_idle 60 && { busywait 10000 __dmn_audit || { dmn_ctl audit; return 1; }; }; }
 
-dmn_ynl() {
-	local d
-	for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-		[ -f "$d/tools/net/ynl/lib/__init__.py" ] && { echo "$d/tools/net/ynl"; return 0; }
-	done
-	return 1
-}
+dmn_ynl() { ksrc_ynl; }
 
 # dmn_dump: the kernel's switches (VFs, VPorts, filters) as JSON, read
 # with the kernel's YNL library, not with sriovd.  The first call starts a

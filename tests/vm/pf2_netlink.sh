@@ -11,15 +11,9 @@
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-ksrc=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/cli.py" ] &&
-		[ -f "$d/Documentation/netlink/genetlink.yaml" ] && { ksrc=$d; break; }
-done
-# make check prepares build/ksrc (tools/ksrc.sh) before the tests run
-[ -n "$ksrc" ] || ktap_bail "no YNL tree: make ksrc (tools/ksrc.sh) was not run"
-ynl=$ksrc/tools/net/ynl
-schema=$ksrc/Documentation/netlink/genetlink.yaml
+ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
+schema=$ynl/../../../Documentation/netlink/genetlink.yaml
+[ -f "$schema" ] || ktap_bail "no genetlink schema at $schema (make ksrc)"
 py=/usr/bin/python3
 checker=$SRIOV_TOP/tests/vm/pf2_netlink.py
 

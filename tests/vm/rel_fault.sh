@@ -13,11 +13,7 @@
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-ynl=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/lib/__init__.py" ] && { ynl=$d/tools/net/ynl; break; }
-done
-[ -n "$ynl" ] || ktap_bail "no YNL library: run tools/ksrc.sh tools/net/ynl"
+ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
 
 modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 defer rmmod sriov_pf

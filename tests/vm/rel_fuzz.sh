@@ -25,12 +25,7 @@ CTL_N=${5:-1000}
 MBX_MIN_PCT=90
 build=${SRIOV_BUILD:-$SRIOV_TOP/build/cmake}
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-ynl=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/cli.py" ] && { ynl=$d/tools/net/ynl; break; }
-done
-# make check prepares build/ksrc (tools/ksrc.sh) before the tests run
-[ -n "$ynl" ] || ktap_bail "no YNL CLI: make ksrc (tools/ksrc.sh) was not run"
+ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
 py=/usr/bin/python3
 spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 uapi=$SRIOV_TOP/include/uapi/linux/sriov.h

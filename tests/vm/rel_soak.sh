@@ -58,11 +58,7 @@ ktap_header
 [ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $build"
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 [ "$LANES" -ge 1 ] && [ "$LANES" -le 8 ] || ktap_bail "LANES must be 1..8"
-ynl=
-for d in "$SRIOV_TOP/build/ksrc/linux-source-6.12" /work/wt/ksrc; do
-	[ -f "$d/tools/net/ynl/lib/__init__.py" ] && { ynl=$d/tools/net/ynl; break; }
-done
-[ -n "$ynl" ] || ktap_bail "no YNL library: run tools/ksrc.sh tools/net/ynl"
+ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
 spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 modprobe sriov_pf && modprobe sriov_netvsc && modprobe sriov_vf ||
 	ktap_bail "the project's modules do not load"
