@@ -97,10 +97,12 @@ ktap_result "no RTM_NEWLINK of the VF without IFF_SLAVE (child)" \
 # ip monitor: every line naming the VF's interface carries SLAVE
 ipmon_ok() {
 	local n bad
-	cat "$OUT"/ipmon-*.txt | grep -E '^[0-9]+: eth[0-9]+[:@]' |
-		grep 'link/ether 02:00:5e:10:00:0a' >"$OUT/ipmon-vf.txt"
-	n=$(wc -l <"$OUT/ipmon-vf.txt")
-	bad=$(grep -v 'SLAVE' "$OUT/ipmon-vf.txt" | wc -l)
+	# the two named files only: a glob over ipmon-* once took in the
+	# output file itself, and cat read what it wrote without end
+	cat "$OUT/ipmon-host.txt" "$OUT/ipmon-child.txt" | grep -E '^[0-9]+: eth[0-9]+[:@]' |
+		grep 'link/ether 02:00:5e:10:00:0a' >"$OUT/vf-lines-ipmon.txt"
+	n=$(wc -l <"$OUT/vf-lines-ipmon.txt")
+	bad=$(grep -v 'SLAVE' "$OUT/vf-lines-ipmon.txt" | wc -l)
 	echo "ip monitor: $n VF lines, $bad without SLAVE"
 	[ "$n" -gt 0 ] || return 1
 	[ "$bad" = 0 ]
