@@ -22,7 +22,6 @@ __ktap_n=0
 __ktap_pass=0
 __ktap_fail=0
 __ktap_skip=0
-__ktap_xfail=0
 __ktap_plan=
 __defer=()
 
@@ -35,10 +34,6 @@ ktap_fail() { __ktap_n=$((__ktap_n + 1)); __ktap_fail=$((__ktap_fail + 1)); echo
 ktap_skip() {
 	__ktap_n=$((__ktap_n + 1)); __ktap_skip=$((__ktap_skip + 1))
 	echo "ok $__ktap_n $1 # SKIP ${2:-}"
-}
-ktap_xfail() {
-	__ktap_n=$((__ktap_n + 1)); __ktap_xfail=$((__ktap_xfail + 1))
-	echo "ok $__ktap_n $1 # XFAIL ${2:-}"
 }
 
 # ktap_result DESC CMD...: run CMD; its output becomes diagnostics.  Any
@@ -78,7 +73,7 @@ ktap_bail() { echo "Bail out! $*"; exit $KSFT_FAIL; }
 ktap_skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
 
 ktap_print_totals() {
-	echo "# Totals: pass:$__ktap_pass fail:$__ktap_fail xfail:$__ktap_xfail xpass:0 skip:$__ktap_skip error:0"
+	echo "# Totals: pass:$__ktap_pass fail:$__ktap_fail xfail:0 xpass:0 skip:$__ktap_skip error:0"
 }
 
 # ktap_finished: totals, then exit 0 if everything planned passed or was
