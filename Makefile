@@ -42,10 +42,10 @@ setup:
 	@$(TOP)/tools/setup.sh
 
 modules: setup
-	$(MAKE) -C kernel KDIR=$(KDIR) modules
+	$(MAKE) -C kernel -j$(JOBS) KDIR=$(KDIR) modules
 
 sparse: setup
-	$(MAKE) -C kernel KDIR=$(KDIR) sparse
+	$(MAKE) -C kernel -j$(JOBS) KDIR=$(KDIR) sparse
 
 $(BUILD)/cmake/CMakeCache.txt:
 	cmake -S $(TOP) -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo \

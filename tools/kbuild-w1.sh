@@ -17,7 +17,7 @@ cp -r "$top/include/uapi" "$scratch/include/" 2>/dev/null || true
 args=(W=1)
 [ "${1:-}" = --sparse ] && args+=(C=2 CF=-D__CHECK_ENDIAN__)
 log=$scratch/build.log
-if ! make -C "$kdir" M="$scratch/kernel" "${args[@]}" modules >"$log" 2>&1; then
+if ! make -j"$(nproc)" -C "$kdir" M="$scratch/kernel" "${args[@]}" modules >"$log" 2>&1; then
 	cat "$log"
 	echo "kbuild: build failed"
 	exit 1
