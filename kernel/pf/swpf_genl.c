@@ -37,8 +37,24 @@ void swpf_genl_del_pf(struct swpf_sriov *sr)
 	mutex_unlock(&swpf_nl_lock);
 }
 
+/*
+ * The spec marks the "events" group admin-perm, but the 6.12 YNL generator
+ * does not carry multicast-group flags into swpf_nl_gen.c: install the
+ * group here with the capability flag so that an unprivileged socket
+ * cannot join it (genl_bind() checks GENL_MCAST_CAP_NET_ADMIN).
+ */
+static const struct genl_multicast_group swpf_nl_mcgrps[] = {
+	[SRIOV_NLGRP_EVENTS] = {
+		.name	= "events",
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
 int swpf_genl_register(void)
 {
+	BUILD_BUG_ON(ARRAY_SIZE(swpf_nl_mcgrps) != SRIOV_NLGRP_EVENTS + 1);
+	sriov_nl_family.mcgrps = swpf_nl_mcgrps;
+	sriov_nl_family.n_mcgrps = ARRAY_SIZE(swpf_nl_mcgrps);
 	return genl_register_family(&sriov_nl_family);
 }
 

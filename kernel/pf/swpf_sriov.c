@@ -386,6 +386,8 @@ static void swpf_sriov_init_vf(struct swpf_sriov *sr, struct swpf_vf *vf,
 	vf->legacy_rar = -1;
 	vf->link_state = IFLA_VF_LINK_STATE_AUTO;
 	vf->rlpml = SWPF_VF_DEFAULT_FRAME;
+	/* anti-spoofing on until "ip link set PF vf N spoofchk off" */
+	vf->spoofchk = true;
 	/* like DPDK's PF: every VF gets a MAC, so a VF driver never runs
 	 * without one
 	 */
@@ -400,15 +402,19 @@ static void swpf_sriov_hw_enable(struct swpf_sriov *sr)
 {
 	struct swpf_dev *pf = sr->pf;
 	unsigned int i;
+	u32 spoof = 0;
 
 	for (i = 0; i < sr->num_vfs; i++) {
 		swpf_vf_set_rxtx(&sr->vfs[i], false);
 		swpf_vf_write_pool(&sr->vfs[i]);
 		swpf_vf_init_stats(&sr->vfs[i]);
+		if (sr->vfs[i].spoofchk)
+			spoof |= BIT(i) | BIT(i + SWPF_NUM_POOLS);
 	}
-	/* internal VM-to-VM switching */
+	/* internal VM-to-VM switching, MAC and VLAN anti-spoofing per VF */
 	swpf_rmw32_locked(pf, SWPF_DTXSWC, SWPF_DTXSWC_MAC_SPOOF |
-			  SWPF_DTXSWC_VLAN_SPOOF, SWPF_DTXSWC_VMDQ_LOOPBACK_EN);
+			  SWPF_DTXSWC_VLAN_SPOOF,
+			  SWPF_DTXSWC_VMDQ_LOOPBACK_EN | spoof);
 	/* stale events from before this enable */
 	swpf_wr32(pf, SWPF_VFLRE, GENMASK(SWPF_NUM_POOLS - 1, 0));
 	swpf_wr32(pf, SWPF_MBVFICR, SWPF_MBVFICR_VFREQ | SWPF_MBVFICR_VFACK);

@@ -17,7 +17,7 @@ import time
 
 # one per expect_ok(), expect_err() and check() call below; none of them
 # is conditional
-PLAN = 72
+PLAN = 77
 if sys.argv[1:] == ["--plan"]:
     print(PLAN)
     sys.exit(0)
@@ -269,18 +269,27 @@ expect_err("vf-reset of a VF that does not exist", "vf-reset",
 # ---- privileges ----
 
 
-def unpriv(op, vals):
-    """run one request without CAP_NET_ADMIN (uid nobody, no caps)"""
+def unpriv(op, vals, dump=False, join=False):
+    """run one request (or join the events group) as uid nobody without
+    capabilities; the child's exit code is the errno it met, 0 if none"""
     pid = os.fork()
     if pid == 0:
         try:
             os.setgroups([])
             os.setgid(65534)
             os.setuid(65534)
-            YnlFamily(spec, "").do(op, vals)
+            fam = YnlFamily(spec, "")
+            if join:
+                fam.ntf_subscribe("events")
+            elif dump:
+                fam.dump(op, vals)
+            else:
+                fam.do(op, vals)
             os._exit(0)
         except NlError as e:
             os._exit(e.error)
+        except OSError as e:
+            os._exit(e.errno or 254)
         except Exception:
             os._exit(255)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
@@ -292,7 +301,20 @@ rc = unpriv("cfg-write", {**PF, "vf-id": 0, "cfg-offset": 4, "cfg-len": 2,
                           "cfg-value": 0})
 check("unprivileged cfg-write refused with EPERM", rc == errno.EPERM, f"rc {rc}")
 rc = unpriv("switch-get", PF)
-check("unprivileged switch-get allowed (read-only)", rc == 0, f"rc {rc}")
+check("unprivileged switch-get refused with EPERM", rc == errno.EPERM,
+      f"rc {rc}")
+rc = unpriv("vf-get", PF, dump=True)
+check("unprivileged vf-get dump refused with EPERM", rc == errno.EPERM,
+      f"rc {rc}")
+rc = unpriv("filter-get", PF, dump=True)
+check("unprivileged filter-get dump refused with EPERM", rc == errno.EPERM,
+      f"rc {rc}")
+rc = unpriv(None, None, join=True)
+check("unprivileged join of the events group refused with EPERM",
+      rc == errno.EPERM, f"rc {rc}")
+# root, the same requests: still answered
+expect_ok("root vf-get dump still answered", "vf-get", PF, dump=True)
+expect_ok("root filter-get dump still answered", "filter-get", PF, dump=True)
 
 if len(results) != PLAN:
     print(f"# planned {PLAN} checks but ran {len(results)}")

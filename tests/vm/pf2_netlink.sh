@@ -23,7 +23,7 @@ if [ $? != 0 ] || ! [ "$n" -gt 0 ] 2>/dev/null; then
 	ktap_bail "pf2_netlink.py does not declare its plan"
 fi
 ktap_header
-ktap_plan $((n + 5))
+ktap_plan $((n + 6))
 
 modprobe sriov_pf || ktap_bail "sriov_pf does not load"
 defer rmmod sriov_pf
@@ -34,6 +34,13 @@ echo 0 >"$dev/sriov_drivers_autoprobe"
 echo 2 >"$dev/sriov_numvfs" || ktap_bail "cannot enable VFs"
 defer sh -c "echo 0 > $dev/sriov_numvfs"
 ifindex=$(cat "/sys/class/net/$pf/ifindex")
+spoof_default() {
+	local on
+	on=$(ip link show "$pf" | grep -c "spoof checking on")
+	echo "$on of 2 VFs report spoof checking on"
+	test "$on" = 2
+}
+ktap_result "every VF reports spoof checking on by default" spoof_default
 
 # part 1: the YNL library, one KTAP line per check, renumbered here
 out=$($py "$checker" "$ynl" "$spec" "$schema" "$ifindex" "$SRIOV_PF0" 2>&1)
