@@ -779,4 +779,107 @@ TEST(Restart, MigrateAbort)
 				  }});
 }
 
+// ------------------------------------------------------------ isolation
+
+TEST(Isolation, AdapterCarriesThePartitionSerialFromCreation)
+{
+	Rig r;
+	r.add("p1", mac1);
+	const auto serial = part(r, "p1").serial;
+	ASSERT_NE(serial, 0U);
+	ASSERT_FALSE(r.kernel.requests().empty());
+	EXPECT_EQ(r.kernel.requests().front(), "adapter_create p1 serial=" + std::to_string(serial));
+	EXPECT_EQ(r.kernel.adapter("p1")->serial, serial);
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	// the VF is allocated with the same identity, which is what it pairs on
+	EXPECT_EQ(part(r, "p1").vf->serial, serial);
+	EXPECT_EQ(r.kernel.vf(pf0, part(r, "p1").vf->vf)->serial, serial);
+	r.restart();
+	EXPECT_EQ(part(r, "p1").serial, serial);
+	r.expect_consistent();
+}
+
+TEST(Isolation, RecoveredAdapterWithoutSerialGetsItFromTheHost)
+{
+	Rig r;
+	r.add("p1", mac1);
+	const auto serial = part(r, "p1").serial;
+	ASSERT_TRUE(r.kernel.adapter_set_serial("p1", 0).ok());
+	EXPECT_FALSE(r.engine->audit().empty()) << "the audit misses an adapter without its serial";
+	r.restart();
+	EXPECT_EQ(r.kernel.adapter("p1")->serial, serial);
+	EXPECT_EQ(r.kernel.requests().back(), "adapter_set_serial p1 serial=" + std::to_string(serial));
+	r.expect_consistent();
+}
+
+TEST(Isolation, AdapterDoesNotPairWithAVfOfAnotherIdentity)
+{
+	// Same MAC, other serial: no pairing, the attach times out.
+	Rig r;
+	r.add("p1", mac1);
+	ASSERT_TRUE(r.kernel.adapter_set_serial("p1", part(r, "p1").serial + 1000).ok());
+	auto ev = attach(r, "p1");
+	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump(1);
+	EXPECT_EQ(ev.at("reason"), "pair_timeout");
+}
+
+TEST(Isolation, VfMovesByIfindexAfterTheChildRenamedIt)
+{
+	for (const std::string &name : {std::string("enp1s0"), std::string("enp1s0v3"), std::string("\xff\xfe")}) {
+		SCOPED_TRACE(name);
+		Rig r;
+		r.add("p1", mac1);
+		auto ev = attach(r, "p1");
+		ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+		const VfIndex vf = part(r, "p1").vf->vf;
+		const auto ifindex = r.kernel.vf(pf0, vf)->ifindex;
+		ASSERT_NE(ifindex, 0U);
+		r.kernel.rename_vf(pf0, vf, name);
+		// still paired: the adapter holds the VF by ifindex
+		EXPECT_TRUE(paired_with(*r.kernel.adapter("p1"), r.kernel.vf(pf0, vf)));
+		EXPECT_TRUE(r.engine->audit().empty());
+		// the journal and the fake's state file take the bytes
+		r.restart();
+		ev = r.run([&](auto done) { return r.engine->remove_partition("p1", std::move(done)); });
+		ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+		const auto info = r.kernel.vf(pf0, vf);
+		ASSERT_TRUE(info);
+		EXPECT_EQ(info->netns, "");
+		EXPECT_EQ(info->ifindex, ifindex);
+		// a clashing or non-ASCII name was replaced on the way home
+		EXPECT_NE(info->netdev, "enp1s0");
+		EXPECT_NE(info->netdev, "\xff\xfe");
+		bool moved = false;
+		for (const auto &q : r.kernel.requests())
+			moved |= q == "netdev_move ifindex=" + std::to_string(ifindex) + " p1->";
+		EXPECT_TRUE(moved);
+		r.expect_consistent();
+	}
+}
+
+TEST(Isolation, FakeKernelStateFileTakesNonUtf8Names)
+{
+	TempDir d;
+	const std::string path = d.path() + "/fake.json";
+	{
+		FakeKernel k(path);
+		k.add_pf(pf0, "enp1s0", 2);
+		EXPECT_NO_THROW(k.rename_vf(pf0, VfIndex{1}, "\xff\xfe"));
+	}
+	FakeKernel again(path);
+	EXPECT_EQ(again.vf(pf0, VfIndex{1})->netdev, "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(Isolation, StateStoreSavesNonUtf8Strings)
+{
+	TempDir d;
+	store::StateStore s(d.path() + "/j.json", false);
+	nlohmann::json doc{{"version", store::schema_version}, {"name", "\xff\xfe"}};
+	EXPECT_NO_THROW(s.save(doc));
+	auto back = s.load();
+	ASSERT_TRUE(back);
+	EXPECT_EQ(back->at("name"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 } // namespace sriov::test

@@ -81,7 +81,7 @@ start_sriovd || ktap_bail "sriovd --backend=real does not start: $(tail -n1 "$SR
 defer sh -c "kill -9 \$(cat $st/pid) 2>/dev/null"
 ext_ns_setup 0 || ktap_bail "external host"
 
-ktap_plan 14
+ktap_plan 15
 ktap_result "partition add (synthetic path)" ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC"
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
@@ -208,6 +208,41 @@ vlan_remove() {
 ktap_result "VLAN partition: add (VLAN $VID), ping on the VLAN over the synthetic path" vlan_setup
 ktap_result "VLAN partition: attach puts its MAC and VLAN filters on the VF's VPort (kernel dump)" vlan_attach
 ktap_result "VLAN partition: ping on the VLAN over the VF (dp_active 1, vf_rx_packets grows)" vlan_ping_vf
+# The child renames its VF: sriovd finds and moves it by ifindex, so a
+# host netdev's name or bytes that are not UTF-8 change nothing; the VF
+# also presents the partition's identity (vf-alloc serial = the journal's).
+vm2_vf() {
+	local d
+	for d in /sys/class/net/*; do
+		[ -e "$d/sriov/serial" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+vm2_vf_dp_back() { busywait 10000 test "$(vm2_dp)" = 1; }
+vf_rename() {
+	local vf=$1 to=$2
+	ip -n vm2 link set dev "$vf" down && ip -n vm2 link set dev "$vf" name "$to" &&
+		ip -n vm2 link set dev "$to" up
+}
+vlan_rename() {
+	local vf serial want pfdev
+	vf=$(ip netns exec vm2 bash -c "$(declare -f vm2_vf); vm2_vf") ||
+		{ ktap_diag "no VF netdev with an identity in vm2"; return 1; }
+	serial=$(ip netns exec vm2 cat "/sys/class/net/$vf/sriov/serial")
+	want=$(ctl --json list | jq -r '.result[] | select(.name == "vm2") | .serial')
+	ktap_diag "vm2: VF $vf serial $serial, partition serial $want"
+	[ -n "$want" ] && [ "$want" != 0 ] && [ "$serial" = "$want" ] || return 1
+	pfdev=$(ls "/sys/bus/pci/devices/$SRIOV_PF0/net" | head -1)
+	vf_rename "$vf" "$pfdev" || { ktap_diag "rename to $pfdev refused"; return 1; }
+	vm2_vf_dp_back || { ktap_diag "vm2 not back on the VF after the rename"; return 1; }
+	audit_ok || return 1
+	vf_rename "$pfdev" $'\xff\xfe' || { ktap_diag "rename to \\xff\\xfe refused"; return 1; }
+	vm2_vf_dp_back || { ktap_diag "vm2 not back on the VF after the second rename"; return 1; }
+	audit_ok || return 1
+	ctl vf show >/dev/null || { ktap_diag "vf show fails on a non-UTF-8 name"; return 1; }
+	slowwait 10 vlan_ping
+}
+ktap_result "VLAN partition: VF carries the partition serial; renamed by the child to the PF's name and to \\xff\\xfe it stays paired, audit clean" vlan_rename
 ktap_result "VLAN partition: failover puts both back on the default VPort, removal leaves none" vlan_remove
 
 # Each round starts attach or detach, waits until sriovd's journal

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kernel/fake_kernel.hpp"
 
+#include "common/text.hpp"
 #include "store/atomic_file.hpp"
 
 #include <algorithm>
@@ -27,6 +28,17 @@ std::string vf_netdev_name(const std::string &pf_netdev, std::uint32_t idx)
 	return pf_netdev + "v" + std::to_string(idx);
 }
 
+/// A name the host namespace may receive as is: [A-Za-z0-9._-], 1..15.
+bool plain_ifname(const std::string &n)
+{
+	if (n.empty() || n.size() > 15)
+		return false;
+	return std::all_of(n.begin(), n.end(), [](char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		       c == '_' || c == '-';
+	});
+}
+
 } // namespace
 
 FakeKernel::FakeKernel(std::string state_path) : state_path_(std::move(state_path))
@@ -42,7 +54,7 @@ void FakeKernel::add_pf(const std::string &name, const std::string &netdev, std:
 	p.total_vfs = total_vfs;
 	p.num_vfs = total_vfs;
 	for (std::uint32_t i = 0; i < total_vfs; ++i)
-		p.vfs.push_back(Vf{.netdev = vf_netdev_name(netdev, i)});
+		p.vfs.push_back(Vf{.netdev = vf_netdev_name(netdev, i), .ifindex = next_ifindex_++});
 	p.vports[0] = std::nullopt;
 	pfs_[name] = std::move(p);
 	commit();
@@ -76,6 +88,18 @@ void FakeKernel::set_release_ignored(bool ignored)
 void FakeKernel::set_delay_ms(int ms)
 {
 	delay_ms_ = ms;
+	commit();
+}
+
+void FakeKernel::rename_vf(const std::string &pf, VfIndex vf, const std::string &name)
+{
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr || !v->present)
+		return;
+	v->netdev = name;
+	for (auto &[n, a] : adapters_)
+		if (a.info.paired_vf_ifindex == v->ifindex && a.info.netns == v->netns)
+			a.info.paired_vf = name;
 	commit();
 }
 
@@ -144,6 +168,7 @@ json FakeKernel::dump() const
 				       {"mac", v.mac.str()},
 				       {"netdev", v.netdev},
 				       {"netns", v.netns},
+				       {"ifindex", v.ifindex},
 				       {"resets", v.resets}});
 		jp["vfs"] = vfs;
 		json vps = json::array();
@@ -164,6 +189,8 @@ json FakeKernel::dump() const
 			     {"host_port", a.info.host_port},
 			     {"mac", a.info.mac.str()},
 			     {"paired_vf", a.info.paired_vf},
+			     {"paired_vf_ifindex", a.info.paired_vf_ifindex},
+			     {"serial", a.info.serial},
 			     {"datapath", std::string(to_string(a.info.datapath))},
 			     {"released", a.released}};
 	j["adapters"] = ads;
@@ -195,7 +222,8 @@ void FakeKernel::load()
 					   .mac = MacAddr::parse(jv.at("mac").get<std::string>()).value_or(MacAddr{}),
 					   .netdev = jv.at("netdev").get<std::string>(),
 					   .netns = jv.at("netns").get<std::string>(),
-					   .resets = jv.at("resets").get<unsigned>()});
+					   .resets = jv.at("resets").get<unsigned>(),
+					   .ifindex = jv.value("ifindex", 0U)});
 		for (const auto &jv : jp.at("vports")) {
 			std::optional<std::uint32_t> vf;
 			if (!jv.at("vf").is_null())
@@ -207,6 +235,11 @@ void FakeKernel::load()
 				{.filter = {.mac = MacAddr::parse(jf.at("mac").get<std::string>()).value_or(MacAddr{}),
 					    .vlan = VlanId{jf.at("vlan").get<std::uint16_t>()}},
 				 .vport = VportId{jf.at("vport").get<std::uint32_t>()}});
+		for (auto &v : p.vfs) {
+			if (v.ifindex == 0)
+				v.ifindex = next_ifindex_;
+			next_ifindex_ = std::max(next_ifindex_, v.ifindex + 1);
+		}
 		pfs_[name] = std::move(p);
 	}
 	for (const auto &[name, ja] : j.at("adapters").items()) {
@@ -217,6 +250,8 @@ void FakeKernel::load()
 		a.info.host_port = ja.at("host_port").get<std::string>();
 		a.info.mac = MacAddr::parse(ja.at("mac").get<std::string>()).value_or(MacAddr{});
 		a.info.paired_vf = ja.at("paired_vf").get<std::string>();
+		a.info.paired_vf_ifindex = ja.value("paired_vf_ifindex", 0U);
+		a.info.serial = ja.value("serial", std::uint64_t{0});
 		a.info.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
 		a.released = ja.at("released").get<bool>();
 		adapters_[name] = a;
@@ -229,7 +264,8 @@ void FakeKernel::commit()
 		return;
 	// Durable: the honest SIGKILL test relies on this being on disk before
 	// the daemon journals that the step is done.
-	store::write_file_atomic(state_path_, dump().dump(1));
+	// netdev names are bytes: written with U+FFFD for invalid UTF-8
+	store::write_file_atomic(state_path_, text::dump_json(dump(), 1));
 }
 
 Status FakeKernel::enter(const std::string &op)
@@ -264,15 +300,19 @@ FakeKernel::Vf *FakeKernel::find_vf(const std::string &pf, VfIndex vf)
 
 void FakeKernel::update_pairing()
 {
+	// The pairing rule of sriov_netvsc: the VF netdev's MAC is the
+	// adapter's and, when the adapter carries an identity, the VF presents
+	// that identity.  A claimed VF is held by ifindex, whatever its name.
 	for (auto &[name, a] : adapters_) {
-		if (!a.info.paired_vf.empty()) {
+		if (a.info.paired_vf_ifindex != 0) {
 			bool still = false;
 			for (auto &[pn, p] : pfs_)
 				for (auto &v : p.vfs)
-					if (v.netdev == a.info.paired_vf && v.present && v.netns == a.info.netns)
+					if (v.ifindex == a.info.paired_vf_ifindex && v.present && v.netns == a.info.netns)
 						still = true;
 			if (!still) {
 				a.info.paired_vf.clear();
+				a.info.paired_vf_ifindex = 0;
 				a.info.datapath = Datapath::synthetic;
 				a.released = false;
 				events_.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
@@ -287,9 +327,12 @@ void FakeKernel::update_pairing()
 				const MacAddr mac = v.netdev_mac.value_or(v.mac);
 				if (!v.present || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
 					continue;
+				if (a.info.serial != 0 && (!v.allocated || v.serial != a.info.serial))
+					continue;
 				candidate = true;
-				if (pairing_ && !a.released && a.info.paired_vf.empty()) {
+				if (pairing_ && !a.released && a.info.paired_vf_ifindex == 0) {
 					a.info.paired_vf = v.netdev;
+					a.info.paired_vf_ifindex = v.ifindex;
 					events_.push_back({.type = KernelEvent::Type::adapter_paired, .pf = pn,
 							   .vf = VfIndex{i}, .partition = name, .detail = v.netdev});
 				}
@@ -297,6 +340,31 @@ void FakeKernel::update_pairing()
 		if (!candidate)
 			a.released = false;
 	}
+}
+
+bool FakeKernel::name_taken(const std::string &ns, const std::string &name, const Vf *except) const
+{
+	if (ns.empty())
+		for (const auto &[pn, p] : pfs_)
+			if (p.netdev == name)
+				return true;
+	for (const auto &[pn, p] : pfs_)
+		for (const auto &v : p.vfs)
+			if (&v != except && v.present && v.netns == ns && v.netdev == name)
+				return true;
+	for (const auto &[an, a] : adapters_)
+		if ((ns.empty() && a.info.host_port == name) || (!ns.empty() && a.info.netns == ns && name == "nv0"))
+			return true;
+	return false;
+}
+
+FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t ifindex)
+{
+	for (auto &[pn, p] : pfs_)
+		for (auto &v : p.vfs)
+			if (v.present && v.ifindex == ifindex && v.netns == ns)
+				return &v;
+	return nullptr;
 }
 
 std::vector<PfInfo> FakeKernel::pfs()
@@ -337,7 +405,7 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 		const Vf &v = p->vfs[i];
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
 			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns,
-			       .netdev_mac = v.netdev_mac.value_or(v.mac)});
+			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.present ? v.ifindex : 0});
 	}
 	return out;
 }
@@ -567,23 +635,29 @@ Status FakeKernel::netns_create(const std::string &ns)
 	return Status::success();
 }
 
-Status FakeKernel::netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns)
+Status FakeKernel::netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns)
 {
 	if (auto st = enter("netdev_move"); !st.ok())
 		return st;
+	requests_.push_back("netdev_move ifindex=" + std::to_string(ifindex) + " " + from_ns + "->" + to_ns);
 	if (!netns_exists(to_ns))
 		return Status::fail(ENOENT, "no such netns " + to_ns);
-	for (auto &[pn, p] : pfs_)
-		for (auto &v : p.vfs)
-			if (v.netdev == dev && v.present) {
-				if (v.netns != from_ns)
-					return Status::fail(ENODEV, not_in_ns(dev, from_ns));
-				v.netns = to_ns;
-				update_pairing();
-				commit();
-				return Status::success();
+	Vf *v = vf_by_ifindex(from_ns, ifindex);
+	if (v == nullptr)
+		return Status::fail(ENODEV, not_in_ns("ifindex " + std::to_string(ifindex), from_ns));
+	// what the real backend does: a fresh name where the old one would clash
+	// or is no plain interface name in the host namespace
+	if (name_taken(to_ns, v->netdev, v) || (to_ns.empty() && !plain_ifname(v->netdev))) {
+		for (unsigned n = 0;; ++n)
+			if (!name_taken(to_ns, "sriovvf" + std::to_string(n), v)) {
+				v->netdev = "sriovvf" + std::to_string(n);
+				break;
 			}
-	return Status::fail(ENODEV, "no such netdev " + dev);
+	}
+	v->netns = to_ns;
+	update_pairing();
+	commit();
+	return Status::success();
 }
 
 std::vector<AdapterInfo> FakeKernel::adapters()
@@ -595,10 +669,11 @@ std::vector<AdapterInfo> FakeKernel::adapters()
 }
 
 Status FakeKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-				  const MacAddr &mac)
+				  const MacAddr &mac, std::uint64_t serial)
 {
 	if (auto st = enter("adapter_create"); !st.ok())
 		return st;
+	requests_.push_back("adapter_create " + partition + " serial=" + std::to_string(serial));
 	if (adapters_.contains(partition))
 		return Status::fail(EEXIST, "adapter exists");
 	if (!netns_exists(ns))
@@ -609,7 +684,22 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 	Adapter a;
 	a.info = {.partition = partition, .netns = ns, .pf = pf, .host_port = "syn-" + partition, .mac = mac,
 		  .paired_vf = {}, .datapath = Datapath::synthetic};
+	a.info.serial = serial;
 	adapters_[partition] = a;
+	update_pairing();
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_set_serial(const std::string &partition, std::uint64_t serial)
+{
+	if (auto st = enter("adapter_set_serial"); !st.ok())
+		return st;
+	requests_.push_back("adapter_set_serial " + partition + " serial=" + std::to_string(serial));
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	it->second.info.serial = serial;
 	update_pairing();
 	commit();
 	return Status::success();
@@ -646,7 +736,7 @@ Status FakeKernel::adapter_set_datapath(const std::string &partition, Datapath d
 	auto it = adapters_.find(partition);
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
-	if (dp == Datapath::vf && it->second.info.paired_vf.empty())
+	if (dp == Datapath::vf && it->second.info.paired_vf_ifindex == 0)
 		return Status::fail(ENOLINK, "adapter has no VF paired");
 	if (dp == Datapath::vf && datapath_stuck_)
 		return Status::success(); // accepted, never acted on
@@ -666,6 +756,7 @@ Status FakeKernel::adapter_release_vf(const std::string &partition)
 		return Status::success(); // request sent, never acted on
 	it->second.info.datapath = Datapath::synthetic;
 	it->second.info.paired_vf.clear();
+	it->second.info.paired_vf_ifindex = 0;
 	it->second.released = true;
 	commit();
 	return Status::success();

@@ -49,6 +49,11 @@ public:
 	void surprise_remove(const std::string &pf, VfIndex vf);
 	/// Queue a notification as the kernel would send it (possibly stale).
 	void inject_event(KernelEvent ev) { events_.push_back(std::move(ev)); }
+	/// The namespace holding the VF renames its netdev (any bytes).
+	void rename_vf(const std::string &pf, VfIndex vf, const std::string &name);
+	/// Every rtnetlink-level request, in order ("adapter_create p1 serial=7",
+	/// "netdev_move ifindex=101 ns1->", ...): what the unit tests check.
+	[[nodiscard]] const std::vector<std::string> &requests() const { return requests_; }
 	/// Called before every mutating op with its name (tests crash here).
 	void set_hook(std::function<void(const std::string &)> hook) { hook_ = std::move(hook); }
 
@@ -77,10 +82,11 @@ public:
 	Status filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set) override;
 	bool netns_exists(const std::string &ns) override;
 	Status netns_create(const std::string &ns) override;
-	Status netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns) override;
+	Status netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns) override;
 	std::vector<AdapterInfo> adapters() override;
 	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-			      const MacAddr &mac) override;
+			      const MacAddr &mac, std::uint64_t serial) override;
+	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
 	Status adapter_delete(const std::string &partition) override;
 	Status adapter_set_switch(const std::string &partition, const std::string &pf) override;
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
@@ -99,6 +105,7 @@ private:
 		std::string netdev;
 		std::string netns;
 		unsigned resets{};
+		std::uint32_t ifindex{}; ///< of its netdev, fixed for the fake's lifetime
 		/// the netdev's MAC while it lags behind the admin MAC (lazy_vf_driver)
 		std::optional<MacAddr> netdev_mac;
 	};
@@ -126,6 +133,8 @@ private:
 	Pf *find_pf(const std::string &pf);
 	Vf *find_vf(const std::string &pf, VfIndex vf);
 	void update_pairing();
+	[[nodiscard]] bool name_taken(const std::string &ns, const std::string &name, const Vf *except) const;
+	Vf *vf_by_ifindex(const std::string &ns, std::uint32_t ifindex);
 
 	std::string state_path_;
 	std::map<std::string, Pf> pfs_;
@@ -140,6 +149,8 @@ private:
 	unsigned probes_{};
 	int delay_ms_{};
 	std::function<void(const std::string &)> hook_;
+	std::uint32_t next_ifindex_{100};
+	std::vector<std::string> requests_;
 };
 
 } // namespace sriov

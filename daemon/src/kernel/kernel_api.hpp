@@ -35,6 +35,11 @@ struct VfInfo {
 	std::string netdev;   ///< empty when the VF has no netdev (driver not bound)
 	std::string netns;    ///< "" = host (init) namespace
 	MacAddr netdev_mac;   ///< the VF netdev's own address (what the adapter pairs on)
+	/// the netdev's ifindex in @netns, 0 without a netdev.  The name is
+	/// whatever the namespace holding the VF made of it (any bytes, maybe a
+	/// host netdev's name): the daemon finds and moves a VF by its PCI
+	/// function and this index, never by name.
+	std::uint32_t ifindex{};
 };
 
 struct VportInfo {
@@ -57,7 +62,15 @@ struct AdapterInfo {
 	std::uint32_t paired_vf_ifindex{}; ///< its ifindex in the child, 0 if none (real backend)
 	Datapath datapath{Datapath::synthetic}; ///< the path the adapter really transmits on
 	bool up{true};          ///< child-side adapter administratively up
+	std::uint64_t serial{}; ///< VF identity it pairs with (IFLA_SWNV_SERIAL), 0 = none
 };
+
+/// Whether adapter @a has claimed the VF netdev @v: by ifindex in the
+/// adapter's namespace, never by name.
+inline bool paired_with(const AdapterInfo &a, const std::optional<VfInfo> &v)
+{
+	return v && v->ifindex != 0 && a.paired_vf_ifindex == v->ifindex && v->netns == a.netns;
+}
 
 /// Asynchronous notifications (genl multicast, rtnl link events).
 struct KernelEvent {
@@ -111,14 +124,21 @@ public:
 	// --- netdevs and namespaces (rtnetlink) ---
 	virtual bool netns_exists(const std::string &ns) = 0;
 	virtual Status netns_create(const std::string &ns) = 0;
-	/// Move a netdev between namespaces ("" = host namespace).
-	virtual Status netdev_move(const std::string &from_ns, const std::string &dev,
+	/// Move the netdev with index @ifindex in @from_ns to @to_ns ("" = host
+	/// namespace).  When its name is taken in @to_ns, or is not a plain
+	/// ASCII interface name and @to_ns is the host, it gets a fresh name
+	/// ("sriovvf<N>") on the way.
+	virtual Status netdev_move(const std::string &from_ns, std::uint32_t ifindex,
 				   const std::string &to_ns) = 0;
 
 	// --- the child's adapter (rtnetlink, sriov_netvsc link kind) ---
 	virtual std::vector<AdapterInfo> adapters() = 0;
+	/// The pair carries @serial (the VF identity, as given to vf_alloc) from
+	/// its creation: it pairs only with a VF presenting that identity.
 	virtual Status adapter_create(const std::string &partition, const std::string &ns,
-				      const std::string &pf, const MacAddr &mac) = 0;
+				      const std::string &pf, const MacAddr &mac, std::uint64_t serial) = 0;
+	/// Give an existing adapter its VF identity (set from the host port).
+	virtual Status adapter_set_serial(const std::string &partition, std::uint64_t serial) = 0;
 	virtual Status adapter_delete(const std::string &partition) = 0;
 	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf) = 0;
 	virtual Status adapter_set_datapath(const std::string &partition, Datapath dp) = 0;

@@ -98,6 +98,7 @@ json to_json(const Partition &p)
 	       {"mac", p.mac.str()},
 	       {"vlan", p.vlan.value},
 	       {"weight", p.weight},
+	       {"serial", p.serial},
 	       {"adapter", p.adapter},
 	       {"adapter_filter", p.adapter_filter},
 	       {"want_vf", p.want_vf},
@@ -161,6 +162,7 @@ Model model_from_json(const json &j)
 		p.mac = mac_from(jp.at("mac"));
 		p.vlan = VlanId{jp.at("vlan").get<std::uint16_t>()};
 		p.weight = jp.at("weight").get<std::uint32_t>();
+		p.serial = jp.value("serial", std::uint64_t{0});
 		p.adapter = jp.at("adapter").get<bool>();
 		p.adapter_filter = jp.at("adapter_filter").get<bool>();
 		p.want_vf = jp.at("want_vf").get<bool>();

@@ -55,6 +55,11 @@ struct Partition {
 	MacAddr mac;
 	VlanId vlan;
 	std::uint32_t weight{100}; ///< 0 = never gets a VF (Hyper-V IovWeight)
+	/// The partition's VF identity: its adapter carries it from creation,
+	/// and every VF allocated for it gets it (vf_alloc), so the adapter pairs
+	/// with no other VF.  The id of the sequence that created the partition
+	/// (unique for the journal's lifetime); 0 only in journals that predate it.
+	std::uint64_t serial{};
 	bool adapter{};            ///< synthetic adapter created
 	bool adapter_filter{};     ///< MAC/VLAN filter on the default VPort
 	bool want_vf{};            ///< operator asked for a VF

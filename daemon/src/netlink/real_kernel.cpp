@@ -14,6 +14,7 @@
 #include "netlink/filter_map.hpp"
 #include "netlink/sriov_codec.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -52,6 +53,7 @@
 namespace swnv {
 constexpr const char *kind = SRIOV_NETVSC_KIND;
 constexpr std::uint16_t peer = IFLA_SWNV_PEER;
+constexpr std::uint16_t serial = IFLA_SWNV_SERIAL;
 constexpr std::uint16_t dp_active = IFLA_SWNV_DP_ACTIVE;
 constexpr std::uint16_t dp_want = IFLA_SWNV_DP_WANT;
 constexpr std::uint16_t vf_ifindex = IFLA_SWNV_VF_IFINDEX;
@@ -381,6 +383,7 @@ public:
 					info.netdev = l.name;
 					info.netns = ns;
 					info.netdev_mac = l.mac;
+					info.ifindex = static_cast<std::uint32_t>(l.ifindex);
 				}
 			out.push_back(info);
 		}
@@ -404,6 +407,7 @@ public:
 				info.netdev = found->second.name;
 				info.netns = found->first;
 				info.netdev_mac = found->second.mac;
+				info.ifindex = static_cast<std::uint32_t>(found->second.ifindex);
 			}
 			return info;
 		}
@@ -654,7 +658,23 @@ public:
 		return Status::success();
 	}
 
-	Status netdev_move(const std::string &from_ns, const std::string &dev, const std::string &to_ns) override
+	/// A name the host namespace may take as is: [A-Za-z0-9._-], 1..15.
+	static bool plain_ifname(const std::string &n)
+	{
+		if (n.empty() || n.size() >= IF_NAMESIZE)
+			return false;
+		return std::all_of(n.begin(), n.end(), [](char c) {
+			return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			       c == '.' || c == '_' || c == '-';
+		});
+	}
+
+	/// RTM_NEWLINK by ifindex with IFLA_NET_NS_FD: the name the netdev has
+	/// in @from_ns plays no part, whatever the namespace made of it.  The
+	/// kernel keeps the name unless IFLA_IFNAME gives a pattern (then a
+	/// clashing name is replaced on the way, and the netdev takes the
+	/// pattern's next free name after the move).
+	Status netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns) override
 	{
 		const int src = sock(from_ns);
 		if (src < 0)
@@ -662,15 +682,29 @@ public:
 		Fd target = ns_fd(to_ns);
 		if (target.get() < 0)
 			return Status::fail(ENOENT, "no netns " + to_ns);
-		if (dev.empty() || dev.size() >= IF_NAMESIZE)
-			return Status::fail(ENODEV, "bad netdev name '" + dev + "'");
-		// named in the request: no dump of @from_ns to find its index
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, 0);
-		m.str(IFLA_IFNAME, dev);
-		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
-		auto st = transact(src, m.finish(), seq_, nullptr);
+		if (ifindex == 0)
+			return Status::fail(ENODEV, "no netdev (ifindex 0)");
+		auto send = [&](bool rename) {
+			RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(ifindex));
+			if (rename)
+				m.str(IFLA_IFNAME, "sriovvf%d");
+			m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
+			return transact(src, m.finish(), seq_, nullptr);
+		};
+		// a name that is no plain interface name does not go to the host
+		bool rename = false;
+		if (to_ns.empty()) {
+			const std::uint32_t seq = ++seq_;
+			const RtnlMsg g(RTM_GETLINK, 0, seq, static_cast<int>(ifindex));
+			auto l = link_request(from_ns, g, seq);
+			rename = !l.empty() && !plain_ifname(l.front().name);
+		}
+		auto st = send(rename);
+		// the name is taken in @to_ns (the namespace chose a host netdev's name)
+		if (!st.ok() && st.err == EEXIST && !rename)
+			st = send(true);
 		if (st.err == ENODEV)
-			return Status::fail(ENODEV, dev + " is not in netns '" + from_ns + "'");
+			return Status::fail(ENODEV, "ifindex " + std::to_string(ifindex) + " is not in netns '" + from_ns + "'");
 		return st;
 	}
 
@@ -734,6 +768,8 @@ public:
 		a.pf = pf_of_bridge(master_name);
 		if (const Attr *dp = find(l.info_data, swnv::dp_active))
 			a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+		if (const Attr *sn = find(l.info_data, swnv::serial))
+			a.serial = sn->u64().value_or(0);
 		std::uint32_t vf_idx = 0;
 		if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
 			vf_idx = *vfi->u32();
@@ -746,8 +782,10 @@ public:
 			// gone, or another VF has paired, the mark is spent
 			if (a.paired_vf.empty() || vf_idx != r->second)
 				released_.erase(r);
-			else if (a.datapath == Datapath::synthetic)
+			else if (a.datapath == Datapath::synthetic) {
 				a.paired_vf.clear(); // released: the adapter no longer uses it
+				vf_idx = 0;
+			}
 		}
 		a.paired_vf_ifindex = vf_idx;
 		for (const auto &[ns2, l2] : links)
@@ -759,7 +797,7 @@ public:
 	}
 
 	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-			      const MacAddr &mac) override
+			      const MacAddr &mac, std::uint64_t serial) override
 	{
 		auto br = ensure_bridge(pf);
 		if (!br.ok())
@@ -781,6 +819,10 @@ public:
 		m.put(IFLA_ADDRESS, mac.bytes().data(), 6);
 		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(child.get()));
 		m.nest_end(peer, swnv::peer);
+		// the identity is the adapter's before it registers: it never
+		// pairs on the MAC alone
+		if (serial != 0)
+			m.put(swnv::serial, &serial, sizeof(serial));
 		m.nest_end(data, IFLA_INFO_DATA);
 		m.nest_end(li, IFLA_LINKINFO);
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
@@ -808,6 +850,22 @@ public:
 		if (!st.ok())
 			return Status::fail(st.err, "pinning the adapter MAC on its bridge port: " + st.msg);
 		return st;
+	}
+
+	/// IFLA_SWNV_SERIAL on the host port (the kernel rescans the VFs).
+	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override
+	{
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		const auto li = m.nest();
+		m.str(IFLA_INFO_KIND, swnv::kind);
+		const auto data = m.nest();
+		m.put(swnv::serial, &serial, sizeof(serial));
+		m.nest_end(data, IFLA_INFO_DATA);
+		m.nest_end(li, IFLA_LINKINFO);
+		return transact(sock(""), m.finish(), seq_, nullptr);
 	}
 
 	Status adapter_delete(const std::string &partition) override

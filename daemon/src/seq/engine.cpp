@@ -133,9 +133,31 @@ void Engine::recover()
 		}
 	}
 	reconcile_orphans();
+	reconcile_serials();
 	persist();
 	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
 		  active_.size(), " sequence(s) in flight");
+}
+
+void Engine::reconcile_serials()
+{
+	// A partition from a journal that predates the identity gets one: the
+	// serial its VF already carries, else a fresh sequence id.  An adapter
+	// without its identity (created before, or by hand) gets it now, set
+	// from the host side.
+	for (auto &[name, p] : model_.partitions) {
+		if (p.serial == 0)
+			p.serial = p.vf && p.vf->serial != 0 ? p.vf->serial : next_seq_++;
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || ad->serial == p.serial)
+			continue;
+		if (auto st = kernel_.adapter_set_serial(name, p.serial); !st.ok())
+			log::error(0, "partition ", name, ": cannot give its adapter serial ", p.serial, ": ", st.msg);
+		else
+			log::info(0, "partition ", name, ": adapter serial ", ad->serial, " -> ", p.serial);
+	}
 }
 
 void Engine::reconcile_orphans()
@@ -168,8 +190,8 @@ void Engine::reconcile_orphans()
 					kernel_.filters_move(pf_name, vp.id, pfinfo->default_vport, fl);
 				kernel_.vport_delete(pf_name, vp.id);
 			}
-			if (!vf.netns.empty() && !vf.netdev.empty())
-				kernel_.netdev_move(vf.netns, vf.netdev, "");
+			if (!vf.netns.empty() && vf.ifindex != 0)
+				kernel_.netdev_move(vf.netns, vf.ifindex, "");
 			kernel_.vf_reset(pf_name, vf.index);
 			if (auto st = kernel_.vf_free(pf_name, vf.index); !st.ok())
 				log::error(0, "orphan VF ", vf.index.value, ": free failed: ", st.msg);
@@ -469,7 +491,7 @@ StartResult Engine::start_attach(model::Partition &p, Reason cause, DoneFn done)
 	auto *slot = model_.slot(p.pf, *vf);
 	slot->state = VfState::assigned;
 	slot->partition = p.name;
-	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = r.id};
+	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = p.serial != 0 ? p.serial : r.id};
 	const std::uint64_t id = r.id;
 	// The VF choice is journaled before any step acts, with the first
 	// step's start (begin_step, in this pump or the one running): one
@@ -528,6 +550,7 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	p.weight = spec.weight;
 	model_.partitions[p.name] = p;
 	Record &r = begin(Kind::adapter_create, spec.name, Reason::ok, std::move(done));
+	model_.partitions[spec.name].serial = r.id;
 	r.pf = spec.pf;
 	r.steps = adapter_steps();
 	const std::uint64_t id = r.id;
@@ -793,7 +816,7 @@ void Engine::handle_kernel_events()
 			auto *p = model_.partition(ev.partition);
 			auto ad = kernel_.adapter(ev.partition);
 			if (p != nullptr && p->vf && p->vf->in_child && p->vf->datapath == Datapath::vf && ad &&
-			    ad->paired_vf != p->vf->netdev)
+			    !paired_with(*ad, kernel_.vf(p->vf->pf, p->vf->vf)))
 				victim = ev.partition;
 		}
 		if (victim.empty())
@@ -980,6 +1003,9 @@ std::vector<std::string> Engine::audit() const
 			continue;
 		if (ad->pf != p.pf)
 			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
+		if (ad->serial != p.serial)
+			out.push_back("partition " + n + ": adapter serial " + std::to_string(ad->serial) + ", model " +
+				      std::to_string(p.serial));
 		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
 		// a down adapter transmits on nothing and reports synthetic
 		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))

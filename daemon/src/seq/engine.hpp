@@ -122,6 +122,7 @@ private:
 	void arbitrate_and_start();
 	void sync_pfs();
 	void reconcile_orphans();
+	void reconcile_serials();
 	[[nodiscard]] bool busy(const std::string &partition) const;
 	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
 	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);

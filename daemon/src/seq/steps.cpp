@@ -64,13 +64,23 @@ StepResult netns_ensure(StepCtx &c, model::Partition &p)
 
 StepResult adapter_create(StepCtx &c, model::Partition &p)
 {
-	if (!c.kernel.adapter(p.name)) {
-		auto st = c.kernel.adapter_create(p.name, p.netns, p.pf, p.mac);
+	if (p.serial == 0)
+		p.serial = c.rec.id;
+	auto ad = c.kernel.adapter(p.name);
+	if (!ad) {
+		auto st = c.kernel.adapter_create(p.name, p.netns, p.pf, p.mac, p.serial);
 		if (!st.ok() && st.err != EEXIST)
 			return StepResult::fail(Reason::adapter_create_failed, errtext(st));
+		ad = c.kernel.adapter(p.name);
+	}
+	// created before a crash by hand or without its identity: set it here
+	if (ad && ad->serial != p.serial) {
+		auto st = c.kernel.adapter_set_serial(p.name, p.serial);
+		if (!st.ok())
+			return StepResult::fail(Reason::adapter_create_failed, "serial: " + errtext(st));
 	}
 	p.adapter = true;
-	return StepResult::ok();
+	return StepResult::ok("serial " + std::to_string(p.serial));
 }
 
 /// Make the synthetic path's filters live on @pf's default VPort.
@@ -219,9 +229,12 @@ StepResult vf_to_child(StepCtx &c, model::Partition &p)
 	if (!info || info->netdev.empty())
 		return StepResult::fail(Reason::netdev_missing, "VF has no netdev (is its driver bound?)");
 	if (info->netns != p.netns) {
-		auto st = c.kernel.netdev_move(info->netns, info->netdev, p.netns);
+		auto st = c.kernel.netdev_move(info->netns, info->ifindex, p.netns);
 		if (!st.ok())
 			return StepResult::fail(Reason::netdev_move_failed, errtext(st));
+		info = c.kernel.vf(a->pf, a->vf);
+		if (!info || info->netdev.empty())
+			return StepResult::fail(Reason::netdev_missing, "VF netdev gone after the move");
 	}
 	a->netdev = info->netdev;
 	a->in_child = true;
@@ -234,8 +247,8 @@ StepResult wait_pair(StepCtx &c, model::Partition &p)
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no VF assignment");
 	auto ad = c.kernel.adapter(p.name);
-	if (ad && ad->paired_vf == a->netdev)
-		return StepResult::ok("paired with " + a->netdev);
+	if (ad && paired_with(*ad, c.kernel.vf(a->pf, a->vf)))
+		return StepResult::ok("paired with " + ad->paired_vf);
 	if (c.timed_out)
 		return StepResult::fail(Reason::pair_timeout, "adapter did not pair with " + a->netdev + " within " +
 								      std::to_string(c.timeouts.pair_ms) + " ms");
@@ -369,7 +382,7 @@ StepResult vf_from_child(StepCtx &c, model::Partition &p)
 		return StepResult::skip("VF netdev already in host namespace");
 	}
 	auto ad = c.kernel.adapter(p.name);
-	const bool paired = ad && ad->paired_vf == info->netdev;
+	const bool paired = ad && paired_with(*ad, info);
 	std::string how = "graceful";
 	if (c.rec.substate == 0 && paired) {
 		// graceful: ask the adapter to let go, then wait (bounded)
@@ -385,7 +398,7 @@ StepResult vf_from_child(StepCtx &c, model::Partition &p)
 		how = "surprise after " + std::to_string(c.timeouts.release_ms) + " ms";
 		log::warn(c.rec.id, "adapter kept ", info->netdev, " past the release timeout: surprise removal");
 	}
-	auto st = c.kernel.netdev_move(info->netns, info->netdev, "");
+	auto st = c.kernel.netdev_move(info->netns, info->ifindex, "");
 	if (!st.ok() && st.err != ENODEV)
 		return StepResult::fail(Reason::netdev_move_failed, errtext(st));
 	mark();
@@ -457,7 +470,7 @@ StepResult vf_reserve(StepCtx &c, model::Partition &p)
 	if (!c.rec.dest_vf)
 		return StepResult::fail(Reason::internal_error, "no journaled reservation");
 	const VfIndex vf{*c.rec.dest_vf};
-	auto st = vf_claim(c.kernel, c.rec.dest_pf, vf, c.rec.id, p.mac);
+	auto st = vf_claim(c.kernel, c.rec.dest_pf, vf, p.serial != 0 ? p.serial : c.rec.id, p.mac);
 	if (!st.ok())
 		return StepResult::fail(Reason::vf_alloc_failed, errtext(st));
 	p.reservation = model::Reservation{.pf = c.rec.dest_pf, .vf = vf};
@@ -523,7 +536,8 @@ StepResult reservation_adopt(StepCtx &c, model::Partition &p)
 	if (slot == nullptr)
 		return StepResult::fail(Reason::unknown_vf, "reserved VF vanished");
 	slot->state = VfState::assigned;
-	p.vf = model::Assignment{.pf = p.reservation->pf, .vf = p.reservation->vf, .serial = c.rec.id};
+	p.vf = model::Assignment{.pf = p.reservation->pf, .vf = p.reservation->vf,
+				 .serial = p.serial != 0 ? p.serial : c.rec.id};
 	p.reservation.reset();
 	return StepResult::ok();
 }

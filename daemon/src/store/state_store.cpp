@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "store/state_store.hpp"
 
+#include "common/text.hpp"
 #include "store/atomic_file.hpp"
 
 #include <stdexcept>
@@ -30,7 +31,8 @@ int StateStore::save(const nlohmann::json &doc)
 		mem_ = doc;
 		return 0;
 	}
-	return write_file_atomic(path_, doc.dump(), durable_);
+	// kernel strings (VF netdev names) are bytes: U+FFFD, never a throw
+	return write_file_atomic(path_, text::dump_json(doc), durable_);
 }
 
 } // namespace sriov::store
