@@ -852,8 +852,10 @@ public:
 		return st;
 	}
 
-	/// IFLA_SWNV_SERIAL on the host port (the kernel rescans the VFs).
-	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override
+	/// One sriov_netvsc setting (IFLA_INFO_DATA) sent to @partition's host
+	/// port: @put adds the attributes.
+	template <typename Put>
+	Status adapter_change(const std::string &partition, Put put)
 	{
 		const unsigned idx = if_index_in("", host_port_name(partition));
 		if (idx == 0)
@@ -862,10 +864,16 @@ public:
 		const auto li = m.nest();
 		m.str(IFLA_INFO_KIND, swnv::kind);
 		const auto data = m.nest();
-		m.put(swnv::serial, &serial, sizeof(serial));
+		put(m);
 		m.nest_end(data, IFLA_INFO_DATA);
 		m.nest_end(li, IFLA_LINKINFO);
 		return transact(sock(""), m.finish(), seq_, nullptr);
+	}
+
+	/// IFLA_SWNV_SERIAL on the host port (the kernel rescans the VFs).
+	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override
+	{
+		return adapter_change(partition, [serial](RtnlMsg &m) { m.put(swnv::serial, &serial, sizeof(serial)); });
 	}
 
 	Status adapter_delete(const std::string &partition) override
@@ -940,17 +948,9 @@ public:
 
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override
 	{
-		const unsigned idx = if_index_in("", host_port_name(partition));
-		if (idx == 0)
-			return Status::fail(ENOENT, "no adapter for " + partition);
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
-		const auto li = m.nest();
-		m.str(IFLA_INFO_KIND, swnv::kind);
-		const auto data = m.nest();
-		m.u8(swnv::dp_want, dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic);
-		m.nest_end(data, IFLA_INFO_DATA);
-		m.nest_end(li, IFLA_LINKINFO);
-		return transact(sock(""), m.finish(), seq_, nullptr);
+		return adapter_change(partition, [dp](RtnlMsg &m) {
+			m.u8(swnv::dp_want, dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic);
+		});
 	}
 
 	Status adapter_release_vf(const std::string &partition) override
