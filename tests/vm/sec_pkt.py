@@ -52,11 +52,15 @@ def send_all(s, frame, count, gap_ms):
     return sent
 
 
-def cmd_send(a):
-    payload = MAGIC + a.tag.encode()
-    frame = mac_bytes(a.dst) + mac_bytes(a.src) + struct.pack("!H", ETH_P_SEC) + payload
+def send_frames(a, dst, src, proto, payload):
+    """COUNT copies of one frame (padded to 60 bytes) on DEV; the number sent."""
+    frame = mac_bytes(dst) + mac_bytes(src) + struct.pack("!H", proto) + payload
     frame += b"\0" * max(0, 60 - len(frame))
-    n = send_all(raw(a.dev, ETH_P_SEC), frame, a.count, a.gap_ms)
+    return send_all(raw(a.dev, proto), frame, a.count, a.gap_ms)
+
+
+def cmd_send(a):
+    n = send_frames(a, a.dst, a.src, ETH_P_SEC, MAGIC + a.tag.encode())
     print("sent %d of %d frames tag %s src %s dst %s on %s" % (n, a.count, a.tag, a.src, a.dst, a.dev))
     return 0 if n == a.count else 1
 
@@ -64,9 +68,7 @@ def cmd_send(a):
 def cmd_arp(a):
     arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + mac_bytes(a.sha) + \
         socket.inet_aton(a.spa) + mac_bytes(a.dst) + socket.inet_aton(a.tpa)
-    frame = mac_bytes(a.dst) + mac_bytes(a.sha) + struct.pack("!H", ETH_P_ARP) + arp
-    frame += b"\0" * max(0, 60 - len(frame))
-    n = send_all(raw(a.dev, ETH_P_ARP), frame, a.count, a.gap_ms)
+    n = send_frames(a, a.dst, a.sha, ETH_P_ARP, arp)
     print("sent %d of %d ARP replies %s is-at %s to %s on %s" % (n, a.count, a.spa, a.sha, a.dst, a.dev))
     return 0 if n == a.count else 1
 
