@@ -109,24 +109,26 @@ def cmd_watch(a):
     return 0
 
 
+def sender(sub, name, count, gap_ms):
+    """A sending subcommand: DEV, --dst, --count, --gap-ms."""
+    s = sub.add_parser(name)
+    s.add_argument("dev")
+    s.add_argument("--dst", required=True)
+    s.add_argument("--count", type=int, default=count)
+    s.add_argument("--gap-ms", type=int, default=gap_ms)
+    return s
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("send")
-    s.add_argument("dev")
+    s = sender(sub, "send", 20, 20)
     s.add_argument("--src", required=True)
-    s.add_argument("--dst", required=True)
     s.add_argument("--tag", required=True)
-    s.add_argument("--count", type=int, default=20)
-    s.add_argument("--gap-ms", type=int, default=20)
-    r = sub.add_parser("arp")
-    r.add_argument("dev")
+    r = sender(sub, "arp", 10, 50)
     r.add_argument("--sha", required=True)
     r.add_argument("--spa", required=True)
     r.add_argument("--tpa", required=True)
-    r.add_argument("--dst", required=True)
-    r.add_argument("--count", type=int, default=10)
-    r.add_argument("--gap-ms", type=int, default=50)
     w = sub.add_parser("watch")
     w.add_argument("--out", required=True)
     w.add_argument("--ready")
