@@ -16,11 +16,13 @@ import time
 
 import pytest
 
-from conftest import PF0, SRIOVCTL, Daemon
+from conftest import PF0, SRIOVCTL, TOP, Daemon
 
 NOBODY = "nobody"
 # nobody's primary group on Debian; the socket group that lets nobody in
 NOGROUP = "nogroup"
+# a local user flooding the socket (shared with tests/vm/sec_partition.sh)
+FLOOD = TOP / "tests" / "lib" / "ctl_flood.py"
 
 
 def need_setpriv():
@@ -99,29 +101,6 @@ def test_config_read_needs_privilege(workdir):
         d.kill()
 
 
-FLOOD = r"""
-import json, socket, sys
-socks = []
-for i in range(int(sys.argv[2])):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sys.argv[1])
-    socks.append(s)
-print("connected", len(socks), flush=True)
-sys.stdin.readline()
-refused = 0
-for s in socks:
-    s.settimeout(0.2)
-    try:
-        data = s.recv(4096)
-    except socket.timeout:
-        continue
-    if b"too_many_connections" in data:
-        refused += 1
-print("refused", refused, flush=True)
-sys.stdin.readline()
-"""
-
-
 def test_connection_flood_does_not_lock_out_root(workdir):
     need_setpriv()
     per_uid = 16
@@ -129,7 +108,7 @@ def test_connection_flood_does_not_lock_out_root(workdir):
     # root's room is not part of either
     d = started(workdir, "--socket-group", NOGROUP, "--max-connections-per-uid", str(per_uid),
                 "--max-connections", str(per_uid))
-    flood = subprocess.Popen(as_nobody([sys.executable, "-c", FLOOD, str(d.sock), "200"]),
+    flood = subprocess.Popen(as_nobody([sys.executable, str(FLOOD), str(d.sock), "200"]),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         line = flood.stdout.readline()

@@ -471,7 +471,8 @@ local_user() {
 	pid=$(cat "$DMN_STATE/pid")
 	rss0=$(rss_kib "$pid")
 	coproc LU { setpriv --reuid 65534 --regid 65534 --clear-groups \
-		/usr/bin/python3 "$SRIOV_TOP/tests/vm/sec_local.py" "$DMN_SOCK" $LOCAL_CONNS 2>&1; }
+		/usr/bin/python3 "$SRIOV_TOP/tests/lib/ctl_flood.py" "$DMN_SOCK" $LOCAL_CONNS \
+		--stalled-follower 2>&1; }
 	read -r -t 120 line <&"${LU[0]}" || { echo "the local user's client did not report"; return 1; }
 	echo "local user: $line"
 	for ((i = 0; i < 5; i++)); do
