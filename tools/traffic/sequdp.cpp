@@ -6,8 +6,8 @@
 //
 //   sriov-sequdp send --dst ADDR [--port 9000] [--rate 2000] [--count N | --seconds S]
 //                     [--size 64]
-//   sriov-sequdp recv [--port 9000] [--bind ADDR] [--idle-ms 3000] [--timeout 600]
-//                     [--ready FILE] [--out FILE]
+//   sriov-sequdp recv [--port 9000] [--bind ADDR] [--group ADDR] [--idle-ms 3000]
+//                     [--timeout 600] [--ready FILE] [--out FILE]
 //
 // Each datagram carries a magic, its sequence number, the total the sender
 // will send and the send time.  The sender keeps an absolute schedule
@@ -111,8 +111,8 @@ int usage()
 	std::fprintf(stderr,
 		     "usage: sriov-sequdp send --dst ADDR [--port P] [--rate PPS] "
 		     "[--count N | --seconds S] [--size BYTES]\n"
-		     "       sriov-sequdp recv [--port P] [--bind ADDR] [--idle-ms MS] "
-		     "[--timeout S] [--ready FILE] [--out FILE]\n");
+		     "       sriov-sequdp recv [--port P] [--bind ADDR] [--group ADDR] "
+		     "[--idle-ms MS] [--timeout S] [--ready FILE] [--out FILE]\n");
 	return 1;
 }
 
@@ -180,7 +180,16 @@ int do_recv(const Args &a)
 	const std::string port = std::to_string(num(a, "port", 9000));
 	const uint64_t idle_ms = num(a, "idle-ms", 3000);
 	const uint64_t timeout_s = num(a, "timeout", 600);
-	const std::string bind_addr = a.count("bind") ? a.at("bind") : "::";
+	// --group: an IPv4 multicast group to join (on every interface the
+	// default route does not decide: the kernel picks by its routes)
+	const std::string group = a.count("group") ? a.at("group") : "";
+	const std::string bind_addr = a.count("bind") ? a.at("bind") : group.empty() ? "::" : "0.0.0.0";
+	ip_mreqn mreq{};
+	if (a.count("group") && (inet_pton(AF_INET, group.c_str(), &mreq.imr_multiaddr) != 1 ||
+				 !IN_MULTICAST(ntohl(mreq.imr_multiaddr.s_addr)))) {
+		std::fprintf(stderr, "sequdp: --group wants an IPv4 multicast address\n");
+		return 1;
+	}
 
 	addrinfo hints{};
 	hints.ai_socktype = SOCK_DGRAM;
@@ -206,6 +215,11 @@ int do_recv(const Args &a)
 	setsockopt(s.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (bind(s.get(), ai->ai_addr, ai->ai_addrlen) < 0) {
 		std::perror("sequdp: bind");
+		return 1;
+	}
+	if (!group.empty() &&
+	    setsockopt(s.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0) {
+		std::perror("sequdp: IP_ADD_MEMBERSHIP");
 		return 1;
 	}
 	if (a.count("ready")) {
