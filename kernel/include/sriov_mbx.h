@@ -67,12 +67,19 @@
  *           word 4 = serial number, high 32 bits
  *           word 5 = VPort id the VF is attached to (SRIOV_MBX_NO_VPORT if none)
  *           word 6 = VF index on its PF
+ *           word 7 = SRIOV_MBX_CFG_* flags (version 2 and later)
+ * A VF reads word 7 only from a reply of version 2 or later.
  */
 #define SRIOV_MBX_GET_CONFIG		0x00c0
 #define SRIOV_MBX_CONFIG_MAGIC		0x53525631	/* "SRV1" */
-#define SRIOV_MBX_CONFIG_VERSION	1
-#define SRIOV_MBX_CONFIG_LEN		7
+#define SRIOV_MBX_CONFIG_VERSION_MIN	1
+#define SRIOV_MBX_CONFIG_VERSION	2
+#define SRIOV_MBX_CONFIG_LEN		8
 #define SRIOV_MBX_NO_VPORT		0xffffffffU
+
+/* Policy flags the PF gives the VF (config word 7, PF_CONFIG INFO field) */
+#define SRIOV_MBX_CFG_SPOOFCHK		BIT(0)	/* spoof checking on */
+#define SRIOV_MBX_CFG_PORT_VLAN		BIT(1)	/* the admin owns the VLAN */
 
 /*
  * Project extension: the VF is about to stop receiving (its driver unbinds,
@@ -86,6 +93,17 @@
  * Reply:    word 0 = request | ACK | CTS (after the filters moved)
  */
 #define SRIOV_MBX_VF_GOING_DOWN		0x00c1
+
+/*
+ * Project extension, PF -> VF, unsolicited: the VF's policy flags changed
+ * (ip link set PF vf N spoofchk on|off, vlan X).  Sent only to a VF that
+ * asked SRIOV_MBX_GET_CONFIG since its last reset, so igbvf and DPDK's VF
+ * never see it; it carries CTS, which is all an unsolicited message needs
+ * for them anyway.
+ *
+ * Message:  word 0 = SRIOV_MBX_PF_CONFIG | CTS | (SRIOV_MBX_CFG_* << 16)
+ */
+#define SRIOV_MBX_PF_CONFIG		0x00c2
 
 /* Mailbox timing both sides follow (Linux/DPDK values) */
 #define SRIOV_MBX_LOCK_TRIES		11	/* x 1 ms */

@@ -252,6 +252,8 @@ void swpf_vlan_write_all_locked(struct swpf_dev *pf);
 void swpf_vlan_write_all(struct swpf_dev *pf);
 void swpf_vlan_set_promisc_locked(struct swpf_dev *pf, bool on);
 int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on);
+int swpf_vlan_ref_reserve(struct swpf_dev *pf, u16 vid, u8 pool, bool on,
+			  unsigned int reserve);
 int swpf_vlan_move(struct swpf_dev *pf, u16 vid, u8 src, u8 dst);
 void swpf_vlan_clear_refs(struct swpf_dev *pf);
 unsigned int swpf_vlan_free_entries(struct swpf_dev *pf);

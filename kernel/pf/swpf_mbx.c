@@ -194,5 +194,9 @@ void swpf_mbx_work(struct work_struct *work)
 	for (n = 0; n < SWPF_MBX_EVENTS_MAX; n++)
 		if (!swpf_mbx_pass(sr))
 			break;
+	/* policy flags a VF could not be told earlier (buffer was busy) */
+	for (n = 0; n < sr->num_vfs; n++)
+		if (sr->vfs[n].cfg_pending)
+			swpf_vf_cfg_notify(&sr->vfs[n]);
 	mutex_unlock(&sr->lock);
 }

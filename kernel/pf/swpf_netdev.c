@@ -359,7 +359,8 @@ int swpf_reset(struct swpf_dev *pf)
 		swpf_down(pf);
 	else
 		swpf_stats_update(pf);
-	if (pf->num_vfs)
+	/* pf->sriov changes under rtnl only (swpf_sriov_deinit) */
+	if (pf->num_vfs && pf->sriov)
 		err = swpf_sriov_reset(pf);
 	else
 		err = swpf_reset_hw(pf);

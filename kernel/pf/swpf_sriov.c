@@ -128,14 +128,13 @@ void swpf_vf_write_pool(struct swpf_vf *vf)
 void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason)
 {
 	struct swpf_sriov *sr = vf->sr;
-	unsigned int vid;
 
 	lockdep_assert_held(&sr->lock);
 	swpf_switch_vf_gone(sr, vf, reason);
 	vf->cts = false;
-	for_each_set_bit(vid, vf->vlans, VLAN_N_VID)
-		swpf_vlvf_set(sr, vid, vf->idx, false);
-	bitmap_zero(vf->vlans, VLAN_N_VID);
+	vf->ext = false;
+	vf->cfg_pending = false;
+	swpf_vf_drop_vlans(vf);
 	if (vf->vport)
 		swpf_filter_flush_origin(sr, vf->vport, SRIOV_FILTER_ORIGIN_VF);
 	vf->rlpml = SWPF_VF_DEFAULT_FRAME;
@@ -525,15 +524,23 @@ err_hw_disable:
 	return err;
 }
 
-static int swpf_sriov_disable(struct swpf_dev *pf)
+/*
+ * @removing: the PF itself goes away (remove, rmmod, hot-unplug): the VFs
+ * go with it even if a hypervisor marked one assigned, since nothing of
+ * the switch, the mailbox or the VF array may outlive the PF's state.
+ */
+static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 {
 	struct swpf_sriov *sr = pf->sriov;
 	struct swpf_vf *vfs;
 	unsigned int i;
 
 	if (pci_vfs_assigned(pf->pdev)) {
-		dev_warn(&pf->pdev->dev, "VFs are assigned to guests: not disabling\n");
-		return -EBUSY;
+		if (!removing) {
+			dev_warn(&pf->pdev->dev, "VFs are assigned to guests: not disabling\n");
+			return -EBUSY;
+		}
+		dev_warn(&pf->pdev->dev, "VFs are assigned to guests: disabling them with the PF\n");
 	}
 	mutex_lock(&sr->lock);
 	if (!sr->num_vfs) {
@@ -589,7 +596,7 @@ int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 	if (!pf->sriov || swpf_removed(pf))
 		return -ENODEV;
 	if (num_vfs == 0) {
-		err = swpf_sriov_disable(pf);
+		err = swpf_sriov_disable(pf, false);
 		return err;
 	}
 	if (num_vfs > SWPF_MAX_VFS) {
@@ -728,16 +735,24 @@ void swpf_sriov_deinit(struct swpf_dev *pf)
 	swpf_fault_del(pf);
 	/* no netlink operation can reach this PF any more */
 	swpf_genl_del_pf(sr);
-	if (swpf_sriov_disable(pf))
-		dev_warn(&pf->pdev->dev, "VFs still assigned at remove\n");
+	/*
+	 * Always succeeds: with VFs left enabled the reset path (ethtool
+	 * --reset, TX timeout) would find pf->num_vfs set and no sriov state
+	 * below, and the VF array and the VFs' references would leak.
+	 */
+	swpf_sriov_disable(pf, true);
 
 	/*
 	 * Unpublish, then wait for every path that may have read the pointer:
-	 * ndo_*_vf_* (rtnl), the "other" interrupt, link_work, the worker.
+	 * ndo_*_vf_* and the reset path (rtnl), the rx-mode code merging
+	 * vf_mta (pf->filter_lock, may run without rtnl), the "other"
+	 * interrupt, link_work, the worker.
 	 */
 	rtnl_lock();
 	WRITE_ONCE(pf->sriov, NULL);
 	rtnl_unlock();
+	spin_lock_bh(&pf->filter_lock);
+	spin_unlock_bh(&pf->filter_lock);
 	synchronize_irq(pci_irq_vector(pf->pdev, SWPF_OTHER_VECTOR));
 	flush_work(&pf->link_work);
 	cancel_work_sync(&sr->mbx_work);
@@ -829,9 +844,13 @@ int swpf_ndo_set_vf_vlan(struct net_device *netdev, int idx, u16 vlan, u8 qos,
 		if (vf->port_vlan)
 			swpf_vlvf_set(vf->sr, vf->port_vlan, vf->idx, false);
 	}
+	/* the administrator owns the VF's VLAN now: its own filters go */
+	if (vlan)
+		swpf_vf_drop_vlans(vf);
 	vf->port_vlan = vlan;
 	vf->port_qos = vlan ? qos : 0;
 	swpf_vf_write_pool(vf);
+	swpf_vf_cfg_notify(vf);
 out_unlock:
 	mutex_unlock(&vf->sr->lock);
 	return err;
@@ -845,13 +864,23 @@ int swpf_ndo_set_vf_spoofchk(struct net_device *netdev, int idx, bool on)
 
 	if (!vf)
 		return -EINVAL;
-	vf->spoofchk = on;
 	bits = BIT(idx) | BIT(idx + SWPF_NUM_POOLS);
 	swpf_rmw32_locked(pf, SWPF_DTXSWC, bits, on ? bits : 0);
+	if (vf->spoofchk != on) {
+		vf->spoofchk = on;
+		/* a project VF driver enforces it where QEMU does not */
+		swpf_vf_cfg_notify(vf);
+	}
 	mutex_unlock(&vf->sr->lock);
-	/* QEMU's igb does not model anti-spoofing (DTXSWC) */
+	/*
+	 * QEMU's igb model keeps DTXSWC as a plain register: in
+	 * hw/net/igb_core.c only igb_tx_pkt_switch() reads it, for
+	 * E1000_DTXSWC_VMDQ_LOOPBACK_EN; the MAC/VLAN anti-spoof bits are
+	 * never looked at on transmit.  sriov_vf enforces the check in its
+	 * transmit path instead (SRIOV_MBX_CFG_SPOOFCHK).
+	 */
 	netdev_info_once(netdev,
-			 "VF anti-spoofing is programmed (DTXSWC) but not enforced by QEMU's igb model\n");
+			 "VF anti-spoofing is programmed (DTXSWC); QEMU's igb model does not enforce it, sriov_vf does\n");
 	return 0;
 }
 

@@ -47,6 +47,17 @@ struct swpf_vport;
 #define SWPF_MBX_NACK_INTERVAL	(2 * HZ) /* unsolicited NACKs, Linux value */
 #define SWPF_MBX_EVENTS_MAX	4	/* worker passes before requeueing */
 
+/*
+ * VLAN filters (VLVF entries) for VLANs a VF adds through the mailbox: at
+ * most vf_vlan_quota per VF (module parameter, default and maximum below),
+ * and never the last SWPF_VLVF_RESERVED free entries, which stay for the
+ * PF's own VLANs, port VLANs, VPort VLANs and the administrator's filters.
+ * Entry 0 is VLAN 0 for every pool.
+ */
+#define SWPF_VLVF_RESERVED		4
+#define SWPF_VF_VLAN_QUOTA_DEFAULT	8
+#define SWPF_VF_VLAN_QUOTA_MAX		(SWPF_VLVF_ENTRIES - 1 - SWPF_VLVF_RESERVED)
+
 /* per-pool counters are free-running 32-bit registers */
 struct swpf_vf_counter {
 	u32 last;
@@ -78,6 +89,8 @@ struct swpf_vf {
 
 	/* mailbox */
 	bool cts;			/* VF_RESET handshake done */
+	bool ext;			/* asked GET_CONFIG since its reset */
+	bool cfg_pending;		/* PF_CONFIG not delivered yet */
 	u16 mc_hash[SRIOV_MBX_MC_MAX_HASHES];
 	u8 num_mc;
 	bool mc_promisc;
@@ -90,6 +103,7 @@ struct swpf_vf {
 	bool throttled;
 
 	u64 mbx_rx, mbx_nack, mbx_dropped, flr_count;
+	u64 vlan_refused;		/* SET_VLAN beyond quota or reserve */
 	struct swpf_vf_counter gprc, gptc, gorc, gotc, mprc;
 };
 
@@ -217,6 +231,9 @@ void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
 /* ---- swpf_vf_msg.c ---- */
 void swpf_vf_msg_handle(struct swpf_vf *vf);
 void swpf_vf_ack_handle(struct swpf_vf *vf);
+u32 swpf_vf_cfg_flags(const struct swpf_vf *vf);
+void swpf_vf_cfg_notify(struct swpf_vf *vf);
+void swpf_vf_drop_vlans(struct swpf_vf *vf);
 
 /* ---- swpf_cfgproxy.c ---- */
 int swpf_cfg_read(struct swpf_vf *vf, u32 off, u32 len, u8 *buf,

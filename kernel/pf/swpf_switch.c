@@ -304,10 +304,15 @@ int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
 	}
 	vp->vlan = vlan;
 	vp->qos = vlan ? qos : 0;
-	if (vp->vf)
+	if (vp->vf) {
+		/* like a port VLAN: the VF's own VLAN filters go */
+		if (vlan)
+			swpf_vf_drop_vlans(vp->vf);
 		swpf_vf_write_pool(vp->vf);
-	else if (!vp->is_default)
+		swpf_vf_cfg_notify(vp->vf);
+	} else if (!vp->is_default) {
 		swpf_vport_pf_pool(sr, vp, true);
+	}
 	return 0;
 
 err_no_vlvf:

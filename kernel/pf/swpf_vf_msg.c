@@ -2,8 +2,8 @@
 /*
  * sriov_pf: VF mailbox requests - dispatch and policy.  The protocol is the
  * one Linux's igbvf and DPDK's igb VF driver speak (kernel/include/
- * sriov_mbx.h), plus the project's SRIOV_MBX_GET_CONFIG and
- * SRIOV_MBX_VF_GOING_DOWN.  Everything a VF
+ * sriov_mbx.h), plus the project's SRIOV_MBX_GET_CONFIG,
+ * SRIOV_MBX_VF_GOING_DOWN and SRIOV_MBX_PF_CONFIG.  Everything a VF
  * writes is untrusted: every field is checked before it reaches a
  * register, and an untrusted VF cannot replace a MAC the administrator set.
  *
@@ -17,9 +17,35 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 
 #include "swpf.h"
 #include "swpf_sriov.h"
+
+static unsigned int vf_vlan_quota = SWPF_VF_VLAN_QUOTA_DEFAULT;
+
+static int swpf_set_vlan_quota(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n > SWPF_VF_VLAN_QUOTA_MAX)
+		return -ERANGE;
+	WRITE_ONCE(vf_vlan_quota, n);
+	return 0;
+}
+
+static const struct kernel_param_ops swpf_vlan_quota_ops = {
+	.set = swpf_set_vlan_quota,
+	.get = param_get_uint,
+};
+
+module_param_cb(vf_vlan_quota, &swpf_vlan_quota_ops, &vf_vlan_quota, 0644);
+MODULE_PARM_DESC(vf_vlan_quota,
+		 "VLAN filters each VF may add through the mailbox (default 8, at most 27)");
 
 static void swpf_vf_reply(struct swpf_vf *vf, u32 req, bool ack)
 {
@@ -125,8 +151,26 @@ static bool swpf_vf_set_vlan(struct swpf_vf *vf, const u32 *msg)
 		return false;	/* the administrator owns the VLAN */
 	if (add == test_bit(vid, vf->vlans))
 		return true;
-	if (swpf_vlvf_set(vf->sr, vid, vf->idx, add) < 0)
+	if (add) {
+		unsigned int quota = READ_ONCE(vf_vlan_quota);
+		int err = -EDQUOT;
+
+		lockdep_assert_held(&vf->sr->lock);
+		if (bitmap_weight(vf->vlans, VLAN_N_VID) < quota)
+			err = swpf_vlan_ref_reserve(vf->sr->pf, vid, vf->idx,
+						    true, SWPF_VLVF_RESERVED);
+		if (err < 0) {
+			vf->vlan_refused++;
+			dev_warn_ratelimited(&vf->sr->pf->pdev->dev,
+					     "VF %u: VLAN %u refused: %s\n",
+					     vf->idx, vid, err == -EDQUOT ?
+					     "VLAN filter quota (vf_vlan_quota) reached" :
+					     "no VLAN filter free for VFs");
+			return false;
+		}
+	} else if (swpf_vlvf_set(vf->sr, vid, vf->idx, false) < 0) {
 		return false;
+	}
 	if (add)
 		set_bit(vid, vf->vlans);
 	else
@@ -158,6 +202,56 @@ static bool swpf_vf_set_promisc(struct swpf_vf *vf, const u32 *msg)
 	return true;
 }
 
+/* the policy flags a project VF enforces for us (SRIOV_MBX_CFG_*) */
+u32 swpf_vf_cfg_flags(const struct swpf_vf *vf)
+{
+	u32 flags = 0;
+
+	if (vf->spoofchk)
+		flags |= SRIOV_MBX_CFG_SPOOFCHK;
+	if (vf->port_vlan || (vf->vport && vf->vport->vlan))
+		flags |= SRIOV_MBX_CFG_PORT_VLAN;
+	return flags;
+}
+
+/**
+ * swpf_vf_cfg_notify - tell a project VF driver its new policy flags
+ * @vf: the VF (sr->lock held)
+ *
+ * Only a VF that asked GET_CONFIG since its last reset gets the message
+ * (igbvf and DPDK's VF never do).  The PF does not wait for the VF: if the
+ * buffer cannot be taken now, the message stays pending and the mailbox
+ * worker sends it after the VF's next message; a VF that resets reads the
+ * flags in its GET_CONFIG anyway.
+ */
+void swpf_vf_cfg_notify(struct swpf_vf *vf)
+{
+	u32 msg;
+
+	lockdep_assert_held(&vf->sr->lock);
+	if (!vf->ext || !vf->cts || !vf->sr->mbx_enabled) {
+		vf->cfg_pending = false;
+		return;
+	}
+	msg = SRIOV_MBX_PF_CONFIG | SRIOV_MBX_CTS |
+	      FIELD_PREP(SRIOV_MBX_INFO, swpf_vf_cfg_flags(vf));
+	vf->cfg_pending = swpf_mbx_write(vf, &msg, 1, false) != 0;
+}
+
+/*
+ * The administrator took the VLAN (port VLAN): the VLAN filters the VF
+ * added itself go, and are not given back when the port VLAN is cleared.
+ */
+void swpf_vf_drop_vlans(struct swpf_vf *vf)
+{
+	unsigned int vid;
+
+	lockdep_assert_held(&vf->sr->lock);
+	for_each_set_bit(vid, vf->vlans, VLAN_N_VID)
+		swpf_vlvf_set(vf->sr, vid, vf->idx, false);
+	bitmap_zero(vf->vlans, VLAN_N_VID);
+}
+
 static void swpf_vf_get_config(struct swpf_vf *vf, u32 req)
 {
 	u32 reply[SRIOV_MBX_CONFIG_LEN];
@@ -169,6 +263,9 @@ static void swpf_vf_get_config(struct swpf_vf *vf, u32 req)
 	reply[4] = upper_32_bits(vf->serial);
 	reply[5] = vf->vport ? vf->vport->id : SRIOV_MBX_NO_VPORT;
 	reply[6] = vf->idx;
+	reply[7] = swpf_vf_cfg_flags(vf);
+	vf->ext = true;
+	vf->cfg_pending = false;
 	swpf_mbx_write(vf, reply, SRIOV_MBX_CONFIG_LEN, true);
 }
 

@@ -18,6 +18,12 @@
  * promiscuous (or rx-vlan-filter off) the PF's pool is in every entry and
  * VFTA is all ones, so unicast of unknown VLANs reaches the default pool.
  *
+ * VLANs a VF asks for through the mailbox are the only untrusted users:
+ * they take a new entry only while more than SWPF_VLVF_RESERVED entries
+ * stay free (swpf_vlan_ref_reserve()), so the PF's own VLANs, port VLANs,
+ * VPort VLANs and the administrator's VLAN filters always find one, and
+ * each VF is held to its quota (swpf_vf_msg.c, vf_vlan_quota).
+ *
  * Table and registers are guarded by pf->filter_lock.
  */
 #include <linux/if_vlan.h>
@@ -137,13 +143,28 @@ static int swpf_vlvf_find(const struct swpf_dev *pf, u16 vid)
 	return -ENOENT;
 }
 
-/* the entry of @vid, a free one for it if none (-ENOSPC: table full) */
-static int swpf_vlvf_get(struct swpf_dev *pf, u16 vid)
+static unsigned int swpf_vlvf_free_locked(const struct swpf_dev *pf)
+{
+	unsigned int i, n = 0;
+
+	for (i = SWPF_VLVF_VID0 + 1; i < SWPF_VLVF_ENTRIES; i++)
+		if (!swpf_vlvf_used(pf, i))
+			n++;
+	return n;
+}
+
+/*
+ * The entry of @vid, a free one for it if none.  A new entry is taken
+ * only while more than @reserve entries are free (-ENOSPC otherwise).
+ */
+static int swpf_vlvf_get(struct swpf_dev *pf, u16 vid, unsigned int reserve)
 {
 	int i = swpf_vlvf_find(pf, vid);
 
 	if (i >= 0)
 		return i;
+	if (reserve && swpf_vlvf_free_locked(pf) <= reserve)
+		return -ENOSPC;
 	for (i = SWPF_VLVF_VID0 + 1; i < SWPF_VLVF_ENTRIES; i++) {
 		if (!swpf_vlvf_used(pf, i)) {
 			memset(&pf->vlvf[i], 0, sizeof(pf->vlvf[i]));
@@ -155,16 +176,19 @@ static int swpf_vlvf_get(struct swpf_dev *pf, u16 vid)
 }
 
 /**
- * swpf_vlan_ref - add or drop one user of VLAN @vid on pool @pool
+ * swpf_vlan_ref_reserve - add or drop one user of VLAN @vid on pool @pool
  * @pf: the PF
  * @vid: VLAN id, 0-4095 (VLAN 0 always passes: nothing to count)
  * @pool: VMDq pool
  * @on: add (true) or drop (false) the reference
+ * @reserve: when adding, the number of free entries a new entry must leave
+ *	for others (0: the last free entry may be taken)
  *
- * Return: the VLVF index, -ENOSPC if all entries are in use, -ENOENT when
- * dropping a reference nobody holds.
+ * Return: the VLVF index, -ENOSPC if no entry is free for the caller,
+ * -ENOENT when dropping a reference nobody holds.
  */
-int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on)
+int swpf_vlan_ref_reserve(struct swpf_dev *pf, u16 vid, u8 pool, bool on,
+			  unsigned int reserve)
 {
 	struct swpf_vlvf *e;
 	int i;
@@ -174,7 +198,7 @@ int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on)
 	if (!vid)
 		return SWPF_VLVF_VID0;
 	spin_lock_bh(&pf->filter_lock);
-	i = on ? swpf_vlvf_get(pf, vid) : swpf_vlvf_find(pf, vid);
+	i = on ? swpf_vlvf_get(pf, vid, reserve) : swpf_vlvf_find(pf, vid);
 	if (i < 0)
 		goto out_unlock;
 	e = &pf->vlvf[i];
@@ -194,6 +218,12 @@ int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on)
 out_unlock:
 	spin_unlock_bh(&pf->filter_lock);
 	return i;
+}
+
+/* swpf_vlan_ref_reserve() for the administrator's users: no reserve */
+int swpf_vlan_ref(struct swpf_dev *pf, u16 vid, u8 pool, bool on)
+{
+	return swpf_vlan_ref_reserve(pf, vid, pool, on, 0);
 }
 
 /*
@@ -263,7 +293,7 @@ int swpf_vlan_rx_add_vid(struct net_device *netdev, __be16 proto, u16 vid)
 	spin_lock_bh(&pf->filter_lock);
 	if (test_bit(vid, pf->pf_vlans))
 		goto out_unlock;
-	i = swpf_vlvf_get(pf, vid);
+	i = swpf_vlvf_get(pf, vid, 0);
 	if (i < 0) {
 		netdev_err(netdev, "VLAN %u: all %u VLAN filters (VLVF) in use\n",
 			   vid, SWPF_VLVF_ENTRIES);

@@ -33,6 +33,8 @@ static const struct swvf_stat_desc swvf_stats[] = {
 	SWVF_TX("tx_ring_bytes", stats.bytes),
 	SWVF_TX("tx_restart_queue", restart_queue),
 	SWVF_TX("tx_busy", tx_busy),
+	SWVF_TX("tx_spoof_mac_dropped", tx_spoof_mac),
+	SWVF_TX("tx_spoof_vlan_dropped", tx_spoof_vlan),
 	SWVF_AD("resets", resets),
 	SWVF_AD("reset_failures", reset_failures),
 	SWVF_AD("mbx_timeouts", mbx_timeouts),

@@ -28,6 +28,27 @@ void swvf_mbx_init(struct swvf_adapter *adapter)
 	spin_lock_init(&adapter->v2p_lock);
 	spin_lock_init(&adapter->id_lock);
 	adapter->v2p_shadow = 0;
+	/* the in-tree igb PF's default, and ours until the PF says */
+	WRITE_ONCE(adapter->pf_spoofchk, true);
+}
+
+/* New policy flags from the PF (PF_CONFIG or the config reply). */
+static void swvf_mbx_set_policy(struct swvf_adapter *adapter, u32 flags)
+{
+	bool spoofchk = flags & SRIOV_MBX_CFG_SPOOFCHK;
+	bool port_vlan = flags & SRIOV_MBX_CFG_PORT_VLAN;
+
+	lockdep_assert_held(&adapter->mbx_lock);
+	/* a port VLAN removed the VLAN filters we had added */
+	if (port_vlan)
+		bitmap_zero(adapter->pf_vlans, VLAN_N_VID);
+	if (READ_ONCE(adapter->pf_spoofchk) != spoofchk ||
+	    READ_ONCE(adapter->pf_port_vlan) != port_vlan)
+		netdev_info(adapter->netdev,
+			    "PF policy: spoof checking %s, port VLAN %s\n",
+			    spoofchk ? "on" : "off", port_vlan ? "set" : "none");
+	WRITE_ONCE(adapter->pf_spoofchk, spoofchk);
+	WRITE_ONCE(adapter->pf_port_vlan, port_vlan);
 }
 
 /* Read V2PMAILBOX, fold read-to-clear bits into the shadow. v2p_lock held. */
@@ -173,10 +194,15 @@ static void swvf_mbx_lost(struct swvf_adapter *adapter, const char *why,
 
 /*
  * React to an unsolicited PF message (word 0 in @w0).  Return true if it
- * was one (PF_CONTROL ping, or a NACK without CTS).
+ * was one (PF_CONTROL ping, PF_CONFIG, or a NACK without CTS).
  */
 static bool swvf_mbx_unsolicited(struct swvf_adapter *adapter, u32 w0)
 {
+	if (FIELD_GET(SRIOV_MBX_TYPE, w0) == SRIOV_MBX_PF_CONFIG &&
+	    (w0 & SRIOV_MBX_CTS)) {
+		swvf_mbx_set_policy(adapter, FIELD_GET(SRIOV_MBX_INFO, w0));
+		return true;
+	}
 	if (FIELD_GET(SRIOV_MBX_TYPE, w0) == SRIOV_MBX_PF_CONTROL) {
 		/* a ping without CTS means the PF reset or forgot us */
 		if (!(w0 & SRIOV_MBX_CTS))
@@ -397,6 +423,8 @@ int swvf_mbx_reset_hw(struct swvf_adapter *adapter)
 		err = -EPROTO;
 		goto out;
 	}
+	/* the PF forgot every VLAN we had; restore_vlans adds them again */
+	bitmap_zero(adapter->pf_vlans, VLAN_N_VID);
 	set_bit(SWVF_MBX_READY, adapter->state);
 out:
 	mutex_unlock(&adapter->mbx_lock);
@@ -447,6 +475,10 @@ int swvf_mbx_set_vlan(struct swvf_adapter *adapter, u16 vid, bool add)
 	msg[1] = vid;
 	mutex_lock(&adapter->mbx_lock);
 	err = swvf_mbx_request(adapter, msg, ARRAY_SIZE(msg), reply, 1);
+	if (!add)
+		clear_bit(vid, adapter->pf_vlans);
+	else if (!err)
+		set_bit(vid, adapter->pf_vlans);
 	mutex_unlock(&adapter->mbx_lock);
 	return err;
 }
@@ -554,7 +586,7 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	if (err)
 		goto out;	/* keep what we had; retried after the next reset */
 	if (reply[1] != SRIOV_MBX_CONFIG_MAGIC ||
-	    reply[2] < SRIOV_MBX_CONFIG_VERSION) {
+	    reply[2] < SRIOV_MBX_CONFIG_VERSION_MIN) {
 		dev_warn(&adapter->pdev->dev,
 			 "malformed identity reply (magic %#x version %u)\n",
 			 reply[1], reply[2]);
@@ -564,6 +596,9 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	id.vport = reply[5];
 	id.vf_index = reply[6];
 	id.valid = true;
+	/* a version 1 PF sends no flags: spoof checking stays on */
+	swvf_mbx_set_policy(adapter, reply[2] >= 2 ? reply[7] :
+				     SRIOV_MBX_CFG_SPOOFCHK);
 store:
 	spin_lock(&adapter->id_lock);
 	changed = id.valid && (!adapter->identity.valid ||

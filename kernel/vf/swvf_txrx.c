@@ -559,6 +559,44 @@ static u16 swvf_tx_desc_count(struct sk_buff *skb)
 	return n + 1;	/* context */
 }
 
+/*
+ * Spoof checking, the lab's stand-in for the 82576's MAC and VLAN
+ * anti-spoofing (DTXSWC), which QEMU's igb model does not enforce: while
+ * the PF has spoof checking on for this VF (the default), a frame whose
+ * source MAC is not the VF's MAC, or that carries an 802.1Q tag of a VLAN
+ * the PF did not acknowledge to this VF (any VLAN but 0 while the
+ * administrator set a port VLAN), is dropped.  A VF driven from userspace
+ * does not pass here; on silicon the NIC itself drops such frames.
+ */
+static bool swvf_tx_spoofed(struct swvf_adapter *adapter, struct sk_buff *skb)
+{
+	struct swvf_ring *ring = &adapter->tx_ring;
+	struct vlan_ethhdr _veth;
+	const struct vlan_ethhdr *veth;
+	u16 vid = 0;
+
+	if (!READ_ONCE(adapter->pf_spoofchk))
+		return false;
+	veth = skb_header_pointer(skb, 0, sizeof(_veth), &_veth);
+	if (!veth)
+		veth = skb_header_pointer(skb, 0, ETH_HLEN, &_veth);
+	if (!veth || !ether_addr_equal(veth->h_source,
+				       adapter->netdev->dev_addr)) {
+		ring->tx_spoof_mac++;
+		return true;
+	}
+	if (skb_vlan_tag_present(skb))
+		vid = skb_vlan_tag_get_id(skb);
+	else if (veth->h_vlan_proto == htons(ETH_P_8021Q) &&
+		 skb->len >= VLAN_ETH_HLEN)
+		vid = ntohs(veth->h_vlan_TCI) & VLAN_VID_MASK;
+	if (vid && !test_bit(vid, adapter->pf_vlans)) {
+		ring->tx_spoof_vlan++;
+		return true;
+	}
+	return false;
+}
+
 netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct swvf_adapter *adapter = netdev_priv(netdev);
@@ -573,6 +611,8 @@ netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	u32 cmd;
 
 	if (test_bit(SWVF_DOWN, adapter->state) || skb->len < ETH_HLEN)
+		goto drop;
+	if (swvf_tx_spoofed(adapter, skb))
 		goto drop;
 	if (swvf_maybe_stop_tx(adapter, swvf_tx_desc_count(skb) + 1)) {
 		ring->tx_busy++;

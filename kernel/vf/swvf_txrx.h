@@ -95,6 +95,8 @@ struct swvf_ring {
 	u64 alloc_failed;
 	u64 csum_err;
 	u64 frame_err;
+	u64 tx_spoof_mac;		/* dropped: source MAC not ours */
+	u64 tx_spoof_vlan;		/* dropped: VLAN the PF did not give */
 };
 
 static inline u16 swvf_desc_unused(const struct swvf_ring *ring)
