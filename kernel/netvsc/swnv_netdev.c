@@ -268,14 +268,23 @@ static int swnv_adapter_change_mtu(struct net_device *dev, int new_mtu)
 	return 0;
 }
 
-/* The MAC is half of the pairing key: it cannot move under a claimed VF. */
+/*
+ * The MAC is half of the pairing key: it cannot move under a claimed VF,
+ * whether the adapter is up or down.  Unpaired, a new MAC is a new key: the
+ * search for a VF runs again, under the pairing rule.
+ */
 static int swnv_adapter_set_mac(struct net_device *dev, void *addr)
 {
 	struct swnv_priv *adp = netdev_priv(dev);
+	struct net_device *vf = rtnl_dereference(adp->vf);
 	int err;
 
-	if (rtnl_dereference(adp->vf))
+	if (vf) {
+		if (net_ratelimit())
+			netdev_warn(dev, "MAC change refused: VF %s is paired\n",
+				    vf->name);
 		return -EBUSY;
+	}
 	err = eth_mac_addr(dev, addr);
 	if (err)
 		return err;
@@ -352,6 +361,8 @@ int swnv_adapter_init(struct net_device *dev)
 	INIT_DELAYED_WORK(&adp->vf_open_work, swnv_vf_open_work);
 
 	dev->netdev_ops = &swnv_adapter_ops;
+	/* created where it belongs; the child cannot move it elsewhere */
+	dev->netns_immutable = 1;
 	dev->priv_flags &= ~IFF_LIVE_ADDR_CHANGE;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_NONE;
 	dev->priv_destructor = swnv_adapter_destructor;

@@ -5,7 +5,10 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
 #include "swnv.h"
@@ -62,6 +65,38 @@ static int swnv_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * Only the host side controls a pair.  The child may hold CAP_NET_ADMIN in
+ * the initial user namespace (a container without a user namespace), so a
+ * capability check alone cannot tell it from host root: the request must
+ * come from a task in the host port's network namespace, on a socket of
+ * that namespace (rtnetlink looks the device up in the socket's namespace
+ * and runs the request in the sender's context), holding CAP_NET_ADMIN over
+ * it.
+ */
+static bool swnv_caller_in(struct net *net)
+{
+	struct nsproxy *nsp = current->nsproxy;
+
+	return nsp && net_eq(nsp->net_ns, net) &&
+	       ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
+static int swnv_host_side_only(struct net_device *dev,
+			       struct netlink_ext_ack *extack)
+{
+	struct swnv_priv *np = netdev_priv(dev);
+	struct net_device *host;
+
+	host = swnv_is_adapter(np) ? rtnl_dereference(np->peer) : dev;
+	if (host && net_eq(dev_net(dev), dev_net(host)) &&
+	    swnv_caller_in(dev_net(host)))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "only the host port's namespace may change the pair");
+	return -EPERM;
+}
+
 /* Settings that may come with newlink or changelink. */
 static void swnv_apply_settings(struct swnv_priv *adp, struct nlattr *data[])
 {
@@ -112,6 +147,18 @@ static struct net_device *swnv_create_adapter(struct net *src_net,
 	net = rtnl_link_get_net(src_net, tbp);
 	if (IS_ERR(net))
 		return ERR_CAST(net);
+	/*
+	 * A pair that spans two namespaces is made by the host, whose
+	 * namespace is the initial one (the PFs, sriovd).  Anyone else keeps
+	 * both ends at home: a child could otherwise plant an adapter it
+	 * controls in the host's namespace and pair it with a host VF there.
+	 */
+	if (!net_eq(net, dev_net(host)) && !net_eq(dev_net(host), &init_net)) {
+		NL_SET_ERR_MSG(extack,
+			       "only the initial namespace may place the adapter elsewhere");
+		adapter = ERR_PTR(-EPERM);
+		goto out_put_net;
+	}
 
 	adapter = rtnl_create_link(net, ifname, name_assign_type,
 				   &swnv_link_ops, tbp, extack);
@@ -153,6 +200,15 @@ static int swnv_newlink(struct net *src_net, struct net_device *dev,
 	struct swnv_priv *adp;
 	int err;
 
+	/*
+	 * The host port stays with its creator: a child cannot create a pair
+	 * whose host port (and so whose control) sits in another namespace.
+	 */
+	if (!swnv_caller_in(dev_net(dev))) {
+		NL_SET_ERR_MSG(extack,
+			       "the host port must be created in the caller's namespace");
+		return -EPERM;
+	}
 	adapter = swnv_create_adapter(src_net, dev, data, extack);
 	if (IS_ERR(adapter))
 		return PTR_ERR(adapter);
@@ -208,6 +264,10 @@ static int swnv_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if (!data)
 		return 0;
+	/* first, so that the child sees EPERM whatever else it asks */
+	err = swnv_host_side_only(dev, extack);
+	if (err)
+		return err;
 	if (!adp) {
 		NL_SET_ERR_MSG(extack, "the pair has no adapter");
 		return -ENODEV;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VF pairing: a VF netdev whose identity and MAC match an adapter is claimed
- * from the NETDEV_REGISTER notifier, before rtnetlink announces it, so
- * userspace never sees it without IFF_SLAVE.  Its frames are delivered to
- * the adapter by an rx_handler, whatever the data path is.
+ * VF pairing: a VF netdev that matches an adapter (swnv_vf_matches()) is
+ * claimed from the NETDEV_REGISTER notifier, before rtnetlink announces it,
+ * so userspace never sees it without IFF_SLAVE; a VF whose MAC or identity
+ * arrives later is claimed on the event that announces it.  Its frames are
+ * delivered to the adapter by an rx_handler, whatever the data path is.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
+#include <linux/pci.h>
 #include <linux/rtnetlink.h>
 #include <linux/sysfs.h>
 
@@ -91,26 +93,63 @@ static bool swnv_vf_read_serial(struct net_device *vf, u64 *serial)
 	return found;
 }
 
-/* The pairing rule: MAC always, and the identity when both sides have one. */
-bool swnv_vf_matches(struct swnv_priv *adp, struct net_device *vf)
-{
-	u64 serial;
-
-	if (vf->type != ARPHRD_ETHER || !vf->dev.parent ||
-	    swnv_is_swnv_dev(vf) || netif_is_bridge_master(vf))
-		return false;
-	if (!ether_addr_equal(vf->dev_addr, adp->dev->dev_addr))
-		return false;
-	if (adp->has_serial && swnv_vf_read_serial(vf, &serial))
-		return serial == adp->serial;
-	return true;
-}
-
 static struct swnv_priv *swnv_vf_owner(struct net_device *vf)
 {
 	if (rcu_access_pointer(vf->rx_handler) != swnv_vf_handle_frame)
 		return NULL;
 	return rcu_dereference_rtnl(vf->rx_handler_data);
+}
+
+/* A netdev of a PCI virtual function: the only kind that is ever claimed. */
+static bool swnv_is_pci_vf(const struct net_device *dev)
+{
+	struct device *parent = dev->dev.parent;
+
+	return dev->type == ARPHRD_ETHER && parent && dev_is_pci(parent) &&
+	       to_pci_dev(parent)->is_virtfn;
+}
+
+/*
+ * The pairing rule.  Only a free PCI VF netdev (no master, not claimed)
+ * whose MAC is the adapter's is a candidate.  Then:
+ * - an adapter with a serial pairs only with a VF that publishes that
+ *   identity (sriov_vf, set by the PF, i.e. by host root through vf-alloc),
+ *   in the host port's or the adapter's own namespace.  A VF without an
+ *   identity (in-tree igbvf) never pairs with it.  The MAC must match too:
+ *   the identity says whose VF it is, the MAC is what makes the data path
+ *   work (the VF receives only its own MAC and, with anti-spoofing, sends
+ *   only from it), so a VF with the right identity and another MAC would
+ *   be a claimed VF that carries nothing.
+ * - an adapter without a serial pairs by MAC alone, so only with a VF in
+ *   its own namespace: one that the host has handed to the child already.
+ *   The child chooses its adapter's MAC; anything wider would let it claim
+ *   a VF of the host or of another child by copying its MAC.
+ */
+bool swnv_vf_matches(struct swnv_priv *adp, struct net_device *vf)
+{
+	struct net_device *host = rtnl_dereference(adp->peer);
+	struct net *net = dev_net(vf);
+	u64 serial;
+
+	ASSERT_RTNL();
+	if (!host || !swnv_is_pci_vf(vf) || swnv_vf_owner(vf) ||
+	    netdev_master_upper_dev_get(vf) ||
+	    !ether_addr_equal(vf->dev_addr, adp->dev->dev_addr))
+		return false;
+	if (!adp->has_serial)
+		return net_eq(net, dev_net(adp->dev));
+	if (!net_eq(net, dev_net(host)) && !net_eq(net, dev_net(adp->dev)))
+		return false;
+	return swnv_vf_read_serial(vf, &serial) && serial == adp->serial;
+}
+
+/* A claimed VF still carries its adapter's identity. */
+static bool swnv_vf_identity_holds(struct swnv_priv *adp, struct net_device *vf)
+{
+	u64 serial;
+
+	return !adp->has_serial ||
+	       (swnv_vf_read_serial(vf, &serial) && serial == adp->serial);
 }
 
 int swnv_vf_claim(struct swnv_priv *adp, struct net_device *vf)
@@ -213,39 +252,36 @@ static struct swnv_priv *swnv_find_adapter(struct net_device *vf)
 	return NULL;
 }
 
+static struct net_device *swnv_scan_net(struct swnv_priv *adp, struct net *net)
+{
+	struct net_device *dev;
+
+	for_each_netdev(net, dev)
+		if (dev->reg_state == NETREG_REGISTERED &&
+		    swnv_vf_matches(adp, dev))
+			return dev;
+	return NULL;
+}
+
 /*
- * An adapter created (or re-keyed) after its VF: claim the VF late.  The
- * candidate is picked by MAC under RCU; the identity check may sleep.
+ * An adapter created (or re-keyed) after its VF: claim the VF late.  Only
+ * the namespaces the rule allows are searched; RTNL keeps their device
+ * lists stable while the identity check sleeps.
  */
 void swnv_scan_existing_vfs(struct swnv_priv *adp)
 {
-	struct net_device *dev, *found = NULL;
-	struct net *net;
+	struct net_device *host = rtnl_dereference(adp->peer);
+	struct net_device *found;
 
 	ASSERT_RTNL();
-	if (rtnl_dereference(adp->vf))
+	if (rtnl_dereference(adp->vf) || !host)
 		return;
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		for_each_netdev_rcu(net, dev) {
-			if (ether_addr_equal(dev->dev_addr, adp->dev->dev_addr) &&
-			    !swnv_is_swnv_dev(dev) && !swnv_vf_owner(dev) &&
-			    !netdev_master_upper_dev_get_rcu(dev)) {
-				found = dev;
-				dev_hold(found);
-				break;
-			}
-		}
-		if (found)
-			break;
-	}
-	rcu_read_unlock();
-	if (!found)
-		return;
-	if (found->reg_state == NETREG_REGISTERED &&
-	    swnv_vf_matches(adp, found))
+	found = swnv_scan_net(adp, dev_net(adp->dev));
+	if (!found && adp->has_serial &&
+	    !net_eq(dev_net(host), dev_net(adp->dev)))
+		found = swnv_scan_net(adp, dev_net(host));
+	if (found)
 		swnv_vf_claim(adp, found);
-	dev_put(found);
 }
 
 static int swnv_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -283,6 +319,29 @@ static int swnv_netdev_event(struct notifier_block *nb, unsigned long event,
 			break;
 		}
 		swnv_vf_release(adp);
+		break;
+	case NETDEV_CHANGEADDR:
+	case NETDEV_CHANGEINFODATA:
+		/*
+		 * A MAC or an identity that arrived after registration (the VF
+		 * raises NETDEV_CHANGEINFODATA when its identity changes).  A
+		 * claimed VF whose identity is no longer its adapter's serial
+		 * is released: no pairing lives on a stale identity.
+		 */
+		if (adp) {
+			if (!swnv_vf_identity_holds(adp, dev)) {
+				netdev_info(adp->dev,
+					    "VF %s no longer carries the identity\n",
+					    dev->name);
+				swnv_vf_release(adp);
+			}
+			break;
+		}
+		if (dev->reg_state != NETREG_REGISTERED)
+			break;
+		adp = swnv_find_adapter(dev);
+		if (adp)
+			swnv_vf_claim(adp, dev);
 		break;
 	case NETDEV_UP:
 	case NETDEV_CHANGE:

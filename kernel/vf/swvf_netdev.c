@@ -172,6 +172,33 @@ static int swvf_restore_mac(struct swvf_adapter *adapter)
 	return err;
 }
 
+static struct swvf_identity swvf_identity_get(struct swvf_adapter *adapter)
+{
+	struct swvf_identity id;
+
+	spin_lock(&adapter->id_lock);
+	id = adapter->identity;
+	spin_unlock(&adapter->id_lock);
+	return id;
+}
+
+/*
+ * Fetch the identity (sriov/serial) and announce a change of it: pairing
+ * (sriov_netvsc) goes by it, and must see the new one before any event
+ * that follows, the MAC's included.  Before registration the identity is
+ * simply in place when NETDEV_REGISTER runs.
+ */
+static void swvf_update_identity(struct swvf_adapter *adapter)
+{
+	struct swvf_identity old = swvf_identity_get(adapter), id;
+
+	swvf_mbx_get_config(adapter);
+	id = swvf_identity_get(adapter);
+	if (adapter->netdev->reg_state == NETREG_REGISTERED &&
+	    (old.valid != id.valid || old.serial != id.serial))
+		call_netdevice_notifiers(NETDEV_CHANGEINFODATA, adapter->netdev);
+}
+
 /**
  * swvf_hw_init - handshake with the PF and restore our configuration
  * @adapter: the VF
@@ -191,10 +218,10 @@ static int swvf_hw_init(struct swvf_adapter *adapter)
 		goto fail;
 	adapter->resets++;
 
+	swvf_update_identity(adapter);
 	err = swvf_restore_mac(adapter);
 	if (err && err != -EPERM)
 		goto fail;
-	swvf_mbx_get_config(adapter);
 	err = swvf_mbx_set_lpe(adapter, SWVF_MAX_FRAME(netdev->mtu));
 	if (err && err != -EPERM)
 		goto fail;

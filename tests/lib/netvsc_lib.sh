@@ -7,7 +7,9 @@
 #                                     admin MAC = adapter MAC   198.18.0.10)
 #
 # The bridge holding the PF is the host's "extensible switch"; the VF is
-# claimed by nv0 as soon as igbvf registers it.
+# claimed by nv0 as soon as it registers where nv0 may claim it: under igb
+# (no serial) in child0, where nv_vf_bind moves it; under sriov_pf (serial)
+# in the host's namespace.
 
 NV_MAC=02:00:5e:10:00:0a
 NV_IP=198.18.0.10
@@ -91,7 +93,19 @@ nv_vf_driver_bind() {
 	modprobe "$NV_VF_DRIVER" || return 1
 	echo "$NV_VF_DRIVER" >"/sys/bus/pci/devices/$VF/driver_override"
 	nv_vf_bind || return 1
-	nv_deep_rings "$VFDEV"
+	[ -n "$(nv_vf_ns)" ] || nv_deep_rings "$VFDEV"
+}
+
+# Where the VF netdev lives once bound.  Under sriov_pf the adapter has a
+# serial and pairs by identity with the VF in the host's namespace.  Under
+# igb it has none and pairs by MAC, only with a VF in its own namespace: the
+# host hands the VF to child0 (nv_vf_bind), as an operator of igbvf must.
+nv_vf_ns() { [ "$NV_PF_DRIVER" = sriov_pf ] || echo child0; }
+# nv_vf_in CMD...: run CMD in the VF netdev's namespace
+nv_vf_in() {
+	local ns
+	ns=$(nv_vf_ns)
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
 }
 
 # sriov_pf's "sriov" generic netlink family through the kernel's YNL CLI
@@ -146,8 +160,13 @@ nv_responder_stop() {
 }
 
 nv_vf_bind() {
+	local ns
 	echo "$VF" >/sys/bus/pci/drivers_probe 2>/dev/null
 	VFDEV=$(wait_pci_netdev "$VF" 10) || return 1
+	ns=$(nv_vf_ns)
+	[ -n "$ns" ] || return 0
+	nv_deep_rings "$VFDEV"
+	ip link set "$VFDEV" netns "$ns"
 }
 
 # Deep RX rings: when the host deschedules the TCG guest for a second
@@ -163,7 +182,7 @@ nv_vf_disable() { echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"; }
 
 # The VF netdev carries IFF_SLAVE and has nv0 as master.
 nv_vf_is_slave() {
-	ip -j link show "$1" | jq -e '.[0].flags | index("SLAVE") != null' >/dev/null
+	nv_vf_in ip -j link show "$1" | jq -e '.[0].flags | index("SLAVE") != null' >/dev/null
 }
 
 # wait until the adapter's data path is $1 (0 synthetic, 1 VF)
@@ -216,8 +235,8 @@ nv_backlog_drops() {
 }
 nv_counters() {
 	local vfrx=-
-	[ -n "${VFDEV:-}" ] && [ -e "/sys/class/net/$VFDEV" ] &&
-		vfrx=$(cat "/sys/class/net/$VFDEV/statistics/rx_packets")
+	[ -n "${VFDEV:-}" ] && nv_vf_in test -e "/sys/class/net/$VFDEV" &&
+		vfrx=$(nv_vf_in cat "/sys/class/net/$VFDEV/statistics/rx_packets")
 	ktap_diag "$1: nv0 vf_rx $(nv_stat vf_rx_packets) syn_rx $(nv_stat syn_rx_packets) vf_tx $(nv_stat vf_tx_packets) syn_tx $(nv_stat syn_tx_packets); VF rx $vfrx; PF rx $(cat "/sys/class/net/$PF/statistics/rx_packets") missed $(cat "/sys/class/net/$PF/statistics/rx_missed_errors"); backlog drops $(nv_backlog_drops); fdb: $(bridge fdb show br br0 | grep -i "$NV_MAC" | tr '\n' ';')"
 }
 nv_report() {

@@ -4,16 +4,21 @@
 # timeout: 1500
 # debug-args: 100
 #
-# Attach cycles (igbvf unbind + bind of VF 0) with rtnetlink monitors
-# watching the host namespace and the child: every RTM_NEWLINK of the VF
-# netdev must carry IFF_SLAVE, including after the VF is moved into the
-# child (every other cycle, as the daemon may do).  `ip monitor link` runs
-# alongside as an independent witness.
+# Attach cycles (unbind + bind of VF 0) with rtnetlink monitors watching
+# the host namespace and the child: every RTM_NEWLINK of the VF netdev must
+# carry IFF_SLAVE, including after the VF is moved into the child (every
+# other cycle, as the daemon may do).  `ip monitor link` runs alongside as
+# an independent witness.  The VF registers in the host's namespace, where
+# only an adapter with a serial may claim it, by the identity the VF
+# publishes before it registers: sriov_pf + sriov_vf, as sriovd runs them
+# (igbvf has no identity and pairs only inside the child's namespace).
 #
 # 1000 cycles by default, the acceptance count (0.25-0.7 s per
 # cycle under TCG depending on host load: 150 cycles took 38-40 s on an
 # idle host, 1000 cycles 509 s and 672 s at host load 11-14).  A shorter
 # run for development: tools/vm/run -- tests/vm/netvsc_attach.sh 150
+NV_PF_DRIVER=sriov_pf
+NV_VF_DRIVER=sriov_vf
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
 

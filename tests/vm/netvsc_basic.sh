@@ -6,6 +6,12 @@
 # sriov_netvsc functional test: the synthetic path through the host's bridge,
 # VF pairing with the slave flag, data path switching with acks, timeout
 # fallback, per-path counters, tracepoints, link settings, VF removal.
+# The pairing rule and the control of a pair (Documentation/networking/
+# sriov_netvsc.rst): only the host port's namespace changes a pair's
+# settings (child0, root there, gets EPERM); a netdev that is not a PCI VF
+# (the PF, a dummy, a veth) is never claimed; an adapter without a serial
+# pairs by MAC only with a VF in its own namespace; one with a serial never
+# pairs with a VF that has no identity.
 # The VF part runs once per VF driver, in one VM: the in-tree igbvf (MAC
 # pairing) and the project's sriov_vf (no identity under igb: MAC pairing).
 # Arguments: the VF drivers (default: igbvf sriov_vf).
@@ -17,7 +23,10 @@ require_cmd jq
 require_cmd ethtool
 OUT=$SRIOV_OUT
 ktap_header
-ktap_plan $((3 + 13 * $(echo $DRIVERS | wc -w)))
+ktap_plan $((10 + 15 * $(echo $DRIVERS | wc -w)))
+NV_MAC_ALT=02:00:5e:10:00:0b
+NV_MAC9=02:00:5e:10:00:09
+NV_SERIAL8=0x5e1000aa
 
 if nv_setup_synthetic; then
 	ktap_pass "pair nvh0/nv0 created, nvh0 in br0 with the PF, nv0 in child0"
@@ -29,6 +38,49 @@ ktap_result "ext0 pings the adapter over the synthetic path" \
 syn_tx=$(nv_stat syn_tx_packets)
 ktap_result "synthetic counters count the pings" test "${syn_tx:-0}" -gt 0
 
+# The control of a pair belongs to the host port's namespace: from child0
+# (root there, CAP_NET_ADMIN in the initial user namespace) every setting
+# of its adapter is refused with EPERM and left unchanged; the host port
+# sets them all.  On a second, unpaired pair nvh9/nv9.
+nv_ctl add nvh9 nv9 --netns child0 --mac "$NV_MAC9" ||
+	ktap_bail "cannot create the pair nvh9/nv9"
+host_sets() {
+	nv_ctl set nvh9 --serial "$NV_SERIAL8" --auto-ack 0 --want syn --timeout-ms 300 || return 1
+	local i
+	i=$(ip netns exec child0 $NV_CTL show nv9)
+	echo "nv9 after the host's change: $i"
+	[ "$(jq -r .serial <<<"$i")" = $((NV_SERIAL8)) ] && [ "$(jq -r .auto_ack <<<"$i")" = 0 ] &&
+		[ "$(jq -r .dp_want <<<"$i")" = 0 ] && [ "$(jq -r .ack_timeout_ms <<<"$i")" = 300 ]
+}
+ktap_result "the host port sets SERIAL, AUTO_ACK, DP_WANT and ACK_TIMEOUT_MS" host_sets
+child_refused() {	# KEY SET-ARGS...: from child0, EPERM and KEY unchanged
+	local key=$1 before after out rc
+	shift
+	before=$(ip netns exec child0 $NV_CTL show nv9 | jq -c ".$key")
+	out=$(ip netns exec child0 $NV_CTL set nv9 "$@" 2>&1)
+	rc=$?
+	after=$(ip netns exec child0 $NV_CTL show nv9 | jq -c ".$key")
+	echo "child0: set nv9 $*: exit $rc ${out##*$'\n'}; $key $before -> $after"
+	[ $rc != 0 ] && [[ $out == *"[Errno 1] "* ]] && [ "$before" = "$after" ]
+}
+ktap_result "child0 sets SERIAL on its adapter: EPERM" child_refused serial --serial 0x1234
+ktap_result "child0 sets AUTO_ACK on its adapter: EPERM" child_refused auto_ack --auto-ack 1
+ktap_result "child0 sets DP_WANT on its adapter: EPERM" child_refused dp_want --want vf
+ktap_result "child0 sets DP_ACK on its adapter: EPERM" child_refused dp_seq --ack 0
+ip link del nvh9
+# Nor may child0 create a pair whose adapter lands in the host's namespace.
+ip netns attach nvhost 1 || ktap_bail "cannot name the initial namespace"
+defer ip netns del nvhost
+child_plants() {
+	local out rc
+	out=$(ip netns exec child0 $NV_CTL add nvhx nvx --netns nvhost --mac "$NV_MAC9" 2>&1)
+	rc=$?
+	echo "child0: add nvhx nvx --netns (host): exit $rc ${out##*$'\n'}"
+	ip -n child0 link del nvhx 2>/dev/null
+	[ $rc != 0 ] && [[ $out == *"[Errno 1] "* ]] && ! ip link show nvx >/dev/null 2>&1
+}
+ktap_result "child0 creates a pair with its adapter in the host's namespace: EPERM" child_plants
+
 TR=/sys/kernel/tracing
 [ -d $TR/events ] || mount -t tracefs nodev $TR 2>/dev/null
 echo 1 >$TR/events/sriov_netvsc/enable 2>/dev/null
@@ -37,18 +89,53 @@ vf_round() {
 	NV_VF_DRIVER=$1
 	echo >$TR/trace
 	nv_ctl set nvh0 --want vf
-	if nv_vf_enable; then
+	# The VF first appears in the host's namespace with nv0's MAC, while
+	# child0 holds nv8, an adapter with a serial and that MAC, and nv0
+	# has another MAC: neither may claim it.
+	ip -n child0 link set nv0 down
+	ip -n child0 link set nv0 address "$NV_MAC_ALT"
+	nv_ctl add nvh8 nv8 --netns child0 --mac "$NV_MAC" --serial "$NV_SERIAL8" ||
+		ktap_bail "cannot create the pair nvh8/nv8"
+	bind_in_host() {
+		nv_vf_create && modprobe "$NV_VF_DRIVER" || return 1
+		echo "$NV_VF_DRIVER" >"/sys/bus/pci/devices/$VF/driver_override"
+		echo "$VF" >/sys/bus/pci/drivers_probe 2>/dev/null
+		VFDEV=$(wait_pci_netdev "$VF" 10)
+	}
+	if bind_in_host; then
 		ktap_pass "$NV_VF_DRIVER: VF 0 bound with the adapter's MAC ($VFDEV)"
 	else
 		ktap_bail "$NV_VF_DRIVER: VF setup failed"
 	fi
+	vf_free() {	# the VF (host namespace) has no master and no adapter has it
+		local m
+		m=$(ip -j link show "$VFDEV" | jq -r '.[0].master // "none"')
+		echo "$1: VF $VFDEV master $m, nv0 VF $(nv_get vf_ifindex)," \
+			"nv8 VF $(ip netns exec child0 $NV_CTL show nv8 2>/dev/null | jq -r '.vf_ifindex')"
+		[ "$m" = none ] && ! nv_vf_is_slave_host "$VFDEV"
+	}
+	nv_vf_is_slave_host() {
+		ip -j link show "$1" | jq -e '.[0].flags | index("SLAVE") != null' >/dev/null
+	}
+	ktap_result "$NV_VF_DRIVER: an adapter with a serial does not claim a VF without identity" \
+		vf_free "serial adapter nv8"
+	ip link del nvh8
+	# nv0 takes the host VF's MAC: the search covers only child0
+	ip -n child0 link set nv0 address "$NV_MAC"
+	ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
+		vf_free "nv0 with the VF's MAC"
+	ip -n child0 link set nv0 up
+	wait_carrier nv0 5 child0
+	# the host hands the VF to child0 (nv_vf_bind's way): nv0 claims it
+	nv_deep_rings "$VFDEV"
+	ip link set "$VFDEV" netns child0 || ktap_bail "cannot move $VFDEV into child0"
 	vf_check() {
 		nv_vf_is_slave "$VFDEV" || { echo "no SLAVE flag"; return 1; }
-		[ "$(nv_get vf_ifindex)" = "$(cat /sys/class/net/$VFDEV/ifindex)" ]
+		[ "$(nv_get vf_ifindex)" = "$(ip netns exec child0 cat /sys/class/net/$VFDEV/ifindex)" ]
 	}
 	ktap_result "$NV_VF_DRIVER: VF claimed by nv0 with IFF_SLAVE" vf_check
-	ktap_result "$NV_VF_DRIVER: VF has no IP addresses" \
-		bash -c "[ -z \"\$(ip -j addr show $VFDEV | jq -r '.[0].addr_info[]?.local')\" ]"
+	no_addr() { [ -z "$(ip -n child0 -j addr show "$VFDEV" | jq -r '.[0].addr_info[]?.local')" ]; }
+	ktap_result "$NV_VF_DRIVER: VF has no IP addresses" no_addr
 	ktap_result "$NV_VF_DRIVER: data path moves to the VF" nv_wait_dp 1 40
 	vf_tx0=$(nv_stat vf_tx_packets)
 	ping_ok ext0 "$NV_IP"
@@ -57,7 +144,7 @@ vf_round() {
 	same_speed() {
 		local a b
 		a=$(ip netns exec child0 ethtool nv0 | grep 'Speed:')
-		b=$(ethtool "$VFDEV" | grep 'Speed:')
+		b=$(ip netns exec child0 ethtool "$VFDEV" | grep 'Speed:')
 		echo "adapter $a, VF $b"
 		[ -n "$a" ] && [ "$a" = "$b" ]
 	}
@@ -129,4 +216,35 @@ vf_round() {
 for d in $DRIVERS; do
 	vf_round "$d"
 done
+
+# Netdevs that are not PCI VFs are never claimed, whatever their MAC: a
+# dummy and a veth in child0 with nv0's MAC, and the PF (out of its bridge
+# for the check) once nv0 takes the PF's MAC.
+decoys() {
+	local pfmac m bad=0 d
+	ip -n child0 link add nvd0 address "$NV_MAC" type dummy || return 1
+	ip -n child0 link add nvv0 address "$NV_MAC" type veth peer name nvv1 || return 1
+	ip -n child0 link set nvd0 up
+	ip -n child0 link set nvv0 up
+	pfmac=$(cat "/sys/class/net/$PF/address")
+	ip link set "$PF" nomaster
+	ip -n child0 link set nv0 down
+	ip -n child0 link set nv0 address "$pfmac" || bad=1
+	m=$(ip -j link show "$PF" | jq -r '.[0].master // "none"')
+	echo "nv0 with the PF's MAC $pfmac: PF master $m, nv0 VF $(nv_get vf_ifindex)"
+	[ "$m" = none ] && [ "$(nv_get vf_ifindex)" = null ] || bad=1
+	ip -n child0 link set nv0 address "$NV_MAC" || bad=1
+	for d in nvd0 nvv0; do
+		m=$(ip -n child0 -j link show $d | jq -r '.[0].master // "none"')
+		echo "$d (nv0's MAC): master $m"
+		[ "$m" = none ] || bad=1
+	done
+	[ "$(nv_get vf_ifindex)" = null ] || bad=1
+	ip -n child0 link set nv0 up
+	ip -n child0 link del nvd0
+	ip -n child0 link del nvv0
+	ip link set "$PF" master br0
+	return $bad
+}
+ktap_result "the PF, a dummy and a veth with the adapter's MAC are not claimed" decoys
 ktap_finished

@@ -37,7 +37,7 @@ stalled() {
 		[ "$(nv_get last_reason_name)" = ack_timeout ]
 }
 ktap_result "lost auto-ack: request times out, TX stays synthetic" stalled
-claimed() { [ "$(nv_get vf_ifindex)" = "$(cat /sys/class/net/$VFDEV/ifindex)" ]; }
+claimed() { [ "$(nv_get vf_ifindex)" = "$(nv_vf_in cat /sys/class/net/$VFDEV/ifindex)" ]; }
 ktap_result "the adapter keeps its VF" claimed
 
 nv_ctl set nvh0 --want syn
