@@ -70,7 +70,7 @@ struct AdapterInfo {
 
 /// What one partition may claim on the synthetic switch: the guard the
 /// switch applies to ARP and IPv6 neighbour discovery arriving from the
-/// partition's port (Documentation/sriov_switch.rst, "Locked ports").
+/// partition's port (Documentation/design/daemon.rst, "Locked ports").
 struct PortGuard {
 	std::string partition;
 	MacAddr mac;
