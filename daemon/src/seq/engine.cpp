@@ -195,11 +195,18 @@ Status Engine::sync_guard(bool force)
 	auto want = wanted_guard();
 	if (!force && guard_installed_ && *guard_installed_ == want)
 		return Status::success();
+	// a set that failed is tried again when it changes or at the next
+	// start, not at every pump (the audit reports the difference)
+	if (!force && guard_failed_ && *guard_failed_ == want)
+		return Status::success();
 	auto st = kernel_.guard_apply(want);
-	if (st.ok())
+	if (st.ok()) {
 		guard_installed_ = std::move(want);
-	else
-		guard_installed_.reset(); // unknown: the next sync installs again
+		guard_failed_.reset();
+	} else {
+		guard_installed_.reset(); // unknown: installed again when next asked
+		guard_failed_ = std::move(want);
+	}
 	return st;
 }
 
@@ -608,7 +615,7 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	p.ips = spec.ips;
 	model_.partitions[p.name] = p;
 	// the partition's rules are on the switch before its port is
-	if (auto st = sync_guard(); !st.ok()) {
+	if (auto st = sync_guard(true); !st.ok()) {
 		model_.partitions.erase(p.name);
 		return refuse(Reason::switch_guard_failed, "switch guard (nftables table bridge sriovd): " + st.msg);
 	}

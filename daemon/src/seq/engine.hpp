@@ -155,6 +155,8 @@ private:
 	bool stopping_{};
 	/// What guard_apply last installed; nullopt until the first success.
 	std::optional<std::vector<PortGuard>> guard_installed_;
+	/// The set whose guard_apply failed last (not retried until it changes).
+	std::optional<std::vector<PortGuard>> guard_failed_;
 
 	// metrics (since start)
 	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count
