@@ -254,6 +254,7 @@ TEST(SwitchGuard, MigrationLocksThePortOnTheNewSwitchWithTheModelMac)
 	ev = r.run([&](seq::DoneFn d) { return r.engine->migrate_complete("p1", std::move(d)); });
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
 	EXPECT_EQ(r.kernel.adapter("p1")->pf, pf1);
+	EXPECT_LT(index_of(r.kernel.requests(), "adapter_set_switch p1 " + pf1 + " " + mac1), r.kernel.requests().size());
 	EXPECT_LT(index_of(r.kernel.requests(), "adapter_lock_port p1 " + mac1), r.kernel.requests().size());
 	r.expect_consistent();
 }

@@ -737,10 +737,11 @@ Status FakeKernel::adapter_delete(const std::string &partition)
 	return Status::success();
 }
 
-Status FakeKernel::adapter_set_switch(const std::string &partition, const std::string &pf)
+Status FakeKernel::adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac)
 {
 	if (auto st = enter("adapter_set_switch"); !st.ok())
 		return st;
+	requests_.push_back("adapter_set_switch " + partition + " " + pf + " " + mac.str());
 	auto it = adapters_.find(partition);
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");

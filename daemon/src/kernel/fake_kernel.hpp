@@ -96,7 +96,7 @@ public:
 			      const MacAddr &mac, std::uint64_t serial) override;
 	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
 	Status adapter_delete(const std::string &partition) override;
-	Status adapter_set_switch(const std::string &partition, const std::string &pf) override;
+	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override;
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
 	Status adapter_release_vf(const std::string &partition) override;
 	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;

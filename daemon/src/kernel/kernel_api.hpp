@@ -153,7 +153,10 @@ public:
 	/// Give an existing adapter its VF identity (set from the host port).
 	virtual Status adapter_set_serial(const std::string &partition, std::uint64_t serial) = 0;
 	virtual Status adapter_delete(const std::string &partition) = 0;
-	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf) = 0;
+	/// Move the host port to @pf's switch, locked, with @mac (the model's,
+	/// never the adapter's own, which the partition may have changed) as
+	/// its static entry, announced on @pf's wire.
+	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) = 0;
 	virtual Status adapter_set_datapath(const std::string &partition, Datapath dp) = 0;
 	/// Lock the adapter's host port on its switch: no learning, no
 	/// unknown-unicast flooding, IFLA_BRPORT_LOCKED, and the adapter's MAC

@@ -940,7 +940,7 @@ public:
 		return transact(sock(""), m.finish(), seq_, nullptr);
 	}
 
-	Status adapter_set_switch(const std::string &partition, const std::string &pf) override
+	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override
 	{
 		auto br = ensure_bridge(pf);
 		if (!br.ok())
@@ -953,19 +953,17 @@ public:
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
 		if (!st.ok())
 			return st;
-		// a new bridge port starts unlocked
-		if (st = lock_port_flags(static_cast<int>(idx)); !st.ok())
+		// a new bridge port starts unlocked and loses its FDB entries:
+		// locked, with the model's MAC (not the one the partition may
+		// have given its adapter) as its only source
+		if (st = adapter_lock_port(partition, mac); !st.ok())
 			return st;
-		const auto ad = adapter(partition);
-		if (!ad || ad->mac.is_zero())
-			return Status::success();
 		// Tell the wire where the adapter's MAC is now, as a hypervisor
 		// does after a migration (QEMU's announce_self): the external
 		// switches would keep sending to the old NIC until they relearn.
-		if (auto a = announce(pf, ad->mac); !a.ok())
-			log::warn(0, "announce of ", ad->mac.str(), " on ", pf, ": ", a.msg);
-		// a port that changes bridges loses its FDB entries
-		return pin_adapter_mac(static_cast<int>(idx), ad->mac);
+		if (auto a = announce(pf, mac); !a.ok())
+			log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
+		return Status::success();
 	}
 
 	/// One RARP request from @mac, broadcast out of @pf's netdev.

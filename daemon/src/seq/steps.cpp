@@ -523,7 +523,7 @@ StepResult switch_to(StepCtx &c, model::Partition &p, const std::string &to, con
 		return StepResult::fail(Reason::switch_move_failed, errtext(st));
 	auto ad = c.kernel.adapter(p.name);
 	if (ad && ad->pf != to) {
-		auto st = c.kernel.adapter_set_switch(p.name, to);
+		auto st = c.kernel.adapter_set_switch(p.name, to, p.mac);
 		if (!st.ok())
 			return StepResult::fail(Reason::switch_move_failed, errtext(st));
 		// the kernel's bridge starts every port unlocked and without FDB
