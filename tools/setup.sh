@@ -27,6 +27,7 @@ PKGS=(
 	python3-pytest python3-yaml python3-jsonschema
 	dpdk dpdk-dev sparse clang-tidy
 	python3-docutils bash-completion
+	libnftables-dev nftables
 )
 
 add_backports() {

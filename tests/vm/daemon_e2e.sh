@@ -81,12 +81,39 @@ start_sriovd || ktap_bail "sriovd --backend=real does not start: $(tail -n1 "$SR
 defer sh -c "kill -9 \$(cat $st/pid) 2>/dev/null"
 ext_ns_setup 0 || ktap_bail "external host"
 
-ktap_plan 15
-ktap_result "partition add (synthetic path)" ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC"
+ktap_plan 16
+ktap_result "partition add (synthetic path)" ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" --ip 198.18.0.20
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
 ip -n vm1 addr add 198.18.0.20/24 dev nv0
 ktap_result "external host pings the child over the synthetic path" slowwait 15 ping_ok ext0 198.18.0.20
+# The partition's port of the synthetic switch, from the kernel's own
+# dumps: locked, no learning, no unknown-unicast flooding (broadcast
+# still), the partition's MAC its static entry; and its ARP/ND rules in
+# sriovd's nftables table.
+switch_guarded() {
+	local port br fdb nf
+	port=$(ip -d -o link show type sriov_netvsc | awk -F': ' '/alias sriovd:vm1:/ { sub(/@.*/, "", $2); print $2 }')
+	[ -n "$port" ] || { echo "no host port of vm1"; return 1; }
+	br=$(bridge -d -j link show dev "$port") || return 1
+	echo "bridge port $port: $br"
+	jq -e '.[0] | .locked == true and .learning == false and .flood == false and .bcast_flood == true' \
+		<<<"$br" >/dev/null || { echo "port $port is not locked as it should be"; return 1; }
+	fdb=$(bridge -j fdb show dev "$port") || return 1
+	jq -e --arg m "$MAC" 'any(.[]; .mac == $m and .state == "static")' <<<"$fdb" >/dev/null ||
+		{ echo "no static entry for $MAC on $port: $fdb"; return 1; }
+	nf=$(nft -j list table bridge sriovd) || { echo "no nft table bridge sriovd"; return 1; }
+	jq -e --arg p "$port" --arg c "p_$port" --arg m "$MAC" --arg ip 198.18.0.20 '
+		.nftables as $n |
+		([$n[] | .rule? | select(. != null and .chain == "ports")
+		  | select(any(.expr[]; .match?.right == $p) and any(.expr[]; .jump?.target == $c))] | length == 1) and
+		([$n[] | .rule? | select(. != null and .chain == $c)
+		  | select(any(.expr[]; .match?.left.payload.field == "saddr ether" and .match?.right == $m))] | length == 2) and
+		([$n[] | .rule? | select(. != null and .chain == $c)
+		  | select(any(.expr[]; .match?.left.payload.field == "saddr ip" and (.match?.right | tostring | contains($ip))))]
+		  | length == 2)' <<<"$nf" >/dev/null || { echo "nft table bridge sriovd lacks vm1's rules: $nf"; return 1; }
+}
+ktap_result "vm1's switch port is locked and its ARP/ND rules are installed (bridge -d -j link, nft -j)" switch_guarded
 diag_links() {
 	ktap_diag "$(ip -d link show 2>&1 | grep -A3 -E 'sriov_netvsc|eth|sb-' | head -40)"
 	ktap_diag "$(ip -n vm1 -d link show 2>&1 | head -30)"

@@ -5,6 +5,8 @@
 #include "control/protocol.hpp"
 #include "render.hpp"
 
+#include <arpa/inet.h>
+#include <array>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -37,6 +39,8 @@ const char *const usage_text =
 	"  status                                   PFs, VF pools, partitions, running sequences\n"
 	"  list                                     partitions\n"
 	"  partition add NAME --pf PF --mac MAC [--netns NS] [--vlan ID] [--weight 0-100]\n"
+	"                [--ip ADDR]...               ADDR: IPv4 or IPv6, no prefix length\n"
+	"  partition show NAME\n"
 	"  partition remove NAME | --all\n"
 	"  attach PARTITION [--no-wait]             give the partition a VF\n"
 	"  detach PARTITION                         fail over to synthetic and release the VF\n"
@@ -76,13 +80,14 @@ int exit_for(const std::string &code)
 struct Args {
 	std::vector<std::string> pos;
 	std::map<std::string, std::string> opt; // --name value, or "" for flags
+	std::vector<std::string> ips;           // every --ip, in order
 };
 
 /// Options that take a value; everything else starting with -- is a flag.
 bool takes_value(const std::string &o)
 {
 	static const std::vector<std::string> v = {"--pf", "--mac", "--netns", "--vlan", "--weight",
-						   "--hold", "--to", "--after"};
+						   "--hold", "--to", "--after", "--ip"};
 	return std::find(v.begin(), v.end(), o) != v.end();
 }
 
@@ -97,6 +102,8 @@ std::optional<Args> split(const std::vector<std::string> &in, std::string &err)
 					err = s + " needs a value";
 					return std::nullopt;
 				}
+				if (s == "--ip")
+					a.ips.push_back(in[i + 1]);
 				a.opt[s] = in[++i];
 			} else {
 				a.opt[s] = "";
@@ -119,6 +126,31 @@ std::optional<long> number(const std::string &s)
 	} catch (const std::exception &) {
 		return std::nullopt;
 	}
+}
+
+/// One --ip value in its canonical form (what sriovd stores), or an
+/// error: a host address only, IPv4 or IPv6, no prefix length or zone.
+std::optional<std::string> canonical_ip(const std::string &s, std::string &err)
+{
+	if (s.find('/') != std::string::npos) {
+		err = "--ip " + s + ": give the address without a prefix length";
+		return std::nullopt;
+	}
+	std::array<unsigned char, 16> bin{};
+	std::array<char, INET6_ADDRSTRLEN> out{};
+	int af = AF_INET;
+	if (inet_pton(AF_INET, s.c_str(), bin.data()) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, s.c_str(), bin.data()) != 1) {
+			err = "--ip " + s + ": not an IPv4 or IPv6 address";
+			return std::nullopt;
+		}
+	}
+	if (inet_ntop(af, bin.data(), out.data(), out.size()) == nullptr) {
+		err = "--ip " + s + ": not an IPv4 or IPv6 address";
+		return std::nullopt;
+	}
+	return std::string(out.data());
 }
 
 struct Ctx {
@@ -226,8 +258,10 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 			std::cout << "tearing down " << r.at("started") << " partition(s); `sriovctl status` shows progress\n";
 		};
 	} else if (cmd == "partition") {
-		if (pos.size() != 3 || (pos[1] != "add" && pos[1] != "remove"))
-			return usage_error("partition add NAME ... | partition remove NAME");
+		if (pos.size() != 3 || (pos[1] != "add" && pos[1] != "remove" && pos[1] != "show"))
+			return usage_error("partition add NAME ... | partition remove NAME | partition show NAME");
+		if (pos[1] != "add" && !a->ips.empty())
+			return usage_error("--ip belongs to partition add");
 		if (pos[1] == "add") {
 			if (!has("--pf") || !has("--mac"))
 				return usage_error("partition add needs --pf PF and --mac MAC");
@@ -242,6 +276,25 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 						return usage_error(std::string(k) + " needs a number");
 					args[std::string(k + 2)] = *n;
 				}
+			if (!a->ips.empty()) {
+				json ips = json::array();
+				for (const auto &ip : a->ips) {
+					auto c = canonical_ip(ip, err);
+					if (!c)
+						return usage_error(err);
+					if (std::find(ips.begin(), ips.end(), *c) != ips.end())
+						return usage_error("--ip " + ip + " given twice");
+					ips.push_back(*c);
+				}
+				args["ips"] = ips;
+			}
+		} else if (pos[1] == "show") {
+			req = "list";
+			human = [name = pos[2]](const json &r) {
+				for (const auto &p : r)
+					if (p.value("name", "") == name)
+						sriovctl::render_partition(std::cout, p);
+			};
 		} else {
 			req = "partition-remove";
 			args = {{"partition", pos[2]}};
@@ -379,6 +432,15 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 	}
 	if (rc == ok && req == "attach" && resp->at("result").value("queued", false))
 		return retry;
+	if (rc == ok && cmd == "partition" && pos[1] == "show") {
+		const auto &parts = resp->at("result");
+		const bool found = std::any_of(parts.begin(), parts.end(),
+					       [&](const json &p) { return p.value("name", "") == pos[2]; });
+		if (!found) {
+			std::cerr << "sriovctl: unknown_partition: no partition " << pos[2] << "\n";
+			return not_found;
+		}
+	}
 	return rc;
 }
 

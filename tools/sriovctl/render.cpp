@@ -58,7 +58,7 @@ void Table::print(std::ostream &o) const
 
 void render_partitions(std::ostream &o, const json &parts)
 {
-	Table t({"PARTITION", "NETNS", "PF", "MAC", "WEIGHT", "VF", "DATAPATH", "STATE", "LAST"});
+	Table t({"PARTITION", "NETNS", "PF", "MAC", "IPS", "WEIGHT", "VF", "DATAPATH", "STATE", "LAST"});
 	for (const auto &p : parts) {
 		std::string vf = "-";
 		std::string dp = "synthetic";
@@ -71,10 +71,29 @@ void render_partitions(std::ostream &o, const json &parts)
 			state = "migrating->" + p.at("migrating_to").get<std::string>();
 		else if (p.at("want_vf").get<bool>() && p.at("vf").is_null())
 			state = "waiting-for-vf";
-		t.add({s(p, "name"), s(p, "netns"), s(p, "pf"), s(p, "mac"), s(p, "weight"), vf, dp, state,
+		std::string ips;
+		for (const auto &ip : p.value("ips", json::array()))
+			ips += (ips.empty() ? "" : ",") + ip.get<std::string>();
+		t.add({s(p, "name"), s(p, "netns"), s(p, "pf"), s(p, "mac"), ips.empty() ? "-" : ips, s(p, "weight"),
+		       vf, dp, state,
 		       s(p, "last_reason")});
 	}
 	t.print(o);
+}
+
+void render_partition(std::ostream &o, const json &p)
+{
+	for (const char *k : {"name", "netns", "pf", "mac", "vlan", "weight", "serial", "last_reason"})
+		o << k << ": " << s(p, k) << "\n";
+	std::string ips;
+	for (const auto &ip : p.value("ips", json::array()))
+		ips += (ips.empty() ? "" : " ") + ip.get<std::string>();
+	o << "ips: " << (ips.empty() ? "-" : ips) << "\n";
+	if (p.contains("vf") && !p.at("vf").is_null())
+		o << "vf: " << s(p.at("vf"), "pf") << " " << s(p.at("vf"), "vf") << " ("
+		  << s(p.at("vf"), "datapath") << ")\n";
+	else
+		o << "vf: -\n";
 }
 
 void render_status(std::ostream &o, const json &st)

@@ -19,6 +19,8 @@ private:
 	std::vector<std::vector<std::string>> rows_;
 };
 
+/// One partition, a "key: value" line each (`partition show`).
+void render_partition(std::ostream &o, const nlohmann::json &p);
 void render_status(std::ostream &o, const nlohmann::json &status);
 void render_partitions(std::ostream &o, const nlohmann::json &parts);
 void render_vfs(std::ostream &o, const nlohmann::json &vfs);

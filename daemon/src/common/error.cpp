@@ -40,6 +40,7 @@ constexpr std::array reason_names = {
 	std::pair{Reason::adapter_create_failed, "adapter_create_failed"},
 	std::pair{Reason::adapter_delete_failed, "adapter_delete_failed"},
 	std::pair{Reason::switch_move_failed, "switch_move_failed"},
+	std::pair{Reason::switch_guard_failed, "switch_guard_failed"},
 	std::pair{Reason::config_read_failed, "config_read_failed"},
 	std::pair{Reason::surprise_removal, "surprise_removal"},
 	std::pair{Reason::daemon_restart, "daemon_restart"},

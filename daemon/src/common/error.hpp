@@ -46,6 +46,7 @@ enum class Reason : std::uint8_t {
 	adapter_create_failed,
 	adapter_delete_failed,
 	switch_move_failed,
+	switch_guard_failed,
 	config_read_failed,
 	// causes of a sequence
 	surprise_removal,

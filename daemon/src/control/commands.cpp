@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "control/commands.hpp"
 
+#include "common/text.hpp"
 #include "kernel/fake_kernel.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -153,7 +155,7 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    reply(encode_ok(r.id, {{"idle", engine_.idle()}, {"consistent", engine_.idle() && problems.empty()},
 					  {"problems", problems}}));
 	    });
-	add("partition-add", true, "create a partition's adapter (args: name, netns, pf, mac, vlan, weight)",
+	add("partition-add", true, "create a partition's adapter (args: name, netns, pf, mac, vlan, weight, ips)",
 	    [this](const Request &r, const Reply &reply, const Follow &) {
 		    seq::PartitionSpec spec;
 		    spec.name = arg_str(r.args, "name");
@@ -167,6 +169,22 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    if (arg_int_or(r.args, "vlan", 0) < 0 || arg_int_or(r.args, "vlan", 0) > 4094)
 			    throw ArgError("\"vlan\" must be 0..4094");
 		    spec.weight = r.args.contains("weight") ? arg_u32(r.args, "weight", 100) : 100;
+		    if (r.args.contains("ips")) {
+			    const auto &ips = r.args.at("ips");
+			    if (!ips.is_array())
+				    throw ArgError("\"ips\" must be an array of addresses");
+			    for (const auto &ip : ips) {
+				    if (!ip.is_string())
+					    throw ArgError("\"ips\" must be an array of addresses");
+				    auto c = canonical_ip(ip.get<std::string>());
+				    if (!c)
+					    throw ArgError("\"ips\": " + text::sanitize_utf8(ip.get<std::string>()) +
+							   " is not an IPv4 or IPv6 address (no prefix length)");
+				    if (std::find(spec.ips.begin(), spec.ips.end(), *c) != spec.ips.end())
+					    throw ArgError("\"ips\": " + *c + " given twice");
+				    spec.ips.push_back(*c);
+			    }
+		    }
 		    const bool wait = arg_bool_or(r.args, "wait", true);
 		    auto st = engine_.add_partition(spec, wait ? [reply, id = r.id](const json &ev) {
 			    if (ev.at("result") == "ok")

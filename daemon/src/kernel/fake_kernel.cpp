@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kernel/fake_kernel.hpp"
 
+#include "kernel/switch_guard.hpp"
+
 #include "common/text.hpp"
 #include "store/atomic_file.hpp"
 
@@ -135,6 +137,10 @@ Status FakeKernel::configure(const json &cfg)
 		set_release_ignored(cfg.at("release_ignored").get<bool>());
 	if (cfg.contains("delay_ms"))
 		set_delay_ms(cfg.at("delay_ms").get<int>());
+	if (cfg.contains("unlock_port"))
+		unlock_port(cfg.at("unlock_port").get<std::string>());
+	if (cfg.contains("drop_guard") && cfg.at("drop_guard").get<bool>())
+		drop_guard();
 	if (cfg.contains("surprise_remove")) {
 		const auto &s = cfg.at("surprise_remove");
 		surprise_remove(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()});
@@ -192,8 +198,13 @@ json FakeKernel::dump() const
 			     {"paired_vf_ifindex", a.info.paired_vf_ifindex},
 			     {"serial", a.info.serial},
 			     {"datapath", std::string(to_string(a.info.datapath))},
+			     {"port_locked", a.info.port_locked},
 			     {"released", a.released}};
 	j["adapters"] = ads;
+	json gp = json::array();
+	for (const auto &g : guard_)
+		gp.push_back({{"partition", g.partition}, {"mac", g.mac.str()}, {"ips", g.ips}});
+	j["guard"] = {{"present", guard_present_}, {"ports", gp}, {"script", guard_script_}};
 	return j;
 }
 
@@ -253,8 +264,18 @@ void FakeKernel::load()
 		a.info.paired_vf_ifindex = ja.value("paired_vf_ifindex", 0U);
 		a.info.serial = ja.value("serial", std::uint64_t{0});
 		a.info.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
+		a.info.port_locked = ja.value("port_locked", false);
 		a.released = ja.at("released").get<bool>();
 		adapters_[name] = a;
+	}
+	if (j.contains("guard")) {
+		const auto &jg = j.at("guard");
+		guard_present_ = jg.at("present").get<bool>();
+		guard_script_ = jg.at("script").get<std::string>();
+		for (const auto &g : jg.at("ports"))
+			guard_.push_back({.partition = g.at("partition").get<std::string>(),
+					  .mac = MacAddr::parse(g.at("mac").get<std::string>()).value_or(MacAddr{}),
+					  .ips = g.at("ips").get<std::vector<std::string>>()});
 	}
 }
 
@@ -685,6 +706,7 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 	a.info = {.partition = partition, .netns = ns, .pf = pf, .host_port = "syn-" + partition, .mac = mac,
 		  .paired_vf = {}, .datapath = Datapath::synthetic};
 	a.info.serial = serial;
+	a.info.port_locked = true; // as the real backend: locked before it is up
 	adapters_[partition] = a;
 	update_pairing();
 	commit();
@@ -715,10 +737,11 @@ Status FakeKernel::adapter_delete(const std::string &partition)
 	return Status::success();
 }
 
-Status FakeKernel::adapter_set_switch(const std::string &partition, const std::string &pf)
+Status FakeKernel::adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac)
 {
 	if (auto st = enter("adapter_set_switch"); !st.ok())
 		return st;
+	requests_.push_back("adapter_set_switch " + partition + " " + pf + " " + mac.str());
 	auto it = adapters_.find(partition);
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
@@ -760,6 +783,59 @@ Status FakeKernel::adapter_release_vf(const std::string &partition)
 	it->second.released = true;
 	commit();
 	return Status::success();
+}
+
+Status FakeKernel::adapter_lock_port(const std::string &partition, const MacAddr &mac)
+{
+	if (auto st = enter("adapter_lock_port"); !st.ok())
+		return st;
+	requests_.push_back("adapter_lock_port " + partition + " " + mac.str());
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	it->second.info.port_locked = true;
+	commit();
+	return Status::success();
+}
+
+void FakeKernel::unlock_port(const std::string &partition)
+{
+	if (auto it = adapters_.find(partition); it != adapters_.end())
+		it->second.info.port_locked = false;
+	commit();
+}
+
+Status FakeKernel::guard_apply(const std::vector<PortGuard> &ports)
+{
+	if (auto st = enter("guard_apply"); !st.ok())
+		return st;
+	std::string names;
+	std::vector<guard::Port> gp;
+	for (const auto &g : ports) {
+		names += (names.empty() ? "" : ",") + g.partition;
+		gp.push_back({.ifname = "syn-" + g.partition, .guard = g});
+	}
+	requests_.push_back("guard_apply [" + names + "]");
+	guard_ = ports;
+	guard_script_ = guard::script(gp);
+	guard_present_ = true;
+	commit();
+	return Status::success();
+}
+
+Outcome<std::vector<PortGuard>> FakeKernel::guard_state()
+{
+	if (!guard_present_)
+		return Outcome<std::vector<PortGuard>>::fail(ENOENT, "no table bridge sriovd");
+	return Outcome<std::vector<PortGuard>>::of(guard_);
+}
+
+void FakeKernel::drop_guard()
+{
+	guard_present_ = false;
+	guard_.clear();
+	guard_script_.clear();
+	commit();
 }
 
 std::vector<KernelEvent> FakeKernel::drain_events()

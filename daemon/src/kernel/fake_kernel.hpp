@@ -51,6 +51,14 @@ public:
 	void inject_event(KernelEvent ev) { events_.push_back(std::move(ev)); }
 	/// The namespace holding the VF renames its netdev (any bytes).
 	void rename_vf(const std::string &pf, VfIndex vf, const std::string &name);
+	/// Someone unlocks a partition's switch port behind the daemon's back.
+	void unlock_port(const std::string &partition);
+	/// Someone deletes the table "bridge sriovd" behind the daemon's back.
+	void drop_guard();
+	/// The guard as installed: its ports and the nftables text that the
+	/// real backend would have handed to libnftables ("" without a table).
+	[[nodiscard]] const std::vector<PortGuard> &guard_ports() const { return guard_; }
+	[[nodiscard]] const std::string &guard_script() const { return guard_script_; }
 	/// Every rtnetlink-level request, in order ("adapter_create p1 serial=7",
 	/// "netdev_move ifindex=101 ns1->", ...): what the unit tests check.
 	[[nodiscard]] const std::vector<std::string> &requests() const { return requests_; }
@@ -88,9 +96,12 @@ public:
 			      const MacAddr &mac, std::uint64_t serial) override;
 	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
 	Status adapter_delete(const std::string &partition) override;
-	Status adapter_set_switch(const std::string &partition, const std::string &pf) override;
+	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override;
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
 	Status adapter_release_vf(const std::string &partition) override;
+	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;
+	Status guard_apply(const std::vector<PortGuard> &ports) override;
+	Outcome<std::vector<PortGuard>> guard_state() override;
 	std::vector<KernelEvent> drain_events() override;
 
 	/// Number of FLRs done on a VF (tests check FLR happened).
@@ -151,6 +162,9 @@ private:
 	std::function<void(const std::string &)> hook_;
 	std::uint32_t next_ifindex_{100};
 	std::vector<std::string> requests_;
+	bool guard_present_{};
+	std::vector<PortGuard> guard_;
+	std::string guard_script_;
 };
 
 } // namespace sriov

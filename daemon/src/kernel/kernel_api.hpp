@@ -63,6 +63,19 @@ struct AdapterInfo {
 	Datapath datapath{Datapath::synthetic}; ///< the path the adapter really transmits on
 	bool up{true};          ///< child-side adapter administratively up
 	std::uint64_t serial{}; ///< VF identity it pairs with (IFLA_SWNV_SERIAL), 0 = none
+	/// The host port is a locked port of its switch: IFLA_BRPORT_LOCKED on,
+	/// learning and unknown-unicast flooding off (adapter_lock_port()).
+	bool port_locked{};
+};
+
+/// What one partition may claim on the synthetic switch: the guard the
+/// switch applies to ARP and IPv6 neighbour discovery arriving from the
+/// partition's port (Documentation/design/daemon.rst, "Locked ports").
+struct PortGuard {
+	std::string partition;
+	MacAddr mac;
+	std::vector<std::string> ips; ///< canonical_ip() texts; empty = MAC only
+	bool operator==(const PortGuard &) const = default;
 };
 
 /// Whether adapter @a has claimed the VF netdev @v: by ifindex in the
@@ -140,10 +153,28 @@ public:
 	/// Give an existing adapter its VF identity (set from the host port).
 	virtual Status adapter_set_serial(const std::string &partition, std::uint64_t serial) = 0;
 	virtual Status adapter_delete(const std::string &partition) = 0;
-	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf) = 0;
+	/// Move the host port to @pf's switch, locked, with @mac (the model's,
+	/// never the adapter's own, which the partition may have changed) as
+	/// its static entry, announced on @pf's wire.
+	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) = 0;
 	virtual Status adapter_set_datapath(const std::string &partition, Datapath dp) = 0;
+	/// Lock the adapter's host port on its switch: no learning, no
+	/// unknown-unicast flooding, IFLA_BRPORT_LOCKED, and the adapter's MAC
+	/// as the port's static FDB entry (the only source it accepts).  @mac
+	/// is the model's: the partition may have changed its adapter's.
+	/// adapter_create and adapter_set_switch leave the port locked; this
+	/// restores a port found unlocked.
+	virtual Status adapter_lock_port(const std::string &partition, const MacAddr &mac) = 0;
 	/// Ask the adapter to let go of its VF (graceful removal).
 	virtual Status adapter_release_vf(const std::string &partition) = 0;
+
+	// --- the switch's ARP/ND guard (nftables table "bridge sriovd") ---
+	/// Replace the guard with @ports in one transaction (a port missing
+	/// from @ports loses its rules).
+	virtual Status guard_apply(const std::vector<PortGuard> &ports) = 0;
+	/// The guard the kernel holds, as far as the backend can tell: fails
+	/// when the table is missing or differs from what guard_apply installed.
+	virtual Outcome<std::vector<PortGuard>> guard_state() = 0;
 
 	// --- events ---
 	/// File descriptor that becomes readable when events are pending, or -1.

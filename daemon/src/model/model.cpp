@@ -98,6 +98,7 @@ json to_json(const Partition &p)
 	       {"mac", p.mac.str()},
 	       {"vlan", p.vlan.value},
 	       {"weight", p.weight},
+	       {"ips", p.ips},
 	       {"serial", p.serial},
 	       {"adapter", p.adapter},
 	       {"adapter_filter", p.adapter_filter},
@@ -163,6 +164,8 @@ Model model_from_json(const json &j)
 		p.vlan = VlanId{jp.at("vlan").get<std::uint16_t>()};
 		p.weight = jp.at("weight").get<std::uint32_t>();
 		p.serial = jp.value("serial", std::uint64_t{0});
+		if (jp.contains("ips")) // journals written before the addresses
+			p.ips = jp.at("ips").get<std::vector<std::string>>();
 		p.adapter = jp.at("adapter").get<bool>();
 		p.adapter_filter = jp.at("adapter_filter").get<bool>();
 		p.want_vf = jp.at("want_vf").get<bool>();

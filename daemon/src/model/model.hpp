@@ -55,6 +55,10 @@ struct Partition {
 	MacAddr mac;
 	VlanId vlan;
 	std::uint32_t weight{100}; ///< 0 = never gets a VF (Hyper-V IovWeight)
+	/// Addresses the operator gave the partition (canonical_ip() text,
+	/// IPv4 and IPv6): the only ones its ARP and neighbour advertisements
+	/// may claim on the synthetic switch.  Empty: only the MAC is checked.
+	std::vector<std::string> ips;
 	/// The partition's VF identity: its adapter carries it from creation,
 	/// and every VF allocated for it gets it (vf_alloc), so the adapter pairs
 	/// with no other VF.  The id of the sequence that created the partition

@@ -2,6 +2,8 @@
 #include "model/types.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <array>
 #include <cstdio>
 
 namespace sriov {
@@ -20,6 +22,26 @@ int hex_nibble(char c)
 }
 
 } // namespace
+
+std::optional<std::string> canonical_ip(std::string_view s)
+{
+	// inet_pton takes neither a prefix nor a zone; its input must be a
+	// NUL-terminated copy of exactly @s (no embedded NUL)
+	if (s.empty() || s.size() > INET6_ADDRSTRLEN || s.find('\0') != std::string_view::npos)
+		return std::nullopt;
+	const std::string in(s);
+	std::array<unsigned char, 16> bin{};
+	std::array<char, INET6_ADDRSTRLEN> out{};
+	int af = AF_INET;
+	if (inet_pton(AF_INET, in.c_str(), bin.data()) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, in.c_str(), bin.data()) != 1)
+			return std::nullopt;
+	}
+	if (inet_ntop(af, bin.data(), out.data(), out.size()) == nullptr)
+		return std::nullopt;
+	return std::string(out.data());
+}
 
 std::optional<MacAddr> MacAddr::parse(std::string_view s)
 {

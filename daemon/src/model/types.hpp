@@ -51,6 +51,13 @@ struct Filter {
 	auto operator<=>(const Filter &) const = default;
 };
 
+/// An IPv4 or IPv6 host address in its canonical text form (inet_ntop):
+/// "10.0.0.2", "fd00::2".  No prefix length, no zone, no brackets.
+/// nullopt when @s is not exactly one such address.
+std::optional<std::string> canonical_ip(std::string_view s);
+/// Whether a canonical_ip() text is IPv6.
+inline bool is_ipv6(std::string_view canonical) { return canonical.find(':') != std::string_view::npos; }
+
 /// Which path the child's adapter transmits on.
 enum class Datapath : std::uint8_t { synthetic, vf };
 

@@ -11,6 +11,7 @@
 #include "netlink/real_kernel.hpp"
 
 #include "common/log.hpp"
+#include "kernel/switch_guard.hpp"
 #include "netlink/filter_map.hpp"
 #include "netlink/sriov_codec.hpp"
 
@@ -26,6 +27,7 @@
 #include <arpa/inet.h>
 #include <linux/genetlink.h>
 #include <linux/if_packet.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -33,6 +35,7 @@
 #include <linux/neighbour.h>
 #include <map>
 #include <net/if.h>
+#include <nftables/libnftables.h>
 #include <optional>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -279,6 +282,8 @@ struct Link {
 	unsigned flags{}; ///< ifi_flags
 	MacAddr mac;
 	std::vector<Attr> info_data;
+	std::string slave_kind;       ///< "bridge" for a bridge port
+	std::vector<Attr> slave_data; ///< IFLA_BRPORT_* of a bridge port
 	std::vector<std::uint8_t> storage; ///< owns the bytes info_data points into
 };
 
@@ -766,6 +771,7 @@ public:
 		a.netns = colon == std::string::npos ? "" : rest.substr(colon + 1);
 		a.host_port = l.name;
 		a.pf = pf_of_bridge(master_name);
+		a.port_locked = port_locked(l);
 		if (const Attr *dp = find(l.info_data, swnv::dp_active))
 			a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
 		if (const Attr *sn = find(l.info_data, swnv::serial))
@@ -796,6 +802,51 @@ public:
 		return a;
 	}
 
+	/// A bridge port that is locked, does not learn and gets no unknown
+	/// unicast (what lock_port_flags() sets).
+	static bool port_locked(const Link &l)
+	{
+		if (l.slave_kind != "bridge")
+			return false;
+		const auto flag = [&l](std::uint16_t t) -> std::optional<std::uint8_t> {
+			const Attr *a = find(l.slave_data, t);
+			return a != nullptr ? a->u8() : std::nullopt;
+		};
+		return flag(IFLA_BRPORT_LOCKED) == 1 && flag(IFLA_BRPORT_LEARNING) == 0 &&
+		       flag(IFLA_BRPORT_UNICAST_FLOOD) == 0;
+	}
+
+	/// The bridge's own source check on a partition's port: a locked port
+	/// (net/bridge/br_input.c) drops every frame whose source MAC is not
+	/// an FDB entry pointing at that port; with learning off it creates
+	/// no entries (and no "locked" ones: MAB stays off), so the static
+	/// entry pin_adapter_mac() adds is the only source it accepts.  No
+	/// unknown unicast is flooded to it; broadcast and multicast are.
+	Status lock_port_flags(int port)
+	{
+		RtnlMsg l(RTM_SETLINK, 0, ++seq_, port);
+		l.set_family(AF_BRIDGE);
+		const auto pi = l.nest();
+		l.u8(IFLA_BRPORT_LEARNING, 0);
+		l.u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
+		l.u8(IFLA_BRPORT_LOCKED, 1);
+		l.nest_end(pi, IFLA_PROTINFO);
+		auto st = transact(sock(""), l.finish(), seq_, nullptr);
+		if (!st.ok())
+			return Status::fail(st.err, "locking bridge port " + std::to_string(port) + ": " + st.msg);
+		return st;
+	}
+
+	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override
+	{
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		if (auto st = lock_port_flags(static_cast<int>(idx)); !st.ok())
+			return st;
+		return pin_adapter_mac(static_cast<int>(idx), mac);
+	}
+
 	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
 			      const MacAddr &mac, std::uint64_t serial) override
 	{
@@ -806,8 +857,8 @@ public:
 		if (child.get() < 0)
 			return Status::fail(ENOENT, "no netns " + ns);
 		const std::string host = host_port_name(partition);
+		// created down: it comes up once its switch port is locked
 		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
-		m.set_up();
 		m.str(IFLA_IFNAME, host);
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
 		const auto li = m.nest();
@@ -836,7 +887,11 @@ public:
 		st = transact(sock(""), a.finish(), seq_, nullptr);
 		if (!st.ok())
 			return st;
-		return pin_adapter_mac(static_cast<int>(idx), mac);
+		if (st = adapter_lock_port(partition, mac); !st.ok())
+			return st;
+		RtnlMsg up(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		up.set_up();
+		return transact(sock(""), up.finish(), seq_, nullptr);
 	}
 
 	/// The adapter's MAC lives behind its host port, always: the NIC loops
@@ -885,7 +940,7 @@ public:
 		return transact(sock(""), m.finish(), seq_, nullptr);
 	}
 
-	Status adapter_set_switch(const std::string &partition, const std::string &pf) override
+	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override
 	{
 		auto br = ensure_bridge(pf);
 		if (!br.ok())
@@ -898,16 +953,17 @@ public:
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
 		if (!st.ok())
 			return st;
-		const auto ad = adapter(partition);
-		if (!ad || ad->mac.is_zero())
-			return Status::success();
+		// a new bridge port starts unlocked and loses its FDB entries:
+		// locked, with the model's MAC (not the one the partition may
+		// have given its adapter) as its only source
+		if (st = adapter_lock_port(partition, mac); !st.ok())
+			return st;
 		// Tell the wire where the adapter's MAC is now, as a hypervisor
 		// does after a migration (QEMU's announce_self): the external
 		// switches would keep sending to the old NIC until they relearn.
-		if (auto a = announce(pf, ad->mac); !a.ok())
-			log::warn(0, "announce of ", ad->mac.str(), " on ", pf, ": ", a.msg);
-		// a port that changes bridges loses its FDB entries
-		return pin_adapter_mac(static_cast<int>(idx), ad->mac);
+		if (auto a = announce(pf, mac); !a.ok())
+			log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
+		return Status::success();
 	}
 
 	/// One RARP request from @mac, broadcast out of @pf's netdev.
@@ -1114,6 +1170,66 @@ private:
 		return Outcome<int>::of(static_cast<int>(idx));
 	}
 
+	// --- the ARP/ND guard: libnftables, text from switch_guard ---
+
+	/// One libnftables run of @cmds in the host namespace (sriovd's own);
+	/// its output in @out.  The context is per call: cheap, and no state
+	/// outlives a failure.
+	static Status nft_run(const std::string &cmds, std::string *out)
+	{
+		std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
+		if (!ctx)
+			return Status::fail(ENOMEM, "libnftables: no context");
+		if (nft_ctx_buffer_output(ctx.get()) != 0 || nft_ctx_buffer_error(ctx.get()) != 0)
+			return Status::fail(ENOMEM, "libnftables: no buffers");
+		const int rc = nft_run_cmd_from_buffer(ctx.get(), cmds.c_str());
+		const char *err = nft_ctx_get_error_buffer(ctx.get());
+		if (rc != 0) {
+			std::string msg = err != nullptr ? err : "";
+			while (!msg.empty() && msg.back() == '\n')
+				msg.pop_back();
+			return Status::fail(EINVAL, "nftables: " + (msg.empty() ? std::string("failed") : msg));
+		}
+		if (out != nullptr) {
+			const char *o = nft_ctx_get_output_buffer(ctx.get());
+			*out = o != nullptr ? o : "";
+		}
+		return Status::success();
+	}
+
+	Status guard_apply(const std::vector<PortGuard> &ports) override
+	{
+		std::vector<guard::Port> gp;
+		gp.reserve(ports.size());
+		for (const auto &g : ports)
+			gp.push_back({.ifname = host_port_name(g.partition), .guard = g});
+		guard_listing_.clear();
+		if (auto st = nft_run(guard::script(gp), nullptr); !st.ok())
+			return st;
+		std::string listing;
+		if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
+			return st;
+		guard_listing_ = std::move(listing);
+		guard_ = ports;
+		return Status::success();
+	}
+
+	/// The kernel's table, listed, against the listing taken right after
+	/// guard_apply installed it: any rule or chain changed, added or
+	/// removed since shows.
+	Outcome<std::vector<PortGuard>> guard_state() override
+	{
+		using Out = Outcome<std::vector<PortGuard>>;
+		std::string listing;
+		if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
+			return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + ": " + st.msg);
+		if (guard_listing_.empty())
+			return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + " was not installed by this sriovd");
+		if (listing != guard_listing_)
+			return Out::fail(EINVAL, "table bridge " + std::string(guard::table) + " changed since sriovd installed it");
+		return Out::of(guard_);
+	}
+
 	static std::string vf_bdf(const std::string &pf, VfIndex vf)
 	{
 		std::error_code ec;
@@ -1279,6 +1395,10 @@ private:
 					l.kind = k->str().value_or("");
 				if (const Attr *d = find(*li, IFLA_INFO_DATA))
 					l.info_data = parse_attrs(d->data).value_or(std::vector<Attr>{});
+				if (const Attr *k = find(*li, IFLA_INFO_SLAVE_KIND))
+					l.slave_kind = k->str().value_or("");
+				if (const Attr *d = find(*li, IFLA_INFO_SLAVE_DATA))
+					l.slave_data = parse_attrs(d->data).value_or(std::vector<Attr>{});
 			}
 		}
 		return l;
@@ -1316,6 +1436,8 @@ private:
 	std::map<std::string, std::uint32_t> pf_ifindex_;
 	/// partition -> ifindex of the VF netdev its adapter released
 	std::map<std::string, std::uint32_t> released_;
+	std::vector<PortGuard> guard_;  ///< what guard_apply installed last
+	std::string guard_listing_;     ///< the kernel's listing right after it ("" = none)
 };
 
 std::unique_ptr<KernelApi> make_real_kernel(const std::vector<std::string> &pfs)

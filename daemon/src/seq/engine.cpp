@@ -134,6 +134,11 @@ void Engine::recover()
 	}
 	reconcile_orphans();
 	reconcile_serials();
+	reconcile_port_locks();
+	// the guard is rebuilt from the model at every start, whatever the
+	// kernel holds
+	if (auto st = sync_guard(true); !st.ok())
+		log::error(0, "switch guard (nftables table bridge sriovd): ", st.msg);
 	persist();
 	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
 		  active_.size(), " sequence(s) in flight");
@@ -158,6 +163,51 @@ void Engine::reconcile_serials()
 		else
 			log::info(0, "partition ", name, ": adapter serial ", ad->serial, " -> ", p.serial);
 	}
+}
+
+void Engine::reconcile_port_locks()
+{
+	for (const auto &[name, p] : model_.partitions) {
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || ad->port_locked)
+			continue;
+		if (auto st = kernel_.adapter_lock_port(name, p.mac); !st.ok())
+			log::error(0, "partition ", name, ": cannot lock its switch port: ", st.msg);
+		else
+			log::warn(0, "partition ", name, ": switch port ", ad->host_port, " was not locked; locked");
+	}
+}
+
+std::vector<PortGuard> Engine::wanted_guard() const
+{
+	// every partition of the model, adapter or not: the rules match the
+	// port by name, so they are in place before the port exists
+	std::vector<PortGuard> g;
+	for (const auto &[name, p] : model_.partitions)
+		g.push_back({.partition = name, .mac = p.mac, .ips = p.ips});
+	return g;
+}
+
+Status Engine::sync_guard(bool force)
+{
+	auto want = wanted_guard();
+	if (!force && guard_installed_ && *guard_installed_ == want)
+		return Status::success();
+	// a set that failed is tried again when it changes or at the next
+	// start, not at every pump (the audit reports the difference)
+	if (!force && guard_failed_ && *guard_failed_ == want)
+		return Status::success();
+	auto st = kernel_.guard_apply(want);
+	if (st.ok()) {
+		guard_installed_ = std::move(want);
+		guard_failed_.reset();
+	} else {
+		guard_installed_.reset(); // unknown: installed again when next asked
+		guard_failed_ = std::move(want);
+	}
+	return st;
 }
 
 void Engine::reconcile_orphans()
@@ -437,6 +487,10 @@ void Engine::pump()
 			if (active_.size() != before)
 				progressed = true;
 		}
+		// a partition that went (partition_forget, a rolled-back add)
+		// loses its rules
+		if (auto st = sync_guard(); !st.ok())
+			log::error(0, "switch guard (nftables table bridge sriovd): ", st.msg);
 	} catch (...) {
 		pumping_ = false;
 		throw;
@@ -548,7 +602,23 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	p.mac = spec.mac;
 	p.vlan = spec.vlan;
 	p.weight = spec.weight;
+	for (const auto &ip : spec.ips) {
+		auto c = canonical_ip(ip);
+		if (!c || *c != ip)
+			return refuse(Reason::bad_request, "\"" + ip + "\" is not a canonical IPv4 or IPv6 address");
+		if (std::count(spec.ips.begin(), spec.ips.end(), ip) != 1)
+			return refuse(Reason::bad_request, "address " + ip + " given twice");
+		for (const auto &[n, other] : model_.partitions)
+			if (std::find(other.ips.begin(), other.ips.end(), ip) != other.ips.end())
+				return refuse(Reason::bad_request, "address " + ip + " is used by partition " + n);
+	}
+	p.ips = spec.ips;
 	model_.partitions[p.name] = p;
+	// the partition's rules are on the switch before its port is
+	if (auto st = sync_guard(true); !st.ok()) {
+		model_.partitions.erase(p.name);
+		return refuse(Reason::switch_guard_failed, "switch guard (nftables table bridge sriovd): " + st.msg);
+	}
 	Record &r = begin(Kind::adapter_create, spec.name, Reason::ok, std::move(done));
 	model_.partitions[spec.name].serial = r.id;
 	r.pf = spec.pf;
@@ -1006,6 +1076,8 @@ std::vector<std::string> Engine::audit() const
 		if (ad->serial != p.serial)
 			out.push_back("partition " + n + ": adapter serial " + std::to_string(ad->serial) + ", model " +
 				      std::to_string(p.serial));
+		if (!ad->port_locked)
+			out.push_back("partition " + n + ": switch port " + ad->host_port + " is not locked");
 		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
 		// a down adapter transmits on nothing and reports synthetic
 		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))
@@ -1027,6 +1099,10 @@ std::vector<std::string> Engine::audit() const
 	for (const auto &a : k.adapters())
 		if (!model_.partitions.contains(a.partition))
 			out.push_back("adapter " + a.partition + " unknown to the model");
+	if (auto g = k.guard_state(); !g.ok())
+		out.push_back("switch guard: " + g.status.msg);
+	else if (*g.value != wanted_guard())
+		out.push_back("switch guard: the kernel's rules are not the model's");
 	return out;
 }
 

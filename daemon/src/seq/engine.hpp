@@ -40,6 +40,7 @@ struct PartitionSpec {
 	MacAddr mac;
 	VlanId vlan;
 	std::uint32_t weight{100};
+	std::vector<std::string> ips; ///< canonical_ip() texts, no duplicates
 };
 
 /// What a command gets back immediately.
@@ -123,6 +124,14 @@ private:
 	void sync_pfs();
 	void reconcile_orphans();
 	void reconcile_serials();
+	/// Every partition's host port locked on its switch (after a restart,
+	/// or when something unlocked one).
+	void reconcile_port_locks();
+	/// The switch's ARP/ND guard the model asks for: one entry a partition.
+	[[nodiscard]] std::vector<PortGuard> wanted_guard() const;
+	/// Install wanted_guard() when it differs from what was last installed
+	/// (always with @force).
+	Status sync_guard(bool force = false);
 	[[nodiscard]] bool busy(const std::string &partition) const;
 	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
 	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);
@@ -144,6 +153,10 @@ private:
 	bool pumping_{};
 	bool events_dirty_{};
 	bool stopping_{};
+	/// What guard_apply last installed; nullopt until the first success.
+	std::optional<std::vector<PortGuard>> guard_installed_;
+	/// The set whose guard_apply failed last (not retried until it changes).
+	std::optional<std::vector<PortGuard>> guard_failed_;
 
 	// metrics (since start)
 	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count

@@ -79,6 +79,13 @@ StepResult adapter_create(StepCtx &c, model::Partition &p)
 		if (!st.ok())
 			return StepResult::fail(Reason::adapter_create_failed, "serial: " + errtext(st));
 	}
+	// the backend locks the port it creates; one found unlocked (an
+	// adapter left by a crash, or made by hand) is locked here
+	if (ad && !ad->port_locked) {
+		auto st = c.kernel.adapter_lock_port(p.name, p.mac);
+		if (!st.ok())
+			return StepResult::fail(Reason::adapter_create_failed, "locking the switch port: " + errtext(st));
+	}
 	p.adapter = true;
 	return StepResult::ok("serial " + std::to_string(p.serial));
 }
@@ -516,9 +523,14 @@ StepResult switch_to(StepCtx &c, model::Partition &p, const std::string &to, con
 		return StepResult::fail(Reason::switch_move_failed, errtext(st));
 	auto ad = c.kernel.adapter(p.name);
 	if (ad && ad->pf != to) {
-		auto st = c.kernel.adapter_set_switch(p.name, to);
+		auto st = c.kernel.adapter_set_switch(p.name, to, p.mac);
 		if (!st.ok())
 			return StepResult::fail(Reason::switch_move_failed, errtext(st));
+		// the kernel's bridge starts every port unlocked and without FDB
+		// entries: locked, with the model's MAC as its only source
+		st = c.kernel.adapter_lock_port(p.name, p.mac);
+		if (!st.ok())
+			return StepResult::fail(Reason::switch_move_failed, "locking the switch port: " + errtext(st));
 	}
 	if (from != to) {
 		if (auto st = filters_off(c.kernel, from, p); !st.ok())
