@@ -73,7 +73,7 @@ run() {
 	ktap_diag "$1: sender $(cat "$OUT/$1-send.json")"
 }
 planned() {
-	nv_ctl_child set nv0 --want syn
+	nv_ctl set nvh0 --want syn
 	nv_ctl_child wait nv0 dp_pending 255 --timeout-s 10 >/dev/null
 	nv_vf_unbind
 }
@@ -88,7 +88,7 @@ planned_ok() {
 ktap_result "planned failover under the DPDK stream: lost $(nv_field planned lost) of $(jq .sent "$OUT/planned-send.json" 2>/dev/null), longest gap $(nv_field planned longest_gap_ms) ms" planned_ok
 
 back() {
-	nv_vf_bind && nv_deep_rings "$VFDEV" && nv_ctl_child set nv0 --want vf && nv_wait_dp 1 40
+	nv_vf_bind && nv_deep_rings "$VFDEV" && nv_ctl set nvh0 --want vf && nv_wait_dp 1 40
 }
 ktap_result "back on the VF (bind, DP_WANT vf)" back
 

@@ -82,12 +82,12 @@ vf_add() {
 		nv_vf_bind || return 1
 		nv_deep_rings "$VFDEV"
 	fi
-	nv_ctl_child set nv0 --want vf
+	nv_ctl set nvh0 --want vf
 	nv_wait_dp 1 40 || { echo "the adapter did not switch back to the VF" >&2; return 1; }
 	sleep 1
 }
 planned() {
-	nv_ctl_child set nv0 --want syn
+	nv_ctl set nvh0 --want syn
 	# acked: the filter is on the default VPort
 	nv_ctl_child wait nv0 dp_pending 255 --timeout-s 10 >/dev/null
 	nv_vf_unbind
