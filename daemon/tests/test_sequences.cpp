@@ -4,6 +4,7 @@
 // followed by a restart that resumes or rolls back.
 #include "rig.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <iostream>
 #include <memory>
@@ -188,7 +189,7 @@ TEST(Sequences, FailoverHappyPathInDocumentedOrder)
 	const auto vf = part(r, "p1").vf->vf;
 	auto ev = failover(r, "p1");
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
-	EXPECT_EQ(phase_steps(ev), (std::vector<std::string>{"filters_to_default", "datapath_synthetic", "vf_from_child",
+	EXPECT_EQ(phase_steps(ev), (std::vector<std::string>{"datapath_synthetic", "filters_to_default", "vf_from_child",
 							     "vport_delete", "vf_flr", "vf_free"}));
 	EXPECT_FALSE(part(r, "p1").vf);
 	EXPECT_FALSE(r.kernel.vf(pf0, vf)->allocated);
@@ -278,7 +279,7 @@ TEST(Sequences, SurpriseVfLoss)
 	EXPECT_EQ(last.at("kind"), "surprise");
 	EXPECT_EQ(last.at("cause"), "surprise_removal");
 	EXPECT_EQ(last.at("result"), "ok");
-	EXPECT_EQ(phase_steps(last).front(), "filters_to_default");
+	EXPECT_EQ(phase_steps(last).front(), "datapath_synthetic");
 	// the VF did not come back from FLR: quarantined, never reused
 	const auto &slot = r.engine->model().pfs.at(pf0).vfs.at(vf.value);
 	EXPECT_EQ(slot.state, model::VfState::quarantined);
@@ -438,6 +439,246 @@ TEST(Arbitration, EqualWeightQueues)
 	r.settle();
 	EXPECT_TRUE(part(r, "b").vf);
 	r.expect_consistent();
+}
+
+// ------------------------------------------------------------ data-path handshake
+
+namespace {
+
+/// Index of the first request starting with @prefix, or npos.
+std::size_t first_request(Rig &r, const std::string &prefix, std::size_t from = 0)
+{
+	const auto &rq = r.kernel.requests();
+	for (std::size_t i = from; i < rq.size(); ++i)
+		if (rq[i].rfind(prefix, 0) == 0)
+			return i;
+	return std::string::npos;
+}
+
+} // namespace
+
+TEST(Handshake, AdapterCreatedWithManualAck)
+{
+	Rig r;
+	r.add("p1", mac1);
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad);
+	EXPECT_FALSE(ad->auto_ack);
+	EXPECT_FALSE(ad->dp_pending);
+}
+
+TEST(Handshake, AttachAcksOnlyAfterTheFilterMove)
+{
+	Rig r;
+	r.add("p1", mac1);
+	const std::size_t from = r.kernel.requests().size();
+	// the filters are still on the default VPort when the data path is
+	// asked for: note where they are at the moment of the ack
+	std::optional<VportId> at_ack;
+	r.kernel.set_hook([&](const std::string &op) {
+		if (op == "adapter_dp_ack" && !at_ack)
+			at_ack = r.kernel.filters(pf0).at(0).vport;
+	});
+	auto ev = attach(r, "p1");
+	r.kernel.set_hook(nullptr);
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	const auto &p = part(r, "p1");
+	ASSERT_TRUE(p.vf && p.vf->vport);
+	ASSERT_TRUE(at_ack);
+	EXPECT_EQ(*at_ack, *p.vf->vport) << "acknowledged before the filters were on the VF's VPort";
+	const auto req = first_request(r, "dp_request p1 vf", from);
+	const auto ack = first_request(r, "adapter_dp_ack p1", from);
+	ASSERT_NE(req, std::string::npos);
+	ASSERT_NE(ack, std::string::npos);
+	EXPECT_LT(req, ack);
+	// the ack named the request's sequence number
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad);
+	EXPECT_EQ(r.kernel.requests()[ack], "adapter_dp_ack p1 seq=" + std::to_string(ad->dp_seq));
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	EXPECT_FALSE(ad->dp_pending);
+	r.expect_consistent();
+}
+
+TEST(Handshake, AttachAcksTheRequestTheKernelRaisedOnVfUp)
+{
+	Rig r;
+	r.add("p1", mac1);
+	// an adapter that asks for the VF as soon as it pairs (DP_WANT VF, as
+	// one created by an older sriovd)
+	ASSERT_TRUE(r.kernel.adapter_set_datapath("p1", Datapath::vf).ok());
+	const std::size_t from = r.kernel.requests().size();
+	std::vector<std::string> ops; // kernel calls, in order
+	r.kernel.set_hook([&](const std::string &op) { ops.push_back(op); });
+	auto ev = attach(r, "p1");
+	r.kernel.set_hook(nullptr);
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	const auto req = first_request(r, "dp_request p1 vf", from);
+	ASSERT_NE(req, std::string::npos);
+	ASSERT_NE(first_request(r, "adapter_dp_ack p1", from), std::string::npos);
+	// one request only: raised on pairing, acknowledged by datapath_vf
+	EXPECT_EQ(first_request(r, "dp_request p1 vf", req + 1), std::string::npos);
+	EXPECT_EQ(first_request(r, "adapter_set_datapath p1", from), std::string::npos);
+	const auto mv = std::find(ops.begin(), ops.end(), "filters_move");
+	const auto ack = std::find(ops.begin(), ops.end(), "adapter_dp_ack");
+	ASSERT_NE(mv, ops.end());
+	ASSERT_NE(ack, ops.end());
+	EXPECT_LT(mv, ack);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Handshake, FailoverSwitchesTheDataPathBeforeMovingFilters)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	std::optional<Datapath> at_move;
+	r.kernel.set_hook([&](const std::string &op) {
+		if (op == "filters_move" && !at_move)
+			at_move = r.kernel.adapter("p1")->datapath;
+	});
+	const std::size_t from = r.kernel.requests().size();
+	auto ev = failover(r, "p1");
+	r.kernel.set_hook(nullptr);
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	ASSERT_TRUE(at_move) << "the filters were never moved back";
+	EXPECT_EQ(*at_move, Datapath::synthetic) << "filters moved while the adapter transmitted on the VF";
+	const auto want = first_request(r, "adapter_set_datapath p1 synthetic", from);
+	const auto ack = first_request(r, "adapter_dp_ack p1", from);
+	ASSERT_NE(want, std::string::npos);
+	ASSERT_NE(ack, std::string::npos);
+	EXPECT_LT(want, ack);
+	auto ad = r.kernel.adapter("p1");
+	EXPECT_EQ(ad->datapath, Datapath::synthetic);
+	EXPECT_FALSE(ad->dp_pending);
+	r.expect_consistent();
+}
+
+TEST(Handshake, CrashBetweenRequestAndAckRecovers)
+{
+	Rig r;
+	r.add("p1", mac1);
+	bool crashed = false;
+	r.kernel.set_hook([&](const std::string &op) {
+		if (op == "adapter_dp_ack" && !crashed) {
+			crashed = true;
+			throw seq::SimulatedCrash{};
+		}
+	});
+	try {
+		attach(r, "p1");
+	} catch (const seq::SimulatedCrash &) {
+	}
+	r.kernel.set_hook(nullptr);
+	ASSERT_TRUE(crashed);
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad);
+	ASSERT_EQ(ad->dp_pending, Datapath::vf) << "the crash was meant to leave the request outstanding";
+	const auto crashed_seq = ad->dp_seq;
+	const std::size_t from = r.kernel.requests().size();
+	// the restart rolls the attach back (the outstanding request is
+	// closed, not left to the ack timeout), then the arbiter attaches the
+	// partition again
+	r.restart();
+	r.expect_consistent();
+	// the rollback's DP_WANT=synthetic replaced the interrupted request
+	// with one to synthetic, which it acknowledged
+	EXPECT_NE(first_request(r, "adapter_dp_ack p1 seq=" + std::to_string(crashed_seq + 1), from),
+		  std::string::npos)
+		<< "the restart left the interrupted request to the ack timeout";
+	ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	EXPECT_GT(ad->dp_seq, crashed_seq);
+}
+
+TEST(Handshake, StaleAckIsHarmless)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad && !ad->dp_pending);
+	const auto seq = ad->dp_seq;
+	// the request is closed: acking it again is refused and changes nothing
+	auto st = r.kernel.adapter_dp_ack("p1", seq);
+	EXPECT_EQ(st.err, ESTALE);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::vf);
+	// an old sequence number does not close a newer request (the VF
+	// flaps: the kernel asks for synthetic, then for the VF)
+	r.kernel.raise_dp_request("p1", Datapath::synthetic);
+	st = r.kernel.adapter_dp_ack("p1", seq);
+	EXPECT_EQ(st.err, ESTALE);
+	ad = r.kernel.adapter("p1");
+	EXPECT_EQ(ad->dp_pending, Datapath::synthetic);
+	EXPECT_EQ(ad->dp_seq, seq + 1);
+	r.engine->handle_kernel_events();
+	r.kernel.raise_dp_request("p1", Datapath::vf);
+	EXPECT_EQ(r.kernel.adapter_dp_ack("p1", seq + 1).err, ESTALE);
+	EXPECT_EQ(r.kernel.adapter("p1")->dp_pending, Datapath::vf);
+	// sriovd acks what is outstanding, whatever was acked before
+	r.engine->handle_kernel_events();
+	r.settle();
+	ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Handshake, AutonomousRequestToSyntheticAckedAtOnce)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	// the VF goes down in the child: TX leaves it, the kernel asks
+	r.kernel.raise_dp_request("p1", Datapath::synthetic);
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_EQ(ad->dp_pending, Datapath::synthetic);
+	const auto seq = ad->dp_seq;
+	const std::size_t from = r.kernel.requests().size();
+	r.engine->handle_kernel_events();
+	EXPECT_NE(first_request(r, "adapter_dp_ack p1 seq=" + std::to_string(seq), from), std::string::npos);
+	ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::synthetic);
+}
+
+TEST(Handshake, AutonomousRequestToVfAckedOnlyWithFiltersOnTheVf)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	const auto &p = part(r, "p1");
+	const VportId vp = *p.vf->vport;
+	const VportId dv = r.kernel.pf(pf0)->default_vport;
+	// VF reset: down (synthetic, acked), then the kernel moved the filters
+	// to the default VPort and the VF came back up asking for the VF
+	r.kernel.raise_dp_request("p1", Datapath::synthetic);
+	r.engine->handle_kernel_events();
+	ASSERT_TRUE(r.kernel.filters_move(pf0, vp, dv, part(r, "p1").filters()).ok());
+	r.kernel.raise_dp_request("p1", Datapath::vf);
+	r.engine->handle_kernel_events();
+	auto ad = r.kernel.adapter("p1");
+	EXPECT_EQ(ad->dp_pending, Datapath::vf) << "acknowledged with the filters on the default VPort";
+	EXPECT_EQ(ad->datapath, Datapath::synthetic);
+	// the filters are back on the VF's VPort: the next pass acks
+	ASSERT_TRUE(r.kernel.filters_move(pf0, dv, vp, part(r, "p1").filters()).ok());
+	r.engine->handle_kernel_events();
+	ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Handshake, AutoAckTurnedOffOnRecoveredAdapters)
+{
+	Rig r;
+	r.add("p1", mac1);
+	ASSERT_TRUE(r.kernel.adapter_set_auto_ack("p1", true).ok());
+	r.restart();
+	EXPECT_FALSE(r.kernel.adapter("p1")->auto_ack);
 }
 
 // ------------------------------------------------------------ injected failures

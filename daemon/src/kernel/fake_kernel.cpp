@@ -199,6 +199,10 @@ json FakeKernel::dump() const
 			     {"serial", a.info.serial},
 			     {"datapath", std::string(to_string(a.info.datapath))},
 			     {"port_locked", a.info.port_locked},
+			     {"auto_ack", a.info.auto_ack},
+			     {"dp_pending", a.info.dp_pending ? json(std::string(to_string(*a.info.dp_pending))) : json(nullptr)},
+			     {"dp_seq", a.info.dp_seq},
+			     {"want", std::string(to_string(a.want))},
 			     {"released", a.released}};
 	j["adapters"] = ads;
 	json gp = json::array();
@@ -265,6 +269,11 @@ void FakeKernel::load()
 		a.info.serial = ja.value("serial", std::uint64_t{0});
 		a.info.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
 		a.info.port_locked = ja.value("port_locked", false);
+		a.info.auto_ack = ja.value("auto_ack", true); // older states: the kernel's default
+		if (ja.contains("dp_pending") && !ja.at("dp_pending").is_null())
+			a.info.dp_pending = ja.at("dp_pending").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
+		a.info.dp_seq = ja.value("dp_seq", 0U);
+		a.want = ja.value("want", std::string("vf")) == "vf" ? Datapath::vf : Datapath::synthetic;
 		a.released = ja.at("released").get<bool>();
 		adapters_[name] = a;
 	}
@@ -319,6 +328,71 @@ FakeKernel::Vf *FakeKernel::find_vf(const std::string &pf, VfIndex vf)
 	return &p->vfs[vf.value];
 }
 
+// ---- sriov_netvsc's data-path handshake, as kernel/netvsc/swnv_dp.c ----
+
+bool FakeKernel::dp_target_vf(const Adapter &a)
+{
+	return a.want == Datapath::vf && a.info.paired_vf_ifindex != 0 && a.info.up;
+}
+
+void FakeKernel::dp_complete(Adapter &a)
+{
+	const auto path = a.info.dp_pending;
+	a.info.dp_pending.reset();
+	if (path == Datapath::vf && dp_target_vf(a))
+		a.info.datapath = Datapath::vf;
+}
+
+void FakeKernel::dp_request(Adapter &a, Datapath path)
+{
+	++a.info.dp_seq;
+	a.info.dp_pending = path;
+	requests_.push_back("dp_request " + a.info.partition + " " + std::string(to_string(path)) +
+			    " seq=" + std::to_string(a.info.dp_seq));
+	if (a.info.auto_ack)
+		dp_complete(a);
+	// no ack timeout here: a request stays pending until acknowledged
+}
+
+void FakeKernel::dp_evaluate(Adapter &a)
+{
+	if (!dp_target_vf(a)) {
+		// to synthetic: TX moves at once, the request tells the host side
+		if (a.info.datapath != Datapath::vf && a.info.dp_pending != Datapath::vf)
+			return;
+		a.info.datapath = Datapath::synthetic;
+		dp_request(a, Datapath::synthetic);
+		return;
+	}
+	if (a.info.datapath == Datapath::vf || a.info.dp_pending == Datapath::vf)
+		return;
+	if (datapath_stuck_)
+		return; // the VF never gets carrier: no request
+	dp_request(a, Datapath::vf);
+}
+
+void FakeKernel::raise_dp_request(const std::string &partition, Datapath path)
+{
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return;
+	Adapter &a = it->second;
+	if (path == Datapath::synthetic)
+		a.info.datapath = Datapath::synthetic;
+	dp_request(a, path);
+	commit();
+}
+
+void FakeKernel::set_adapter_up(const std::string &partition, bool up)
+{
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return;
+	it->second.info.up = up;
+	dp_evaluate(it->second);
+	commit();
+}
+
 void FakeKernel::update_pairing()
 {
 	// The pairing rule of sriov_netvsc: the VF netdev's MAC is the
@@ -334,8 +408,8 @@ void FakeKernel::update_pairing()
 			if (!still) {
 				a.info.paired_vf.clear();
 				a.info.paired_vf_ifindex = 0;
-				a.info.datapath = Datapath::synthetic;
 				a.released = false;
+				dp_evaluate(a); // NETDEV_UNREGISTER: TX synthetic, request raised
 				events_.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
 						   .partition = name, .detail = "vf left"});
 			}
@@ -354,6 +428,7 @@ void FakeKernel::update_pairing()
 				if (pairing_ && !a.released && a.info.paired_vf_ifindex == 0) {
 					a.info.paired_vf = v.netdev;
 					a.info.paired_vf_ifindex = v.ifindex;
+					dp_evaluate(a); // VF up: request for the VF
 					events_.push_back({.type = KernelEvent::Type::adapter_paired, .pf = pn,
 							   .vf = VfIndex{i}, .partition = name, .detail = v.netdev});
 				}
@@ -707,6 +782,9 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 		  .paired_vf = {}, .datapath = Datapath::synthetic};
 	a.info.serial = serial;
 	a.info.port_locked = true; // as the real backend: locked before it is up
+	// IFLA_SWNV_AUTO_ACK 0 and DP_WANT synthetic in the newlink, as the real backend
+	a.info.auto_ack = false;
+	a.want = Datapath::synthetic;
 	adapters_[partition] = a;
 	update_pairing();
 	commit();
@@ -759,11 +837,41 @@ Status FakeKernel::adapter_set_datapath(const std::string &partition, Datapath d
 	auto it = adapters_.find(partition);
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
-	if (dp == Datapath::vf && it->second.info.paired_vf_ifindex == 0)
-		return Status::fail(ENOLINK, "adapter has no VF paired");
-	if (dp == Datapath::vf && datapath_stuck_)
-		return Status::success(); // accepted, never acted on
-	it->second.info.datapath = dp;
+	requests_.push_back("adapter_set_datapath " + partition + " " + std::string(to_string(dp)));
+	it->second.want = dp;
+	dp_evaluate(it->second);
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_dp_ack(const std::string &partition, std::uint32_t seq)
+{
+	if (auto st = enter("adapter_dp_ack"); !st.ok())
+		return st;
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	requests_.push_back("adapter_dp_ack " + partition + " seq=" + std::to_string(seq));
+	Adapter &a = it->second;
+	if (!a.info.dp_pending || seq != a.info.dp_seq)
+		return Status::fail(ESTALE, "no outstanding request with this sequence");
+	dp_complete(a);
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_set_auto_ack(const std::string &partition, bool on)
+{
+	if (auto st = enter("adapter_set_auto_ack"); !st.ok())
+		return st;
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	requests_.push_back("adapter_set_auto_ack " + partition + " " + (on ? "1" : "0"));
+	it->second.info.auto_ack = on;
+	// turning auto_ack on closes what nobody will acknowledge otherwise
+	if (on && it->second.info.dp_pending)
+		dp_complete(it->second);
 	commit();
 	return Status::success();
 }
@@ -777,10 +885,10 @@ Status FakeKernel::adapter_release_vf(const std::string &partition)
 		return Status::fail(ENOENT, "no such adapter");
 	if (release_ignored_)
 		return Status::success(); // request sent, never acted on
-	it->second.info.datapath = Datapath::synthetic;
 	it->second.info.paired_vf.clear();
 	it->second.info.paired_vf_ifindex = 0;
 	it->second.released = true;
+	dp_evaluate(it->second); // the VF is let go: TX synthetic
 	commit();
 	return Status::success();
 }

@@ -41,6 +41,12 @@ public:
 	/// VF drivers ignore the PF's reset request after an admin MAC change:
 	/// their netdevs keep the old MAC until vf_probe().
 	void set_lazy_vf_driver(bool lazy) { lazy_vf_driver_ = lazy; }
+	/// The kernel raises a data-path request on its own for @partition's
+	/// adapter, as sriov_netvsc does on VF up/down (synthetic: TX moves
+	/// at once, the request only tells the host side).
+	void raise_dp_request(const std::string &partition, Datapath path);
+	/// The child-side adapter goes down or up (DP_ACTIVE follows).
+	void set_adapter_up(const std::string &partition, bool up);
 	/// How often vf_probe() ran.
 	[[nodiscard]] unsigned probes() const { return probes_; }
 	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).
@@ -98,6 +104,8 @@ public:
 	Status adapter_delete(const std::string &partition) override;
 	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override;
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
+	Status adapter_dp_ack(const std::string &partition, std::uint32_t seq) override;
+	Status adapter_set_auto_ack(const std::string &partition, bool on) override;
 	Status adapter_release_vf(const std::string &partition) override;
 	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;
 	Status guard_apply(const std::vector<PortGuard> &ports) override;
@@ -132,6 +140,7 @@ private:
 	struct Adapter {
 		AdapterInfo info;
 		bool released{};
+		Datapath want{Datapath::vf}; ///< DP_WANT (sriov_netvsc's default: VF)
 	};
 	struct Fault {
 		int err{};
@@ -144,6 +153,11 @@ private:
 	Pf *find_pf(const std::string &pf);
 	Vf *find_vf(const std::string &pf, VfIndex vf);
 	void update_pairing();
+	// sriov_netvsc's data-path handshake (kernel/netvsc/swnv_dp.c)
+	static bool dp_target_vf(const Adapter &a);
+	void dp_request(Adapter &a, Datapath path);
+	void dp_complete(Adapter &a);
+	void dp_evaluate(Adapter &a);
 	[[nodiscard]] bool name_taken(const std::string &ns, const std::string &name, const Vf *except) const;
 	Vf *vf_by_ifindex(const std::string &ns, std::uint32_t ifindex);
 

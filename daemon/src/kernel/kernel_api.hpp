@@ -66,6 +66,14 @@ struct AdapterInfo {
 	/// The host port is a locked port of its switch: IFLA_BRPORT_LOCKED on,
 	/// learning and unknown-unicast flooding off (adapter_lock_port()).
 	bool port_locked{};
+	/// The host port acknowledges data-path requests by itself
+	/// (IFLA_SWNV_AUTO_ACK); sriovd turns it off on every adapter it owns.
+	bool auto_ack{true};
+	/// The path of the outstanding data-path request (IFLA_SWNV_DP_PENDING),
+	/// nullopt when none is outstanding.
+	std::optional<Datapath> dp_pending;
+	/// Sequence number of the last request (IFLA_SWNV_DP_SEQ).
+	std::uint32_t dp_seq{};
 };
 
 /// What one partition may claim on the synthetic switch: the guard the
@@ -148,6 +156,8 @@ public:
 	virtual std::vector<AdapterInfo> adapters() = 0;
 	/// The pair carries @serial (the VF identity, as given to vf_alloc) from
 	/// its creation: it pairs only with a VF presenting that identity.
+	/// It is created with AUTO_ACK off and DP_WANT synthetic: sriovd asks
+	/// for the VF and acknowledges the request itself (datapath_vf).
 	virtual Status adapter_create(const std::string &partition, const std::string &ns,
 				      const std::string &pf, const MacAddr &mac, std::uint64_t serial) = 0;
 	/// Give an existing adapter its VF identity (set from the host port).
@@ -157,7 +167,17 @@ public:
 	/// never the adapter's own, which the partition may have changed) as
 	/// its static entry, announced on @pf's wire.
 	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) = 0;
+	/// DP_WANT on the host port.  With AUTO_ACK off the adapter raises a
+	/// request (to the VF only when its VF is paired and up) that
+	/// adapter_dp_ack() completes; a switch to synthetic moves TX at once.
 	virtual Status adapter_set_datapath(const std::string &partition, Datapath dp) = 0;
+	/// Acknowledge data-path request @seq (IFLA_SWNV_DP_ACK on the host
+	/// port).  ESTALE when @seq is not the outstanding request: nothing
+	/// changes in the kernel then.
+	virtual Status adapter_dp_ack(const std::string &partition, std::uint32_t seq) = 0;
+	/// IFLA_SWNV_AUTO_ACK on the host port.  Turning it on acknowledges
+	/// the outstanding request.
+	virtual Status adapter_set_auto_ack(const std::string &partition, bool on) = 0;
 	/// Lock the adapter's host port on its switch: no learning, no
 	/// unknown-unicast flooding, IFLA_BRPORT_LOCKED, and the adapter's MAC
 	/// as the port's static FDB entry (the only source it accepts).  @mac

@@ -60,6 +60,10 @@ constexpr std::uint16_t serial = IFLA_SWNV_SERIAL;
 constexpr std::uint16_t dp_active = IFLA_SWNV_DP_ACTIVE;
 constexpr std::uint16_t dp_want = IFLA_SWNV_DP_WANT;
 constexpr std::uint16_t vf_ifindex = IFLA_SWNV_VF_IFINDEX;
+constexpr std::uint16_t dp_pending = IFLA_SWNV_DP_PENDING;
+constexpr std::uint16_t dp_seq = IFLA_SWNV_DP_SEQ;
+constexpr std::uint16_t dp_ack = IFLA_SWNV_DP_ACK;
+constexpr std::uint16_t auto_ack = IFLA_SWNV_AUTO_ACK;
 constexpr std::uint8_t dp_synthetic = SWNV_DP_SYNTHETIC;
 constexpr std::uint8_t dp_vf = SWNV_DP_VF;
 } // namespace swnv
@@ -776,6 +780,12 @@ public:
 			a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
 		if (const Attr *sn = find(l.info_data, swnv::serial))
 			a.serial = sn->u64().value_or(0);
+		if (const Attr *aa = find(l.info_data, swnv::auto_ack))
+			a.auto_ack = aa->u8().value_or(1) != 0;
+		if (const Attr *pd = find(l.info_data, swnv::dp_pending); pd != nullptr && pd->u8().value_or(SWNV_DP_NONE) != SWNV_DP_NONE)
+			a.dp_pending = pd->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+		if (const Attr *sq = find(l.info_data, swnv::dp_seq))
+			a.dp_seq = sq->u32().value_or(0);
 		std::uint32_t vf_idx = 0;
 		if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
 			vf_idx = *vfi->u32();
@@ -874,6 +884,12 @@ public:
 		// pairs on the MAC alone
 		if (serial != 0)
 			m.put(swnv::serial, &serial, sizeof(serial));
+		// sriovd acknowledges every data-path request itself, after its
+		// filter moves: no instant where the host port acks on its own
+		m.u8(swnv::auto_ack, 0);
+		// and asks for the VF only in its attach step (datapath_vf): a VF
+		// that pairs first raises no request that would wait for an ack
+		m.u8(swnv::dp_want, swnv::dp_synthetic);
 		m.nest_end(data, IFLA_INFO_DATA);
 		m.nest_end(li, IFLA_LINKINFO);
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
@@ -1007,6 +1023,16 @@ public:
 		return adapter_change(partition, [dp](RtnlMsg &m) {
 			m.u8(swnv::dp_want, dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic);
 		});
+	}
+
+	Status adapter_dp_ack(const std::string &partition, std::uint32_t seq) override
+	{
+		return adapter_change(partition, [seq](RtnlMsg &m) { m.u32(swnv::dp_ack, seq); });
+	}
+
+	Status adapter_set_auto_ack(const std::string &partition, bool on) override
+	{
+		return adapter_change(partition, [on](RtnlMsg &m) { m.u8(swnv::auto_ack, on ? 1 : 0); });
 	}
 
 	Status adapter_release_vf(const std::string &partition) override

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <sstream>
 
 namespace sriov::seq {
@@ -135,6 +136,8 @@ void Engine::recover()
 	reconcile_orphans();
 	reconcile_serials();
 	reconcile_port_locks();
+	reconcile_auto_ack();
+	triage_dp_requests();
 	// the guard is rebuilt from the model at every start, whatever the
 	// kernel holds
 	if (auto st = sync_guard(true); !st.ok())
@@ -846,6 +849,67 @@ std::size_t Engine::release_all()
 	return n;
 }
 
+void Engine::reconcile_auto_ack()
+{
+	for (const auto &[name, p] : model_.partitions) {
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || !ad->auto_ack)
+			continue;
+		if (auto st = kernel_.adapter_set_auto_ack(name, false); !st.ok())
+			log::error(0, "partition ", name, ": cannot turn AUTO_ACK off: ", st.msg);
+		else
+			log::warn(0, "partition ", name, ": adapter acknowledged data-path requests itself; AUTO_ACK off");
+	}
+}
+
+void Engine::triage_dp_requests()
+{
+	for (const auto &[name, p] : model_.partitions) {
+		if (!p.adapter || busy(name))
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || !ad->dp_pending)
+			continue;
+		std::string why;
+		if (*ad->dp_pending == Datapath::synthetic) {
+			// TX already left the VF (it is going down or away); the ack
+			// only closes the request
+			why = "VF going away: request to synthetic acknowledged";
+		} else {
+			bool on_vf = p.vf && p.vf->in_child && p.vf->filters_on_vf && p.vf->vport;
+			if (on_vf) {
+				const auto have = kernel_.filters(p.vf->pf);
+				for (const auto &f : p.filters()) {
+					auto it = std::find_if(have.begin(), have.end(),
+							       [&](const FilterInfo &fi) { return fi.filter == f; });
+					if (it == have.end() || it->vport != *p.vf->vport)
+						on_vf = false;
+				}
+			}
+			if (!on_vf) {
+				log::info(0, "partition ", name, ": request ", ad->dp_seq,
+					  " to the VF left pending: its filters are not on the VF's VPort");
+				continue;
+			}
+			why = "request to the VF acknowledged: filters are on the VF's VPort";
+		}
+		auto st = kernel_.adapter_dp_ack(name, ad->dp_seq);
+		if (!st.ok() && st.err != ESTALE) {
+			log::error(0, "partition ", name, ": ack of data-path request ", ad->dp_seq, ": ", st.msg);
+			continue;
+		}
+		log::info(0, "partition ", name, ": ", why, " (seq ", ad->dp_seq, st.ok() ? ")" : ", already closed)");
+		json j{{"type", "datapath_ack"},
+		       {"partition", name},
+		       {"seq", ad->dp_seq},
+		       {"path", std::string(to_string(*ad->dp_pending))},
+		       {"detail", why}};
+		emit(j, false);
+	}
+}
+
 void Engine::handle_kernel_events()
 {
 	for (const auto &ev : kernel_.drain_events()) {
@@ -910,6 +974,7 @@ void Engine::handle_kernel_events()
 			if (auto *p = model_.partition(victim))
 				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
 	}
+	triage_dp_requests();
 	// The ring is written (whole) once per batch, but not while a sequence
 	// runs: an attach causes 10-20 notifications, and the sequence's own
 	// end writes the ring with them (finish -> emit).

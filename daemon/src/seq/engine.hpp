@@ -127,6 +127,15 @@ private:
 	/// Every partition's host port locked on its switch (after a restart,
 	/// or when something unlocked one).
 	void reconcile_port_locks();
+	/// Every partition's adapter with AUTO_ACK off (adapters found at start
+	/// may have it on: created by an older sriovd or by hand).
+	void reconcile_auto_ack();
+	/// Data-path requests the kernel raised on its own (VF down, VF up
+	/// after a reset) for partitions no sequence is working on: a request
+	/// to synthetic is acknowledged at once, one to the VF only while the
+	/// partition's filters are on the VF's VPort (else it stays pending for
+	/// the attach / re-sync logic).
+	void triage_dp_requests();
 	/// The switch's ARP/ND guard the model asks for: one entry a partition.
 	[[nodiscard]] std::vector<PortGuard> wanted_guard() const;
 	/// Install wanted_guard() when it differs from what was last installed

@@ -105,7 +105,7 @@ std::vector<Step> attach_steps()
 
 std::vector<Step> release_steps()
 {
-	return {Step::filters_to_default, Step::datapath_synthetic, Step::vf_from_child,
+	return {Step::datapath_synthetic, Step::filters_to_default, Step::vf_from_child,
 		Step::vport_delete,       Step::vf_flr,             Step::vf_free};
 }
 

@@ -288,25 +288,71 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 	return StepResult::ok();
 }
 
+/// Acknowledge the adapter's outstanding data-path request.  An ack that
+/// lost a race with a newer request (ESTALE) changes nothing in the kernel:
+/// the caller reads the adapter again.
+Status ack_pending(StepCtx &c, const std::string &partition, const AdapterInfo &ad)
+{
+	auto st = c.kernel.adapter_dp_ack(partition, ad.dp_seq);
+	if (!st.ok() && st.err == ESTALE)
+		return Status::success();
+	return st;
+}
+
+/// AUTO_ACK off on an adapter found with it on (made before, or by hand).
+Status manual_ack(StepCtx &c, const std::string &partition, const AdapterInfo &ad)
+{
+	if (!ad.auto_ack)
+		return Status::success();
+	return c.kernel.adapter_set_auto_ack(partition, false);
+}
+
 StepResult datapath_vf(StepCtx &c, model::Partition &p)
 {
 	auto *a = assignment(c, p);
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no VF assignment");
-	// Done only when the adapter itself reports that it transmits on the
-	// VF (its DP_ACTIVE), not when it accepted the request.
+	// The filters are on the VF's VPort (filters_to_vf): now the adapter's
+	// request for the VF is acknowledged.  Done only when the adapter
+	// itself reports that it transmits on the VF (its DP_ACTIVE).
+	// substate 1 once DP_WANT=VF was sent.  Every pass reads the adapter
+	// again, so a crash between request and ack repeats the ack of what is
+	// then outstanding.
 	auto ad = c.kernel.adapter(p.name);
 	if (!ad)
 		return StepResult::fail(Reason::datapath_failed, "adapter gone");
-	if (ad->datapath == Datapath::vf) {
-		a->datapath = Datapath::vf;
-		return StepResult::ok(c.rec.substate == 0 ? "already on the VF" : "adapter reports data path VF");
+	if (auto st = manual_ack(c, p.name, *ad); !st.ok())
+		return StepResult::fail(Reason::datapath_failed, "AUTO_ACK off: " + errtext(st));
+	for (int pass = 0; pass < 2; ++pass) {
+		if (ad->datapath == Datapath::vf && !ad->dp_pending) {
+			a->datapath = Datapath::vf;
+			return StepResult::ok(c.rec.substate == 0 ? "already on the VF" : "adapter reports data path VF");
+		}
+		if (ad->dp_pending) {
+			// VF: the request this step is for.  Synthetic: a request
+			// left from a VF flap, TX already synthetic; closing it lets
+			// the adapter ask for the VF again.
+			if (auto st = ack_pending(c, p.name, *ad); !st.ok())
+				return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
+		} else {
+			// (again after a request the kernel dropped: it raises a new
+			// one only when none is outstanding and the VF is up)
+			auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
+			if (!st.ok())
+				return StepResult::fail(Reason::datapath_failed, errtext(st));
+			c.rec.substate = 1;
+		}
+		ad = c.kernel.adapter(p.name);
+		if (!ad)
+			return StepResult::fail(Reason::datapath_failed, "adapter gone");
 	}
-	if (c.rec.substate == 0) {
-		auto st = c.kernel.adapter_set_datapath(p.name, Datapath::vf);
-		if (!st.ok())
-			return StepResult::fail(Reason::datapath_failed, errtext(st));
-		c.rec.substate = 1;
+	if (ad->datapath == Datapath::vf && !ad->dp_pending) {
+		a->datapath = Datapath::vf;
+		return StepResult::ok("adapter reports data path VF");
+	}
+	if (ad->dp_pending == Datapath::vf) {
+		if (auto st = ack_pending(c, p.name, *ad); !st.ok())
+			return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
 		ad = c.kernel.adapter(p.name);
 		if (ad && ad->datapath == Datapath::vf) {
 			a->datapath = Datapath::vf;
@@ -314,16 +360,17 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 		}
 	}
 	if (ad && !ad->up) {
-		// a down adapter transmits on nothing: it takes the VF when it
-		// comes up (DP_WANT is VF); the filters already are on the VF
+		// a down adapter transmits on nothing: it asks for the VF when it
+		// comes up (DP_WANT is VF), and triage_dp_requests() acks that
+		// while the filters are on the VF's VPort
 		a->datapath = Datapath::vf;
-		return StepResult::ok("adapter down: data path VF requested, taken when it comes up");
+		return StepResult::ok("adapter down: data path VF requested, acknowledged when it comes up");
 	}
 	if (c.timed_out)
 		return StepResult::fail(Reason::datapath_failed,
 					"adapter did not switch to the VF within " + std::to_string(c.timeouts.datapath_ms) +
 						" ms (VF without carrier?)");
-	return StepResult::wait(c.timeouts.datapath_ms, "waiting for the adapter to use the VF");
+	return StepResult::wait(c.timeouts.datapath_ms, "waiting for the adapter's request for the VF");
 }
 
 // ---- release (the failover order) ----
@@ -360,12 +407,30 @@ StepResult filters_to_default(StepCtx &c, model::Partition &p)
 
 StepResult datapath_synthetic(StepCtx &c, model::Partition &p)
 {
+	// First step of every release: TX leaves the VF (the kernel moves it at
+	// once and raises a request to synthetic), the request is acknowledged,
+	// and only then do the filters move back to the default VPort.
+	// DP_WANT=synthetic also keeps a VF that comes back during the release
+	// from raising a request for it.
 	auto ad = c.kernel.adapter(p.name);
-	if (ad && ad->datapath != Datapath::synthetic) {
+	if (ad) {
+		if (auto st = manual_ack(c, p.name, *ad); !st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::datapath_failed, "AUTO_ACK off: " + errtext(st));
+		const bool on_vf = ad->datapath == Datapath::vf || ad->dp_pending == Datapath::vf;
 		auto st = c.kernel.adapter_set_datapath(p.name, Datapath::synthetic);
-		if (!st.ok() && st.err != ENOENT)
+		// off the VF already: DP_WANT is only a guard against a VF
+		// coming back, the release goes on without it
+		if (!st.ok() && st.err != ENOENT && on_vf)
 			return StepResult::fail(Reason::datapath_failed, errtext(st));
+		ad = c.kernel.adapter(p.name);
 	}
+	if (ad && ad->dp_pending) {
+		if (auto st = ack_pending(c, p.name, *ad); !st.ok() && st.err != ENOENT)
+			return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
+		ad = c.kernel.adapter(p.name);
+	}
+	if (ad && ad->datapath != Datapath::synthetic)
+		return StepResult::fail(Reason::datapath_failed, "adapter still transmits on the VF");
 	if (auto *a = assignment(c, p))
 		a->datapath = Datapath::synthetic;
 	return StepResult::ok();
