@@ -51,7 +51,7 @@ def test_attach_failover_detach(daemon):
     assert rc == 0, out
     ev = out["result"]
     assert [ph["step"] for ph in ev["phases"]] == [
-        "filters_to_default", "datapath_synthetic", "vf_from_child",
+        "datapath_synthetic", "filters_to_default", "vf_from_child",
         "vport_delete", "vf_flr", "vf_free"]
     assert all(ph["end_ms"] >= ph["start_ms"] for ph in ev["phases"])
     assert ev["duration_ms"] >= 0
