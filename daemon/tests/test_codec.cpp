@@ -237,4 +237,38 @@ TEST(Codec, EventsMapToEngineEvents)
 	EXPECT_FALSE(decode_event(parse_messages(genl_msg(SRIOV_CMD_VPORT_CREATED_NTF, 0, a))->at(0), "pf"));
 }
 
+TEST(Codec, FilterMovedWithAResetReasonIsAKernelFailover)
+{
+	Bytes a;
+	attr<std::uint32_t>(a, SRIOV_A_IFINDEX, 5);
+	attr<std::uint32_t>(a, SRIOV_A_SRC_VPORT_ID, 3);
+	attr<std::uint32_t>(a, SRIOV_A_VPORT_ID, 0);
+	attr<std::uint64_t>(a, SRIOV_A_TIMESTAMP_NS, 1234);
+	attr<std::uint32_t>(a, SRIOV_A_FILTER_IDS, 7);
+	attr<std::uint32_t>(a, SRIOV_A_FILTER_IDS, 9);
+	// filter-move echoed back (no reason): nothing to act on
+	EXPECT_FALSE(decode_event(parse_messages(genl_msg(SRIOV_CMD_FILTER_MOVED_NTF, 0, a))->at(0), "pf"));
+	Bytes b = a;
+	attr<std::uint32_t>(b, SRIOV_A_RESET_REASON, SRIOV_RESET_REASON_VFLR);
+	auto ev = decode_event(parse_messages(genl_msg(SRIOV_CMD_FILTER_MOVED_NTF, 0, b))->at(0), "pf");
+	ASSERT_TRUE(ev);
+	EXPECT_EQ(ev->type, KernelEvent::Type::filters_moved);
+	EXPECT_EQ(ev->pf, "pf");
+	EXPECT_EQ(ev->src_vport, VportId{3});
+	EXPECT_EQ(ev->dst_vport, VportId{0});
+	EXPECT_EQ(ev->reset_reason, std::uint32_t{SRIOV_RESET_REASON_VFLR});
+	EXPECT_EQ(ev->filter_ids, (std::vector<std::uint32_t>{7, 9}));
+	// malformed: no VPort ids, a reason of the wrong size; passed on with
+	// what is missing left empty (the engine ignores it)
+	Bytes c;
+	attr<std::uint32_t>(c, SRIOV_A_IFINDEX, 5);
+	attr<std::uint8_t>(c, SRIOV_A_RESET_REASON, 1);
+	ev = decode_event(parse_messages(genl_msg(SRIOV_CMD_FILTER_MOVED_NTF, 0, c))->at(0), "pf");
+	ASSERT_TRUE(ev);
+	EXPECT_EQ(ev->type, KernelEvent::Type::filters_moved);
+	EXPECT_FALSE(ev->src_vport);
+	EXPECT_FALSE(ev->dst_vport);
+	EXPECT_FALSE(ev->reset_reason);
+}
+
 } // namespace sriov::test

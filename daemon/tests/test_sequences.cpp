@@ -1129,4 +1129,308 @@ TEST(Isolation, StateStoreSavesNonUtf8Strings)
 	EXPECT_EQ(back->at("name"), "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+// ------------------------------------------------------------ sriov_pf's own failovers
+
+namespace {
+
+constexpr std::uint32_t reason_mailbox = 2; // SRIOV_RESET_REASON_MAILBOX (an MTU change in the child)
+
+/// p1 attached on PF 0; returns its VF and VPort.
+std::pair<VfIndex, VportId> attached_p1(Rig &r)
+{
+	r.add("p1", mac1);
+	auto ev = attach(r, "p1");
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	const auto &p = part(r, "p1");
+	return {p.vf->vf, *p.vf->vport};
+}
+
+/// The VPort p1's filter sits on in the kernel's dump.
+std::optional<VportId> p1_filter_vport(Rig &r)
+{
+	for (const auto &f : r.kernel.filters(pf0))
+		if (f.filter == part(r, "p1").filters().front())
+			return f.vport;
+	return std::nullopt;
+}
+
+/// Autonomous failover of p1's VF, handled by the engine.
+void kernel_fails_over(Rig &r, VfIndex vf)
+{
+	r.kernel.autonomous_failover(pf0, vf, reason_mailbox);
+	r.engine->handle_kernel_events();
+	r.settle();
+}
+
+} // namespace
+
+TEST(KernelFailover, EventMovesTheModelToTheDefaultVport)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	const VportId dv = r.kernel.pf(pf0)->default_vport;
+	ASSERT_NE(vp, dv);
+	r.kernel.autonomous_failover(pf0, vf, reason_mailbox);
+	ASSERT_EQ(p1_filter_vport(r), dv);
+	// before the event is handled the model disagrees with the kernel:
+	// the audit below is able to fail
+	bool disagrees = false;
+	for (const auto &line : r.engine->audit())
+		disagrees |= line.find("model expects " + std::to_string(vp.value)) != std::string::npos;
+	EXPECT_TRUE(disagrees) << "the audit did not see the kernel's move";
+	r.engine->handle_kernel_events();
+	r.settle();
+	const auto &p = part(r, "p1");
+	ASSERT_TRUE(p.vf);
+	EXPECT_FALSE(p.vf->filters_on_vf);
+	EXPECT_TRUE(p.vf->kernel_failover);
+	EXPECT_EQ(p.vf->datapath, Datapath::synthetic);
+	EXPECT_EQ(p.vf->vport, vp) << "the VF keeps its VPort";
+	// the adapter's request to synthetic was acknowledged
+	auto ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::synthetic);
+	r.expect_consistent();
+	// journaled: a restart reads the same model back
+	r.restart();
+	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
+	EXPECT_FALSE(part(r, "p1").vf->filters_on_vf);
+	r.expect_consistent();
+}
+
+TEST(KernelFailover, VfBackMovesTheFiltersBackBeforeTheAck)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	kernel_fails_over(r, vf);
+	auto seqs = record_sequences(r);
+	std::optional<VportId> at_ack;
+	r.kernel.set_hook([&](const std::string &op) {
+		if (op == "adapter_dp_ack" && !at_ack)
+			at_ack = p1_filter_vport(r);
+	});
+	const std::size_t from = r.kernel.requests().size();
+	r.kernel.vf_back(pf0, vf);
+	ASSERT_EQ(r.kernel.adapter("p1")->dp_pending, Datapath::vf);
+	r.engine->handle_kernel_events();
+	r.settle();
+	r.kernel.set_hook(nullptr);
+	const auto move = first_request(r, "filters_move " + pf0 + " 0->" + std::to_string(vp.value), from);
+	const auto ack = first_request(r, "adapter_dp_ack p1", from);
+	ASSERT_NE(move, std::string::npos) << "the filters were not moved back";
+	ASSERT_NE(ack, std::string::npos) << "the VF's request was not acknowledged";
+	EXPECT_LT(move, ack) << "acknowledged before the filters were on the VF's VPort";
+	ASSERT_TRUE(at_ack);
+	EXPECT_EQ(*at_ack, vp);
+	ASSERT_EQ(seqs->size(), 1U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
+	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
+	EXPECT_EQ(phase_steps(seqs->at(0)), names(seq::failback_steps()));
+	const auto &p = part(r, "p1");
+	ASSERT_TRUE(p.vf);
+	EXPECT_EQ(p.vf->vf, vf) << "the same VF, not a new attach";
+	EXPECT_TRUE(p.vf->filters_on_vf);
+	EXPECT_FALSE(p.vf->kernel_failover);
+	EXPECT_EQ(p.vf->datapath, Datapath::vf);
+	auto ad = r.kernel.adapter("p1");
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	EXPECT_EQ(p1_filter_vport(r), vp);
+	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U) << "the VF was released instead";
+	r.expect_consistent();
+}
+
+TEST(KernelFailover, VfNeverBackStaysSynthetic)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	kernel_fails_over(r, vf);
+	const std::size_t from = r.kernel.requests().size();
+	// ten seconds with no request for the VF
+	for (int i = 0; i < 1000; ++i) {
+		r.clock.advance(10);
+		r.engine->handle_kernel_events();
+	}
+	EXPECT_EQ(first_request(r, "filters_move", from), std::string::npos);
+	EXPECT_EQ(first_request(r, "adapter_dp_ack", from), std::string::npos);
+	EXPECT_EQ(p1_filter_vport(r), r.kernel.pf(pf0)->default_vport);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
+	r.expect_consistent();
+	// an operator failover releases it as usual from there
+	auto ev = failover(r, "p1");
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_FALSE(part(r, "p1").vf);
+	r.expect_consistent();
+}
+
+TEST(KernelFailover, FailbackThatCannotSwitchReleasesTheVf)
+{
+	Rig r;
+	r.cfg.timeouts.datapath_ms = 200;
+	r.restart();
+	const auto [vf, vp] = attached_p1(r);
+	kernel_fails_over(r, vf);
+	auto seqs = record_sequences(r);
+	r.kernel.vf_back(pf0, vf);
+	// the ack is refused: the data path never reaches the VF
+	r.kernel.fail("adapter_dp_ack", EIO, 1);
+	r.engine->handle_kernel_events();
+	r.settle();
+	r.kernel.clear_faults();
+	ASSERT_GE(seqs->size(), 2U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
+	EXPECT_EQ(seqs->at(0).at("result"), "failed");
+	EXPECT_EQ(seqs->at(1).at("kind"), "surprise");
+	EXPECT_EQ(seqs->at(1).at("result"), "ok") << seqs->at(1).dump(1);
+	EXPECT_GE(r.kernel.reset_count(pf0, vf), 1U) << "the released VF was not reset";
+	r.settle();
+	r.expect_consistent();
+}
+
+TEST(KernelFailover, VfResetDuringAttachIsUndoneBeforeTheAck)
+{
+	Rig r;
+	r.add("p1", mac1);
+	std::optional<VportId> at_ack;
+	bool injected = false;
+	r.kernel.set_hook([&](const std::string &op) {
+		if (op == "adapter_set_datapath" && !injected) {
+			// the VF resets between filters_to_vf and the ack
+			injected = true;
+			const auto &p = part(r, "p1");
+			r.kernel.autonomous_failover(pf0, p.vf->vf, reason_mailbox);
+		}
+		if (op == "adapter_dp_ack" && r.kernel.adapter("p1")->dp_pending == Datapath::vf)
+			at_ack = p1_filter_vport(r);
+	});
+	auto ev = attach(r, "p1");
+	r.kernel.set_hook(nullptr);
+	ASSERT_TRUE(injected);
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	ASSERT_TRUE(at_ack);
+	EXPECT_EQ(*at_ack, *part(r, "p1").vf->vport) << "acknowledged with the filters on the default VPort";
+	// the notification, handled late, is stale and changes nothing
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_FALSE(part(r, "p1").vf->kernel_failover);
+	EXPECT_TRUE(part(r, "p1").vf->filters_on_vf);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(KernelFailover, BadOrUnknownEventsAreIgnored)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	const VportId dv = r.kernel.pf(pf0)->default_vport;
+	const auto base = [&] {
+		KernelEvent e;
+		e.type = KernelEvent::Type::filters_moved;
+		e.pf = pf0;
+		e.src_vport = vp;
+		e.dst_vport = dv;
+		e.reset_reason = reason_mailbox;
+		return e;
+	};
+	struct Case {
+		std::string name;
+		KernelEvent ev;
+		std::string log;
+	};
+	std::vector<Case> cases;
+	{
+		auto e = base();
+		e.pf.clear();
+		cases.push_back({"unknown PF", e, "unknown PF"});
+	}
+	{
+		auto e = base();
+		e.pf = "0000:09:00.0";
+		cases.push_back({"PF not listed", e, "does not list"});
+	}
+	{
+		auto e = base();
+		e.src_vport = VportId{vp.value + 40};
+		cases.push_back({"unknown VPort", e, "which no partition holds"});
+	}
+	{
+		auto e = base();
+		e.src_vport.reset();
+		cases.push_back({"no source VPort", e, "without source/destination"});
+	}
+	{
+		auto e = base();
+		e.dst_vport.reset();
+		cases.push_back({"no destination VPort", e, "without source/destination"});
+	}
+	{
+		auto e = base();
+		e.reset_reason.reset();
+		cases.push_back({"no reason", e, "without source/destination"});
+	}
+	{
+		auto e = base();
+		e.dst_vport = vp;
+		cases.push_back({"not to the default VPort", e, "not the default VPort"});
+	}
+	// well formed, but the filters are on the VF's VPort: stale
+	cases.push_back({"stale", base(), "is stale"});
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.name);
+		r.kernel.inject_event(c.ev);
+		testing::internal::CaptureStderr();
+		EXPECT_NO_THROW(r.engine->handle_kernel_events());
+		const std::string err = testing::internal::GetCapturedStderr();
+		EXPECT_NE(err.find(c.log), std::string::npos) << "no log line; stderr: " << err;
+		r.settle();
+		const auto &p = part(r, "p1");
+		ASSERT_TRUE(p.vf);
+		EXPECT_TRUE(p.vf->filters_on_vf);
+		EXPECT_FALSE(p.vf->kernel_failover);
+		EXPECT_EQ(p.vf->datapath, Datapath::vf);
+		r.expect_consistent();
+	}
+	// the same event with the filters really moved is acted on: the
+	// cases above were ignored for their attributes, not by accident
+	r.kernel.autonomous_failover(pf0, vf, reason_mailbox);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
+	r.expect_consistent();
+}
+
+TEST(Restart, Failback)
+{
+	const auto setup = [](Rig &r) {
+		attached(r);
+		r.kernel.autonomous_failover(pf0, part(r, "p1").vf->vf, reason_mailbox);
+		r.engine->handle_kernel_events();
+		r.settle();
+		ASSERT_TRUE(part(r, "p1").vf->kernel_failover);
+	};
+	crash_everywhere({.name = "failback",
+			  .setup = setup,
+			  .start =
+				  [](Rig &r) {
+					  r.kernel.vf_back(pf0, part(r, "p1").vf->vf);
+					  r.engine->handle_kernel_events();
+					  return seq::StartResult{};
+				  },
+			  .expect =
+				  [](Rig &r) {
+					  // resumed to the end: same VF, filters and data path on it
+					  const auto &p = r.engine->model().partitions.at("p1");
+					  ASSERT_TRUE(p.vf);
+					  EXPECT_TRUE(p.vf->filters_on_vf);
+					  EXPECT_FALSE(p.vf->kernel_failover);
+					  EXPECT_EQ(p.vf->datapath, Datapath::vf);
+					  EXPECT_EQ(r.kernel.reset_count(pf0, p.vf->vf), 0U);
+					  auto ad = r.kernel.adapter("p1");
+					  EXPECT_FALSE(ad->dp_pending);
+					  EXPECT_EQ(ad->datapath, Datapath::vf);
+				  }});
+}
+
 } // namespace sriov::test

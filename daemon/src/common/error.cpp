@@ -45,6 +45,7 @@ constexpr std::array reason_names = {
 	std::pair{Reason::surprise_removal, "surprise_removal"},
 	std::pair{Reason::daemon_restart, "daemon_restart"},
 	std::pair{Reason::shutdown, "shutdown"},
+	std::pair{Reason::kernel_failover, "kernel_failover"},
 	std::pair{Reason::internal_error, "internal_error"},
 };
 

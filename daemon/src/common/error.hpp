@@ -52,6 +52,7 @@ enum class Reason : std::uint8_t {
 	surprise_removal,
 	daemon_restart,
 	shutdown,
+	kernel_failover, ///< sriov_pf moved a VF's filters to the default VPort
 	internal_error,
 };
 

@@ -145,6 +145,15 @@ Status FakeKernel::configure(const json &cfg)
 		const auto &s = cfg.at("surprise_remove");
 		surprise_remove(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()});
 	}
+	if (cfg.contains("kernel_failover")) {
+		const auto &s = cfg.at("kernel_failover");
+		autonomous_failover(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()},
+				    s.value("reason", std::uint32_t{1}));
+	}
+	if (cfg.contains("vf_back")) {
+		const auto &s = cfg.at("vf_back");
+		vf_back(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()});
+	}
 	return Status::success();
 }
 
@@ -380,6 +389,51 @@ void FakeKernel::raise_dp_request(const std::string &partition, Datapath path)
 	if (path == Datapath::synthetic)
 		a.info.datapath = Datapath::synthetic;
 	dp_request(a, path);
+	commit();
+}
+
+void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason)
+{
+	Pf *p = find_pf(pf);
+	Vf *v = find_vf(pf, vf);
+	if (p == nullptr || v == nullptr)
+		return;
+	std::optional<std::uint32_t> src;
+	for (const auto &[id, owner] : p->vports)
+		if (owner == vf.value)
+			src = id;
+	if (!src)
+		return; // no VPort: sriov_pf has nothing to move
+	KernelEvent ev{.type = KernelEvent::Type::filters_moved, .pf = pf, .vf = std::nullopt, .partition = {},
+		       .detail = "filter-moved reason=" + std::to_string(reason), .src_vport = VportId{*src},
+		       .dst_vport = VportId{0}, .reset_reason = reason, .filter_ids = {}};
+	std::uint32_t idx = 0;
+	for (auto &f : p->filters) {
+		if (f.vport == VportId{*src}) {
+			f.vport = VportId{0};
+			ev.filter_ids.push_back(idx);
+		}
+		++idx;
+	}
+	requests_.push_back("kernel_failover " + pf + " vf=" + std::to_string(vf.value) +
+			    " vport=" + std::to_string(*src) + "->0");
+	events_.push_back(std::move(ev));
+	for (auto &[name, a] : adapters_)
+		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex) {
+			a.info.datapath = Datapath::synthetic;
+			dp_request(a, Datapath::synthetic);
+		}
+	commit();
+}
+
+void FakeKernel::vf_back(const std::string &pf, VfIndex vf)
+{
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return;
+	for (auto &[name, a] : adapters_)
+		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex)
+			dp_request(a, Datapath::vf);
 	commit();
 }
 
@@ -712,6 +766,7 @@ Status FakeKernel::filters_move(const std::string &pf, VportId from, VportId to,
 	for (auto &x : p->filters)
 		if (x.vport == from && std::find(set.begin(), set.end(), x.filter) != set.end())
 			x.vport = to;
+	requests_.push_back("filters_move " + pf + " " + std::to_string(from.value) + "->" + std::to_string(to.value));
 	commit();
 	return Status::success();
 }

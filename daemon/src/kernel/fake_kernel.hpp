@@ -47,6 +47,15 @@ public:
 	void raise_dp_request(const std::string &partition, Datapath path);
 	/// The child-side adapter goes down or up (DP_ACTIVE follows).
 	void set_adapter_up(const std::string &partition, bool up);
+	/// sriov_pf failing @vf over on its own (VF FLR, VF reset, VF_GOING_DOWN,
+	/// PF reset; swpf_switch_vf_gone): the filters on the VF's VPort move
+	/// to the default VPort, filter-moved-ntf is announced with @reason,
+	/// and the adapter paired with the VF asks for synthetic (its VF went
+	/// down).  The VF stays allocated, in its namespace, paired.
+	void autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason);
+	/// The VF is up again after such a reset: the adapter paired with it
+	/// asks for the VF.
+	void vf_back(const std::string &pf, VfIndex vf);
 	/// How often vf_probe() ran.
 	[[nodiscard]] unsigned probes() const { return probes_; }
 	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).

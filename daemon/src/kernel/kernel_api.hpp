@@ -95,12 +95,26 @@ inline bool paired_with(const AdapterInfo &a, const std::optional<VfInfo> &v)
 
 /// Asynchronous notifications (genl multicast, rtnl link events).
 struct KernelEvent {
-	enum class Type : std::uint8_t { vf_lost, vf_reset_request, adapter_paired, adapter_unpaired, link_change };
+	enum class Type : std::uint8_t {
+		vf_lost,
+		vf_reset_request,
+		adapter_paired,
+		adapter_unpaired,
+		link_change,
+		/// sriov_pf moved a VF's filters on its own (filter-moved-ntf
+		/// with a reset reason): @src_vport -> @dst_vport
+		filters_moved,
+	};
 	Type type{};
 	std::string pf;
 	std::optional<VfIndex> vf;
 	std::string partition;
 	std::string detail;
+	// filters_moved only; any may be missing in a malformed notification
+	std::optional<VportId> src_vport;
+	std::optional<VportId> dst_vport;
+	std::optional<std::uint32_t> reset_reason; ///< enum sriov_reset_reason
+	std::vector<std::uint32_t> filter_ids;
 };
 
 class KernelApi {

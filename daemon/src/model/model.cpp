@@ -116,6 +116,7 @@ json to_json(const Partition &p)
 			   {"netdev", a.netdev},
 			   {"in_child", a.in_child},
 			   {"filters_on_vf", a.filters_on_vf},
+			   {"kernel_failover", a.kernel_failover},
 			   {"datapath", std::string(sriov::to_string(a.datapath))}};
 	} else {
 		j["vf"] = nullptr;
@@ -184,6 +185,7 @@ Model model_from_json(const json &j)
 			a.netdev = ja.at("netdev").get<std::string>();
 			a.in_child = ja.at("in_child").get<bool>();
 			a.filters_on_vf = ja.at("filters_on_vf").get<bool>();
+			a.kernel_failover = ja.value("kernel_failover", false); // older journals
 			a.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
 			p.vf = a;
 		}

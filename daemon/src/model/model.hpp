@@ -40,6 +40,10 @@ struct Assignment {
 	std::string netdev;
 	bool in_child{};
 	bool filters_on_vf{};
+	/// sriov_pf moved the filters to the default VPort on its own (VF
+	/// FLR, VF reset, VF_GOING_DOWN, PF reset: filter-moved-ntf); a
+	/// failback sequence moves them back when the VF asks for the data path.
+	bool kernel_failover{};
 	Datapath datapath{Datapath::synthetic};
 };
 

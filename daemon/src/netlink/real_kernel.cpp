@@ -309,8 +309,11 @@ public:
 		if (!events_ || genl_connect(events_.get()) != 0)
 			throw std::runtime_error("cannot open the event socket");
 		const int grp = genl_ctrl_resolve_grp(events_.get(), SRIOV_FAMILY_NAME, SRIOV_MCGRP_EVENTS);
-		if (grp >= 0)
-			nl_socket_add_membership(events_.get(), grp);
+		// the events group carries every notification the engine acts on
+		// (VF freed, VF reset/FLR, filter-moved-ntf of sriov_pf's own
+		// failovers): without it the model drifts from the kernel
+		if (grp < 0 || nl_socket_add_membership(events_.get(), grp) != 0)
+			throw std::runtime_error("cannot join the \"sriov\" family's \"" SRIOV_MCGRP_EVENTS "\" multicast group");
 		nl_socket_set_nonblocking(events_.get());
 		host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
 		rtnl_[""] = raw_netlink(NETLINK_ROUTE);

@@ -349,6 +349,28 @@ std::optional<KernelEvent> decode_event(const Message &m, const std::string &pf)
 				    ? "link up"
 				    : "link down";
 		break;
+	case SRIOV_CMD_FILTER_MOVED_NTF: {
+		// Without a reset reason it is a filter-move request echoed back
+		// (sriovd's own, or an administrator's): nothing to act on.  With
+		// one, sriov_pf failed a VF over to the default VPort by itself.
+		// Missing VPort ids are passed on as such: the engine logs and
+		// ignores a malformed event.
+		const Attr *reason = find(m.attrs, SRIOV_A_RESET_REASON);
+		if (reason == nullptr)
+			return std::nullopt;
+		ev.type = KernelEvent::Type::filters_moved;
+		ev.reset_reason = reason->u32();
+		if (auto v = get<std::uint32_t>(m.attrs, SRIOV_A_SRC_VPORT_ID))
+			ev.src_vport = VportId{*v};
+		if (auto v = get<std::uint32_t>(m.attrs, SRIOV_A_VPORT_ID))
+			ev.dst_vport = VportId{*v};
+		for (const auto &a : m.attrs)
+			if (a.type == SRIOV_A_FILTER_IDS)
+				if (auto id = a.u32())
+					ev.filter_ids.push_back(*id);
+		ev.detail = "filter-moved reason=" + (ev.reset_reason ? std::to_string(*ev.reset_reason) : std::string("?"));
+		break;
+	}
 	default:
 		return std::nullopt; // our own changes echoed back: nothing to act on
 	}

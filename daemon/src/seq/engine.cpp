@@ -423,6 +423,8 @@ void Engine::finish(Record &rec, const std::string &result)
 		  end - rec.start_ms, " ms");
 
 	const std::uint64_t id = rec.id;
+	const Kind kind = rec.kind;
+	const std::string partition = rec.partition;
 	active_.erase(id);
 	emit(ev); // persists; adds id and time_ms, which the waiters see too
 	auto it = waiters_.find(id);
@@ -432,6 +434,12 @@ void Engine::finish(Record &rec, const std::string &result)
 		for (auto &fn : fns)
 			fn(ev);
 	}
+	// A VF that came back but cannot take the data path (no carrier, its
+	// VPort gone) is released as if it had gone away; the arbiter attaches
+	// a fresh one.
+	if (kind == Kind::failback && result != "ok" && !stopping_)
+		if (auto *p = model_.partition(partition); p != nullptr && p->vf && !busy(partition))
+			start_release(*p, Kind::surprise, Reason::kernel_failover, nullptr);
 }
 
 void Engine::emit(json &ev, bool commit)
@@ -864,8 +872,85 @@ void Engine::reconcile_auto_ack()
 	}
 }
 
+void Engine::begin_failback(const std::string &partition)
+{
+	auto *p = model_.partition(partition);
+	if (p == nullptr || !p->vf)
+		return;
+	Record &r = begin(Kind::failback, partition, Reason::kernel_failover, nullptr);
+	r.pf = p->vf->pf;
+	r.vf = p->vf->vf.value;
+	r.steps = failback_steps();
+	persist();
+}
+
+void Engine::on_filters_moved(const KernelEvent &ev)
+{
+	if (ev.pf.empty()) {
+		log::warn(0, "filter-moved notification of an unknown PF ignored");
+		return;
+	}
+	if (!ev.src_vport || !ev.dst_vport || !ev.reset_reason) {
+		log::warn(0, ev.pf, ": filter-moved notification without source/destination VPort or reason ignored");
+		return;
+	}
+	std::optional<VportId> dv;
+	for (const auto &pi : kernel_.pfs())
+		if (pi.name == ev.pf)
+			dv = pi.default_vport;
+	if (!dv) {
+		log::warn(0, ev.pf, ": filter-moved notification of a PF the kernel does not list ignored");
+		return;
+	}
+	if (*ev.dst_vport != *dv) {
+		log::warn(0, ev.pf, ": filter-moved notification to VPort ", ev.dst_vport->value,
+			  ", not the default VPort: ignored");
+		return;
+	}
+	model::Partition *p = nullptr;
+	for (auto &[n, q] : model_.partitions)
+		if (q.vf && q.vf->pf == ev.pf && q.vf->vport == *ev.src_vport)
+			p = &q;
+	if (p == nullptr) {
+		log::info(0, ev.pf, ": filter-moved notification from VPort ", ev.src_vport->value,
+			  ", which no partition holds: ignored");
+		return;
+	}
+	// Notifications arrive late: act only if the partition's filters are
+	// on the default VPort in the kernel's dump now.
+	const auto have = kernel_.filters(ev.pf);
+	bool moved = true;
+	for (const auto &f : p->filters()) {
+		auto it = std::find_if(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; });
+		if (it == have.end() || it->vport != *dv)
+			moved = false;
+	}
+	if (!moved) {
+		log::info(0, "partition ", p->name, ": filter-moved notification (reason ", *ev.reset_reason,
+			  ") is stale: its filters are not on the default VPort");
+		return;
+	}
+	if (p->vf->kernel_failover && !p->vf->filters_on_vf)
+		return; // already recorded
+	log::warn(0, "partition ", p->name, ": sriov_pf moved its filters from VPort ", ev.src_vport->value,
+		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF asks for the data path");
+	p->vf->filters_on_vf = false;
+	p->vf->kernel_failover = true;
+	// the adapter left the VF (it asks for synthetic when the VF goes
+	// down); sriovd's model keeps it synthetic until the failback
+	p->vf->datapath = Datapath::synthetic;
+	json j{{"type", "kernel_failover"},
+	       {"partition", p->name},
+	       {"pf", ev.pf},
+	       {"vf", p->vf->vf.value},
+	       {"src_vport", ev.src_vport->value},
+	       {"reset_reason", *ev.reset_reason}};
+	emit(j); // commits the model change with the event
+}
+
 void Engine::triage_dp_requests()
 {
+	std::vector<std::string> failback;
 	for (const auto &[name, p] : model_.partitions) {
 		if (!p.adapter || busy(name))
 			continue;
@@ -888,6 +973,15 @@ void Engine::triage_dp_requests()
 						on_vf = false;
 				}
 			}
+			if (!on_vf && p.vf && p.vf->kernel_failover && p.vf->in_child && p.vf->vport &&
+			    paired_with(*ad, kernel_.vf(p.vf->pf, p.vf->vf))) {
+				// the VF is back after sriov_pf failed it over: filters
+				// back to its VPort, then this request acknowledged
+				log::info(0, "partition ", name, ": VF back (request ", ad->dp_seq,
+					  " for the VF): moving its filters back");
+				failback.push_back(name);
+				continue;
+			}
 			if (!on_vf) {
 				log::info(0, "partition ", name, ": request ", ad->dp_seq,
 					  " to the VF left pending: its filters are not on the VF's VPort");
@@ -908,6 +1002,8 @@ void Engine::triage_dp_requests()
 		       {"detail", why}};
 		emit(j, false);
 	}
+	for (const auto &name : failback)
+		begin_failback(name);
 }
 
 void Engine::handle_kernel_events()
@@ -932,8 +1028,21 @@ void Engine::handle_kernel_events()
 		case KernelEvent::Type::link_change:
 			j["event"] = "link_change";
 			break;
+		case KernelEvent::Type::filters_moved:
+			j["event"] = "filters_moved";
+			if (ev.src_vport)
+				j["src_vport"] = ev.src_vport->value;
+			if (ev.dst_vport)
+				j["vport"] = ev.dst_vport->value;
+			if (ev.reset_reason)
+				j["reset_reason"] = *ev.reset_reason;
+			break;
 		}
 		emit(j, false);
+		if (ev.type == KernelEvent::Type::filters_moved) {
+			on_filters_moved(ev);
+			continue;
+		}
 
 		std::string victim;
 		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {

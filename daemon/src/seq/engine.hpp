@@ -136,6 +136,14 @@ private:
 	/// partition's filters are on the VF's VPort (else it stays pending for
 	/// the attach / re-sync logic).
 	void triage_dp_requests();
+	/// sriov_pf moved a VF's filters to the default VPort on its own
+	/// (filter-moved-ntf with a reset reason): the model follows the
+	/// kernel (journaled) when the current dump confirms the move.
+	/// Events for an unknown PF or VPort, or with missing attributes, are
+	/// logged and ignored.
+	void on_filters_moved(const KernelEvent &ev);
+	/// Journal a failback sequence for @partition (pumped by the caller).
+	void begin_failback(const std::string &partition);
 	/// The switch's ARP/ND guard the model asks for: one entry a partition.
 	[[nodiscard]] std::vector<PortGuard> wanted_guard() const;
 	/// Install wanted_guard() when it differs from what was last installed

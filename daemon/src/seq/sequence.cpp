@@ -19,6 +19,7 @@ constexpr std::array kind_names = {
 	std::pair{Kind::migrate_complete, "migrate_complete"},
 	std::pair{Kind::migrate_abort, "migrate_abort"},
 	std::pair{Kind::teardown, "teardown"},
+	std::pair{Kind::failback, "failback"},
 };
 
 constexpr std::array step_names = {
@@ -107,6 +108,12 @@ std::vector<Step> release_steps()
 {
 	return {Step::datapath_synthetic, Step::filters_to_default, Step::vf_from_child,
 		Step::vport_delete,       Step::vf_flr,             Step::vf_free};
+}
+
+std::vector<Step> failback_steps()
+{
+	// the order of attach: filters on the VF's VPort, then the data path
+	return {Step::filters_to_vf, Step::datapath_vf};
 }
 
 std::vector<Step> adapter_steps()

@@ -29,6 +29,9 @@ enum class Kind : std::uint8_t {
 	migrate_complete,
 	migrate_abort,
 	teardown,
+	/// filters back on the VF's VPort, then the VF's data-path request
+	/// acknowledged, after sriov_pf failed the VF over on its own
+	failback,
 };
 
 enum class Step : std::uint8_t {
@@ -76,6 +79,7 @@ std::vector<Step> attach_steps();
 std::vector<Step> release_steps();
 std::vector<Step> adapter_steps();
 std::vector<Step> adapter_rollback_steps();
+std::vector<Step> failback_steps();
 
 struct Phase {
 	Step step{};

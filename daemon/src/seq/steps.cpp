@@ -285,6 +285,7 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 			return StepResult::fail(Reason::filter_move_failed, errtext(st));
 	}
 	a->filters_on_vf = true;
+	a->kernel_failover = false;
 	return StepResult::ok();
 }
 
@@ -318,6 +319,17 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 	// substate 1 once DP_WANT=VF was sent.  Every pass reads the adapter
 	// again, so a crash between request and ack repeats the ack of what is
 	// then outstanding.
+	// A request for the VF is acknowledged only right after the filter
+	// dump showed them on the VF's VPort (moved back if sriov_pf failed
+	// the VF over while this sequence ran: a VF reset).
+	auto ack = [&](const AdapterInfo &pending) -> StepResult {
+		if (pending.dp_pending == Datapath::vf)
+			if (auto r = filters_to_vf(c, p); r.kind == StepResult::Kind::fail)
+				return r;
+		if (auto st = ack_pending(c, p.name, pending); !st.ok())
+			return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
+		return StepResult::ok();
+	};
 	auto ad = c.kernel.adapter(p.name);
 	if (!ad)
 		return StepResult::fail(Reason::datapath_failed, "adapter gone");
@@ -332,8 +344,8 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 			// VF: the request this step is for.  Synthetic: a request
 			// left from a VF flap, TX already synthetic; closing it lets
 			// the adapter ask for the VF again.
-			if (auto st = ack_pending(c, p.name, *ad); !st.ok())
-				return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
+			if (auto r = ack(*ad); r.kind == StepResult::Kind::fail)
+				return r;
 		} else {
 			// (again after a request the kernel dropped: it raises a new
 			// one only when none is outstanding and the VF is up)
@@ -351,8 +363,8 @@ StepResult datapath_vf(StepCtx &c, model::Partition &p)
 		return StepResult::ok("adapter reports data path VF");
 	}
 	if (ad->dp_pending == Datapath::vf) {
-		if (auto st = ack_pending(c, p.name, *ad); !st.ok())
-			return StepResult::fail(Reason::datapath_failed, "ack: " + errtext(st));
+		if (auto r = ack(*ad); r.kind == StepResult::Kind::fail)
+			return r;
 		ad = c.kernel.adapter(p.name);
 		if (ad && ad->datapath == Datapath::vf) {
 			a->datapath = Datapath::vf;
