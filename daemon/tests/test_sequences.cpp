@@ -1265,6 +1265,25 @@ TEST(KernelFailover, VfNeverBackStaysSynthetic)
 	r.expect_consistent();
 }
 
+TEST(KernelFailover, VfLeavingAfterTheFailoverIsASurprise)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	kernel_fails_over(r, vf);
+	auto seqs = record_sequences(r);
+	// the VF driver is unbound after its VF_GOING_DOWN: its netdev leaves
+	// the child, the adapter loses it
+	const auto v = r.kernel.vf(pf0, vf);
+	ASSERT_TRUE(v && v->netns == "p1");
+	ASSERT_TRUE(r.kernel.netdev_move("p1", v->ifindex, "").ok());
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_FALSE(seqs->empty()) << "the lost VF was not released";
+	EXPECT_EQ(seqs->front().at("kind"), "surprise");
+	EXPECT_EQ(seqs->front().at("result"), "ok") << seqs->front().dump(1);
+	r.expect_consistent();
+}
+
 TEST(KernelFailover, FailbackThatCannotSwitchReleasesTheVf)
 {
 	Rig r;

@@ -1058,7 +1058,10 @@ void Engine::handle_kernel_events()
 			// events can be stale: act only if the adapter really lost our VF
 			auto *p = model_.partition(ev.partition);
 			auto ad = kernel_.adapter(ev.partition);
-			if (p != nullptr && p->vf && p->vf->in_child && p->vf->datapath == Datapath::vf && ad &&
+			// (a VF sriov_pf failed over is still the partition's data
+			// path to come back to: losing it is a surprise too)
+			if (p != nullptr && p->vf && p->vf->in_child &&
+			    (p->vf->datapath == Datapath::vf || p->vf->kernel_failover) && ad &&
 			    !paired_with(*ad, kernel_.vf(p->vf->pf, p->vf->vf)))
 				victim = ev.partition;
 		}
