@@ -315,3 +315,74 @@ def test_boot_timeout_spares_a_booted_guest():
            "--", "sh", "-c", "sleep 50; exit 4")
     assert r.returncode == 4, r.stderr
     assert "boot hung" not in r.stderr
+
+
+IOTLB_ABORT = ("qemu-system-x86_64: ../../system/physmem.c:2678: iotlb_to_section: "
+               "Assertion `section_index < d->map.sections_nb' failed.")
+
+
+def fake_qemu(tmp_path, aborts, line=IOTLB_ABORT):
+    """A qemu-system-x86_64 first on PATH that, its first `aborts` times,
+    prints `line` and ends on SIGABRT as QEMU's assert() does, and then
+    runs the real one."""
+    real = shutil.which("qemu-system-x86_64")
+    count = tmp_path / "count"
+    count.write_text("0")
+    script = tmp_path / "qemu-system-x86_64"
+    script.write_text("#!/bin/bash\n"
+                      "n=$(($(cat %s) + 1)); echo $n >%s\n"
+                      "if [ $n -le %d ]; then echo %s >&2; kill -ABRT $$; fi\n"
+                      "exec %s \"$@\"\n"
+                      % (count, count, aborts, shlex.quote(line), real))
+    script.chmod(0o755)
+    return dict(ENV, PATH="%s:%s" % (tmp_path, os.environ["PATH"])), count
+
+
+def vm_env(env, *args, timeout=240):
+    return subprocess.run([RUN, "--quiet", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=TOP, env=env)
+
+
+def test_known_qemu_abort_is_run_again_once(tmp_path):
+    # QEMU ends on its iotlb_to_section assertion (an emulator bug): the
+    # run is run again once, recorded, and the second run's result counts.
+    env, count = fake_qemu(tmp_path, 1)
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "120", "--name", "harness_qabort", "--",
+               "sh", "-c", "exit 4")
+    assert r.returncode == 4, r.stderr
+    assert r.stderr.count("RUN AGAIN") == 1, r.stderr
+    assert count.read_text().strip() == "2"
+    added = new_reruns(before, "harness_qabort")
+    assert len(added) == 1, reruns()
+    _, reason, evidence, kept = added[0].split("\t")
+    assert "QEMU aborted" in reason
+    assert "iotlb_to_section" in evidence
+    assert all(k.startswith("build/vm/harness_qabort/aborted-") for k in kept.split()), kept
+
+
+def test_known_qemu_abort_twice_fails(tmp_path):
+    env, count = fake_qemu(tmp_path, 2)
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "60", "--name", "harness_qabort2", "--",
+               "true")
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.count("RUN AGAIN") == 1, r.stderr
+    assert "after a rerun" in r.stderr
+    assert count.read_text().strip() == "2"
+    assert len(new_reruns(before, "harness_qabort2")) == 1
+
+
+def test_other_qemu_abort_fails_at_once(tmp_path):
+    # An assertion the harness does not know as the emulator's fails the
+    # run with QEMU's own words; nothing is run again.
+    env, count = fake_qemu(tmp_path, 1, "qemu-system-x86_64: ../hw/net/igb_core.c:99: "
+                           "igb_something: Assertion `x' failed.")
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "60", "--name", "harness_qabort3", "--",
+               "true")
+    assert r.returncode == 1, r.stderr
+    assert "RUN AGAIN" not in r.stderr
+    assert "igb_core.c:99" in r.stderr and "QEMU exit status -6" in r.stderr
+    assert count.read_text().strip() == "1"
+    assert new_reruns(before, "harness_qabort3") == []
