@@ -386,3 +386,82 @@ def test_other_qemu_abort_fails_at_once(tmp_path):
     assert "igb_core.c:99" in r.stderr and "QEMU exit status -6" in r.stderr
     assert count.read_text().strip() == "1"
     assert new_reruns(before, "harness_qabort3") == []
+
+
+# --- shared boots (tools/vm/batch.sh, tools/vm/batch-result) ---------------
+
+BATCH = os.path.join(TOP, "tools/vm/batch.sh")
+RESULT = os.path.join(TOP, "tools/vm/batch-result")
+
+
+def batch_test(tmp_path, name, body, timeout=60):
+    p = tmp_path / (name + ".sh")
+    p.write_text("#!/bin/bash\n# timeout: %d\n%s\n" % (timeout, body))
+    return str(p)
+
+
+def result(group, name):
+    return subprocess.run([RESULT, "--group", group, name], capture_output=True, text=True,
+                          timeout=60, cwd=TOP)
+
+
+def test_shared_boot_judges_each_test_alone(tmp_path):
+    # One guest runs five tests.  The first warns in the kernel log, leaves
+    # a namespace, a changed sysctl and a process behind; the second must
+    # find none of that (the lab is reset, the kernel log cleared); the
+    # third runs past its timeout; the fourth skips; the fifth passes.
+    # Each verdict is the test's own; the group's run passes.
+    warn = batch_test(tmp_path, "b_warn", "\n".join([
+        "echo on >/proc/sys/kernel/printk_devkmsg",
+        "echo '<4>WARNING: CPU: 0 PID: 1 at harness-selftest' >/dev/kmsg",
+        "ip netns add leftover", "sysctl -qw net.ipv4.ip_forward=1",
+        "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &", "echo ok 1 warned; exit 0"]))
+    clean = batch_test(tmp_path, "b_clean", "\n".join([
+        "r=0",
+        "ip netns list | grep -q leftover && { echo 'not ok namespace left'; r=1; }",
+        "[ \"$(sysctl -n net.ipv4.ip_forward)\" = 0 ] || { echo 'not ok sysctl left'; r=1; }",
+        "pgrep -x sleep >/dev/null && { echo 'not ok process left'; r=1; }",
+        "dmesg | grep -q harness-selftest && { echo 'not ok log of another test'; r=1; }",
+        "echo \"done $r\"; exit $r"]))
+    slow = batch_test(tmp_path, "b_slow", "sleep 30", timeout=5)
+    skip = batch_test(tmp_path, "b_skip", "echo '1..0 # SKIP harness-selftest'; exit 4")
+    ok = batch_test(tmp_path, "b_ok", "echo ok 1 fine; exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "300", "--name", "harness_batch", "--",
+           BATCH, warn, clean, slow, skip, ok, timeout=400)
+    assert r.returncode == 0, r.stderr
+    w = result("harness_batch", "b_warn")
+    assert w.returncode == 1 and "harness-selftest" in w.stderr, w.stderr
+    c = result("harness_batch", "b_clean")
+    assert c.returncode == 0, c.stdout + c.stderr
+    assert "done 0" in c.stdout
+    s = result("harness_batch", "b_slow")
+    assert s.returncode == 1 and "TIMEOUT" in s.stderr, s.stderr
+    assert result("harness_batch", "b_skip").returncode == 4
+    assert result("harness_batch", "b_ok").returncode == 0
+    with open(os.path.join(TOP, "build/ktap/b_ok.tap")) as f:
+        assert "ok 1 fine" in f.read()
+
+
+def test_shared_boot_test_not_run_fails(tmp_path):
+    # The guest powers off in the first test: neither test has an exit
+    # code, both verdicts fail, and so does the group's run.
+    off = batch_test(tmp_path, "b_off", "echo o >/proc/sysrq-trigger; sleep 30")
+    after = batch_test(tmp_path, "b_after", "exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "120", "--name", "harness_batch2", "--",
+           BATCH, off, after)
+    assert r.returncode == 1, r.stderr
+    for name in ("b_off", "b_after"):
+        x = result("harness_batch2", name)
+        assert x.returncode == 1 and "did not run" in x.stderr, x.stderr
+
+
+def test_shared_boot_report_outside_tests_fails_the_group(tmp_path):
+    # A kernel report between tests (in no test's markers) is the group's.
+    a = batch_test(tmp_path, "b_a", "exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "120", "--name", "harness_batch3", "--",
+           "sh", "-c", "echo on >/proc/sys/kernel/printk_devkmsg; "
+           "echo '<4>WARNING: CPU: 0 PID: 1 at harness-selftest-outside' >/dev/kmsg; "
+           "exec %s %s" % (BATCH, a))
+    assert r.returncode == 1, r.stderr
+    assert "harness-selftest-outside" in r.stderr
+    assert result("harness_batch3", "b_a").returncode == 0
