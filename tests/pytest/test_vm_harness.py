@@ -400,9 +400,13 @@ def batch_test(tmp_path, name, body, timeout=60):
     return str(p)
 
 
+# the harness's own KTAP files stay out of make check's summary
+KTAP_SELFTEST = os.path.join(TOP, "build/vm/harness-selftest-ktap")
+
+
 def result(group, name):
     return subprocess.run([RESULT, "--group", group, name], capture_output=True, text=True,
-                          timeout=60, cwd=TOP)
+                          timeout=60, cwd=TOP, env=dict(ENV, SRIOV_KTAP_DIR=KTAP_SELFTEST))
 
 
 def test_shared_boot_judges_each_test_alone(tmp_path):
@@ -415,12 +419,17 @@ def test_shared_boot_judges_each_test_alone(tmp_path):
         "echo on >/proc/sys/kernel/printk_devkmsg",
         "echo '<4>WARNING: CPU: 0 PID: 1 at harness-selftest' >/dev/kmsg",
         "ip netns add leftover", "sysctl -qw net.ipv4.ip_forward=1",
+        "mkdir -p /tmp/leftover-dir /var/lib/leftover && echo x >/tmp/leftover-dir/f",
+        "echo x >/var/lib/leftover/f; echo x >/run/leftover",
         "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &", "echo ok 1 warned; exit 0"]))
     clean = batch_test(tmp_path, "b_clean", "\n".join([
         "r=0",
         "ip netns list | grep -q leftover && { echo 'not ok namespace left'; r=1; }",
         "[ \"$(sysctl -n net.ipv4.ip_forward)\" = 0 ] || { echo 'not ok sysctl left'; r=1; }",
         "pgrep -x sleep >/dev/null && { echo 'not ok process left'; r=1; }",
+        "for f in /tmp/leftover-dir/f /var/lib/leftover/f /run/leftover; do",
+        "  [ -e $f ] && { echo \"not ok $f left\"; r=1; }; done",
+        "[ -d /var/lib/dpkg ] || { echo 'not ok /var/lib lost'; r=1; }",
         "dmesg | grep -q harness-selftest && { echo 'not ok log of another test'; r=1; }",
         "echo \"done $r\"; exit $r"]))
     slow = batch_test(tmp_path, "b_slow", "sleep 30", timeout=5)
@@ -438,7 +447,7 @@ def test_shared_boot_judges_each_test_alone(tmp_path):
     assert s.returncode == 1 and "TIMEOUT" in s.stderr, s.stderr
     assert result("harness_batch", "b_skip").returncode == 4
     assert result("harness_batch", "b_ok").returncode == 0
-    with open(os.path.join(TOP, "build/ktap/b_ok.tap")) as f:
+    with open(os.path.join(KTAP_SELFTEST, "b_ok.tap")) as f:
         assert "ok 1 fine" in f.read()
 
 

@@ -13,16 +13,46 @@
 # the 82576 is driverless again), network namespaces (deleted), nftables
 # rules (flushed), huge pages (freed), links it made in the initial
 # namespace (deleted), the lab's virtio NICs (back in the initial
-# namespace, named as guest-init named them, down, without addresses) and
-# the net.* sysctls of the initial namespace (the values saved by
-# lab_reset_save at boot).
+# namespace, named as guest-init named them, down, without addresses), the
+# net.* sysctls of the initial namespace (the values saved by
+# lab_reset_save at boot) and the files it wrote (the guest's writable
+# layers: the files new in /tmp, /var, /etc and /root, the entries new in
+# /run and /dev/shm since lab_reset_save, such as a daemon's journal).
 
 LAB_RESET_SYSCTLS=/run/lab-reset.sysctl
 
-# lab_reset_save: remember the initial namespace's net.core/ipv4/ipv6
-# sysctls (call once, before the first test)
+LAB_RESET_FILES=/run/lab-reset.files
+# what the guest wrote: the files (not directories, which may be copies of
+# the host's made when a file in them was written, nor whiteouts) in the
+# upper layers of the overlays on /tmp, /var, /etc and /root, and the
+# entries of the tmpfs /run and /dev/shm
+lab_reset_file_list() {
+	local d
+	for d in tmp var etc root; do
+		[ -d "/run/ovl/$d/u" ] &&
+			find "/run/ovl/$d/u" -mindepth 1 ! -type d ! -type c -printf "/$d/%P\n"
+	done
+	for d in /run /dev/shm; do
+		ls -A "$d" | grep -vxE "ovl|netns" | sed "s|^|$d/|"
+	done
+}
+
+# lab_reset_save: remember the initial namespace's net sysctls and the
+# files the guest has written so far (call once, before the first test)
 lab_reset_save() {
 	lab_reset_sysctl_list >"$LAB_RESET_SYSCTLS"
+	lab_reset_file_list >"$LAB_RESET_FILES"
+	echo "$LAB_RESET_FILES" >>"$LAB_RESET_FILES"
+}
+
+# remove (through the overlay) what a test wrote since lab_reset_save
+lab_reset_files() {
+	local f
+	[ -r "$LAB_RESET_FILES" ] || return 0
+	lab_reset_file_list | grep -vxF -f "$LAB_RESET_FILES" |
+		while IFS= read -r f; do
+			rm -rf -- "$f" && echo "# lab-reset: removed $f"
+		done
 }
 
 # the initial namespace's net sysctls but per-device ones (devices come and
@@ -135,4 +165,5 @@ lab_reset() {
 	lab_reset_step netdevs restore_lab_netdevs
 	lab_reset_step links lab_reset_links
 	lab_reset_step sysctls lab_reset_sysctls
+	lab_reset_step files lab_reset_files
 }
