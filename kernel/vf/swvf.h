@@ -136,12 +136,9 @@ struct swvf_adapter {
 	 * Transmit policy the PF set (SRIOV_MBX_CFG_*), enforced in
 	 * swvf_xmit_frame() because QEMU's igb does not enforce DTXSWC.
 	 * Written under mbx_lock, read locklessly by the transmit path.
-	 * pf_vlans: VLANs the PF acknowledged (SET_VLAN ACK) since the last
-	 * reset handshake; a tagged frame of any other VLAN is dropped.
 	 */
 	bool pf_spoofchk;
 	bool pf_port_vlan;
-	unsigned long pf_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 
 	spinlock_t stats_lock;		/* guards hw_stats */
 	struct swvf_hw_stat hw_stats[SWVF_HW_NSTATS];	/* stats_lock */

@@ -39,9 +39,6 @@ static void swvf_mbx_set_policy(struct swvf_adapter *adapter, u32 flags)
 	bool port_vlan = flags & SRIOV_MBX_CFG_PORT_VLAN;
 
 	lockdep_assert_held(&adapter->mbx_lock);
-	/* a port VLAN removed the VLAN filters we had added */
-	if (port_vlan)
-		bitmap_zero(adapter->pf_vlans, VLAN_N_VID);
 	if (READ_ONCE(adapter->pf_spoofchk) != spoofchk ||
 	    READ_ONCE(adapter->pf_port_vlan) != port_vlan)
 		netdev_info(adapter->netdev,
@@ -423,8 +420,6 @@ int swvf_mbx_reset_hw(struct swvf_adapter *adapter)
 		err = -EPROTO;
 		goto out;
 	}
-	/* the PF forgot every VLAN we had; restore_vlans adds them again */
-	bitmap_zero(adapter->pf_vlans, VLAN_N_VID);
 	set_bit(SWVF_MBX_READY, adapter->state);
 out:
 	mutex_unlock(&adapter->mbx_lock);
@@ -475,10 +470,6 @@ int swvf_mbx_set_vlan(struct swvf_adapter *adapter, u16 vid, bool add)
 	msg[1] = vid;
 	mutex_lock(&adapter->mbx_lock);
 	err = swvf_mbx_request(adapter, msg, ARRAY_SIZE(msg), reply, 1);
-	if (!add)
-		clear_bit(vid, adapter->pf_vlans);
-	else if (!err)
-		set_bit(vid, adapter->pf_vlans);
 	mutex_unlock(&adapter->mbx_lock);
 	return err;
 }

@@ -563,10 +563,13 @@ static u16 swvf_tx_desc_count(struct sk_buff *skb)
  * Spoof checking, the lab's stand-in for the 82576's MAC and VLAN
  * anti-spoofing (DTXSWC), which QEMU's igb model does not enforce: while
  * the PF has spoof checking on for this VF (the default), a frame whose
- * source MAC is not the VF's MAC, or that carries an 802.1Q tag of a VLAN
- * the PF did not acknowledge to this VF (any VLAN but 0 while the
- * administrator set a port VLAN), is dropped.  A VF driven from userspace
- * does not pass here; on silicon the NIC itself drops such frames.
+ * source MAC is not the VF's MAC is dropped, and so is, while the
+ * administrator set a port VLAN, a frame with an 802.1Q tag other than
+ * VLAN 0.  Without a port VLAN the tags are not checked here: the VLANs a
+ * VF may use include those the administrator put on its VPort, which the
+ * VF is not told; silicon checks them against its pool's VLAN filters.
+ * A VF driven from userspace does not pass here; on silicon the NIC
+ * itself drops such frames.
  */
 static bool swvf_tx_spoofed(struct swvf_adapter *adapter, struct sk_buff *skb)
 {
@@ -585,12 +588,14 @@ static bool swvf_tx_spoofed(struct swvf_adapter *adapter, struct sk_buff *skb)
 		ring->tx_spoof_mac++;
 		return true;
 	}
+	if (!READ_ONCE(adapter->pf_port_vlan))
+		return false;
 	if (skb_vlan_tag_present(skb))
 		vid = skb_vlan_tag_get_id(skb);
 	else if (veth->h_vlan_proto == htons(ETH_P_8021Q) &&
 		 skb->len >= VLAN_ETH_HLEN)
 		vid = ntohs(veth->h_vlan_TCI) & VLAN_VID_MASK;
-	if (vid && !test_bit(vid, adapter->pf_vlans)) {
+	if (vid) {
 		ring->tx_spoof_vlan++;
 		return true;
 	}

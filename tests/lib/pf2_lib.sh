@@ -79,3 +79,18 @@ pf2_bind_vf() {
 	ip -n "$3" addr add "$4" dev "$vfdev"
 	wait_carrier "$vfdev" 30 "$3" || { echo "VF $1: no carrier"; return 1; }
 }
+
+# pf2_bind_vfs VF:DRIVER:NS:ADDR/LEN...: pf2_bind_vf for each, then each
+# answers the external host's ping (15 s at most, each).
+pf2_bind_vfs() {
+	local spec i drv ns addr
+
+	for spec in "$@"; do
+		IFS=: read -r i drv ns addr <<<"$spec"
+		pf2_bind_vf "$i" "$drv" "$ns" "$addr" || return 1
+	done
+	for spec in "$@"; do
+		IFS=: read -r i drv ns addr <<<"$spec"
+		slowwait 15 ping_ok ext0 "${addr%/*}" || { echo "VF $i unreachable"; return 1; }
+	done
+}

@@ -37,45 +37,39 @@ def in_ns(ns, *args, **kw):
                           capture_output=True, text=True, timeout=60, **kw)
 
 
-def test_multicast_stream_counted(netns, tmp_path):
+def receive(ns, tmp_path, group, port, idle_ms, timeout_s, send_args):
+    """A receiver joined to GROUP in NS, then one sender run; returns the
+    receiver's report."""
     ready, out = tmp_path / "ready", tmp_path / "recv.json"
-    recv = subprocess.Popen(["ip", "netns", "exec", netns, str(SEQ), "recv", "--group", "239.1.2.3",
-                             "--port", "9100", "--idle-ms", "1000", "--timeout", "30",
-                             "--ready", str(ready), "--out", str(out)],
+    recv = subprocess.Popen(["ip", "netns", "exec", ns, str(SEQ), "recv", "--group", group,
+                             "--port", str(port), "--idle-ms", str(idle_ms),
+                             "--timeout", str(timeout_s), "--ready", str(ready), "--out", str(out)],
                             stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
         while not ready.exists():
             assert time.monotonic() < deadline, "receiver not ready"
             time.sleep(0.05)
-        s = in_ns(netns, "send", "--dst", "239.1.2.3", "--port", "9100", "--rate", "2000",
-                  "--count", "1000")
+        s = in_ns(ns, "send", "--port", str(port), *send_args)
         assert s.returncode == 0, s.stderr
-        assert json.loads(s.stdout)["sent"] == 1000
         assert recv.wait(timeout=30) == 0
     finally:
         recv.kill()
-    r = json.loads(out.read_text())
+    return json.loads(s.stdout), json.loads(out.read_text())
+
+
+def test_multicast_stream_counted(netns, tmp_path):
+    sent, r = receive(netns, tmp_path, "239.1.2.3", 9100, 1000, 30,
+                      ["--dst", "239.1.2.3", "--rate", "2000", "--count", "1000"])
+    assert sent["sent"] == 1000
     assert (r["expected"], r["unique"], r["duplicated"]) == (1000, 1000, 0), r
 
 
 def test_a_receiver_outside_the_group_gets_nothing(netns, tmp_path):
-    ready, out = tmp_path / "ready", tmp_path / "recv.json"
-    recv = subprocess.Popen(["ip", "netns", "exec", netns, str(SEQ), "recv", "--group", "239.1.2.4",
-                             "--port", "9101", "--idle-ms", "500", "--timeout", "3",
-                             "--ready", str(ready), "--out", str(out)],
-                            stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not ready.exists():
-            assert time.monotonic() < deadline, "receiver not ready"
-            time.sleep(0.05)
-        s = in_ns(netns, "send", "--dst", "239.1.2.3", "--port", "9101", "--count", "200")
-        assert s.returncode == 0, s.stderr
-        assert recv.wait(timeout=30) == 0
-    finally:
-        recv.kill()
-    assert json.loads(out.read_text())["received"] == 0
+    sent, r = receive(netns, tmp_path, "239.1.2.4", 9101, 500, 3,
+                      ["--dst", "239.1.2.3", "--count", "200"])
+    assert sent["sent"] == 200
+    assert r["received"] == 0
 
 
 @pytest.mark.parametrize("group", ["10.0.0.1", "239.1.2", "ff02::1", ""])

@@ -315,3 +315,162 @@ def test_boot_timeout_spares_a_booted_guest():
            "--", "sh", "-c", "sleep 50; exit 4")
     assert r.returncode == 4, r.stderr
     assert "boot hung" not in r.stderr
+
+
+IOTLB_ABORT = ("qemu-system-x86_64: ../../system/physmem.c:2678: iotlb_to_section: "
+               "Assertion `section_index < d->map.sections_nb' failed.")
+
+
+def fake_qemu(tmp_path, aborts, line=IOTLB_ABORT):
+    """A qemu-system-x86_64 first on PATH that, its first `aborts` times,
+    prints `line` and ends on SIGABRT as QEMU's assert() does, and then
+    runs the real one."""
+    real = shutil.which("qemu-system-x86_64")
+    count = tmp_path / "count"
+    count.write_text("0")
+    script = tmp_path / "qemu-system-x86_64"
+    script.write_text("#!/bin/bash\n"
+                      "n=$(($(cat %s) + 1)); echo $n >%s\n"
+                      "if [ $n -le %d ]; then echo %s >&2; kill -ABRT $$; fi\n"
+                      "exec %s \"$@\"\n"
+                      % (count, count, aborts, shlex.quote(line), real))
+    script.chmod(0o755)
+    return dict(ENV, PATH="%s:%s" % (tmp_path, os.environ["PATH"])), count
+
+
+def vm_env(env, *args, timeout=240):
+    return subprocess.run([RUN, "--quiet", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=TOP, env=env)
+
+
+def test_known_qemu_abort_is_run_again_once(tmp_path):
+    # QEMU ends on its iotlb_to_section assertion (an emulator bug): the
+    # run is run again once, recorded, and the second run's result counts.
+    env, count = fake_qemu(tmp_path, 1)
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "120", "--name", "harness_qabort", "--",
+               "sh", "-c", "exit 4")
+    assert r.returncode == 4, r.stderr
+    assert r.stderr.count("RUN AGAIN") == 1, r.stderr
+    assert count.read_text().strip() == "2"
+    added = new_reruns(before, "harness_qabort")
+    assert len(added) == 1, reruns()
+    _, reason, evidence, kept = added[0].split("\t")
+    assert "QEMU aborted" in reason
+    assert "iotlb_to_section" in evidence
+    assert all(k.startswith("build/vm/harness_qabort/aborted-") for k in kept.split()), kept
+
+
+def test_known_qemu_abort_twice_fails(tmp_path):
+    env, count = fake_qemu(tmp_path, 2)
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "60", "--name", "harness_qabort2", "--",
+               "true")
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.count("RUN AGAIN") == 1, r.stderr
+    assert "after a rerun" in r.stderr
+    assert count.read_text().strip() == "2"
+    assert len(new_reruns(before, "harness_qabort2")) == 1
+
+
+def test_other_qemu_abort_fails_at_once(tmp_path):
+    # An assertion the harness does not know as the emulator's fails the
+    # run with QEMU's own words; nothing is run again.
+    env, count = fake_qemu(tmp_path, 1, "qemu-system-x86_64: ../hw/net/igb_core.c:99: "
+                           "igb_something: Assertion `x' failed.")
+    before = reruns()
+    r = vm_env(env, "--nics", "0", "--timeout", "60", "--name", "harness_qabort3", "--",
+               "true")
+    assert r.returncode == 1, r.stderr
+    assert "RUN AGAIN" not in r.stderr
+    assert "igb_core.c:99" in r.stderr and "QEMU exit status -6" in r.stderr
+    assert count.read_text().strip() == "1"
+    assert new_reruns(before, "harness_qabort3") == []
+
+
+# --- shared boots (tools/vm/batch.sh, tools/vm/batch-result) ---------------
+
+BATCH = os.path.join(TOP, "tools/vm/batch.sh")
+RESULT = os.path.join(TOP, "tools/vm/batch-result")
+
+
+def batch_test(tmp_path, name, body, timeout=60):
+    p = tmp_path / (name + ".sh")
+    p.write_text("#!/bin/bash\n# timeout: %d\n%s\n" % (timeout, body))
+    return str(p)
+
+
+# the harness's own KTAP files stay out of make check's summary
+KTAP_SELFTEST = os.path.join(TOP, "build/vm/harness-selftest-ktap")
+
+
+def result(group, name):
+    return subprocess.run([RESULT, "--group", group, name], capture_output=True, text=True,
+                          timeout=60, cwd=TOP, env=dict(ENV, SRIOV_KTAP_DIR=KTAP_SELFTEST))
+
+
+def test_shared_boot_judges_each_test_alone(tmp_path):
+    # One guest runs five tests.  The first warns in the kernel log, leaves
+    # a namespace, a changed sysctl and a process behind; the second must
+    # find none of that (the lab is reset, the kernel log cleared); the
+    # third runs past its timeout; the fourth skips; the fifth passes.
+    # Each verdict is the test's own; the group's run passes.
+    warn = batch_test(tmp_path, "b_warn", "\n".join([
+        "echo on >/proc/sys/kernel/printk_devkmsg",
+        "echo '<4>WARNING: CPU: 0 PID: 1 at harness-selftest' >/dev/kmsg",
+        "ip netns add leftover", "sysctl -qw net.ipv4.ip_forward=1",
+        "mkdir -p /tmp/leftover-dir /var/lib/leftover && echo x >/tmp/leftover-dir/f",
+        "echo x >/var/lib/leftover/f; echo x >/run/leftover",
+        "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &", "echo ok 1 warned; exit 0"]))
+    clean = batch_test(tmp_path, "b_clean", "\n".join([
+        "r=0",
+        "ip netns list | grep -q leftover && { echo 'not ok namespace left'; r=1; }",
+        "[ \"$(sysctl -n net.ipv4.ip_forward)\" = 0 ] || { echo 'not ok sysctl left'; r=1; }",
+        "pgrep -x sleep >/dev/null && { echo 'not ok process left'; r=1; }",
+        "for f in /tmp/leftover-dir/f /var/lib/leftover/f /run/leftover; do",
+        "  [ -e $f ] && { echo \"not ok $f left\"; r=1; }; done",
+        "[ -d /var/lib/dpkg ] || { echo 'not ok /var/lib lost'; r=1; }",
+        "dmesg | grep -q harness-selftest && { echo 'not ok log of another test'; r=1; }",
+        "echo \"done $r\"; exit $r"]))
+    slow = batch_test(tmp_path, "b_slow", "sleep 30", timeout=5)
+    skip = batch_test(tmp_path, "b_skip", "echo '1..0 # SKIP harness-selftest'; exit 4")
+    ok = batch_test(tmp_path, "b_ok", "echo ok 1 fine; exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "300", "--name", "harness_batch", "--",
+           BATCH, warn, clean, slow, skip, ok, timeout=400)
+    assert r.returncode == 0, r.stderr
+    w = result("harness_batch", "b_warn")
+    assert w.returncode == 1 and "harness-selftest" in w.stderr, w.stderr
+    c = result("harness_batch", "b_clean")
+    assert c.returncode == 0, c.stdout + c.stderr
+    assert "done 0" in c.stdout
+    s = result("harness_batch", "b_slow")
+    assert s.returncode == 1 and "TIMEOUT" in s.stderr, s.stderr
+    assert result("harness_batch", "b_skip").returncode == 4
+    assert result("harness_batch", "b_ok").returncode == 0
+    with open(os.path.join(KTAP_SELFTEST, "b_ok.tap")) as f:
+        assert "ok 1 fine" in f.read()
+
+
+def test_shared_boot_test_not_run_fails(tmp_path):
+    # The guest powers off in the first test: neither test has an exit
+    # code, both verdicts fail, and so does the group's run.
+    off = batch_test(tmp_path, "b_off", "echo o >/proc/sysrq-trigger; sleep 30")
+    after = batch_test(tmp_path, "b_after", "exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "120", "--name", "harness_batch2", "--",
+           BATCH, off, after)
+    assert r.returncode == 1, r.stderr
+    for name in ("b_off", "b_after"):
+        x = result("harness_batch2", name)
+        assert x.returncode == 1 and "did not run" in x.stderr, x.stderr
+
+
+def test_shared_boot_report_outside_tests_fails_the_group(tmp_path):
+    # A kernel report between tests (in no test's markers) is the group's.
+    a = batch_test(tmp_path, "b_a", "exit 0")
+    r = vm("--batch", "--nics", "0", "--timeout", "120", "--name", "harness_batch3", "--",
+           "sh", "-c", "echo on >/proc/sys/kernel/printk_devkmsg; "
+           "echo '<4>WARNING: CPU: 0 PID: 1 at harness-selftest-outside' >/dev/kmsg; "
+           "exec %s %s" % (BATCH, a))
+    assert r.returncode == 1, r.stderr
+    assert "harness-selftest-outside" in r.stderr
+    assert result("harness_batch3", "b_a").returncode == 0

@@ -52,13 +52,8 @@ spoof_default() {
 }
 ktap_result "spoof checking on for all 3 VFs by default" spoof_default
 
-bind_all() {
-	pf2_bind_vf 0 sriov_vf child0 198.18.0.10/24 || return 1
-	pf2_bind_vf 1 sriov_vf child1 198.18.0.11/24 || return 1
-	slowwait 15 ping_ok ext0 198.18.0.10 || { echo "VF 0 unreachable"; return 1; }
-	slowwait 15 ping_ok ext0 198.18.0.11 || { echo "VF 1 unreachable"; return 1; }
-}
-ktap_result "VF 0 and VF 1 (sriov_vf) up in namespaces and reachable" bind_all ||
+ktap_result "VF 0 and VF 1 (sriov_vf) up in namespaces and reachable" \
+	pf2_bind_vfs 0:sriov_vf:child0:198.18.0.10/24 1:sriov_vf:child1:198.18.0.11/24 ||
 	ktap_bail "VF setup"
 defer ip netns del child0
 defer ip netns del child1
@@ -140,22 +135,39 @@ spoofchk_toggle() {
 }
 ktap_result "spoofchk off/on reaches the VF driver: spoofed frames pass, then stop" spoofchk_toggle
 
+# Tagged frames from a VF under a port VLAN (the administrator owns its
+# VLAN: every tag but 0 is foreign) are dropped; without a port VLAN its
+# own VLAN passes.  The lab's check does not judge tags without a port
+# VLAN (the VF is not told the VLANs of its VPort; silicon checks them).
 vlan_spoof() {
 	local d0 d1 own foreign
 	ip -n child0 link add link "$vf0" name vl301 type vlan id 301 || return 1
 	ip -n child0 link set vl301 up
 	ip -n child0 addr add 198.18.31.10/24 dev vl301
-	d0=$(vstat child0 "$vf0" tx_spoof_vlan_dropped)
 	vsend child0 "$vf0" "$mac0" "$ext_mac" 301 vown || return 1
+	sleep 1
+	own=$(seen vown)
+	ip link set "$pf" vf 0 vlan 600 || return 1
+	d0=$(vstat child0 "$vf0" tx_spoof_vlan_dropped)
+	# the VF learns it through the mailbox: wait for its first drop
+	slowwait 15 eval "vsend child0 $vf0 $mac0 $ext_mac 300 vprobe 1; [ \$(vstat child0 $vf0 tx_spoof_vlan_dropped) -gt $d0 ]" ||
+		{ echo "the port VLAN never reached VF 0"; ip link set "$pf" vf 0 vlan 0; return 1; }
+	d0=$(vstat child0 "$vf0" tx_spoof_vlan_dropped)
 	vsend child0 "$vf0" "$mac0" "$ext_mac" 300 vforeign || return 1
 	sleep 1
 	d1=$(vstat child0 "$vf0" tx_spoof_vlan_dropped)
-	own=$(seen vown)
 	foreign=$(seen vforeign)
-	echo "external host: $own of 20 frames of VF 0's VLAN 301, $foreign of 20 of VLAN 300; tx_spoof_vlan_dropped +$((d1 - d0))"
+	# back as before: no port VLAN, VLAN 301 added again (clearing a port
+	# VLAN gives the VF none of its VLANs back)
+	ip link set "$pf" vf 0 vlan 0 || return 1
+	ip -n child0 link del vl301
+	ip -n child0 link add link "$vf0" name vl301 type vlan id 301 || return 1
+	ip -n child0 link set vl301 up
+	ip -n child0 addr add 198.18.31.10/24 dev vl301
+	echo "external host: $own of 20 frames of VF 0's VLAN 301; under port VLAN 600 $foreign of 20 of VLAN 300, tx_spoof_vlan_dropped +$((d1 - d0))"
 	[ "$own" -gt 0 ] && [ "$foreign" = 0 ] && [ $((d1 - d0)) -ge 20 ]
 }
-ktap_result "VF 0 sends tagged frames of a VLAN it does not have: dropped, its own VLAN passes" vlan_spoof
+ktap_result "VF 0 under a port VLAN sends tagged frames: dropped; without one its own VLAN passes" vlan_spoof
 
 # vlans NS DEV FIRST LAST: add VLANs FIRST..LAST on DEV; prints how many
 # the VF driver (the PF) accepted

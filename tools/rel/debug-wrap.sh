@@ -19,40 +19,13 @@
 # path still runs, with tens rather than hundreds of repetitions.
 export KSFT_MACHINE_SLOW=yes
 . "$(dirname "$0")/kernel-reports.sh"
+. "$(dirname "$0")/../vm/lab-reset.sh"
 
-# The lab's virtio NICs (external hosts, standby) as guest-init named them:
-# a test that moved one into a namespace gets it back only when the
-# namespace's cleanup has run (asynchronous, and slow on this kernel), and
-# then named devN if the name was taken meanwhile.  Wait for each (180 s at
-# most) and give it its name back, so the next test in this VM finds the lab
-# as after boot.
-restore_lab_netdevs() {
-	local v bdf want cur i
-
-	for v in EXT0 EXT1 STANDBY; do
-		want=$(printenv "SRIOV_$v")
-		bdf=$(printenv "SRIOV_${v}_PCI")
-		[ -z "$want" ] || [ -z "$bdf" ] && continue
-		cur=
-		i=$((SECONDS + 180))
-		while [ $SECONDS -lt $i ]; do
-			cur=$(ls /sys/bus/pci/devices/"$bdf"/virtio*/net 2>/dev/null | head -n1)
-			[ -n "$cur" ] && break
-			sleep 0.5
-		done
-		if [ -z "$cur" ]; then
-			echo "# debug-wrap: $want ($bdf) not back in the init namespace after 180 s"
-		elif [ "$cur" != "$want" ]; then
-			ip link set dev "$cur" down
-			ip link set dev "$cur" name "$want" &&
-				echo "# debug-wrap: $bdf came back as $cur, renamed $want"
-		fi
-	done
-}
 # step WHAT: a time-stamped line about the cleanup between two tests
 step() { echo "# debug-wrap: $(date -u +%T) $*"; }
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
+lab_reset_save
 rc=0
 for t in "$@"; do
 	name=$(basename "$t" .sh)
@@ -72,19 +45,11 @@ for t in "$@"; do
 	# warnings and worse)
 	dmesg >"$SRIOV_OUT/dmesg-$name.txt"
 	[ "$rc" = 0 ] && [ "$r" != 0 ] && [ "$r" != 4 ] && rc=$r
-	# unload the project's modules and the in-tree drivers some tests bind
-	# (netvsc_* run on igb): the next test finds the 82576 as after boot.
-	# Each step is bounded and stamped, so a VM that stops here says where.
-	step "unloading modules"
-	for m in sriov_netvsc sriov_vf sriov_pf igbvf igb; do
-		grep -q "^$m " /proc/modules || continue
-		timeout 300 rmmod "$m" || echo "# debug-wrap: rmmod $m failed or timed out"
-	done
-	# namespaces a failed test left behind (the next one may want the name)
-	step "deleting namespaces: $(ip netns list | awk '{ print $1 }' | tr '\n' ' ')"
-	timeout 300 ip -all netns delete 2>/dev/null
-	step "restoring the lab's NICs"
-	restore_lab_netdevs
+	# the next test finds the lab as after boot (tools/vm/lab-reset.sh:
+	# leftover processes, modules, namespaces, links, sysctls); each step
+	# is bounded and says what it did, so a VM that stops here says where
+	step "resetting the lab"
+	lab_reset
 	step "kmemleak scans"
 	k=/sys/kernel/debug/kmemleak
 	leaks=0
