@@ -8,7 +8,7 @@
 #   lab_reset     all of the below, in this order
 #
 # What a test may leave behind and how it goes: its processes (killed: all
-# but PID 1 and the callers given in LAB_RESET_KEEP), the project's modules
+# but PID 1 and the shell running lab_reset), the project's modules
 # and the in-tree drivers tests bind (igb, igbvf, vfio-pci; unloaded, so
 # the 82576 is driverless again), network namespaces (deleted), nftables
 # rules (flushed), huge pages (freed), links it made in the initial
@@ -67,7 +67,7 @@ lab_reset_kill() {
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = 1 ] && continue
-		[[ " $$ $BASHPID ${LAB_RESET_KEEP:-} " == *" $p "* ]] && continue
+		[ "$p" = $$ ] && continue
 		# kernel threads have an empty command line (procfs sizes are 0:
 		# read it)
 		c=
