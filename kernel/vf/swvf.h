@@ -43,6 +43,8 @@ enum swvf_vector {
 #define SWVF_RESET_QUIET_TRIES	4
 /* Handshake attempts at probe before continuing without the PF */
 #define SWVF_PROBE_TRIES	3
+/* bound of the RX drain after the PF took our filters */
+#define SWVF_RX_DRAIN_MS	50
 
 #define SWVF_DEFAULT_RX_ITR_US	0	/* EITR intervals, ethtool -C */
 #define SWVF_DEFAULT_TX_ITR_US	0
@@ -181,6 +183,7 @@ void swvf_mbx_poll_events(struct swvf_adapter *adapter);
 
 /* swvf_pci.c */
 bool swvf_check_gone(struct swvf_adapter *adapter);
+void swvf_going_down(struct swvf_adapter *adapter);
 void swvf_schedule_service(struct swvf_adapter *adapter);
 
 /* swvf_netdev.c */

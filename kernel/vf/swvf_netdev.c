@@ -282,6 +282,32 @@ void swvf_down(struct swvf_adapter *adapter)
 }
 
 /**
+ * swvf_going_down - leave the switch before the datapath stops
+ * @adapter: the VF
+ *
+ * Announces SRIOV_MBX_VF_GOING_DOWN: a project PF moves our VPort's filters
+ * to its default VPort before it answers.  Once it answered, the frames
+ * already in our RX ring are delivered (bounded wait), so a planned
+ * removal, reset or MTU change loses none of them.  Process context,
+ * RTNL may be held; the waits are the mailbox's and SWVF_RX_DRAIN_MS.
+ */
+void swvf_going_down(struct swvf_adapter *adapter)
+{
+	int err;
+
+	if (swvf_check_gone(adapter))
+		return;
+	err = swvf_mbx_going_down(adapter);
+	if (!err) {
+		swvf_drain_rx(adapter);
+		return;
+	}
+	if (err != -EOPNOTSUPP)
+		dev_dbg(&adapter->pdev->dev, "going-down notice failed: %d\n",
+			err);
+}
+
+/**
  * swvf_reinit - recover from a PF reset, PF-initiated FLR or lost mailbox
  * @adapter: the VF
  *
@@ -400,8 +426,11 @@ static int swvf_change_mtu(struct net_device *netdev, int new_mtu)
 	bool running = netif_running(netdev);
 	int err;
 
-	if (running)
+	if (running) {
+		/* the queues restart: the switch keeps our frames meanwhile */
+		swvf_going_down(adapter);
 		swvf_down(adapter);
+	}
 	err = swvf_mbx_set_lpe(adapter, SWVF_MAX_FRAME(new_mtu));
 	if (err == -EPERM || err == -ETIMEDOUT || err == -EPROTO) {
 		netdev_err(netdev, "PF refused max frame %u: %d\n",

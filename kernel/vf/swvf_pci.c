@@ -334,19 +334,6 @@ err_disable_device:
 	return err;
 }
 
-/* announce to the PF that we stop receiving (SRIOV_MBX_VF_GOING_DOWN) */
-static void swvf_going_down(struct swvf_adapter *adapter)
-{
-	int err;
-
-	if (swvf_check_gone(adapter))
-		return;
-	err = swvf_mbx_going_down(adapter);
-	if (err && err != -EOPNOTSUPP)
-		dev_dbg(&adapter->pdev->dev, "going-down notice failed: %d\n",
-			err);
-}
-
 static void swvf_remove(struct pci_dev *pdev)
 {
 	struct net_device *netdev = pci_get_drvdata(pdev);

@@ -219,6 +219,34 @@ void swvf_clean_rx_ring(struct swvf_adapter *adapter)
 	ring->next_to_clean = 0;
 }
 
+/*
+ * The RX ring after the PF took our filters: frames for our MAC no longer
+ * land here, but those that landed before the move may still wait for NAPI.
+ * Give NAPI a bounded moment to deliver them before the queues stop.
+ */
+void swvf_drain_rx(struct swvf_adapter *adapter)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(SWVF_RX_DRAIN_MS);
+	struct swvf_ring *ring = &adapter->rx_ring;
+	union swvf_rx_desc *desc;
+	u32 staterr;
+
+	if (!netif_running(adapter->netdev) ||
+	    test_bit(SWVF_DOWN, adapter->state) || !ring->desc)
+		return;
+	/* NAPI runs on its irq: kick it once in case it is armed late */
+	swvf_wr32(adapter, SWVF_EICS, SWVF_EIMS_QUEUE);
+	do {
+		desc = SWVF_RX_DESC(ring, READ_ONCE(ring->next_to_clean));
+		staterr = le32_to_cpu(READ_ONCE(desc->wb.status_error));
+		if (!(staterr & SWVF_RXD_STAT_DD))
+			return;
+		usleep_range(200, 400);
+	} while (time_before(jiffies, end));
+	netdev_dbg(adapter->netdev, "RX ring not drained in %u ms\n",
+		   SWVF_RX_DRAIN_MS);
+}
+
 static void swvf_rx_checksum(struct swvf_adapter *adapter, u32 staterr,
 			     struct sk_buff *skb)
 {

@@ -118,6 +118,7 @@ void swvf_configure_rx(struct swvf_adapter *adapter);
 void swvf_disable_queues(struct swvf_adapter *adapter);
 void swvf_clean_tx_ring(struct swvf_adapter *adapter);
 void swvf_clean_rx_ring(struct swvf_adapter *adapter);
+void swvf_drain_rx(struct swvf_adapter *adapter);
 void swvf_alloc_rx_buffers(struct swvf_adapter *adapter, u16 count);
 int swvf_poll(struct napi_struct *napi, int budget);
 netdev_tx_t swvf_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
