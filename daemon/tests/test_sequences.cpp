@@ -1452,4 +1452,59 @@ TEST(Restart, Failback)
 				  }});
 }
 
+
+// Broadcast and multicast reach a paired child once: the synthetic switch
+// stops flooding them to the host port while the filters are on the VF's
+// VPort, and floods again before they leave it.
+TEST(Broadcast, FloodingFollowsTheFilters)
+{
+	Rig r;
+	r.add("p1", mac1);
+	EXPECT_TRUE(r.kernel.adapter("p1")->flood) << "a new partition is on the synthetic path";
+	std::size_t from = r.kernel.requests().size();
+	auto ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_FALSE(r.kernel.adapter("p1")->flood);
+	auto move = first_request(r, "filters_move " + pf0, from);
+	auto off = first_request(r, "adapter_set_flood p1 0", from);
+	ASSERT_NE(move, std::string::npos);
+	ASSERT_NE(off, std::string::npos);
+	EXPECT_LT(move, off) << "flooding stopped before the VF's VPort had the filters";
+	r.expect_consistent();
+	// the audit sees a port that floods while the VF receives
+	ASSERT_TRUE(r.kernel.adapter_set_flood("p1", true).ok());
+	bool seen = false;
+	for (const auto &line : r.engine->audit())
+		seen |= line.find("floods broadcast/multicast on") != std::string::npos;
+	EXPECT_TRUE(seen) << "the audit did not see the duplicate path";
+	ASSERT_TRUE(r.kernel.adapter_set_flood("p1", false).ok());
+
+	from = r.kernel.requests().size();
+	ev = failover(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_TRUE(r.kernel.adapter("p1")->flood);
+	move = first_request(r, "filters_move " + pf0, from);
+	const auto on = first_request(r, "adapter_set_flood p1 1", from);
+	ASSERT_NE(move, std::string::npos);
+	ASSERT_NE(on, std::string::npos);
+	EXPECT_LT(on, move) << "the filters left the VF before the synthetic switch flooded again";
+	r.expect_consistent();
+}
+
+TEST(Broadcast, KernelFailoverFloodsAgainAndFailbackStops)
+{
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	(void)vp;
+	ASSERT_FALSE(r.kernel.adapter("p1")->flood);
+	kernel_fails_over(r, vf);
+	EXPECT_TRUE(r.kernel.adapter("p1")->flood);
+	r.expect_consistent();
+	r.kernel.vf_back(pf0, vf);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_FALSE(r.kernel.adapter("p1")->flood);
+	r.expect_consistent();
+}
+
 } // namespace sriov::test

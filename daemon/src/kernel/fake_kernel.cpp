@@ -208,6 +208,7 @@ json FakeKernel::dump() const
 			     {"serial", a.info.serial},
 			     {"datapath", std::string(to_string(a.info.datapath))},
 			     {"port_locked", a.info.port_locked},
+			     {"flood", a.info.flood},
 			     {"auto_ack", a.info.auto_ack},
 			     {"dp_pending", a.info.dp_pending ? json(std::string(to_string(*a.info.dp_pending))) : json(nullptr)},
 			     {"dp_seq", a.info.dp_seq},
@@ -278,6 +279,7 @@ void FakeKernel::load()
 		a.info.serial = ja.value("serial", std::uint64_t{0});
 		a.info.datapath = ja.at("datapath").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
 		a.info.port_locked = ja.value("port_locked", false);
+		a.info.flood = ja.value("flood", true);
 		a.info.auto_ack = ja.value("auto_ack", true); // older states: the kernel's default
 		if (ja.contains("dp_pending") && !ja.at("dp_pending").is_null())
 			a.info.dp_pending = ja.at("dp_pending").get<std::string>() == "vf" ? Datapath::vf : Datapath::synthetic;
@@ -944,6 +946,19 @@ Status FakeKernel::adapter_release_vf(const std::string &partition)
 	it->second.info.paired_vf_ifindex = 0;
 	it->second.released = true;
 	dp_evaluate(it->second); // the VF is let go: TX synthetic
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::adapter_set_flood(const std::string &partition, bool on)
+{
+	if (auto st = enter("adapter_set_flood"); !st.ok())
+		return st;
+	requests_.push_back("adapter_set_flood " + partition + " " + (on ? "1" : "0"));
+	auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return Status::fail(ENOENT, "no such adapter");
+	it->second.info.flood = on;
 	commit();
 	return Status::success();
 }

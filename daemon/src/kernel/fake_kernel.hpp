@@ -117,6 +117,7 @@ public:
 	Status adapter_set_auto_ack(const std::string &partition, bool on) override;
 	Status adapter_release_vf(const std::string &partition) override;
 	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;
+	Status adapter_set_flood(const std::string &partition, bool on) override;
 	Status guard_apply(const std::vector<PortGuard> &ports) override;
 	Outcome<std::vector<PortGuard>> guard_state() override;
 	std::vector<KernelEvent> drain_events() override;

@@ -74,6 +74,9 @@ struct AdapterInfo {
 	std::optional<Datapath> dp_pending;
 	/// Sequence number of the last request (IFLA_SWNV_DP_SEQ).
 	std::uint32_t dp_seq{};
+	/// The synthetic switch floods broadcast and multicast to the host
+	/// port (IFLA_BRPORT_BCAST_FLOOD and IFLA_BRPORT_MCAST_FLOOD both on).
+	bool flood{true};
 };
 
 /// What one partition may claim on the synthetic switch: the guard the
@@ -199,6 +202,11 @@ public:
 	/// adapter_create and adapter_set_switch leave the port locked; this
 	/// restores a port found unlocked.
 	virtual Status adapter_lock_port(const std::string &partition, const MacAddr &mac) = 0;
+	/// Broadcast and multicast flooding of the synthetic switch to the
+	/// adapter's host port.  Off while the partition's filters are on its
+	/// VF's VPort: the VF's pool receives those frames, and the child gets
+	/// each one once.  On before the filters leave the VF's VPort.
+	virtual Status adapter_set_flood(const std::string &partition, bool on) = 0;
 	/// Ask the adapter to let go of its VF (graceful removal).
 	virtual Status adapter_release_vf(const std::string &partition) = 0;
 

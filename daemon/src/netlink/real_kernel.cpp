@@ -779,6 +779,7 @@ public:
 		a.host_port = l.name;
 		a.pf = pf_of_bridge(master_name);
 		a.port_locked = port_locked(l);
+		a.flood = port_floods(l);
 		if (const Attr *dp = find(l.info_data, swnv::dp_active))
 			a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
 		if (const Attr *sn = find(l.info_data, swnv::serial))
@@ -827,6 +828,37 @@ public:
 		};
 		return flag(IFLA_BRPORT_LOCKED) == 1 && flag(IFLA_BRPORT_LEARNING) == 0 &&
 		       flag(IFLA_BRPORT_UNICAST_FLOOD) == 0;
+	}
+
+	/// The bridge floods broadcast and multicast to the port (both flags
+	/// default to on in a new port).
+	static bool port_floods(const Link &l)
+	{
+		if (l.slave_kind != "bridge")
+			return true;
+		const auto flag = [&l](std::uint16_t t) {
+			const Attr *a = find(l.slave_data, t);
+			return a == nullptr || a->u8().value_or(1) != 0;
+		};
+		return flag(IFLA_BRPORT_BCAST_FLOOD) && flag(IFLA_BRPORT_MCAST_FLOOD);
+	}
+
+	Status adapter_set_flood(const std::string &partition, bool on) override
+	{
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
+			return Status::fail(ENOENT, "no adapter for " + partition);
+		RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(idx));
+		l.set_family(AF_BRIDGE);
+		const auto pi = l.nest();
+		l.u8(IFLA_BRPORT_BCAST_FLOOD, on ? 1 : 0);
+		l.u8(IFLA_BRPORT_MCAST_FLOOD, on ? 1 : 0);
+		l.nest_end(pi, IFLA_PROTINFO);
+		auto st = transact(sock(""), l.finish(), seq_, nullptr);
+		if (!st.ok())
+			return Status::fail(st.err, std::string("flooding ") + (on ? "on" : "off") + " on the host port of " +
+							    partition + ": " + st.msg);
+		return st;
 	}
 
 	/// The bridge's own source check on a partition's port: a locked port
@@ -1170,6 +1202,12 @@ private:
 			m.str(IFLA_IFNAME, br);
 			const auto li = m.nest();
 			m.str(IFLA_INFO_KIND, "bridge");
+			// no IGMP/MLD snooping: which port gets a multicast frame
+			// follows the port's flood flag alone, which sriovd sets by
+			// where the partition's filters are (adapter_set_flood)
+			const auto bd = m.nest();
+			m.u8(IFLA_BR_MCAST_SNOOPING, 0);
+			m.nest_end(bd, IFLA_INFO_DATA);
 			m.nest_end(li, IFLA_LINKINFO);
 			auto st = transact(sock(""), m.finish(), seq_, nullptr);
 			if (!st.ok() && st.err != EEXIST)

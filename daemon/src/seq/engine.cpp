@@ -934,6 +934,9 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		return; // already recorded
 	log::warn(0, "partition ", p->name, ": sriov_pf moved its filters from VPort ", ev.src_vport->value,
 		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF asks for the data path");
+	// the synthetic path carries the child's broadcast and multicast again
+	if (auto st = kernel_.adapter_set_flood(p->name, true); !st.ok())
+		log::warn(0, "partition ", p->name, ": ", st.msg);
 	p->vf->filters_on_vf = false;
 	p->vf->kernel_failover = true;
 	// the adapter left the VF (it asks for synthetic when the VF goes
@@ -1255,6 +1258,13 @@ std::vector<std::string> Engine::audit() const
 				      std::to_string(p.serial));
 		if (!ad->port_locked)
 			out.push_back("partition " + n + ": switch port " + ad->host_port + " is not locked");
+		// broadcast/multicast reach the child once: through the VF's pool
+		// while its filters are there, else through the synthetic switch
+		const bool on_vf = p.vf && p.vf->filters_on_vf;
+		if (ad->flood == on_vf)
+			out.push_back("partition " + n + ": switch port " + ad->host_port + " floods broadcast/multicast " +
+				      (ad->flood ? "on" : "off") + " with the filters on the " +
+				      (on_vf ? "VF's VPort" : "default VPort"));
 		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
 		// a down adapter transmits on nothing and reports synthetic
 		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))

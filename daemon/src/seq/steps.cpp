@@ -284,6 +284,9 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 		if (!st.ok())
 			return StepResult::fail(Reason::filter_move_failed, errtext(st));
 	}
+	// broadcast and multicast now reach the child through the VF's pool
+	if (auto st = c.kernel.adapter_set_flood(p.name, false); !st.ok())
+		return StepResult::fail(Reason::filter_move_failed, errtext(st));
 	a->filters_on_vf = true;
 	a->kernel_failover = false;
 	return StepResult::ok();
@@ -395,13 +398,22 @@ StepResult filters_to_default(StepCtx &c, model::Partition &p)
 	auto dv = default_vport(c.kernel, c.rec.pf);
 	if (!dv)
 		return StepResult::fail(Reason::filter_move_failed, "PF gone");
+	// the synthetic switch floods broadcast and multicast to the child
+	// again before its unicast filters arrive on the default VPort: a
+	// frame sent meanwhile may arrive twice, none is lost
+	if (auto st = c.kernel.adapter_set_flood(p.name, true); !st.ok() && st.err != ENOENT)
+		return StepResult::fail(Reason::filter_move_failed, errtext(st));
 	bool moved = false;
 	for (const auto &f : p.filters()) {
 		auto where = filter_location(c.kernel, c.rec.pf, f);
 		if (where && *where != *dv) {
 			auto st = c.kernel.filters_move(c.rec.pf, *where, *dv, {f});
-			if (!st.ok())
+			if (!st.ok()) {
+				// all still on the VF's VPort: its pool alone floods again
+				if (!moved)
+					(void)c.kernel.adapter_set_flood(p.name, false);
 				return StepResult::fail(Reason::filter_move_failed, errtext(st));
+			}
 			moved = true;
 		} else if (!where && p.pf == c.rec.pf && p.adapter_filter) {
 			// lost with the VPort: put it back where the synthetic path needs it
