@@ -557,7 +557,8 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 		const Vf &v = p->vfs[i];
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
 			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns,
-			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.present ? v.ifindex : 0});
+			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.present ? v.ifindex : 0,
+			       .running = v.present});
 	}
 	return out;
 }

@@ -40,6 +40,9 @@ struct VfInfo {
 	/// host netdev's name): the daemon finds and moves a VF by its PCI
 	/// function and this index, never by name.
 	std::uint32_t ifindex{};
+	/// The netdev is up with carrier (IFF_UP and IFF_LOWER_UP): its driver
+	/// serves the RX queue, so frames steered to its VPort are received.
+	bool running{};
 };
 
 struct VportInfo {

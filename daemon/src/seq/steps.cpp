@@ -254,8 +254,16 @@ StepResult wait_pair(StepCtx &c, model::Partition &p)
 	if (a == nullptr)
 		return StepResult::fail(Reason::internal_error, "no VF assignment");
 	auto ad = c.kernel.adapter(p.name);
-	if (ad && paired_with(*ad, c.kernel.vf(a->pf, a->vf)))
+	const auto v = c.kernel.vf(a->pf, a->vf);
+	// the adapter opens the VF it claimed a moment later: the filters
+	// move to the VF's VPort only once its driver serves the RX queue
+	const bool paired = ad && paired_with(*ad, v);
+	if (paired && v && v->running)
 		return StepResult::ok("paired with " + ad->paired_vf);
+	if (c.timed_out && paired)
+		return StepResult::fail(Reason::pair_timeout, "the adapter paired with " + a->netdev +
+								      " but it was not up with carrier within " +
+								      std::to_string(c.timeouts.pair_ms) + " ms");
 	if (c.timed_out)
 		return StepResult::fail(Reason::pair_timeout, "adapter did not pair with " + a->netdev + " within " +
 								      std::to_string(c.timeouts.pair_ms) + " ms");
