@@ -32,6 +32,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sriov.h>
+#include <linux/veth.h>
 #include <linux/neighbour.h>
 #include <map>
 #include <net/if.h>
@@ -45,6 +46,7 @@
 #include <set>
 #include <spawn.h>
 #include <stdexcept>
+#include <thread>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -253,6 +255,14 @@ private:
 	std::vector<std::uint8_t> buf_;
 };
 
+/// Up with carrier: IFF_UP and IFF_LOWER_UP (linux/if.h, which clashes
+/// with net/if.h).
+bool link_running(unsigned flags)
+{
+	constexpr unsigned iff_lower_up = 1U << 16;
+	return (flags & IFF_UP) != 0 && (flags & iff_lower_up) != 0;
+}
+
 /// RTM_NEWNEIGH for the bridge: MAC is a static, sticky entry on port
 /// ifindex (`bridge fdb replace MAC dev PORT master static sticky`).
 std::vector<std::uint8_t> bridge_fdb_pin(std::uint32_t seq, int ifindex, const MacAddr &mac)
@@ -396,6 +406,7 @@ public:
 					info.netns = ns;
 					info.netdev_mac = l.mac;
 					info.ifindex = static_cast<std::uint32_t>(l.ifindex);
+					info.running = link_running(l.flags);
 				}
 			out.push_back(info);
 		}
@@ -420,6 +431,7 @@ public:
 				info.netns = found->first;
 				info.netdev_mac = found->second.mac;
 				info.ifindex = static_cast<std::uint32_t>(found->second.ifindex);
+				info.running = link_running(found->second.flags);
 			}
 			return info;
 		}
@@ -996,25 +1008,129 @@ public:
 		auto br = ensure_bridge(pf);
 		if (!br.ok())
 			return br.status;
-		const unsigned idx = if_index_in("", host_port_name(partition));
-		if (idx == 0)
+		const std::string host = host_port_name(partition);
+		const auto port = get_link("", host);
+		if (!port)
 			return Status::fail(ENOENT, "no adapter for " + partition);
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+		const int idx = port->ifindex;
+		const int old_br = port->master;
+		// a tunnel left by a crash in the middle of an earlier move
+		tunnel_delete(idx);
+		// Frames for the adapter still reach the old switch until the wire
+		// has learnt the new port from the announcement below: a tunnel
+		// between the two switches carries them to the port meanwhile.
+		std::optional<int> tun_old;
+		if (old_br != 0 && old_br != *br.value) {
+			auto t = tunnel_create(idx, old_br, *br.value);
+			if (!t.ok())
+				return t.status;
+			tun_old = *t.value;
+		}
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, idx);
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
-		if (!st.ok())
+		if (!st.ok()) {
+			tunnel_delete(idx);
 			return st;
-		// a new bridge port starts unlocked and loses its FDB entries:
-		// locked, with the model's MAC (not the one the partition may
-		// have given its adapter) as its only source
-		if (st = adapter_lock_port(partition, mac); !st.ok())
+		}
+		// a new bridge port loses its FDB entries: the model's MAC (not
+		// the one the partition may have given its adapter) as its only
+		// source, then the old switch sends it into the tunnel; the new
+		// switch knows the port first, so nothing it gets from the tunnel
+		// is flooded back to the wire
+		if (st = pin_adapter_mac(idx, mac); !st.ok()) {
+			tunnel_delete(idx);
 			return st;
+		}
+		if (tun_old) {
+			if (st = pin_adapter_mac(*tun_old, mac); !st.ok())
+				log::warn(0, "migration tunnel of ", partition, ": ", st.msg);
+		}
+		if (st = lock_port_flags(idx); !st.ok()) {
+			tunnel_delete(idx);
+			return st;
+		}
 		// Tell the wire where the adapter's MAC is now, as a hypervisor
 		// does after a migration (QEMU's announce_self): the external
 		// switches would keep sending to the old NIC until they relearn.
 		if (auto a = announce(pf, mac); !a.ok())
 			log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
+		if (tun_old) {
+			// a learning switch moves the MAC as it forwards the
+			// announcement; what it sent before is in flight for a
+			// moment longer
+			std::this_thread::sleep_for(std::chrono::milliseconds(tunnel_grace_ms));
+			tunnel_delete(idx);
+		}
 		return Status::success();
+	}
+
+	/// How long the tunnel of a migration outlives the announcement.
+	static constexpr int tunnel_grace_ms = 50;
+
+	static std::string tunnel_name(int port, char end) { return "smig" + std::to_string(port) + end; }
+
+	/// A veth pair between bridge @from (end "a") and bridge @to (end "b")
+	/// for host port @port: no learning and no flooding on either end, so
+	/// only frames an FDB entry sends there cross.  Returns end a's ifindex.
+	Outcome<int> tunnel_create(int port, int from, int to)
+	{
+		const std::string a = tunnel_name(port, 'a');
+		const std::string b = tunnel_name(port, 'b');
+		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
+		m.str(IFLA_IFNAME, a);
+		const auto li = m.nest();
+		m.str(IFLA_INFO_KIND, "veth");
+		const auto data = m.nest();
+		const auto peer = m.nest();
+		m.put_ifinfo();
+		m.str(IFLA_IFNAME, b);
+		m.nest_end(peer, VETH_INFO_PEER);
+		m.nest_end(data, IFLA_INFO_DATA);
+		m.nest_end(li, IFLA_LINKINFO);
+		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		if (!st.ok())
+			return Outcome<int>::fail(st.err, "migration tunnel " + a + ": " + st.msg);
+		const int ia = static_cast<int>(if_index_in("", a));
+		const int ib = static_cast<int>(if_index_in("", b));
+		for (const auto &[end, master] : {std::pair{ia, from}, std::pair{ib, to}}) {
+			RtnlMsg e(RTM_NEWLINK, 0, ++seq_, end);
+			e.u32(IFLA_MASTER, static_cast<std::uint32_t>(master));
+			st = transact(sock(""), e.finish(), seq_, nullptr);
+			if (st.ok()) {
+				RtnlMsg l(RTM_SETLINK, 0, ++seq_, end);
+				l.set_family(AF_BRIDGE);
+				const auto pi = l.nest();
+				l.u8(IFLA_BRPORT_LEARNING, 0);
+				l.u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
+				l.u8(IFLA_BRPORT_MCAST_FLOOD, 0);
+				l.u8(IFLA_BRPORT_BCAST_FLOOD, 0);
+				l.nest_end(pi, IFLA_PROTINFO);
+				st = transact(sock(""), l.finish(), seq_, nullptr);
+			}
+			if (st.ok()) {
+				RtnlMsg up(RTM_NEWLINK, 0, ++seq_, end);
+				up.set_up();
+				st = transact(sock(""), up.finish(), seq_, nullptr);
+			}
+			if (!st.ok()) {
+				tunnel_delete(port);
+				return Outcome<int>::fail(st.err, "migration tunnel " + a + ": " + st.msg);
+			}
+		}
+		return Outcome<int>::of(ia);
+	}
+
+	/// Delete the tunnel of host port @port, if there is one (deleting one
+	/// end of a veth pair deletes both).
+	void tunnel_delete(int port)
+	{
+		const unsigned ia = if_index_in("", tunnel_name(port, 'a'));
+		if (ia == 0)
+			return;
+		RtnlMsg m(RTM_DELLINK, 0, ++seq_, static_cast<int>(ia));
+		if (auto st = transact(sock(""), m.finish(), seq_, nullptr); !st.ok() && st.err != ENODEV)
+			log::warn(0, "deleting migration tunnel ", tunnel_name(port, 'a'), ": ", st.msg);
 	}
 
 	/// One RARP request from @mac, broadcast out of @pf's netdev.
