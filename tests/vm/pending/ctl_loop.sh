@@ -114,17 +114,38 @@ rcvbuf_errors() {
 }
 on_vf() { [ "$(ip netns exec "$1" ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}')" = 1 ] &&
 	dmn_ctl --json list | jq -e --arg p "$1" '.result[] | select(.name == $p) | .vf.datapath == "vf"' >/dev/null; }
+arp_stats() {	# the world's ARP table: resolutions failed, frames dropped unresolved
+	local -a h v
+	local i f=0 d=0
+	{
+		read -ra h
+		while read -ra v; do
+			for ((i = 0; i < ${#h[@]}; i++)); do
+				case ${h[i]} in
+				res_failed) f=$((f + 16#${v[i]})) ;;
+				unresolved_discards) d=$((d + 16#${v[i]})) ;;
+				esac
+			done
+		done
+	} < <(ip netns exec world cat /proc/net/stat/arp_cache)
+	echo "res_failed $f unresolved_discards $d"
+}
 # stream TAG NS DST SECONDS ACTION...: ACTION 2 s into a stream from the
 # world; sets LOST (on the way: the socket's own drops taken out) and GAP_MS
 stream() {
 	local tag=$1 ns=$2 dst=$3 secs=$4 r0 rc=0
 	shift 4
 	r0=$(rcvbuf_errors "$ns")
+	arp_stats >"$BENCH_RAW/$tag.arp0"
+	echo "$tag: stream starts at $(date +%T.%3N)"
 	bench_seq_start "$tag" "$ns" world "$dst" "$secs" || return 1
 	bench_seq_at 2000
 	"$@" || rc=1
 	bench_seq_wait "$tag" || return 1
 	LOST=$((SEQ_LOST - ($(rcvbuf_errors "$ns") - r0)))
+	# where a loss can hide outside the switch: the sender's ARP
+	arp_stats | diff "$BENCH_RAW/$tag.arp0" - | sed -n 's/^> /# world arp after: /p'
+	ip -n world neigh show "$dst" | sed 's/^/# world neigh: /' 
 	GAP_MS=$SEQ_GAP_MS
 	echo "$tag: sent $SEQ_SENT, lost on the way $LOST, duplicated $SEQ_DUP, longest gap $GAP_MS ms"
 	return $rc
