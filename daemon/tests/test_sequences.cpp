@@ -1507,4 +1507,26 @@ TEST(Broadcast, KernelFailoverFloodsAgainAndFailbackStops)
 	r.expect_consistent();
 }
 
+// The adapter opens the VF it claimed a moment after pairing: the filters
+// move to the VF's VPort only once the VF is up with carrier.
+TEST(Sequences, FiltersMoveOnlyToAVfThatIsUp)
+{
+	Rig r;
+	r.add("p1", mac1);
+	r.kernel.set_vfs_down(true);
+	const std::size_t from = r.kernel.requests().size();
+	auto ev = r.run([&](auto done) { return r.engine->attach("p1", done); });
+	ASSERT_EQ(ev.at("result"), "rolled_back") << ev.dump(1);
+	EXPECT_EQ(ev.at("reason"), "pair_timeout");
+	EXPECT_NE(ev.dump().find("not up with carrier"), std::string::npos) << ev.dump(1);
+	for (std::size_t i = from; i < r.kernel.requests().size(); ++i)
+		EXPECT_NE(r.kernel.requests()[i].rfind("filters_move", 0), 0U)
+			<< "filters moved to a VF that was down: " << r.kernel.requests()[i];
+	r.expect_consistent();
+	r.kernel.set_vfs_down(false);
+	ev = attach(r, "p1");
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	r.expect_consistent();
+}
+
 } // namespace sriov::test

@@ -558,7 +558,7 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
 			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns,
 			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.present ? v.ifindex : 0,
-			       .running = v.present});
+			       .running = v.present && !vfs_down_});
 	}
 	return out;
 }

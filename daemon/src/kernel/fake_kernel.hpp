@@ -38,6 +38,8 @@ public:
 	void set_release_ignored(bool ignored);
 	/// The adapter accepts DP_WANT=VF but keeps transmitting synthetic.
 	void set_datapath_stuck(bool stuck) { datapath_stuck_ = stuck; }
+	/// Every VF netdev reports no carrier (its driver does not serve RX).
+	void set_vfs_down(bool down) { vfs_down_ = down; }
 	/// VF drivers ignore the PF's reset request after an admin MAC change:
 	/// their netdevs keep the old MAC until vf_probe().
 	void set_lazy_vf_driver(bool lazy) { lazy_vf_driver_ = lazy; }
@@ -180,6 +182,7 @@ private:
 	bool pairing_{true};
 	bool release_ignored_{};
 	bool datapath_stuck_{};
+	bool vfs_down_{};
 	bool lazy_vf_driver_{};
 	unsigned probes_{};
 	int delay_ms_{};
