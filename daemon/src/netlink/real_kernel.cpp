@@ -26,13 +26,15 @@
 #include <functional>
 #include <arpa/inet.h>
 #include <linux/genetlink.h>
+#include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sriov.h>
-#include <linux/veth.h>
 #include <linux/neighbour.h>
 #include <map>
 #include <net/if.h>
@@ -41,6 +43,12 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
+#include <netlink/route/act/mirred.h>
+#include <netlink/route/action.h>
+#include <netlink/route/classifier.h>
+#include <netlink/route/cls/flower.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/tc.h>
 #include <poll.h>
 #include <sched.h>
 #include <set>
@@ -1008,129 +1016,127 @@ public:
 		auto br = ensure_bridge(pf);
 		if (!br.ok())
 			return br.status;
-		const std::string host = host_port_name(partition);
-		const auto port = get_link("", host);
-		if (!port)
+		const unsigned idx = if_index_in("", host_port_name(partition));
+		if (idx == 0)
 			return Status::fail(ENOENT, "no adapter for " + partition);
-		const int idx = port->ifindex;
-		const int old_br = port->master;
-		// a tunnel left by a crash in the middle of an earlier move
-		tunnel_delete(idx);
-		// Frames for the adapter still reach the old switch until the wire
-		// has learnt the new port from the announcement below: a tunnel
-		// between the two switches carries them to the port meanwhile.
-		std::optional<int> tun_old;
-		if (old_br != 0 && old_br != *br.value) {
-			auto t = tunnel_create(idx, old_br, *br.value);
-			if (!t.ok())
-				return t.status;
-			tun_old = *t.value;
+		const auto old = adapter(partition);
+		const auto old_pf = old && old->pf != pf ? KernelApi::pf(old->pf) : std::nullopt;
+		// a redirect left by a crash in the middle of an earlier move
+		for (const auto &p : pfs())
+			redirect_delete(p.netdev, idx);
+		// Frames for the adapter reach the old PF until the wire has
+		// learnt the new port from the announcement below, and the port
+		// belongs to no switch while it moves: the old PF's ingress
+		// hands them straight to the port meanwhile.
+		if (old_pf && !old_pf->netdev.empty()) {
+			if (auto st = redirect_add(old_pf->netdev, idx, mac); !st.ok())
+				return st;
 		}
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, idx);
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
 		m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
 		auto st = transact(sock(""), m.finish(), seq_, nullptr);
-		if (!st.ok()) {
-			tunnel_delete(idx);
-			return st;
-		}
-		// a new bridge port loses its FDB entries: the model's MAC (not
-		// the one the partition may have given its adapter) as its only
-		// source, then the old switch sends it into the tunnel; the new
-		// switch knows the port first, so nothing it gets from the tunnel
-		// is flooded back to the wire
-		if (st = pin_adapter_mac(idx, mac); !st.ok()) {
-			tunnel_delete(idx);
-			return st;
-		}
-		if (tun_old) {
-			if (st = pin_adapter_mac(*tun_old, mac); !st.ok())
-				log::warn(0, "migration tunnel of ", partition, ": ", st.msg);
-		}
-		if (st = lock_port_flags(idx); !st.ok()) {
-			tunnel_delete(idx);
-			return st;
-		}
-		// Tell the wire where the adapter's MAC is now, as a hypervisor
-		// does after a migration (QEMU's announce_self): the external
-		// switches would keep sending to the old NIC until they relearn.
-		if (auto a = announce(pf, mac); !a.ok())
-			log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
-		if (tun_old) {
+		// a new bridge port starts unlocked and loses its FDB entries:
+		// locked, with the model's MAC (not the one the partition may
+		// have given its adapter) as its only source
+		if (st.ok())
+			st = adapter_lock_port(partition, mac);
+		if (st.ok()) {
+			// Tell the wire where the adapter's MAC is now, as a
+			// hypervisor does after a migration (QEMU's announce_self):
+			// the external switches would keep sending to the old NIC
+			// until they relearn.
+			if (auto a = announce(pf, mac); !a.ok())
+				log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
 			// a learning switch moves the MAC as it forwards the
-			// announcement; what it sent before is in flight for a
-			// moment longer
-			std::this_thread::sleep_for(std::chrono::milliseconds(tunnel_grace_ms));
-			tunnel_delete(idx);
+			// announcement; what it sent before is in flight a moment
+			if (old_pf)
+				std::this_thread::sleep_for(std::chrono::milliseconds(redirect_grace_ms));
 		}
+		if (old_pf)
+			redirect_delete(old_pf->netdev, idx);
+		return st;
+	}
+
+	/// How long the redirect of a migration outlives the announcement.
+	static constexpr int redirect_grace_ms = 50;
+
+	/// The tc priority of host port @port's redirect: one per port.
+	static std::uint16_t redirect_prio(unsigned port)
+	{
+		return static_cast<std::uint16_t>(0x8000U | (port & 0x7fffU));
+	}
+
+	/// On @netdev's ingress (an "ingress" qdisc, created if missing), a
+	/// flower filter that sends every frame for @mac to host port @port
+	/// (mirred egress redirect: the port hands it to the adapter whatever
+	/// switch it belongs to).  libnl-route-3.
+	Status redirect_add(const std::string &netdev, unsigned port, const MacAddr &mac)
+	{
+		const unsigned dev = ::if_nametoindex(netdev.c_str());
+		if (dev == 0)
+			return Status::fail(ENODEV, netdev + " not found");
+		std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
+		if (!s || nl_connect(s.get(), NETLINK_ROUTE) < 0)
+			return Status::fail(ENOMEM, "rtnetlink socket for tc");
+		std::unique_ptr<rtnl_qdisc, decltype(&rtnl_qdisc_put)> q(rtnl_qdisc_alloc(), rtnl_qdisc_put);
+		if (!q)
+			return Status::fail(ENOMEM, "tc qdisc");
+		rtnl_tc_set_ifindex(TC_CAST(q.get()), static_cast<int>(dev));
+		rtnl_tc_set_parent(TC_CAST(q.get()), TC_H_INGRESS);
+		rtnl_tc_set_handle(TC_CAST(q.get()), TC_HANDLE(0xffffU, 0));
+		rtnl_tc_set_kind(TC_CAST(q.get()), "ingress");
+		int err = rtnl_qdisc_add(s.get(), q.get(), NLM_F_CREATE | NLM_F_EXCL);
+		if (err < 0 && err != -NLE_EXIST)
+			return Status::fail(EIO, "ingress qdisc on " + netdev + ": " + nl_geterror(err));
+		std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)> c(rtnl_cls_alloc(), rtnl_cls_put);
+		rtnl_act *act = rtnl_act_alloc();
+		if (!c || act == nullptr) {
+			if (act != nullptr)
+				rtnl_act_put(act);
+			return Status::fail(ENOMEM, "tc filter");
+		}
+		rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
+		rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+		rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
+		rtnl_cls_set_prio(c.get(), redirect_prio(port));
+		rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
+		std::array<unsigned char, 6> addr{};
+		std::array<unsigned char, 6> all{};
+		std::copy(mac.bytes().begin(), mac.bytes().end(), addr.begin());
+		all.fill(0xff);
+		rtnl_tc_set_kind(TC_CAST(act), "mirred");
+		rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
+		rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
+		rtnl_mirred_set_ifindex(act, port);
+		err = rtnl_flower_set_dst_mac(c.get(), addr.data(), all.data());
+		if (err == 0)
+			err = rtnl_flower_append_action(c.get(), act);
+		rtnl_act_put(act); // the filter holds its own reference
+		if (err == 0)
+			err = rtnl_cls_add(s.get(), c.get(), NLM_F_CREATE | NLM_F_EXCL);
+		if (err < 0)
+			return Status::fail(EIO, "redirect of " + mac.str() + " on " + netdev + ": " + nl_geterror(err));
 		return Status::success();
 	}
 
-	/// How long the tunnel of a migration outlives the announcement.
-	static constexpr int tunnel_grace_ms = 50;
-
-	static std::string tunnel_name(int port, char end) { return "smig" + std::to_string(port) + end; }
-
-	/// A veth pair between bridge @from (end "a") and bridge @to (end "b")
-	/// for host port @port: no learning and no flooding on either end, so
-	/// only frames an FDB entry sends there cross.  Returns end a's ifindex.
-	Outcome<int> tunnel_create(int port, int from, int to)
+	/// Remove host port @port's redirect from @netdev's ingress, if any.
+	void redirect_delete(const std::string &netdev, unsigned port)
 	{
-		const std::string a = tunnel_name(port, 'a');
-		const std::string b = tunnel_name(port, 'b');
-		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
-		m.str(IFLA_IFNAME, a);
-		const auto li = m.nest();
-		m.str(IFLA_INFO_KIND, "veth");
-		const auto data = m.nest();
-		const auto peer = m.nest();
-		m.put_ifinfo();
-		m.str(IFLA_IFNAME, b);
-		m.nest_end(peer, VETH_INFO_PEER);
-		m.nest_end(data, IFLA_INFO_DATA);
-		m.nest_end(li, IFLA_LINKINFO);
-		auto st = transact(sock(""), m.finish(), seq_, nullptr);
-		if (!st.ok())
-			return Outcome<int>::fail(st.err, "migration tunnel " + a + ": " + st.msg);
-		const int ia = static_cast<int>(if_index_in("", a));
-		const int ib = static_cast<int>(if_index_in("", b));
-		for (const auto &[end, master] : {std::pair{ia, from}, std::pair{ib, to}}) {
-			RtnlMsg e(RTM_NEWLINK, 0, ++seq_, end);
-			e.u32(IFLA_MASTER, static_cast<std::uint32_t>(master));
-			st = transact(sock(""), e.finish(), seq_, nullptr);
-			if (st.ok()) {
-				RtnlMsg l(RTM_SETLINK, 0, ++seq_, end);
-				l.set_family(AF_BRIDGE);
-				const auto pi = l.nest();
-				l.u8(IFLA_BRPORT_LEARNING, 0);
-				l.u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
-				l.u8(IFLA_BRPORT_MCAST_FLOOD, 0);
-				l.u8(IFLA_BRPORT_BCAST_FLOOD, 0);
-				l.nest_end(pi, IFLA_PROTINFO);
-				st = transact(sock(""), l.finish(), seq_, nullptr);
-			}
-			if (st.ok()) {
-				RtnlMsg up(RTM_NEWLINK, 0, ++seq_, end);
-				up.set_up();
-				st = transact(sock(""), up.finish(), seq_, nullptr);
-			}
-			if (!st.ok()) {
-				tunnel_delete(port);
-				return Outcome<int>::fail(st.err, "migration tunnel " + a + ": " + st.msg);
-			}
-		}
-		return Outcome<int>::of(ia);
-	}
-
-	/// Delete the tunnel of host port @port, if there is one (deleting one
-	/// end of a veth pair deletes both).
-	void tunnel_delete(int port)
-	{
-		const unsigned ia = if_index_in("", tunnel_name(port, 'a'));
-		if (ia == 0)
+		const unsigned dev = netdev.empty() ? 0 : ::if_nametoindex(netdev.c_str());
+		if (dev == 0)
 			return;
-		RtnlMsg m(RTM_DELLINK, 0, ++seq_, static_cast<int>(ia));
-		if (auto st = transact(sock(""), m.finish(), seq_, nullptr); !st.ok() && st.err != ENODEV)
-			log::warn(0, "deleting migration tunnel ", tunnel_name(port, 'a'), ": ", st.msg);
+		std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
+		std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)> c(rtnl_cls_alloc(), rtnl_cls_put);
+		if (!s || !c || nl_connect(s.get(), NETLINK_ROUTE) < 0)
+			return;
+		rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
+		rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+		rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
+		rtnl_cls_set_prio(c.get(), redirect_prio(port));
+		rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
+		const int err = rtnl_cls_delete(s.get(), c.get(), 0);
+		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV && err != -NLE_INVAL)
+			log::warn(0, "removing the redirect of port ", port, " on ", netdev, ": ", nl_geterror(err));
 	}
 
 	/// One RARP request from @mac, broadcast out of @pf's netdev.
