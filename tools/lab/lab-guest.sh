@@ -17,7 +17,7 @@
 # NICs (SRIOV_EXT0 on NIC 0's wire, SRIOV_EXT1 on NIC 1's) bridged in netns
 # world (198.18.0.1/24).  Logs: $SRIOV_OUT (sriovd.log, lab/*.json, the
 # report in report.txt).  Exit status 0 when every step ran and the planned
-# failover lost nothing.
+# failover, the surprise removal and the migration lost nothing.
 set -u
 . "$SRIOV_TOP/tools/bench/lib.sh"
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"
@@ -195,8 +195,10 @@ step "planned failover" vm1 "$IP1" do_failover vm1
 PLANNED_LOST=$SEQ_LOST
 step "re-attach" vm1 "$IP1" do_attach vm1
 step "surprise removal" vm2 "$IP2" do_surprise vm2
+SURPRISE_LOST=$SEQ_LOST
 step "re-attach after surprise" vm2 "$IP2" do_reattach_wait 0 vm2
 step "migration NIC 0 -> NIC 1" vm1 "$IP1" do_migrate vm1 "$SRIOV_PF1"
+MIGRATION_LOST=$SEQ_LOST
 
 section "State after the scenario"
 ctl list
@@ -213,12 +215,15 @@ problems=$(dmn_kernel_check 2>&1) || { echo "$problems"; rc=1; }
 	printf '%-26s %-5s %-34s %9s %13s %11s\n' step child "what sriovd did" action lost/sent "longest gap"
 	for r in "${ROWS[@]}"; do echo "$r"; done
 	echo
-	if [ "${PLANNED_LOST:-x}" = 0 ]; then
-		echo "planned failover: 0 packets lost"
-	else
-		echo "planned failover: ${PLANNED_LOST:-?} packets lost (expected 0)"
-		rc=1
-	fi
+	for what in "planned failover:$PLANNED_LOST" "surprise removal:$SURPRISE_LOST" \
+		"migration:$MIGRATION_LOST"; do
+		if [ "${what##*:}" = 0 ]; then
+			echo "${what%:*}: 0 packets lost"
+		else
+			echo "${what%:*}: ${what##*:} packets lost (expected 0)"
+			rc=1
+		fi
+	done
 	echo "audit (sriovd model vs kernel dumps) and independent kernel check: $([ $rc = 0 ] && echo consistent || echo see above)"
 	echo "logs: $SRIOV_OUT/ (sriovd.log, output.txt, dmesg.txt, lab/*.json per stream)"
 	echo "=========================================================="
