@@ -219,6 +219,17 @@ void swvf_clean_rx_ring(struct swvf_adapter *adapter)
 	ring->next_to_clean = 0;
 }
 
+/* A written-back descriptor waits at next_to_clean. */
+static bool swvf_rx_pending(struct swvf_adapter *adapter)
+{
+	struct swvf_ring *ring = &adapter->rx_ring;
+	union swvf_rx_desc *desc;
+
+	desc = SWVF_RX_DESC(ring, READ_ONCE(ring->next_to_clean));
+	return !!(le32_to_cpu(READ_ONCE(desc->wb.status_error)) &
+		  SWVF_RXD_STAT_DD);
+}
+
 /*
  * The RX ring after the PF took our filters: frames for our MAC no longer
  * land here, but those that landed before the move may still wait for NAPI.
@@ -228,8 +239,6 @@ void swvf_drain_rx(struct swvf_adapter *adapter)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(SWVF_RX_DRAIN_MS);
 	struct swvf_ring *ring = &adapter->rx_ring;
-	union swvf_rx_desc *desc;
-	u32 staterr;
 
 	if (!netif_running(adapter->netdev) ||
 	    test_bit(SWVF_DOWN, adapter->state) || !ring->desc)
@@ -237,9 +246,7 @@ void swvf_drain_rx(struct swvf_adapter *adapter)
 	/* NAPI runs on its irq: kick it once in case it is armed late */
 	swvf_wr32(adapter, SWVF_EICS, SWVF_EIMS_QUEUE);
 	do {
-		desc = SWVF_RX_DESC(ring, READ_ONCE(ring->next_to_clean));
-		staterr = le32_to_cpu(READ_ONCE(desc->wb.status_error));
-		if (!(staterr & SWVF_RXD_STAT_DD))
+		if (!swvf_rx_pending(adapter))
 			return;
 		usleep_range(200, 400);
 	} while (time_before(jiffies, end));
@@ -753,7 +760,16 @@ int swvf_poll(struct napi_struct *napi, int budget)
 	if (!tx_done)
 		return budget;
 	if (work < budget && napi_complete_done(napi, work) &&
-	    !test_bit(SWVF_DOWN, adapter->state))
+	    !test_bit(SWVF_DOWN, adapter->state)) {
 		swvf_wr32(adapter, SWVF_EIMS, SWVF_EIMS_QUEUE);
+		/*
+		 * A frame written back after the last look, while the vector
+		 * was masked, raises no interrupt on QEMU's igb VF when the
+		 * vector is unmasked: it would wait for the next frame, which
+		 * never comes once the filters left our VPort.  Look once more.
+		 */
+		if (swvf_rx_pending(adapter))
+			swvf_wr32(adapter, SWVF_EICS, SWVF_EIMS_QUEUE);
+	}
 	return min(work, budget);
 }
