@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 300
-# vm-share: no (hot-unplugs and re-plugs the 82576)
 #
 # sriov_pf under removal while traffic flows in both directions:
 #  1. driver unbind + bind through sysfs;

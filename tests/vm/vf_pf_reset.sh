@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 400
-# vm-share: no (hot-unplugs and re-plugs the 82576)
 #
 # sriov_vf survives PF-side events while it carries traffic:
 #  - PF link down/up: the in-tree igb resets the MAC (RSTI/RSTD,

@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 400
-# vm-share: no (hot-unplugs and re-plugs the 82576)
 #
 # vf_pf_reset.sh against this project's PF driver sriov_pf instead of the in-tree
 # igb.
