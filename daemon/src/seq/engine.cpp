@@ -945,7 +945,7 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		return;
 	}
 	log::warn(0, "partition ", p->name, ": sriov_pf moved its filters from VPort ", ev.src_vport->value,
-		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF asks for the data path");
+		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF is back");
 	p->vf->filters_on_vf = false;
 	p->vf->kernel_failover = true;
 	// the adapter left the VF (it asks for synthetic when the VF goes
