@@ -1278,7 +1278,7 @@ TEST(KernelFailover, VfNotBackWithinTheBoundIsASurprise)
 	EXPECT_TRUE(failback_in_flight(r)) << "gave up before vf_back_ms";
 	EXPECT_TRUE(seqs->empty());
 	EXPECT_EQ(first_request(r, "filters_move", from), std::string::npos);
-	EXPECT_EQ(first_request(r, "vf_reset", from), std::string::npos);
+	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U) << "released before vf_back_ms";
 	EXPECT_EQ(p1_filter_vport(r), r.kernel.pf(pf0)->default_vport);
 	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
 	// past it: the failback fails, the VF is released as a surprise (and
@@ -1545,6 +1545,39 @@ TEST(Pool, NumVfsZeroReleasesThenVfsBackReattach)
 		if (e.at("kind") == "attach" && e.at("result") == "ok")
 			++attaches;
 	EXPECT_EQ(attaches, 2U);
+	r.expect_consistent();
+}
+
+TEST(Pool, NoAttachBeforeTheNewPoolsVfsHaveTheirDriver)
+{
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	r.kernel.pool_disable(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_FALSE(part(r, "p1").vf);
+	auto seqs = record_sequences(r);
+	// sriov_numvfs=4 announced while the VF drivers still probe
+	r.kernel.pool_enable(pf0, 4, false);
+	r.engine->handle_kernel_events();
+	for (int i = 0; i < 100; ++i) { // one second
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	EXPECT_TRUE(seqs->empty()) << "attached before the VFs had a driver: " << seqs->front().dump(1);
+	for (const auto &v : r.kernel.vfs(pf0))
+		EXPECT_FALSE(v.allocated) << "VF " << v.index.value << " allocated before its driver bound";
+	EXPECT_TRUE(r.engine->next_wakeup_mono()) << "nothing wakes the engine to look again";
+	// the drivers bound: p1 is attached
+	r.kernel.pool_probe(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_EQ(seqs->size(), 1U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "attach");
+	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
 	r.expect_consistent();
 }
 

@@ -481,13 +481,26 @@ void FakeKernel::pool_disable(const std::string &pf)
 	commit();
 }
 
-void FakeKernel::pool_enable(const std::string &pf, std::uint32_t n)
+void FakeKernel::pool_probe(const std::string &pf)
+{
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return;
+	for (std::uint32_t i = 0; i < p->num_vfs; ++i)
+		p->vfs[i].present = true;
+	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
+			   .detail = "VF netdevs registered"});
+	update_pairing();
+	commit();
+}
+
+void FakeKernel::pool_enable(const std::string &pf, std::uint32_t n, bool probed)
 {
 	Pf *p = find_pf(pf);
 	if (p == nullptr || n > p->total_vfs)
 		return;
 	for (std::uint32_t i = 0; i < n; ++i)
-		p->vfs[i] = Vf{.netdev = vf_netdev_name(p->netdev, i), .ifindex = next_ifindex_++};
+		p->vfs[i] = Vf{.present = probed, .netdev = vf_netdev_name(p->netdev, i), .ifindex = next_ifindex_++};
 	p->vports = {{0, std::nullopt}};
 	p->filters.clear();
 	p->num_vfs = n;

@@ -62,8 +62,11 @@ public:
 	/// filters, switch-change-ntf.
 	void pool_disable(const std::string &pf);
 	/// ... and @n again: fresh VFs (driver bound, host namespace) and an
-	/// empty switch, switch-change-ntf.
-	void pool_enable(const std::string &pf, std::uint32_t n);
+	/// empty switch, switch-change-ntf.  Without @probed the VFs have no
+	/// driver yet (no netdev) until pool_probe().
+	void pool_enable(const std::string &pf, std::uint32_t n, bool probed = true);
+	/// The VF driver binds to every VF of @pf's pool.
+	void pool_probe(const std::string &pf);
 	/// The VF is up again after such a reset: the adapter paired with it
 	/// asks for the VF.
 	void vf_back(const std::string &pf, VfIndex vf);

@@ -521,8 +521,30 @@ void Engine::arbitrate_and_start()
 		if (auto *p = model_.partition(name); p != nullptr && p->vf)
 			start_release(*p, Kind::failover, Reason::preempted, nullptr);
 	for (const auto &name : d.attach)
-		if (auto *p = model_.partition(name); p != nullptr && !p->vf && model_.free_vf(p->pf))
+		if (auto *p = model_.partition(name);
+		    p != nullptr && !p->vf && model_.free_vf(p->pf) && pool_ready(p->pf))
 			start_attach(*p, Reason::ok, nullptr);
+}
+
+bool Engine::pool_ready(const std::string &pf)
+{
+	auto it = pool_wait_.find(pf);
+	if (it == pool_wait_.end())
+		return true;
+	const auto *mpf = model_.pf(pf);
+	const auto kvfs = kernel_.vfs(pf);
+	bool ready = mpf != nullptr && kvfs.size() >= mpf->vfs.size();
+	for (const auto &v : kvfs)
+		ready = ready && !v.netdev.empty();
+	if (!ready && clock_.mono_ms() < it->second)
+		return false;
+	if (ready)
+		log::info(0, "PF ", pf, ": every VF of the pool has its driver bound");
+	else
+		log::warn(0, "PF ", pf, ": VFs of the pool without a driver after ", cfg_.timeouts.vf_back_ms,
+			  " ms; attaching anyway");
+	pool_wait_.erase(it);
+	return true;
 }
 
 std::optional<std::int64_t> Engine::next_wakeup_mono() const
@@ -535,6 +557,8 @@ std::optional<std::int64_t> Engine::next_wakeup_mono() const
 	for (const auto &[id, r] : active_)
 		if (r.wait_deadline != 0)
 			consider(std::min(r.wait_deadline, clock_.mono_ms() + poll_ms));
+	if (!pool_wait_.empty())
+		consider(clock_.mono_ms() + poll_ms);
 	if (!stopping_)
 		for (const auto &[name, p] : model_.partitions)
 			if (p.want_vf && !p.vf && p.hold_until_mono > clock_.mono_ms())
@@ -1094,8 +1118,12 @@ void Engine::resync_pool()
 		sizes[n] = pf.vfs.size();
 	sync_pfs();
 	bool changed = model_.pfs.size() != before;
-	for (const auto &[n, pf] : model_.pfs)
+	for (const auto &[n, pf] : model_.pfs) {
+		const bool grew = !sizes.contains(n) ? !pf.vfs.empty() : sizes[n] < pf.vfs.size();
 		changed |= !sizes.contains(n) || sizes[n] != pf.vfs.size();
+		if (grew)
+			pool_wait_[n] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
+	}
 	if (changed) {
 		for (const auto &[n, pf] : model_.pfs)
 			log::info(0, "PF ", n, ": VF pool of ", pf.vfs.size());

@@ -181,6 +181,13 @@ private:
 	bool events_dirty_{};
 	bool stopping_{};
 	bool resyncing_{}; ///< no new attach while notifications are read and the pool re-read
+	/// PFs whose VF pool grew, until every VF of it has its driver bound
+	/// (a netdev), at most until the deadline (monotonic ms): no attach
+	/// there before (sriov_numvfs is written while the VFs still probe)
+	std::map<std::string, std::int64_t> pool_wait_;
+	/// Whether @pf's pool is ready for an attach (drops it from pool_wait_
+	/// when it is, or when its wait ran out).
+	bool pool_ready(const std::string &pf);
 	/// What guard_apply last installed; nullopt until the first success.
 	std::optional<std::vector<PortGuard>> guard_installed_;
 	/// The set whose guard_apply failed last (not retried until it changes).

@@ -571,14 +571,10 @@ StepResult vf_flr(StepCtx &c, model::Partition & /*p*/)
 	if (!info || !info->allocated)
 		return StepResult::skip("VF not allocated");
 	auto st = c.kernel.vf_reset(c.rec.pf, vf);
-	if (!st.ok() && st.err == ENODEV) {
-		// the function left with the pool (sriov_numvfs lowered): no
-		// FLR, and no quarantine of an index the next pool reuses
-		if (auto pi = c.kernel.pf(c.rec.pf); pi && vf.value >= pi->num_vfs)
-			return StepResult::skip("VF gone with the pool: " + errtext(st));
-		if (!c.kernel.vf(c.rec.pf, vf))
-			return StepResult::skip("VF gone: " + errtext(st));
-	}
+	// no PCI function (it left with the pool, sriov_numvfs lowered):
+	// nothing to reset, and no quarantine of an index the next pool reuses
+	if (!st.ok() && st.err == ENODEV)
+		return StepResult::skip("VF gone: " + errtext(st));
 	if (!st.ok()) {
 		// A VF that does not come back from FLR is never handed out again.
 		if (auto *slot = c.model.slot(c.rec.pf, vf)) {
