@@ -513,6 +513,13 @@ void Engine::arbitrate_and_start()
 {
 	if (stopping_ || resyncing_)
 		return;
+	// a grown pool whose VFs all have their driver (or whose wait ran
+	// out) is done waiting, whether or not a partition wants a VF now
+	std::vector<std::string> waiting;
+	for (const auto &[pf, deadline] : pool_wait_)
+		waiting.push_back(pf);
+	for (const auto &pf : waiting)
+		(void)pool_ready(pf);
 	std::set<std::string> busy_set;
 	for (const auto &[id, r] : active_)
 		busy_set.insert(r.partition);
@@ -557,7 +564,7 @@ std::optional<std::int64_t> Engine::next_wakeup_mono() const
 	for (const auto &[id, r] : active_)
 		if (r.wait_deadline != 0)
 			consider(std::min(r.wait_deadline, clock_.mono_ms() + poll_ms));
-	if (!pool_wait_.empty())
+	if (!pool_wait_.empty() && !stopping_)
 		consider(clock_.mono_ms() + poll_ms);
 	if (!stopping_)
 		for (const auto &[name, p] : model_.partitions)
