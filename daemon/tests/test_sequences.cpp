@@ -1581,6 +1581,35 @@ TEST(Pool, NoAttachBeforeTheNewPoolsVfsHaveTheirDriver)
 	r.expect_consistent();
 }
 
+TEST(Pool, NoAttachWhileSriovDisableIsUnderWay)
+{
+	// sriov_pf announced SR-IOV disable (filter-moved-ntf, reason 5) and
+	// the first VF is gone; sriov_numvfs still reads the old count
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	const auto [vf, vp] = std::pair{part(r, "p1").vf->vf, *part(r, "p1").vf->vport};
+	auto seqs = record_sequences(r);
+	KernelEvent ev;
+	ev.type = KernelEvent::Type::filters_moved;
+	ev.pf = pf0;
+	ev.src_vport = vp;
+	ev.dst_vport = r.kernel.pf(pf0)->default_vport;
+	ev.reset_reason = 5;
+	r.kernel.inject_event(ev);
+	r.kernel.surprise_remove(pf0, vf);
+	r.engine->handle_kernel_events();
+	for (int i = 0; i < 100; ++i) { // one second
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	ASSERT_FALSE(seqs->empty());
+	for (const auto &e : *seqs)
+		EXPECT_NE(e.at("kind"), "attach") << "attached while the pool was going: " << e.dump(1);
+	EXPECT_EQ(seqs->front().at("kind"), "surprise");
+	EXPECT_FALSE(part(r, "p1").vf);
+}
+
 TEST(Pool, VfsBackWithoutAnyAttachedPartitionGetFiltersBack)
 {
 	// a partition on the synthetic path only: its filter goes with the

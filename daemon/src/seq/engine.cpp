@@ -930,6 +930,11 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		log::warn(0, ev.pf, ": filter-moved notification without source/destination VPort or reason ignored");
 		return;
 	}
+	// SR-IOV disable under way: sriov_numvfs still reads the old count
+	// while the VFs go; no attach on that PF until its pool is whole again
+	// (pool_ready(): every VF with its driver, or the pool re-read empty)
+	if (*ev.reset_reason == reset_reason_sriov_disable && model_.pf(ev.pf) != nullptr)
+		pool_wait_[ev.pf] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
 	std::optional<VportId> dv;
 	for (const auto &pi : kernel_.pfs())
 		if (pi.name == ev.pf)
