@@ -1154,12 +1154,25 @@ std::optional<VportId> p1_filter_vport(Rig &r)
 	return std::nullopt;
 }
 
-/// Autonomous failover of p1's VF, handled by the engine.
+/// Autonomous failover of p1's VF, handled by the engine: the failback
+/// it starts waits for the VF (within vf_back_ms: not settled here).
 void kernel_fails_over(Rig &r, VfIndex vf)
 {
 	r.kernel.autonomous_failover(pf0, vf, reason_mailbox);
 	r.engine->handle_kernel_events();
-	r.settle();
+	for (int i = 0; i < 10; ++i) {
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+}
+
+/// The failback in flight for p1, as `sriovctl sequences` shows it.
+std::optional<json> failback_in_flight(Rig &r)
+{
+	for (const auto &s : r.engine->sequences())
+		if (s.at("kind") == "failback" && s.at("partition") == "p1")
+			return s;
+	return std::nullopt;
 }
 
 } // namespace
@@ -1179,7 +1192,8 @@ TEST(KernelFailover, EventMovesTheModelToTheDefaultVport)
 		disagrees |= line.find("model expects " + std::to_string(vp.value)) != std::string::npos;
 	EXPECT_TRUE(disagrees) << "the audit did not see the kernel's move";
 	r.engine->handle_kernel_events();
-	r.settle();
+	r.clock.advance(100);
+	r.engine->pump();
 	const auto &p = part(r, "p1");
 	ASSERT_TRUE(p.vf);
 	EXPECT_FALSE(p.vf->filters_on_vf);
@@ -1190,11 +1204,19 @@ TEST(KernelFailover, EventMovesTheModelToTheDefaultVport)
 	auto ad = r.kernel.adapter("p1");
 	EXPECT_FALSE(ad->dp_pending);
 	EXPECT_EQ(ad->datapath, Datapath::synthetic);
-	r.expect_consistent();
-	// journaled: a restart reads the same model back
-	r.restart();
-	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
-	EXPECT_FALSE(part(r, "p1").vf->filters_on_vf);
+	// a failback waits (bounded) for the VF to come back
+	auto fb = failback_in_flight(r);
+	ASSERT_TRUE(fb) << r.engine->sequences().dump(1);
+	ASSERT_FALSE(fb->at("phases").empty());
+	EXPECT_EQ(fb->at("phases").back().at("step"), "wait_vf_back") << fb->dump(1);
+	// (a restart resumes it: Restart.Failback)
+	// the VF back: filters and data path on it again, audit consistent
+	r.kernel.vf_back(pf0, vf);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_TRUE(part(r, "p1").vf->filters_on_vf);
+	EXPECT_EQ(part(r, "p1").vf->vf, vf);
+	EXPECT_EQ(p1_filter_vport(r), vp);
 	r.expect_consistent();
 }
 
@@ -1240,28 +1262,64 @@ TEST(KernelFailover, VfBackMovesTheFiltersBackBeforeTheAck)
 	r.expect_consistent();
 }
 
-TEST(KernelFailover, VfNeverBackStaysSynthetic)
+TEST(KernelFailover, VfNotBackWithinTheBoundIsASurprise)
 {
 	Rig r;
 	const auto [vf, vp] = attached_p1(r);
+	auto seqs = record_sequences(r);
 	kernel_fails_over(r, vf);
 	const std::size_t from = r.kernel.requests().size();
-	// ten seconds with no request for the VF
-	for (int i = 0; i < 1000; ++i) {
+	// just short of the bound: still waiting, nothing moved
+	const std::int64_t bound = r.cfg.timeouts.vf_back_ms;
+	for (std::int64_t t = 200; t < bound - 100; t += 10) {
 		r.clock.advance(10);
 		r.engine->handle_kernel_events();
 	}
+	EXPECT_TRUE(failback_in_flight(r)) << "gave up before vf_back_ms";
+	EXPECT_TRUE(seqs->empty());
 	EXPECT_EQ(first_request(r, "filters_move", from), std::string::npos);
-	EXPECT_EQ(first_request(r, "adapter_dp_ack", from), std::string::npos);
+	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U) << "released before vf_back_ms";
 	EXPECT_EQ(p1_filter_vport(r), r.kernel.pf(pf0)->default_vport);
 	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
-	ASSERT_TRUE(part(r, "p1").vf);
-	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
+	// past it: the failback fails, the VF is released as a surprise (and
+	// reset, which brings it back: the arbiter attaches p1 again)
+	r.settle();
+	ASSERT_GE(seqs->size(), 2U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
+	EXPECT_EQ(seqs->at(0).at("result"), "failed");
+	EXPECT_NE(seqs->at(0).at("detail").get<std::string>().find("not back within"), std::string::npos)
+		<< seqs->at(0).dump(1);
+	EXPECT_EQ(seqs->at(1).at("kind"), "surprise");
+	EXPECT_EQ(seqs->at(1).at("result"), "ok") << seqs->at(1).dump(1);
+	EXPECT_GE(r.kernel.reset_count(pf0, vf), 1U);
+	ASSERT_TRUE(part(r, "p1").vf) << "not attached again";
+	EXPECT_FALSE(part(r, "p1").vf->kernel_failover);
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
 	r.expect_consistent();
-	// an operator failover releases it as usual from there
-	auto ev = failover(r, "p1");
-	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
-	EXPECT_FALSE(part(r, "p1").vf);
+}
+
+TEST(KernelFailover, VfThatNeverLeftTheAdapterGetsItsFiltersBack)
+{
+	// a sysfs FLR the VF driver rides through: sriov_pf moves the
+	// filters, the adapter never leaves the VF (no request is raised)
+	Rig r;
+	const auto [vf, vp] = attached_p1(r);
+	auto seqs = record_sequences(r);
+	r.kernel.autonomous_failover(pf0, vf, reason_mailbox, true);
+	ASSERT_EQ(p1_filter_vport(r), r.kernel.pf(pf0)->default_vport);
+	ASSERT_EQ(r.kernel.adapter("p1")->datapath, Datapath::vf);
+	ASSERT_FALSE(r.kernel.adapter("p1")->dp_pending);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_EQ(seqs->size(), 1U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
+	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
+	EXPECT_EQ(p1_filter_vport(r), vp);
+	const auto &p = part(r, "p1");
+	EXPECT_TRUE(p.vf->filters_on_vf);
+	EXPECT_FALSE(p.vf->kernel_failover);
+	EXPECT_EQ(p.vf->datapath, Datapath::vf);
+	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U);
 	r.expect_consistent();
 }
 
@@ -1277,10 +1335,15 @@ TEST(KernelFailover, VfLeavingAfterTheFailoverIsASurprise)
 	ASSERT_TRUE(v && v->netns == "p1");
 	ASSERT_TRUE(r.kernel.netdev_move("p1", v->ifindex, "").ok());
 	r.engine->handle_kernel_events();
+	// the failback waiting for that VF ends at once, not at its bound
+	EXPECT_FALSE(failback_in_flight(r));
 	r.settle();
-	ASSERT_FALSE(seqs->empty()) << "the lost VF was not released";
-	EXPECT_EQ(seqs->front().at("kind"), "surprise");
-	EXPECT_EQ(seqs->front().at("result"), "ok") << seqs->front().dump(1);
+	ASSERT_GE(seqs->size(), 2U) << "the lost VF was not released";
+	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
+	EXPECT_EQ(seqs->at(0).at("result"), "failed");
+	EXPECT_EQ(seqs->at(0).at("reason"), "surprise_removal");
+	EXPECT_EQ(seqs->at(1).at("kind"), "surprise");
+	EXPECT_EQ(seqs->at(1).at("result"), "ok") << seqs->at(1).dump(1);
 	r.expect_consistent();
 }
 
@@ -1320,6 +1383,7 @@ TEST(KernelFailover, VfResetDuringAttachIsUndoneBeforeTheAck)
 			injected = true;
 			const auto &p = part(r, "p1");
 			r.kernel.autonomous_failover(pf0, p.vf->vf, reason_mailbox);
+			r.kernel.vf_back(pf0, p.vf->vf);
 		}
 		if (op == "adapter_dp_ack" && r.kernel.adapter("p1")->dp_pending == Datapath::vf)
 			at_ack = p1_filter_vport(r);
@@ -1415,24 +1479,168 @@ TEST(KernelFailover, BadOrUnknownEventsAreIgnored)
 	// cases above were ignored for their attributes, not by accident
 	r.kernel.autonomous_failover(pf0, vf, reason_mailbox);
 	r.engine->handle_kernel_events();
-	r.settle();
 	EXPECT_TRUE(part(r, "p1").vf->kernel_failover);
+	EXPECT_TRUE(failback_in_flight(r));
+	r.kernel.vf_back(pf0, vf);
+	r.engine->handle_kernel_events();
+	r.settle();
+	r.expect_consistent();
+}
+
+// ------------------------------------------------------------ the VF pool re-read
+
+TEST(Pool, NumVfsZeroReleasesThenVfsBackReattach)
+{
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	r.add("p2", "02:00:00:00:00:02");
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	ASSERT_EQ(attach(r, "p2").at("result"), "ok");
+	auto seqs = record_sequences(r);
+	// sriov_numvfs=0 behind sriovd's back
+	r.kernel.pool_disable(pf0);
+	// before the notifications are handled the audit sees it: the check
+	// below is able to fail
+	bool disagrees = false;
+	for (const auto &line : r.engine->audit())
+		disagrees |= line.find("gone from the kernel's pool") != std::string::npos;
+	EXPECT_TRUE(disagrees) << "the audit did not see the pool go";
+	r.engine->handle_kernel_events();
+	r.settle();
+	std::size_t surprises = 0;
+	for (const auto &e : *seqs) {
+		EXPECT_NE(e.at("kind"), "failback") << "no VF comes back from sriov_numvfs=0";
+		if (e.at("kind") == "surprise") {
+			EXPECT_EQ(e.at("result"), "ok") << e.dump(1);
+			++surprises;
+		}
+	}
+	EXPECT_EQ(surprises, 2U);
+	EXPECT_FALSE(part(r, "p1").vf);
+	EXPECT_FALSE(part(r, "p2").vf);
+	EXPECT_TRUE(r.engine->model().pfs.at(pf0).vfs.empty()) << "the model's pool did not follow";
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
+	r.expect_consistent();
+	// VFs enabled again: the pool is re-read, the synthetic filters go
+	// back on the new switch, and both partitions are attached again
+	seqs->clear();
+	r.kernel.pool_enable(pf0, 4);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_EQ(r.engine->model().pfs.at(pf0).vfs.size(), 4U);
+	for (const auto *n : {"p1", "p2"}) {
+		SCOPED_TRACE(n);
+		const auto &p = part(r, n);
+		ASSERT_TRUE(p.vf) << "not back on a VF";
+		EXPECT_EQ(p.vf->datapath, Datapath::vf);
+		EXPECT_TRUE(p.vf->filters_on_vf);
+		for (const auto &f : r.kernel.filters(pf0)) {
+			if (f.filter == p.filters().front()) {
+				EXPECT_EQ(f.vport, *p.vf->vport);
+			}
+		}
+	}
+	std::size_t attaches = 0;
+	for (const auto &e : *seqs)
+		if (e.at("kind") == "attach" && e.at("result") == "ok")
+			++attaches;
+	EXPECT_EQ(attaches, 2U);
+	r.expect_consistent();
+}
+
+TEST(Pool, NoAttachBeforeTheNewPoolsVfsHaveTheirDriver)
+{
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	r.kernel.pool_disable(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_FALSE(part(r, "p1").vf);
+	auto seqs = record_sequences(r);
+	// sriov_numvfs=4 announced while the VF drivers still probe
+	r.kernel.pool_enable(pf0, 4, false);
+	r.engine->handle_kernel_events();
+	for (int i = 0; i < 100; ++i) { // one second
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	EXPECT_TRUE(seqs->empty()) << "attached before the VFs had a driver: " << seqs->front().dump(1);
+	for (const auto &v : r.kernel.vfs(pf0))
+		EXPECT_FALSE(v.allocated) << "VF " << v.index.value << " allocated before its driver bound";
+	EXPECT_TRUE(r.engine->next_wakeup_mono()) << "nothing wakes the engine to look again";
+	// the drivers bound: p1 is attached
+	r.kernel.pool_probe(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_EQ(seqs->size(), 1U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "attach");
+	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
+	ASSERT_TRUE(part(r, "p1").vf);
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Pool, NoAttachWhileSriovDisableIsUnderWay)
+{
+	// sriov_pf announced SR-IOV disable (filter-moved-ntf, reason 5) and
+	// the first VF is gone; sriov_numvfs still reads the old count
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	const auto [vf, vp] = std::pair{part(r, "p1").vf->vf, *part(r, "p1").vf->vport};
+	auto seqs = record_sequences(r);
+	KernelEvent ev;
+	ev.type = KernelEvent::Type::filters_moved;
+	ev.pf = pf0;
+	ev.src_vport = vp;
+	ev.dst_vport = r.kernel.pf(pf0)->default_vport;
+	ev.reset_reason = 5;
+	r.kernel.inject_event(ev);
+	r.kernel.surprise_remove(pf0, vf);
+	r.engine->handle_kernel_events();
+	for (int i = 0; i < 100; ++i) { // one second
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	ASSERT_FALSE(seqs->empty());
+	for (const auto &e : *seqs)
+		EXPECT_NE(e.at("kind"), "attach") << "attached while the pool was going: " << e.dump(1);
+	EXPECT_EQ(seqs->front().at("kind"), "surprise");
+	EXPECT_FALSE(part(r, "p1").vf);
+}
+
+TEST(Pool, VfsBackWithoutAnyAttachedPartitionGetFiltersBack)
+{
+	// a partition on the synthetic path only: its filter goes with the
+	// switch and comes back with it
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	ASSERT_EQ(failover(r, "p1").at("result"), "ok"); // held off the VF
+	r.kernel.pool_disable(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_TRUE(r.kernel.filters(pf0).empty());
+	r.expect_consistent();
+	r.kernel.pool_enable(pf0, 2);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_EQ(r.kernel.filters(pf0).size(), part(r, "p1").filters().size());
+	EXPECT_EQ(r.kernel.filters(pf0).front().vport, r.kernel.pf(pf0)->default_vport);
+	EXPECT_EQ(r.engine->model().pfs.at(pf0).vfs.size(), 2U);
 	r.expect_consistent();
 }
 
 TEST(Restart, Failback)
 {
-	const auto setup = [](Rig &r) {
-		attached(r);
-		r.kernel.autonomous_failover(pf0, part(r, "p1").vf->vf, reason_mailbox);
-		r.engine->handle_kernel_events();
-		r.settle();
-		ASSERT_TRUE(part(r, "p1").vf->kernel_failover);
-	};
 	crash_everywhere({.name = "failback",
-			  .setup = setup,
+			  .setup = attached,
 			  .start =
 				  [](Rig &r) {
+					  // the VF reset and back before sriovd reads the
+					  // notification: the failback runs through
+					  r.kernel.autonomous_failover(pf0, part(r, "p1").vf->vf, reason_mailbox);
 					  r.kernel.vf_back(pf0, part(r, "p1").vf->vf);
 					  r.engine->handle_kernel_events();
 					  return seq::StartResult{};

@@ -285,16 +285,23 @@ void swvf_down(struct swvf_adapter *adapter)
  * swvf_going_down - leave the switch before the datapath stops
  * @adapter: the VF
  *
- * Announces SRIOV_MBX_VF_GOING_DOWN: a project PF moves our VPort's filters
- * to its default VPort before it answers.  Once it answered, the frames
- * already in our RX ring are delivered (bounded wait), so a planned
- * removal, reset or MTU change loses none of them.  Process context,
- * RTNL may be held; the waits are the mailbox's and SWVF_RX_DRAIN_MS.
+ * Drops carrier, then announces SRIOV_MBX_VF_GOING_DOWN: a project PF
+ * moves our VPort's filters to its default VPort before it answers.  Once
+ * it answered, the frames already in our RX ring are delivered (bounded
+ * wait), so a planned removal, reset or MTU change loses none of them.
+ * Process context, RTNL may be held; the waits are the mailbox's and
+ * SWVF_RX_DRAIN_MS.
  */
 void swvf_going_down(struct swvf_adapter *adapter)
 {
 	int err;
 
+	/*
+	 * Carrier first: the adapter's TX leaves us, and whoever reacts to
+	 * the PF's filter-moved announcement sees a VF without carrier until
+	 * it has come back.  NAPI keeps delivering meanwhile.
+	 */
+	netif_carrier_off(adapter->netdev);
 	if (swvf_check_gone(adapter))
 		return;
 	err = swvf_mbx_going_down(adapter);

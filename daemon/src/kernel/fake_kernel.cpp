@@ -184,7 +184,8 @@ json FakeKernel::dump() const
 				       {"netdev", v.netdev},
 				       {"netns", v.netns},
 				       {"ifindex", v.ifindex},
-				       {"resets", v.resets}});
+				       {"resets", v.resets},
+				       {"down", v.down}});
 		jp["vfs"] = vfs;
 		json vps = json::array();
 		for (const auto &[id, vf] : p.vports)
@@ -248,7 +249,9 @@ void FakeKernel::load()
 					   .netdev = jv.at("netdev").get<std::string>(),
 					   .netns = jv.at("netns").get<std::string>(),
 					   .resets = jv.at("resets").get<unsigned>(),
-					   .ifindex = jv.value("ifindex", 0U)});
+					   .ifindex = jv.value("ifindex", 0U),
+					   .netdev_mac = std::nullopt,
+					   .down = jv.value("down", false)});
 		for (const auto &jv : jp.at("vports")) {
 			std::optional<std::uint32_t> vf;
 			if (!jv.at("vf").is_null())
@@ -343,7 +346,10 @@ FakeKernel::Vf *FakeKernel::find_vf(const std::string &pf, VfIndex vf)
 
 bool FakeKernel::dp_target_vf(const Adapter &a)
 {
-	return a.want == Datapath::vf && a.info.paired_vf_ifindex != 0 && a.info.up;
+	if (a.want != Datapath::vf || a.info.paired_vf_ifindex == 0 || !a.info.up)
+		return false;
+	const Vf *v = vf_by_ifindex(a.info.netns, a.info.paired_vf_ifindex);
+	return v != nullptr && !v->down;
 }
 
 void FakeKernel::dp_complete(Adapter &a)
@@ -394,7 +400,7 @@ void FakeKernel::raise_dp_request(const std::string &partition, Datapath path)
 	commit();
 }
 
-void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason)
+void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason, bool vf_stays_up)
 {
 	Pf *p = find_pf(pf);
 	Vf *v = find_vf(pf, vf);
@@ -420,6 +426,11 @@ void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uin
 	requests_.push_back("kernel_failover " + pf + " vf=" + std::to_string(vf.value) +
 			    " vport=" + std::to_string(*src) + "->0");
 	events_.push_back(std::move(ev));
+	if (vf_stays_up) {
+		commit();
+		return;
+	}
+	v->down = true;
 	for (auto &[name, a] : adapters_)
 		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex) {
 			a.info.datapath = Datapath::synthetic;
@@ -428,11 +439,86 @@ void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uin
 	commit();
 }
 
+void FakeKernel::pool_disable(const std::string &pf)
+{
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return;
+	constexpr std::uint32_t reason_sriov_disable = 5;
+	for (const auto &[id, owner] : p->vports) {
+		if (!owner)
+			continue;
+		KernelEvent ev{.type = KernelEvent::Type::filters_moved, .pf = pf, .vf = std::nullopt, .partition = {},
+			       .detail = "filter-moved reason=5", .src_vport = VportId{id}, .dst_vport = VportId{0},
+			       .reset_reason = reason_sriov_disable, .filter_ids = {}};
+		std::uint32_t idx = 0;
+		for (auto &f : p->filters) {
+			if (f.vport == VportId{id}) {
+				f.vport = VportId{0};
+				ev.filter_ids.push_back(idx);
+			}
+			++idx;
+		}
+		events_.push_back(std::move(ev));
+	}
+	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
+		Vf &v = p->vfs[i];
+		if (v.allocated)
+			events_.push_back({.type = KernelEvent::Type::vf_lost, .pf = pf, .vf = VfIndex{i}, .partition = {},
+					   .detail = "vf-freed"});
+		v.allocated = false;
+		v.serial = 0;
+		v.present = false;
+		v.netns.clear();
+		v.netdev_mac.reset();
+		v.down = false;
+	}
+	p->vports.clear();
+	p->filters.clear();
+	p->num_vfs = 0;
+	requests_.push_back("pool_disable " + pf);
+	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
+			   .detail = "switch-change num-vfs=0"});
+	update_pairing();
+	commit();
+}
+
+void FakeKernel::pool_probe(const std::string &pf)
+{
+	Pf *p = find_pf(pf);
+	if (p == nullptr)
+		return;
+	for (std::uint32_t i = 0; i < p->num_vfs; ++i)
+		p->vfs[i].present = true;
+	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
+			   .detail = "VF netdevs registered"});
+	update_pairing();
+	commit();
+}
+
+void FakeKernel::pool_enable(const std::string &pf, std::uint32_t n, bool probed)
+{
+	Pf *p = find_pf(pf);
+	if (p == nullptr || n > p->total_vfs)
+		return;
+	for (std::uint32_t i = 0; i < n; ++i)
+		p->vfs[i] = Vf{.present = probed, .netdev = vf_netdev_name(p->netdev, i), .ifindex = next_ifindex_++};
+	p->vports = {{0, std::nullopt}};
+	p->filters.clear();
+	p->num_vfs = n;
+	requests_.push_back("pool_enable " + pf + " " + std::to_string(n));
+	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
+			   .detail = "switch-change num-vfs=" + std::to_string(n)});
+	update_pairing();
+	commit();
+}
+
 void FakeKernel::vf_back(const std::string &pf, VfIndex vf)
 {
 	Vf *v = find_vf(pf, vf);
 	if (v == nullptr)
 		return;
+	v->down = false;
 	for (auto &[name, a] : adapters_)
 		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex)
 			dp_request(a, Datapath::vf);
@@ -617,6 +703,7 @@ Status FakeKernel::vf_reset(const std::string &pf, VfIndex vf)
 	if (!v->present)
 		return Status::fail(EIO, "VF did not come back from FLR");
 	v->resets++;
+	v->down = false; // a function-level reset brings it back up
 	commit();
 	return Status::success();
 }

@@ -54,7 +54,21 @@ public:
 	/// to the default VPort, filter-moved-ntf is announced with @reason,
 	/// and the adapter paired with the VF asks for synthetic (its VF went
 	/// down).  The VF stays allocated, in its namespace, paired.
-	void autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason);
+	/// With @vf_stays_up the VF is back before anyone looks (a sysfs FLR
+	/// the VF driver rides through): only the filters move, the adapter
+	/// keeps transmitting on the VF.
+	void autonomous_failover(const std::string &pf, VfIndex vf, std::uint32_t reason, bool vf_stays_up = false);
+	/// An administrator writes 0 to sriov_numvfs with VFs allocated:
+	/// filter-moved-ntf (reason SRIOV_DISABLE) for every VF VPort, every VF
+	/// freed (vf-freed) and gone, the NIC switch gone with its VPorts and
+	/// filters, switch-change-ntf.
+	void pool_disable(const std::string &pf);
+	/// ... and @n again: fresh VFs (driver bound, host namespace) and an
+	/// empty switch, switch-change-ntf.  Without @probed the VFs have no
+	/// driver yet (no netdev) until pool_probe().
+	void pool_enable(const std::string &pf, std::uint32_t n, bool probed = true);
+	/// The VF driver binds to every VF of @pf's pool.
+	void pool_probe(const std::string &pf);
 	/// The VF is up again after such a reset: the adapter paired with it
 	/// asks for the VF.
 	void vf_back(const std::string &pf, VfIndex vf);
@@ -139,6 +153,9 @@ private:
 		std::uint32_t ifindex{}; ///< of its netdev, fixed for the fake's lifetime
 		/// the netdev's MAC while it lags behind the admin MAC (lazy_vf_driver)
 		std::optional<MacAddr> netdev_mac;
+		/// in a reset sriov_pf failed it over for (autonomous_failover):
+		/// no carrier until vf_back()
+		bool down{};
 	};
 	struct Pf {
 		std::string netdev;
@@ -166,7 +183,7 @@ private:
 	Vf *find_vf(const std::string &pf, VfIndex vf);
 	void update_pairing();
 	// sriov_netvsc's data-path handshake (kernel/netvsc/swnv_dp.c)
-	static bool dp_target_vf(const Adapter &a);
+	bool dp_target_vf(const Adapter &a);
 	void dp_request(Adapter &a, Datapath path);
 	void dp_complete(Adapter &a);
 	void dp_evaluate(Adapter &a);

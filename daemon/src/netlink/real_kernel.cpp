@@ -536,6 +536,12 @@ public:
 	{
 		// The VF leaves its driver before the FLR, as it leaves a VM: an FLR
 		// under a bound driver blocked in the lab.
+		// No PCI function any more (sriov_numvfs=0 under way): nothing
+		// to reset, and an FLR racing the removal waits out the PCI
+		// core's minute-long readiness poll.
+		if (vf_bdf(pf, vf).empty())
+			return Status::fail(ENODEV, "VF " + std::to_string(vf.value) + " has no PCI function (virtfn" +
+							    std::to_string(vf.value) + " gone from " + pf + ")");
 		if (auto st = vf_unbind(pf, vf); !st.ok())
 			log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
 		return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });

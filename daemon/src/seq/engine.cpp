@@ -511,8 +511,15 @@ void Engine::pump()
 
 void Engine::arbitrate_and_start()
 {
-	if (stopping_)
+	if (stopping_ || resyncing_)
 		return;
+	// a grown pool whose VFs all have their driver (or whose wait ran
+	// out) is done waiting, whether or not a partition wants a VF now
+	std::vector<std::string> waiting;
+	for (const auto &[pf, deadline] : pool_wait_)
+		waiting.push_back(pf);
+	for (const auto &pf : waiting)
+		(void)pool_ready(pf);
 	std::set<std::string> busy_set;
 	for (const auto &[id, r] : active_)
 		busy_set.insert(r.partition);
@@ -521,8 +528,30 @@ void Engine::arbitrate_and_start()
 		if (auto *p = model_.partition(name); p != nullptr && p->vf)
 			start_release(*p, Kind::failover, Reason::preempted, nullptr);
 	for (const auto &name : d.attach)
-		if (auto *p = model_.partition(name); p != nullptr && !p->vf && model_.free_vf(p->pf))
+		if (auto *p = model_.partition(name);
+		    p != nullptr && !p->vf && model_.free_vf(p->pf) && pool_ready(p->pf))
 			start_attach(*p, Reason::ok, nullptr);
+}
+
+bool Engine::pool_ready(const std::string &pf)
+{
+	auto it = pool_wait_.find(pf);
+	if (it == pool_wait_.end())
+		return true;
+	const auto *mpf = model_.pf(pf);
+	const auto kvfs = kernel_.vfs(pf);
+	bool ready = mpf != nullptr && kvfs.size() >= mpf->vfs.size();
+	for (const auto &v : kvfs)
+		ready = ready && !v.netdev.empty();
+	if (!ready && clock_.mono_ms() < it->second)
+		return false;
+	if (ready)
+		log::info(0, "PF ", pf, ": every VF of the pool has its driver bound");
+	else
+		log::warn(0, "PF ", pf, ": VFs of the pool without a driver after ", cfg_.timeouts.vf_back_ms,
+			  " ms; attaching anyway");
+	pool_wait_.erase(it);
+	return true;
 }
 
 std::optional<std::int64_t> Engine::next_wakeup_mono() const
@@ -535,6 +564,8 @@ std::optional<std::int64_t> Engine::next_wakeup_mono() const
 	for (const auto &[id, r] : active_)
 		if (r.wait_deadline != 0)
 			consider(std::min(r.wait_deadline, clock_.mono_ms() + poll_ms));
+	if (!pool_wait_.empty() && !stopping_)
+		consider(clock_.mono_ms() + poll_ms);
 	if (!stopping_)
 		for (const auto &[name, p] : model_.partitions)
 			if (p.want_vf && !p.vf && p.hold_until_mono > clock_.mono_ms())
@@ -884,6 +915,11 @@ void Engine::begin_failback(const std::string &partition)
 	persist();
 }
 
+namespace {
+/// enum sriov_reset_reason (include/uapi/linux/sriov.h)
+constexpr std::uint32_t reset_reason_sriov_disable = 5;
+} // namespace
+
 void Engine::on_filters_moved(const KernelEvent &ev)
 {
 	if (ev.pf.empty()) {
@@ -894,6 +930,11 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		log::warn(0, ev.pf, ": filter-moved notification without source/destination VPort or reason ignored");
 		return;
 	}
+	// SR-IOV disable under way: sriov_numvfs still reads the old count
+	// while the VFs go; no attach on that PF until its pool is whole again
+	// (pool_ready(): every VF with its driver, or the pool re-read empty)
+	if (*ev.reset_reason == reset_reason_sriov_disable && model_.pf(ev.pf) != nullptr)
+		pool_wait_[ev.pf] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
 	std::optional<VportId> dv;
 	for (const auto &pi : kernel_.pfs())
 		if (pi.name == ev.pf)
@@ -930,10 +971,17 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 			  ") is stale: its filters are not on the default VPort");
 		return;
 	}
-	if (p->vf->kernel_failover && !p->vf->filters_on_vf)
-		return; // already recorded
+	// sriov_numvfs=0: every VF goes away, nothing comes back (the pool
+	// re-sync releases the partition)
+	const bool pool_going = *ev.reset_reason == reset_reason_sriov_disable;
+	if (p->vf->kernel_failover && !p->vf->filters_on_vf) {
+		// already recorded
+		if (!pool_going && !busy(p->name))
+			begin_failback(p->name);
+		return;
+	}
 	log::warn(0, "partition ", p->name, ": sriov_pf moved its filters from VPort ", ev.src_vport->value,
-		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF asks for the data path");
+		  " to the default VPort (reason ", *ev.reset_reason, "); they go back when the VF is back");
 	// the synthetic path carries the child's broadcast and multicast again
 	if (auto st = kernel_.adapter_set_flood(p->name, true); !st.ok())
 		log::warn(0, "partition ", p->name, ": ", st.msg);
@@ -949,6 +997,11 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 	       {"src_vport", ev.src_vport->value},
 	       {"reset_reason", *ev.reset_reason}};
 	emit(j); // commits the model change with the event
+	// wait (bounded) for the VF to come back and pair, move the filters
+	// back, acknowledge the data path; a VF that does not come back is
+	// released as a surprise (finish())
+	if (!pool_going && !busy(p->name))
+		begin_failback(p->name);
 }
 
 void Engine::triage_dp_requests()
@@ -1009,85 +1062,186 @@ void Engine::triage_dp_requests()
 		begin_failback(name);
 }
 
-void Engine::handle_kernel_events()
+void Engine::vf_gone(const std::string &partition, const std::string &detail)
 {
-	for (const auto &ev : kernel_.drain_events()) {
-		json j{{"type", "kernel"}, {"pf", ev.pf}, {"partition", ev.partition}, {"detail", ev.detail}};
-		if (ev.vf)
-			j["vf"] = ev.vf->value;
-		switch (ev.type) {
-		case KernelEvent::Type::vf_lost:
-			j["event"] = "vf_lost";
-			break;
-		case KernelEvent::Type::vf_reset_request:
-			j["event"] = "vf_reset_request";
-			break;
-		case KernelEvent::Type::adapter_paired:
-			j["event"] = "adapter_paired";
-			break;
-		case KernelEvent::Type::adapter_unpaired:
-			j["event"] = "adapter_unpaired";
-			break;
-		case KernelEvent::Type::link_change:
-			j["event"] = "link_change";
-			break;
-		case KernelEvent::Type::filters_moved:
-			j["event"] = "filters_moved";
-			if (ev.src_vport)
-				j["src_vport"] = ev.src_vport->value;
-			if (ev.dst_vport)
-				j["vport"] = ev.dst_vport->value;
-			if (ev.reset_reason)
-				j["reset_reason"] = *ev.reset_reason;
-			break;
-		}
-		emit(j, false);
-		if (ev.type == KernelEvent::Type::filters_moved) {
-			on_filters_moved(ev);
+	bool handled = false;
+	std::vector<std::uint64_t> failbacks;
+	for (auto &[id, r] : active_) {
+		if (r.partition != partition)
 			continue;
+		handled = true;
+		if (r.kind == Kind::failback) {
+			failbacks.push_back(id);
+		} else if (is_forward(r.kind) && !r.rolling_back) {
+			r.step_started = false;
+			if (!r.phases.empty() && r.phases.back().result.empty()) {
+				r.phases.back().result = "aborted";
+				r.phases.back().end_ms = clock_.wall_ms();
+			}
+			to_rollback(r, Reason::surprise_removal, detail);
+			persist();
 		}
+	}
+	for (auto id : failbacks) {
+		// the VF it waits for will not come back: finish() releases it
+		Record &r = active_.at(id);
+		if (!r.phases.empty() && r.phases.back().result.empty()) {
+			r.phases.back().result = "aborted";
+			r.phases.back().end_ms = clock_.wall_ms();
+		}
+		r.failure = Reason::surprise_removal;
+		r.failure_detail = detail;
+		finish(r, "failed");
+	}
+	if (!handled)
+		if (auto *p = model_.partition(partition); p != nullptr && p->vf)
+			start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
+}
 
-		std::string victim;
-		if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
-			// Notifications arrive late, and the kernel also announces the
-			// frees the daemon did itself: act only if the VF is really
-			// gone now (not allocated, or no netdev).
-			auto now = kernel_.vf(ev.pf, *ev.vf);
-			const bool gone = !now || !now->allocated || now->netdev.empty();
-			for (const auto &[n, p] : model_.partitions)
-				if (gone && p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
-					victim = n;
-		} else if (ev.type == KernelEvent::Type::adapter_unpaired) {
-			// events can be stale: act only if the adapter really lost our VF
-			auto *p = model_.partition(ev.partition);
-			auto ad = kernel_.adapter(ev.partition);
-			// (a VF sriov_pf failed over is still the partition's data
-			// path to come back to: losing it is a surprise too)
-			if (p != nullptr && p->vf && p->vf->in_child &&
-			    (p->vf->datapath == Datapath::vf || p->vf->kernel_failover) && ad &&
-			    !paired_with(*ad, kernel_.vf(p->vf->pf, p->vf->vf)))
-				victim = ev.partition;
-		}
-		if (victim.empty())
-			continue;
-		bool handled = false;
-		for (auto &[id, r] : active_) {
-			if (r.partition != victim)
-				continue;
-			handled = true;
-			if (is_forward(r.kind) && !r.rolling_back) {
-				r.step_started = false;
-				if (!r.phases.empty() && r.phases.back().result.empty()) {
-					r.phases.back().result = "aborted";
-					r.phases.back().end_ms = clock_.wall_ms();
+void Engine::resync_pool()
+{
+	const auto kpfs = kernel_.pfs();
+	{
+		for (const auto &k : kpfs) {
+			auto it = model_.pfs.find(k.name);
+			if (it == model_.pfs.end())
+				continue; // a new PF: sync_pfs() adds it
+			for (std::size_t i = k.num_vfs; i < it->second.vfs.size(); ++i) {
+				auto &slot = it->second.vfs[i];
+				if (slot.state == VfState::quarantined) {
+					// that function is gone with the pool
+					slot.state = VfState::free;
+					slot.partition.clear();
+					continue;
 				}
-				to_rollback(r, Reason::surprise_removal, "VF lost: " + ev.detail);
-				persist();
+				if (slot.state != VfState::assigned || slot.partition.empty())
+					continue;
+				const std::string name = slot.partition;
+				auto *p = model_.partition(name);
+				if (p == nullptr || !p->vf || p->vf->pf != k.name || p->vf->vf.value != i)
+					continue;
+				log::warn(0, "partition ", name, ": VF ", i, " of ", k.name,
+					  " left the pool (sriov_numvfs ", k.num_vfs, ")");
+				vf_gone(name, "VF " + std::to_string(i) + " left the pool (sriov_numvfs " +
+						      std::to_string(k.num_vfs) + ")");
 			}
 		}
-		if (!handled)
-			if (auto *p = model_.partition(victim))
-				start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
+	}
+	const std::size_t before = model_.pfs.size();
+	std::map<std::string, std::size_t> sizes;
+	for (const auto &[n, pf] : model_.pfs)
+		sizes[n] = pf.vfs.size();
+	sync_pfs();
+	bool changed = model_.pfs.size() != before;
+	for (const auto &[n, pf] : model_.pfs) {
+		const bool grew = !sizes.contains(n) ? !pf.vfs.empty() : sizes[n] < pf.vfs.size();
+		changed |= !sizes.contains(n) || sizes[n] != pf.vfs.size();
+		if (grew)
+			pool_wait_[n] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
+	}
+	if (changed) {
+		for (const auto &[n, pf] : model_.pfs)
+			log::info(0, "PF ", n, ": VF pool of ", pf.vfs.size());
+		persist();
+	}
+	// A switch that came back (VFs enabled again) holds no filters: the
+	// synthetic path's filters go back on its default VPort.
+	for (auto &[name, p] : model_.partitions) {
+		if (!p.adapter || !p.adapter_filter || p.vf || busy(name))
+			continue;
+		auto it = std::find_if(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == p.pf; });
+		if (it == kpfs.end() || it->num_vfs == 0)
+			continue;
+		const auto have = kernel_.filters(p.pf);
+		for (const auto &f : p.filters()) {
+			if (std::any_of(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; }))
+				continue;
+			auto st = kernel_.filter_add(p.pf, it->default_vport, f);
+			if (!st.ok() && st.err != EEXIST)
+				log::error(0, "partition ", name, ": filter ", f.mac.str(), " back on the default VPort: ",
+					   st.msg);
+			else
+				log::info(0, "partition ", name, ": filter ", f.mac.str(),
+					  " back on the default VPort of ", p.pf);
+		}
+	}
+}
+
+void Engine::handle_kernel_events()
+{
+	// No attach starts before the whole batch is read and the pool
+	// re-read: a VF freed by sriov_numvfs=0 is not handed out again.
+	struct Hold {
+		bool &flag;
+		explicit Hold(bool &f) : flag(f) { flag = true; }
+		~Hold() { flag = false; }
+		Hold(const Hold &) = delete;
+		Hold &operator=(const Hold &) = delete;
+	};
+	{
+		const Hold hold(resyncing_);
+		for (const auto &ev : kernel_.drain_events()) {
+			json j{{"type", "kernel"}, {"pf", ev.pf}, {"partition", ev.partition}, {"detail", ev.detail}};
+			if (ev.vf)
+				j["vf"] = ev.vf->value;
+			switch (ev.type) {
+			case KernelEvent::Type::vf_lost:
+				j["event"] = "vf_lost";
+				break;
+			case KernelEvent::Type::vf_reset_request:
+				j["event"] = "vf_reset_request";
+				break;
+			case KernelEvent::Type::adapter_paired:
+				j["event"] = "adapter_paired";
+				break;
+			case KernelEvent::Type::adapter_unpaired:
+				j["event"] = "adapter_unpaired";
+				break;
+			case KernelEvent::Type::link_change:
+				j["event"] = "link_change";
+				break;
+			case KernelEvent::Type::filters_moved:
+				j["event"] = "filters_moved";
+				if (ev.src_vport)
+					j["src_vport"] = ev.src_vport->value;
+				if (ev.dst_vport)
+					j["vport"] = ev.dst_vport->value;
+				if (ev.reset_reason)
+					j["reset_reason"] = *ev.reset_reason;
+				break;
+			}
+			emit(j, false);
+			if (ev.type == KernelEvent::Type::filters_moved) {
+				on_filters_moved(ev);
+				continue;
+			}
+
+			std::string victim;
+			if (ev.type == KernelEvent::Type::vf_lost && ev.vf) {
+				// Notifications arrive late, and the kernel also announces the
+				// frees the daemon did itself: act only if the VF is really
+				// gone now (not allocated, or no netdev).
+				auto now = kernel_.vf(ev.pf, *ev.vf);
+				const bool gone = !now || !now->allocated || now->netdev.empty();
+				for (const auto &[n, p] : model_.partitions)
+					if (gone && p.vf && p.vf->pf == ev.pf && p.vf->vf == *ev.vf)
+						victim = n;
+			} else if (ev.type == KernelEvent::Type::adapter_unpaired) {
+				// events can be stale: act only if the adapter really lost our VF
+				auto *p = model_.partition(ev.partition);
+				auto ad = kernel_.adapter(ev.partition);
+				// (a VF sriov_pf failed over is still the partition's data
+				// path to come back to: losing it is a surprise too)
+				if (p != nullptr && p->vf && p->vf->in_child &&
+				    (p->vf->datapath == Datapath::vf || p->vf->kernel_failover) && ad &&
+				    !paired_with(*ad, kernel_.vf(p->vf->pf, p->vf->vf)))
+					victim = ev.partition;
+			}
+			if (victim.empty())
+				continue;
+			vf_gone(victim, "VF lost: " + ev.detail);
+		}
+		resync_pool();
 	}
 	triage_dp_requests();
 	// The ring is written (whole) once per batch, but not while a sequence
@@ -1200,6 +1354,12 @@ std::vector<std::string> Engine::audit() const
 					      (v.allocated ? "yes" : "no") + ", model " +
 					      std::string(model::to_string(slot.state)));
 		}
+		// a VF the model holds beyond the kernel's pool (sriov_numvfs
+		// lowered) is one it has not let go of
+		for (std::size_t i = pfinfo->num_vfs; i < pf.vfs.size(); ++i)
+			if (pf.vfs[i].state != VfState::free)
+				out.push_back(pf_name + " VF " + std::to_string(i) + ": gone from the kernel's pool, model " +
+					      std::string(model::to_string(pf.vfs[i].state)));
 		// every non-default VPort belongs to exactly one assignment
 		for (const auto &vp : kvports) {
 			if (!vp.vf)
@@ -1274,7 +1434,10 @@ std::vector<std::string> Engine::audit() const
 			for (const auto &f : k.filters(pn))
 				for (const auto &pf2 : p.filters())
 					nfilters += f.filter == pf2 ? 1 : 0;
-		if (nfilters != (p.adapter_filter ? p.filters().size() : 0))
+		// sriov_numvfs=0: the PF has no NIC switch, and no filters
+		const auto ppf = k.pf(p.pf);
+		const bool has_switch = ppf && ppf->num_vfs != 0;
+		if (nfilters != (p.adapter_filter && has_switch ? p.filters().size() : 0))
 			out.push_back("partition " + n + ": " + std::to_string(nfilters) + " filter(s) in kernel");
 		if (p.vf) {
 			auto v = k.vf(p.vf->pf, p.vf->vf);

@@ -144,6 +144,16 @@ private:
 	void on_filters_moved(const KernelEvent &ev);
 	/// Journal a failback sequence for @partition (pumped by the caller).
 	void begin_failback(const std::string &partition);
+	/// @partition's VF is gone: an attach in flight rolls back, a failback
+	/// ends failed (which releases the VF as a surprise), else a surprise
+	/// sequence starts.
+	void vf_gone(const std::string &partition, const std::string &detail);
+	/// Re-read every PF's VF pool (sriov_numvfs changed, PF hot-plug):
+	/// partitions whose VF is beyond the pool run the surprise sequence,
+	/// the model's pool follows the kernel's, and a switch that came back
+	/// empty gets the adapters' filters on its default VPort again (the
+	/// arbiter then re-attaches the partitions that want a VF).
+	void resync_pool();
 	/// The switch's ARP/ND guard the model asks for: one entry a partition.
 	[[nodiscard]] std::vector<PortGuard> wanted_guard() const;
 	/// Install wanted_guard() when it differs from what was last installed
@@ -170,6 +180,14 @@ private:
 	bool pumping_{};
 	bool events_dirty_{};
 	bool stopping_{};
+	bool resyncing_{}; ///< no new attach while notifications are read and the pool re-read
+	/// PFs whose VF pool grew, until every VF of it has its driver bound
+	/// (a netdev), at most until the deadline (monotonic ms): no attach
+	/// there before (sriov_numvfs is written while the VFs still probe)
+	std::map<std::string, std::int64_t> pool_wait_;
+	/// Whether @pf's pool is ready for an attach (drops it from pool_wait_
+	/// when it is, or when its wait ran out).
+	bool pool_ready(const std::string &pf);
 	/// What guard_apply last installed; nullopt until the first success.
 	std::optional<std::vector<PortGuard>> guard_installed_;
 	/// The set whose guard_apply failed last (not retried until it changes).

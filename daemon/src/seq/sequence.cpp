@@ -46,6 +46,7 @@ constexpr std::array step_names = {
 	std::pair{Step::adapter_filter_del, "adapter_filter_del"},
 	std::pair{Step::adapter_delete, "adapter_delete"},
 	std::pair{Step::partition_forget, "partition_forget"},
+	std::pair{Step::wait_vf_back, "wait_vf_back"},
 };
 
 template <class E, std::size_t N>
@@ -112,8 +113,11 @@ std::vector<Step> release_steps()
 
 std::vector<Step> failback_steps()
 {
-	// the order of attach: filters on the VF's VPort, then the data path
-	return {Step::filters_to_vf, Step::datapath_vf};
+	// the VF back from the kernel's reset (bounded), then the order of
+	// attach: VPort, VF in the child and paired, filters on the VF's
+	// VPort, then the data path
+	return {Step::wait_vf_back, Step::vport_create,  Step::vf_to_child,
+		Step::wait_pair,    Step::filters_to_vf, Step::datapath_vf};
 }
 
 std::vector<Step> adapter_steps()

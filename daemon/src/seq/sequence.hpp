@@ -63,6 +63,8 @@ enum class Step : std::uint8_t {
 	adapter_filter_del,
 	adapter_delete,
 	partition_forget,
+	// failback: the VF back from the kernel's own reset (bounded wait)
+	wait_vf_back,
 };
 
 std::string_view to_string(Kind k);

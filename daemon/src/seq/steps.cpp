@@ -270,6 +270,65 @@ StepResult wait_pair(StepCtx &c, model::Partition &p)
 	return StepResult::wait(c.timeouts.pair_ms, "waiting for pairing");
 }
 
+/// First step of a failback: the VF sriov_pf failed over (reset) is back,
+/// still allocated to the partition's identity and with a netdev again.
+/// The bound is vf_back_ms; a VF that does not come back fails the
+/// failback, and the engine releases it as a surprise.
+StepResult wait_vf_back(StepCtx &c, model::Partition &p)
+{
+	auto *a = assignment(c, p);
+	if (a == nullptr)
+		return StepResult::fail(Reason::internal_error, "no VF assignment");
+	// a request to synthetic (the VF went down) only closes: TX left the
+	// VF already
+	if (auto ad = c.kernel.adapter(p.name); ad && ad->dp_pending == Datapath::synthetic)
+		if (auto st = c.kernel.adapter_dp_ack(p.name, ad->dp_seq); !st.ok() && st.err != ESTALE)
+			log::warn(c.rec.id, "ack of data-path request ", ad->dp_seq, ": ", errtext(st));
+	auto info = c.kernel.vf(a->pf, a->vf);
+	if (info && info->allocated && info->serial != 0 && info->serial != a->serial)
+		return StepResult::fail(Reason::surprise_removal,
+					"VF " + std::to_string(a->vf.value) + " carries serial " +
+						std::to_string(info->serial) + ", not the partition's");
+	if (info && info->allocated && !info->netdev.empty()) {
+		const std::string back = "VF " + std::to_string(a->vf.value) + " back as " + info->netdev;
+		// a VF netdev out of the child (its driver probed again) is
+		// brought back by vf_to_child and wait_pair
+		if (info->netns != p.netns)
+			return StepResult::ok(back + " (not in the child)");
+		// sriov_vf drops carrier before it announces going down: a VF
+		// with carrier after the event has come back from its reset
+		if (!info->running) {
+			if (c.timed_out)
+				return StepResult::fail(Reason::surprise_removal,
+							back + " but without carrier for " +
+								std::to_string(c.timeouts.vf_back_ms) + " ms");
+			return StepResult::wait(c.timeouts.vf_back_ms, "waiting for the VF's carrier");
+		}
+		// Up again when the adapter asks for it or never left it.  One
+		// that transmits synthetic with nothing outstanding is asked
+		// again (DP_WANT=VF): the kernel raises a request only for a VF
+		// that is paired and has carrier.
+		auto ad = c.kernel.adapter(p.name);
+		if (!ad)
+			return StepResult::fail(Reason::datapath_failed, "adapter gone");
+		if (!ad->up)
+			return StepResult::ok(back + "; adapter down");
+		if (paired_with(*ad, info)) {
+			if (!ad->dp_pending && ad->datapath == Datapath::synthetic)
+				if (c.kernel.adapter_set_datapath(p.name, Datapath::vf).ok())
+					ad = c.kernel.adapter(p.name);
+			if (ad && (ad->dp_pending == Datapath::vf || (!ad->dp_pending && ad->datapath == Datapath::vf)))
+				return StepResult::ok(back + ", up");
+		}
+	}
+	if (c.timed_out)
+		return StepResult::fail(Reason::surprise_removal,
+					"VF " + std::to_string(a->vf.value) + " not back within " +
+						std::to_string(c.timeouts.vf_back_ms) + " ms" +
+						(!info ? " (gone)" : !info->allocated ? " (freed)" : info->netdev.empty() ? " (no netdev)" : " (no carrier or not paired)"));
+	return StepResult::wait(c.timeouts.vf_back_ms, "waiting for the VF to come back from its reset");
+}
+
 StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 {
 	auto *a = assignment(c, p);
@@ -403,14 +462,22 @@ StepResult filters_to_default(StepCtx &c, model::Partition &p)
 	if (!c.rec.vf)
 		return StepResult::skip("no VF");
 	const VfIndex vf{*c.rec.vf};
-	auto dv = default_vport(c.kernel, c.rec.pf);
-	if (!dv)
+	auto pi = c.kernel.pf(c.rec.pf);
+	if (!pi)
 		return StepResult::fail(Reason::filter_move_failed, "PF gone");
 	// the synthetic switch floods broadcast and multicast to the child
 	// again before its unicast filters arrive on the default VPort: a
 	// frame sent meanwhile may arrive twice, none is lost
 	if (auto st = c.kernel.adapter_set_flood(p.name, true); !st.ok() && st.err != ENOENT)
 		return StepResult::fail(Reason::filter_move_failed, errtext(st));
+	if (pi->num_vfs == 0) {
+		// sriov_numvfs=0: the NIC switch went with the pool, and every
+		// filter with it; they are added again when VFs come back
+		if (auto *a = assignment(c, p))
+			a->filters_on_vf = false;
+		return StepResult::skip("no NIC switch (SR-IOV disabled): no filters to move");
+	}
+	auto dv = std::optional<VportId>(pi->default_vport);
 	bool moved = false;
 	for (const auto &f : p.filters()) {
 		auto where = filter_location(c.kernel, c.rec.pf, f);
@@ -533,6 +600,10 @@ StepResult vf_flr(StepCtx &c, model::Partition & /*p*/)
 	if (!info || !info->allocated)
 		return StepResult::skip("VF not allocated");
 	auto st = c.kernel.vf_reset(c.rec.pf, vf);
+	// no PCI function (it left with the pool, sriov_numvfs lowered):
+	// nothing to reset, and no quarantine of an index the next pool reuses
+	if (!st.ok() && st.err == ENODEV)
+		return StepResult::skip("VF gone: " + errtext(st));
 	if (!st.ok()) {
 		// A VF that does not come back from FLR is never handed out again.
 		if (auto *slot = c.model.slot(c.rec.pf, vf)) {
@@ -707,6 +778,8 @@ StepResult run_step(StepCtx &ctx, Step step)
 		return adapter_filter_del(ctx, *p);
 	case Step::adapter_delete:
 		return adapter_delete(ctx, *p);
+	case Step::wait_vf_back:
+		return wait_vf_back(ctx, *p);
 	case Step::partition_forget:
 		break;
 	}

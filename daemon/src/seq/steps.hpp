@@ -20,6 +20,9 @@ struct Timeouts {
 	std::int64_t vf_mac_ms{1000};  ///< admin MAC set -> the VF netdev carries it
 	std::int64_t release_ms{2000}; ///< graceful release before surprise removal
 	std::int64_t datapath_ms{3000}; ///< DP_WANT=VF -> the adapter transmits on the VF
+	/// sriov_pf failed a VF over on its own (reset) -> the VF is back
+	/// (allocated, with a netdev); else the partition's VF is a surprise
+	std::int64_t vf_back_ms{10000};
 };
 
 struct StepResult {

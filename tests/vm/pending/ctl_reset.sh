@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --nics 2
+# timeout: 600
+#
+# The phases of ctl_loop.sh where the kernel moves a partition's VF on its
+# own, with the same checks: sriovd follows (Documentation/design/daemon.rst,
+# "Autonomous moves" and "The VF pool").
+#
+#   - surprise: VF FLR from sysfs: at most SURPRISE_MAX lost, back on a VF,
+#     audit consistent within a bound
+#   - a VF reset while attached (MTU change in the child): the data path and
+#     the filters back on the VF, audit consistent
+#   - a PF reset with 4 partitions attached: all back on their VFs
+#   - sriov_numvfs=0 while attached: at most SURPRISE_MAX lost, audit
+#     consistent; VFs enabled again: every partition back on a VF
+. "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/vm/daemon_lib.bash"
+BENCH_RAW=$SRIOV_OUT/loop
+BENCH_METRICS=$SRIOV_OUT/loop/metrics.jsonl
+BENCH_RT=
+. "$SRIOV_TOP/tools/bench/lib.sh"
+
+NVCTL="/usr/bin/python3 $SRIOV_TOP/tests/lib/netvsc_ctl.py"
+STREAM_RATE=2000
+BENCH_RATE=$STREAM_RATE
+BENCH_IDLE_MS=3000
+SURPRISE_MAX=10
+# bounded waits: back on a VF, audit consistent
+BACK_S=30
+NP=4
+NPLAN=8
+
+ktap_header
+[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
+[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
+[ -n "${SRIOV_PF0:-}" ] && [ -n "${SRIOV_PF1:-}" ] || ktap_bail "lab without two 82576 PFs"
+why=$(dmn_modules) || ktap_bail "$why"
+dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
+sysctl -qw net.core.rmem_max=33554432
+
+dmn_vfs "$SRIOV_PF0" $NP || ktap_bail "cannot enable $NP VFs on PF0"
+dmn_vfs "$SRIOV_PF1" 2 || ktap_bail "cannot enable 2 VFs on PF1"
+pf0dev=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "PF0 has no netdev"
+bench_world || ktap_bail "the world (both wires bridged)"
+ip -n world route add 224.0.0.0/4 dev wbr
+dmn_start || ktap_bail "sriovd does not start: $(tail -n 2 "$DMN_LOG")"
+defer sh -c "kill -9 \$(cat $DMN_STATE/pid) 2>/dev/null"
+
+ktap_plan $NPLAN
+
+ip_of() { echo "198.18.0.$((10 + $1))"; }
+mac_of() { printf '02:00:5e:20:10:%02x\n' "$1"; }
+setup_partitions() {
+	local i
+	for ((i = 1; i <= NP; i++)); do
+		dmn_ctl partition add "p$i" --pf "$SRIOV_PF0" --mac "$(mac_of $i)" || return 1
+		ip -n "p$i" link set lo up
+		ip -n "p$i" link set nv0 up
+		ip -n "p$i" addr add "$(ip_of $i)/24" dev nv0
+		ip netns exec "p$i" sysctl -qw net.core.rmem_max=33554432
+		dmn_ctl attach "p$i" || return 1
+	done
+	for ((i = 1; i <= NP; i++)); do
+		slowwait 20 ping_ok world "$(ip_of $i)" || { echo "world does not reach p$i"; return 1; }
+	done
+	dmn_audit
+}
+ktap_result "$NP partitions on PF0, each attached to a VF, reachable, audit consistent" setup_partitions ||
+	ktap_bail "no partitions to work with: $(dmn_ctl list 2>&1)"
+
+rcvbuf_errors() {
+	in_ns "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
+on_vf() { [ "$(ip netns exec "$1" ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}')" = 1 ] &&
+	dmn_ctl --json list | jq -e --arg p "$1" '.result[] | select(.name == $p) | .vf.datapath == "vf"' >/dev/null; }
+# stream TAG NS DST SECONDS ACTION...: ACTION 2 s into a stream from the
+# world; sets LOST (on the way: the socket's own drops taken out) and GAP_MS
+stream() {
+	local tag=$1 ns=$2 dst=$3 secs=$4 r0 rc=0
+	shift 4
+	r0=$(rcvbuf_errors "$ns")
+	bench_seq_start "$tag" "$ns" world "$dst" "$secs" || return 1
+	bench_seq_at 2000
+	"$@" || rc=1
+	bench_seq_wait "$tag" || return 1
+	LOST=$((SEQ_LOST - ($(rcvbuf_errors "$ns") - r0)))
+	GAP_MS=$SEQ_GAP_MS
+	echo "$tag: sent $SEQ_SENT, lost on the way $LOST, duplicated $SEQ_DUP, longest gap $GAP_MS ms"
+	return $rc
+}
+# --- surprise removals ---
+vf_of() {	# PARTITION -> the BDF of its VF
+	local pf idx
+	read -r pf idx < <(dmn_ctl --json list | jq -r --arg p "$1" '.result[] | select(.name == $p) | "\(.vf.pf) \(.vf.vf)"')
+	[ -n "$idx" ] && [ "$idx" != null ] && basename "$(readlink -f "/sys/bus/pci/devices/$pf/virtfn$idx")"
+}
+back() { busywait $((BACK_S * 1000)) on_vf "$1" && dmn_audit && dmn_kernel_check "$1"; }
+flr() { echo 1 >"/sys/bus/pci/devices/$V/reset"; }
+surprise() {	# PARTITION ACTION
+	V=$(vf_of "$1") || { echo "$1 has no VF"; return 1; }
+	stream "surprise_$2" "$1" "$(ip_of "${1#p}")" 8 "$2" || return 1
+	[ "$LOST" -le $SURPRISE_MAX ] || return 1
+	back "$1"
+}
+ktap_result "surprise: VF FLR from sysfs: <= $SURPRISE_MAX lost, back on a VF, audit consistent" surprise p2 flr
+
+# --- a VF reset while attached: the filters follow the VF back ---
+p3_filters_on_vf() {
+	local vp
+	vp=$(dmn_ctl --json list | jq -r '.result[] | select(.name == "p3") | .vf.vport // empty')
+	[ -n "$vp" ] && [ "$vp" != 0 ] &&
+		dmn_dump | jq -e --arg pf "$SRIOV_PF0" --arg mac "$(mac_of 3)" --argjson vp "$vp" \
+			'[.[$pf].filters[] | select(.type == "mac" and .mac == $mac)] | length == 1 and .[0].vport == $vp' >/dev/null
+}
+mtu_reset() {
+	local vfdev
+	vfdev=$(ip netns exec p3 sh -c 'for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && basename "$d"; done' | head -n1)
+	[ -n "$vfdev" ] || { echo "p3 has no VF netdev"; return 1; }
+	ip -n p3 link set "$vfdev" mtu 1400
+}
+vf_reset() {
+	stream vf_reset p3 "$(ip_of 3)" 8 mtu_reset || return 1
+	busywait $((BACK_S * 1000)) p3_filters_on_vf || { echo "p3's MAC filter not back on its VF's VPort"; return 1; }
+	back p3
+}
+ktap_result "VF reset in the child (MTU change): data path and filters back on the VF, audit consistent" vf_reset
+
+# --- a PF reset with NP partitions attached ---
+pf_reset() {
+	local i
+	ip link set "$pf0dev" down && ip link set "$pf0dev" up || return 1
+	for ((i = 1; i <= NP; i++)); do
+		back "p$i" || { echo "p$i not back"; return 1; }
+	done
+}
+ktap_result "PF reset (down/up) with $NP partitions attached: all back on their VFs, audit consistent" pf_reset
+
+# --- the VF pool taken away and given back ---
+numvfs0() { echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"; }
+pool_gone() {
+	stream numvfs0 p4 "$(ip_of 4)" 8 numvfs0 || return 1
+	[ "$LOST" -le $SURPRISE_MAX ] && dmn_audit
+}
+ktap_result "sriov_numvfs=0 while attached: <= $SURPRISE_MAX lost, audit consistent" pool_gone
+pool_back() {
+	echo $NP >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs" || return 1
+	local i
+	for ((i = 1; i <= NP; i++)); do
+		back "p$i" || { echo "p$i not back on a VF"; return 1; }
+	done
+}
+ktap_result "VFs enabled again: sriovd re-reads the pool, every partition back on a VF" pool_back
+
+final() { dmn_audit && dmn_kernel_check p1 p2 p3 p4; }
+ktap_result "sriovd's audit consistent, the kernel's dumps match" final
+teardown() { dmn_ctl partition remove --all && dmn_kernel_empty; }
+ktap_result "teardown: nothing left in the kernel" teardown
+dmn_stop
+ktap_finished
