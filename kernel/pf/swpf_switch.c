@@ -279,6 +279,8 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 
 		vf->vport = NULL;
 		swpf_vf_write_pool(vf);
+		/* its config block names the VPort: the VF re-reads it */
+		swpf_vf_cfg_notify(vf);
 	} else {
 		swpf_vport_pf_pool(sr, vp, false);
 	}
