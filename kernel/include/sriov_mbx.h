@@ -95,11 +95,14 @@
 #define SRIOV_MBX_VF_GOING_DOWN		0x00c1
 
 /*
- * Project extension, PF -> VF, unsolicited: the VF's policy flags changed
- * (ip link set PF vf N spoofchk on|off, vlan X).  Sent only to a VF that
- * asked SRIOV_MBX_GET_CONFIG since its last reset, so igbvf and DPDK's VF
- * never see it; it carries CTS, which is all an unsolicited message needs
- * for them anyway.
+ * Project extension, PF -> VF, unsolicited: the VF's config block changed,
+ * its policy flags (ip link set PF vf N spoofchk on|off, vlan X) or its
+ * VPort (vport-new, vport-del, vport-set).  The message carries the new
+ * flags; the VF re-reads the rest of the block (VPort id) with
+ * SRIOV_MBX_GET_CONFIG, so the block is a cache the PF invalidates.  Sent
+ * only to a VF that asked SRIOV_MBX_GET_CONFIG since its last reset, so
+ * igbvf and DPDK's VF never see it; it carries CTS, which is all an
+ * unsolicited message needs for them anyway.
  *
  * Message:  word 0 = SRIOV_MBX_PF_CONFIG | CTS | (SRIOV_MBX_CFG_* << 16)
  */

@@ -5,6 +5,7 @@
  * path is "VF".
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/sch_generic.h>
@@ -292,6 +293,39 @@ static int swnv_adapter_set_mac(struct net_device *dev, void *addr)
 	return 0;
 }
 
+/*
+ * The adapter's VLANs (8021q devices on it, in the child) follow to its
+ * paired VF: the VF's pool receives a tagged frame only when the NIC's
+ * VLAN filter names it (sriov_pf: the VF's SET_VLAN), so a VLAN the
+ * adapter has and its VF lacks would be carried by the synthetic path
+ * alone.  A VF claimed later gets all of them (swnv_vf_claim()).  RTNL.
+ */
+static int swnv_adapter_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
+{
+	struct swnv_priv *adp = netdev_priv(dev);
+	struct net_device *vf = rtnl_dereference(adp->vf);
+	int err;
+
+	if (!vf)
+		return 0;
+	err = vlan_vid_add(vf, proto, vid);
+	if (err)
+		netdev_warn(dev, "VF %s refused VLAN %u: %d\n", vf->name, vid,
+			    err);
+	return err;
+}
+
+static int swnv_adapter_vlan_kill(struct net_device *dev, __be16 proto,
+				  u16 vid)
+{
+	struct swnv_priv *adp = netdev_priv(dev);
+	struct net_device *vf = rtnl_dereference(adp->vf);
+
+	if (vf)
+		vlan_vid_del(vf, proto, vid);
+	return 0;
+}
+
 static const struct net_device_ops swnv_adapter_ops = {
 	.ndo_init		= swnv_adapter_ndo_init,
 	.ndo_uninit		= swnv_adapter_uninit,
@@ -302,6 +336,8 @@ static const struct net_device_ops swnv_adapter_ops = {
 	.ndo_set_rx_mode	= swnv_adapter_set_rx_mode,
 	.ndo_change_mtu		= swnv_adapter_change_mtu,
 	.ndo_set_mac_address	= swnv_adapter_set_mac,
+	.ndo_vlan_rx_add_vid	= swnv_adapter_vlan_add,
+	.ndo_vlan_rx_kill_vid	= swnv_adapter_vlan_kill,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
 };
@@ -361,6 +397,8 @@ int swnv_adapter_init(struct net_device *dev)
 	INIT_DELAYED_WORK(&adp->vf_open_work, swnv_vf_open_work);
 
 	dev->netdev_ops = &swnv_adapter_ops;
+	/* VLAN ids reach ndo_vlan_rx_add_vid, to be passed to the VF */
+	dev->features |= NETIF_F_HW_VLAN_CTAG_FILTER;
 	/* created where it belongs; the child cannot move it elsewhere */
 	dev->netns_immutable = 1;
 	dev->priv_flags &= ~IFF_LIVE_ADDR_CHANGE;

@@ -8,6 +8,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -175,6 +176,13 @@ int swnv_vf_claim(struct swnv_priv *adp, struct net_device *vf)
 	err = netdev_master_upper_dev_link(vf, adp->dev, NULL, &lag, NULL);
 	if (err)
 		goto out_clear_flags;
+	/* the adapter's VLANs, all or none (swnv_adapter_vlan_add()) */
+	err = vlan_vids_add_by_dev(vf, adp->dev);
+	if (err) {
+		netdev_warn(adp->dev, "VF %s refused the adapter's VLANs: %d\n",
+			    vf->name, err);
+		goto out_unlink;
+	}
 
 	rcu_assign_pointer(adp->vf, vf);
 	netdev_info(adp->dev, "claimed VF %s\n", vf->name);
@@ -183,6 +191,8 @@ int swnv_vf_claim(struct swnv_priv *adp, struct net_device *vf)
 	swnv_notify(adp);
 	return 0;
 
+out_unlink:
+	netdev_upper_dev_unlink(vf, adp->dev);
 out_clear_flags:
 	vf->priv_flags &= ~IFF_NO_ADDRCONF;
 	vf->flags &= ~IFF_SLAVE;
@@ -198,6 +208,7 @@ void swnv_vf_release(struct swnv_priv *adp)
 		return;
 	swnv_dp_force_synthetic(adp, SWNV_REASON_VF_UNREGISTER);
 	netdev_rx_handler_unregister(vf);
+	vlan_vids_del_by_dev(vf, adp->dev);
 	netdev_upper_dev_unlink(vf, adp->dev);
 	dev_uc_unsync(vf, adp->dev);
 	dev_mc_unsync(vf, adp->dev);

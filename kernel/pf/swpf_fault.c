@@ -9,11 +9,13 @@
  *     fail_alloc         next N guarded allocations fail (VF array, VPort,
  *                        filter)
  *     fail_flr           next N function-level resets of a VF fail (the
- *                        driver then falls back to the VF software reset)
+ *                        driver software-resets the VF and the request
+ *                        fails)
  *     flr_delay_ms       every FLR first sleeps this long (max 5000)
  *     drop_mbx_reply     next N mailbox replies to a VF are not written
  *                        (the buffer is released, the VF sees no answer)
  *     fail_filter_write  next N filter register writes fail with -EIO
+ *                        (adding a filter, moving a VLAN filter)
  *     injected           faults injected so far (read-only)
  *
  * Counts are atomic_t: a test writes N, each injection consumes one.  The

@@ -167,7 +167,12 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	if (sr->num_vfs) {
 		nvp = swpf_switch_num_vports(sr);
 		rars = swpf_switch_free_rars(sr);
-		maxvp = SWPF_NUM_POOLS - sr->num_vfs;
+		/*
+		 * One VPort per VMDq pool, counted like num-vports: a VPort
+		 * for each of the N VFs (its pool), the default VPort (the
+		 * PF's pool) and 7 - N PF VPorts (the other pools).
+		 */
+		maxvp = SWPF_NUM_POOLS;
 	}
 	if (swpf_put_pf(skb, sr) ||
 	    nla_put_string(skb, SRIOV_A_PCI_ADDR, pci_name(sr->pf->pdev)) ||
@@ -638,6 +643,12 @@ int sriov_nl_vf_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out_unlock;
 	vf = swpf_nl_vf(sr, info);
+	if (!IS_ERR(vf) && !vf->allocated) {
+		NL_SET_ERR_MSG_FMT(info->extack,
+				   "VF %u is not allocated (vf-alloc first)",
+				   vf->idx);
+		vf = ERR_PTR(-EINVAL);
+	}
 	idx = IS_ERR(vf) ? 0 : vf->idx;
 	mutex_unlock(&sr->lock);
 	if (IS_ERR(vf)) {
@@ -951,10 +962,11 @@ static int swpf_do_filter_move(struct swpf_sriov *sr, struct genl_info *info)
 				list[n++] = f;
 	}
 
-	for (i = 0; i < n; i++) {
-		swpf_filter_move(sr, list[i], dst);
+	err = swpf_filters_move(sr, list, n, dst, extack);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
 		ids[i] = list[i]->id;
-	}
 	ts = ktime_get_ns();
 	swpf_ntf_move(sr, src->id, dst->id, ids, n, ts, -1);
 

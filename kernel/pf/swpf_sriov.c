@@ -326,18 +326,25 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 
 	err = swpf_fault_flr(sr->pf) ?: pci_reset_function(vfdev);
 	if (err) {
-		/* no FLR capability: the 82576 VF software reset */
-		pci_dbg(vfdev, "FLR failed (%d), using VF software reset\n",
-			err);
+		/*
+		 * The VF software reset still stops the VF's queues, but it
+		 * is not the reset that was asked for: the request fails, so
+		 * that the caller can set the VF aside.
+		 */
+		pci_warn(vfdev, "FLR failed (%d), VF software reset instead\n",
+			 err);
+		NL_SET_ERR_MSG_FMT(extack,
+				   "FLR of VF %u failed (%d); the VF was only software-reset",
+				   idx, err);
 		swpf_wr32(sr->pf, SWPF_PVTCTRL(idx), SWPF_PVTCTRL_RST);
-		err = 0;
 	}
 
 	/* SR-IOV may have been disabled (and enabled) meanwhile */
 	mutex_lock(&sr->lock);
 	vf = swpf_sriov_vf(sr, idx);
 	if (vf && vf->pdev == vfdev) {
-		vf->flr_count++;
+		if (!err)
+			vf->flr_count++;
 		swpf_vf_set_rxtx(vf, false);
 		swpf_vf_reset_state(vf, SRIOV_RESET_REASON_ADMIN);
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF, SRIOV_RESET_REASON_ADMIN);

@@ -205,6 +205,9 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f);
 int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 		     struct swpf_vport *dst);
+int swpf_filters_move(struct swpf_sriov *sr, struct swpf_filter **list,
+		      unsigned int n, struct swpf_vport *dst,
+		      struct netlink_ext_ack *extack);
 void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 			 enum sriov_reset_reason reason);
 void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,

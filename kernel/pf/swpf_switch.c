@@ -279,6 +279,8 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 
 		vf->vport = NULL;
 		swpf_vf_write_pool(vf);
+		/* its config block names the VPort: the VF re-reads it */
+		swpf_vf_cfg_notify(vf);
 	} else {
 		swpf_vport_pf_pool(sr, vp, false);
 	}
@@ -463,25 +465,81 @@ void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
  * Give @f to @dst with one register write: the RAH of a MAC filter (its
  * RAL, the low address bytes, does not change) or the VLVF entry of a VLAN
  * filter, both with the POOLSEL bit of the source replaced by the
- * destination's.
+ * destination's.  A VLAN move can fail (its VLVF entry is not where the
+ * table says, or the fail_filter_write fault); then nothing changed and
+ * the error is returned.  A MAC move does not fail.
  */
-int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
-		     struct swpf_vport *dst)
+static int __swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
+			      struct swpf_vport *dst, bool inject)
 {
 	struct swpf_dev *pf = sr->pf;
 	struct swpf_vport *src = f->vport;
+	int err;
 
 	lockdep_assert_held(&sr->lock);
 	if (src == dst)
 		return 0;
-	if (f->type == SRIOV_FILTER_TYPE_MAC)
+	if (f->type == SRIOV_FILTER_TYPE_MAC) {
 		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
-	else
-		swpf_vlan_move(pf, f->vlan, src->pool, dst->pool);
+	} else {
+		err = inject ? swpf_fault_filter(pf) : 0;
+		if (!err)
+			err = swpf_vlan_move(pf, f->vlan, src->pool, dst->pool);
+		if (err < 0)
+			return err;
+	}
 	src->num_filters--;
 	dst->num_filters++;
 	f->vport = dst;
 	return 0;
+}
+
+int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
+		     struct swpf_vport *dst)
+{
+	return __swpf_filter_move(sr, f, dst, true);
+}
+
+/**
+ * swpf_filters_move - move @n filters to @dst, all or none
+ * @sr: the switch
+ * @list: the filters, all on one source VPort
+ * @n: number of filters in @list
+ * @dst: destination VPort
+ * @extack: where a failure is explained
+ *
+ * A filter that cannot move stops the move: the filters moved before it
+ * go back to their source (MAC moves and moves back of a VLAN filter that
+ * just moved do not fail), so the VPorts are never left half-moved.
+ *
+ * Return: 0, or the error of the filter that could not move.
+ */
+int swpf_filters_move(struct swpf_sriov *sr, struct swpf_filter **list,
+		      unsigned int n, struct swpf_vport *dst,
+		      struct netlink_ext_ack *extack)
+{
+	struct swpf_vport *src = n ? list[0]->vport : dst;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&sr->lock);
+	for (i = 0; i < n; i++) {
+		err = __swpf_filter_move(sr, list[i], dst, true);
+		if (err)
+			goto unwind;
+	}
+	return 0;
+
+unwind:
+	NL_SET_ERR_MSG_FMT(extack,
+			   "filter %u (VLAN %u) could not move to VPort %u (%d); no filter moved",
+			   list[i]->id, list[i]->vlan, dst->id, err);
+	while (i--)
+		if (__swpf_filter_move(sr, list[i], src, false))
+			netdev_err(sr->pf->netdev,
+				   "filter %u did not move back to VPort %u\n",
+				   list[i]->id, src->id);
+	return err;
 }
 
 /*
@@ -523,7 +581,12 @@ void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 		if (f->vport != src || f->origin != SRIOV_FILTER_ORIGIN_ADMIN ||
 		    n == ARRAY_SIZE(ids))
 			continue;
-		swpf_filter_move(sr, f, dst);
+		if (swpf_filter_move(sr, f, dst)) {
+			netdev_err(sr->pf->netdev,
+				   "filter %u stays on VPort %u: it could not move to the default VPort\n",
+				   f->id, src->id);
+			continue;
+		}
 		ids[n++] = f->id;
 	}
 	if (n)

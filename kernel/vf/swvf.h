@@ -60,6 +60,7 @@ enum swvf_state {
 	SWVF_RESETTING,		/* PCI reset (FLR) in progress */
 	SWVF_REMOVING,		/* remove() started, service task stops */
 	SWVF_GONE,		/* device reads all-ones: surprise removal */
+	SWVF_NEED_CONFIG,	/* PF changed our config block: re-read it */
 	SWVF_NBITS,
 };
 

@@ -15,6 +15,7 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "swvf.h"
 
@@ -198,6 +199,9 @@ static bool swvf_mbx_unsolicited(struct swvf_adapter *adapter, u32 w0)
 	if (FIELD_GET(SRIOV_MBX_TYPE, w0) == SRIOV_MBX_PF_CONFIG &&
 	    (w0 & SRIOV_MBX_CTS)) {
 		swvf_mbx_set_policy(adapter, FIELD_GET(SRIOV_MBX_INFO, w0));
+		/* the rest of the block (VPort id) is read by the service task */
+		set_bit(SWVF_NEED_CONFIG, adapter->state);
+		swvf_schedule_service(adapter);
 		return true;
 	}
 	if (FIELD_GET(SRIOV_MBX_TYPE, w0) == SRIOV_MBX_PF_CONTROL) {
@@ -640,6 +644,33 @@ int swvf_mbx_going_down(struct swvf_adapter *adapter)
 	return err;
 }
 
+/*
+ * The PF invalidated our config block (PF_CONFIG): read it again, so that
+ * sriov/vport is current.  RTNL held (service task): a changed serial is
+ * announced like after a reset, since pairing goes by it.
+ */
+static void swvf_mbx_reread_config(struct swvf_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	u64 serial;
+	bool valid;
+
+	ASSERT_RTNL();
+	clear_bit(SWVF_NEED_CONFIG, adapter->state);
+	spin_lock(&adapter->id_lock);
+	serial = adapter->identity.serial;
+	valid = adapter->identity.valid;
+	spin_unlock(&adapter->id_lock);
+	swvf_mbx_get_config(adapter);
+	spin_lock(&adapter->id_lock);
+	if (adapter->identity.serial == serial &&
+	    adapter->identity.valid == valid)
+		netdev = NULL;
+	spin_unlock(&adapter->id_lock);
+	if (netdev && netdev->reg_state == NETREG_REGISTERED)
+		call_netdevice_notifiers(NETDEV_CHANGEINFODATA, netdev);
+}
+
 /**
  * swvf_mbx_poll_events - notice mailbox traffic without relying on the irq
  * @adapter: the VF
@@ -666,4 +697,9 @@ void swvf_mbx_poll_events(struct swvf_adapter *adapter)
 		swvf_mbx_handle_pending(adapter);
 		mutex_unlock(&adapter->mbx_lock);
 	}
+	/* a reset re-reads the block anyway */
+	if (test_bit(SWVF_NEED_CONFIG, adapter->state) &&
+	    test_bit(SWVF_MBX_READY, adapter->state) &&
+	    !test_bit(SWVF_NEED_RESET, adapter->state))
+		swvf_mbx_reread_config(adapter);
 }

@@ -17,7 +17,7 @@ import time
 
 # one per expect_ok(), expect_err() and check() call below; none of them
 # is conditional
-PLAN = 77
+PLAN = 78
 if sys.argv[1:] == ["--plan"]:
     print(PLAN)
     sys.exit(0)
@@ -95,9 +95,9 @@ MAC_VF = bytes.fromhex("02005e10bb01")
 
 # ---- switch ----
 sw = expect_ok("switch-get by ifindex", "switch-get", PF)
-check("switch reports 2 VFs, 1 VPort, 8 pools minus VFs",
+check("switch reports 2 VFs, 1 VPort, one VPort per pool (8)",
       sw and sw["num-vfs"] == 2 and sw["num-vports"] == 1 and
-      sw["max-vports"] == 6, str(sw))
+      sw["max-vports"] == 8, str(sw))
 sw2 = expect_ok("switch-get by PCI address", "switch-get", {"pci-addr": bdf})
 check("same PF by PCI address", sw2 and sw2["ifindex"] == ifindex, str(sw2))
 dump = expect_ok("switch-get dump", "switch-get", {}, dump=True)
@@ -259,10 +259,15 @@ ynl.do("cfg-write", {**PF, "vf-id": 0, "cfg-offset": 4, "cfg-len": 2,
                      "cfg-value": cmd})
 
 # ---- FLR ----
+expect_err("vf-reset of an unallocated VF", "vf-reset", {**PF, "vf-id": 0},
+           errno.EINVAL, "not allocated")
+ynl.do("vf-alloc", {**PF, "vf-id": 0, "serial": 0x5e7})
+events("vf-allocated-ntf", timeout=0.5)
 expect_ok("vf-reset VF 0 (FLR)", "vf-reset", {**PF, "vf-id": 0})
 ev = events("vf-reset-ntf")
 check("vf-reset-ntf event", ev and ev[0]["vf-id"] == 0 and
       ev[0]["reset-reason"] == "admin", str(ev))
+ynl.do("vf-free", {**PF, "vf-id": 0})
 expect_err("vf-reset of a VF that does not exist", "vf-reset",
            {**PF, "vf-id": 6}, errno.ENOENT, "does not exist")
 
