@@ -14,8 +14,8 @@ sriovd log from FIRST_LINE on): the guest CPU busy share, sriovd's CPU
 share, the request latencies the lanes saw (soak_lane.py STATS files:
 median, 90th percentile, max per request kind), and per sriovd step the
 mean duration and the total per cycle.  A step that waits (vf_allocate for
-the VF driver's MAC, wait_pair, datapath_vf, vf_from_child's graceful
-release) leaves sriovd free for other lanes meanwhile; the others keep it
+the VF driver's MAC, wait_pair, a failback's wait_vf_back, datapath_vf,
+vf_from_child's graceful release) leaves sriovd free for other lanes meanwhile; the others keep it
 busy for their whole duration.  Informational only: nothing here passes
 or fails a test.
 """
@@ -25,7 +25,7 @@ import re
 import sys
 import time
 
-WAITING = {"vf_allocate", "wait_pair", "datapath_vf", "vf_from_child"}
+WAITING = {"vf_allocate", "wait_pair", "wait_vf_back", "datapath_vf", "vf_from_child"}
 
 
 def cpu_snap():
