@@ -12,6 +12,13 @@
 #   pf2_enable_vfs N           N VFs without autoprobe, disabled at exit
 #   pf2_vf_pci N               PCI address of VF N
 #   pf2_vf_mac N               MAC the PF reports for VF N
+#   pf2_checker_plan CHECKER   sets PF2_SCHEMA, and PF2_PLAN = the number of
+#                              checks the Python CHECKER (YNL library)
+#                              declares (bails; call it in the main shell)
+#   pf2_run_checker CHECKER N  run CHECKER on PF 0 (pf2_load_pf first): one
+#                              KTAP line per check it reports, a failure
+#                              per check of N it did not, and one for its
+#                              exit status
 #   pf2_bind_vf N DRV NS ADDR [RXRING]
 #                              bind DRV to VF N (RX ring size RXRING), move
 #                              its netdev into a new namespace NS, up,
@@ -28,6 +35,37 @@ pf2_need_ynl() {
 
 sriov() {
 	$PF2_PY "$PF2_YNL/cli.py" --spec "$PF2_SPEC" --no-schema --output-json "$@"
+}
+
+pf2_checker_plan() {
+	PF2_SCHEMA=$PF2_YNL/../../../Documentation/netlink/genetlink.yaml
+	[ -f "$PF2_SCHEMA" ] || ktap_bail "no genetlink schema at $PF2_SCHEMA (make ksrc)"
+	PF2_PLAN=$($PF2_PY "$1" --plan)
+	if [ $? != 0 ] || ! [ "$PF2_PLAN" -gt 0 ] 2>/dev/null; then
+		ktap_bail "$(basename "$1") does not declare its plan"
+	fi
+}
+
+pf2_run_checker() {
+	local checker=$1 n=$2 name out rc got=0 l i
+	name=$(basename "$checker")
+	out=$($PF2_PY "$checker" "$PF2_YNL" "$PF2_SPEC" "$PF2_SCHEMA" "$ifindex" "$SRIOV_PF0" 2>&1)
+	rc=$?
+	while IFS= read -r l; do
+		case "$l" in
+		"ok "*) got=$((got + 1)); ktap_pass "${l#ok [0-9]* }" ;;
+		"not ok "*) got=$((got + 1)); ktap_fail "${l#not ok [0-9]* }" ;;
+		"#"*) echo "$l" ;;
+		"KTAP"*|"1.."*) ;;
+		*) echo "# $l" ;;
+		esac
+	done <<<"$out"
+	# a checker that stopped early: each check it did not report fails
+	for ((i = got; i < n; i++)); do
+		ktap_fail "$name check $((i + 1)) of $n not reported"
+	done
+	ktap_result "$name reported $got of $n checks and exited 0 (exit $rc)" \
+		test "$rc" = 0 -a "$got" = "$n"
 }
 
 pf2_load_pf() {

@@ -8,32 +8,25 @@
 # library; then the kernel's YNL CLI (tools/net/ynl/cli.py), a client no one
 # here wrote, driven only by our spec.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
-schema=$ynl/../../../Documentation/netlink/genetlink.yaml
-[ -f "$schema" ] || ktap_bail "no genetlink schema at $schema (make ksrc)"
-py=/usr/bin/python3
+pf2_need_ynl
+py=$PF2_PY
+ynl=$PF2_YNL
+spec=$PF2_SPEC
 checker=$SRIOV_TOP/tests/vm/pf2_netlink.py
 
 # part 1's size is what the checker declares, before it runs
-n=$($py "$checker" --plan)
-if [ $? != 0 ] || ! [ "$n" -gt 0 ] 2>/dev/null; then
-	ktap_bail "pf2_netlink.py does not declare its plan"
-fi
+pf2_checker_plan "$checker"
+n=$PF2_PLAN
+schema=$PF2_SCHEMA
 ktap_header
 ktap_plan $((n + 6))
 
-modprobe sriov_pf || ktap_bail "sriov_pf does not load"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+pf2_load_pf
 ip link set "$pf" up
-dev=/sys/bus/pci/devices/$SRIOV_PF0
-echo 0 >"$dev/sriov_drivers_autoprobe"
-echo 2 >"$dev/sriov_numvfs" || ktap_bail "cannot enable VFs"
-defer sh -c "echo 0 > $dev/sriov_numvfs"
-ifindex=$(cat "/sys/class/net/$pf/ifindex")
+pf2_enable_vfs 2
 spoof_default() {
 	local on
 	on=$(ip link show "$pf" | grep -c "spoof checking on")
@@ -43,24 +36,7 @@ spoof_default() {
 ktap_result "every VF reports spoof checking on by default" spoof_default
 
 # part 1: the YNL library, one KTAP line per check, renumbered here
-out=$($py "$checker" "$ynl" "$spec" "$schema" "$ifindex" "$SRIOV_PF0" 2>&1)
-rc=$?
-got=0
-while IFS= read -r l; do
-	case "$l" in
-	"ok "*) got=$((got + 1)); ktap_pass "${l#ok [0-9]* }" ;;
-	"not ok "*) got=$((got + 1)); ktap_fail "${l#not ok [0-9]* }" ;;
-	"#"*) echo "$l" ;;
-	"KTAP"*|"1.."*) ;;
-	*) echo "# $l" ;;
-	esac
-done <<<"$out"
-# a checker that stopped early: each check it did not report fails
-for ((i = got; i < n; i++)); do
-	ktap_fail "pf2_netlink.py check $((i + 1)) of $n not reported"
-done
-ktap_result "pf2_netlink.py reported $got of $n checks and exited 0 (exit $rc)" \
-	test "$rc" = 0 -a "$got" = "$n"
+pf2_run_checker "$checker" "$n"
 
 # part 2: the YNL CLI
 # the first call validates the spec against the kernel's genetlink schema

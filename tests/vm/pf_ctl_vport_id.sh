@@ -8,26 +8,18 @@
 # block, so /sys/class/net/<vf>/sriov/vport names the current VPort and
 # fails with ENODATA while there is none, without a VF reset.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
 require_cmd jq
-spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
-sriov() { /usr/bin/python3 "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+pf2_need_ynl
 SERIAL=0xc20e
 ktap_header
 ktap_plan 7
 
-modprobe sriov_pf || ktap_bail "sriov_pf does not load"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$SRIOV_PF0" 10) || ktap_bail "no PF netdev"
+pf2_load_pf
 ip link set "$pf" up
-dev=/sys/bus/pci/devices/$SRIOV_PF0
-echo 0 >"$dev/sriov_drivers_autoprobe"
-echo 1 >"$dev/sriov_numvfs" || ktap_bail "cannot enable a VF"
-defer sh -c "echo 0 > $dev/sriov_numvfs"
-ifx=$(cat "/sys/class/net/$pf/ifindex")
-sriov --do vf-alloc --json "{\"ifindex\": $ifx, \"vf-id\": 0, \"serial\": $((SERIAL))}" >/dev/null ||
+pf2_enable_vfs 1
+sriov --do vf-alloc --json "{\"ifindex\": $ifindex, \"vf-id\": 0, \"serial\": $((SERIAL))}" >/dev/null ||
 	ktap_bail "vf-alloc failed"
 vf=$(basename "$(readlink -f "$dev/virtfn0")")
 modprobe sriov_vf || ktap_bail "sriov_vf does not load"
@@ -54,16 +46,16 @@ vport_is() {
 	v=$(cat "$id_dir/vport" 2>/dev/null)
 	[ "$v" = "$1" ] || { echo "sriov/vport '$v', want $1"; return 1; }
 }
-vp=$(sriov --do vport-new --json "{\"ifindex\": $ifx, \"vf-id\": 0}" | jq '."vport-id"')
+vp=$(sriov --do vport-new --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" | jq '."vport-id"')
 ktap_result "vport-new for the VF (VPort ${vp:-none})" test -n "$vp"
 ktap_result "sriov/vport names the new VPort $vp" slowwait 10 vport_is "$vp"
 r0=$(ethtool -S "$vfdev" | awk '/ resets:/ {print $2}')
 
-sriov --do vport-del --json "{\"ifindex\": $ifx, \"vport-id\": $vp}" >/dev/null
+sriov --do vport-del --json "{\"ifindex\": $ifindex, \"vport-id\": $vp}" >/dev/null
 ktap_result "after vport-del sriov/vport has no value" slowwait 10 no_vport
-vp2=$(sriov --do vport-new --json "{\"ifindex\": $ifx, \"vf-id\": 0}" | jq '."vport-id"')
+vp2=$(sriov --do vport-new --json "{\"ifindex\": $ifindex, \"vf-id\": 0}" | jq '."vport-id"')
 ktap_result "a second VPort ($vp2) replaces it in sriov/vport" slowwait 10 vport_is "$vp2"
 r1=$(ethtool -S "$vfdev" | awk '/ resets:/ {print $2}')
 ktap_result "no VF reset was needed (resets $r0 -> $r1)" test "$r0" = "$r1"
-sriov --do vport-del --json "{\"ifindex\": $ifx, \"vport-id\": $vp2}" >/dev/null
+sriov --do vport-del --json "{\"ifindex\": $ifindex, \"vport-id\": $vp2}" >/dev/null
 ktap_finished
