@@ -446,6 +446,17 @@ TEST(Arbitration, EqualWeightQueues)
 namespace {
 
 /// Index of the first request starting with @prefix, or npos.
+/// p1's adapter transmits on the VF with no request outstanding, and the
+/// model agrees with the kernel.
+void expect_p1_on_vf(Rig &r)
+{
+	auto ad = r.kernel.adapter("p1");
+	ASSERT_TRUE(ad);
+	EXPECT_FALSE(ad->dp_pending);
+	EXPECT_EQ(ad->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
 std::size_t first_request(Rig &r, const std::string &prefix, std::size_t from = 0)
 {
 	const auto &rq = r.kernel.requests();
@@ -621,10 +632,7 @@ TEST(Handshake, StaleAckIsHarmless)
 	// sriovd acks what is outstanding, whatever was acked before
 	r.engine->handle_kernel_events();
 	r.settle();
-	ad = r.kernel.adapter("p1");
-	EXPECT_FALSE(ad->dp_pending);
-	EXPECT_EQ(ad->datapath, Datapath::vf);
-	r.expect_consistent();
+	expect_p1_on_vf(r);
 }
 
 TEST(Handshake, AutonomousRequestToSyntheticAckedAtOnce)
@@ -666,10 +674,7 @@ TEST(Handshake, AutonomousRequestToVfAckedOnlyWithFiltersOnTheVf)
 	// the filters are back on the VF's VPort: the next pass acks
 	ASSERT_TRUE(r.kernel.filters_move(pf0, dv, vp, part(r, "p1").filters()).ok());
 	r.engine->handle_kernel_events();
-	ad = r.kernel.adapter("p1");
-	EXPECT_FALSE(ad->dp_pending);
-	EXPECT_EQ(ad->datapath, Datapath::vf);
-	r.expect_consistent();
+	expect_p1_on_vf(r);
 }
 
 TEST(Handshake, AutoAckTurnedOffOnRecoveredAdapters)
@@ -1254,12 +1259,9 @@ TEST(KernelFailover, VfBackMovesTheFiltersBackBeforeTheAck)
 	EXPECT_TRUE(p.vf->filters_on_vf);
 	EXPECT_FALSE(p.vf->kernel_failover);
 	EXPECT_EQ(p.vf->datapath, Datapath::vf);
-	auto ad = r.kernel.adapter("p1");
-	EXPECT_FALSE(ad->dp_pending);
-	EXPECT_EQ(ad->datapath, Datapath::vf);
 	EXPECT_EQ(p1_filter_vport(r), vp);
 	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U) << "the VF was released instead";
-	r.expect_consistent();
+	expect_p1_on_vf(r);
 }
 
 TEST(KernelFailover, VfNotBackWithinTheBoundIsASurprise)
