@@ -446,14 +446,14 @@ TEST(Arbitration, EqualWeightQueues)
 namespace {
 
 /// Index of the first request starting with @prefix, or npos.
-/// p1's adapter transmits on the VF with no request outstanding, and the
+/// p1's adapter transmits on @dp with no request outstanding, and the
 /// model agrees with the kernel.
-void expect_p1_on_vf(Rig &r)
+void expect_p1_on(Rig &r, Datapath dp)
 {
 	auto ad = r.kernel.adapter("p1");
 	ASSERT_TRUE(ad);
 	EXPECT_FALSE(ad->dp_pending);
-	EXPECT_EQ(ad->datapath, Datapath::vf);
+	EXPECT_EQ(ad->datapath, dp);
 	r.expect_consistent();
 }
 
@@ -464,6 +464,18 @@ std::size_t first_request(Rig &r, const std::string &prefix, std::size_t from = 
 		if (rq[i].rfind(prefix, 0) == 0)
 			return i;
 	return std::string::npos;
+}
+
+/// Index of the first request starting with @second after @from; both it
+/// and one starting with @first were sent, @first before it.
+std::size_t expect_before(Rig &r, const std::string &first, const std::string &second, std::size_t from)
+{
+	const auto a = first_request(r, first, from);
+	const auto b = first_request(r, second, from);
+	EXPECT_NE(a, std::string::npos) << "no " << first;
+	EXPECT_NE(b, std::string::npos) << "no " << second;
+	EXPECT_LT(a, b) << first << " not before " << second;
+	return b;
 }
 
 } // namespace
@@ -497,18 +509,13 @@ TEST(Handshake, AttachAcksOnlyAfterTheFilterMove)
 	ASSERT_TRUE(p.vf && p.vf->vport);
 	ASSERT_TRUE(at_ack);
 	EXPECT_EQ(*at_ack, *p.vf->vport) << "acknowledged before the filters were on the VF's VPort";
-	const auto req = first_request(r, "dp_request p1 vf", from);
-	const auto ack = first_request(r, "adapter_dp_ack p1", from);
-	ASSERT_NE(req, std::string::npos);
+	const auto ack = expect_before(r, "dp_request p1 vf", "adapter_dp_ack p1", from);
 	ASSERT_NE(ack, std::string::npos);
-	EXPECT_LT(req, ack);
 	// the ack named the request's sequence number
 	auto ad = r.kernel.adapter("p1");
 	ASSERT_TRUE(ad);
 	EXPECT_EQ(r.kernel.requests()[ack], "adapter_dp_ack p1 seq=" + std::to_string(ad->dp_seq));
-	EXPECT_EQ(ad->datapath, Datapath::vf);
-	EXPECT_FALSE(ad->dp_pending);
-	r.expect_consistent();
+	expect_p1_on(r, Datapath::vf);
 }
 
 TEST(Handshake, AttachAcksTheRequestTheKernelRaisedOnVfUp)
@@ -555,15 +562,8 @@ TEST(Handshake, FailoverSwitchesTheDataPathBeforeMovingFilters)
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
 	ASSERT_TRUE(at_move) << "the filters were never moved back";
 	EXPECT_EQ(*at_move, Datapath::synthetic) << "filters moved while the adapter transmitted on the VF";
-	const auto want = first_request(r, "adapter_set_datapath p1 synthetic", from);
-	const auto ack = first_request(r, "adapter_dp_ack p1", from);
-	ASSERT_NE(want, std::string::npos);
-	ASSERT_NE(ack, std::string::npos);
-	EXPECT_LT(want, ack);
-	auto ad = r.kernel.adapter("p1");
-	EXPECT_EQ(ad->datapath, Datapath::synthetic);
-	EXPECT_FALSE(ad->dp_pending);
-	r.expect_consistent();
+	expect_before(r, "adapter_set_datapath p1 synthetic", "adapter_dp_ack p1", from);
+	expect_p1_on(r, Datapath::synthetic);
 }
 
 TEST(Handshake, CrashBetweenRequestAndAckRecovers)
@@ -632,7 +632,7 @@ TEST(Handshake, StaleAckIsHarmless)
 	// sriovd acks what is outstanding, whatever was acked before
 	r.engine->handle_kernel_events();
 	r.settle();
-	expect_p1_on_vf(r);
+	expect_p1_on(r, Datapath::vf);
 }
 
 TEST(Handshake, AutonomousRequestToSyntheticAckedAtOnce)
@@ -674,7 +674,7 @@ TEST(Handshake, AutonomousRequestToVfAckedOnlyWithFiltersOnTheVf)
 	// the filters are back on the VF's VPort: the next pass acks
 	ASSERT_TRUE(r.kernel.filters_move(pf0, dv, vp, part(r, "p1").filters()).ok());
 	r.engine->handle_kernel_events();
-	expect_p1_on_vf(r);
+	expect_p1_on(r, Datapath::vf);
 }
 
 TEST(Handshake, AutoAckTurnedOffOnRecoveredAdapters)
@@ -1261,7 +1261,7 @@ TEST(KernelFailover, VfBackMovesTheFiltersBackBeforeTheAck)
 	EXPECT_EQ(p.vf->datapath, Datapath::vf);
 	EXPECT_EQ(p1_filter_vport(r), vp);
 	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 0U) << "the VF was released instead";
-	expect_p1_on_vf(r);
+	expect_p1_on(r, Datapath::vf);
 }
 
 TEST(KernelFailover, VfNotBackWithinTheBoundIsASurprise)
