@@ -1072,6 +1072,24 @@ public:
 		return static_cast<std::uint16_t>(0x8000U | (port & 0x7fffU));
 	}
 
+	using ClsPtr = std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)>;
+
+	/// The flower filter that is host port @port's redirect on ingress of
+	/// the netdev with index @dev (what redirect_add installs and
+	/// redirect_delete names), without match or action.
+	static ClsPtr redirect_cls(unsigned dev, unsigned port)
+	{
+		ClsPtr c(rtnl_cls_alloc(), rtnl_cls_put);
+		if (!c)
+			return c;
+		rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
+		rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+		rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
+		rtnl_cls_set_prio(c.get(), redirect_prio(port));
+		rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
+		return c;
+	}
+
 	/// On @netdev's ingress (an "ingress" qdisc, created if missing), a
 	/// flower filter that sends every frame for @mac to host port @port
 	/// (mirred egress redirect: the port hands it to the adapter whatever
@@ -1094,18 +1112,13 @@ public:
 		int err = rtnl_qdisc_add(s.get(), q.get(), NLM_F_CREATE | NLM_F_EXCL);
 		if (err < 0 && err != -NLE_EXIST)
 			return Status::fail(EIO, "ingress qdisc on " + netdev + ": " + nl_geterror(err));
-		std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)> c(rtnl_cls_alloc(), rtnl_cls_put);
+		ClsPtr c = redirect_cls(dev, port);
 		rtnl_act *act = rtnl_act_alloc();
 		if (!c || act == nullptr) {
 			if (act != nullptr)
 				rtnl_act_put(act);
 			return Status::fail(ENOMEM, "tc filter");
 		}
-		rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
-		rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
-		rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
-		rtnl_cls_set_prio(c.get(), redirect_prio(port));
-		rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
 		std::array<unsigned char, 6> addr{};
 		std::array<unsigned char, 6> all{};
 		std::copy(mac.bytes().begin(), mac.bytes().end(), addr.begin());
@@ -1132,14 +1145,9 @@ public:
 		if (dev == 0)
 			return;
 		std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
-		std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)> c(rtnl_cls_alloc(), rtnl_cls_put);
+		ClsPtr c = redirect_cls(dev, port);
 		if (!s || !c || nl_connect(s.get(), NETLINK_ROUTE) < 0)
 			return;
-		rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
-		rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
-		rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
-		rtnl_cls_set_prio(c.get(), redirect_prio(port));
-		rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
 		const int err = rtnl_cls_delete(s.get(), c.get(), 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV && err != -NLE_INVAL)
 			log::warn(0, "removing the redirect of port ", port, " on ", netdev, ": ", nl_geterror(err));
