@@ -196,8 +196,17 @@ TEST(Sequences, FailoverHappyPathInDocumentedOrder)
 	EXPECT_EQ(r.kernel.vf(pf0, vf)->netns, "");
 	EXPECT_EQ(r.kernel.reset_count(pf0, vf), 1U);
 	EXPECT_EQ(r.kernel.filters(pf0).at(0).vport, VportId{0});
-	// graceful: released within the bound, no surprise
-	EXPECT_EQ(ev.at("phases").at(2).at("detail"), "graceful");
+	// graceful: released within the bound, no surprise; the VF driver
+	// halted before the FLR (no netdev), not moved back to the host
+	EXPECT_EQ(ev.at("phases").at(2).at("detail"), "graceful, VF driver unbound");
+	EXPECT_TRUE(r.kernel.vf(pf0, vf)->netdev.empty());
+	const auto &rq = r.kernel.requests();
+	EXPECT_NE(std::find(rq.begin(), rq.end(), "vf_unbind " + pf0 + " " + std::to_string(vf.value)), rq.end());
+	EXPECT_EQ(std::count_if(rq.begin(), rq.end(), [](const std::string &q) { return q.rfind("netdev_move", 0) == 0 && q.ends_with("->"); }), 0);
+	// the next attach probes a driver again and gets the VF back
+	ev = attach(r, "p1");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_EQ(part(r, "p1").vf->netdev, r.kernel.vf(pf0, part(r, "p1").vf->vf)->netdev);
 	r.expect_consistent();
 }
 
@@ -776,11 +785,25 @@ INSTANTIATE_TEST_SUITE_P(EachStep, FailoverFailure,
 					   ReleaseFault{"adapter_set_datapath", Reason::datapath_failed},
 					   // a failed release request only means surprise removal
 					   ReleaseFault{"adapter_release_vf", Reason::ok},
-					   ReleaseFault{"netdev_move", Reason::netdev_move_failed},
+					   // an unbind that fails moves the netdev out instead
+					   ReleaseFault{"vf_unbind", Reason::ok},
 					   ReleaseFault{"vport_delete", Reason::vport_delete_failed},
 					   ReleaseFault{"vf_reset", Reason::ok}, // quarantine
 					   ReleaseFault{"vf_free", Reason::vf_free_failed}),
 			 [](const auto &info) { return info.param.op; });
+
+TEST(Failures, VfStaysInTheChildWhenUnbindAndMoveFail)
+{
+	Rig r;
+	r.add("p1", mac1);
+	attach(r, "p1");
+	r.kernel.fail("vf_unbind", EIO, 1);
+	r.kernel.fail("netdev_move", EIO, 1);
+	auto ev = failover(r, "p1");
+	EXPECT_EQ(ev.at("result"), "failed") << ev.dump(1);
+	EXPECT_EQ(ev.at("reason"), "netdev_move_failed");
+	r.expect_consistent();
+}
 
 TEST(Failures, AdapterCreateFailureForgetsPartition)
 {
@@ -1093,6 +1116,8 @@ TEST(Isolation, VfMovesByIfindexAfterTheChildRenamedIt)
 		EXPECT_TRUE(r.engine->audit().empty());
 		// the journal and the fake's state file take the bytes
 		r.restart();
+		// a VF driver that cannot be unbound: its netdev is moved home
+		r.kernel.fail("vf_unbind", EIO, 1);
 		ev = r.run([&](auto done) { return r.engine->remove_partition("p1", std::move(done)); });
 		ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
 		const auto info = r.kernel.vf(pf0, vf);
@@ -1736,6 +1761,63 @@ TEST(Sequences, FiltersMoveOnlyToAVfThatIsUp)
 	r.kernel.set_vfs_down(false);
 	ev = attach(r, "p1");
 	EXPECT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	r.expect_consistent();
+}
+
+TEST(Pool, PfGoneReleasesItsPartitionsAndRejoinsItsSwitchWhenBack)
+{
+	// sriov_pf unbound from the PF (or the PF hot-unplugged) with a
+	// partition attached, then bound again and its VFs enabled
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	auto seqs = record_sequences(r);
+	r.kernel.pf_unplug(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_EQ(seqs->size(), 1U);
+	EXPECT_EQ(seqs->at(0).at("kind"), "surprise");
+	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
+	EXPECT_FALSE(part(r, "p1").vf);
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
+	EXPECT_TRUE(r.engine->model().pfs.at(pf0).vfs.empty()) << "VFs of a PF that is gone stay in the pool";
+	// the PF is back with no VFs: its new netdev joins its switch
+	EXPECT_FALSE(r.kernel.pf_in_switch(pf0));
+	r.kernel.pf_plug(pf0);
+	r.engine->handle_kernel_events();
+	r.settle();
+	EXPECT_TRUE(r.kernel.pf_in_switch(pf0)) << "the PF's new netdev is not in its switch";
+	// then VFs: p1 is attached again
+	seqs->clear();
+	r.kernel.pool_enable(pf0, 2);
+	r.engine->handle_kernel_events();
+	r.settle();
+	ASSERT_TRUE(part(r, "p1").vf) << "not back on a VF";
+	EXPECT_EQ(part(r, "p1").vf->datapath, Datapath::vf);
+	r.expect_consistent();
+}
+
+TEST(Pool, ChangesWhileTheDaemonWasStoppedAreFoundAtStart)
+{
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	r.add("p2", "02:00:00:00:00:02", 100, pf1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	ASSERT_EQ(attach(r, "p2").at("result"), "ok");
+	// sriovd stopped; sriov_numvfs=0 on PF 0, PF 1 unbound and bound again
+	r.engine.reset();
+	r.kernel.pool_disable(pf0);
+	r.kernel.pf_unplug(pf1);
+	r.kernel.pf_plug(pf1);
+	(void)r.kernel.drain_events(); // nobody listened
+	r.store.reset();
+	r.start();
+	r.settle();
+	EXPECT_FALSE(part(r, "p1").vf) << "p1 still holds a VF of a pool that is gone";
+	EXPECT_FALSE(part(r, "p2").vf) << "p2 still holds a VF of a PF that went away";
+	EXPECT_TRUE(r.kernel.pf_in_switch(pf1)) << "PF 1's new netdev is not in its switch";
+	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
+	EXPECT_EQ(r.kernel.adapter("p2")->datapath, Datapath::synthetic);
 	r.expect_consistent();
 }
 

@@ -175,6 +175,8 @@ json FakeKernel::dump() const
 		jp["total_vfs"] = p.total_vfs;
 		jp["num_vfs"] = p.num_vfs;
 		jp["next_vport"] = p.next_vport;
+		jp["unplugged"] = p.unplugged;
+		jp["in_switch"] = !pf_out_of_switch_.contains(name);
 		json vfs = json::array();
 		for (const auto &v : p.vfs)
 			vfs.push_back({{"present", v.present},
@@ -185,7 +187,8 @@ json FakeKernel::dump() const
 				       {"netns", v.netns},
 				       {"ifindex", v.ifindex},
 				       {"resets", v.resets},
-				       {"down", v.down}});
+				       {"down", v.down},
+				       {"unbound", v.unbound}});
 		jp["vfs"] = vfs;
 		json vps = json::array();
 		for (const auto &[id, vf] : p.vports)
@@ -241,6 +244,9 @@ void FakeKernel::load()
 		p.total_vfs = jp.at("total_vfs").get<std::uint32_t>();
 		p.num_vfs = jp.at("num_vfs").get<std::uint32_t>();
 		p.next_vport = jp.at("next_vport").get<std::uint32_t>();
+		p.unplugged = jp.value("unplugged", false);
+		if (!jp.value("in_switch", true))
+			pf_out_of_switch_.insert(name);
 		for (const auto &jv : jp.at("vfs"))
 			p.vfs.push_back(Vf{.present = jv.at("present").get<bool>(),
 					   .allocated = jv.at("allocated").get<bool>(),
@@ -251,7 +257,8 @@ void FakeKernel::load()
 					   .resets = jv.at("resets").get<unsigned>(),
 					   .ifindex = jv.value("ifindex", 0U),
 					   .netdev_mac = std::nullopt,
-					   .down = jv.value("down", false)});
+					   .down = jv.value("down", false),
+					   .unbound = jv.value("unbound", false)});
 		for (const auto &jv : jp.at("vports")) {
 			std::optional<std::uint32_t> vf;
 			if (!jv.at("vf").is_null())
@@ -331,7 +338,7 @@ Status FakeKernel::enter(const std::string &op)
 FakeKernel::Pf *FakeKernel::find_pf(const std::string &pf)
 {
 	auto it = pfs_.find(pf);
-	return it == pfs_.end() ? nullptr : &it->second;
+	return it == pfs_.end() || it->second.unplugged ? nullptr : &it->second;
 }
 
 FakeKernel::Vf *FakeKernel::find_vf(const std::string &pf, VfIndex vf)
@@ -472,6 +479,7 @@ void FakeKernel::pool_disable(const std::string &pf)
 		v.netns.clear();
 		v.netdev_mac.reset();
 		v.down = false;
+		v.unbound = false;
 	}
 	p->vports.clear();
 	p->filters.clear();
@@ -480,6 +488,27 @@ void FakeKernel::pool_disable(const std::string &pf)
 	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
 			   .detail = "switch-change num-vfs=0"});
 	update_pairing();
+	commit();
+}
+
+void FakeKernel::pf_unplug(const std::string &pf)
+{
+	if (find_pf(pf) == nullptr)
+		return;
+	pool_disable(pf);
+	pfs_[pf].unplugged = true;
+	pf_out_of_switch_.insert(pf);
+	commit();
+}
+
+void FakeKernel::pf_plug(const std::string &pf)
+{
+	auto it = pfs_.find(pf);
+	if (it == pfs_.end() || !it->second.unplugged)
+		return;
+	it->second.unplugged = false;
+	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
+			   .detail = "PF registered"});
 	commit();
 }
 
@@ -545,7 +574,7 @@ void FakeKernel::update_pairing()
 			bool still = false;
 			for (auto &[pn, p] : pfs_)
 				for (auto &v : p.vfs)
-					if (v.ifindex == a.info.paired_vf_ifindex && v.present && v.netns == a.info.netns)
+					if (v.ifindex == a.info.paired_vf_ifindex && v.has_netdev() && v.netns == a.info.netns)
 						still = true;
 			if (!still) {
 				a.info.paired_vf.clear();
@@ -562,7 +591,7 @@ void FakeKernel::update_pairing()
 			for (std::uint32_t i = 0; i < p.num_vfs; ++i) {
 				const Vf &v = p.vfs[i];
 				const MacAddr mac = v.netdev_mac.value_or(v.mac);
-				if (!v.present || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
+				if (!v.has_netdev() || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
 					continue;
 				if (a.info.serial != 0 && (!v.allocated || v.serial != a.info.serial))
 					continue;
@@ -588,7 +617,7 @@ bool FakeKernel::name_taken(const std::string &ns, const std::string &name, cons
 				return true;
 	for (const auto &[pn, p] : pfs_)
 		for (const auto &v : p.vfs)
-			if (&v != except && v.present && v.netns == ns && v.netdev == name)
+			if (&v != except && v.has_netdev() && v.netns == ns && v.netdev == name)
 				return true;
 	for (const auto &[an, a] : adapters_)
 		if ((ns.empty() && a.info.host_port == name) || (!ns.empty() && a.info.netns == ns && name == "nv0"))
@@ -600,7 +629,7 @@ FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t i
 {
 	for (auto &[pn, p] : pfs_)
 		for (auto &v : p.vfs)
-			if (v.present && v.ifindex == ifindex && v.netns == ns)
+			if (v.has_netdev() && v.ifindex == ifindex && v.netns == ns)
 				return &v;
 	return nullptr;
 }
@@ -609,8 +638,9 @@ std::vector<PfInfo> FakeKernel::pfs()
 {
 	std::vector<PfInfo> out;
 	for (const auto &[name, p] : pfs_)
-		out.push_back({.name = name, .netdev = p.netdev, .total_vfs = p.total_vfs, .num_vfs = p.num_vfs,
-			       .default_vport = VportId{0}});
+		if (!p.unplugged)
+			out.push_back({.name = name, .netdev = p.netdev, .total_vfs = p.total_vfs,
+				       .num_vfs = p.num_vfs, .default_vport = VportId{0}});
 	return out;
 }
 
@@ -642,9 +672,9 @@ std::vector<VfInfo> FakeKernel::vfs(const std::string &pf)
 	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
 		const Vf &v = p->vfs[i];
 		out.push_back({.index = VfIndex{i}, .allocated = v.allocated, .serial = v.serial, .mac = v.mac,
-			       .netdev = v.present ? v.netdev : std::string{}, .netns = v.netns,
-			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.present ? v.ifindex : 0,
-			       .running = v.present && !vfs_down_});
+			       .netdev = v.has_netdev() ? v.netdev : std::string{}, .netns = v.netns,
+			       .netdev_mac = v.netdev_mac.value_or(v.mac), .ifindex = v.has_netdev() ? v.ifindex : 0,
+			       .running = v.has_netdev() && !vfs_down_});
 	}
 	return out;
 }
@@ -674,6 +704,13 @@ Status FakeKernel::vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &
 	if (lazy_vf_driver_ && !v->netdev_mac && v->mac != mac)
 		v->netdev_mac = v->mac; // the driver ignores the PF's reset request
 	v->mac = mac;
+	if (v->unbound) {
+		// the real backend probes a driver for a VF without one
+		v->unbound = false;
+		v->netns.clear();
+		v->netdev_mac.reset();
+		++probes_;
+	}
 	update_pairing();
 	commit();
 	return Status::success();
@@ -687,7 +724,26 @@ Status FakeKernel::vf_probe(const std::string &pf, VfIndex vf)
 	if (v == nullptr)
 		return Status::fail(ENOENT, "unknown VF");
 	v->netdev_mac.reset();
+	// a driver binds again, in the host's namespace
+	if (v->unbound)
+		v->netns.clear();
+	v->unbound = false;
 	++probes_;
+	update_pairing();
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::vf_unbind(const std::string &pf, VfIndex vf)
+{
+	if (auto st = enter("vf_unbind"); !st.ok())
+		return st;
+	Vf *v = find_vf(pf, vf);
+	if (v == nullptr)
+		return Status::fail(ENOENT, "unknown VF");
+	requests_.push_back("vf_unbind " + pf + " " + std::to_string(vf.value));
+	v->unbound = true;
+	v->netns.clear(); // the netdev is gone; a probe registers it in the host's namespace
 	update_pairing();
 	commit();
 	return Status::success();
@@ -971,6 +1027,18 @@ Status FakeKernel::adapter_set_switch(const std::string &partition, const std::s
 	if (find_pf(pf) == nullptr)
 		return Status::fail(ENODEV, "no such PF");
 	it->second.info.pf = pf;
+	commit();
+	return Status::success();
+}
+
+Status FakeKernel::pf_switch_sync(const std::string &pf)
+{
+	if (auto st = enter("pf_switch_sync"); !st.ok())
+		return st;
+	if (find_pf(pf) == nullptr)
+		return Status::fail(ENODEV, "PF " + pf + " has no netdev");
+	if (pf_out_of_switch_.erase(pf) != 0)
+		requests_.push_back("pf_switch_sync " + pf + " enslaved");
 	commit();
 	return Status::success();
 }

@@ -69,6 +69,13 @@ public:
 	void pool_enable(const std::string &pf, std::uint32_t n, bool probed = true);
 	/// The VF driver binds to every VF of @pf's pool.
 	void pool_probe(const std::string &pf);
+	/// The PF leaves (driver unbound, hot-unplug): its pool goes as with
+	/// pool_disable(), then the PF itself; pf_plug() brings it back with
+	/// no VFs and a netdev outside its switch until pf_switch_sync().
+	void pf_unplug(const std::string &pf);
+	void pf_plug(const std::string &pf);
+	/// Whether @pf's netdev is in its switch (false after pf_plug()).
+	[[nodiscard]] bool pf_in_switch(const std::string &pf) const { return !pf_out_of_switch_.contains(pf); }
 	/// The VF is up again after such a reset: the adapter paired with it
 	/// asks for the VF.
 	void vf_back(const std::string &pf, VfIndex vf);
@@ -108,6 +115,7 @@ public:
 	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override;
 	Status vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac) override;
 	Status vf_probe(const std::string &pf, VfIndex vf) override;
+	Status vf_unbind(const std::string &pf, VfIndex vf) override;
 	Status vf_reset(const std::string &pf, VfIndex vf) override;
 	Status vf_free(const std::string &pf, VfIndex vf) override;
 	Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
@@ -128,6 +136,7 @@ public:
 	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
 	Status adapter_delete(const std::string &partition) override;
 	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override;
+	Status pf_switch_sync(const std::string &pf) override;
 	Status adapter_set_datapath(const std::string &partition, Datapath dp) override;
 	Status adapter_dp_ack(const std::string &partition, std::uint32_t seq) override;
 	Status adapter_set_auto_ack(const std::string &partition, bool on) override;
@@ -156,12 +165,16 @@ private:
 		/// in a reset sriov_pf failed it over for (autonomous_failover):
 		/// no carrier until vf_back()
 		bool down{};
+		/// its driver was unbound (vf_unbind): no netdev until a probe
+		bool unbound{};
+		[[nodiscard]] bool has_netdev() const { return present && !unbound; }
 	};
 	struct Pf {
 		std::string netdev;
 		std::uint32_t total_vfs{};
 		std::uint32_t num_vfs{};
 		std::uint32_t next_vport{1};
+		bool unplugged{}; ///< pf_unplug(): gone until pf_plug()
 		std::vector<Vf> vfs;
 		std::map<std::uint32_t, std::optional<std::uint32_t>> vports; // id -> vf
 		std::vector<FilterInfo> filters;
@@ -191,6 +204,7 @@ private:
 	Vf *vf_by_ifindex(const std::string &ns, std::uint32_t ifindex);
 
 	std::string state_path_;
+	std::set<std::string> pf_out_of_switch_;
 	std::map<std::string, Pf> pfs_;
 	std::set<std::string> netns_;
 	std::map<std::string, Adapter> adapters_;

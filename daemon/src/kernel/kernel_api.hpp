@@ -146,6 +146,10 @@ public:
 	/// Probe the VF's driver again (unbind + probe): it comes up with the
 	/// administrative MAC.
 	virtual Status vf_probe(const std::string &pf, VfIndex vf) = 0;
+	/// Halt the VF's driver (unbind): its netdev goes away, in whatever
+	/// namespace it was.  The function stays, allocated; the next attach
+	/// probes a driver again (vf_set_mac/vf_probe).
+	virtual Status vf_unbind(const std::string &pf, VfIndex vf) = 0;
 	virtual Status vf_reset(const std::string &pf, VfIndex vf) = 0; ///< FLR
 	virtual Status vf_free(const std::string &pf, VfIndex vf) = 0;
 	virtual Outcome<std::vector<std::uint8_t>> config_read(const std::string &pf, VfIndex vf,
@@ -187,6 +191,10 @@ public:
 	/// never the adapter's own, which the partition may have changed) as
 	/// its static entry, announced on @pf's wire.
 	virtual Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) = 0;
+	/// @pf's netdev is a port of @pf's switch (the bridge of the
+	/// synthetic path), also after it registered again (PF driver
+	/// re-bound, PF hot-plugged): enslaved, learning off, up.
+	virtual Status pf_switch_sync(const std::string &pf) = 0;
 	/// DP_WANT on the host port.  With AUTO_ACK off the adapter raises a
 	/// request (to the VF only when its VF is paired and up) that
 	/// adapter_dp_ack() completes; a switch to synthetic moves TX at once.

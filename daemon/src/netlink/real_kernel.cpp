@@ -463,7 +463,7 @@ public:
 	}
 
 	/// Unbind the VF's driver, if any: its netdev goes away.
-	static Status vf_unbind(const std::string &pf, VfIndex vf)
+	static Status driver_unbind(const std::string &pf, VfIndex vf)
 	{
 		const std::string bdf = vf_bdf(pf, vf);
 		if (bdf.empty())
@@ -477,7 +477,7 @@ public:
 	/// (igbvf only learns a new admin MAC through its reset handshake).
 	static Status vf_rebind(const std::string &pf, VfIndex vf)
 	{
-		if (auto st = vf_unbind(pf, vf); !st.ok())
+		if (auto st = driver_unbind(pf, vf); !st.ok())
 			return st;
 		const std::string bdf = vf_bdf(pf, vf);
 		auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
@@ -513,6 +513,8 @@ public:
 
 	Status vf_probe(const std::string &pf, VfIndex vf) override { return vf_rebind(pf, vf); }
 
+	Status vf_unbind(const std::string &pf, VfIndex vf) override { return driver_unbind(pf, vf); }
+
 	Status vf_set_admin_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
 	{
 		// The family sets the administrative MAC at allocation: re-allocate
@@ -542,7 +544,7 @@ public:
 		if (vf_bdf(pf, vf).empty())
 			return Status::fail(ENODEV, "VF " + std::to_string(vf.value) + " has no PCI function (virtfn" +
 							    std::to_string(vf.value) + " gone from " + pf + ")");
-		if (auto st = vf_unbind(pf, vf); !st.ok())
+		if (auto st = driver_unbind(pf, vf); !st.ok())
 			log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
 		return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
 	}
@@ -1325,6 +1327,8 @@ private:
 	}
 
 	/// The PF's switch for the synthetic path: a bridge holding the PF netdev.
+	Status pf_switch_sync(const std::string &pf) override { return ensure_bridge(pf).status; }
+
 	Outcome<int> ensure_bridge(const std::string &pf)
 	{
 		auto info = KernelApi::pf(pf);
@@ -1349,10 +1353,16 @@ private:
 			if (!st.ok() && st.err != EEXIST)
 				return Outcome<int>::fail(st.err, "bridge " + br + ": " + st.msg);
 			idx = if_index_in("", br);
+		}
+		// the PF netdev joins (again, after it registered anew: PF driver
+		// re-bound, hot-plug) the bridge
+		std::error_code ec;
+		const auto master = std::filesystem::read_symlink("/sys/class/net/" + info->netdev + "/master", ec);
+		if (ec || master.filename().string() != br) {
 			RtnlMsg e(RTM_NEWLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
 			e.set_up();
 			e.u32(IFLA_MASTER, idx);
-			st = transact(sock(""), e.finish(), seq_, nullptr);
+			auto st = transact(sock(""), e.finish(), seq_, nullptr);
 			if (!st.ok())
 				return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
 			// The switch knows its internal ports; it must not learn

@@ -80,7 +80,14 @@ void Engine::persist_events()
 
 void Engine::sync_pfs()
 {
-	for (const auto &k : kernel_.pfs()) {
+	const auto kpfs = kernel_.pfs();
+	// a PF the kernel no longer lists keeps only the slots still in use
+	// (their release runs): none of its VFs is handed out
+	for (auto &[n, pf] : model_.pfs)
+		if (std::none_of(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == n; }))
+			while (!pf.vfs.empty() && pf.vfs.back().state == VfState::free)
+				pf.vfs.pop_back();
+	for (const auto &k : kpfs) {
 		auto &pf = model_.pfs[k.name];
 		pf.name = k.name;
 		pf.netdev = k.netdev;
@@ -133,6 +140,11 @@ void Engine::recover()
 				  rec.cursor < rec.steps.size() ? to_string(rec.steps[rec.cursor]) : "end");
 		}
 	}
+	// what changed while the daemon was stopped: VFs gone with a pool
+	// lowered or a PF unbound, a PF that registered again
+	for (const auto &[n, pf] : model_.pfs)
+		pfs_gone_.insert(n); // each re-joins its switch now if it left it
+	resync_pool();
 	reconcile_orphans();
 	reconcile_serials();
 	reconcile_port_locks();
@@ -1101,13 +1113,24 @@ void Engine::vf_gone(const std::string &partition, const std::string &detail)
 void Engine::resync_pool()
 {
 	const auto kpfs = kernel_.pfs();
+	auto kpf = [&](const std::string &n) {
+		return std::find_if(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == n; });
+	};
 	{
-		for (const auto &k : kpfs) {
-			auto it = model_.pfs.find(k.name);
-			if (it == model_.pfs.end())
-				continue; // a new PF: sync_pfs() adds it
-			for (std::size_t i = k.num_vfs; i < it->second.vfs.size(); ++i) {
-				auto &slot = it->second.vfs[i];
+		// every PF of the model: one the kernel no longer lists (driver
+		// unbound, hot-unplug) has lost all its VFs; a new PF is added by
+		// sync_pfs() below
+		for (auto &[name, mpf] : model_.pfs) {
+			const auto k = kpf(name);
+			const bool present = k != kpfs.end();
+			const std::size_t num_vfs = present ? k->num_vfs : 0;
+			if (!present && !pfs_gone_.contains(name)) {
+				log::warn(0, "PF ", name, " is gone");
+				pfs_gone_.insert(name);
+			}
+			const std::string why = present ? "sriov_numvfs " + std::to_string(num_vfs) : "PF gone";
+			for (std::size_t i = num_vfs; i < mpf.vfs.size(); ++i) {
+				auto &slot = mpf.vfs[i];
 				if (slot.state == VfState::quarantined) {
 					// that function is gone with the pool
 					slot.state = VfState::free;
@@ -1116,16 +1139,35 @@ void Engine::resync_pool()
 				}
 				if (slot.state != VfState::assigned || slot.partition.empty())
 					continue;
-				const std::string name = slot.partition;
-				auto *p = model_.partition(name);
-				if (p == nullptr || !p->vf || p->vf->pf != k.name || p->vf->vf.value != i)
+				const std::string pname = slot.partition;
+				auto *p = model_.partition(pname);
+				if (p == nullptr || !p->vf || p->vf->pf != name || p->vf->vf.value != i)
 					continue;
-				log::warn(0, "partition ", name, ": VF ", i, " of ", k.name,
-					  " left the pool (sriov_numvfs ", k.num_vfs, ")");
-				vf_gone(name, "VF " + std::to_string(i) + " left the pool (sriov_numvfs " +
-						      std::to_string(k.num_vfs) + ")");
+				log::warn(0, "partition ", pname, ": VF ", i, " of ", name, " left the pool (", why, ")");
+				vf_gone(pname, "VF " + std::to_string(i) + " left the pool (" + why + ")");
 			}
 		}
+	}
+	// A PF that is back registered a new netdev: it joins its switch
+	// again, so the synthetic path of its partitions carries traffic.
+	for (auto it = pfs_gone_.begin(); it != pfs_gone_.end();) {
+		if (kpf(*it) == kpfs.end()) {
+			++it;
+			continue;
+		}
+		const std::string &n = *it;
+		if (std::none_of(model_.partitions.begin(), model_.partitions.end(),
+				 [&](const auto &e) { return e.second.pf == n && e.second.adapter; })) {
+			it = pfs_gone_.erase(it); // no synthetic path on it: no switch to join
+			continue;
+		}
+		if (auto st = kernel_.pf_switch_sync(*it); !st.ok()) {
+			log::error(0, "PF ", *it, " is back but not in its switch: ", st.msg);
+			++it;
+			continue;
+		}
+		log::info(0, "PF ", *it, " in its switch");
+		it = pfs_gone_.erase(it);
 	}
 	const std::size_t before = model_.pfs.size();
 	std::map<std::string, std::size_t> sizes;

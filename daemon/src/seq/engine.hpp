@@ -185,6 +185,9 @@ private:
 	/// (a netdev), at most until the deadline (monotonic ms): no attach
 	/// there before (sriov_numvfs is written while the VFs still probe)
 	std::map<std::string, std::int64_t> pool_wait_;
+	/// PFs the kernel stopped listing: each joins its switch again when it
+	/// is back (resync_pool)
+	std::set<std::string> pfs_gone_;
 	/// Whether @pf's pool is ready for an attach (drops it from pool_wait_
 	/// when it is, or when its wait ran out).
 	bool pool_ready(const std::string &pf);

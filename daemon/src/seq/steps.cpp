@@ -463,19 +463,19 @@ StepResult filters_to_default(StepCtx &c, model::Partition &p)
 		return StepResult::skip("no VF");
 	const VfIndex vf{*c.rec.vf};
 	auto pi = c.kernel.pf(c.rec.pf);
-	if (!pi)
-		return StepResult::fail(Reason::filter_move_failed, "PF gone");
 	// the synthetic switch floods broadcast and multicast to the child
 	// again before its unicast filters arrive on the default VPort: a
 	// frame sent meanwhile may arrive twice, none is lost
 	if (auto st = c.kernel.adapter_set_flood(p.name, true); !st.ok() && st.err != ENOENT)
 		return StepResult::fail(Reason::filter_move_failed, errtext(st));
-	if (pi->num_vfs == 0) {
-		// sriov_numvfs=0: the NIC switch went with the pool, and every
-		// filter with it; they are added again when VFs come back
+	if (!pi || pi->num_vfs == 0) {
+		// sriov_numvfs=0 or the PF gone: the NIC switch went with the
+		// pool, and every filter with it; they are added again when VFs
+		// come back
 		if (auto *a = assignment(c, p))
 			a->filters_on_vf = false;
-		return StepResult::skip("no NIC switch (SR-IOV disabled): no filters to move");
+		return StepResult::skip(pi ? "no NIC switch (SR-IOV disabled): no filters to move"
+					   : "PF gone, its NIC switch with it: no filters to move");
 	}
 	auto dv = std::optional<VportId>(pi->default_vport);
 	bool moved = false;
@@ -569,9 +569,19 @@ StepResult vf_from_child(StepCtx &c, model::Partition &p)
 		how = "surprise after " + std::to_string(c.timeouts.release_ms) + " ms";
 		log::warn(c.rec.id, "adapter kept ", info->netdev, " past the release timeout: surprise removal");
 	}
-	auto st = c.kernel.netdev_move(info->netns, info->ifindex, "");
-	if (!st.ok() && st.err != ENODEV)
-		return StepResult::fail(Reason::netdev_move_failed, errtext(st));
+	// The VF driver halts: its netdev leaves the child with it, and no
+	// driver runs on the function through the FLR that follows.  Should
+	// the unbind fail, the netdev at least leaves the child.
+	if (auto st = c.kernel.vf_unbind(c.rec.pf, VfIndex{*c.rec.vf}); st.ok()) {
+		how += ", VF driver unbound";
+	} else {
+		log::warn(c.rec.id, "unbind of ", info->netdev, "'s driver: ", errtext(st),
+			  "; moving the netdev to the host");
+		auto mv = c.kernel.netdev_move(info->netns, info->ifindex, "");
+		if (!mv.ok() && mv.err != ENODEV)
+			return StepResult::fail(Reason::netdev_move_failed, errtext(mv));
+		how += ", netdev moved to the host (unbind failed: " + errtext(st) + ")";
+	}
 	mark();
 	return StepResult::ok(how);
 }
