@@ -8,14 +8,15 @@
 # (net_failover) measure theirs.  sriov_pf on PF 0 with 2 VFs (sriov_vf
 # probes them), sriovd started on it (real backend, tests/vm/daemon_lib.bash
 # dmn_start), `sriovctl partition add vm1 --pf PF0 --mac M`: sriovd creates
-# the sriov_netvsc pair, its host port on PF 0 and the adapter nv0 in netns
-# vm1 (198.18.0.10), the partition's MAC filter on the default VPort.
-# `sriovctl attach vm1` then gives it a VF (VF allocated, VPort, VF moved
-# into vm1 and paired, filters moved, data path acknowledged).
+# the sriov_netvsc pair, its host port in sriovd's bridge with PF 0 and the
+# adapter nv0 in netns vm1 (198.18.0.10), the partition's MAC filter on the
+# default VPort.  `sriovctl attach vm1` then gives it a VF (VF allocated,
+# VPort, VF moved into vm1 and paired, filters moved, data path
+# acknowledged).
 #
 #   synthetic_tcp_mbps  iperf3 ext0 -> child over sriovd's synthetic path
-#                       (host port + adapter) before the first attach (the
-#                       anchor: bridge + veth)
+#                       (bridge, host port, adapter) before the first
+#                       attach (the anchor: bridge + veth)
 # Streams (2000 packets/s from ext0 to the child, the switch at 3 s of 10 s):
 #   noswitch   data path on the VF, nothing happens
 #   planned    `sriovctl failover vm1 --hold 3600`: data path to synthetic
@@ -80,7 +81,7 @@ diag() {
 }
 slowwait 15 ping_ok ext0 "$BENCH_CHILD_IP" || { diag; bench_abort "synthetic path: no ping"; }
 
-setup="sriovd host port (sriov_pf PF)+sriov_netvsc"
+setup="bridge sb-PF (sriovd, sriov_pf PF)+sriov_netvsc"
 bench_wants synthetic_tcp_mbps && {
 v=$(bench_iperf vm1 "$BENCH_CHILD_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
 	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "$setup" ||
