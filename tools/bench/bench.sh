@@ -6,16 +6,18 @@
 # build/bench/results.json and prints it as a table.  See
 # Documentation/performance.rst.
 #
-#   tools/bench/bench.sh [--timeout SEC] [--icount] [CASE_REGEX...]
+#   tools/bench/bench.sh [--timeout SEC] [--icount] [--name NAME] [CASE_REGEX...]
 #
 # CASE_REGEX selects cases by file name (tools/bench/cases/*.sh), for
 # developing one case at a time.  --icount runs the VM with QEMU's
 # instruction counter as its clock (-icount shift=3,sleep=off): the guest's
 # time then advances with the instructions it executes, not with the host's
 # wall clock, so throughput no longer depends on how busy the host is (but
-# device emulation is free in guest time).  Exit status: 0 when the VM run worked
-# (even if a measurement failed: its metric is null, with the reason), 1
-# when the run itself failed (timeout, crash, kernel warning).
+# device emulation is free in guest time).  --name NAME: the VM run's name
+# (default bench; its logs go to build/vm/NAME).  Exit status: 0 when the
+# VM run worked (even if a measurement failed: its metric is null, with
+# the reason), 1 when the run itself failed (timeout, crash, kernel
+# warning).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # The VM's bound: every case's own timeout plus boot and resets, so that a
@@ -25,11 +27,13 @@ timeout=$(($(sed -n 's/^# bench-timeout:[[:space:]]*//p' "$top"/tools/bench/case
 # The net_failover standby's MAC; the VF primary gets the same admin MAC.
 standby_mac=52:54:00:fa:11:00
 vmargs=()
+name=bench
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
 	--icount) vmargs=(--qemu-arg=-icount "--qemu-arg=shift=3,sleep=off"); shift ;;
-	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
+	--name) name=$2; shift 2 ;;
+	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -40,7 +44,7 @@ if [ ! -x "$build/tools/traffic/sriov-sequdp" ]; then
 	exit 1
 fi
 out=$top/build/bench
-vmout=$top/build/vm/bench
+vmout=$top/build/vm/$name
 mkdir -p "$out"
 rm -f "$out/results.json"
 rm -rf "$out/raw"
@@ -51,7 +55,7 @@ rm -rf "$out/raw"
 	echo "vm ${vmargs[*]:-(wall clock)}"
 } >"$out/host.txt"
 t0=$(date +%s)
-"$top/tools/vm/run" --name bench --nics 2 --standby "$standby_mac" --timeout "$timeout" \
+"$top/tools/vm/run" --name "$name" --nics 2 --standby "$standby_mac" --timeout "$timeout" \
 	"${vmargs[@]}" -- tools/bench/guest.sh "$@"
 rc=$?
 wall=$(($(date +%s) - t0))

@@ -3,99 +3,126 @@
 # bench-side: project
 # bench-timeout: 900
 #
-# Failover with the project's stack, measured as the anchors 40 (bonding)
-# and 45 (net_failover) measure theirs: sriov_netvsc's pair nvh0/nv0 (nvh0
-# in bridge br0 with sriov_pf on PF 0, the adapter nv0 with 198.18.0.10 in
-# netns child0) and sriov_vf on VF 0, claimed by nv0.  The NIC switch is
-# driven as sriovd drives it (tests/lib/netvsc_lib.sh): VF 0 allocated with
-# the adapter's serial and MAC, a VPort for it, the adapter's MAC filter on
-# the default VPort; a responder answers the adapter's switch requests and
-# moves the filter to the VF's VPort (to the VF) or back (to synthetic).
+# Failover with the project's stack, driven by sriovd as a user drives it
+# (no test responder), measured as the anchors 40 (bonding) and 45
+# (net_failover) measure theirs.  sriov_pf on PF 0 with 2 VFs (sriov_vf
+# probes them), sriovd started on it (real backend, tests/vm/daemon_lib.bash
+# dmn_start), `sriovctl partition add vm1 --pf PF0 --mac M`: sriovd creates
+# the sriov_netvsc pair, its host port in sriovd's bridge with PF 0 and the
+# adapter nv0 in netns vm1 (198.18.0.10), the partition's MAC filter on the
+# default VPort.  `sriovctl attach vm1` then gives it a VF (VF allocated,
+# VPort, VF moved into vm1 and paired, filters moved, data path
+# acknowledged).
 #
-#   synthetic_tcp_mbps  iperf3 ext0 -> child over br0/nvh0/nv0 before the
-#                       VF exists (the anchor: bridge + veth)
+#   synthetic_tcp_mbps  iperf3 ext0 -> child over sriovd's synthetic path
+#                       (bridge, host port, adapter) before the first
+#                       attach (the anchor: bridge + veth)
 # Streams (2000 packets/s from ext0 to the child, the switch at 3 s of 10 s):
 #   noswitch   data path on the VF, nothing happens
-#   planned    the host asks for the synthetic path (DP_WANT, as sriovd's
-#              release sequence does), the filter moves, then sriov_vf is
-#              unbound (the anchors: make the backup active, unbind)
+#   planned    `sriovctl failover vm1 --hold 3600`: data path to synthetic
+#              (acknowledged), filters to the default VPort, VF out of the
+#              child, VPort deleted, FLR, VF freed (the anchors: make the
+#              backup active, unbind); then `sriovctl attach vm1`
 #   surprise   sriov_numvfs=0 with no preparation (as in both anchors);
-#              sriov_pf moves the filter itself before it removes the VFs
-#              (vf_reset_failover, reason sriov-disable; sriov_vf's
-#              VF_GOING_DOWN notice then finds nothing left to move)
+#              sriov_pf moves the filters itself before it removes the VFs,
+#              sriovd sees the VF gone and records a surprise sequence.  It
+#              runs last: what sriovd does when the VFs come back is logged,
+#              not measured
 # tcp_survived_pct: iperf3 TCP (10 s) from ext0 to the child across a
-# switch at 3 s, alternately the planned failover and the way back (bind,
-# DP_WANT vf); a run survived if iperf3 ended without error and its last
-# second carried data.
-# The PF is handed back to igb afterwards, as 15/17 do.
+# switch at 3 s, alternately `sriovctl failover vm1 --hold 3600` and
+# `sriovctl attach vm1`; a run survived if iperf3 ended without error and
+# its last second carried data.
+# The case logs sriovd's sequence (result, duration) after every switch;
+# the daemon's log is copied to $BENCH_RAW/project-failover.sriovd.log.
+# The PF goes back to igb through bench_reset (it unloads sriov_pf).
 . "$SRIOV_TOP/tools/bench/lib.sh"
-NV_PF_DRIVER=sriov_pf
-NV_VF_DRIVER=sriov_vf
-OUT=$BENCH_RAW
-. "$SRIOV_TOP/tests/lib/netvsc_lib.sh"
+. "$SRIOV_TOP/tests/vm/daemon_lib.bash"
 
 SECS=10
-NAME="sriov_netvsc + sriov_vf on sriov_pf"
+MAC=02:00:5e:10:00:0c
+NAME="sriovd: sriov_netvsc + sriov_vf on sriov_pf"
+DMN_STATE=/tmp/bench-sriovd
+DMN_SOCK=$DMN_STATE/sriovd.sock
+# on the VM's tmpfs while the case runs (see 25-project-attach.sh)
+DMN_LOG=/tmp/bench-sriovd.log
+# sriovd manages PF 0 only; PF 1 stays with igb
+SRIOV_PF1=
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
 sys=/sys/bus/pci/devices/$bdf
 
-give_back() {
-	[ -e "$sys/driver" ] && echo "$bdf" >"$sys/driver/unbind"
-	modprobe igb && echo "$bdf" >/sys/bus/pci/drivers/igb/bind 2>/dev/null
-}
-
-if [ -e "$sys/driver" ]; then
-	echo "$bdf" >"$sys/driver/unbind" || bench_abort "could not unbind the PF"
-fi
-defer give_back
-modprobe sriov_pf || bench_abort "sriov_pf did not load"
+bench_ext 0 || bench_abort "external host"
+[ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || bench_abort "could not unbind the PF"; }
+why=$(dmn_modules) || bench_abort "$why"
 [ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
-nv_setup_synthetic || bench_abort "synthetic path (bridge, sriov_netvsc pair)"
-bench_neigh ext0 "$NV_IP" "$NV_MAC"
-slowwait 15 ping_ok ext0 "$NV_IP" || bench_abort "synthetic path: no ping"
+pf=$(wait_pci_netdev "$bdf" 15) || bench_abort "sriov_pf created no netdev"
+ip link set "$pf" up
+# Deep RX rings (as the netvsc tests and the lab): when the host
+# deschedules the TCG guest, the paced sender catches up in one burst.
+deep_rings() { in_ns "${2:-}" ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || in_ns "${2:-}" ethtool -G "$1" rx 4096 2>/dev/null; }
+deep_rings "$pf"
+wait_carrier "$pf" 30 || bench_abort "PF: no carrier"
+modprobe -r igbvf 2>/dev/null
+echo 2 >"$sys/sriov_numvfs" || bench_abort "sriov_pf could not enable VFs"
+defer bench_vfs_disable 0
+rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
+: >"$DMN_LOG"
+defer cp "$DMN_LOG" "$BENCH_RAW/project-failover.sriovd.log"
+dmn_start || bench_abort "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
+defer dmn_stop
+out=$(dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" 2>&1) || bench_abort "partition add failed: $out"
+defer dmn_ctl partition remove vm1
+ip -n vm1 link set lo up
+ip -n vm1 link set nv0 up
+ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
+bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
+diag() {
+	bench_log "diag: $(ip -n vm1 -br link; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|vf_|dp_'; dmn_ctl list; dmn_ctl vf show; dmn_ctl audit; dmesg | tail -n 15)"
+}
+slowwait 15 ping_ok ext0 "$BENCH_CHILD_IP" || { diag; bench_abort "synthetic path: no ping"; }
 
+setup="bridge sb-PF (sriovd, sriov_pf PF)+sriov_netvsc"
 bench_wants synthetic_tcp_mbps && {
-v=$(bench_iperf child0 "$NV_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
-	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" ||
-	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "bridge(sriov_pf PF)+sriov_netvsc" "iperf3 failed"
+v=$(bench_iperf vm1 "$BENCH_CHILD_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
+	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "$setup" ||
+	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "$setup" "iperf3 failed"
 }
 
-nv_vf_create || bench_abort "VF 0 (switch setup)"
-defer bench_vfs_disable 0
-nv_responder_start 3000
-defer nv_responder_stop
-nv_vf_driver_bind || bench_abort "sriov_vf did not bind VF 0"
-nv_wait_dp 1 40 || bench_abort "the adapter never switched to the VF"
-bench_log "VF $VF ($VFDEV), VPort $NV_VPORT, filter $NV_FID on VPort $(nv_filter_vport)"
-
-on_vf() { [ "$(nv_get dp_active)" = 1 ]; }
-vf_add() {
-	if [ ! -e "$sys/virtfn0" ]; then
-		# sriov_numvfs=0 took the switch (VPort, filters) with it:
-		# allocate again, and answer with the new ids
-		nv_responder_stop
-		nv_vf_create || return 1
-		nv_responder_start 3000
-		nv_vf_driver_bind || return 1
-	else
-		nv_vf_bind || return 1
-		nv_deep_rings "$VFDEV"
-	fi
-	nv_ctl set nvh0 --want vf
-	nv_wait_dp 1 40 || { echo "the adapter did not switch back to the VF" >&2; return 1; }
+ethstat() { ip netns exec vm1 ethtool -S nv0 | awk -v k="$1:" '$1 == k {print $2}'; }
+# on the VF: the adapter's data path and sriovd's model agree
+on_vf() {
+	[ "$(ethstat dp_active)" = 1 ] &&
+		dmn_ctl --json list | jq -e '.result[] | select(.name == "vm1") | .vf.datapath == "vf"' >/dev/null
+}
+# the VF netdev sriovd moved into vm1 (a new one after every attach)
+vf_rings() {
+	local d
+	for d in $(ip netns exec vm1 sh -c 'for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && echo "${d##*/}"; done'); do
+		deep_rings "$d" vm1
+	done
+}
+# last_seq KIND [SRIOVCTL_OPTS...]: sriovd's last finished sequence of
+# that kind, one line
+last_seq() {
+	local k=$1
+	shift
+	dmn_ctl "$@" --json events | jq -c --arg k "$k" '[.result.events[] | select(.type == "sequence" and .kind == $k
+		and .partition == "vm1")] | last // {} | {seq, kind, result, duration_ms, reason}'
+}
+attach() {
+	dmn_ctl attach vm1 >/dev/null || { echo "sriovctl attach failed: $(last_seq attach)" >&2; return 1; }
+	busywait 10000 on_vf || { echo "attached, but not on the VF: dp_active $(ethstat dp_active)" >&2; return 1; }
+	vf_rings
+	bench_log "attach: $(last_seq attach)"
 	sleep 1
 }
-planned() {
-	nv_ctl set nvh0 --want syn
-	# acked: the filter is on the default VPort
-	nv_ctl_child wait nv0 dp_pending 255 --timeout-s 10 >/dev/null
-	nv_vf_unbind
-}
-surprise() { nv_vf_disable; }
+planned() { dmn_ctl failover vm1 --hold 3600 >/dev/null || bench_log "sriovctl failover failed"; }
+surprise() { echo 0 >"$sys/sriov_numvfs"; }
 
-rx() { nv_stat "$1"; }
-if bench_seq_start nv_noswitch child0 ext0 "$NV_IP" $SECS && bench_seq_wait nv_noswitch; then
+attach || { diag; bench_abort "the first attach did not reach the VF"; }
+slowwait 15 ping_ok ext0 "$BENCH_CHILD_IP" || { diag; bench_abort "VF path: no ping"; }
+
+if bench_seq_start nv_noswitch vm1 ext0 "$BENCH_CHILD_IP" $SECS && bench_seq_wait nv_noswitch; then
 	bench_record noswitch_gap_ms "$BENCH_SIDE" "$SEQ_GAP_MS" ms "$NAME, no switch"
 else
 	bench_fail noswitch_gap_ms "$BENCH_SIDE" ms "$NAME, no switch" "stream failed"
@@ -103,23 +130,35 @@ fi
 
 switch_run() {
 	local v0 s0
-	v0=$(rx vf_rx_packets)
-	s0=$(rx syn_rx_packets)
-	bench_switch_run "$@" child0 "$NV_IP" || return 1
-	bench_log "$1: adapter vf_rx +$(($(rx vf_rx_packets) - v0)) syn_rx +$(($(rx syn_rx_packets) - s0)), data path $(nv_get dp_active), last reason $(nv_get last_reason_name)"
+	v0=$(ethstat vf_rx_packets)
+	s0=$(ethstat syn_rx_packets)
+	bench_switch_run "$@" vm1 "$BENCH_CHILD_IP" || return 1
+	bench_log "$1: adapter vf_rx +$(($(ethstat vf_rx_packets) - v0)) syn_rx +$(($(ethstat syn_rx_packets) - s0)), data path $(ethstat dp_active), last reason $(ethstat dp_last_reason)"
 }
 
-setup="$NAME: DP_WANT synthetic (filter moved), then sriov_vf unbind"
+setup="$NAME: sriovctl failover (filters moved, data path acknowledged, VF released)"
 switch_run nv_planned "$setup" planned_failover_lost planned_failover_blackout_ms planned ||
 	bench_fail planned_failover_lost "$BENCH_SIDE" packets "$setup" "stream failed"
-vf_add || bench_abort "VF re-add failed"
+bench_log "planned: $(last_seq failover)"
+attach || { diag; bench_abort "re-attach after the planned failover failed"; }
+
+bench_wants tcp_survived_pct &&
+	bench_tcp_survival "$NAME" nv_tcp vm1 "$BENCH_CHILD_IP" on_vf planned attach
+on_vf || attach || { diag; bench_abort "re-attach before the surprise failed"; }
 
 setup="$NAME: sriov_numvfs=0, no preparation"
 switch_run nv_surprise "$setup" surprise_lost surprise_blackout_ms surprise ||
 	bench_fail surprise_lost "$BENCH_SIDE" packets "$setup" "stream failed"
-vf_add || bench_abort "VF re-add failed"
-
-bench_wants tcp_survived_pct &&
-	bench_tcp_survival "$NAME" nv_tcp child0 "$NV_IP" on_vf planned vf_add
-nv_responder_stop
+# Not measured, logged: when sriovd answers again after the surprise (its
+# surprise sequence runs to the end first), and whether it takes a VF back
+# when the VFs return.
+t0=$(bench_us)
+ev=$(last_seq surprise --timeout 300)
+bench_log "surprise: sriovd answered after $((($(bench_us) - t0) / 1000)) ms: ${ev:-no answer}"
+echo 2 >"$sys/sriov_numvfs"
+if busywait 30000 on_vf; then
+	bench_log "VFs enabled again: sriovd re-attached vm1 ($(last_seq attach))"
+else
+	bench_log "VFs enabled again: vm1 not back on a VF within 30 s ($(dmn_ctl list 2>&1 | tr '\n' ' '))"
+fi
 exit 0

@@ -3,8 +3,10 @@
 # bench-side: project
 # bench-timeout: 360
 #
-# migration_blackout_ms, project side: sriovd migrates a child from NIC 0
-# to NIC 1 under a 2000 packets/s stream from the world, measured like
+# migration_blackout_ms, project side, driven by sriovd as a user drives it
+# (sriovd started on both PFs; sriovctl partition add, attach, migrate; no
+# test responder): sriovd migrates a child from NIC 0 to NIC 1 under a
+# 2000 packets/s stream from the world, measured like
 # 50-anchor-migration.sh (same world: both external-host NICs bridged in
 # netns world, 198.18.0.1/24; the child 198.18.0.10).  The child vm1 is a
 # partition on PF 0 with a VF attached (data path VF).  At 3 s of a 10 s
@@ -13,7 +15,9 @@
 # --complete` (synthetic port to PF 1's switch, announced on the wire,
 # then the reserved VF attached there).  The child does nothing itself
 # (the anchor's child pings once to announce itself).  The blackout is the
-# stream's longest gap; 10 s without a move give the floor.
+# stream's longest gap; 10 s without a move give the floor.  The loss and
+# sriovd's migrate sequences (phases) are logged; the daemon's log is
+# copied to $BENCH_RAW/project-migration.sriovd.log.
 . "$SRIOV_TOP/tools/bench/lib.sh"
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"
 
@@ -22,7 +26,8 @@ MAC=02:00:5e:10:00:0b
 SETUP="sriovd: migrate prepare + complete, VF on PF 0 -> VF on PF 1"
 DMN_STATE=/tmp/bench-sriovd
 DMN_SOCK=$DMN_STATE/sriovd.sock
-DMN_LOG=$BENCH_RAW/project-migration.sriovd.log
+# on the VM's tmpfs while the case runs (see 25-project-attach.sh)
+DMN_LOG=/tmp/bench-sriovd.log
 
 [ -n "${SRIOV_EXT1:-}" ] && [ -n "${SRIOV_PF1:-}" ] || bench_abort "needs --nics 2"
 fail() { bench_fail migration_blackout_ms project ms "$SETUP" "$1"; exit 0; }
@@ -47,6 +52,8 @@ done
 bench_world || fail "the world netns"
 
 rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
+: >"$DMN_LOG"
+defer cp "$DMN_LOG" "$BENCH_RAW/project-migration.sriovd.log"
 dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
 defer dmn_stop
 out=$(dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" 2>&1) || fail "partition add failed: $out"
