@@ -1635,6 +1635,15 @@ TEST(Pool, NoAttachWhileSriovDisableIsUnderWay)
 		EXPECT_NE(e.at("kind"), "attach") << "attached while the pool was going: " << e.dump(1);
 	EXPECT_EQ(seqs->front().at("kind"), "surprise");
 	EXPECT_FALSE(part(r, "p1").vf);
+	// no FLR of a VF that SR-IOV disable is removing (it would wait out
+	// the PCI core's minute-long readiness poll), and no quarantine
+	bool flr_skipped = false;
+	for (const auto &ph : seqs->front().at("phases"))
+		if (ph.at("step") == "vf_flr")
+			flr_skipped = ph.at("result") == "skipped" &&
+				      ph.at("detail").get<std::string>().find("SR-IOV disable under way") != std::string::npos;
+	EXPECT_TRUE(flr_skipped) << seqs->front().dump(1);
+	EXPECT_NE(r.engine->model().pfs.at(pf0).vfs.at(vf.value).state, VfState::quarantined);
 }
 
 TEST(Pool, VfsBackWithoutAnyAttachedPartitionGetFiltersBack)
@@ -1781,6 +1790,7 @@ TEST(Pool, PfGoneReleasesItsPartitionsAndRejoinsItsSwitchWhenBack)
 	EXPECT_FALSE(part(r, "p1").vf);
 	EXPECT_EQ(r.kernel.adapter("p1")->datapath, Datapath::synthetic);
 	EXPECT_TRUE(r.engine->model().pfs.at(pf0).vfs.empty()) << "VFs of a PF that is gone stay in the pool";
+	r.expect_consistent(); // a PF known to be gone, none of its VFs in use
 	// the PF is back with no VFs: its new netdev joins its switch
 	EXPECT_FALSE(r.kernel.pf_in_switch(pf0));
 	r.kernel.pf_plug(pf0);

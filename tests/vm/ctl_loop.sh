@@ -17,7 +17,8 @@
 #     filters moved to the VF's VPort
 #   - CYCLES planned failovers and re-attaches through sriovctl under one
 #     stream: 0 lost, the longest gap within the no-switch floor of the
-#     same run plus GAP_SLACK_MS
+#     same run plus GAP_SLACK_MS; each release unbinds the VF driver
+#     before the FLR
 #   - a multicast stream to a paired child arrives exactly once per datagram
 #   - surprise removals (VF driver unbind, VF FLR from sysfs,
 #     sriov_numvfs=0): at most SURPRISE_MAX lost each, the partition back
@@ -25,6 +26,8 @@
 #   - a VF reset while attached (MTU change in the child): the data path
 #     and the filters back on the VF, audit consistent
 #   - a PF reset with 4 partitions attached: all back on their VFs
+#   - the PF's driver unbound and bound again: partitions released, the
+#     PF's new netdev back in sriovd's bridge, partitions back on VFs
 #   - migration NIC 0 -> NIC 1 under the stream: 0 lost
 #   - a TCP connection (iperf3) survives CYCLES failovers and re-attaches
 . "$SRIOV_TOP/tests/lib/ktap.sh"
@@ -48,7 +51,7 @@ GAP_SLACK_MS=50
 BACK_S=30
 NP=4
 MCAST=239.20.0.1
-NPLAN=15
+NPLAN=18
 
 ktap_header
 [ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
@@ -166,6 +169,18 @@ failovers() {
 	[ "$LOST" -le 0 ] && awk -v g="$GAP_MS" -v f="$FLOOR_MS" -v s=$GAP_SLACK_MS 'BEGIN { exit !(g <= f + s) }'
 }
 ktap_result "$CYCLES planned failovers + re-attaches under a ${STREAM_RATE}/s stream: 0 lost, gap <= floor + ${GAP_SLACK_MS} ms" failovers
+# the release halts the VF driver before the FLR: every failover's
+# vf_from_child step unbound it (and moved no netdev to the host)
+# (the failovers still in sriovd's event ring: the newest 256 events)
+unbound_each_time() {
+	local steps n
+	steps=$(dmn_ctl --json events --phases | jq -c '[.result.events[] | select(.type == "sequence"
+		and .kind == "failover" and .partition == "p1") | .phases[] | select(.step == "vf_from_child")]')
+	n=$(jq 'length' <<<"$steps")
+	echo "failovers of p1 in the event ring: $n; their vf_from_child: $(jq -c '[.[].detail] | unique' <<<"$steps")"
+	[ "$n" -ge 5 ] && jq -e 'all(.detail | test("VF driver unbound"))' <<<"$steps" >/dev/null
+}
+ktap_result "each failover unbound the VF driver in vf_from_child, before vport_delete and the FLR" unbound_each_time
 
 # --- multicast, once ---
 mcast_once() {
@@ -247,6 +262,33 @@ pool_back() {
 	done
 }
 ktap_result "VFs enabled again: sriovd re-reads the pool, every partition back on a VF" pool_back
+
+# --- the PF leaves and comes back (its driver unbound and bound again) ---
+none_on_vf() {
+	dmn_ctl --json list | jq -e '[.result[] | select(.pf == "'"$SRIOV_PF0"'" and .vf != null)] | length == 0' >/dev/null
+}
+pf_gone() {
+	echo "$SRIOV_PF0" >/sys/bus/pci/drivers/sriov_pf/unbind || return 1
+	busywait $((BACK_S * 1000)) none_on_vf || { echo "partitions still on VFs of a PF that is gone"; dmn_ctl list; return 1; }
+	dmn_audit
+}
+ktap_result "PF 0's driver unbound: every partition released to its synthetic path, audit consistent" pf_gone
+pf_back() {
+	local i
+	echo "$SRIOV_PF0" >/sys/bus/pci/drivers/sriov_pf/bind || return 1
+	pf0dev=$(wait_pci_netdev "$SRIOV_PF0" 10) || return 1
+	ip link set "$pf0dev" up
+	# no VFs yet: the synthetic path alone, through the PF's new netdev,
+	# which sriovd put back in its bridge
+	for ((i = 1; i <= NP; i++)); do
+		slowwait 20 ping_ok world "$(ip_of $i)" || { echo "world does not reach p$i on the synthetic path"; return 1; }
+	done
+	echo $NP >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs" || return 1
+	for ((i = 1; i <= NP; i++)); do
+		back "p$i" || { echo "p$i not back on a VF"; return 1; }
+	done
+}
+ktap_result "PF 0 bound again: its netdev in sriovd's bridge, VFs enabled, every partition back on a VF" pf_back
 
 # --- migration ---
 migrate() { dmn_ctl migrate p1 --to "$SRIOV_PF1" && dmn_ctl migrate p1 --complete; }

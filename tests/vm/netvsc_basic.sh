@@ -14,6 +14,11 @@
 # pairs with a VF that has no identity.
 # The VF part runs once per VF driver, in one VM: the in-tree igbvf (MAC
 # pairing) and the project's sriov_vf (no identity under igb: MAC pairing).
+# Under NV_PF_DRIVER=sriov_pf (netvsc_basic_sriov_pf.sh) the VF carries the
+# adapter's identity (allocated with its serial) and registers in the
+# host's namespace, where nv0 claims it by that identity; an acked switch
+# to the VF moves the adapter's MAC filter to the VF's VPort first, and
+# sriov_pf moves it back by itself when the VF goes away.
 # Arguments: the VF drivers (default: igbvf sriov_vf).
 DRIVERS=${*:-igbvf sriov_vf}
 . "$SRIOV_TOP/tests/lib/ktap.sh"
@@ -117,24 +122,41 @@ vf_round() {
 	nv_vf_is_slave_host() {
 		ip -j link show "$1" | jq -e '.[0].flags | index("SLAVE") != null' >/dev/null
 	}
-	ktap_result "$NV_VF_DRIVER: an adapter with a serial does not claim a VF without identity" \
-		vf_free "serial adapter nv8"
-	ip link del nvh8
-	# nv0 takes the host VF's MAC: the search covers only child0
-	ip -n child0 link set nv0 address "$NV_MAC"
-	ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
-		vf_free "nv0 with the VF's MAC"
-	ip -n child0 link set nv0 up
-	wait_carrier nv0 5 child0
-	# the host hands the VF to child0 (nv_vf_bind's way): nv0 claims it
-	nv_deep_rings "$VFDEV"
-	ip link set "$VFDEV" netns child0 || ktap_bail "cannot move $VFDEV into child0"
+	if [ "$NV_PF_DRIVER" = sriov_pf ]; then
+		ktap_result "$NV_VF_DRIVER: an adapter with another serial does not claim the VF" \
+			vf_free "adapter nv8 with serial $NV_SERIAL8"
+		ip link del nvh8
+		# nv0 without its serial and with the VF's MAC: the search
+		# covers only child0
+		nv_ctl set nvh0 --serial 0
+		ip -n child0 link set nv0 address "$NV_MAC"
+		ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
+			vf_free "nv0 with the VF's MAC, no serial"
+		ip -n child0 link set nv0 up
+		wait_carrier nv0 5 child0
+		# nv0 given the VF's identity claims it where it is
+		nv_deep_rings "$VFDEV"
+		nv_ctl set nvh0 --serial "$NV_SERIAL"
+	else
+		ktap_result "$NV_VF_DRIVER: an adapter with a serial does not claim a VF without identity" \
+			vf_free "serial adapter nv8"
+		ip link del nvh8
+		# nv0 takes the host VF's MAC: the search covers only child0
+		ip -n child0 link set nv0 address "$NV_MAC"
+		ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
+			vf_free "nv0 with the VF's MAC"
+		ip -n child0 link set nv0 up
+		wait_carrier nv0 5 child0
+		# the host hands the VF to child0 (nv_vf_bind's way): nv0 claims it
+		nv_deep_rings "$VFDEV"
+		ip link set "$VFDEV" netns child0 || ktap_bail "cannot move $VFDEV into child0"
+	fi
 	vf_check() {
-		nv_vf_is_slave "$VFDEV" || { echo "no SLAVE flag"; return 1; }
-		[ "$(nv_get vf_ifindex)" = "$(ip netns exec child0 cat /sys/class/net/$VFDEV/ifindex)" ]
+		slowwait 5 nv_vf_is_slave "$VFDEV" || { echo "no SLAVE flag"; return 1; }
+		[ "$(nv_get vf_ifindex)" = "$(nv_vf_in cat /sys/class/net/$VFDEV/ifindex)" ]
 	}
 	ktap_result "$NV_VF_DRIVER: VF claimed by nv0 with IFF_SLAVE" vf_check
-	no_addr() { [ -z "$(ip -n child0 -j addr show "$VFDEV" | jq -r '.[0].addr_info[]?.local')" ]; }
+	no_addr() { [ -z "$(nv_vf_in ip -j addr show "$VFDEV" | jq -r '.[0].addr_info[]?.local')" ]; }
 	ktap_result "$NV_VF_DRIVER: VF has no IP addresses" no_addr
 	ktap_result "$NV_VF_DRIVER: data path moves to the VF" nv_wait_dp 1 40
 	vf_tx0=$(nv_stat vf_tx_packets)
@@ -144,7 +166,7 @@ vf_round() {
 	same_speed() {
 		local a b
 		a=$(ip netns exec child0 ethtool nv0 | grep 'Speed:')
-		b=$(ip netns exec child0 ethtool "$VFDEV" | grep 'Speed:')
+		b=$(nv_vf_in ethtool "$VFDEV" | grep 'Speed:')
 		echo "adapter $a, VF $b"
 		[ -n "$a" ] && [ "$a" = "$b" ]
 	}
@@ -181,7 +203,16 @@ vf_round() {
 	nv_responder_start 3000
 	nv_ctl set nvh0 --want syn
 	nv_ctl set nvh0 --want vf
-	ktap_result "$NV_VF_DRIVER: acked request moves TX to the VF" nv_wait_dp 1 10
+	acked_to_vf() {
+		nv_wait_dp 1 10 || return 1
+		[ "$NV_PF_DRIVER" = sriov_pf ] || return 0
+		# and the filter went to the VF's VPort before the ack
+		local vp
+		vp=$(nv_filter_vport)
+		echo "adapter's MAC filter on VPort $vp (the VF's: $NV_VPORT)"
+		[ "$vp" = "$NV_VPORT" ]
+	}
+	ktap_result "$NV_VF_DRIVER: acked request moves TX to the VF" acked_to_vf
 	ktap_diag "last switch duration $(nv_get last_duration_ns) ns, seq $(nv_get dp_seq)"
 	stale_ack() { ! nv_ctl set nvh0 --ack 12345 2>/dev/null; }
 	ktap_result "$NV_VF_DRIVER: stale ack is refused" stale_ack
@@ -200,7 +231,8 @@ vf_round() {
 	}
 	ktap_result "$NV_VF_DRIVER: VF unbind: back to synthetic, VF released" released
 	# the host side moves the adapter's MAC filter from the VF to the PF
-	ip link set "$PF" vf 0 mac 00:00:00:00:00:00
+	# (sriov_pf moved it by itself when the VF went down)
+	[ "$NV_PF_DRIVER" = sriov_pf ] || ip link set "$PF" vf 0 mac 00:00:00:00:00:00
 	ping1() { ip netns exec ext0 ping -c 1 -W 1 -q "$NV_IP" >/dev/null; }
 	if slowwait 20 ping1; then
 		ktap_pass "$NV_VF_DRIVER: ext0 pings the adapter after the VF is gone"

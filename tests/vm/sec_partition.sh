@@ -10,7 +10,7 @@
 # --cap-add NET_ADMIN and no user namespace, in the initial user namespace).
 # While the external host sends two sequenced UDP streams of STREAM_RATE
 # datagrams/s, one to B and one to the PF's own address (on the PF's
-# synthetic switch, the bridge sb-<pf>), A tries each attack; each attempt
+# synthetic switch, the bridge sb-<PF PCI address>), A tries each attack; each attempt
 # is one KTAP line that fails when the attack succeeds: an error, or
 # frames that never arrive, is the defence working.  A first on the
 # synthetic path (no VF): its adapter's MAC set to B's, to the PF's and to
@@ -119,8 +119,8 @@ done
 ip -n A addr add $IP_A/24 dev nv0
 ip -n B addr add $IP_B/24 dev nv0
 # the PF's own address, on its switch (the PF netdev is a port of the
-# bridge sb-<pf>); the bridge keeps the PF's MAC whatever ports join
-br=$(echo "sb-$pf0dev" | cut -c1-15)
+# bridge sb-<PF PCI address>); the bridge keeps the PF's MAC whatever ports join
+br="sb-$(echo "$SRIOV_PF0" | tr : .)"
 [ -d "/sys/class/net/$br" ] || ktap_bail "no bridge $br after partition add"
 pf_mac=$(cat "/sys/class/net/$pf0dev/address")
 ip link set "$br" address "$pf_mac"

@@ -1316,12 +1316,21 @@ private:
 		return b.data();
 	}
 
-	static std::string bridge_name(const std::string &pf_netdev) { return ("sb-" + pf_netdev).substr(0, 15); }
+	/// The PF's bridge is named after its PCI address, which outlives the
+	/// PF netdev (a re-bound or re-plugged PF registers a new netdev, under
+	/// another name): "sb-0000.01.00.0" for 0000:01:00.0 (':' is not
+	/// allowed in a netdev name).
+	static std::string bridge_name(const std::string &pf)
+	{
+		std::string n = "sb-" + pf;
+		std::replace(n.begin(), n.end(), ':', '.');
+		return n.substr(0, IFNAMSIZ - 1);
+	}
 
 	std::string pf_of_bridge(const std::string &bridge)
 	{
 		for (const auto &p : pfs())
-			if (bridge_name(p.netdev) == bridge)
+			if (bridge_name(p.name) == bridge)
 				return p.name;
 		return {};
 	}
@@ -1334,7 +1343,7 @@ private:
 		auto info = KernelApi::pf(pf);
 		if (!info || info->netdev.empty())
 			return Outcome<int>::fail(ENODEV, "PF " + pf + " has no netdev");
-		const std::string br = bridge_name(info->netdev);
+		const std::string br = bridge_name(pf);
 		unsigned idx = if_index_in("", br);
 		if (idx == 0) {
 			RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);

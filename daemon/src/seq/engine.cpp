@@ -334,8 +334,10 @@ void Engine::advance(Record &rec)
 		if (!rec.step_started)
 			begin_step(rec);
 		const bool timed_out = rec.wait_deadline != 0 && clock_.mono_ms() >= rec.wait_deadline;
+		const auto going = pool_going_.find(rec.pf);
 		StepCtx ctx{.kernel = kernel_, .model = model_, .timeouts = cfg_.timeouts, .rec = rec,
-			    .timed_out = timed_out};
+			    .timed_out = timed_out,
+			    .pool_going = going != pool_going_.end() && clock_.mono_ms() < going->second};
 		const StepResult r = run_step(ctx, step);
 		if (r.kind == StepResult::Kind::wait) {
 			if (rec.wait_deadline == 0)
@@ -945,8 +947,10 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 	// SR-IOV disable under way: sriov_numvfs still reads the old count
 	// while the VFs go; no attach on that PF until its pool is whole again
 	// (pool_ready(): every VF with its driver, or the pool re-read empty)
-	if (*ev.reset_reason == reset_reason_sriov_disable && model_.pf(ev.pf) != nullptr)
+	if (*ev.reset_reason == reset_reason_sriov_disable && model_.pf(ev.pf) != nullptr) {
 		pool_wait_[ev.pf] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
+		pool_going_[ev.pf] = clock_.mono_ms() + cfg_.timeouts.vf_back_ms;
+	}
 	std::optional<VportId> dv;
 	for (const auto &pi : kernel_.pfs())
 		if (pi.name == ev.pf)
@@ -1128,6 +1132,8 @@ void Engine::resync_pool()
 				log::warn(0, "PF ", name, " is gone");
 				pfs_gone_.insert(name);
 			}
+			if (num_vfs == 0)
+				pool_going_.erase(name); // gone: no FLR can race its removal any more
 			const std::string why = present ? "sriov_numvfs " + std::to_string(num_vfs) : "PF gone";
 			for (std::size_t i = num_vfs; i < mpf.vfs.size(); ++i) {
 				auto &slot = mpf.vfs[i];
@@ -1378,7 +1384,13 @@ std::vector<std::string> Engine::audit() const
 	for (const auto &[pf_name, pf] : model_.pfs) {
 		auto pfinfo = k.pf(pf_name);
 		if (!pfinfo) {
-			out.push_back("PF " + pf_name + " missing in kernel");
+			// a PF known to be gone (driver unbound, unplugged) is
+			// consistent once none of its VFs is in use any more
+			if (!pfs_gone_.contains(pf_name))
+				out.push_back("PF " + pf_name + " missing in kernel");
+			else if (std::any_of(pf.vfs.begin(), pf.vfs.end(),
+					     [](const model::VfSlot &v) { return v.state != VfState::free; }))
+				out.push_back("PF " + pf_name + " is gone but VFs of it are in use in the model");
 			continue;
 		}
 		const auto kvfs = k.vfs(pf_name);
@@ -1453,7 +1465,8 @@ std::vector<std::string> Engine::audit() const
 		}
 		if (!ad)
 			continue;
-		if (ad->pf != p.pf)
+		// (a PF that is gone leaves its bridge without an uplink)
+		if (ad->pf != p.pf && !(ad->pf.empty() && pfs_gone_.contains(p.pf)))
 			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
 		if (ad->serial != p.serial)
 			out.push_back("partition " + n + ": adapter serial " + std::to_string(ad->serial) + ", model " +

@@ -188,6 +188,9 @@ private:
 	/// PFs the kernel stopped listing: each joins its switch again when it
 	/// is back (resync_pool)
 	std::set<std::string> pfs_gone_;
+	/// PF -> until when its SR-IOV disable (filter-moved-ntf, reason
+	/// SR-IOV disable) counts as under way: no FLR of its VFs then
+	std::map<std::string, std::int64_t> pool_going_;
 	/// Whether @pf's pool is ready for an attach (drops it from pool_wait_
 	/// when it is, or when its wait ran out).
 	bool pool_ready(const std::string &pf);

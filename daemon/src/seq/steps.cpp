@@ -609,6 +609,10 @@ StepResult vf_flr(StepCtx &c, model::Partition & /*p*/)
 	auto info = c.kernel.vf(c.rec.pf, vf);
 	if (!info || !info->allocated)
 		return StepResult::skip("VF not allocated");
+	// An FLR of a function that SR-IOV disable is removing waits out the
+	// PCI core's readiness poll (a minute) when the removal wins the race
+	if (c.pool_going)
+		return StepResult::skip("SR-IOV disable under way: the VF goes away, no FLR");
 	auto st = c.kernel.vf_reset(c.rec.pf, vf);
 	// no PCI function (it left with the pool, sriov_numvfs lowered):
 	// nothing to reset, and no quarantine of an index the next pool reuses

@@ -44,6 +44,9 @@ struct StepCtx {
 	const Timeouts &timeouts;
 	Record &rec;
 	bool timed_out; ///< the step's bounded wait has expired
+	/// SR-IOV disable is under way on the record's PF (sriov_pf announced
+	/// it): its VFs are going away
+	bool pool_going{};
 };
 
 StepResult run_step(StepCtx &ctx, Step step);
