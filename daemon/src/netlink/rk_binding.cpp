@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink/real_kernel_impl.hpp"
+
+namespace sriov::netlink {
+
+Status RealKernel::sysfs_write(const std::string &path, const std::string &text)
+{
+	Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+	if (fd.get() < 0)
+		return Status::fail(errno, "open " + path + ": " + std::strerror(errno));
+	if (::write(fd.get(), text.data(), text.size()) < 0)
+		return Status::fail(errno, "write " + path + ": " + std::strerror(errno));
+	return Status::success();
+}
+
+Status RealKernel::driver_unbind(const std::string &pf, VfIndex vf)
+{
+	const std::string bdf = vf_bdf(pf, vf);
+	if (bdf.empty())
+		return Status::fail(ENOENT, "no virtfn" + std::to_string(vf.value) + " on " + pf);
+	if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+		return Status::success();
+	return sysfs_write(sysfs_pci(bdf, "driver/unbind"), bdf);
+}
+
+Status RealKernel::vf_rebind(const std::string &pf, VfIndex vf)
+{
+	if (auto st = driver_unbind(pf, vf); !st.ok())
+		return st;
+	const std::string bdf = vf_bdf(pf, vf);
+	auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+	if (!st.ok())
+		return st;
+	if (!std::filesystem::exists(sysfs_pci(bdf, "driver")))
+		return Status::fail(ENODEV, "no driver bound to VF " + bdf + " (load sriov_vf or igbvf)");
+	return Status::success();
+}
+
+std::string RealKernel::vf_driver(const std::string &pf, VfIndex vf)
+{
+	const std::string bdf = vf_bdf(pf, vf);
+	std::error_code ec;
+	const auto target = std::filesystem::read_symlink(sysfs_pci(bdf, "driver"), ec);
+	return ec ? std::string{} : target.filename().string();
+}
+
+std::string RealKernel::vf_bdf(const std::string &pf, VfIndex vf)
+{
+	std::error_code ec;
+	auto p = std::filesystem::read_symlink(sysfs_pci(pf, "virtfn" + std::to_string(vf.value)), ec);
+	return ec ? std::string{} : p.filename().string();
+}
+
+} // namespace sriov::netlink

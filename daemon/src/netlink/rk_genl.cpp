@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink/real_kernel_impl.hpp"
+
+namespace sriov::netlink {
+
+std::vector<PfInfo> RealKernel::pfs()
+{
+	std::vector<Message> msgs;
+	if (!call([](const Req &r) { return switch_dump(r); }, &msgs).ok())
+		return {};
+	std::vector<PfInfo> out;
+	for (const auto &m : msgs) {
+		auto s = decode_switch(m);
+		if (!s)
+			continue;
+		if (!only_.empty() && std::find(only_.begin(), only_.end(), s->pci_addr) == only_.end())
+			continue;
+		std::array<char, IF_NAMESIZE> name{};
+		const char *n = ::if_indextoname(s->ifindex, name.data());
+		pf_ifindex_[s->pci_addr] = s->ifindex;
+		out.push_back({.name = s->pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s->total_vfs,
+			       .num_vfs = s->num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}});
+	}
+	return out;
+}
+
+Status RealKernel::set_num_vfs(const std::string &pf, std::uint32_t n)
+{
+	// sysfs attribute: written in place, never through a rename
+	Fd fd(::open(sysfs_pci(pf, "sriov_numvfs").c_str(), O_WRONLY | O_CLOEXEC));
+	if (fd.get() < 0)
+		return Status::fail(errno, "open sriov_numvfs");
+	const std::string s = std::to_string(n);
+	if (::write(fd.get(), s.data(), s.size()) < 0)
+		return Status::fail(errno, errno == EBUSY ? "write 0 to sriov_numvfs first" : std::strerror(errno));
+	return Status::success();
+}
+
+std::vector<VfInfo> RealKernel::vfs(const std::string &pf)
+{
+	std::vector<Message> msgs;
+	if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+		return {};
+	const auto links = all_links();
+	std::vector<VfInfo> out;
+	for (const auto &m : msgs) {
+		auto v = decode_vf(m);
+		if (!v)
+			continue;
+		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
+		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
+		for (const auto &[ns, l] : links)
+			if (!bdf.empty() && l.parent_dev == bdf) {
+				info.netdev = l.name;
+				info.netns = ns;
+				info.netdev_mac = l.mac;
+				info.ifindex = static_cast<std::uint32_t>(l.ifindex);
+				info.running = link_running(l.flags);
+			}
+		out.push_back(info);
+	}
+	return out;
+}
+
+std::optional<VfInfo> RealKernel::vf(const std::string &pf, VfIndex vf)
+{
+	std::vector<Message> msgs;
+	if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+		return std::nullopt;
+	for (const auto &m : msgs) {
+		auto v = decode_vf(m);
+		if (!v || v->vf != vf)
+			continue;
+		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
+		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
+		if (auto found = find_pci_netdev(bdf)) {
+			info.netdev = found->second.name;
+			info.netns = found->first;
+			info.netdev_mac = found->second.mac;
+			info.ifindex = static_cast<std::uint32_t>(found->second.ifindex);
+			info.running = link_running(found->second.flags);
+		}
+		return info;
+	}
+	return std::nullopt;
+}
+
+Status RealKernel::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial)
+{
+	return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
+}
+
+Status RealKernel::vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
+{
+	auto st = vf_set_admin_mac(pf, vf, mac);
+	if (!st.ok())
+		return st;
+	// sriov_vf re-runs its reset handshake when the PF asks for it
+	// (the PF does on an admin MAC change) and takes the MAC there:
+	// no unbind/probe, the step waits for the netdev's new address.
+	// igbvf only reads the admin MAC at probe; no driver: probe one.
+	if (vf_driver(pf, vf) == "sriov_vf")
+		return Status::success();
+	return vf_rebind(pf, vf);
+}
+
+Status RealKernel::vf_set_admin_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
+{
+	// The family sets the administrative MAC at allocation: re-allocate
+	// is not possible, so use the standard ndo_set_vf_mac (IFLA_VF_MAC).
+	auto ifi = pf_ifindex(pf);
+	if (!ifi)
+		return Status::fail(ENODEV, "PF " + pf + " has no netdev");
+	RtnlMsg m(RTM_NEWLINK, 0, ++seq_, *ifi);
+	const auto list = m.nest();
+	const auto info = m.nest();
+	ifla_vf_mac vm{};
+	vm.vf = vf.value;
+	std::memcpy(vm.mac, mac.bytes().data(), 6);
+	m.put(IFLA_VF_MAC, &vm, sizeof(vm));
+	m.nest_end(info, IFLA_VF_INFO);
+	m.nest_end(list, IFLA_VFINFO_LIST);
+	return transact(sock(""), m.finish(), seq_, nullptr);
+}
+
+Status RealKernel::vf_reset(const std::string &pf, VfIndex vf)
+{
+	// The VF leaves its driver before the FLR, as it leaves a VM: an FLR
+	// under a bound driver blocked in the lab.
+	// No PCI function any more (sriov_numvfs=0 under way): nothing
+	// to reset, and an FLR racing the removal waits out the PCI
+	// core's minute-long readiness poll.
+	if (vf_bdf(pf, vf).empty())
+		return Status::fail(ENODEV, "VF " + std::to_string(vf.value) + " has no PCI function (virtfn" +
+						    std::to_string(vf.value) + " gone from " + pf + ")");
+	if (auto st = driver_unbind(pf, vf); !st.ok())
+		log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
+	return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
+}
+
+Status RealKernel::vf_free(const std::string &pf, VfIndex vf)
+{
+	return call([&](const Req &r) { return netlink::vf_free(r, pf, vf); });
+}
+
+Outcome<std::vector<std::uint8_t>> RealKernel::config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
+					       std::uint32_t len)
+{
+	using R = Outcome<std::vector<std::uint8_t>>;
+	std::vector<Message> msgs;
+	auto st = call([&](const Req &r) { return cfg_read(r, pf, vf, offset, len); }, &msgs);
+	if (!st.ok())
+		return R::fail(st.err, st.msg);
+	for (const auto &m : msgs)
+		if (auto d = decode_cfg_data(m))
+			return R::of(*d);
+	return R::fail(EPROTO, "cfg-read answer without data");
+}
+
+std::vector<VportInfo> RealKernel::vports(const std::string &pf)
+{
+	std::vector<Message> msgs;
+	std::vector<VportInfo> out;
+	if (!call([&](const Req &r) { return vport_dump(r, pf); }, &msgs).ok())
+		return out;
+	for (const auto &m : msgs)
+		if (auto v = decode_vport(m))
+			out.push_back({.id = v->id, .vf = v->vf});
+	return out;
+}
+
+Outcome<VportId> RealKernel::vport_create(const std::string &pf, VfIndex vf)
+{
+	std::vector<Message> msgs;
+	auto st = call([&](const Req &r) { return vport_new(r, pf, vf); }, &msgs);
+	if (!st.ok())
+		return Outcome<VportId>::fail(st.err, st.msg);
+	for (const auto &m : msgs)
+		if (auto v = decode_vport(m))
+			return Outcome<VportId>::of(v->id);
+	// no reply body: find it in the dump
+	for (const auto &v : vports(pf))
+		if (v.vf && *v.vf == vf)
+			return Outcome<VportId>::of(v.id);
+	return Outcome<VportId>::fail(EPROTO, "vport-new answered without a VPort");
+}
+
+Status RealKernel::vport_delete(const std::string &pf, VportId id)
+{
+	return call([&](const Req &r) { return vport_del(r, pf, id); });
+}
+
+std::vector<FilterNl> RealKernel::raw_filters(const std::string &pf)
+{
+	std::vector<Message> msgs;
+	std::vector<FilterNl> out;
+	if (!call([&](const Req &r) { return filter_dump(r, pf); }, &msgs).ok())
+		return out;
+	for (const auto &m : msgs)
+		if (auto f = decode_filter(m))
+			out.push_back(*f);
+	return out;
+}
+
+Status RealKernel::filter_add(const std::string &pf, VportId vport, const Filter &f)
+{
+	const auto all = admin_filters(pf);
+	const auto it = all.find(vport);
+	const bool have_vlan = f.vlan.value == 0 || (it != all.end() && it->second.vlan(f.vlan) != nullptr);
+	// the VLAN first: once the MAC filter exists, tagged frames must pass
+	if (!have_vlan) {
+		auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, vport, f.vlan); });
+		if (!st.ok() && st.err != EEXIST)
+			return st;
+	}
+	return call([&](const Req &r) { return filter_add_mac(r, pf, vport, f.mac); });
+}
+
+Status RealKernel::filter_del(const std::string &pf, VportId vport, const Filter &f)
+{
+	const auto all = admin_filters(pf);
+	const auto it = all.find(vport);
+	const FilterNl *mac = it == all.end() ? nullptr : it->second.mac(f.mac);
+	if (mac == nullptr)
+		return Status::fail(ENOENT, "no such filter");
+	auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, mac->id); });
+	if (!st.ok())
+		return st;
+	const FilterNl *vlan = f.vlan.value == 0 ? nullptr : it->second.vlan(f.vlan);
+	if (vlan == nullptr || it->second.vlan_still_used(f.mac))
+		return Status::success();
+	st = call([&](const Req &r) { return netlink::filter_del(r, pf, vlan->id); });
+	return st.ok() || st.err == ENOENT ? Status::success() : st;
+}
+
+Status RealKernel::filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set)
+{
+	const auto plan = plan_move(admin_filters(pf), from, to, set);
+	if (!plan.status.ok())
+		return plan.status;
+	for (const auto v : plan.add_on_dest) {
+		auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, to, v); });
+		if (!st.ok() && st.err != EEXIST)
+			return st;
+	}
+	if (auto st = call([&](const Req &r) { return filter_move(r, pf, from, to, plan.move); }); !st.ok())
+		return st;
+	for (const auto id : plan.del_on_source) {
+		auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, id); });
+		if (!st.ok() && st.err != ENOENT)
+			return st;
+	}
+	return Status::success();
+}
+
+} // namespace sriov::netlink

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink/real_kernel_impl.hpp"
+
+extern "C" char **environ; // NOLINT
+
+namespace sriov::netlink {
+
+bool RealKernel::netns_exists(const std::string &ns)
+{
+	return ns.empty() || std::filesystem::exists("/run/netns/" + ns);
+}
+
+Status RealKernel::netns_create(const std::string &ns)
+{
+	// iproute2 owns the bind-mount convention of /run/netns
+	std::vector<std::string> argv = {"ip", "netns", "add", ns};
+	std::vector<char *> cargv;
+	cargv.reserve(argv.size() + 1);
+	for (auto &a : argv)
+		cargv.push_back(a.data());
+	cargv.push_back(nullptr);
+	pid_t pid = 0;
+	if (::posix_spawnp(&pid, "ip", nullptr, nullptr, cargv.data(), environ) != 0)
+		return Status::fail(ENOENT, "cannot run ip netns add");
+	int status = 0;
+	::waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return Status::fail(EIO, "ip netns add " + ns + " failed");
+	return Status::success();
+}
+
+bool RealKernel::plain_ifname(const std::string &n)
+{
+	if (n.empty() || n.size() >= IF_NAMESIZE)
+		return false;
+	return std::all_of(n.begin(), n.end(), [](char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		       c == '.' || c == '_' || c == '-';
+	});
+}
+
+Status RealKernel::netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns)
+{
+	const int src = sock(from_ns);
+	if (src < 0)
+		return Status::fail(ENOENT, "no netns " + from_ns);
+	Fd target = ns_fd(to_ns);
+	if (target.get() < 0)
+		return Status::fail(ENOENT, "no netns " + to_ns);
+	if (ifindex == 0)
+		return Status::fail(ENODEV, "no netdev (ifindex 0)");
+	auto send = [&](bool rename) {
+		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(ifindex));
+		if (rename)
+			m.str(IFLA_IFNAME, "sriovvf%d");
+		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
+		return transact(src, m.finish(), seq_, nullptr);
+	};
+	// a name that is no plain interface name does not go to the host
+	bool rename = false;
+	if (to_ns.empty()) {
+		const std::uint32_t seq = ++seq_;
+		const RtnlMsg g(RTM_GETLINK, 0, seq, static_cast<int>(ifindex));
+		auto l = link_request(from_ns, g, seq);
+		rename = !l.empty() && !plain_ifname(l.front().name);
+	}
+	auto st = send(rename);
+	// the name is taken in @to_ns (the namespace chose a host netdev's name)
+	if (!st.ok() && st.err == EEXIST && !rename)
+		st = send(true);
+	if (st.err == ENODEV)
+		return Status::fail(ENODEV, "ifindex " + std::to_string(ifindex) + " is not in netns '" + from_ns + "'");
+	return st;
+}
+
+std::optional<int> RealKernel::pf_ifindex(const std::string &pf)
+{
+	if (!pf_ifindex_.contains(pf))
+		(void)pfs();
+	auto it = pf_ifindex_.find(pf);
+	if (it == pf_ifindex_.end())
+		return std::nullopt;
+	return static_cast<int>(it->second);
+}
+
+Fd RealKernel::ns_fd(const std::string &ns)
+{
+	if (ns.empty())
+		return Fd(::dup(host_ns_.get()));
+	return Fd(::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
+}
+
+int RealKernel::sock(const std::string &ns)
+{
+	auto it = rtnl_.find(ns);
+	if (it != rtnl_.end())
+		return it->second.get();
+	Fd target = ns_fd(ns);
+	if (target.get() < 0 || ::setns(target.get(), CLONE_NEWNET) != 0)
+		return -1;
+	Fd s;
+	try {
+		s = raw_netlink(NETLINK_ROUTE);
+	} catch (const std::exception &) {
+	}
+	if (::setns(host_ns_.get(), CLONE_NEWNET) != 0)
+		throw std::runtime_error("cannot return to the host network namespace");
+	if (s.get() < 0)
+		return -1;
+	const int fd = s.get();
+	rtnl_[ns] = std::move(s);
+	return fd;
+}
+
+std::vector<Link> RealKernel::link_request(const std::string &ns, const RtnlMsg &m, std::uint32_t seq)
+{
+	std::vector<Link> out;
+	const int fd = sock(ns);
+	if (fd < 0)
+		return out;
+	auto req = m.finish();
+	if (::send(fd, req.data(), req.size(), 0) < 0)
+		return out;
+	std::vector<std::uint8_t> buf(1 << 16);
+	for (int guard = 0; guard < 1000; ++guard) {
+		pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+		if (::poll(&p, 1, request_timeout_ms) <= 0)
+			break;
+		const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+		if (n <= 0)
+			break;
+		bool done = false;
+		for (const auto &f : split_frames(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)))) {
+			// answers to an earlier request that timed out are skipped
+			if (f.hdr.nlmsg_seq != seq)
+				continue;
+			if (f.hdr.nlmsg_type == NLMSG_DONE || f.hdr.nlmsg_type == NLMSG_ERROR)
+				done = true;
+			if (f.hdr.nlmsg_type == RTM_NEWLINK)
+				out.push_back(parse_link(f.bytes));
+		}
+		if (done)
+			break;
+	}
+	return out;
+}
+
+std::vector<Link> RealKernel::dump_links(const std::string &ns)
+{
+	const std::uint32_t seq = ++seq_;
+	const RtnlMsg m(RTM_GETLINK, NLM_F_DUMP, seq, 0);
+	return link_request(ns, m, seq);
+}
+
+std::optional<Link> RealKernel::get_link(const std::string &ns, const std::string &name)
+{
+	if (name.empty() || name.size() >= IF_NAMESIZE)
+		return std::nullopt;
+	const std::uint32_t seq = ++seq_;
+	RtnlMsg m(RTM_GETLINK, 0, seq, 0);
+	m.str(IFLA_IFNAME, name);
+	auto l = link_request(ns, m, seq);
+	if (l.empty())
+		return std::nullopt;
+	return std::move(l.front());
+}
+
+std::optional<std::pair<std::string, Link>> RealKernel::find_pci_netdev(const std::string &bdf)
+{
+	if (bdf.empty() || !std::filesystem::exists(sysfs_pci(bdf, "driver")))
+		return std::nullopt;
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator(sysfs_pci(bdf, "net"), ec)) {
+		auto l = get_link("", e.path().filename().string());
+		if (l && l->parent_dev == bdf)
+			return std::make_pair(std::string{}, std::move(*l));
+	}
+	for (const auto &ns : named_netns())
+		for (auto &l : dump_links(ns))
+			if (l.parent_dev == bdf)
+				return std::make_pair(ns, std::move(l));
+	return std::nullopt;
+}
+
+std::vector<std::string> RealKernel::named_netns()
+{
+	std::vector<std::string> out;
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator("/run/netns", ec))
+		out.push_back(e.path().filename().string());
+	return out;
+}
+
+std::vector<std::pair<std::string, Link>> RealKernel::all_links()
+{
+	std::vector<std::pair<std::string, Link>> out;
+	std::vector<std::string> spaces{""};
+	for (auto &ns : named_netns())
+		spaces.push_back(std::move(ns));
+	for (const auto &ns : spaces)
+		for (auto &l : dump_links(ns))
+			out.emplace_back(ns, std::move(l));
+	return out;
+}
+
+unsigned RealKernel::if_index_in(const std::string &ns, const std::string &dev)
+{
+	const auto l = get_link(ns, dev);
+	return l ? static_cast<unsigned>(l->ifindex) : 0;
+}
+
+} // namespace sriov::netlink

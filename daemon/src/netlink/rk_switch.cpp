@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink/real_kernel_impl.hpp"
+
+namespace sriov::netlink {
+
+bool RealKernel::port_locked(const Link &l)
+{
+	if (l.slave_kind != "bridge")
+		return false;
+	const auto flag = [&l](std::uint16_t t) -> std::optional<std::uint8_t> {
+		const Attr *a = find(l.slave_data, t);
+		return a != nullptr ? a->u8() : std::nullopt;
+	};
+	return flag(IFLA_BRPORT_LOCKED) == 1 && flag(IFLA_BRPORT_LEARNING) == 0 &&
+	       flag(IFLA_BRPORT_UNICAST_FLOOD) == 0;
+}
+
+bool RealKernel::port_floods(const Link &l)
+{
+	if (l.slave_kind != "bridge")
+		return true;
+	const auto flag = [&l](std::uint16_t t) {
+		const Attr *a = find(l.slave_data, t);
+		return a == nullptr || a->u8().value_or(1) != 0;
+	};
+	return flag(IFLA_BRPORT_BCAST_FLOOD) && flag(IFLA_BRPORT_MCAST_FLOOD);
+}
+
+Status RealKernel::adapter_set_flood(const std::string &partition, bool on)
+{
+	const unsigned idx = if_index_in("", host_port_name(partition));
+	if (idx == 0)
+		return Status::fail(ENOENT, "no adapter for " + partition);
+	RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(idx));
+	l.set_family(AF_BRIDGE);
+	const auto pi = l.nest();
+	l.u8(IFLA_BRPORT_BCAST_FLOOD, on ? 1 : 0);
+	l.u8(IFLA_BRPORT_MCAST_FLOOD, on ? 1 : 0);
+	l.nest_end(pi, IFLA_PROTINFO);
+	auto st = transact(sock(""), l.finish(), seq_, nullptr);
+	if (!st.ok())
+		return Status::fail(st.err, std::string("flooding ") + (on ? "on" : "off") + " on the host port of " +
+						    partition + ": " + st.msg);
+	return st;
+}
+
+Status RealKernel::lock_port_flags(int port)
+{
+	RtnlMsg l(RTM_SETLINK, 0, ++seq_, port);
+	l.set_family(AF_BRIDGE);
+	const auto pi = l.nest();
+	l.u8(IFLA_BRPORT_LEARNING, 0);
+	l.u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
+	l.u8(IFLA_BRPORT_LOCKED, 1);
+	l.nest_end(pi, IFLA_PROTINFO);
+	auto st = transact(sock(""), l.finish(), seq_, nullptr);
+	if (!st.ok())
+		return Status::fail(st.err, "locking bridge port " + std::to_string(port) + ": " + st.msg);
+	return st;
+}
+
+Status RealKernel::adapter_lock_port(const std::string &partition, const MacAddr &mac)
+{
+	const unsigned idx = if_index_in("", host_port_name(partition));
+	if (idx == 0)
+		return Status::fail(ENOENT, "no adapter for " + partition);
+	if (auto st = lock_port_flags(static_cast<int>(idx)); !st.ok())
+		return st;
+	return pin_adapter_mac(static_cast<int>(idx), mac);
+}
+
+Status RealKernel::pin_adapter_mac(int port, const MacAddr &mac)
+{
+	const std::uint32_t seq = ++seq_;
+	auto st = transact(sock(""), bridge_fdb_pin(seq, port, mac), seq, nullptr);
+	if (!st.ok())
+		return Status::fail(st.err, "pinning the adapter MAC on its bridge port: " + st.msg);
+	return st;
+}
+
+Status RealKernel::adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac)
+{
+	auto br = ensure_bridge(pf);
+	if (!br.ok())
+		return br.status;
+	const unsigned idx = if_index_in("", host_port_name(partition));
+	if (idx == 0)
+		return Status::fail(ENOENT, "no adapter for " + partition);
+	const auto old = adapter(partition);
+	const auto old_pf = old && old->pf != pf ? KernelApi::pf(old->pf) : std::nullopt;
+	// a redirect left by a crash in the middle of an earlier move
+	for (const auto &p : pfs())
+		redirect_delete(p.netdev, idx);
+	// Frames for the adapter reach the old PF until the wire has
+	// learnt the new port from the announcement below, and the port
+	// belongs to no switch while it moves: the old PF's ingress
+	// hands them straight to the port meanwhile.
+	if (old_pf && !old_pf->netdev.empty()) {
+		if (auto st = redirect_add(old_pf->netdev, idx, mac); !st.ok())
+			return st;
+	}
+	RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
+	m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
+	auto st = transact(sock(""), m.finish(), seq_, nullptr);
+	// a new bridge port starts unlocked and loses its FDB entries:
+	// locked, with the model's MAC (not the one the partition may
+	// have given its adapter) as its only source
+	if (st.ok())
+		st = adapter_lock_port(partition, mac);
+	if (st.ok()) {
+		// Tell the wire where the adapter's MAC is now, as a
+		// hypervisor does after a migration (QEMU's announce_self):
+		// the external switches would keep sending to the old NIC
+		// until they relearn.
+		if (auto a = announce(pf, mac); !a.ok())
+			log::warn(0, "announce of ", mac.str(), " on ", pf, ": ", a.msg);
+		// a learning switch moves the MAC as it forwards the
+		// announcement; what it sent before is in flight a moment
+		if (old_pf)
+			std::this_thread::sleep_for(std::chrono::milliseconds(redirect_grace_ms));
+	}
+	if (old_pf)
+		redirect_delete(old_pf->netdev, idx);
+	return st;
+}
+
+std::uint16_t RealKernel::redirect_prio(unsigned port)
+{
+	return static_cast<std::uint16_t>(0x8000U | (port & 0x7fffU));
+}
+
+RealKernel::ClsPtr RealKernel::redirect_cls(unsigned dev, unsigned port)
+{
+	ClsPtr c(rtnl_cls_alloc(), rtnl_cls_put);
+	if (!c)
+		return c;
+	rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
+	rtnl_tc_set_parent(TC_CAST(c.get()), TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+	rtnl_tc_set_kind(TC_CAST(c.get()), "flower");
+	rtnl_cls_set_prio(c.get(), redirect_prio(port));
+	rtnl_cls_set_protocol(c.get(), ETH_P_ALL);
+	return c;
+}
+
+Status RealKernel::redirect_add(const std::string &netdev, unsigned port, const MacAddr &mac)
+{
+	const unsigned dev = ::if_nametoindex(netdev.c_str());
+	if (dev == 0)
+		return Status::fail(ENODEV, netdev + " not found");
+	std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
+	if (!s || nl_connect(s.get(), NETLINK_ROUTE) < 0)
+		return Status::fail(ENOMEM, "rtnetlink socket for tc");
+	std::unique_ptr<rtnl_qdisc, decltype(&rtnl_qdisc_put)> q(rtnl_qdisc_alloc(), rtnl_qdisc_put);
+	if (!q)
+		return Status::fail(ENOMEM, "tc qdisc");
+	rtnl_tc_set_ifindex(TC_CAST(q.get()), static_cast<int>(dev));
+	rtnl_tc_set_parent(TC_CAST(q.get()), TC_H_INGRESS);
+	rtnl_tc_set_handle(TC_CAST(q.get()), TC_HANDLE(0xffffU, 0));
+	rtnl_tc_set_kind(TC_CAST(q.get()), "ingress");
+	int err = rtnl_qdisc_add(s.get(), q.get(), NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0 && err != -NLE_EXIST)
+		return Status::fail(EIO, "ingress qdisc on " + netdev + ": " + nl_geterror(err));
+	ClsPtr c = redirect_cls(dev, port);
+	rtnl_act *act = rtnl_act_alloc();
+	if (!c || act == nullptr) {
+		if (act != nullptr)
+			rtnl_act_put(act);
+		return Status::fail(ENOMEM, "tc filter");
+	}
+	std::array<unsigned char, 6> addr{};
+	std::array<unsigned char, 6> all{};
+	std::copy(mac.bytes().begin(), mac.bytes().end(), addr.begin());
+	all.fill(0xff);
+	rtnl_tc_set_kind(TC_CAST(act), "mirred");
+	rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
+	rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
+	rtnl_mirred_set_ifindex(act, port);
+	err = rtnl_flower_set_dst_mac(c.get(), addr.data(), all.data());
+	if (err == 0)
+		err = rtnl_flower_append_action(c.get(), act);
+	rtnl_act_put(act); // the filter holds its own reference
+	if (err == 0)
+		err = rtnl_cls_add(s.get(), c.get(), NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0)
+		return Status::fail(EIO, "redirect of " + mac.str() + " on " + netdev + ": " + nl_geterror(err));
+	return Status::success();
+}
+
+void RealKernel::redirect_delete(const std::string &netdev, unsigned port)
+{
+	const unsigned dev = netdev.empty() ? 0 : ::if_nametoindex(netdev.c_str());
+	if (dev == 0)
+		return;
+	std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
+	ClsPtr c = redirect_cls(dev, port);
+	if (!s || !c || nl_connect(s.get(), NETLINK_ROUTE) < 0)
+		return;
+	const int err = rtnl_cls_delete(s.get(), c.get(), 0);
+	if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV && err != -NLE_INVAL)
+		log::warn(0, "removing the redirect of port ", port, " on ", netdev, ": ", nl_geterror(err));
+}
+
+Status RealKernel::announce(const std::string &pf, const MacAddr &mac)
+{
+	auto info = KernelApi::pf(pf);
+	if (!info || info->netdev.empty())
+		return Status::fail(ENODEV, "PF has no netdev");
+	const unsigned ifi = ::if_nametoindex(info->netdev.c_str());
+	if (ifi == 0)
+		return Status::fail(ENODEV, info->netdev + " not found");
+	constexpr std::uint16_t eth_p_rarp = 0x8035;
+	Fd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+	if (fd.get() < 0)
+		return Status::fail(errno, std::string("packet socket: ") + std::strerror(errno));
+	std::array<std::uint8_t, 60> f{}; // minimum frame, zero padded
+	const auto &m = mac.bytes();
+	std::fill_n(f.begin(), 6, 0xff);
+	std::copy(m.begin(), m.end(), f.begin() + 6);
+	f[12] = eth_p_rarp >> 8;
+	f[13] = eth_p_rarp & 0xff;
+	// RARP: htype 1, ptype IPv4, hlen 6, plen 4, op 3 (request reverse)
+	const std::array<std::uint8_t, 8> hdr{0, 1, 8, 0, 6, 4, 0, 3};
+	std::copy(hdr.begin(), hdr.end(), f.begin() + 14);
+	std::copy(m.begin(), m.end(), f.begin() + 22);	// sender hardware address
+	std::copy(m.begin(), m.end(), f.begin() + 32);	// target hardware address
+	sockaddr_ll sa{};
+	sa.sll_family = AF_PACKET;
+	sa.sll_protocol = htons(eth_p_rarp);
+	sa.sll_ifindex = static_cast<int>(ifi);
+	sa.sll_halen = 6;
+	std::fill_n(std::begin(sa.sll_addr), 6, 0xff);
+	if (::sendto(fd.get(), f.data(), f.size(), 0, reinterpret_cast<sockaddr *>(&sa), // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+		     sizeof(sa)) < 0)
+		return Status::fail(errno, std::string("sendto: ") + std::strerror(errno));
+	return Status::success();
+}
+
+std::string RealKernel::bridge_name(const std::string &pf)
+{
+	std::string n = "sb-" + pf;
+	std::replace(n.begin(), n.end(), ':', '.');
+	return n.substr(0, IFNAMSIZ - 1);
+}
+
+std::string RealKernel::pf_of_bridge(const std::string &bridge)
+{
+	for (const auto &p : pfs())
+		if (bridge_name(p.name) == bridge)
+			return p.name;
+	return {};
+}
+
+Outcome<int> RealKernel::ensure_bridge(const std::string &pf)
+{
+	auto info = KernelApi::pf(pf);
+	if (!info || info->netdev.empty())
+		return Outcome<int>::fail(ENODEV, "PF " + pf + " has no netdev");
+	const std::string br = bridge_name(pf);
+	unsigned idx = if_index_in("", br);
+	if (idx == 0) {
+		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
+		m.set_up();
+		m.str(IFLA_IFNAME, br);
+		const auto li = m.nest();
+		m.str(IFLA_INFO_KIND, "bridge");
+		// no IGMP/MLD snooping: which port gets a multicast frame
+		// follows the port's flood flag alone, which sriovd sets by
+		// where the partition's filters are (adapter_set_flood)
+		const auto bd = m.nest();
+		m.u8(IFLA_BR_MCAST_SNOOPING, 0);
+		m.nest_end(bd, IFLA_INFO_DATA);
+		m.nest_end(li, IFLA_LINKINFO);
+		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		if (!st.ok() && st.err != EEXIST)
+			return Outcome<int>::fail(st.err, "bridge " + br + ": " + st.msg);
+		idx = if_index_in("", br);
+	}
+	// the PF netdev joins (again, after it registered anew: PF driver
+	// re-bound, hot-plug) the bridge
+	std::error_code ec;
+	const auto master = std::filesystem::read_symlink("/sys/class/net/" + info->netdev + "/master", ec);
+	if (ec || master.filename().string() != br) {
+		RtnlMsg e(RTM_NEWLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
+		e.set_up();
+		e.u32(IFLA_MASTER, idx);
+		auto st = transact(sock(""), e.finish(), seq_, nullptr);
+		if (!st.ok())
+			return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
+		// The switch knows its internal ports; it must not learn
+		// them on the uplink.  The 82576 (and QEMU's igb) loops the
+		// PF's broadcasts back to the PF pool, so an adapter's ARP
+		// request would teach the bridge that the adapter sits
+		// behind the PF, and the bridge would then drop every frame
+		// for the adapter arriving there.  No learning on the PF port.
+		RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
+		l.set_family(AF_BRIDGE);
+		const auto pi = l.nest();
+		l.u8(IFLA_BRPORT_LEARNING, 0);
+		l.nest_end(pi, IFLA_PROTINFO);
+		st = transact(sock(""), l.finish(), seq_, nullptr);
+		if (!st.ok())
+			return Outcome<int>::fail(st.err, "learning off on " + info->netdev + ": " + st.msg);
+	}
+	return Outcome<int>::of(static_cast<int>(idx));
+}
+
+Status RealKernel::nft_run(const std::string &cmds, std::string *out)
+{
+	std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
+	if (!ctx)
+		return Status::fail(ENOMEM, "libnftables: no context");
+	if (nft_ctx_buffer_output(ctx.get()) != 0 || nft_ctx_buffer_error(ctx.get()) != 0)
+		return Status::fail(ENOMEM, "libnftables: no buffers");
+	const int rc = nft_run_cmd_from_buffer(ctx.get(), cmds.c_str());
+	const char *err = nft_ctx_get_error_buffer(ctx.get());
+	if (rc != 0) {
+		std::string msg = err != nullptr ? err : "";
+		while (!msg.empty() && msg.back() == '\n')
+			msg.pop_back();
+		return Status::fail(EINVAL, "nftables: " + (msg.empty() ? std::string("failed") : msg));
+	}
+	if (out != nullptr) {
+		const char *o = nft_ctx_get_output_buffer(ctx.get());
+		*out = o != nullptr ? o : "";
+	}
+	return Status::success();
+}
+
+Status RealKernel::guard_apply(const std::vector<PortGuard> &ports)
+{
+	std::vector<guard::Port> gp;
+	gp.reserve(ports.size());
+	for (const auto &g : ports)
+		gp.push_back({.ifname = host_port_name(g.partition), .guard = g});
+	guard_listing_.clear();
+	if (auto st = nft_run(guard::script(gp), nullptr); !st.ok())
+		return st;
+	std::string listing;
+	if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
+		return st;
+	guard_listing_ = std::move(listing);
+	guard_ = ports;
+	return Status::success();
+}
+
+Outcome<std::vector<PortGuard>> RealKernel::guard_state()
+{
+	using Out = Outcome<std::vector<PortGuard>>;
+	std::string listing;
+	if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
+		return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + ": " + st.msg);
+	if (guard_listing_.empty())
+		return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + " was not installed by this sriovd");
+	if (listing != guard_listing_)
+		return Out::fail(EINVAL, "table bridge " + std::string(guard::table) + " changed since sriovd installed it");
+	return Out::of(guard_);
+}
+
+} // namespace sriov::netlink
