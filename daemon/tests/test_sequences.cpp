@@ -1643,7 +1643,7 @@ TEST(Pool, NoAttachWhileSriovDisableIsUnderWay)
 			flr_skipped = ph.at("result") == "skipped" &&
 				      ph.at("detail").get<std::string>().find("SR-IOV disable under way") != std::string::npos;
 	EXPECT_TRUE(flr_skipped) << seqs->front().dump(1);
-	EXPECT_NE(r.engine->model().pfs.at(pf0).vfs.at(vf.value).state, VfState::quarantined);
+	EXPECT_NE(r.engine->model().pfs.at(pf0).vfs.at(vf.value).state, model::VfState::quarantined);
 }
 
 TEST(Pool, VfsBackWithoutAnyAttachedPartitionGetFiltersBack)

@@ -68,9 +68,11 @@ stream_start() {
 	rm -f "$OUT/$n.json" "$OUT/$n.ready"
 	ip netns exec $rns "$SEQUDP" recv --port $port --idle-ms 2000 \
 		--ready "$OUT/$n.ready" --out "$OUT/$n.json" >/dev/null &
+	STREAM_PIDS=$!
 	busywait 5000 test -e "$OUT/$n.ready"
 	ip netns exec $sns "$SEQUDP" send --dst "$dst" --port $port \
 		--rate "$RATE" --count "$count" >"$OUT/$n-send.json" &
+	STREAM_PIDS="$STREAM_PIDS $!"
 }
 field() { jq -r ".$2" "$OUT/$1.json"; }
 udp_drops() {
@@ -95,7 +97,8 @@ run_stream() {
 		nv_ctl cycle nvh0 --count "$CYCLES" --dwell-ms 50 >"$OUT/cycle-$2.json"
 		echo "rc=$?" >>"$OUT/cycle-$2.rc"
 	}
-	wait
+	# the stream's own processes (a responder may run in the background)
+	wait $STREAM_PIDS
 	sockdrop[$1]=$(($(rcvbuf_errors "$(recv_ns "$2")") - r0))
 }
 
