@@ -196,7 +196,7 @@ nv_responder_start 2000
 ip netns exec ext0 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 srv=$!
 sleep 1
-ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 50 -b 100M -i 1 \
+ip netns exec child0 iperf3 -c "$EXT_IP" -p 5201 -t 75 -b 100M -i 1 \
 	--json >"$OUT/iperf3.json" 2>&1 &
 cli=$!
 sleep 3
@@ -215,9 +215,9 @@ ktap_diag "cycles: $(cat "$OUT/cycle.json")"
 ktap_result "TCP: $CYCLES switch cycles acked by the host side" \
 	test "$cycle_rc" = 0 -a "$(jq -r .cycles "$OUT/cycle.json")" = "$CYCLES" \
 	-a "$(jq -r .timeouts "$OUT/cycle.json")" = 0
-# 100 cycles at a 40 ms dwell take about 10-20 s of the 50 s stream under
+# 100 cycles at a 40 ms dwell take about 10-20 s of the 75 s stream under
 # TCG: still running when they end means the switches happened under load
-ktap_result "TCP: switching finished while the TCP stream ran (cycles took $((cycle_end - cycle_start)) s of 50)" test $still_running = 1
+ktap_result "TCP: switching finished while the TCP stream ran (cycles took $((cycle_end - cycle_start)) s of 75)" test $still_running = 1
 ktap_result "TCP: iperf3 stream survived (exit 0, no error)" \
 	test "$iperf_rc" = 0 -a "$(jq -r '.error // "none"' "$OUT/iperf3.json")" = none
 stalls() {
