@@ -216,7 +216,8 @@ ktap_result "TCP: $CYCLES switch cycles acked by the host side" \
 	test "$cycle_rc" = 0 -a "$(jq -r .cycles "$OUT/cycle.json")" = "$CYCLES" \
 	-a "$(jq -r .timeouts "$OUT/cycle.json")" = 0
 # 100 cycles at a 40 ms dwell take about 10-20 s of the 75 s stream under
-# TCG: still running when they end means the switches happened under load
+# TCG on an idle host (42 s seen on a loaded one): still running when they
+# end means the switches happened under load
 ktap_result "TCP: switching finished while the TCP stream ran (cycles took $((cycle_end - cycle_start)) s of 75)" test $still_running = 1
 ktap_result "TCP: iperf3 stream survived (exit 0, no error)" \
 	test "$iperf_rc" = 0 -a "$(jq -r '.error // "none"' "$OUT/iperf3.json")" = none
