@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <arpa/inet.h>
 #include <linux/genetlink.h>
@@ -462,6 +463,15 @@ public:
 		return Status::success();
 	}
 
+	/// The first line of a sysfs file ("" if it cannot be read).
+	static std::string read_line(const std::string &path)
+	{
+		std::ifstream in(path);
+		std::string line;
+		std::getline(in, line);
+		return line;
+	}
+
 	/// Unbind the VF's driver, if any: its netdev goes away.
 	static Status driver_unbind(const std::string &pf, VfIndex vf)
 	{
@@ -480,6 +490,21 @@ public:
 		if (auto st = driver_unbind(pf, vf); !st.ok())
 			return st;
 		const std::string bdf = vf_bdf(pf, vf);
+		// With the PF's sriov_drivers_autoprobe off (hosts that hand VFs
+		// to VMs set it) the PCI core probes no driver for a VF, not even
+		// through drivers_probe, unless the VF's driver_override names one:
+		// name the VF driver that is loaded
+		if (read_line(sysfs_pci(pf, "sriov_drivers_autoprobe")) == "0") {
+			const auto ov = read_line(sysfs_pci(bdf, "driver_override"));
+			if (ov.empty() || ov == "(null)") {
+				for (const char *drv : {"sriov_vf", "igbvf"})
+					if (std::filesystem::exists(std::string("/sys/bus/pci/drivers/") + drv)) {
+						if (auto st = sysfs_write(sysfs_pci(bdf, "driver_override"), drv); !st.ok())
+							return st;
+						break;
+					}
+			}
+		}
 		auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
 		if (!st.ok())
 			return st;
