@@ -57,6 +57,26 @@ bench_log() { printf '# %s %s: %s\n' "$(date +%T.%3N)" "$BENCH_CASE" "$*"; }
 # bench_abort MSG: end the case (deferred cleanup runs).
 bench_abort() { bench_log "ABORT: $*"; exit 1; }
 
+# bench_sriovd_vm1 PF MAC IP TAG: sriovd started afresh on the lab's PFs
+# (an empty journal; its log copied to $BENCH_RAW/TAG.sriovd.log at exit)
+# and partition vm1 on PF with MAC, IP/24 on its adapter nv0; vm1 removed
+# and sriovd stopped at exit.  The case sources tests/vm/daemon_lib.bash.
+# Says why and returns 1 when sriovd or the partition fails.
+bench_sriovd_vm1() {
+	local pf=$1 mac=$2 ip=$3 tag=$4 out
+	rm -rf "$DMN_STATE"
+	: >"$DMN_LOG"
+	defer cp "$DMN_LOG" "$BENCH_RAW/$tag.sriovd.log"
+	dmn_start || { bench_log "sriovd did not start: $(tail -n 2 "$DMN_LOG")"; return 1; }
+	defer dmn_stop
+	out=$(dmn_ctl partition add vm1 --pf "$pf" --mac "$mac" 2>&1) ||
+		{ bench_log "partition add failed: $out"; return 1; }
+	defer dmn_ctl partition remove vm1
+	ip -n vm1 link set lo up
+	ip -n vm1 link set nv0 up
+	ip -n vm1 addr add "$ip/24" dev nv0
+}
+
 # --- records -------------------------------------------------------------------
 
 # bench_record METRIC SIDE VALUE UNIT SETUP: one measured value.

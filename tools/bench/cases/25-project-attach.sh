@@ -55,16 +55,7 @@ wait_carrier "$pf" 30 || fail "PF: no carrier"
 modprobe -r igbvf 2>/dev/null
 echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
 defer bench_vfs_disable 0
-rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
-: >"$DMN_LOG"
-defer cp "$DMN_LOG" "$BENCH_RAW/project-attach.sriovd.log"
-dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
-defer dmn_stop
-dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" >/dev/null || fail "partition add failed"
-defer dmn_ctl partition remove vm1
-ip -n vm1 link set lo up
-ip -n vm1 link set nv0 up
-ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
+bench_sriovd_vm1 "$bdf" "$MAC" "$BENCH_CHILD_IP" project-attach || fail "sriovd with partition vm1"
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
 synth_diag() {
 	bench_log "diag: $(ip -br link show; bridge link show; ip -n vm1 -br addr; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|dp_'; dmn_ctl vf show; dmn_ctl audit; ip -n ext0 neigh; dmesg | tail -n 15)"
