@@ -37,24 +37,13 @@ DMN_LOG=/tmp/bench-sriovd.log
 SRIOV_PF1=
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
-sys=/sys/bus/pci/devices/$bdf
 
 fail() { bench_fail attach_ms project ms "$SETUP" "$1"; exit 0; }
 
 bench_ext 0 || bench_abort "external host"
-[ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || fail "could not unbind the PF"; }
-# the PFs go back to igb through bench_reset (it unloads sriov_pf)
-why=$(dmn_modules) || fail "$why"
-[ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
-pf=$(wait_pci_netdev "$bdf" 15) || fail "sriov_pf created no netdev"
-ip link set "$pf" up
-wait_carrier "$pf" 30 || fail "PF: no carrier"
-# VFs as in the lab tests: autoprobe on, sriov_vf binds them (random MAC);
-# with autoprobe off the synthetic path passed no traffic in this lab
-# (not investigated; see Documentation/design/daemon.rst)
-modprobe -r igbvf 2>/dev/null
-echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
-defer bench_vfs_disable 0
+# the PFs go back to igb through bench_reset (it unloads sriov_pf); VFs
+# as in the lab tests: autoprobe on, sriov_vf binds them (random MAC)
+bench_sriov_pf 0 2 || fail "sriov_pf with 2 VFs on PF 0"
 bench_sriovd_vm1 "$bdf" "$MAC" "$BENCH_CHILD_IP" project-attach || fail "sriovd with partition vm1"
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
 synth_diag() {

@@ -52,19 +52,12 @@ bdf=${SRIOV_PF0:-}
 sys=/sys/bus/pci/devices/$bdf
 
 bench_ext 0 || bench_abort "external host"
-[ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || bench_abort "could not unbind the PF"; }
-why=$(dmn_modules) || bench_abort "$why"
-[ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
-pf=$(wait_pci_netdev "$bdf" 15) || bench_abort "sriov_pf created no netdev"
-ip link set "$pf" up
+bench_sriov_pf 0 2 || bench_abort "sriov_pf with 2 VFs on PF 0"
+pf=$BENCH_PF
 # Deep RX rings (as the netvsc tests and the lab): when the host
 # deschedules the TCG guest, the paced sender catches up in one burst.
 deep_rings() { in_ns "${2:-}" ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || in_ns "${2:-}" ethtool -G "$1" rx 4096 2>/dev/null; }
 deep_rings "$pf"
-wait_carrier "$pf" 30 || bench_abort "PF: no carrier"
-modprobe -r igbvf 2>/dev/null
-echo 2 >"$sys/sriov_numvfs" || bench_abort "sriov_pf could not enable VFs"
-defer bench_vfs_disable 0
 bench_sriovd_vm1 "$bdf" "$MAC" "$BENCH_CHILD_IP" project-failover || bench_abort "sriovd with partition vm1"
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
 diag() {
