@@ -643,7 +643,12 @@ int sriov_nl_vf_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out_unlock;
 	vf = swpf_nl_vf(sr, info);
-	if (!IS_ERR(vf) && !vf->allocated) {
+	if (!IS_ERR(vf) && sr->disabling) {
+		NL_SET_ERR_MSG_FMT(info->extack,
+				   "SR-IOV disable under way: VF %u goes away, no reset",
+				   vf->idx);
+		vf = ERR_PTR(-ENODEV);
+	} else if (!IS_ERR(vf) && !vf->allocated) {
 		NL_SET_ERR_MSG_FMT(info->extack,
 				   "VF %u is not allocated (vf-alloc first)",
 				   vf->idx);

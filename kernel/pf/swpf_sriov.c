@@ -562,6 +562,10 @@ static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 	for (i = 0; i < sr->num_vfs; i++)
 		swpf_switch_vf_gone(sr, &sr->vfs[i],
 				    SRIOV_RESET_REASON_SRIOV_DISABLE);
+	/* no vf-reset from now on: an FLR of a function being removed waits
+	 * out the PCI core's readiness poll (a minute)
+	 */
+	sr->disabling = true;
 	mutex_unlock(&sr->lock);
 
 	/* the mailbox keeps serving VF drivers while they unbind */
@@ -584,6 +588,7 @@ static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 	vfs = sr->vfs;
 	sr->vfs = NULL;
 	sr->num_vfs = 0;
+	sr->disabling = false;
 	memset(sr->vf_mta, 0, sizeof(sr->vf_mta));
 	mutex_unlock(&sr->lock);
 	swpf_sriov_set_num_vfs(pf, 0);

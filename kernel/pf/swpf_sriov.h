@@ -160,6 +160,7 @@ struct swpf_sriov {
 
 	struct work_struct mbx_work;	/* VMMB: mailbox requests and VFLR */
 	bool mbx_enabled;		/* [lock] worker may touch VFs */
+	bool disabling;			/* [lock] SR-IOV disable under way */
 };
 
 /* ---- swpf_sriov.c ---- */

@@ -71,6 +71,11 @@ on_vf() {
 		[ "$(ip netns exec vm1 ethtool -S nv0 | awk '$1 == "dp_active:" {print $2}')" = 1 ]
 }
 
+# PF1's VFs come without a driver, as on a host that hands VFs to VMs
+# (sriov_drivers_autoprobe 0): the migration to PF1 below needs sriovd to
+# probe one itself (drivers_probe alone binds nothing then)
+echo 0 >"/sys/bus/pci/devices/$SRIOV_PF1/sriov_drivers_autoprobe" || ktap_bail "cannot turn autoprobe off on PF1"
+defer sh -c "echo 1 > /sys/bus/pci/devices/$SRIOV_PF1/sriov_drivers_autoprobe"
 for pf in "$SRIOV_PF0" "$SRIOV_PF1"; do
 	echo 2 >"/sys/bus/pci/devices/$pf/sriov_numvfs" || ktap_bail "cannot enable VFs on $pf"
 	defer sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"

@@ -125,30 +125,25 @@ vf_round() {
 	if [ "$NV_PF_DRIVER" = sriov_pf ]; then
 		ktap_result "$NV_VF_DRIVER: an adapter with another serial does not claim the VF" \
 			vf_free "adapter nv8 with serial $NV_SERIAL8"
-		ip link del nvh8
-		# nv0 without its serial and with the VF's MAC: the search
-		# covers only child0
-		nv_ctl set nvh0 --serial 0
-		ip -n child0 link set nv0 address "$NV_MAC"
-		ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
-			vf_free "nv0 with the VF's MAC, no serial"
-		ip -n child0 link set nv0 up
-		wait_carrier nv0 5 child0
-		# nv0 given the VF's identity claims it where it is
-		nv_deep_rings "$VFDEV"
-		nv_ctl set nvh0 --serial "$NV_SERIAL"
 	else
 		ktap_result "$NV_VF_DRIVER: an adapter with a serial does not claim a VF without identity" \
 			vf_free "serial adapter nv8"
-		ip link del nvh8
-		# nv0 takes the host VF's MAC: the search covers only child0
-		ip -n child0 link set nv0 address "$NV_MAC"
-		ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
-			vf_free "nv0 with the VF's MAC"
-		ip -n child0 link set nv0 up
-		wait_carrier nv0 5 child0
+	fi
+	ip link del nvh8
+	# nv0 takes the host VF's MAC (under sriov_pf without its serial): the
+	# search covers only child0
+	[ "$NV_PF_DRIVER" = sriov_pf ] && nv_ctl set nvh0 --serial 0
+	ip -n child0 link set nv0 address "$NV_MAC"
+	ktap_result "$NV_VF_DRIVER: nv0 (no serial) does not claim a VF of the host's namespace with its MAC" \
+		vf_free "nv0 with the VF's MAC"
+	ip -n child0 link set nv0 up
+	wait_carrier nv0 5 child0
+	nv_deep_rings "$VFDEV"
+	if [ "$NV_PF_DRIVER" = sriov_pf ]; then
+		# nv0 given the VF's identity claims it where it is
+		nv_ctl set nvh0 --serial "$NV_SERIAL"
+	else
 		# the host hands the VF to child0 (nv_vf_bind's way): nv0 claims it
-		nv_deep_rings "$VFDEV"
 		ip link set "$VFDEV" netns child0 || ktap_bail "cannot move $VFDEV into child0"
 	fi
 	vf_check() {

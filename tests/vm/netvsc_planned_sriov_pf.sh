@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 600
+# debug-args: 30
 #
 # netvsc_planned.sh on the project's pair, sriov_pf + sriov_vf: the adapter
 # pairs with the VF by identity, and every planned switch moves its MAC

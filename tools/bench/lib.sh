@@ -57,6 +57,47 @@ bench_log() { printf '# %s %s: %s\n' "$(date +%T.%3N)" "$BENCH_CASE" "$*"; }
 # bench_abort MSG: end the case (deferred cleanup runs).
 bench_abort() { bench_log "ABORT: $*"; exit 1; }
 
+# bench_sriov_pf N VFS: lab PF N on sriov_pf with the project's modules
+# loaded (dmn_modules, tests/vm/daemon_lib.bash), its netdev (BENCH_PF) up
+# with carrier, VFS VFs enabled (sriov_vf binds them; disabled at exit).
+# Says why and returns 1 on failure.
+bench_sriov_pf() {
+	local var=SRIOV_PF$1 why
+	local bdf=${!var} sys
+	sys=/sys/bus/pci/devices/$bdf
+	if [ -e "$sys/driver" ]; then
+		echo "$bdf" >"$sys/driver/unbind" || { bench_log "could not unbind PF $1"; return 1; }
+	fi
+	why=$(dmn_modules) || { bench_log "$why"; return 1; }
+	[ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
+	BENCH_PF=$(wait_pci_netdev "$bdf" 15) || { bench_log "sriov_pf created no netdev"; return 1; }
+	ip link set "$BENCH_PF" up
+	wait_carrier "$BENCH_PF" 30 || { bench_log "PF $1: no carrier"; return 1; }
+	modprobe -r igbvf 2>/dev/null
+	echo "$2" >"$sys/sriov_numvfs" || { bench_log "sriov_pf could not enable VFs"; return 1; }
+	defer bench_vfs_disable "$1"
+}
+
+# bench_sriovd_vm1 PF MAC IP TAG: sriovd started afresh on the lab's PFs
+# (an empty journal; its log copied to $BENCH_RAW/TAG.sriovd.log at exit)
+# and partition vm1 on PF with MAC, IP/24 on its adapter nv0; vm1 removed
+# and sriovd stopped at exit.  The case sources tests/vm/daemon_lib.bash.
+# Says why and returns 1 when sriovd or the partition fails.
+bench_sriovd_vm1() {
+	local pf=$1 mac=$2 ip=$3 tag=$4 out
+	rm -rf "$DMN_STATE"
+	: >"$DMN_LOG"
+	defer cp "$DMN_LOG" "$BENCH_RAW/$tag.sriovd.log"
+	dmn_start || { bench_log "sriovd did not start: $(tail -n 2 "$DMN_LOG")"; return 1; }
+	defer dmn_stop
+	out=$(dmn_ctl partition add vm1 --pf "$pf" --mac "$mac" 2>&1) ||
+		{ bench_log "partition add failed: $out"; return 1; }
+	defer dmn_ctl partition remove vm1
+	ip -n vm1 link set lo up
+	ip -n vm1 link set nv0 up
+	ip -n vm1 addr add "$ip/24" dev nv0
+}
+
 # --- records -------------------------------------------------------------------
 
 # bench_record METRIC SIDE VALUE UNIT SETUP: one measured value.

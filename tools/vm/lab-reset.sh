@@ -10,7 +10,8 @@
 # What a test may leave behind and how it goes: its processes (killed: all
 # but PID 1 and the shell running lab_reset), the project's modules
 # and the in-tree drivers tests bind (igb, igbvf, vfio-pci; unloaded, so
-# the 82576 is driverless again), network namespaces (deleted), nftables
+# the 82576 is driverless again), the PFs' sriov_drivers_autoprobe (back
+# on) and driver_override (cleared), network namespaces (deleted), nftables
 # rules (flushed), huge pages (freed), links it made in the initial
 # namespace (deleted), the lab's virtio NICs (back in the initial
 # namespace, named as guest-init named them, down, without addresses), the
@@ -151,6 +152,24 @@ lab_reset_step() {
 	[ $((SECONDS - t0)) -lt 1 ] || echo "# lab-reset: $name took $((SECONDS - t0)) s"
 }
 
+# what a test may set on the 82576's PCI functions and a driver bind or
+# unbind does not undo: sriov_drivers_autoprobe off (then no driver may
+# probe a new VF, even through drivers_probe, unless driver_override names
+# it) and driver_override
+lab_reset_pci() {
+	local bdf d
+	for bdf in ${SRIOV_PF0:-} ${SRIOV_PF1:-}; do
+		d=/sys/bus/pci/devices/$bdf
+		[ -e "$d" ] || continue
+		if [ "$(cat "$d/sriov_drivers_autoprobe" 2>/dev/null)" = 0 ]; then
+			echo 1 >"$d/sriov_drivers_autoprobe" && echo "# lab-reset: $bdf sriov_drivers_autoprobe back to 1"
+		fi
+		if [ -n "$(cat "$d/driver_override" 2>/dev/null | grep -v '^(null)$')" ]; then
+			echo >"$d/driver_override" && echo "# lab-reset: $bdf driver_override cleared"
+		fi
+	done
+}
+
 lab_reset_misc() {
 	timeout 300 ip -all netns delete 2>/dev/null
 	command -v nft >/dev/null && nft flush ruleset
@@ -161,6 +180,7 @@ lab_reset_misc() {
 lab_reset() {
 	lab_reset_step kill lab_reset_kill
 	lab_reset_step modules lab_reset_modules
+	lab_reset_step pci lab_reset_pci
 	lab_reset_step misc lab_reset_misc
 	lab_reset_step netdevs restore_lab_netdevs
 	lab_reset_step links lab_reset_links

@@ -1,7 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "netlink/real_kernel_impl.hpp"
 
+#include <fstream>
+
 namespace sriov::netlink {
+
+namespace {
+
+/// The first line of a sysfs file ("" if it cannot be read).
+std::string read_line(const std::string &path)
+{
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line);
+	return line;
+}
+
+} // namespace
 
 Status RealKernel::sysfs_write(const std::string &path, const std::string &text)
 {
@@ -28,6 +43,21 @@ Status RealKernel::vf_rebind(const std::string &pf, VfIndex vf)
 	if (auto st = driver_unbind(pf, vf); !st.ok())
 		return st;
 	const std::string bdf = vf_bdf(pf, vf);
+	// With the PF's sriov_drivers_autoprobe off (hosts that hand VFs to
+	// VMs set it) the PCI core probes no driver for a VF, not even through
+	// drivers_probe, unless the VF's driver_override names one: name the
+	// VF driver that is loaded
+	if (read_line(sysfs_pci(pf, "sriov_drivers_autoprobe")) == "0") {
+		const auto ov = read_line(sysfs_pci(bdf, "driver_override"));
+		if (ov.empty() || ov == "(null)") {
+			for (const char *drv : {"sriov_vf", "igbvf"})
+				if (std::filesystem::exists(std::string("/sys/bus/pci/drivers/") + drv)) {
+					if (auto st = sysfs_write(sysfs_pci(bdf, "driver_override"), drv); !st.ok())
+						return st;
+					break;
+				}
+		}
+	}
 	auto st = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
 	if (!st.ok())
 		return st;

@@ -37,34 +37,14 @@ DMN_LOG=/tmp/bench-sriovd.log
 SRIOV_PF1=
 bdf=${SRIOV_PF0:-}
 [ -n "$bdf" ] || bench_abort "no PF 0 in the lab"
-sys=/sys/bus/pci/devices/$bdf
 
 fail() { bench_fail attach_ms project ms "$SETUP" "$1"; exit 0; }
 
 bench_ext 0 || bench_abort "external host"
-[ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || fail "could not unbind the PF"; }
-# the PFs go back to igb through bench_reset (it unloads sriov_pf)
-why=$(dmn_modules) || fail "$why"
-[ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
-pf=$(wait_pci_netdev "$bdf" 15) || fail "sriov_pf created no netdev"
-ip link set "$pf" up
-wait_carrier "$pf" 30 || fail "PF: no carrier"
-# VFs as in the lab tests: autoprobe on, sriov_vf binds them (random MAC);
-# with autoprobe off the synthetic path passed no traffic in this lab
-# (not investigated; see Documentation/design/daemon.rst)
-modprobe -r igbvf 2>/dev/null
-echo 2 >"$sys/sriov_numvfs" || fail "sriov_pf could not enable VFs"
-defer bench_vfs_disable 0
-rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
-: >"$DMN_LOG"
-defer cp "$DMN_LOG" "$BENCH_RAW/project-attach.sriovd.log"
-dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
-defer dmn_stop
-dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" >/dev/null || fail "partition add failed"
-defer dmn_ctl partition remove vm1
-ip -n vm1 link set lo up
-ip -n vm1 link set nv0 up
-ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
+# the PFs go back to igb through bench_reset (it unloads sriov_pf); VFs
+# as in the lab tests: autoprobe on, sriov_vf binds them (random MAC)
+bench_sriov_pf 0 2 || fail "sriov_pf with 2 VFs on PF 0"
+bench_sriovd_vm1 "$bdf" "$MAC" "$BENCH_CHILD_IP" project-attach || fail "sriovd with partition vm1"
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
 synth_diag() {
 	bench_log "diag: $(ip -br link show; bridge link show; ip -n vm1 -br addr; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|dp_'; dmn_ctl vf show; dmn_ctl audit; ip -n ext0 neigh; dmesg | tail -n 15)"

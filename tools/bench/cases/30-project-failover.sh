@@ -52,29 +52,13 @@ bdf=${SRIOV_PF0:-}
 sys=/sys/bus/pci/devices/$bdf
 
 bench_ext 0 || bench_abort "external host"
-[ -e "$sys/driver" ] && { echo "$bdf" >"$sys/driver/unbind" || bench_abort "could not unbind the PF"; }
-why=$(dmn_modules) || bench_abort "$why"
-[ -e "$sys/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/sriov_pf/bind
-pf=$(wait_pci_netdev "$bdf" 15) || bench_abort "sriov_pf created no netdev"
-ip link set "$pf" up
+bench_sriov_pf 0 2 || bench_abort "sriov_pf with 2 VFs on PF 0"
+pf=$BENCH_PF
 # Deep RX rings (as the netvsc tests and the lab): when the host
 # deschedules the TCG guest, the paced sender catches up in one burst.
 deep_rings() { in_ns "${2:-}" ethtool -G "$1" rx 4096 tx 4096 2>/dev/null || in_ns "${2:-}" ethtool -G "$1" rx 4096 2>/dev/null; }
 deep_rings "$pf"
-wait_carrier "$pf" 30 || bench_abort "PF: no carrier"
-modprobe -r igbvf 2>/dev/null
-echo 2 >"$sys/sriov_numvfs" || bench_abort "sriov_pf could not enable VFs"
-defer bench_vfs_disable 0
-rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
-: >"$DMN_LOG"
-defer cp "$DMN_LOG" "$BENCH_RAW/project-failover.sriovd.log"
-dmn_start || bench_abort "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
-defer dmn_stop
-out=$(dmn_ctl partition add vm1 --pf "$bdf" --mac "$MAC" 2>&1) || bench_abort "partition add failed: $out"
-defer dmn_ctl partition remove vm1
-ip -n vm1 link set lo up
-ip -n vm1 link set nv0 up
-ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
+bench_sriovd_vm1 "$bdf" "$MAC" "$BENCH_CHILD_IP" project-failover || bench_abort "sriovd with partition vm1"
 bench_neigh ext0 "$BENCH_CHILD_IP" "$MAC"
 diag() {
 	bench_log "diag: $(ip -n vm1 -br link; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|vf_|dp_'; dmn_ctl list; dmn_ctl vf show; dmn_ctl audit; dmesg | tail -n 15)"

@@ -51,16 +51,7 @@ done
 
 bench_world || fail "the world netns"
 
-rm -rf "$DMN_STATE"	# a fresh journal: no partition from an earlier case
-: >"$DMN_LOG"
-defer cp "$DMN_LOG" "$BENCH_RAW/project-migration.sriovd.log"
-dmn_start || fail "sriovd did not start: $(tail -n 2 "$DMN_LOG")"
-defer dmn_stop
-out=$(dmn_ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" 2>&1) || fail "partition add failed: $out"
-defer dmn_ctl partition remove vm1
-ip -n vm1 link set lo up
-ip -n vm1 link set nv0 up
-ip -n vm1 addr add "$BENCH_CHILD_IP/24" dev nv0
+bench_sriovd_vm1 "$SRIOV_PF0" "$MAC" "$BENCH_CHILD_IP" project-migration || fail "sriovd with partition vm1"
 synth_diag() {
 	bench_log "diag: $(ip -br link show; bridge link show; ip -n vm1 -br addr; ip netns exec vm1 ethtool -S nv0 | grep -E 'syn_|dp_'; dmn_ctl vf show; dmn_ctl audit; dmesg | tail -n 15)"
 }
