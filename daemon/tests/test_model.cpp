@@ -91,7 +91,7 @@ TEST(SequenceJson, RoundTrip)
 	r.id = 4;
 	r.kind = seq::Kind::migrate_complete;
 	r.partition = "p";
-	r.steps = seq::release_steps();
+	r.steps = seq::steps_of(seq::Kind::failover);
 	r.cursor = 2;
 	r.step_started = true;
 	r.vf = 3;

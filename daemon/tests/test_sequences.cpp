@@ -73,7 +73,7 @@ TEST(Sequences, AdapterCreate)
 	Rig r;
 	auto ev = r.add("p1", mac1);
 	EXPECT_EQ(ev.at("result"), "ok");
-	EXPECT_EQ(phase_steps(ev), names(seq::adapter_steps()));
+	EXPECT_EQ(phase_steps(ev), names(seq::steps_of(seq::Kind::adapter_create)));
 	auto ad = r.kernel.adapter("p1");
 	ASSERT_TRUE(ad);
 	EXPECT_EQ(ad->pf, pf0);
@@ -161,7 +161,7 @@ TEST(Sequences, AttachHappyPath)
 	r.add("p1", mac1);
 	auto ev = attach(r, "p1");
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
-	EXPECT_EQ(phase_steps(ev), names(seq::attach_steps()));
+	EXPECT_EQ(phase_steps(ev), names(seq::steps_of(seq::Kind::attach)));
 	for (const auto &ph : ev.at("phases")) {
 		EXPECT_EQ(ph.at("result"), "ok");
 		EXPECT_GE(ph.at("end_ms").get<std::int64_t>(), ph.at("start_ms").get<std::int64_t>());
@@ -720,7 +720,7 @@ TEST_P(AttachFailure, RollsBackInFailoverOrder)
 	// after the failed step, the rollback ran the release steps in order
 	auto steps = phase_steps(ev);
 	std::vector<std::string> tail(steps.end() - 6, steps.end());
-	EXPECT_EQ(tail, names(seq::release_steps()));
+	EXPECT_EQ(tail, names(seq::steps_of(seq::Kind::failover)));
 	EXPECT_FALSE(part(r, "p1").vf);
 	EXPECT_EQ(part(r, "p1").last_reason, f.reason);
 	r.expect_consistent();
@@ -1277,7 +1277,7 @@ TEST(KernelFailover, VfBackMovesTheFiltersBackBeforeTheAck)
 	ASSERT_EQ(seqs->size(), 1U);
 	EXPECT_EQ(seqs->at(0).at("kind"), "failback");
 	EXPECT_EQ(seqs->at(0).at("result"), "ok") << seqs->at(0).dump(1);
-	EXPECT_EQ(phase_steps(seqs->at(0)), names(seq::failback_steps()));
+	EXPECT_EQ(phase_steps(seqs->at(0)), names(seq::steps_of(seq::Kind::failback)));
 	const auto &p = part(r, "p1");
 	ASSERT_TRUE(p.vf);
 	EXPECT_EQ(p.vf->vf, vf) << "the same VF, not a new attach";

@@ -162,7 +162,6 @@ private:
 	[[nodiscard]] bool busy(const std::string &partition) const;
 	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
 	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);
-	static std::vector<Step> rollback_steps(const Record &rec);
 
 	KernelApi &kernel_;
 	store::StateStore &store_;

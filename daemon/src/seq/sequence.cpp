@@ -86,48 +86,70 @@ std::optional<Step> step_from_string(std::string_view s)
 	return value_of(step_names, s);
 }
 
+const std::vector<StepTableRow> &step_table()
+{
+	using enum Step;
+	// clang-format off
+	static const std::vector<StepTableRow> table = {
+//  kind                     steps, then rollback (empty: the kind runs forward)
+    {Kind::adapter_create,    {netns_ensure, adapter_create, adapter_filter_add},
+                              {adapter_filter_del, adapter_delete, partition_forget}},
+    {Kind::attach,            {vf_allocate, vport_create, vf_to_child, wait_pair, filters_to_vf, datapath_vf},
+                              {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free}},
+    {Kind::failover,          {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free},
+                              {}},
+    // surprise: started by a kernel event: the VF went away
+    {Kind::surprise,          {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free},
+                              {}},
+    // migrate_prepare: without a VF the failover steps are left out (Engine::migrate_prepare)
+    {Kind::migrate_prepare,   {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free,
+                               vf_reserve},
+                              {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free,
+                               reservation_release}},
+    {Kind::migrate_complete,  {switch_move, reservation_adopt, vport_create, vf_to_child, wait_pair, filters_to_vf,
+                               datapath_vf},
+                              {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free,
+                               reservation_release, switch_back}},
+    {Kind::migrate_abort,     {reservation_release},
+                              {}},
+    {Kind::teardown,          {datapath_synthetic, filters_to_default, vf_from_child, vport_delete, vf_flr, vf_free,
+                               reservation_release, adapter_filter_del, adapter_delete, partition_forget},
+                              {}},
+    // failback: sriov_pf failed the VF over on its own: the VF back from
+    //   its reset (bounded), then attach's order
+    {Kind::failback,          {wait_vf_back, vport_create, vf_to_child, wait_pair, filters_to_vf, datapath_vf},
+                              {}},
+	};
+	// clang-format on
+	return table;
+}
+
+namespace {
+
+const StepTableRow &row(Kind k)
+{
+	for (const auto &r : step_table())
+		if (r.kind == k)
+			return r;
+	static const StepTableRow none{};
+	return none;
+}
+
+} // namespace
+
+const std::vector<Step> &steps_of(Kind k)
+{
+	return row(k).steps;
+}
+
+const std::vector<Step> &rollback_steps_of(Kind k)
+{
+	return row(k).rollback;
+}
+
 bool is_forward(Kind k)
 {
-	switch (k) {
-	case Kind::adapter_create:
-	case Kind::attach:
-	case Kind::migrate_prepare:
-	case Kind::migrate_complete:
-		return true;
-	default:
-		return false;
-	}
-}
-
-std::vector<Step> attach_steps()
-{
-	return {Step::vf_allocate, Step::vport_create, Step::vf_to_child,
-		Step::wait_pair,   Step::filters_to_vf, Step::datapath_vf};
-}
-
-std::vector<Step> release_steps()
-{
-	return {Step::datapath_synthetic, Step::filters_to_default, Step::vf_from_child,
-		Step::vport_delete,       Step::vf_flr,             Step::vf_free};
-}
-
-std::vector<Step> failback_steps()
-{
-	// the VF back from the kernel's reset (bounded), then the order of
-	// attach: VPort, VF in the child and paired, filters on the VF's
-	// VPort, then the data path
-	return {Step::wait_vf_back, Step::vport_create,  Step::vf_to_child,
-		Step::wait_pair,    Step::filters_to_vf, Step::datapath_vf};
-}
-
-std::vector<Step> adapter_steps()
-{
-	return {Step::netns_ensure, Step::adapter_create, Step::adapter_filter_add};
-}
-
-std::vector<Step> adapter_rollback_steps()
-{
-	return {Step::adapter_filter_del, Step::adapter_delete, Step::partition_forget};
+	return !row(k).rollback.empty();
 }
 
 json to_json(const Record &r)

@@ -72,16 +72,20 @@ std::string_view to_string(Step s);
 std::optional<Kind> kind_from_string(std::string_view s);
 std::optional<Step> step_from_string(std::string_view s);
 
-/// Forward sequences roll back on failure or restart; release-direction
-/// sequences (failover, surprise, abort, teardown) always run forward.
+/// The steps of every sequence kind, in one table (sequence.cpp;
+/// Documentation/design/daemon.rst shows it and a unit test compares the
+/// two).  A kind with a rollback list is a forward kind: it rolls back on
+/// failure or restart; the others (failover, surprise, migrate_abort,
+/// teardown, failback) always run forward.
+struct StepTableRow {
+	Kind kind{};
+	std::vector<Step> steps;
+	std::vector<Step> rollback;
+};
+const std::vector<StepTableRow> &step_table();
+const std::vector<Step> &steps_of(Kind k);
+const std::vector<Step> &rollback_steps_of(Kind k);
 bool is_forward(Kind k);
-
-/// The step lists.
-std::vector<Step> attach_steps();
-std::vector<Step> release_steps();
-std::vector<Step> adapter_steps();
-std::vector<Step> adapter_rollback_steps();
-std::vector<Step> failback_steps();
 
 struct Phase {
 	Step step{};

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+// Operations: validation and the start of every sequence a client asks for
+#include "seq/engine.hpp"
+
+#include "common/log.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+
+namespace sriov::seq {
+
+using json = nlohmann::json;
+using model::VfState;
+
+namespace {
+
+bool valid_name(const std::string &s)
+{
+	constexpr std::size_t max_len = 32;
+	if (s.empty() || s.size() > max_len)
+		return false;
+	return std::all_of(s.begin(), s.end(), [](char c) {
+		return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+	});
+}
+
+StartResult refuse(Reason r, std::string detail)
+{
+	return {.seq = 0, .reason = r, .detail = std::move(detail), .queued = false};
+}
+
+} // namespace
+
+StartResult Engine::start_attach(model::Partition &p, Reason cause, DoneFn done)
+{
+	auto vf = model_.free_vf(p.pf);
+	if (!vf)
+		return refuse(Reason::no_vf_available, "no free VF on " + p.pf);
+	Record &r = begin(Kind::attach, p.name, cause, std::move(done));
+	r.pf = p.pf;
+	r.vf = vf->value;
+	r.steps = steps_of(Kind::attach);
+	auto *slot = model_.slot(p.pf, *vf);
+	slot->state = VfState::assigned;
+	slot->partition = p.name;
+	p.vf = model::Assignment{.pf = p.pf, .vf = *vf, .serial = p.serial != 0 ? p.serial : r.id};
+	const std::uint64_t id = r.id;
+	// The VF choice is journaled before any step acts, with the first
+	// step's start (begin_step, in this pump or the one running): one
+	// commit, not two.  A crash before it leaves nothing to undo.
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done)
+{
+	Record &r = begin(kind, p.name, cause, std::move(done));
+	if (p.vf) {
+		r.pf = p.vf->pf;
+		r.vf = p.vf->vf.value;
+	}
+	r.steps = steps_of(kind);
+	if (kind == Kind::teardown && p.reservation) {
+		r.dest_pf = p.reservation->pf;
+		r.dest_vf = p.reservation->vf.value;
+	}
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
+{
+	if (!valid_name(spec.name))
+		return refuse(Reason::bad_request, "partition names are 1-32 characters [A-Za-z0-9._-]");
+	if (!valid_name(spec.netns))
+		return refuse(Reason::bad_request, "netns names are 1-32 characters [A-Za-z0-9._-]");
+	if (model_.partition(spec.name) != nullptr)
+		return refuse(Reason::partition_exists, "partition " + spec.name + " exists");
+	if (model_.pf(spec.pf) == nullptr)
+		return refuse(Reason::unknown_pf, "no PF " + spec.pf + " (see `sriovctl status`)");
+	if (!spec.mac.is_unicast() || spec.mac.is_zero())
+		return refuse(Reason::bad_request, "the adapter MAC must be a non-zero unicast address");
+	constexpr std::uint16_t vlan_max = 4094;
+	if (spec.vlan.value > vlan_max)
+		return refuse(Reason::bad_request, "VLAN must be 0..4094");
+	for (const auto &[n, p] : model_.partitions)
+		if (p.mac == spec.mac)
+			return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
+	model::Partition p;
+	p.name = spec.name;
+	p.netns = spec.netns;
+	p.pf = spec.pf;
+	p.mac = spec.mac;
+	p.vlan = spec.vlan;
+	p.weight = spec.weight;
+	for (const auto &ip : spec.ips) {
+		auto c = canonical_ip(ip);
+		if (!c || *c != ip)
+			return refuse(Reason::bad_request, "\"" + ip + "\" is not a canonical IPv4 or IPv6 address");
+		if (std::count(spec.ips.begin(), spec.ips.end(), ip) != 1)
+			return refuse(Reason::bad_request, "address " + ip + " given twice");
+		for (const auto &[n, other] : model_.partitions)
+			if (std::find(other.ips.begin(), other.ips.end(), ip) != other.ips.end())
+				return refuse(Reason::bad_request, "address " + ip + " is used by partition " + n);
+	}
+	p.ips = spec.ips;
+	model_.partitions[p.name] = p;
+	// the partition's rules are on the switch before its port is
+	if (auto st = sync_guard(true); !st.ok()) {
+		model_.partitions.erase(p.name);
+		return refuse(Reason::switch_guard_failed, "switch guard (nftables table bridge sriovd): " + st.msg);
+	}
+	Record &r = begin(Kind::adapter_create, spec.name, Reason::ok, std::move(done));
+	model_.partitions[spec.name].serial = r.id;
+	r.pf = spec.pf;
+	r.steps = steps_of(Kind::adapter_create);
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::remove_partition(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	p->want_vf = false;
+	return start_release(*p, Kind::teardown, Reason::ok, std::move(done));
+}
+
+StartResult Engine::attach(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->adapter)
+		return refuse(Reason::invalid_state, "partition " + name + " has no adapter");
+	if (!p->migrating_to.empty())
+		return refuse(Reason::invalid_state, "partition " + name + " is migrating; complete or abort first");
+	if (p->vf)
+		return {.seq = 0, .reason = Reason::ok, .detail = "already attached", .queued = false};
+	if (p->weight == 0)
+		return refuse(Reason::bad_request, "partition " + name + " has weight 0 (never gets a VF); set a weight first");
+	p->want_vf = true;
+	p->hold_until_mono = 0;
+	p->attach_failures = 0;
+	if (model_.free_vf(p->pf))
+		return start_attach(*p, Reason::ok, std::move(done));
+	// No free VF: preempt the lowest-weight holder below us, if any.
+	model::Partition *victim = nullptr;
+	for (auto &[n, o] : model_.partitions)
+		if (o.vf && o.vf->pf == p->pf && o.weight < p->weight && !busy(n) &&
+		    (victim == nullptr || o.weight < victim->weight))
+			victim = &o;
+	persist();
+	if (victim != nullptr) {
+		const std::string vname = victim->name;
+		start_release(*victim, Kind::failover, Reason::preempted, nullptr);
+		return {.seq = 0, .reason = Reason::ok, .detail = "preempting " + vname + " (lower weight)", .queued = true};
+	}
+	return {.seq = 0,
+		.reason = Reason::no_vf_available,
+		.detail = "all VFs of " + p->pf + " are held by partitions of equal or higher weight; " + name +
+			  " stays queued at weight " + std::to_string(p->weight),
+		.queued = true};
+}
+
+StartResult Engine::detach(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	p->want_vf = false;
+	if (!p->vf) {
+		persist();
+		return {.seq = 0, .reason = Reason::ok, .detail = "not attached", .queued = false};
+	}
+	return start_release(*p, Kind::failover, Reason::ok, std::move(done));
+}
+
+StartResult Engine::failover(const std::string &name, std::int64_t hold_ms, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name + " (see `sriovctl list`)");
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->vf)
+		return refuse(Reason::invalid_state, "partition " + name + " has no VF to fail over from");
+	p->hold_until_mono = clock_.mono_ms() + (hold_ms >= 0 ? hold_ms : cfg_.failover_hold_ms);
+	return start_release(*p, Kind::failover, Reason::ok, std::move(done));
+}
+
+StartResult Engine::migrate_prepare(const std::string &name, const std::string &dest_pf, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (!p->migrating_to.empty())
+		return refuse(Reason::invalid_state, name + " is already migrating to " + p->migrating_to);
+	if (!p->adapter)
+		return refuse(Reason::invalid_state, "partition " + name + " has no adapter");
+	if (model_.pf(dest_pf) == nullptr)
+		return refuse(Reason::unknown_pf, "no PF " + dest_pf);
+	if (dest_pf == p->pf)
+		return refuse(Reason::bad_request, name + " is already on " + dest_pf);
+	auto vf = model_.free_vf(dest_pf);
+	if (!vf)
+		return refuse(Reason::no_vf_available, "no free VF on " + dest_pf + " to reserve");
+	Record &r = begin(Kind::migrate_prepare, name, Reason::ok, std::move(done));
+	r.steps = steps_of(Kind::migrate_prepare);
+	if (p->vf) {
+		r.pf = p->vf->pf;
+		r.vf = p->vf->vf.value;
+	} else {
+		// no VF to release: the failover steps are left out
+		r.steps.erase(r.steps.begin(), r.steps.begin() + std::ssize(steps_of(Kind::failover)));
+	}
+	r.dest_pf = dest_pf;
+	r.dest_vf = vf->value;
+	r.src_pf = p->pf;
+	auto *slot = model_.slot(dest_pf, *vf);
+	slot->state = VfState::reserved;
+	slot->partition = name;
+	p->migrating_to = dest_pf;
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::migrate_complete(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (p->migrating_to.empty() || !p->reservation)
+		return refuse(Reason::invalid_state, name + " has no prepared migration (run `sriovctl migrate --prepare` first)");
+	Record &r = begin(Kind::migrate_complete, name, Reason::ok, std::move(done));
+	r.pf = p->reservation->pf;
+	r.vf = p->reservation->vf.value;
+	r.dest_pf = p->reservation->pf;
+	r.dest_vf = p->reservation->vf.value;
+	r.src_pf = p->pf;
+	r.steps = steps_of(Kind::migrate_complete);
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::migrate_abort(const std::string &name, DoneFn done)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	if (busy(name))
+		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
+	if (p->migrating_to.empty())
+		return refuse(Reason::invalid_state, name + " is not migrating");
+	Record &r = begin(Kind::migrate_abort, name, Reason::ok, std::move(done));
+	if (p->reservation) {
+		r.dest_pf = p->reservation->pf;
+		r.dest_vf = p->reservation->vf.value;
+	}
+	r.steps = steps_of(Kind::migrate_abort);
+	const std::uint64_t id = r.id;
+	persist();
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::set_weight(const std::string &name, std::uint32_t weight)
+{
+	auto *p = model_.partition(name);
+	if (p == nullptr)
+		return refuse(Reason::unknown_partition, "no partition " + name);
+	constexpr std::uint32_t weight_max = 100;
+	if (weight > weight_max)
+		return refuse(Reason::bad_request, "weight is 0..100");
+	p->weight = weight;
+	persist();
+	pump();
+	return {};
+}
+
+StartResult Engine::clear_quarantine(const std::string &pf, VfIndex vf)
+{
+	auto *slot = model_.slot(pf, vf);
+	if (slot == nullptr)
+		return refuse(Reason::unknown_vf, "no VF " + std::to_string(vf.value) + " on " + pf);
+	if (slot->state != VfState::quarantined)
+		return refuse(Reason::invalid_state, "VF is not quarantined");
+	slot->state = VfState::free;
+	slot->reason = Reason::ok;
+	json ev{{"type", "vf_unquarantined"}, {"pf", pf}, {"vf", vf.value}};
+	emit(ev);
+	pump();
+	return {};
+}
+
+std::size_t Engine::teardown_all()
+{
+	std::size_t n = 0;
+	std::vector<std::string> names;
+	for (const auto &[name, p] : model_.partitions)
+		names.push_back(name);
+	for (const auto &name : names)
+		if (!busy(name) && remove_partition(name, nullptr).ok())
+			++n;
+	return n;
+}
+
+std::size_t Engine::release_all()
+{
+	stopping_ = true;
+	std::size_t n = 0;
+	std::vector<std::string> names;
+	for (const auto &[name, p] : model_.partitions)
+		if (p.vf && !busy(name))
+			names.push_back(name);
+	for (const auto &name : names)
+		if (auto *p = model_.partition(name); p != nullptr && p->vf) {
+			start_release(*p, Kind::failover, Reason::shutdown, nullptr);
+			++n;
+		}
+	return n;
+}
+
+
+} // namespace sriov::seq

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+// Recovery at start: the journal read back, the PFs, serials, port locks
+// and orphans reconciled with the kernel
+#include "seq/engine.hpp"
+
+#include "common/log.hpp"
+
+#include <algorithm>
+
+namespace sriov::seq {
+
+using json = nlohmann::json;
+using model::VfState;
+
+void Engine::sync_pfs()
+{
+	const auto kpfs = kernel_.pfs();
+	// a PF the kernel no longer lists keeps only the slots still in use
+	// (their release runs): none of its VFs is handed out
+	for (auto &[n, pf] : model_.pfs)
+		if (std::none_of(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == n; }))
+			while (!pf.vfs.empty() && pf.vfs.back().state == VfState::free)
+				pf.vfs.pop_back();
+	for (const auto &k : kpfs) {
+		auto &pf = model_.pfs[k.name];
+		pf.name = k.name;
+		pf.netdev = k.netdev;
+		// Grow to sriov_numvfs; shrink only over free slots.
+		while (pf.vfs.size() < k.num_vfs)
+			pf.vfs.push_back({});
+		while (pf.vfs.size() > k.num_vfs && pf.vfs.back().state == VfState::free)
+			pf.vfs.pop_back();
+	}
+}
+
+void Engine::recover()
+{
+	if (auto doc = store_.load()) {
+		model_ = model::model_from_json(doc->at("model"));
+		next_seq_ = doc->at("next_seq").get<std::uint64_t>();
+		next_event_ = doc->at("next_event").get<std::uint64_t>();
+		if (doc->contains("events")) // journals written before the split
+			for (const auto &e : doc->at("events"))
+				events_.push_back(e);
+		for (const auto &jr : doc->at("sequences")) {
+			Record r = record_from_json(jr);
+			active_[r.id] = std::move(r);
+		}
+	}
+	if (auto ev = events_store_.load()) {
+		events_.clear();
+		for (const auto &e : ev->at("events"))
+			events_.push_back(e);
+	}
+	// kernel events do not commit the journal: continue after the newest
+	// event id either file knows
+	for (const auto &e : events_)
+		if (e.contains("id") && e.at("id").is_number_unsigned())
+			next_event_ = std::max(next_event_, e.at("id").get<std::uint64_t>() + 1);
+	sync_pfs();
+	for (auto &[id, rec] : active_) {
+		rec.start_mono = clock_.mono_ms();
+		if (rec.step_started && !rec.phases.empty() && rec.phases.back().result.empty()) {
+			rec.phases.back().result = "interrupted";
+			rec.phases.back().end_ms = clock_.wall_ms();
+		}
+		rec.step_started = false;
+		if (is_forward(rec.kind) && !rec.rolling_back) {
+			log::warn(id, "recovery: ", to_string(rec.kind), " of ", rec.partition, " interrupted at step ",
+				  rec.cursor, "; rolling back");
+			to_rollback(rec, Reason::daemon_restart, "daemon restarted mid-sequence");
+		} else {
+			log::warn(id, "recovery: resuming ", to_string(rec.kind), " of ", rec.partition, " at step ",
+				  rec.cursor < rec.steps.size() ? to_string(rec.steps[rec.cursor]) : "end");
+		}
+	}
+	// what changed while the daemon was stopped: VFs gone with a pool
+	// lowered or a PF unbound, a PF that registered again
+	for (const auto &[n, pf] : model_.pfs)
+		pfs_gone_.insert(n); // each re-joins its switch now if it left it
+	resync_pool();
+	reconcile_orphans();
+	reconcile_serials();
+	reconcile_port_locks();
+	reconcile_auto_ack();
+	triage_dp_requests();
+	// the guard is rebuilt from the model at every start, whatever the
+	// kernel holds
+	if (auto st = sync_guard(true); !st.ok())
+		log::error(0, "switch guard (nftables table bridge sriovd): ", st.msg);
+	persist();
+	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
+		  active_.size(), " sequence(s) in flight");
+}
+
+void Engine::reconcile_serials()
+{
+	// A partition from a journal that predates the identity gets one: the
+	// serial its VF already carries, else a fresh sequence id.  An adapter
+	// without its identity (created before, or by hand) gets it now, set
+	// from the host side.
+	for (auto &[name, p] : model_.partitions) {
+		if (p.serial == 0)
+			p.serial = p.vf && p.vf->serial != 0 ? p.vf->serial : next_seq_++;
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || ad->serial == p.serial)
+			continue;
+		if (auto st = kernel_.adapter_set_serial(name, p.serial); !st.ok())
+			log::error(0, "partition ", name, ": cannot give its adapter serial ", p.serial, ": ", st.msg);
+		else
+			log::info(0, "partition ", name, ": adapter serial ", ad->serial, " -> ", p.serial);
+	}
+}
+
+void Engine::reconcile_port_locks()
+{
+	for (const auto &[name, p] : model_.partitions) {
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || ad->port_locked)
+			continue;
+		if (auto st = kernel_.adapter_lock_port(name, p.mac); !st.ok())
+			log::error(0, "partition ", name, ": cannot lock its switch port: ", st.msg);
+		else
+			log::warn(0, "partition ", name, ": switch port ", ad->host_port, " was not locked; locked");
+	}
+}
+
+std::vector<PortGuard> Engine::wanted_guard() const
+{
+	// every partition of the model, adapter or not: the rules match the
+	// port by name, so they are in place before the port exists
+	std::vector<PortGuard> g;
+	for (const auto &[name, p] : model_.partitions)
+		g.push_back({.partition = name, .mac = p.mac, .ips = p.ips});
+	return g;
+}
+
+Status Engine::sync_guard(bool force)
+{
+	auto want = wanted_guard();
+	if (!force && guard_installed_ && *guard_installed_ == want)
+		return Status::success();
+	// a set that failed is tried again when it changes or at the next
+	// start, not at every pump (the audit reports the difference)
+	if (!force && guard_failed_ && *guard_failed_ == want)
+		return Status::success();
+	auto st = kernel_.guard_apply(want);
+	if (st.ok()) {
+		guard_installed_ = std::move(want);
+		guard_failed_.reset();
+	} else {
+		guard_installed_.reset(); // unknown: installed again when next asked
+		guard_failed_ = std::move(want);
+	}
+	return st;
+}
+
+void Engine::reconcile_orphans()
+{
+	// VFs the kernel has allocated that neither the model nor an in-flight
+	// sequence knows about: cleaned up in the failover order.
+	for (const auto &[pf_name, pf] : model_.pfs) {
+		for (const auto &vf : kernel_.vfs(pf_name)) {
+			if (!vf.allocated || vf.index.value >= pf.vfs.size())
+				continue;
+			const auto *slot = &pf.vfs[vf.index.value];
+			if (slot->state == VfState::assigned || slot->state == VfState::reserved)
+				continue;
+			bool referenced = false;
+			for (const auto &[id, r] : active_)
+				referenced |= (r.pf == pf_name && r.vf == vf.index.value) ||
+					      (r.dest_pf == pf_name && r.dest_vf == vf.index.value);
+			if (referenced)
+				continue;
+			log::warn(0, "orphan VF ", vf.index.value, " on ", pf_name, ": releasing");
+			auto pfinfo = kernel_.pf(pf_name);
+			for (const auto &vp : kernel_.vports(pf_name)) {
+				if (!vp.vf || *vp.vf != vf.index || !pfinfo)
+					continue;
+				std::vector<Filter> fl;
+				for (const auto &f : kernel_.filters(pf_name))
+					if (f.vport == vp.id)
+						fl.push_back(f.filter);
+				if (!fl.empty())
+					kernel_.filters_move(pf_name, vp.id, pfinfo->default_vport, fl);
+				kernel_.vport_delete(pf_name, vp.id);
+			}
+			if (!vf.netns.empty() && vf.ifindex != 0)
+				kernel_.netdev_move(vf.netns, vf.ifindex, "");
+			kernel_.vf_reset(pf_name, vf.index);
+			if (auto st = kernel_.vf_free(pf_name, vf.index); !st.ok())
+				log::error(0, "orphan VF ", vf.index.value, ": free failed: ", st.msg);
+		}
+	}
+}
+
+void Engine::reconcile_auto_ack()
+{
+	for (const auto &[name, p] : model_.partitions) {
+		if (!p.adapter)
+			continue;
+		auto ad = kernel_.adapter(name);
+		if (!ad || !ad->auto_ack)
+			continue;
+		if (auto st = kernel_.adapter_set_auto_ack(name, false); !st.ok())
+			log::error(0, "partition ", name, ": cannot turn AUTO_ACK off: ", st.msg);
+		else
+			log::warn(0, "partition ", name, ": adapter acknowledged data-path requests itself; AUTO_ACK off");
+	}
+}
+
+
+} // namespace sriov::seq

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+// The read side: sequences, status, events, Prometheus metrics and the
+// audit
+#include "seq/engine.hpp"
+
+#include "common/log.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace sriov::seq {
+
+using json = nlohmann::json;
+using model::VfState;
+
+json Engine::sequences() const
+{
+	json a = json::array();
+	for (const auto &[id, r] : active_)
+		a.push_back(to_json(r));
+	return a;
+}
+
+json Engine::status() const
+{
+	json pfs = json::array();
+	for (const auto &[name, pf] : model_.pfs) {
+		json vfs = json::array();
+		for (std::size_t i = 0; i < pf.vfs.size(); ++i)
+			vfs.push_back({{"vf", i},
+				       {"state", std::string(model::to_string(pf.vfs[i].state))},
+				       {"partition", pf.vfs[i].partition},
+				       {"reason", std::string(to_string(pf.vfs[i].reason))}});
+		pfs.push_back({{"name", name}, {"netdev", pf.netdev}, {"vfs", vfs}});
+	}
+	json parts = json::array();
+	for (const auto &[name, p] : model_.partitions) {
+		json jp = model::to_json(p);
+		jp["busy"] = busy(name);
+		jp.erase("hold_until_mono");
+		parts.push_back(jp);
+	}
+	return {{"pfs", pfs}, {"partitions", parts}, {"sequences", sequences()}};
+}
+
+json Engine::events(std::uint64_t after_id) const
+{
+	json a = json::array();
+	for (const auto &e : events_)
+		if (e.at("id").get<std::uint64_t>() > after_id)
+			a.push_back(e);
+	return a;
+}
+
+std::string Engine::metrics() const
+{
+	std::ostringstream o;
+	o << "# HELP sriovd_sequences_total Sequences finished since start, by kind and result.\n"
+	  << "# TYPE sriovd_sequences_total counter\n";
+	for (const auto &[key, n] : seq_results_) {
+		const auto comma = key.find(',');
+		o << "sriovd_sequences_total{kind=\"" << key.substr(0, comma) << "\",result=\"" << key.substr(comma + 1)
+		  << "\"} " << n << "\n";
+	}
+	o << "# HELP sriovd_sequence_duration_ms_sum Total wall time of finished sequences, by kind.\n"
+	  << "# TYPE sriovd_sequence_duration_ms_sum counter\n";
+	for (const auto &[k, ms] : seq_duration_ms_)
+		o << "sriovd_sequence_duration_ms_sum{kind=\"" << k << "\"} " << ms << "\n";
+	o << "# HELP sriovd_step_failures_total Failed steps, by reason code.\n"
+	  << "# TYPE sriovd_step_failures_total counter\n";
+	for (const auto &[r, n] : step_failures_)
+		o << "sriovd_step_failures_total{reason=\"" << r << "\"} " << n << "\n";
+	o << "# HELP sriovd_vfs VFs per PF and state.\n# TYPE sriovd_vfs gauge\n";
+	for (const auto &[name, pf] : model_.pfs) {
+		std::map<std::string, int> counts{{"free", 0}, {"assigned", 0}, {"reserved", 0}, {"quarantined", 0}};
+		for (const auto &s : pf.vfs)
+			counts[std::string(model::to_string(s.state))]++;
+		for (const auto &[st, n] : counts)
+			o << "sriovd_vfs{pf=\"" << name << "\",state=\"" << st << "\"} " << n << "\n";
+	}
+	o << "# HELP sriovd_partitions Child partitions known.\n# TYPE sriovd_partitions gauge\n"
+	  << "sriovd_partitions " << model_.partitions.size() << "\n"
+	  << "# HELP sriovd_sequences_active Sequences in flight.\n# TYPE sriovd_sequences_active gauge\n"
+	  << "sriovd_sequences_active " << active_.size() << "\n"
+	  << "# HELP sriovd_journal_commits_total Journal commits since start.\n"
+	  << "# TYPE sriovd_journal_commits_total counter\n"
+	  << "sriovd_journal_commits_total " << store_.commits() << "\n";
+	return o.str();
+}
+
+std::vector<std::string> Engine::audit() const
+{
+	std::vector<std::string> out;
+	auto &k = kernel_;
+	for (const auto &[pf_name, pf] : model_.pfs) {
+		auto pfinfo = k.pf(pf_name);
+		if (!pfinfo) {
+			// a PF known to be gone (driver unbound, unplugged) is
+			// consistent once none of its VFs is in use any more
+			if (!pfs_gone_.contains(pf_name))
+				out.push_back("PF " + pf_name + " missing in kernel");
+			else if (std::any_of(pf.vfs.begin(), pf.vfs.end(),
+					     [](const model::VfSlot &v) { return v.state != VfState::free; }))
+				out.push_back("PF " + pf_name + " is gone but VFs of it are in use in the model");
+			continue;
+		}
+		const auto kvfs = k.vfs(pf_name);
+		const auto kvports = k.vports(pf_name);
+		const auto kfilters = k.filters(pf_name);
+		for (const auto &v : kvfs) {
+			if (v.index.value >= pf.vfs.size()) {
+				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + " beyond the model's pool");
+				continue;
+			}
+			const auto &slot = pf.vfs[v.index.value];
+			const bool model_alloc = slot.state == VfState::assigned || slot.state == VfState::reserved;
+			if (v.allocated != model_alloc)
+				out.push_back(pf_name + " VF " + std::to_string(v.index.value) + ": kernel allocated=" +
+					      (v.allocated ? "yes" : "no") + ", model " +
+					      std::string(model::to_string(slot.state)));
+		}
+		// a VF the model holds beyond the kernel's pool (sriov_numvfs
+		// lowered) is one it has not let go of
+		for (std::size_t i = pfinfo->num_vfs; i < pf.vfs.size(); ++i)
+			if (pf.vfs[i].state != VfState::free)
+				out.push_back(pf_name + " VF " + std::to_string(i) + ": gone from the kernel's pool, model " +
+					      std::string(model::to_string(pf.vfs[i].state)));
+		// every non-default VPort belongs to exactly one assignment
+		for (const auto &vp : kvports) {
+			if (!vp.vf)
+				continue;
+			bool known = false;
+			for (const auto &[n, p] : model_.partitions)
+				known |= p.vf && p.vf->pf == pf_name && p.vf->vport == vp.id && p.vf->vf == *vp.vf;
+			if (!known)
+				out.push_back(pf_name + " VPort " + std::to_string(vp.id.value) + " unknown to the model");
+		}
+		// every filter belongs to a partition and sits where the model says
+		for (const auto &f : kfilters) {
+			const model::Partition *owner = nullptr;
+			for (const auto &[n, p] : model_.partitions)
+				for (const auto &pf2 : p.filters())
+					if (pf2 == f.filter)
+						owner = &p;
+			if (owner == nullptr) {
+				// A backend that keeps MAC and VLAN filters apart reports
+				// every (MAC, VLAN) pairing of a VPort; one that a partition
+				// does not own is fine beside the pairing it does own there.
+				const bool by_product = std::any_of(kfilters.begin(), kfilters.end(), [&](const FilterInfo &g) {
+					if (g.vport != f.vport || g.filter.mac != f.filter.mac)
+						return false;
+					return std::any_of(model_.partitions.begin(), model_.partitions.end(), [&](const auto &kv) {
+						const auto fl = kv.second.filters();
+						return std::find(fl.begin(), fl.end(), g.filter) != fl.end();
+					});
+				});
+				if (!by_product)
+					out.push_back(pf_name + " filter " + f.filter.mac.str() + " VLAN " +
+						      std::to_string(f.filter.vlan.value) + " has no owner");
+				continue;
+			}
+			VportId want = pfinfo->default_vport;
+			if (owner->vf && owner->vf->pf == pf_name && owner->vf->filters_on_vf && owner->vf->vport)
+				want = *owner->vf->vport;
+			if (f.vport != want || (owner->pf != pf_name && !(owner->vf && owner->vf->pf == pf_name)))
+				out.push_back(pf_name + " filter " + f.filter.mac.str() + " on VPort " +
+					      std::to_string(f.vport.value) + ", model expects " +
+					      std::to_string(want.value));
+		}
+	}
+	for (const auto &[n, p] : model_.partitions) {
+		auto ad = k.adapter(n);
+		if (ad.has_value() != p.adapter) {
+			out.push_back("partition " + n + ": adapter present=" + (ad ? "yes" : "no"));
+			continue;
+		}
+		if (!ad)
+			continue;
+		// (a PF that is gone leaves its bridge without an uplink)
+		if (ad->pf != p.pf && !(ad->pf.empty() && pfs_gone_.contains(p.pf)))
+			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
+		if (ad->serial != p.serial)
+			out.push_back("partition " + n + ": adapter serial " + std::to_string(ad->serial) + ", model " +
+				      std::to_string(p.serial));
+		if (!ad->port_locked)
+			out.push_back("partition " + n + ": switch port " + ad->host_port + " is not locked");
+		// broadcast/multicast reach the child once: through the VF's pool
+		// while its filters are there, else through the synthetic switch
+		const bool on_vf = p.vf && p.vf->filters_on_vf;
+		if (ad->flood == on_vf)
+			out.push_back("partition " + n + ": switch port " + ad->host_port + " floods broadcast/multicast " +
+				      (ad->flood ? "on" : "off") + " with the filters on the " +
+				      (on_vf ? "VF's VPort" : "default VPort"));
+		const Datapath want = p.vf ? p.vf->datapath : Datapath::synthetic;
+		// a down adapter transmits on nothing and reports synthetic
+		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))
+			out.push_back("partition " + n + ": datapath " + std::string(to_string(ad->datapath)));
+		std::size_t nfilters = 0;
+		for (const auto &[pn, pf] : model_.pfs)
+			for (const auto &f : k.filters(pn))
+				for (const auto &pf2 : p.filters())
+					nfilters += f.filter == pf2 ? 1 : 0;
+		// sriov_numvfs=0: the PF has no NIC switch, and no filters
+		const auto ppf = k.pf(p.pf);
+		const bool has_switch = ppf && ppf->num_vfs != 0;
+		if (nfilters != (p.adapter_filter && has_switch ? p.filters().size() : 0))
+			out.push_back("partition " + n + ": " + std::to_string(nfilters) + " filter(s) in kernel");
+		if (p.vf) {
+			auto v = k.vf(p.vf->pf, p.vf->vf);
+			const bool in_child = v && !v->netdev.empty() && v->netns == p.netns;
+			if (in_child != p.vf->in_child)
+				out.push_back("partition " + n + ": VF netdev in child=" + (in_child ? "yes" : "no"));
+		}
+	}
+	for (const auto &a : k.adapters())
+		if (!model_.partitions.contains(a.partition))
+			out.push_back("adapter " + a.partition + " unknown to the model");
+	if (auto g = k.guard_state(); !g.ok())
+		out.push_back("switch guard: " + g.status.msg);
+	else if (*g.value != wanted_guard())
+		out.push_back("switch guard: the kernel's rules are not the model's");
+	return out;
+}
+
+} // namespace sriov::seq
