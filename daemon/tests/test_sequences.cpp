@@ -1831,4 +1831,23 @@ TEST(Pool, ChangesWhileTheDaemonWasStoppedAreFoundAtStart)
 	r.expect_consistent();
 }
 
+TEST(Pool, AttachPutsBackASyntheticFilterTheNewSwitchLacks)
+{
+	// The switch went and came back (sriov_numvfs 0, then 2) and an attach
+	// starts before the pool re-sync has put the synthetic path's filter
+	// back: the attach adds it on the default VPort and moves it on.
+	Rig r(4, 2);
+	r.add("p1", mac1);
+	ASSERT_EQ(attach(r, "p1").at("result"), "ok");
+	ASSERT_EQ(failover(r, "p1").at("result"), "ok"); // held off the VF
+	r.kernel.pool_disable(pf0);
+	r.kernel.pool_enable(pf0, 2);
+	ASSERT_TRUE(r.kernel.filters(pf0).empty());
+	auto ev = r.run([&](seq::DoneFn d) { return r.engine->attach("p1", std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	ASSERT_TRUE(part(r, "p1").vf);
+	ASSERT_EQ(r.kernel.filters(pf0).size(), 1U);
+	EXPECT_EQ(r.kernel.filters(pf0).front().vport, *part(r, "p1").vf->vport);
+}
+
 } // namespace sriov::test

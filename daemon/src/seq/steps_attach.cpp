@@ -203,8 +203,19 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 	const auto have = c.kernel.filters(a->pf); // one dump for all of them
 	for (const auto &f : p.filters()) {
 		auto it = std::find_if(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; });
-		if (it == have.end())
-			return StepResult::fail(Reason::filter_move_failed, "filter " + f.mac.str() + " missing");
+		if (it == have.end()) {
+			// A NIC switch that came back (VFs enabled again) holds none
+			// of the synthetic path's filters until the pool re-sync puts
+			// them back, which passes over a partition a sequence holds:
+			// back on the default VPort first, then moved as any other
+			if (p.pf != a->pf || !p.adapter_filter)
+				return StepResult::fail(Reason::filter_move_failed, "filter " + f.mac.str() + " missing");
+			if (auto st = c.kernel.filter_add(a->pf, *dv, f); !st.ok() && st.err != EEXIST)
+				return StepResult::fail(Reason::filter_move_failed,
+							"filter " + f.mac.str() + " missing, not added back: " + errtext(st));
+			to_move.push_back(f);
+			continue;
+		}
 		if (it->vport != *a->vport)
 			to_move.push_back(f);
 	}
