@@ -109,14 +109,62 @@ static void swpf_default_mac_put(struct swpf_sriov *sr)
 		swpf_switch_rx_mode(sr);
 }
 
+/* true if @vf receives through an exact entry: its own MAC while it is
+ * not allocated, or a MAC filter of its VPort
+ */
+static bool swpf_vf_has_rar(struct swpf_sriov *sr, const struct swpf_vf *vf)
+{
+	struct swpf_filter *f;
+
+	if (vf->legacy_rar >= 0)
+		return true;
+	if (!vf->vport)
+		return false;
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->vport == vf->vport && f->type == SRIOV_FILTER_TYPE_MAC &&
+		    f->hw_index != SWPF_RAR_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * The exact-entry budget: one entry is kept for each VF that holds none
+ * (SR-IOV enables at most 7 VFs, the switch has 8 entries), so every VF
+ * can always receive its partition's MAC; the entries beyond those are
+ * shared.  Returns how many entries a MAC filter on @vp may take now.
+ */
+static unsigned int swpf_rars_for(struct swpf_sriov *sr,
+				  const struct swpf_vport *vp,
+				  unsigned int *kept)
+{
+	unsigned int i, free = swpf_switch_free_rars(sr);
+
+	*kept = 0;
+	for (i = 0; i < sr->num_vfs; i++)
+		if (&sr->vfs[i] != vp->vf && !swpf_vf_has_rar(sr, &sr->vfs[i]))
+			(*kept)++;
+	return free > *kept ? free - *kept : 0;
+}
+
 static void swpf_rar_limit_msg(struct swpf_sriov *sr,
+			       const struct swpf_vport *vp,
 			       struct netlink_ext_ack *extack)
 {
+	unsigned int kept;
+
+	swpf_rars_for(sr, vp, &kept);
 	/* extack messages hold 80 characters */
-	NL_SET_ERR_MSG_FMT(extack,
-			   "all %u exact MAC filter entries (RAR %u-%u) in use, %u by free VFs' MACs",
-			   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
-			   SWPF_RAR_ENTRIES - 1, swpf_switch_legacy_rars(sr));
+	if (!swpf_switch_free_rars(sr))
+		NL_SET_ERR_MSG_FMT(extack,
+				   "all %u exact MAC filter entries (RAR %u-%u) in use, %u by free VFs' MACs",
+				   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
+				   SWPF_RAR_ENTRIES - 1,
+				   swpf_switch_legacy_rars(sr));
+	else
+		NL_SET_ERR_MSG_FMT(extack,
+				   "exact MAC filter entries (RAR %u-%u): %u free, kept for %u VFs without one",
+				   SWPF_SW_RAR_FIRST, SWPF_RAR_ENTRIES - 1,
+				   swpf_switch_free_rars(sr), kept);
 }
 
 unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr)
@@ -410,7 +458,7 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 					struct netlink_ext_ack *extack)
 {
 	struct swpf_filter *f;
-	unsigned int i;
+	unsigned int i, kept;
 	int idx;
 
 	lockdep_assert_held(&sr->lock);
@@ -448,10 +496,10 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 
 	idx = swpf_fault_filter(sr->pf);
 	if (!idx && !vp->is_default)
-		idx = swpf_rar_alloc(sr);
+		idx = swpf_rars_for(sr, vp, &kept) ? swpf_rar_alloc(sr) : -ENOSPC;
 	if (idx < 0) {
 		if (idx == -ENOSPC)
-			swpf_rar_limit_msg(sr, extack);
+			swpf_rar_limit_msg(sr, vp, extack);
 		else
 			NL_SET_ERR_MSG_FMT(extack, "MAC filter for %pM not written (%d)",
 					   mac, idx);
@@ -545,12 +593,13 @@ void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
  *    pool; the entry is free again;
  *  - from the default VPort: a free entry's RAL first, then its RAH with
  *    AV and the destination's pool.  This one fails (-ENOSPC) when no
- *    entry is free; then nothing changed.
+ *    entry is free for @dst (swpf_rars_for); then nothing changed.
  */
 static int swpf_filter_move_mac(struct swpf_sriov *sr, struct swpf_filter *f,
 				struct swpf_vport *dst)
 {
 	struct swpf_dev *pf = sr->pf;
+	unsigned int kept;
 	int idx;
 
 	if (!dst->is_default && f->hw_index != SWPF_RAR_NONE) {
@@ -563,7 +612,7 @@ static int swpf_filter_move_mac(struct swpf_sriov *sr, struct swpf_filter *f,
 		f->hw_index = SWPF_RAR_NONE;
 		return 0;
 	}
-	idx = swpf_rar_alloc(sr);
+	idx = swpf_rars_for(sr, dst, &kept) ? swpf_rar_alloc(sr) : -ENOSPC;
 	if (idx < 0)
 		return idx;
 	/* swpf_hw_set_rar: RAH (AV) is the last of its writes */
@@ -622,8 +671,9 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
  * @dst: destination VPort
  * @extack: where a failure is explained
  *
- * MAC filters that leave the default VPort need a free RAR entry each:
- * without enough of them nothing moves.  A filter that cannot move stops
+ * MAC filters that leave the default VPort need a free RAR entry each
+ * (within the budget of swpf_rars_for): without enough of them nothing
+ * moves.  A filter that cannot move stops
  * the move: the filters moved before it go back to their source (moves
  * back of filters that just moved do not fail: a MAC filter going back to
  * a VPort with a pool finds the entry it just freed), so the VPorts are
@@ -636,7 +686,7 @@ int swpf_filters_move(struct swpf_sriov *sr, struct swpf_filter **list,
 		      struct netlink_ext_ack *extack)
 {
 	struct swpf_vport *src = n ? list[0]->vport : dst;
-	unsigned int i, need = 0;
+	unsigned int i, kept, need = 0;
 	int err;
 
 	lockdep_assert_held(&sr->lock);
@@ -644,8 +694,8 @@ int swpf_filters_move(struct swpf_sriov *sr, struct swpf_filter **list,
 		if (list[i]->type == SRIOV_FILTER_TYPE_MAC &&
 		    list[i]->hw_index == SWPF_RAR_NONE && !dst->is_default)
 			need++;
-	if (need > swpf_switch_free_rars(sr)) {
-		swpf_rar_limit_msg(sr, extack);
+	if (need > swpf_rars_for(sr, dst, &kept)) {
+		swpf_rar_limit_msg(sr, dst, extack);
 		return -ENOSPC;
 	}
 	for (i = 0; i < n; i++) {

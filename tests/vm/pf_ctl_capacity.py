@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """KTAP checks of the NIC switch's capacity (see pf_ctl_capacity.sh):
 MAC filters on the default VPort take no exact (RAR) entry, each one
-receives from the external host, filters move to a VF VPort until the
-exact entries run out (the refusal names the limit, nothing moves) and
-back, and the default VPort's own limit.
+receives from the external host, filters move to a VF VPort until its
+share of the exact entries runs out (one entry stays kept for each other
+VF; the refusal names the limit, nothing moves) and back, and the default
+VPort's own limit.
 
 Usage: pf_ctl_capacity.py YNL_DIR SPEC SCHEMA PF_IFINDEX PF_BDF
        pf_ctl_capacity.py --plan
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import time
 
-PLAN = 23
+PLAN = 24
 ETYPE = 0x88B5          # IEEE local experimental ethertype
 FRAMES = 20             # frames per MAC and round
 NPART = 16              # partitions (MAC filters) on the default VPort
@@ -194,9 +195,14 @@ report(all(pf.get(m, 0) == FRAMES for m in macs),
 report(not any(vf.get(m, 0) for m in macs),
        "none of them reaches VF 0", diag_counts(pf, vf))
 
-# ---- to VF 0's VPort until the exact entries run out ----
-free = sw["mac-filters-free"]
-report(1 <= free < NPART, f"{free} exact entries free for VF VPort filters", str(sw))
+# ---- to VF 0's VPort until its share of the exact entries runs out ----
+# the budget: one entry kept for each VF without one (VFs 1-6: not
+# allocated, no MAC), the rest shared; VF 0 may take max - (num-vfs - 1)
+nvfs = sw["num-vfs"]
+free = sw["mac-filters-max"] - (nvfs - 1)
+report(nvfs == 7 and sw["mac-filters-free"] == sw["mac-filters-max"],
+       f"7 VFs, all {sw['mac-filters-max']} exact entries free: VF 0's share is {free}",
+       str(sw))
 moved, errs = [], []
 for fid in fids[:free]:
     try:
@@ -209,7 +215,8 @@ report(len(moved) == free and
        all(16 <= fget(i).get("hw-index", -1) <= 23 for i in moved),
        f"{free} filters moved to VF 0's VPort, each into RAR 16-23",
        "\n".join(errs))
-report(switch()["mac-filters-free"] == 0, "no exact entry left", str(switch()))
+report(switch()["mac-filters-free"] == nvfs - 1,
+       f"{nvfs - 1} exact entries left, one kept for each other VF", str(switch()))
 nxt = fids[free]
 try:
     r = ynl.do("filter-move", {**PF, "src-vport-id": 0, "vport-id": VPORT,
@@ -219,7 +226,8 @@ try:
 except NlError as e:
     msg = (getattr(e.nl_msg, "extack", None) or {}).get("msg", "") or ""
     report(e.error == errno.ENOSPC and
-           "exact MAC filter entries (RAR 16-23)" in msg,
+           "exact MAC filter entries (RAR 16-23)" in msg and
+           f"kept for {nvfs - 1} VFs" in msg,
            "one more move is refused with ENOSPC naming the limit",
            f"errno {e.error}, extack {msg!r}")
 report(fget(nxt)["vport-id"] == 0 and "hw-index" not in fget(nxt),
@@ -234,6 +242,26 @@ except NlError as e:
     msg = (getattr(e.nl_msg, "extack", None) or {}).get("msg", "") or ""
     report(e.error == errno.ENOSPC and "RAR 16-23" in msg,
            "filter-add on VF 0's VPort is refused naming the limit",
+           f"errno {e.error}, extack {msg!r}")
+
+
+# VF 1 still gets its kept entry
+try:
+    ynl.do("vf-alloc", {**PF, "vf-id": 1, "serial": 2122})
+    vp1 = ynl.do("vport-new", {**PF, "vf-id": 1})["vport-id"]
+    ynl.do("filter-move", {**PF, "src-vport-id": 0, "vport-id": vp1,
+                           "filter-ids": [nxt]})
+    g = fget(nxt)
+    ynl.do("filter-move", {**PF, "src-vport-id": vp1, "vport-id": 0,
+                           "filter-ids": [nxt]})
+    ynl.do("vport-del", {**PF, "vport-id": vp1})
+    ynl.do("vf-free", {**PF, "vf-id": 1})
+    report(g["vport-id"] == vp1 and 16 <= g.get("hw-index", -1) <= 23,
+           "VF 1, allocated later, still gets an exact entry for its filter",
+           str(g))
+except NlError as e:
+    msg = (getattr(e.nl_msg, "extack", None) or {}).get("msg", "") or ""
+    report(False, "VF 1, allocated later, still gets an exact entry for its filter",
            f"errno {e.error}, extack {msg!r}")
 
 on_vf = [macs[fids.index(i)] for i in moved]

@@ -9,10 +9,12 @@
 #   exact (RAR) entries: each is added without an exact entry and each
 #   receives from the external host at the PF (not promiscuous), none at
 #   a VF;
-# - filters move to VF 0's VPort until the exact entries run out; the
-#   next move and a filter-add there are refused with ENOSPC naming the
-#   limit, nothing moves; moved MACs reach VF 0 only, the others the PF
-#   only; one back makes room; all back in one request;
+# - filters move to VF 0's VPort until its share of the exact entries
+#   runs out (one stays kept for each other VF); the next move and a
+#   filter-add there are refused with ENOSPC naming the limit, nothing
+#   moves; VF 1, allocated later, still gets its entry; moved MACs reach
+#   VF 0 only, the others the PF only; one back makes room; all back in
+#   one request;
 # - the default VPort's own limit (default-mac-filters-max) is refused
 #   naming it, a deletion makes room; with no default-VPort filter left
 #   their MACs no longer reach the PF.
