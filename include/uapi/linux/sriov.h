@@ -37,8 +37,8 @@ enum sriov_vport_owner {
 
 /**
  * enum sriov_filter_type - Kind of receive filter.
- * @SRIOV_FILTER_TYPE_MAC: Destination MAC address (a receive-address register,
- *   RAR).
+ * @SRIOV_FILTER_TYPE_MAC: Destination MAC address (an exact receive-address
+ *   register, RAR, or on the default VPort the default pool).
  * @SRIOV_FILTER_TYPE_VLAN: VLAN id (a VLAN pool filter, VLVF).
  */
 enum sriov_filter_type {
