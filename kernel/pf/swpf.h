@@ -282,6 +282,7 @@ void swpf_sriov_irq(struct swpf_dev *pf);
 void swpf_sriov_link_change(struct swpf_dev *pf, bool up);
 int swpf_sriov_reset(struct swpf_dev *pf);
 u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg);
+bool swpf_sriov_default_uc(struct swpf_dev *pf);
 void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable);
 int swpf_genl_register(void);
 void swpf_genl_unregister(void);

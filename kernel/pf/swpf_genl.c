@@ -159,7 +159,7 @@ static int swpf_put_pf(struct sk_buff *skb, struct swpf_sriov *sr)
 
 static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 {
-	u32 nvp = 0, rars = 0, vlvf = 0, maxvp = 0;
+	u32 nvp = 0, rars = 0, vlvf = 0, maxvp = 0, dmax = 0;
 
 	mutex_lock(&sr->lock);
 	/* the PF's own VLANs take VLVF entries too */
@@ -173,6 +173,7 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 		 * PF's pool) and 7 - N PF VPorts (the other pools).
 		 */
 		maxvp = SWPF_NUM_POOLS;
+		dmax = SWPF_DEFAULT_MAC_FILTERS_MAX;
 	}
 	if (swpf_put_pf(skb, sr) ||
 	    nla_put_string(skb, SRIOV_A_PCI_ADDR, pci_name(sr->pf->pdev)) ||
@@ -187,7 +188,10 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	    /* VLVF entry 0 holds VLAN 0 for every pool */
 	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_MAX, SWPF_VLVF_ENTRIES - 1) ||
 	    nla_put_u32(skb, SRIOV_A_VLAN_FILTERS_FREE, vlvf) ||
-	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up))) {
+	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up)) ||
+	    nla_put_u32(skb, SRIOV_A_DEFAULT_MAC_FILTERS_MAX, dmax) ||
+	    nla_put_u32(skb, SRIOV_A_DEFAULT_MAC_FILTERS,
+			sr->num_vfs ? sr->num_default_mac : 0)) {
 		mutex_unlock(&sr->lock);
 		return -EMSGSIZE;
 	}
@@ -287,7 +291,9 @@ static int swpf_fill_filter(struct sk_buff *skb, struct swpf_sriov *sr,
 	     nla_put(skb, SRIOV_A_MAC, ETH_ALEN, f->mac)) ||
 	    (f->type == SRIOV_FILTER_TYPE_VLAN &&
 	     nla_put_u16(skb, SRIOV_A_VLAN, f->vlan)) ||
-	    nla_put_u32(skb, SRIOV_A_HW_INDEX, f->hw_index))
+	    (!(f->type == SRIOV_FILTER_TYPE_MAC &&
+	       f->hw_index == SWPF_RAR_NONE) &&
+	     nla_put_u32(skb, SRIOV_A_HW_INDEX, f->hw_index)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -61,7 +61,11 @@ static void swpf_write_max_frame(struct swpf_dev *pf)
  * Unicast list -> RAR1..SWPF_PF_RAR_LAST (pool pf_pool), multicast list ->
  * MTA with VMOLR.ROMPE.  Promiscuous: unmatched unicast from the wire goes
  * to the default pool (= PF pool) instead of being dropped (QEMU ignores
- * RCTL.UPE/MPE in VMDq mode; they are set too for silicon).
+ * RCTL.UPE/MPE in VMDq mode; they are set too for silicon).  The switch's
+ * MAC filters on the default VPort have no RAR entry: while there are any,
+ * the unicast part of promiscuous mode is on (swpf_switch.c).  The UTA
+ * stays empty: QEMU gives a UTA hash hit to every pool with VMOLR.ROMPE,
+ * VF pools included.
  * Called with netif_addr_lock held (the address lists).
  */
 void swpf_write_rx_mode(struct swpf_dev *pf)
@@ -69,18 +73,20 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 	struct net_device *netdev = pf->netdev;
 	u8 pool = pf->pf_pool;
 	struct netdev_hw_addr *ha;
-	bool promisc, allmulti;
+	bool promisc, allmulti, uc_promisc;
 	u32 vmolr, vtctl, rctl;
 	unsigned int idx;
 
 	promisc = netdev->flags & IFF_PROMISC;
 	allmulti = promisc || (netdev->flags & IFF_ALLMULTI);
+	uc_promisc = promisc || swpf_sriov_default_uc(pf);
 
 	spin_lock_bh(&pf->filter_lock);
 
 	idx = 1;
 	if (netdev_uc_count(netdev) > SWPF_PF_RAR_LAST) {
 		promisc = true;
+		uc_promisc = true;
 	} else {
 		netdev_for_each_uc_addr(ha, netdev)
 			swpf_hw_set_rar(pf, idx++, ha->addr, pool);
@@ -103,7 +109,7 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 		vmolr |= SWPF_VMOLR_ROMPE;
 	if (allmulti)
 		vmolr |= SWPF_VMOLR_MPME;
-	if (promisc)
+	if (uc_promisc)
 		vmolr |= SWPF_VMOLR_ROPE;
 	swpf_wr32(pf, SWPF_VMOLR(pool), vmolr);
 
@@ -114,7 +120,7 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 	vtctl = swpf_rd32(pf, SWPF_VT_CTL);
 	vtctl &= ~(SWPF_VT_CTL_DEFAULT_POOL | SWPF_VT_CTL_DIS_DEF_POOL);
 	vtctl |= FIELD_PREP(SWPF_VT_CTL_DEFAULT_POOL, pool);
-	if (!promisc)
+	if (!uc_promisc)
 		vtctl |= SWPF_VT_CTL_DIS_DEF_POOL;
 	swpf_wr32(pf, SWPF_VT_CTL, vtctl);
 
@@ -123,7 +129,7 @@ void swpf_write_rx_mode(struct swpf_dev *pf)
 		  SWPF_RCTL_SBP);
 	/* VLAN filtering per pool (VLVF, VMOLR.AUPE), swpf_vlan.c */
 	rctl |= SWPF_RCTL_SECRC | SWPF_RCTL_LPE | SWPF_RCTL_BAM | SWPF_RCTL_VFE;
-	if (promisc)
+	if (uc_promisc)
 		rctl |= SWPF_RCTL_UPE;
 	if (allmulti)
 		rctl |= SWPF_RCTL_MPE;

@@ -52,6 +52,14 @@ u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg)
 	return sr ? READ_ONCE(sr->vf_mta[reg]) : 0;
 }
 
+/* true while MAC filters on the default VPort need the default pool */
+bool swpf_sriov_default_uc(struct swpf_dev *pf)
+{
+	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
+
+	return sr && READ_ONCE(sr->num_default_mac);
+}
+
 void swpf_sriov_write_vf_mta(struct swpf_sriov *sr)
 {
 	struct swpf_dev *pf = sr->pf;

@@ -41,6 +41,19 @@ struct swpf_vport;
 #define SWPF_SW_RAR_FIRST	(SWPF_PF_RAR_LAST + 1)
 #define SWPF_SW_RAR_COUNT	(SWPF_RAR_ENTRIES - SWPF_SW_RAR_FIRST)
 
+/*
+ * MAC filters on the default VPort take no RAR entry: the default pool
+ * (VT_CTL.DEF_PL = the PF's pool) receives the unicast frames from the
+ * wire that match no RAR entry.  Their number is bounded by this limit
+ * only (memory and the linear lookups under sr->lock).
+ */
+#define SWPF_DEFAULT_MAC_FILTERS_MAX	1024
+
+/* swpf_filter.hw_index of a MAC filter without a RAR entry (RAR0 is the
+ * PF's own address, never a switch entry)
+ */
+#define SWPF_RAR_NONE		0
+
 /* Mailbox flood control: a token bucket per VF */
 #define SWPF_MBX_BURST		32	/* messages */
 #define SWPF_MBX_RATE		20	/* messages per second */
@@ -132,7 +145,7 @@ struct swpf_filter {
 	enum sriov_filter_origin origin;
 	u8 mac[ETH_ALEN];
 	u16 vlan;
-	unsigned int hw_index;		/* RAR or VLVF index */
+	unsigned int hw_index;		/* RAR or VLVF index, SWPF_RAR_NONE */
 	struct swpf_vport *vport;
 };
 
@@ -152,6 +165,10 @@ struct swpf_sriov {
 	u32 next_vport_id;		/* [lock] */
 	u32 next_filter_id;		/* [lock] */
 	unsigned long rar_used;		/* [lock] bit i: RAR SW_RAR_FIRST + i */
+	/* MAC filters on the default VPort; written [lock], read by the
+	 * PF's rx-mode code (the default pool is on while it is non-zero)
+	 */
+	unsigned int num_default_mac;
 
 	/* union of the VF multicast hashes, merged into the MTA by
 	 * swpf_hw_write_mta() (under pf->filter_lock); written [lock]
@@ -221,6 +238,7 @@ void swpf_rar_write(struct swpf_sriov *sr, unsigned int idx, const u8 *mac,
 		    u8 pool);
 int swpf_vlvf_set(struct swpf_sriov *sr, u16 vid, u8 pool, bool on);
 unsigned int swpf_switch_free_rars(struct swpf_sriov *sr);
+unsigned int swpf_switch_legacy_rars(struct swpf_sriov *sr);
 unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr);
 unsigned int swpf_switch_num_vports(struct swpf_sriov *sr);
 

@@ -3,15 +3,25 @@
  * sriov_pf: the NIC switch.  It exists while SR-IOV is enabled and holds
  * VPorts (on the 82576: VMDq pools) and the receive filters they own:
  *
- *  - a MAC filter is a receive-address register (RAR) whose POOLSEL field
- *    names the pool of the owning VPort;
+ *  - a MAC filter on a VPort other than the default is an exact
+ *    receive-address register (RAR) entry whose POOLSEL field names the
+ *    pool of the owning VPort;
+ *  - a MAC filter on the default VPort takes no RAR entry: while there is
+ *    one, the default pool (VT_CTL.DEF_PL, the PF's pool) is on and
+ *    receives every unicast frame from the wire that matches no RAR entry
+ *    (QEMU's igb_receive_assign; RCTL.UPE and VMOLR.ROPE for silicon).
+ *    Any number of partitions on the synthetic path fit;
  *  - a VLAN filter is a bit for the owning pool in the POOLSEL field of the
  *    VLAN pool filter (VLVF) entry of its VLAN id, plus the VFTA bit.
  *
- * Moving a filter to another VPort rewrites POOLSEL in one register write
- * (RAH or VLVF): before the write the source pool receives the address,
- * after it the destination does; there is no instant at which neither
- * does.  The default VPort (id 0) is the PF's pool and cannot be deleted.
+ * Moving a filter to another VPort takes one register write (RAH or
+ * VLVF): between VPorts with RAR entries it rewrites POOLSEL; to the
+ * default VPort it clears RAH.AV (the frames then go to the default
+ * pool, which is on before the write); from the default VPort it sets
+ * RAH.AV of a free entry whose RAL was written first.  Before the write
+ * the source pool receives the address, after it the destination does;
+ * there is no instant at which neither does.  The default VPort (id 0) is
+ * the PF's pool and cannot be deleted.
  *
  * All functions are called with sr->lock held.
  */
@@ -59,6 +69,102 @@ unsigned int swpf_switch_free_rars(struct swpf_sriov *sr)
 {
 	return SWPF_SW_RAR_COUNT - bitmap_weight(&sr->rar_used,
 						 SWPF_SW_RAR_COUNT);
+}
+
+/* RAR entries held by the MACs of VFs that are not allocated */
+unsigned int swpf_switch_legacy_rars(struct swpf_sriov *sr)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sr->num_vfs; i++)
+		if (sr->vfs[i].legacy_rar >= 0)
+			n++;
+	return n;
+}
+
+/* the PF's rx mode follows sr->num_default_mac (swpf_write_rx_mode) */
+static void swpf_switch_rx_mode(struct swpf_sriov *sr)
+{
+	struct net_device *netdev = sr->pf->netdev;
+
+	netif_addr_lock_bh(netdev);
+	swpf_write_rx_mode(sr->pf);
+	netif_addr_unlock_bh(netdev);
+}
+
+/* one more MAC filter on the default VPort: the default pool goes on
+ * before the caller lets the address go to it
+ */
+static void swpf_default_mac_get(struct swpf_sriov *sr)
+{
+	WRITE_ONCE(sr->num_default_mac, sr->num_default_mac + 1);
+	if (sr->num_default_mac == 1)
+		swpf_switch_rx_mode(sr);
+}
+
+static void swpf_default_mac_put(struct swpf_sriov *sr)
+{
+	WRITE_ONCE(sr->num_default_mac, sr->num_default_mac - 1);
+	if (!sr->num_default_mac)
+		swpf_switch_rx_mode(sr);
+}
+
+/* true if @vf receives through an exact entry: its own MAC while it is
+ * not allocated, or a MAC filter of its VPort
+ */
+static bool swpf_vf_has_rar(struct swpf_sriov *sr, const struct swpf_vf *vf)
+{
+	struct swpf_filter *f;
+
+	if (vf->legacy_rar >= 0)
+		return true;
+	if (!vf->vport)
+		return false;
+	list_for_each_entry(f, &sr->filters, node)
+		if (f->vport == vf->vport && f->type == SRIOV_FILTER_TYPE_MAC &&
+		    f->hw_index != SWPF_RAR_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * The exact-entry budget: one entry is kept for each VF that holds none
+ * (SR-IOV enables at most 7 VFs, the switch has 8 entries), so every VF
+ * can always receive its partition's MAC; the entries beyond those are
+ * shared.  Returns how many entries a MAC filter on @vp may take now.
+ */
+static unsigned int swpf_rars_for(struct swpf_sriov *sr,
+				  const struct swpf_vport *vp,
+				  unsigned int *kept)
+{
+	unsigned int i, free = swpf_switch_free_rars(sr);
+
+	*kept = 0;
+	for (i = 0; i < sr->num_vfs; i++)
+		if (&sr->vfs[i] != vp->vf && !swpf_vf_has_rar(sr, &sr->vfs[i]))
+			(*kept)++;
+	return free > *kept ? free - *kept : 0;
+}
+
+static void swpf_rar_limit_msg(struct swpf_sriov *sr,
+			       const struct swpf_vport *vp,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int kept;
+
+	swpf_rars_for(sr, vp, &kept);
+	/* extack messages hold 80 characters */
+	if (!swpf_switch_free_rars(sr))
+		NL_SET_ERR_MSG_FMT(extack,
+				   "all %u exact MAC filter entries (RAR %u-%u) in use, %u by free VFs' MACs",
+				   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
+				   SWPF_RAR_ENTRIES - 1,
+				   swpf_switch_legacy_rars(sr));
+	else
+		NL_SET_ERR_MSG_FMT(extack,
+				   "exact MAC filter entries (RAR %u-%u): %u free, kept for %u VFs without one",
+				   SWPF_SW_RAR_FIRST, SWPF_RAR_ENTRIES - 1,
+				   swpf_switch_free_rars(sr), kept);
 }
 
 unsigned int swpf_switch_free_vlvf(struct swpf_sriov *sr)
@@ -352,10 +458,17 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 					struct netlink_ext_ack *extack)
 {
 	struct swpf_filter *f;
-	unsigned int i;
+	unsigned int i, kept;
 	int idx;
 
 	lockdep_assert_held(&sr->lock);
+	if (vp->is_default &&
+	    sr->num_default_mac >= SWPF_DEFAULT_MAC_FILTERS_MAX) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "the default VPort already has %u MAC filters, its limit",
+				   SWPF_DEFAULT_MAC_FILTERS_MAX);
+		return ERR_PTR(-ENOSPC);
+	}
 	if (!is_valid_ether_addr(mac)) {
 		NL_SET_ERR_MSG(extack, "a MAC filter needs a unicast, non-zero address");
 		return ERR_PTR(-EINVAL);
@@ -381,21 +494,29 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 		}
 	}
 
-	idx = swpf_fault_filter(sr->pf) ?: swpf_rar_alloc(sr);
+	idx = swpf_fault_filter(sr->pf);
+	if (!idx && !vp->is_default)
+		idx = swpf_rars_for(sr, vp, &kept) ? swpf_rar_alloc(sr) : -ENOSPC;
 	if (idx < 0) {
-		NL_SET_ERR_MSG_FMT(extack, "all %u MAC filter slots (RAR %u-%u) are in use",
-				   SWPF_SW_RAR_COUNT, SWPF_SW_RAR_FIRST,
-				   SWPF_RAR_ENTRIES - 1);
+		if (idx == -ENOSPC)
+			swpf_rar_limit_msg(sr, vp, extack);
+		else
+			NL_SET_ERR_MSG_FMT(extack, "MAC filter for %pM not written (%d)",
+					   mac, idx);
 		return ERR_PTR(idx);
 	}
 	f = swpf_filter_new(sr, vp, SRIOV_FILTER_TYPE_MAC, origin);
 	if (!f) {
-		swpf_rar_free(sr, idx);
+		if (idx)
+			swpf_rar_free(sr, idx);
 		return ERR_PTR(-ENOMEM);
 	}
 	ether_addr_copy(f->mac, mac);
-	f->hw_index = idx;
-	swpf_rar_write(sr, idx, mac, vp->pool);
+	f->hw_index = vp->is_default ? SWPF_RAR_NONE : idx;
+	if (vp->is_default)
+		swpf_default_mac_get(sr);
+	else
+		swpf_rar_write(sr, idx, mac, vp->pool);
 	list_add_tail(&f->node, &sr->filters);
 	vp->num_filters++;
 	return f;
@@ -442,7 +563,9 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f)
 {
 	lockdep_assert_held(&sr->lock);
-	if (f->type == SRIOV_FILTER_TYPE_MAC)
+	if (f->type == SRIOV_FILTER_TYPE_MAC && f->hw_index == SWPF_RAR_NONE)
+		swpf_default_mac_put(sr);
+	else if (f->type == SRIOV_FILTER_TYPE_MAC)
 		swpf_rar_free(sr, f->hw_index);
 	else
 		swpf_vlvf_set(sr, f->vlan, f->vport->pool, false);
@@ -462,12 +585,50 @@ void swpf_filter_flush_origin(struct swpf_sriov *sr, struct swpf_vport *vp,
 }
 
 /*
- * Give @f to @dst with one register write: the RAH of a MAC filter (its
- * RAL, the low address bytes, does not change) or the VLVF entry of a VLAN
- * filter, both with the POOLSEL bit of the source replaced by the
- * destination's.  A VLAN move can fail (its VLVF entry is not where the
- * table says, or the fail_filter_write fault); then nothing changed and
- * the error is returned.  A MAC move does not fail.
+ * A MAC filter changes VPort with one write of its RAH:
+ *  - between two VPorts with pools of their own: POOLSEL of the source
+ *    replaced by the destination's (RAL does not change);
+ *  - to the default VPort: RAH cleared (AV off), after the default pool
+ *    was turned on; the frames then match no entry and go to the default
+ *    pool; the entry is free again;
+ *  - from the default VPort: a free entry's RAL first, then its RAH with
+ *    AV and the destination's pool.  This one fails (-ENOSPC) when no
+ *    entry is free for @dst (swpf_rars_for); then nothing changed.
+ */
+static int swpf_filter_move_mac(struct swpf_sriov *sr, struct swpf_filter *f,
+				struct swpf_vport *dst)
+{
+	struct swpf_dev *pf = sr->pf;
+	unsigned int kept;
+	int idx;
+
+	if (!dst->is_default && f->hw_index != SWPF_RAR_NONE) {
+		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
+		return 0;
+	}
+	if (dst->is_default) {
+		swpf_default_mac_get(sr);
+		swpf_rar_free(sr, f->hw_index);
+		f->hw_index = SWPF_RAR_NONE;
+		return 0;
+	}
+	idx = swpf_rars_for(sr, dst, &kept) ? swpf_rar_alloc(sr) : -ENOSPC;
+	if (idx < 0)
+		return idx;
+	/* swpf_hw_set_rar: RAH (AV) is the last of its writes */
+	swpf_rar_write(sr, idx, f->mac, dst->pool);
+	f->hw_index = idx;
+	swpf_default_mac_put(sr);
+	return 0;
+}
+
+/*
+ * Give @f to @dst with one register write: the RAH of a MAC filter
+ * (swpf_filter_move_mac) or the VLVF entry of a VLAN filter, with the
+ * POOLSEL bit of the source replaced by the destination's.  A VLAN move
+ * can fail (its VLVF entry is not where the table says, or the
+ * fail_filter_write fault), a MAC move from the default VPort when no RAR
+ * entry is free; then nothing changed and the error is returned.
  */
 static int __swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 			      struct swpf_vport *dst, bool inject)
@@ -480,7 +641,9 @@ static int __swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
 	if (src == dst)
 		return 0;
 	if (f->type == SRIOV_FILTER_TYPE_MAC) {
-		swpf_wr32(pf, SWPF_RAH(f->hw_index), swpf_rah(f->mac, dst->pool));
+		err = swpf_filter_move_mac(sr, f, dst);
+		if (err < 0)
+			return err;
 	} else {
 		err = inject ? swpf_fault_filter(pf) : 0;
 		if (!err)
@@ -508,9 +671,13 @@ int swpf_filter_move(struct swpf_sriov *sr, struct swpf_filter *f,
  * @dst: destination VPort
  * @extack: where a failure is explained
  *
- * A filter that cannot move stops the move: the filters moved before it
- * go back to their source (MAC moves and moves back of a VLAN filter that
- * just moved do not fail), so the VPorts are never left half-moved.
+ * MAC filters that leave the default VPort need a free RAR entry each
+ * (within the budget of swpf_rars_for): without enough of them nothing
+ * moves.  A filter that cannot move stops
+ * the move: the filters moved before it go back to their source (moves
+ * back of filters that just moved do not fail: a MAC filter going back to
+ * a VPort with a pool finds the entry it just freed), so the VPorts are
+ * never left half-moved.
  *
  * Return: 0, or the error of the filter that could not move.
  */
@@ -519,10 +686,18 @@ int swpf_filters_move(struct swpf_sriov *sr, struct swpf_filter **list,
 		      struct netlink_ext_ack *extack)
 {
 	struct swpf_vport *src = n ? list[0]->vport : dst;
-	unsigned int i;
+	unsigned int i, kept, need = 0;
 	int err;
 
 	lockdep_assert_held(&sr->lock);
+	for (i = 0; i < n; i++)
+		if (list[i]->type == SRIOV_FILTER_TYPE_MAC &&
+		    list[i]->hw_index == SWPF_RAR_NONE && !dst->is_default)
+			need++;
+	if (need > swpf_rars_for(sr, dst, &kept)) {
+		swpf_rar_limit_msg(sr, dst, extack);
+		return -ENOSPC;
+	}
 	for (i = 0; i < n; i++) {
 		err = __swpf_filter_move(sr, list[i], dst, true);
 		if (err)
@@ -604,7 +779,8 @@ void swpf_switch_replay(struct swpf_sriov *sr)
 
 	lockdep_assert_held(&sr->lock);
 	list_for_each_entry(f, &sr->filters, node)
-		if (f->type == SRIOV_FILTER_TYPE_MAC)
+		if (f->type == SRIOV_FILTER_TYPE_MAC &&
+		    f->hw_index != SWPF_RAR_NONE)
 			swpf_rar_write(sr, f->hw_index, f->mac, f->vport->pool);
 	list_for_each_entry(vp, &sr->vports, node)
 		if (!vp->vf && !vp->is_default)
@@ -626,6 +802,7 @@ int swpf_switch_create(struct swpf_sriov *sr)
 	for (i = SWPF_SW_RAR_FIRST; i < SWPF_RAR_ENTRIES; i++)
 		swpf_hw_clear_rar(sr->pf, i);
 	sr->rar_used = 0;
+	WRITE_ONCE(sr->num_default_mac, 0);
 	sr->next_vport_id = SRIOV_DEFAULT_VPORT_ID;
 	sr->next_filter_id = 0;
 

@@ -8,6 +8,9 @@
 # default VPort, through a bridge whose address is that MAC, and the
 # igbvf VF whose VPort gets the filter), while the MAC filter moves 100
 # times between the two VPorts.  Every datagram must reach one of them.
+# PF2_OTHERS=N (pf2_filter_move_crowded) first adds N other partitions'
+# MAC filters on the default VPort, which must stay there through the
+# moves.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/pf2_lib.sh"
 
@@ -23,9 +26,10 @@ IP=198.18.0.50
 RATE=${PF2_RATE:-2000}
 MOVES=${PF2_MOVES:-100}
 SECS=${PF2_SECS:-25}
+OTHERS=${PF2_OTHERS:-0}
 
 ktap_header
-ktap_plan 6
+ktap_plan $((OTHERS > 0 ? 7 : 6))
 
 pf2_load_pf
 # TCG stalls the guest for 100s of ms at times: give both receivers
@@ -53,6 +57,35 @@ setup_switch() {
 ktap_result "VF allocated with the MAC, VPort created, MAC filter on the default VPort" \
 	setup_switch || ktap_bail "switch setup"
 read -r vport fid <"$SRIOV_OUT/pf2_switch"
+
+# other partitions on the default VPort: MACs 02:00:5e:10:ee:01...
+others() {
+	$py - "$ynl" "$spec" "$ifindex" "$1" "$OTHERS" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+ynl = YnlFamily(sys.argv[2], "")
+pf = {"ifindex": int(sys.argv[3])}
+n = int(sys.argv[5])
+macs = {bytes([2, 0, 0x5e, 0x10, 0xee, i + 1]) for i in range(n)}
+if sys.argv[4] == "add":
+    for m in sorted(macs):
+        ynl.do("filter-add", {**pf, "vport-id": 0, "mac": m})
+    sys.exit(0)
+def mac(f):
+    m = f.get("mac", b"")   # bytes, or a string with the spec's display hint
+    return bytes.fromhex(m.replace(":", "")) if isinstance(m, str) else m
+fl = [f for f in ynl.dump("filter-get", pf) if mac(f) in macs]
+ok = len(fl) == n and all(f["vport-id"] == 0 and "hw-index" not in f
+                          for f in fl)
+print(f"{len(fl)} of {n} other filters found, all on VPort 0 without "
+      f"an exact entry: {ok}")
+sys.exit(0 if ok else 1)
+PY
+}
+if [ "$OTHERS" -gt 0 ]; then
+	others add || ktap_bail "$OTHERS other MAC filters on the default VPort"
+fi
 
 # receiver 1: the PF side (default VPort), a bridge that owns the MAC
 ip link add br0 type bridge
@@ -124,4 +157,8 @@ lost=$((sent - upf - uvf))
 echo "$lost" >"$odir/filter_move_lost"
 zero_loss() { echo "sent $sent, received $((upf + uvf)), lost $lost"; [ "$lost" -eq 0 ]; }
 ktap_result "0 datagrams lost across $MOVES moves at $RATE/s" zero_loss
+if [ "$OTHERS" -gt 0 ]; then
+	ktap_result "the $OTHERS other partitions' filters stayed on the default VPort" \
+		others check
+fi
 ktap_finished

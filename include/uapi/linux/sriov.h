@@ -37,8 +37,8 @@ enum sriov_vport_owner {
 
 /**
  * enum sriov_filter_type - Kind of receive filter.
- * @SRIOV_FILTER_TYPE_MAC: Destination MAC address (a receive-address register,
- *   RAR).
+ * @SRIOV_FILTER_TYPE_MAC: Destination MAC address (an exact receive-address
+ *   register, RAR, or on the default VPort the default pool).
  * @SRIOV_FILTER_TYPE_VLAN: VLAN id (a VLAN pool filter, VLVF).
  */
 enum sriov_filter_type {
@@ -144,6 +144,8 @@ enum {
 	SRIOV_A_MBX_NACK,
 	SRIOV_A_MBX_DROPPED,
 	SRIOV_A_FLR_COUNT,
+	SRIOV_A_DEFAULT_MAC_FILTERS_MAX,
+	SRIOV_A_DEFAULT_MAC_FILTERS,
 
 	__SRIOV_A_MAX,
 	SRIOV_A_MAX = (__SRIOV_A_MAX - 1)
