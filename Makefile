@@ -10,6 +10,8 @@
 #                   KTAP suites, lint, and sriovd/sriovctl under ASan+UBSan; ends
 #                   with the list of skipped checks (tests/README.rst)
 #   make bench      one VM run, project vs in-tree anchor -> build/bench/results.json
+#   make bench-scale  sriovd on the fake backend at 10..10,000 partitions -> build/bench/scale.json
+#                   (SCALE_N=10,100 SCALE_SAMPLE=50 for a quick run)
 #   make checkpatch checkpatch.pl --strict over kernel/
 #   make sparse     sparse over kernel/ (C=2)
 #   make soak       long fuzzers + 10,000 attach/failover/detach cycles (SOAK_CYCLES;
@@ -87,6 +89,9 @@ lab-shell: modules userspace vm-modules ksrc
 bench: modules userspace vm-modules ksrc
 	$(TOP)/tools/bench/bench.sh $(BENCH_ARGS)
 
+bench-scale: userspace
+	$(PYTHON) $(TOP)/tools/bench/scale/scale.py --build $(BUILD)/cmake --out $(BUILD)/bench/scale.json
+
 checkpatch: setup
 	$(TOP)/tools/checkpatch.sh
 
@@ -108,4 +113,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all setup modules sparse userspace userspace-asan vm-modules ksrc check lab \
-	lab-shell bench checkpatch clean soak fuzz check-debug
+	lab-shell bench bench-scale checkpatch clean soak fuzz check-debug
