@@ -175,6 +175,17 @@ TEST(Store, AtomicWriteAndCorruptFileRefused)
 	ASSERT_EQ(st.save(doc), 0);
 	EXPECT_EQ(st.load()->at("x"), 1);
 	EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+	// the journal metrics: commits, the size on disk, the time spent
+	EXPECT_EQ(st.commits(), 1U);
+	EXPECT_EQ(st.last_bytes(), std::filesystem::file_size(path));
+	EXPECT_GT(st.write_ns_sum(), 0U);
+	EXPECT_EQ(st.write_ns_max(), st.write_ns_sum());
+	doc["pad"] = std::string(4096, 'x');
+	ASSERT_EQ(st.save(doc), 0);
+	EXPECT_EQ(st.commits(), 2U);
+	EXPECT_EQ(st.last_bytes(), std::filesystem::file_size(path));
+	EXPECT_GT(st.last_bytes(), 4096U);
+	EXPECT_LE(st.write_ns_max(), st.write_ns_sum());
 	ASSERT_EQ(store::write_file_atomic(path, "{not json"), 0);
 	EXPECT_THROW((void)st.load(), std::runtime_error);
 	ASSERT_EQ(store::write_file_atomic(path, R"({"version": 99})"), 0);

@@ -78,6 +78,14 @@ std::string Engine::metrics() const
 		for (const auto &[st, n] : counts)
 			o << "sriovd_vfs{pf=\"" << name << "\",state=\"" << st << "\"} " << n << "\n";
 	}
+	o << "# HELP sriovd_journal_bytes Size of the last journal commit.\n# TYPE sriovd_journal_bytes gauge\n"
+	  << "sriovd_journal_bytes " << store_.last_bytes() << "\n"
+	  << "# HELP sriovd_journal_write_seconds_sum Time spent committing the journal since start.\n"
+	  << "# TYPE sriovd_journal_write_seconds_sum counter\n"
+	  << "sriovd_journal_write_seconds_sum " << std::to_string(static_cast<double>(store_.write_ns_sum()) / 1e9) << "\n"
+	  << "# HELP sriovd_journal_write_seconds_max Longest journal commit since start.\n"
+	  << "# TYPE sriovd_journal_write_seconds_max gauge\n"
+	  << "sriovd_journal_write_seconds_max " << std::to_string(static_cast<double>(store_.write_ns_max()) / 1e9) << "\n";
 	o << "# HELP sriovd_partitions Child partitions known.\n# TYPE sriovd_partitions gauge\n"
 	  << "sriovd_partitions " << model_.partitions.size() << "\n"
 	  << "# HELP sriovd_sequences_active Sequences in flight.\n# TYPE sriovd_sequences_active gauge\n"

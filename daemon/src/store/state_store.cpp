@@ -4,6 +4,8 @@
 #include "common/text.hpp"
 #include "store/atomic_file.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace sriov::store {
@@ -31,8 +33,16 @@ int StateStore::save(const nlohmann::json &doc)
 		mem_ = doc;
 		return 0;
 	}
+	const auto t0 = std::chrono::steady_clock::now();
 	// kernel strings (VF netdev names) are bytes: U+FFFD, never a throw
-	return write_file_atomic(path_, text::dump_json(doc), durable_);
+	const std::string text = text::dump_json(doc);
+	const int err = write_file_atomic(path_, text, durable_);
+	const auto ns = static_cast<std::uint64_t>(
+		std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+	last_bytes_ = text.size();
+	write_ns_sum_ += ns;
+	write_ns_max_ = std::max(write_ns_max_, ns);
+	return err;
 }
 
 } // namespace sriov::store

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,12 +28,20 @@ public:
 	int save(const nlohmann::json &doc);
 	[[nodiscard]] const std::string &path() const { return path_; }
 	[[nodiscard]] std::uint64_t commits() const { return commits_; }
+	/// Size of the last committed document, bytes.
+	[[nodiscard]] std::uint64_t last_bytes() const { return last_bytes_; }
+	/// Time spent in save() (serialise, write, fsync, rename), ns: total and worst.
+	[[nodiscard]] std::uint64_t write_ns_sum() const { return write_ns_sum_; }
+	[[nodiscard]] std::uint64_t write_ns_max() const { return write_ns_max_; }
 
 private:
 	std::string path_;
 	bool durable_;
 	std::optional<nlohmann::json> mem_;
 	std::uint64_t commits_{};
+	std::uint64_t last_bytes_{};
+	std::uint64_t write_ns_sum_{};
+	std::uint64_t write_ns_max_{};
 };
 
 } // namespace sriov::store
