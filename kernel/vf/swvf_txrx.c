@@ -757,19 +757,23 @@ int swvf_poll(struct napi_struct *napi, int budget)
 
 	tx_done = swvf_clean_tx_irq(adapter, budget);
 	work = budget ? swvf_clean_rx_irq(adapter, budget) : 0;
-	if (!tx_done)
+	if (!tx_done || work >= budget)
 		return budget;
-	if (work < budget && napi_complete_done(napi, work) &&
-	    !test_bit(SWVF_DOWN, adapter->state)) {
+	/*
+	 * A frame written back after the last look, while the vector was
+	 * masked, raises no interrupt on QEMU's igb VF when the vector is
+	 * unmasked: it would wait for the next frame, which never comes once
+	 * the filters left our VPort.  So unmask, then look once more, while
+	 * NAPI is still ours: once napi_complete_done() released it,
+	 * swvf_down()'s napi_disable() may return and swvf_close() free the
+	 * rings under us.  An interrupt raised after the unmask finds NAPI
+	 * scheduled; napi_complete_done() then polls again.
+	 */
+	if (!test_bit(SWVF_DOWN, adapter->state)) {
 		swvf_wr32(adapter, SWVF_EIMS, SWVF_EIMS_QUEUE);
-		/*
-		 * A frame written back after the last look, while the vector
-		 * was masked, raises no interrupt on QEMU's igb VF when the
-		 * vector is unmasked: it would wait for the next frame, which
-		 * never comes once the filters left our VPort.  Look once more.
-		 */
 		if (swvf_rx_pending(adapter))
-			swvf_wr32(adapter, SWVF_EICS, SWVF_EIMS_QUEUE);
+			return budget;
 	}
-	return min(work, budget);
+	napi_complete_done(napi, work);
+	return work;
 }
