@@ -23,8 +23,9 @@
 #   - surprise removals (VF driver unbind, VF FLR from sysfs,
 #     sriov_numvfs=0): at most SURPRISE_MAX lost each, the partition back
 #     on a VF when one is free, audit consistent within a bound
-#   - a VF reset while attached (MTU change in the child): the data path
-#     and the filters back on the VF, audit consistent
+#   - a VF reset while attached (MTU change in the child): at most
+#     SURPRISE_MAX lost, the data path and the filters back on the VF,
+#     audit consistent
 #   - a PF reset with 4 partitions attached: all back on their VFs
 #   - the PF's driver unbound and bound again: partitions released, the
 #     PF's new netdev back in sriovd's bridge, partitions back on VFs
@@ -232,10 +233,13 @@ mtu_reset() {
 }
 vf_reset() {
 	stream vf_reset p3 "$(ip_of 3)" 8 mtu_reset || return 1
+	# the bound of a surprise removal (a quiet host loses none; 9 and 15
+	# were seen on a host loaded by compiles)
+	[ "$LOST" -le $SURPRISE_MAX ] || { echo "$LOST lost, more than $SURPRISE_MAX"; return 1; }
 	busywait $((BACK_S * 1000)) p3_filters_on_vf || { echo "p3's MAC filter not back on its VF's VPort"; return 1; }
 	back p3
 }
-ktap_result "VF reset in the child (MTU change): data path and filters back on the VF, audit consistent" vf_reset
+ktap_result "VF reset in the child (MTU change): <= $SURPRISE_MAX lost, data path and filters back on the VF, audit consistent" vf_reset
 
 # --- a PF reset with NP partitions attached ---
 pf_reset() {
