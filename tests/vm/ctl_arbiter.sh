@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-args: --nics 2
+# vm-args: --nics 1
 # timeout: 900
 #
 # More partitions than VFs, on the project's stack (sriov_pf + sriov_vf +
@@ -37,12 +37,20 @@ SETTLE_S=120
 ktap_header
 [ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
 [ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
-[ -n "${SRIOV_PF0:-}" ] && [ -n "${SRIOV_PF1:-}" ] || ktap_bail "lab without two 82576 PFs"
+[ -n "${SRIOV_PF0:-}" ] && [ -n "${SRIOV_EXT0:-}" ] || ktap_bail "lab without an 82576 PF and its external host"
 why=$(dmn_modules) || ktap_bail "$why"
 dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
 sysctl -qw net.core.rmem_max=33554432
 dmn_vfs "$SRIOV_PF0" $NVF || ktap_bail "cannot enable $NVF VFs on PF0"
-bench_world || ktap_bail "the world (both wires bridged)"
+# the external host of PF 0, the stream's sender
+world() {
+	bench_ns world || return 1
+	ip link set "$SRIOV_EXT0" netns world || return 1
+	defer ip -n world link set "$SRIOV_EXT0" netns 1
+	ip -n world link set "$SRIOV_EXT0" up &&
+		ip -n world addr add "$BENCH_EXT_IP/24" dev "$SRIOV_EXT0"
+}
+world || ktap_bail "the external host's namespace"
 dmn_start || ktap_bail "sriovd does not start: $(tail -n 2 "$DMN_LOG")"
 defer sh -c "kill -9 \$(cat $DMN_STATE/pid) 2>/dev/null"
 ktap_plan 5
@@ -51,13 +59,21 @@ ip_of() { echo "198.18.0.$((100 + $1))"; }
 mac_of() { printf '02:00:5e:30:%02x:%02x\n' $(($1 / 256)) $(($1 % 256)); }
 # distinct initial weights, not in name order: 1 + (i * 37) mod 97
 weight_of() { echo $((1 + ($1 * 37) % 97)); }
+# W: the weights as set; the checks run in subshells (ktap_result), so
+# the churn saves them in $WFILE for the checks after it
 declare -A W
+for ((i = 1; i <= NP; i++)); do W[p$i]=$(weight_of $i); done
+WFILE=$SRIOV_OUT/arb/weights
 create_all() {
-	local i t0=$SECONDS
+	local i rc t0=$SECONDS
 	for ((i = 1; i <= NP; i++)); do
-		W[p$i]=$(weight_of $i)
-		dmn_ctl partition add "p$i" --pf "$SRIOV_PF0" --mac "$(mac_of $i)" --weight "${W[p$i]}" ||
+		dmn_ctl partition add "p$i" --pf "$SRIOV_PF0" --mac "$(mac_of $i)" --weight "${W[p$i]}" >/dev/null ||
 			{ echo "partition add p$i failed"; return 1; }
+		# every partition wants a VF: the arbiter gives the VFs to the
+		# heaviest, the others stay queued (exit 6) on the synthetic path
+		dmn_ctl attach "p$i" --no-wait >/dev/null
+		rc=$?
+		[ $rc = 0 ] || [ $rc = 6 ] || { echo "attach p$i: exit $rc"; return 1; }
 		ip -n "p$i" link set lo up
 		ip -n "p$i" link set nv0 up
 		ip -n "p$i" addr add "$(ip_of $i)/24" dev nv0
@@ -125,6 +141,7 @@ churn_stream() {
 	bench_seq_start churn "$S" world "$(ip_of 1)" "$secs" || return 1
 	bench_seq_at 2000
 	churn || return 1
+	declare -p W >"$WFILE"
 	bench_seq_wait churn || return 1
 	lost=$((SEQ_LOST - ($(rcvbuf_errors "$S") - r0)))
 	echo "churn stream: sent $SEQ_SENT, lost on the way $lost, longest gap $SEQ_GAP_MS ms"
@@ -143,6 +160,7 @@ moves_reasoned() {
 }
 ktap_result "each move of $S off its VF was a planned failover, cause preempted" moves_reasoned
 final_weights() {
+	. "$WFILE" || { echo "no weights saved by the churn"; return 1; }
 	busywait $((SETTLE_S * 1000)) settled || {
 		echo "holders: $(holders | tr '\n' ' ') heaviest: $(heaviest | tr '\n' ' ')"
 		return 1
