@@ -168,7 +168,7 @@ final_weights() {
 	dmn_audit
 }
 ktap_result "after the churn the $NVF heaviest hold the VFs, audit consistent" final_weights
-teardown() { dmn_ctl partition remove --all && dmn_kernel_empty; }
+teardown() { dmn_ctl partition remove --all && dmn_idle 60 && dmn_kernel_empty; }
 ktap_result "teardown: nothing left in the kernel" teardown
 dmn_stop
 ktap_finished
