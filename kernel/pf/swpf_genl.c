@@ -173,7 +173,7 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 		 * PF's pool) and 7 - N PF VPorts (the other pools).
 		 */
 		maxvp = SWPF_NUM_POOLS;
-		dmax = SWPF_DEFAULT_MAC_FILTERS_MAX;
+		dmax = sr->default_mac_max;
 	}
 	if (swpf_put_pf(skb, sr) ||
 	    nla_put_string(skb, SRIOV_A_PCI_ADDR, pci_name(sr->pf->pdev)) ||

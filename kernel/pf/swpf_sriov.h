@@ -169,6 +169,10 @@ struct swpf_sriov {
 	 * PF's rx-mode code (the default pool is on while it is non-zero)
 	 */
 	unsigned int num_default_mac;
+	/* the limit of num_default_mac, read from the module parameter
+	 * default_mac_filters_max when the switch is created; [lock]
+	 */
+	unsigned int default_mac_max;
 
 	/* union of the VF multicast hashes, merged into the MTA by
 	 * swpf_hw_write_mta() (under pf->filter_lock); written [lock]

@@ -463,10 +463,10 @@ struct swpf_filter *swpf_filter_add_mac(struct swpf_sriov *sr,
 
 	lockdep_assert_held(&sr->lock);
 	if (vp->is_default &&
-	    sr->num_default_mac >= SWPF_DEFAULT_MAC_FILTERS_MAX) {
+	    sr->num_default_mac >= sr->default_mac_max) {
 		NL_SET_ERR_MSG_FMT(extack,
 				   "the default VPort already has %u MAC filters, its limit",
-				   SWPF_DEFAULT_MAC_FILTERS_MAX);
+				   sr->default_mac_max);
 		return ERR_PTR(-ENOSPC);
 	}
 	if (!is_valid_ether_addr(mac)) {
@@ -793,6 +793,38 @@ void swpf_switch_init(struct swpf_sriov *sr)
 	INIT_LIST_HEAD(&sr->filters);
 }
 
+/*
+ * The limit of MAC filters on the default VPort (their memory and the
+ * linear lookups under sr->lock bound it, not the hardware): read when a
+ * switch is created, so a change applies to the next switch.
+ */
+static unsigned int default_mac_filters_max = SWPF_DEFAULT_MAC_FILTERS_MAX;
+
+static int swpf_set_default_mac_max(const char *val,
+				    const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 1 || n > SWPF_DEFAULT_MAC_FILTERS_MAX)
+		return -ERANGE;
+	WRITE_ONCE(default_mac_filters_max, n);
+	return 0;
+}
+
+static const struct kernel_param_ops swpf_default_mac_max_ops = {
+	.set = swpf_set_default_mac_max,
+	.get = param_get_uint,
+};
+
+module_param_cb(default_mac_filters_max, &swpf_default_mac_max_ops,
+		&default_mac_filters_max, 0644);
+MODULE_PARM_DESC(default_mac_filters_max,
+		 "MAC filters the default VPort of a switch may hold, read at switch creation (1..1024, default 1024)");
+
 int swpf_switch_create(struct swpf_sriov *sr)
 {
 	struct swpf_vport *vp;
@@ -803,6 +835,7 @@ int swpf_switch_create(struct swpf_sriov *sr)
 		swpf_hw_clear_rar(sr->pf, i);
 	sr->rar_used = 0;
 	WRITE_ONCE(sr->num_default_mac, 0);
+	sr->default_mac_max = READ_ONCE(default_mac_filters_max);
 	sr->next_vport_id = SRIOV_DEFAULT_VPORT_ID;
 	sr->next_filter_id = 0;
 

@@ -98,15 +98,24 @@ void render_partition(std::ostream &o, const json &p)
 
 void render_status(std::ostream &o, const json &st)
 {
-	Table pfs({"PF", "NETDEV", "VFS", "FREE", "ASSIGNED", "RESERVED", "QUARANTINED"});
+	// DEFAULT-MAC: MAC filters on the default VPort (the partitions on
+	// the synthetic path) / the switch's limit; RAR-FREE: exact entries
+	// free for VF VPorts / their number ("-": not reported)
+	Table pfs({"PF", "NETDEV", "VFS", "FREE", "ASSIGNED", "RESERVED", "QUARANTINED", "DEFAULT-MAC", "RAR-FREE"});
 	for (const auto &pf : st.at("pfs")) {
 		std::array<int, 4> counts{};
 		for (const auto &v : pf.at("vfs")) {
 			const auto state = v.at("state").get<std::string>();
 			counts.at(state == "free" ? 0 : state == "assigned" ? 1 : state == "reserved" ? 2 : 3)++;
 		}
+		std::string dmac = "-", rar = "-";
+		if (pf.contains("switch")) {
+			const auto &sw = pf.at("switch");
+			dmac = s(sw, "default_mac_filters") + "/" + s(sw, "default_mac_filters_max");
+			rar = s(sw, "mac_filters_free") + "/" + s(sw, "mac_filters_max");
+		}
 		pfs.add({s(pf, "name"), s(pf, "netdev"), std::to_string(pf.at("vfs").size()), std::to_string(counts[0]),
-			 std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3])});
+			 std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3]), dmac, rar});
 	}
 	pfs.print(o);
 	o << "\n";

@@ -68,8 +68,27 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 	add("list-commands", false, "this list", [this](const Request &r, const Reply &reply, const Follow &) {
 		reply(encode_ok(r.id, list()));
 	});
-	add("status", false, "PFs, VFs, partitions and running sequences",
-	    [this](const Request &r, const Reply &reply, const Follow &) { reply(encode_ok(r.id, engine_.status())); });
+	add("status", false, "PFs (with their switch's filter capacity), VFs, partitions and running sequences",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    json st = engine_.status();
+		    // the kernel's own count: partitions on the synthetic path
+		    // take a default-VPort MAC filter each, a VF VPort an
+		    // exact (RAR) entry
+		    const auto kpfs = kernel_.pfs();
+		    for (auto &pf : st.at("pfs")) {
+			    const auto name = pf.at("name").get<std::string>();
+			    auto it = std::find_if(kpfs.begin(), kpfs.end(),
+						   [&](const PfInfo &k) { return k.name == name; });
+			    if (it == kpfs.end() || !it->capacity)
+				    continue;
+			    const auto &c = *it->capacity;
+			    pf["switch"] = {{"default_mac_filters", c.default_mac_filters},
+					    {"default_mac_filters_max", c.default_mac_filters_max},
+					    {"mac_filters_free", c.mac_filters_free},
+					    {"mac_filters_max", c.mac_filters_max}};
+		    }
+		    reply(encode_ok(r.id, st));
+	    });
 	add("list", false, "partitions", [this](const Request &r, const Reply &reply, const Follow &) {
 		reply(encode_ok(r.id, engine_.status().at("partitions")));
 	});

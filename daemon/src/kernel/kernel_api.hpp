@@ -25,6 +25,16 @@ struct PfInfo {
 	std::uint32_t total_vfs{};
 	std::uint32_t num_vfs{};
 	VportId default_vport{};
+	/// The switch's MAC filter capacity, when the kernel reports it
+	/// (switch-get): filters on the default VPort (no RAR entry each)
+	/// and exact (RAR) entries free for VF VPorts.
+	struct Capacity {
+		std::uint32_t default_mac_filters{};
+		std::uint32_t default_mac_filters_max{};
+		std::uint32_t mac_filters_free{};
+		std::uint32_t mac_filters_max{};
+	};
+	std::optional<Capacity> capacity;
 };
 
 struct VfInfo {

@@ -18,8 +18,14 @@ std::vector<PfInfo> RealKernel::pfs()
 		std::array<char, IF_NAMESIZE> name{};
 		const char *n = ::if_indextoname(s->ifindex, name.data());
 		pf_ifindex_[s->pci_addr] = s->ifindex;
-		out.push_back({.name = s->pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s->total_vfs,
-			       .num_vfs = s->num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}});
+		PfInfo pi{.name = s->pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s->total_vfs,
+			  .num_vfs = s->num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}, .capacity = {}};
+		if (s->default_mac_filters && s->default_mac_filters_max && s->mac_filters_free && s->mac_filters_max)
+			pi.capacity = PfInfo::Capacity{.default_mac_filters = *s->default_mac_filters,
+						       .default_mac_filters_max = *s->default_mac_filters_max,
+						       .mac_filters_free = *s->mac_filters_free,
+						       .mac_filters_max = *s->mac_filters_max};
+		out.push_back(std::move(pi));
 	}
 	return out;
 }

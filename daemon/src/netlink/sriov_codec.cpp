@@ -251,6 +251,10 @@ std::optional<SwitchNl> decode_switch(const Message &m)
 	s.ifindex = *ifi;
 	s.num_vfs = get<std::uint32_t>(m.attrs, SRIOV_A_NUM_VFS).value_or(0);
 	s.total_vfs = get<std::uint32_t>(m.attrs, SRIOV_A_TOTAL_VFS).value_or(0);
+	s.default_mac_filters = get<std::uint32_t>(m.attrs, SRIOV_A_DEFAULT_MAC_FILTERS);
+	s.default_mac_filters_max = get<std::uint32_t>(m.attrs, SRIOV_A_DEFAULT_MAC_FILTERS_MAX);
+	s.mac_filters_free = get<std::uint32_t>(m.attrs, SRIOV_A_MAC_FILTERS_FREE);
+	s.mac_filters_max = get<std::uint32_t>(m.attrs, SRIOV_A_MAC_FILTERS_MAX);
 	return s;
 }
 

@@ -83,6 +83,11 @@ struct SwitchNl {
 	std::string pci_addr;
 	std::uint32_t num_vfs{};
 	std::uint32_t total_vfs{};
+	/// MAC filter capacity (absent from kernels that do not report it)
+	std::optional<std::uint32_t> default_mac_filters;
+	std::optional<std::uint32_t> default_mac_filters_max;
+	std::optional<std::uint32_t> mac_filters_free;
+	std::optional<std::uint32_t> mac_filters_max;
 };
 
 struct VfNl {

@@ -17,7 +17,9 @@ ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &bu
 		std::uint32_t held_by_others = 0; // VFs held by partitions not competing
 		for (const auto &[name, p] : m.partitions) {
 			const bool holds = p.vf && p.vf->pf == pf_name;
-			const bool competes = p.pf == pf_name && p.adapter && p.want_vf && p.weight > 0 &&
+			// weight 0 never wins a VF; a holder at weight 0 takes part
+			// so that it yields its VF to any partition that wants one
+			const bool competes = p.pf == pf_name && p.adapter && p.want_vf && (p.weight > 0 || holds) &&
 					      p.migrating_to.empty() && !p.reservation;
 			if (competes)
 				cands.push_back({&p, holds});
@@ -38,13 +40,26 @@ ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &bu
 		for (const auto &s : pf.vfs)
 			if (s.state == model::VfState::free)
 				++free_now;
+		// winners without a VF: a holder at weight 0 yields only to
+		// them, and only when no free VF is there for them
+		std::uint32_t waiting = 0;
+		for (std::size_t i = 0; i < cands.size() && i < slots; ++i)
+			if (cands[i].p->weight > 0 && !cands[i].holds)
+				++waiting;
+		std::uint32_t yield0 = waiting > free_now ? waiting - free_now : 0;
 		for (std::size_t i = 0; i < cands.size(); ++i) {
 			const auto &c = cands[i];
-			const bool wins = i < slots;
+			const bool wins = i < slots && c.p->weight > 0;
 			if (busy.contains(c.p->name))
 				continue;
-			if (!wins && c.holds)
-				d.preempt.push_back(c.p->name);
+			if (!wins && c.holds) {
+				if (c.p->weight > 0)
+					d.preempt.push_back(c.p->name);
+				else if (yield0 > 0) {
+					d.preempt.push_back(c.p->name);
+					--yield0;
+				}
+			}
 			if (wins && !c.holds && free_now > 0 && now_mono >= c.p->hold_until_mono) {
 				d.attach.push_back(c.p->name);
 				--free_now;
