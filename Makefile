@@ -53,7 +53,7 @@ $(BUILD)/cmake/CMakeCache.txt:
 	cmake -S $(TOP) -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DPython3_EXECUTABLE=$(PYTHON)
 
-userspace: setup $(BUILD)/cmake/CMakeCache.txt
+userspace: setup ksrc $(BUILD)/cmake/CMakeCache.txt
 	cmake --build $(BUILD)/cmake -j $(JOBS)
 
 vm-modules: modules
@@ -66,7 +66,7 @@ $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S $(TOP) -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSRIOV_SANITIZE=ON \
 		-DPython3_EXECUTABLE=$(PYTHON)
 
-userspace-asan: setup $(ASAN_BUILD)/CMakeCache.txt
+userspace-asan: setup ksrc $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target sriovd sriovctl sriovd_unit_tests
 
 # The results of an earlier run are removed first: the summary speaks only

@@ -38,6 +38,8 @@ targets=(
 	"include/uapi/linux/sriov.h:--mode uapi --header"
 	"kernel/pf/swpf_nl_gen.h:--mode kernel --header"
 	"kernel/pf/swpf_nl_gen.c:--mode kernel --source"
+	"daemon/src/netlink/gen/sriov-user.h:--mode user --header"
+	"daemon/src/netlink/gen/sriov-user.c:--mode user --source"
 )
 
 tmp=$(mktemp -d)
@@ -71,6 +73,7 @@ for t in "${targets[@]}"; do
 		fi
 	else
 		if ! cmp -s "$tmp/gen/$out" "$out"; then
+			mkdir -p "$(dirname "$out")"
 			cp "$tmp/gen/$out" "$out"
 			echo "GEN $out"
 		fi

@@ -7,6 +7,7 @@
 
 #include "kernel/kernel_api.hpp"
 #include "model/types.hpp"
+#include "netlink/ynl_sriov.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -76,43 +77,7 @@ struct Message {
 /// Split a receive buffer into messages; nullopt on a truncated message.
 std::optional<std::vector<Message>> parse_messages(std::span<const std::uint8_t> buf);
 
-// ---- the family's objects ----
-
-struct SwitchNl {
-	std::uint32_t ifindex{};
-	std::string pci_addr;
-	std::uint32_t num_vfs{};
-	std::uint32_t total_vfs{};
-	/// MAC filter capacity (absent from kernels that do not report it)
-	std::optional<std::uint32_t> default_mac_filters;
-	std::optional<std::uint32_t> default_mac_filters_max;
-	std::optional<std::uint32_t> mac_filters_free;
-	std::optional<std::uint32_t> mac_filters_max;
-};
-
-struct VfNl {
-	VfIndex vf;
-	bool allocated{};
-	std::uint64_t serial{};
-	MacAddr mac;
-	std::string vf_pci_addr;
-	std::optional<VportId> vport;
-};
-
-struct VportNl {
-	VportId id;
-	std::optional<VfIndex> vf;
-	bool is_default{};
-};
-
-struct FilterNl {
-	std::uint32_t id{};
-	bool is_mac{};
-	std::uint32_t origin{};
-	VportId vport;
-	MacAddr mac;
-	VlanId vlan;
-};
+// ---- the family's objects (SwitchNl, VfNl, VportNl, FilterNl: ynl_sriov.hpp) ----
 
 std::optional<SwitchNl> decode_switch(const Message &m);
 std::optional<VfNl> decode_vf(const Message &m);

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink/ynl_sriov.hpp"
+
+#include "netlink/ynl_c.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+namespace sriov::netlink {
+
+namespace {
+
+// unique_ptr for every object the generated functions return
+template <class T, void (*F)(T *)> struct Freer {
+	void operator()(T *p) const { F(p); }
+};
+template <class T, void (*F)(T *)> using Owned = std::unique_ptr<T, Freer<T, F>>;
+
+template <class T, void (*F)(T *)> Owned<T, F> own(T *p)
+{
+	return Owned<T, F>(p);
+}
+
+/// A request object from its generated _alloc, owned; the PF's PCI address set.
+#define SRIOV_REQ(type, pf)                                                                                    \
+	auto req = own<type, type##_free>(type##_alloc());                                                      \
+	if (!req)                                                                                               \
+		return Status::fail(ENOMEM, "out of memory");                                                   \
+	type##_set_pci_addr(req.get(), (pf).c_str())
+
+std::optional<MacAddr> mac_of(const void *p, std::uint32_t len)
+{
+	if (p == nullptr || len != 6)
+		return std::nullopt;
+	std::array<std::uint8_t, 6> b{};
+	std::memcpy(b.data(), p, b.size());
+	return MacAddr(b);
+}
+
+/// Walk a generated dump list (YNL_LIST_END terminated).
+template <class L, class F> void each(L *list, F &&f)
+{
+	for (L *n = list; !ynl_dump_empty(n); n = n->next)
+		f(n->obj);
+}
+
+VfNl vf_of(const sriov_vf_get_rsp &r)
+{
+	VfNl v;
+	v.vf = VfIndex{r.vf_id};
+	v.allocated = r._present.vf_state != 0 && r.vf_state == SRIOV_VF_STATE_ALLOCATED;
+	v.serial = r._present.serial != 0 ? r.serial : 0;
+	v.mac = mac_of(r.mac, r._present.mac_len).value_or(MacAddr{});
+	v.vf_pci_addr = r._present.vf_pci_addr_len != 0 ? std::string(r.vf_pci_addr) : "";
+	if (r._present.vport_id != 0)
+		v.vport = VportId{r.vport_id};
+	return v;
+}
+
+/// A VPort reply (get or new); nullopt for a VF-owned VPort without its VF.
+template <class R> std::optional<VportNl> vport_of(const R &r)
+{
+	if (r._present.vport_id == 0)
+		return std::nullopt;
+	VportNl v;
+	v.id = VportId{r.vport_id};
+	v.is_default = r._present.is_default != 0;
+	const auto owner = r._present.vport_owner != 0 ? r.vport_owner : SRIOV_VPORT_OWNER_PF;
+	if (owner == SRIOV_VPORT_OWNER_VF) {
+		if (r._present.vf_id == 0)
+			return std::nullopt;
+		v.vf = VfIndex{r.vf_id};
+	}
+	return v;
+}
+
+std::optional<FilterNl> filter_of(const sriov_filter_get_rsp &r)
+{
+	if (r._present.filter_id == 0 || r._present.vport_id == 0 || r._present.filter_type == 0)
+		return std::nullopt;
+	FilterNl f;
+	f.id = r.filter_id;
+	f.vport = VportId{r.vport_id};
+	f.is_mac = r.filter_type == SRIOV_FILTER_TYPE_MAC;
+	f.origin = r._present.filter_origin != 0 ? r.filter_origin : SRIOV_FILTER_ORIGIN_ADMIN;
+	if (f.is_mac) {
+		auto mac = mac_of(r.mac, r._present.mac_len);
+		if (!mac)
+			return std::nullopt;
+		f.mac = *mac;
+	}
+	f.vlan = VlanId{r._present.vlan != 0 ? r.vlan : std::uint16_t{0}};
+	return f;
+}
+
+/// The common head of every notification: its PF and VF.
+template <class O> KernelEvent event_of(const O &o, const std::function<std::string(std::uint32_t)> &pf_of)
+{
+	KernelEvent ev;
+	if (o._present.ifindex != 0)
+		ev.pf = pf_of(o.ifindex);
+	if constexpr (requires { o.vf_id; })
+		if (o._present.vf_id != 0)
+			ev.vf = VfIndex{o.vf_id};
+	return ev;
+}
+
+template <class N> const N &ntf_as(const ynl_ntf_base_type *n)
+{
+	return *reinterpret_cast<const N *>(n); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+
+/// One notification, translated; nullopt for what the engine does not act
+/// on (sriovd's own changes echoed back).
+std::optional<KernelEvent> translate(const ynl_ntf_base_type *n, const std::function<std::string(std::uint32_t)> &pf_of)
+{
+	switch (n->cmd) {
+	case SRIOV_CMD_VF_FREED_NTF: {
+		// a VF freed behind our back (SR-IOV disabled, PF reset) is lost to its holder
+		auto ev = event_of(ntf_as<sriov_vf_freed_ntf>(n).obj, pf_of);
+		ev.type = KernelEvent::Type::vf_lost;
+		ev.detail = "vf-freed";
+		return ev;
+	}
+	case SRIOV_CMD_SWITCH_CHANGE_NTF: {
+		const auto &o = ntf_as<sriov_switch_change_ntf>(n).obj;
+		auto ev = event_of(o, pf_of);
+		ev.type = KernelEvent::Type::link_change;
+		ev.detail = "switch-change num-vfs=" + std::to_string(o._present.num_vfs != 0 ? o.num_vfs : 0);
+		return ev;
+	}
+	case SRIOV_CMD_VF_RESET_REQUEST_NTF: {
+		auto ev = event_of(ntf_as<sriov_vf_reset_request_ntf>(n).obj, pf_of);
+		ev.type = KernelEvent::Type::vf_reset_request;
+		ev.detail = "mailbox VF_RESET";
+		return ev;
+	}
+	case SRIOV_CMD_VF_FLR_NTF: {
+		auto ev = event_of(ntf_as<sriov_vf_flr_ntf>(n).obj, pf_of);
+		ev.type = KernelEvent::Type::vf_reset_request;
+		ev.detail = "VFLR";
+		return ev;
+	}
+	case SRIOV_CMD_LINK_CHANGE_NTF: {
+		const auto &o = ntf_as<sriov_link_change_ntf>(n).obj;
+		auto ev = event_of(o, pf_of);
+		ev.type = KernelEvent::Type::link_change;
+		ev.detail = o._present.link_up != 0 && o.link_up == 1 ? "link up" : "link down";
+		return ev;
+	}
+	case SRIOV_CMD_FILTER_MOVED_NTF: {
+		// Without a reset reason it is a filter-move request echoed back
+		// (sriovd's own, or an administrator's): nothing to act on.  With
+		// one, sriov_pf failed a VF over to the default VPort by itself.
+		// Missing VPort ids are passed on as such: the engine logs and
+		// ignores a malformed event.
+		const auto &o = ntf_as<sriov_filter_moved_ntf>(n).obj;
+		if (o._present.reset_reason == 0)
+			return std::nullopt;
+		auto ev = event_of(o, pf_of);
+		ev.type = KernelEvent::Type::filters_moved;
+		ev.reset_reason = static_cast<std::uint32_t>(o.reset_reason);
+		if (o._present.src_vport_id != 0)
+			ev.src_vport = VportId{o.src_vport_id};
+		if (o._present.vport_id != 0)
+			ev.dst_vport = VportId{o.vport_id};
+		ev.filter_ids.assign(o.filter_ids, o.filter_ids + o.n_filter_ids);
+		ev.detail = "filter-moved reason=" + std::to_string(*ev.reset_reason);
+		return ev;
+	}
+	default:
+		return std::nullopt;
+	}
+}
+
+} // namespace
+
+std::string extack_of(const std::string &ynl_msg)
+{
+	static const std::string head = "Kernel error: '";
+	if (ynl_msg.rfind(head, 0) != 0)
+		return ynl_msg;
+	const std::string rest = ynl_msg.substr(head.size());
+	// the message ends at the quote closing it: the end, or before ynl's
+	// " (bad attribute: ...)" / " (missing attribute: ...)" suffix
+	const auto suffix = rest.find("' (");
+	if (suffix != std::string::npos)
+		return rest.substr(0, suffix);
+	return !rest.empty() && rest.back() == '\'' ? rest.substr(0, rest.size() - 1) : rest;
+}
+
+void SriovGenl::SockFree::operator()(ynl_sock *ys) const
+{
+	ynl_sock_destroy(ys);
+}
+
+namespace {
+
+ynl_sock *open_sock(SriovGenl::Role role, std::string *why)
+{
+	ynl_error err{};
+	ynl_sock *ys = ynl_sock_create(&ynl_sriov_family, &err);
+	if (ys == nullptr) {
+		*why = std::string("generic netlink family \"sriov\": ") + err.msg + " (is sriov_pf loaded?)";
+		return nullptr;
+	}
+	if (role == SriovGenl::Role::events) {
+		// the events group carries every notification the engine acts on
+		// (VF freed, VF reset/FLR, filter-moved-ntf of sriov_pf's own
+		// failovers): without it the model drifts from the kernel
+		if (ynl_subscribe(ys, SRIOV_MCGRP_EVENTS) != 0) {
+			*why = std::string("cannot join the \"sriov\" family's \"" SRIOV_MCGRP_EVENTS
+					   "\" multicast group: ") +
+			       ys->err.msg;
+			ynl_sock_destroy(ys);
+			return nullptr;
+		}
+		return ys;
+	}
+	// requests wait a bounded time for their answer
+	timeval tv{.tv_sec = genl_timeout_ms / 1000, .tv_usec = (genl_timeout_ms % 1000) * 1000};
+	if (::setsockopt(ynl_socket_get_fd(ys), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
+		*why = std::string("SO_RCVTIMEO: ") + std::strerror(errno);
+		ynl_sock_destroy(ys);
+		return nullptr;
+	}
+	return ys;
+}
+
+} // namespace
+
+SriovGenl::SriovGenl(Role role) : role_(role)
+{
+	std::string why;
+	ys_.reset(open_sock(role, &why));
+	if (!ys_)
+		throw std::runtime_error(why);
+}
+
+SriovGenl::SriovGenl(Role role, ynl_sock *ys) : role_(role), ys_(ys) {}
+
+SriovGenl::SriovGenl(SriovGenl &&) noexcept = default;
+SriovGenl &SriovGenl::operator=(SriovGenl &&) noexcept = default;
+SriovGenl::~SriovGenl() = default;
+
+int SriovGenl::fd() const
+{
+	return ys_ ? ynl_socket_get_fd(ys_.get()) : -1;
+}
+
+ynl_sock *SriovGenl::sock(Status *err)
+{
+	if (!ys_) {
+		std::string why;
+		ys_.reset(open_sock(role_, &why));
+		if (!ys_)
+			*err = Status::fail(ENODEV, why);
+	}
+	return ys_.get();
+}
+
+Status SriovGenl::fail(int saved_errno)
+{
+	const int code = static_cast<int>(ys_->err.code);
+	if (code == 0) {
+		// no answer parsed: the socket call failed (SO_RCVTIMEO expired)
+		if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) {
+			// a late answer would be read as the next request's: new socket
+			ys_.reset();
+			return Status::fail(ETIMEDOUT, "no netlink answer within " +
+								std::to_string(genl_timeout_ms / 1000) + " s");
+		}
+		const int e = saved_errno != 0 ? saved_errno : EIO;
+		return Status::fail(e, std::string("netlink: ") + std::strerror(e));
+	}
+	if (code < __YNL_ERRNO_END)
+		return Status::fail(code, extack_of(ys_->err.msg));
+	return Status::fail(EPROTO, std::string("netlink answer: ") + ys_->err.msg);
+}
+
+// A do without a reply body; the generated call returns 0 or -1.
+#define SRIOV_DO_ACK(call)                                                                                     \
+	do {                                                                                                    \
+		Status st_;                                                                                     \
+		ynl_sock *ys_p = sock(&st_);                                                                    \
+		if (ys_p == nullptr)                                                                            \
+			return st_;                                                                             \
+		errno = 0;                                                                                      \
+		if ((call(ys_p, req.get())) != 0)                                                               \
+			return fail(errno);                                                                     \
+		return Status::success();                                                                       \
+	} while (0)
+
+Outcome<std::vector<SwitchNl>> SriovGenl::switches()
+{
+	using R = Outcome<std::vector<SwitchNl>>;
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	errno = 0;
+	auto list = own<sriov_switch_get_list, sriov_switch_get_list_free>(sriov_switch_get_dump(ys));
+	if (!list) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	std::vector<SwitchNl> out;
+	each(list.get(), [&](const sriov_switch_get_rsp &r) {
+		if (r._present.ifindex == 0 || r._present.pci_addr_len == 0)
+			return;
+		const auto opt = [](unsigned present, std::uint32_t v) {
+			return present != 0 ? std::optional<std::uint32_t>(v) : std::nullopt;
+		};
+		out.push_back({.ifindex = r.ifindex,
+			       .pci_addr = r.pci_addr,
+			       .num_vfs = r._present.num_vfs != 0 ? r.num_vfs : 0,
+			       .total_vfs = r._present.total_vfs != 0 ? r.total_vfs : 0,
+			       .default_mac_filters = opt(r._present.default_mac_filters, r.default_mac_filters),
+			       .default_mac_filters_max =
+				       opt(r._present.default_mac_filters_max, r.default_mac_filters_max),
+			       .mac_filters_free = opt(r._present.mac_filters_free, r.mac_filters_free),
+			       .mac_filters_max = opt(r._present.mac_filters_max, r.mac_filters_max)});
+	});
+	return R::of(std::move(out));
+}
+
+Outcome<std::vector<VfNl>> SriovGenl::vfs(const std::string &pf)
+{
+	using R = Outcome<std::vector<VfNl>>;
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	auto req = own<sriov_vf_get_req_dump, sriov_vf_get_req_dump_free>(sriov_vf_get_req_dump_alloc());
+	if (!req)
+		return R::fail(ENOMEM, "out of memory");
+	sriov_vf_get_req_dump_set_pci_addr(req.get(), pf.c_str());
+	errno = 0;
+	auto list = own<sriov_vf_get_list, sriov_vf_get_list_free>(sriov_vf_get_dump(ys, req.get()));
+	if (!list) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	std::vector<VfNl> out;
+	each(list.get(), [&](const sriov_vf_get_rsp &r) {
+		if (r._present.vf_id != 0)
+			out.push_back(vf_of(r));
+	});
+	return R::of(std::move(out));
+}
+
+Outcome<std::vector<VportNl>> SriovGenl::vports(const std::string &pf)
+{
+	using R = Outcome<std::vector<VportNl>>;
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	auto req = own<sriov_vport_get_req_dump, sriov_vport_get_req_dump_free>(sriov_vport_get_req_dump_alloc());
+	if (!req)
+		return R::fail(ENOMEM, "out of memory");
+	sriov_vport_get_req_dump_set_pci_addr(req.get(), pf.c_str());
+	errno = 0;
+	auto list = own<sriov_vport_get_list, sriov_vport_get_list_free>(sriov_vport_get_dump(ys, req.get()));
+	if (!list) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	std::vector<VportNl> out;
+	each(list.get(), [&](const sriov_vport_get_rsp &r) {
+		if (auto v = vport_of(r))
+			out.push_back(*v);
+	});
+	return R::of(std::move(out));
+}
+
+Outcome<std::vector<FilterNl>> SriovGenl::filters(const std::string &pf)
+{
+	using R = Outcome<std::vector<FilterNl>>;
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	auto req = own<sriov_filter_get_req_dump, sriov_filter_get_req_dump_free>(sriov_filter_get_req_dump_alloc());
+	if (!req)
+		return R::fail(ENOMEM, "out of memory");
+	sriov_filter_get_req_dump_set_pci_addr(req.get(), pf.c_str());
+	errno = 0;
+	auto list = own<sriov_filter_get_list, sriov_filter_get_list_free>(sriov_filter_get_dump(ys, req.get()));
+	if (!list) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	std::vector<FilterNl> out;
+	each(list.get(), [&](const sriov_filter_get_rsp &r) {
+		if (auto f = filter_of(r))
+			out.push_back(*f);
+	});
+	return R::of(std::move(out));
+}
+
+Status SriovGenl::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial, const std::optional<MacAddr> &mac)
+{
+	SRIOV_REQ(sriov_vf_alloc_req, pf);
+	sriov_vf_alloc_req_set_vf_id(req.get(), vf.value);
+	sriov_vf_alloc_req_set_serial(req.get(), serial);
+	if (mac)
+		sriov_vf_alloc_req_set_mac(req.get(), mac->bytes().data(), mac->bytes().size());
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return st;
+	errno = 0;
+	auto rsp = own<sriov_vf_alloc_rsp, sriov_vf_alloc_rsp_free>(sriov_vf_alloc(ys, req.get()));
+	return rsp ? Status::success() : fail(errno);
+}
+
+Status SriovGenl::vf_free(const std::string &pf, VfIndex vf)
+{
+	SRIOV_REQ(sriov_vf_free_req, pf);
+	sriov_vf_free_req_set_vf_id(req.get(), vf.value);
+	SRIOV_DO_ACK(sriov_vf_free);
+}
+
+Status SriovGenl::vf_reset(const std::string &pf, VfIndex vf)
+{
+	SRIOV_REQ(sriov_vf_reset_req, pf);
+	sriov_vf_reset_req_set_vf_id(req.get(), vf.value);
+	SRIOV_DO_ACK(sriov_vf_reset);
+}
+
+Outcome<VportNl> SriovGenl::vport_new(const std::string &pf, VfIndex vf)
+{
+	using R = Outcome<VportNl>;
+	auto req = own<sriov_vport_new_req, sriov_vport_new_req_free>(sriov_vport_new_req_alloc());
+	if (!req)
+		return R::fail(ENOMEM, "out of memory");
+	sriov_vport_new_req_set_pci_addr(req.get(), pf.c_str());
+	sriov_vport_new_req_set_vf_id(req.get(), vf.value);
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	errno = 0;
+	auto rsp = own<sriov_vport_new_rsp, sriov_vport_new_rsp_free>(sriov_vport_new(ys, req.get()));
+	if (!rsp) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	if (auto v = vport_of(*rsp))
+		return R::of(*v);
+	return R::fail(EPROTO, "vport-new answered without a VPort");
+}
+
+Status SriovGenl::vport_del(const std::string &pf, VportId id)
+{
+	SRIOV_REQ(sriov_vport_del_req, pf);
+	sriov_vport_del_req_set_vport_id(req.get(), id.value);
+	SRIOV_DO_ACK(sriov_vport_del);
+}
+
+Status SriovGenl::filter_add_mac(const std::string &pf, VportId vport, const MacAddr &mac)
+{
+	SRIOV_REQ(sriov_filter_add_req, pf);
+	sriov_filter_add_req_set_vport_id(req.get(), vport.value);
+	sriov_filter_add_req_set_mac(req.get(), mac.bytes().data(), mac.bytes().size());
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return st;
+	errno = 0;
+	auto rsp = own<sriov_filter_add_rsp, sriov_filter_add_rsp_free>(sriov_filter_add(ys, req.get()));
+	return rsp ? Status::success() : fail(errno);
+}
+
+Status SriovGenl::filter_add_vlan(const std::string &pf, VportId vport, VlanId vlan)
+{
+	SRIOV_REQ(sriov_filter_add_req, pf);
+	sriov_filter_add_req_set_vport_id(req.get(), vport.value);
+	sriov_filter_add_req_set_vlan(req.get(), vlan.value);
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return st;
+	errno = 0;
+	auto rsp = own<sriov_filter_add_rsp, sriov_filter_add_rsp_free>(sriov_filter_add(ys, req.get()));
+	return rsp ? Status::success() : fail(errno);
+}
+
+Status SriovGenl::filter_del(const std::string &pf, std::uint32_t filter_id)
+{
+	SRIOV_REQ(sriov_filter_del_req, pf);
+	sriov_filter_del_req_set_filter_id(req.get(), filter_id);
+	SRIOV_DO_ACK(sriov_filter_del);
+}
+
+Status SriovGenl::filter_move(const std::string &pf, VportId from, VportId to, const std::vector<std::uint32_t> &ids)
+{
+	SRIOV_REQ(sriov_filter_move_req, pf);
+	sriov_filter_move_req_set_src_vport_id(req.get(), from.value);
+	sriov_filter_move_req_set_vport_id(req.get(), to.value);
+	// the request owns the array (its _free frees it)
+	auto *arr = static_cast<__u32 *>(std::calloc(ids.empty() ? 1 : ids.size(), sizeof(__u32)));
+	if (arr == nullptr)
+		return Status::fail(ENOMEM, "out of memory");
+	std::copy(ids.begin(), ids.end(), arr);
+	__sriov_filter_move_req_set_filter_ids(req.get(), arr, static_cast<unsigned int>(ids.size()));
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return st;
+	errno = 0;
+	auto rsp = own<sriov_filter_move_rsp, sriov_filter_move_rsp_free>(sriov_filter_move(ys, req.get()));
+	return rsp ? Status::success() : fail(errno);
+}
+
+Outcome<std::vector<std::uint8_t>> SriovGenl::cfg_read(const std::string &pf, VfIndex vf, std::uint32_t off,
+							std::uint32_t len)
+{
+	using R = Outcome<std::vector<std::uint8_t>>;
+	auto req = own<sriov_cfg_read_req, sriov_cfg_read_req_free>(sriov_cfg_read_req_alloc());
+	if (!req)
+		return R::fail(ENOMEM, "out of memory");
+	sriov_cfg_read_req_set_pci_addr(req.get(), pf.c_str());
+	sriov_cfg_read_req_set_vf_id(req.get(), vf.value);
+	sriov_cfg_read_req_set_cfg_offset(req.get(), off);
+	sriov_cfg_read_req_set_cfg_len(req.get(), len);
+	Status st;
+	ynl_sock *ys = sock(&st);
+	if (ys == nullptr)
+		return R::fail(st.err, st.msg);
+	errno = 0;
+	auto rsp = own<sriov_cfg_read_rsp, sriov_cfg_read_rsp_free>(sriov_cfg_read(ys, req.get()));
+	if (!rsp) {
+		st = fail(errno);
+		return R::fail(st.err, st.msg);
+	}
+	if (rsp->_present.cfg_data_len == 0)
+		return R::fail(EPROTO, "cfg-read answer without data");
+	const auto *d = static_cast<const std::uint8_t *>(rsp->cfg_data);
+	return R::of(std::vector<std::uint8_t>(d, d + rsp->_present.cfg_data_len));
+}
+
+void SriovGenl::drain(std::vector<KernelEvent> &out, const std::function<std::string(std::uint32_t)> &pf_of)
+{
+	if (!ys_)
+		return;
+	// ynl_ntf_check reads until the socket is empty; it stops early (< 0)
+	// on a message it cannot parse or a receive error (ENOBUFS: missed
+	// notifications, nothing to re-read): go on past both, a bounded
+	// number of times.
+	for (int i = 0; i < 64 && ynl_ntf_check(ys_.get()) < 0; i++)
+		;
+	while (ynl_ntf_base_type *n = ynl_ntf_dequeue(ys_.get())) {
+		auto owned = std::unique_ptr<ynl_ntf_base_type, void (*)(ynl_ntf_base_type *)>(n, ynl_ntf_free);
+		if (auto ev = translate(n, pf_of))
+			out.push_back(std::move(*ev));
+	}
+}
+
+} // namespace sriov::netlink
