@@ -8,10 +8,7 @@
  * The PF never waits for a VF: taking the buffer is bounded by
  * SRIOV_MBX_LOCK_TRIES x 1 ms and a reply is written without waiting for
  * the VF to read it.  A VF that floods the mailbox is rate-limited (token
- * bucket, swpf_mbx_admit()): a request beyond the bucket stays unread in
- * the VF's buffer until a token is due (shaped, not dropped; the VF, which
- * waits for the ACK, sees latency instead of a timeout), and a request the
- * VF posts again before that replaces the waiting one (counted as dropped).
+ * bucket, swpf_mbx_admit()) and its excess messages are dropped unread.
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -125,61 +122,19 @@ static bool swpf_mbx_admit(struct swpf_vf *vf)
 	}
 	if (vf->rl_tokens) {
 		vf->rl_tokens--;
+		vf->throttled = false;
 		return true;
 	}
-	/* the first request held back, then at most one report a second */
-	if (time_after(now, vf->last_throttle_ntf + HZ)) {
+	vf->mbx_dropped++;
+	if (!vf->throttled || time_after(now, vf->last_throttle_ntf + HZ)) {
+		vf->throttled = true;
 		vf->last_throttle_ntf = now;
 		dev_warn_ratelimited(&vf->sr->pf->pdev->dev,
-				     "VF %u floods the mailbox: requests held back, %llu dropped\n",
+				     "VF %u floods the mailbox: %llu messages dropped\n",
 				     vf->idx, vf->mbx_dropped);
 		swpf_ntf_throttled(vf);
 	}
 	return false;
-}
-
-/*
- * A request of @vf: served now if the bucket holds a token, else left
- * unread until swpf_mbx_retry_work() finds one due.  A request posted while
- * the previous one still waits replaced it in the buffer.
- */
-static void swpf_mbx_request(struct swpf_vf *vf)
-{
-	struct swpf_sriov *sr = vf->sr;
-
-	lockdep_assert_held(&sr->lock);
-	if (vf->mbx_deferred) {
-		vf->mbx_dropped++;
-		return;
-	}
-	if (swpf_mbx_admit(vf)) {
-		swpf_vf_msg_handle(vf);
-		return;
-	}
-	vf->mbx_deferred = true;
-	mod_delayed_work(system_unbound_wq, &sr->mbx_retry,
-			 DIV_ROUND_UP(HZ, SWPF_MBX_RATE));
-}
-
-/* serve the deferred requests whose token is due; true if any still waits */
-static bool swpf_mbx_serve_deferred(struct swpf_sriov *sr)
-{
-	bool waiting = false;
-	unsigned int i;
-
-	for (i = 0; i < sr->num_vfs; i++) {
-		struct swpf_vf *vf = &sr->vfs[i];
-
-		if (!vf->mbx_deferred)
-			continue;
-		if (swpf_mbx_admit(vf)) {
-			vf->mbx_deferred = false;
-			swpf_vf_msg_handle(vf);
-		} else {
-			waiting = true;
-		}
-	}
-	return waiting;
 }
 
 /* one pass over the pending events; returns true if any was found */
@@ -209,8 +164,10 @@ static bool swpf_mbx_pass(struct swpf_sriov *sr)
 
 		if (vflre & BIT(i))
 			swpf_vf_flr_event(vf);
-		if (icr & BIT(i))
-			swpf_mbx_request(vf);
+		if (icr & BIT(i)) {
+			if (swpf_mbx_admit(vf))
+				swpf_vf_msg_handle(vf);
+		}
 		if (icr & BIT(16 + i))
 			swpf_vf_ack_handle(vf);
 	}
@@ -241,18 +198,5 @@ void swpf_mbx_work(struct work_struct *work)
 	for (n = 0; n < sr->num_vfs; n++)
 		if (sr->vfs[n].cfg_pending)
 			swpf_vf_cfg_notify(&sr->vfs[n]);
-	mutex_unlock(&sr->lock);
-}
-
-/* the bucket refilled: serve what waits, again later if something still does */
-void swpf_mbx_retry_work(struct work_struct *work)
-{
-	struct swpf_sriov *sr = container_of(to_delayed_work(work),
-					     struct swpf_sriov, mbx_retry);
-
-	mutex_lock(&sr->lock);
-	if (sr->mbx_enabled && sr->num_vfs && swpf_mbx_serve_deferred(sr))
-		mod_delayed_work(system_unbound_wq, &sr->mbx_retry,
-				 DIV_ROUND_UP(HZ, SWPF_MBX_RATE));
 	mutex_unlock(&sr->lock);
 }

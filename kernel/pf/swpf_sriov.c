@@ -142,8 +142,6 @@ void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason)
 	vf->cts = false;
 	vf->ext = false;
 	vf->cfg_pending = false;
-	/* a request still waiting for a token died with the reset */
-	vf->mbx_deferred = false;
 	swpf_vf_drop_vlans(vf);
 	if (vf->vport)
 		swpf_filter_flush_origin(sr, vf->vport, SRIOV_FILTER_ORIGIN_VF);
@@ -411,7 +409,6 @@ static void swpf_sriov_init_vf(struct swpf_sriov *sr, struct swpf_vf *vf,
 	vf->rl_tokens = SWPF_MBX_BURST;
 	vf->rl_stamp = jiffies;
 	vf->last_nack = jiffies - SWPF_MBX_NACK_INTERVAL - 1;
-	vf->last_throttle_ntf = jiffies - HZ - 1;
 }
 
 /* hardware of the VF pools, switch and mailbox before VFs appear */
@@ -528,7 +525,6 @@ err_disable_mbx:
 	sr->mbx_enabled = false;
 	mutex_unlock(&sr->lock);
 	cancel_work_sync(&sr->mbx_work);
-	cancel_delayed_work_sync(&sr->mbx_retry);
 	rtnl_lock();
 	mutex_lock(&sr->lock);
 	swpf_switch_destroy(sr);
@@ -587,7 +583,6 @@ static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 	sr->mbx_enabled = false;
 	mutex_unlock(&sr->lock);
 	cancel_work_sync(&sr->mbx_work);
-	cancel_delayed_work_sync(&sr->mbx_retry);
 
 	rtnl_lock();
 	mutex_lock(&sr->lock);
@@ -741,7 +736,6 @@ int swpf_sriov_init(struct swpf_dev *pf)
 	sr->pf = pf;
 	mutex_init(&sr->lock);
 	INIT_WORK(&sr->mbx_work, swpf_mbx_work);
-	INIT_DELAYED_WORK(&sr->mbx_retry, swpf_mbx_retry_work);
 	swpf_switch_init(sr);
 	/* QEMU offers 8; with 8 the PF would have no pool (and no queues) */
 	if (pci_sriov_get_totalvfs(pf->pdev) > SWPF_MAX_VFS)
@@ -782,7 +776,6 @@ void swpf_sriov_deinit(struct swpf_dev *pf)
 	synchronize_irq(pci_irq_vector(pf->pdev, SWPF_OTHER_VECTOR));
 	flush_work(&pf->link_work);
 	cancel_work_sync(&sr->mbx_work);
-	cancel_delayed_work_sync(&sr->mbx_retry);
 	mutex_destroy(&sr->lock);
 	kfree(sr);
 }

@@ -113,7 +113,7 @@ struct swpf_vf {
 	unsigned long rl_stamp;		/* jiffies of the last refill */
 	unsigned int rl_tokens;
 	unsigned long last_throttle_ntf;
-	bool mbx_deferred;		/* a request waits for a token */
+	bool throttled;
 
 	u64 mbx_rx, mbx_nack, mbx_dropped, flr_count;
 	u64 vlan_refused;		/* SET_VLAN beyond quota or reserve */
@@ -180,7 +180,6 @@ struct swpf_sriov {
 	u32 vf_mta[SWPF_MTA_REGS];
 
 	struct work_struct mbx_work;	/* VMMB: mailbox requests and VFLR */
-	struct delayed_work mbx_retry;	/* serves deferred requests */
 	bool mbx_enabled;		/* [lock] worker may touch VFs */
 	bool disabling;			/* [lock] SR-IOV disable under way */
 };
@@ -253,7 +252,6 @@ int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
 		   bool locked);
 void swpf_mbx_release(struct swpf_vf *vf);
 void swpf_mbx_work(struct work_struct *work);
-void swpf_mbx_retry_work(struct work_struct *work);
 void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
 
 /* ---- swpf_vf_msg.c ---- */
