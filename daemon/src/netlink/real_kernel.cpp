@@ -6,24 +6,6 @@ namespace sriov::netlink {
 
 RealKernel::RealKernel(std::vector<std::string> pfs) : only_(std::move(pfs))
 {
-	genl_ = NlSock(nl_socket_alloc());
-	if (!genl_ || genl_connect(genl_.get()) != 0)
-		throw std::runtime_error("cannot open a generic netlink socket");
-	family_ = genl_ctrl_resolve(genl_.get(), SRIOV_FAMILY_NAME);
-	if (family_ < 0)
-		throw std::runtime_error("generic netlink family \"sriov\" not found: is sriov_pf loaded?");
-	const int one = 1;
-	::setsockopt(nl_socket_get_fd(genl_.get()), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	events_ = NlSock(nl_socket_alloc());
-	if (!events_ || genl_connect(events_.get()) != 0)
-		throw std::runtime_error("cannot open the event socket");
-	const int grp = genl_ctrl_resolve_grp(events_.get(), SRIOV_FAMILY_NAME, SRIOV_MCGRP_EVENTS);
-	// the events group carries every notification the engine acts on
-	// (VF freed, VF reset/FLR, filter-moved-ntf of sriov_pf's own
-	// failovers): without it the model drifts from the kernel
-	if (grp < 0 || nl_socket_add_membership(events_.get(), grp) != 0)
-		throw std::runtime_error("cannot join the \"sriov\" family's \"" SRIOV_MCGRP_EVENTS "\" multicast group");
-	nl_socket_set_nonblocking(events_.get());
 	host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
 	rtnl_[""] = raw_netlink(NETLINK_ROUTE);
 	// Link notifications of the host namespace: the adapters' host
@@ -36,7 +18,7 @@ RealKernel::RealKernel(std::vector<std::string> pfs) : only_(std::move(pfs))
 	epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
 	if (epoll_.get() < 0)
 		throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
-	for (const int fd : {nl_socket_get_fd(events_.get()), links_.get()}) {
+	for (const int fd : {events_.fd(), links_.get()}) {
 		epoll_event e{};
 		e.events = EPOLLIN;
 		e.data.fd = fd;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// RealKernel: the KernelApi over netlink and sysfs.  Message contents come
-// from sriov_codec (pure); RealKernel owns the sockets and the mapping from
-// the family's objects to the engine's.  Private to the backend: its
-// members are defined by job in real_kernel.cpp (setup), rk_genl.cpp (the
-// sriov family: VFs, VPorts, filters), rk_binding.cpp (VF driver binding
-// in sysfs), rk_links.cpp (namespaces, the per-namespace rtnetlink socket
+// RealKernel: the KernelApi over netlink and sysfs.  The sriov family goes
+// through its generated client (ynl_sriov.hpp); RealKernel owns the sockets
+// and the mapping from the family's objects to the engine's.  Private to the
+// backend: its members are defined by job in real_kernel.cpp (setup),
+// rk_genl.cpp (the sriov family: VFs, VPorts, filters), rk_binding.cpp (VF
+// driver binding in sysfs), rk_links.cpp (namespaces, the per-namespace rtnetlink socket
 // cache, link queries), rk_adapters.cpp (sriov_netvsc adapters),
 // rk_switch.cpp (the synthetic switch: bridge, FDB, port flags, tc
 // redirect, RARP announce, ARP/ND guard) and rk_events.cpp (kernel events).
@@ -24,6 +24,7 @@
 #include "netlink/nl_transport.hpp"
 #include "netlink/rtnl_link.hpp"
 #include "netlink/sriov_codec.hpp"
+#include "netlink/ynl_sriov.hpp"
 
 #include <algorithm>
 #include <array>
@@ -109,12 +110,6 @@ public:
 	explicit RealKernel(std::vector<std::string> pfs);
 
 	// ---------------------------------------------------------------- genl
-
-	template <class F> Status call(F &&make, std::vector<Message> *out = nullptr)
-	{
-		const Req r{.family = static_cast<std::uint16_t>(family_), .seq = ++seq_};
-		return transact(nl_socket_get_fd(genl_.get()), make(r), r.seq, out);
-	}
 
 	std::vector<PfInfo> pfs() override;
 
@@ -355,9 +350,8 @@ private:
 	unsigned if_index_in(const std::string &ns, const std::string &dev);
 
 	std::vector<std::string> only_;
-	NlSock genl_;
-	NlSock events_;
-	int family_{};
+	SriovGenl genl_{SriovGenl::Role::requests};  ///< the "sriov" family's requests
+	SriovGenl events_{SriovGenl::Role::events};   ///< its "events" group
 	std::uint32_t seq_{};
 	Fd host_ns_;
 	std::map<std::string, Fd> rtnl_;

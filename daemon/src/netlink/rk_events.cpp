@@ -43,27 +43,12 @@ std::vector<KernelEvent> RealKernel::drain_events()
 {
 	std::vector<KernelEvent> out;
 	drain_link_events(out);
-	std::vector<std::uint8_t> buf(1 << 16);
-	const int fd = nl_socket_get_fd(events_.get());
-	for (;;) {
-		const ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
-		if (n <= 0)
-			break;
-		auto msgs = parse_messages(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
-		if (!msgs)
-			continue;
-		for (const auto &m : *msgs) {
-			if (m.kind != Message::Kind::data)
-				continue;
-			std::string pf;
-			if (const Attr *a = find(m.attrs, SRIOV_A_IFINDEX))
-				for (const auto &[name, ifi] : pf_ifindex_)
-					if (a->u32() == ifi)
-						pf = name;
-			if (auto ev = decode_event(m, pf))
-				out.push_back(*ev);
-		}
-	}
+	events_.drain(out, [&](std::uint32_t ifindex) {
+		for (const auto &[name, ifi] : pf_ifindex_)
+			if (ifi == ifindex)
+				return name;
+		return std::string();
+	});
 	return out;
 }
 

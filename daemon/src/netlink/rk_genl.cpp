@@ -5,26 +5,23 @@ namespace sriov::netlink {
 
 std::vector<PfInfo> RealKernel::pfs()
 {
-	std::vector<Message> msgs;
-	if (!call([](const Req &r) { return switch_dump(r); }, &msgs).ok())
+	const auto sw = genl_.switches();
+	if (!sw.ok())
 		return {};
 	std::vector<PfInfo> out;
-	for (const auto &m : msgs) {
-		auto s = decode_switch(m);
-		if (!s)
-			continue;
-		if (!only_.empty() && std::find(only_.begin(), only_.end(), s->pci_addr) == only_.end())
+	for (const auto &s : *sw.value) {
+		if (!only_.empty() && std::find(only_.begin(), only_.end(), s.pci_addr) == only_.end())
 			continue;
 		std::array<char, IF_NAMESIZE> name{};
-		const char *n = ::if_indextoname(s->ifindex, name.data());
-		pf_ifindex_[s->pci_addr] = s->ifindex;
-		PfInfo pi{.name = s->pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s->total_vfs,
-			  .num_vfs = s->num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}, .capacity = {}};
-		if (s->default_mac_filters && s->default_mac_filters_max && s->mac_filters_free && s->mac_filters_max)
-			pi.capacity = PfInfo::Capacity{.default_mac_filters = *s->default_mac_filters,
-						       .default_mac_filters_max = *s->default_mac_filters_max,
-						       .mac_filters_free = *s->mac_filters_free,
-						       .mac_filters_max = *s->mac_filters_max};
+		const char *n = ::if_indextoname(s.ifindex, name.data());
+		pf_ifindex_[s.pci_addr] = s.ifindex;
+		PfInfo pi{.name = s.pci_addr, .netdev = n != nullptr ? n : "", .total_vfs = s.total_vfs,
+			  .num_vfs = s.num_vfs, .default_vport = VportId{SRIOV_DEFAULT_VPORT_ID}, .capacity = {}};
+		if (s.default_mac_filters && s.default_mac_filters_max && s.mac_filters_free && s.mac_filters_max)
+			pi.capacity = PfInfo::Capacity{.default_mac_filters = *s.default_mac_filters,
+						       .default_mac_filters_max = *s.default_mac_filters_max,
+						       .mac_filters_free = *s.mac_filters_free,
+						       .mac_filters_max = *s.mac_filters_max};
 		out.push_back(std::move(pi));
 	}
 	return out;
@@ -44,15 +41,13 @@ Status RealKernel::set_num_vfs(const std::string &pf, std::uint32_t n)
 
 std::vector<VfInfo> RealKernel::vfs(const std::string &pf)
 {
-	std::vector<Message> msgs;
-	if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+	const auto got = genl_.vfs(pf);
+	if (!got.ok())
 		return {};
 	const auto links = all_links();
 	std::vector<VfInfo> out;
-	for (const auto &m : msgs) {
-		auto v = decode_vf(m);
-		if (!v)
-			continue;
+	for (const auto &vf : *got.value) {
+		const VfNl *v = &vf;
 		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
 		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
 		for (const auto &[ns, l] : links)
@@ -70,12 +65,12 @@ std::vector<VfInfo> RealKernel::vfs(const std::string &pf)
 
 std::optional<VfInfo> RealKernel::vf(const std::string &pf, VfIndex vf)
 {
-	std::vector<Message> msgs;
-	if (!call([&](const Req &r) { return vf_dump(r, pf); }, &msgs).ok())
+	const auto got = genl_.vfs(pf);
+	if (!got.ok())
 		return std::nullopt;
-	for (const auto &m : msgs) {
-		auto v = decode_vf(m);
-		if (!v || v->vf != vf)
+	for (const auto &one : *got.value) {
+		const VfNl *v = &one;
+		if (v->vf != vf)
 			continue;
 		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
 		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
@@ -93,7 +88,7 @@ std::optional<VfInfo> RealKernel::vf(const std::string &pf, VfIndex vf)
 
 Status RealKernel::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial)
 {
-	return call([&](const Req &r) { return netlink::vf_alloc(r, pf, vf, serial, std::nullopt); });
+	return genl_.vf_alloc(pf, vf, serial, std::nullopt);
 }
 
 Status RealKernel::vf_set_mac(const std::string &pf, VfIndex vf, const MacAddr &mac)
@@ -141,71 +136,48 @@ Status RealKernel::vf_reset(const std::string &pf, VfIndex vf)
 						    std::to_string(vf.value) + " gone from " + pf + ")");
 	if (auto st = driver_unbind(pf, vf); !st.ok())
 		log::warn(0, "unbind before FLR of VF ", vf.value, ": ", st.msg);
-	return call([&](const Req &r) { return netlink::vf_reset(r, pf, vf); });
+	return genl_.vf_reset(pf, vf);
 }
 
 Status RealKernel::vf_free(const std::string &pf, VfIndex vf)
 {
-	return call([&](const Req &r) { return netlink::vf_free(r, pf, vf); });
+	return genl_.vf_free(pf, vf);
 }
 
 Outcome<std::vector<std::uint8_t>> RealKernel::config_read(const std::string &pf, VfIndex vf, std::uint32_t offset,
 					       std::uint32_t len)
 {
-	using R = Outcome<std::vector<std::uint8_t>>;
-	std::vector<Message> msgs;
-	auto st = call([&](const Req &r) { return cfg_read(r, pf, vf, offset, len); }, &msgs);
-	if (!st.ok())
-		return R::fail(st.err, st.msg);
-	for (const auto &m : msgs)
-		if (auto d = decode_cfg_data(m))
-			return R::of(*d);
-	return R::fail(EPROTO, "cfg-read answer without data");
+	return genl_.cfg_read(pf, vf, offset, len);
 }
 
 std::vector<VportInfo> RealKernel::vports(const std::string &pf)
 {
-	std::vector<Message> msgs;
 	std::vector<VportInfo> out;
-	if (!call([&](const Req &r) { return vport_dump(r, pf); }, &msgs).ok())
+	const auto got = genl_.vports(pf);
+	if (!got.ok())
 		return out;
-	for (const auto &m : msgs)
-		if (auto v = decode_vport(m))
-			out.push_back({.id = v->id, .vf = v->vf});
+	for (const auto &v : *got.value)
+		out.push_back({.id = v.id, .vf = v.vf});
 	return out;
 }
 
 Outcome<VportId> RealKernel::vport_create(const std::string &pf, VfIndex vf)
 {
-	std::vector<Message> msgs;
-	auto st = call([&](const Req &r) { return vport_new(r, pf, vf); }, &msgs);
-	if (!st.ok())
-		return Outcome<VportId>::fail(st.err, st.msg);
-	for (const auto &m : msgs)
-		if (auto v = decode_vport(m))
-			return Outcome<VportId>::of(v->id);
-	// no reply body: find it in the dump
-	for (const auto &v : vports(pf))
-		if (v.vf && *v.vf == vf)
-			return Outcome<VportId>::of(v.id);
-	return Outcome<VportId>::fail(EPROTO, "vport-new answered without a VPort");
+	const auto got = genl_.vport_new(pf, vf);
+	if (!got.ok())
+		return Outcome<VportId>::fail(got.status.err, got.status.msg);
+	return Outcome<VportId>::of(got.value->id);
 }
 
 Status RealKernel::vport_delete(const std::string &pf, VportId id)
 {
-	return call([&](const Req &r) { return vport_del(r, pf, id); });
+	return genl_.vport_del(pf, id);
 }
 
 std::vector<FilterNl> RealKernel::raw_filters(const std::string &pf)
 {
-	std::vector<Message> msgs;
-	std::vector<FilterNl> out;
-	if (!call([&](const Req &r) { return filter_dump(r, pf); }, &msgs).ok())
-		return out;
-	for (const auto &m : msgs)
-		if (auto f = decode_filter(m))
-			out.push_back(*f);
-	return out;
+	auto got = genl_.filters(pf);
+	return got.ok() ? std::move(*got.value) : std::vector<FilterNl>{};
 }
 
 Status RealKernel::filter_add(const std::string &pf, VportId vport, const Filter &f)
@@ -215,11 +187,11 @@ Status RealKernel::filter_add(const std::string &pf, VportId vport, const Filter
 	const bool have_vlan = f.vlan.value == 0 || (it != all.end() && it->second.vlan(f.vlan) != nullptr);
 	// the VLAN first: once the MAC filter exists, tagged frames must pass
 	if (!have_vlan) {
-		auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, vport, f.vlan); });
+		auto st = genl_.filter_add_vlan(pf, vport, f.vlan);
 		if (!st.ok() && st.err != EEXIST)
 			return st;
 	}
-	return call([&](const Req &r) { return filter_add_mac(r, pf, vport, f.mac); });
+	return genl_.filter_add_mac(pf, vport, f.mac);
 }
 
 Status RealKernel::filter_del(const std::string &pf, VportId vport, const Filter &f)
@@ -229,13 +201,13 @@ Status RealKernel::filter_del(const std::string &pf, VportId vport, const Filter
 	const FilterNl *mac = it == all.end() ? nullptr : it->second.mac(f.mac);
 	if (mac == nullptr)
 		return Status::fail(ENOENT, "no such filter");
-	auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, mac->id); });
+	auto st = genl_.filter_del(pf, mac->id);
 	if (!st.ok())
 		return st;
 	const FilterNl *vlan = f.vlan.value == 0 ? nullptr : it->second.vlan(f.vlan);
 	if (vlan == nullptr || it->second.vlan_still_used(f.mac))
 		return Status::success();
-	st = call([&](const Req &r) { return netlink::filter_del(r, pf, vlan->id); });
+	st = genl_.filter_del(pf, vlan->id);
 	return st.ok() || st.err == ENOENT ? Status::success() : st;
 }
 
@@ -245,14 +217,14 @@ Status RealKernel::filters_move(const std::string &pf, VportId from, VportId to,
 	if (!plan.status.ok())
 		return plan.status;
 	for (const auto v : plan.add_on_dest) {
-		auto st = call([&](const Req &r) { return filter_add_vlan(r, pf, to, v); });
+		auto st = genl_.filter_add_vlan(pf, to, v);
 		if (!st.ok() && st.err != EEXIST)
 			return st;
 	}
-	if (auto st = call([&](const Req &r) { return filter_move(r, pf, from, to, plan.move); }); !st.ok())
+	if (auto st = genl_.filter_move(pf, from, to, plan.move); !st.ok())
 		return st;
 	for (const auto id : plan.del_on_source) {
-		auto st = call([&](const Req &r) { return netlink::filter_del(r, pf, id); });
+		auto st = genl_.filter_del(pf, id);
 		if (!st.ok() && st.err != ENOENT)
 			return st;
 	}
