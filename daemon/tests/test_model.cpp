@@ -165,6 +165,35 @@ TEST(Arbiter, QuarantineShrinksPoolAndHoldDelays)
 	EXPECT_EQ(d.attach, std::vector<std::string>{"a"});
 }
 
+TEST(Arbiter, WeightZeroHolderYieldsOnlyWhenSomeoneWaits)
+{
+	// a holder at weight 0 keeps its VF while nobody else wants one
+	auto m = arb_model(1);
+	add_part(m, "z", 0, true, 0U);
+	auto d = seq::arbitrate(m, {}, 0);
+	EXPECT_TRUE(d.preempt.empty());
+	EXPECT_TRUE(d.attach.empty());
+	// a partition with a weight waits and no VF is free: z yields
+	add_part(m, "w", 5, true, std::nullopt);
+	d = seq::arbitrate(m, {}, 0);
+	EXPECT_EQ(d.preempt, std::vector<std::string>{"z"});
+	EXPECT_TRUE(d.attach.empty()); // w attaches once z's VF is free
+	// with a free VF for the waiting one, z keeps its own
+	auto m2 = arb_model(2);
+	add_part(m2, "z", 0, true, 0U);
+	add_part(m2, "w", 5, true, std::nullopt);
+	d = seq::arbitrate(m2, {}, 0);
+	EXPECT_TRUE(d.preempt.empty());
+	EXPECT_EQ(d.attach, std::vector<std::string>{"w"});
+	// two holders at weight 0, one waiting partition: only one yields
+	auto m3 = arb_model(2);
+	add_part(m3, "y", 0, true, 0U);
+	add_part(m3, "z", 0, true, 1U);
+	add_part(m3, "w", 5, true, std::nullopt);
+	d = seq::arbitrate(m3, {}, 0);
+	EXPECT_EQ(d.preempt.size(), 1U);
+}
+
 TEST(Store, AtomicWriteAndCorruptFileRefused)
 {
 	TempDir d;
