@@ -2,6 +2,7 @@
 // Netlink message and attribute parsing (sriov_codec.hpp) against crafted
 // buffers (no sockets).
 #include "netlink/sriov_codec.hpp"
+#include "nl_bytes.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,50 +15,7 @@
 namespace sriov::test {
 
 using namespace sriov::netlink;
-using Bytes = std::vector<std::uint8_t>;
-
-namespace {
-
-constexpr std::uint16_t family = 0x1d;
-
-/// Hand-assembled attribute (independent of MsgBuilder).
-void attr(Bytes &b, std::uint16_t type, const void *data, std::size_t len)
-{
-	const auto l = static_cast<std::uint16_t>(4 + len);
-	const std::size_t off = b.size();
-	b.resize(off + ((l + 3U) & ~3U), 0);
-	std::memcpy(b.data() + off, &l, 2);
-	std::memcpy(b.data() + off + 2, &type, 2);
-	if (len != 0) // a flag attribute has no payload (and data may be null)
-		std::memcpy(b.data() + off + 4, data, len);
-}
-
-template <class T> void attr(Bytes &b, std::uint16_t type, T v)
-{
-	attr(b, type, &v, sizeof(v));
-}
-
-/// A complete genl message around @attrs.
-Bytes genl_msg(std::uint8_t cmd, std::uint32_t seq, const Bytes &attrs, std::uint16_t flags = 0)
-{
-	// Sized once and filled in place: GCC 12 at -O2 reports a false
-	// -Warray-bounds on vector::insert here.
-	Bytes b(NLMSG_HDRLEN + GENL_HDRLEN + attrs.size(), 0);
-	nlmsghdr h{};
-	h.nlmsg_len = static_cast<std::uint32_t>(b.size());
-	h.nlmsg_type = family;
-	h.nlmsg_flags = flags;
-	h.nlmsg_seq = seq;
-	std::memcpy(b.data(), &h, sizeof(h));
-	genlmsghdr g{};
-	g.cmd = cmd;
-	g.version = 1;
-	std::memcpy(b.data() + NLMSG_HDRLEN, &g, sizeof(g));
-	std::copy(attrs.begin(), attrs.end(), b.begin() + NLMSG_HDRLEN + GENL_HDRLEN);
-	return b;
-}
-
-} // namespace
+using namespace sriov::test::nlb;
 
 TEST(Codec, ErrorWithExtack)
 {

@@ -4,6 +4,7 @@
 // reads the requests the client sends and answers with crafted messages,
 // assembled here by hand independently of the generated code.
 #include "netlink/ynl_sriov.hpp"
+#include "nl_bytes.hpp"
 
 #include "netlink/ynl_c.hpp"
 
@@ -23,81 +24,14 @@
 namespace sriov::test {
 
 using namespace sriov::netlink;
-using Bytes = std::vector<std::uint8_t>;
+using namespace sriov::test::nlb;
 
 namespace {
 
-constexpr std::uint16_t family = 0x1d;
 constexpr std::uint32_t first_seq = 100;
 // tools/net/ynl/lib/ynl-priv.h: the size of each of ynl_sock's buffers
 constexpr std::size_t ynl_buf = std::size_t{1} << 17;
 
-void attr(Bytes &b, std::uint16_t type, const void *data, std::size_t len)
-{
-	const auto l = static_cast<std::uint16_t>(4 + len);
-	const std::size_t off = b.size();
-	b.resize(off + ((l + 3U) & ~3U), 0);
-	std::memcpy(b.data() + off, &l, 2);
-	std::memcpy(b.data() + off + 2, &type, 2);
-	if (len != 0)
-		std::memcpy(b.data() + off + 4, data, len);
-}
-
-template <class T> void attr(Bytes &b, std::uint16_t type, T v)
-{
-	attr(b, type, &v, sizeof(v));
-}
-
-void attr_str(Bytes &b, std::uint16_t type, const std::string &s)
-{
-	attr(b, type, s.c_str(), s.size() + 1);
-}
-
-Bytes nl_msg(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, const Bytes &payload)
-{
-	Bytes b(NLMSG_HDRLEN + payload.size(), 0);
-	nlmsghdr h{};
-	h.nlmsg_len = static_cast<std::uint32_t>(b.size());
-	h.nlmsg_type = type;
-	h.nlmsg_flags = flags;
-	h.nlmsg_seq = seq;
-	std::memcpy(b.data(), &h, sizeof(h));
-	std::copy(payload.begin(), payload.end(), b.begin() + NLMSG_HDRLEN);
-	return b;
-}
-
-Bytes genl_msg(std::uint8_t cmd, std::uint32_t seq, const Bytes &attrs, std::uint16_t flags = 0)
-{
-	Bytes p(GENL_HDRLEN, 0);
-	genlmsghdr g{};
-	g.cmd = cmd;
-	g.version = 1;
-	std::memcpy(p.data(), &g, sizeof(g));
-	p.insert(p.end(), attrs.begin(), attrs.end());
-	return nl_msg(family, flags, seq, p);
-}
-
-Bytes done_msg(std::uint32_t seq)
-{
-	return nl_msg(NLMSG_DONE, NLM_F_MULTI, seq, Bytes(sizeof(int), 0));
-}
-
-/// NLMSG_ERROR (capped) with error -@err and, if not empty, an extack message.
-Bytes error_msg(std::uint32_t seq, int err, const std::string &text)
-{
-	Bytes p(sizeof(nlmsgerr), 0);
-	nlmsgerr e{};
-	e.error = -err;
-	e.msg.nlmsg_len = NLMSG_HDRLEN;
-	e.msg.nlmsg_seq = seq;
-	std::memcpy(p.data(), &e, sizeof(e));
-	std::uint16_t flags = NLM_F_CAPPED;
-	if (!text.empty()) {
-		attr_str(p, NLMSGERR_ATTR_MSG, text);
-		flags |= NLM_F_ACK_TLVS;
-	}
-	return nl_msg(NLMSG_ERROR, flags, seq, p);
-}
 
 /// A request as the peer received it: its header and top-level attributes.
 struct Sent {

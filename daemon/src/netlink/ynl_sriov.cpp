@@ -96,86 +96,6 @@ std::optional<FilterNl> filter_of(const sriov_filter_get_rsp &r)
 	return f;
 }
 
-/// The common head of every notification: its PF and VF.
-template <class O> KernelEvent event_of(const O &o, const std::function<std::string(std::uint32_t)> &pf_of)
-{
-	KernelEvent ev;
-	if (o._present.ifindex != 0)
-		ev.pf = pf_of(o.ifindex);
-	if constexpr (requires { o.vf_id; })
-		if (o._present.vf_id != 0)
-			ev.vf = VfIndex{o.vf_id};
-	return ev;
-}
-
-template <class N> const N &ntf_as(const ynl_ntf_base_type *n)
-{
-	return *reinterpret_cast<const N *>(n); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-}
-
-/// One notification, translated; nullopt for what the engine does not act
-/// on (sriovd's own changes echoed back).
-std::optional<KernelEvent> translate(const ynl_ntf_base_type *n, const std::function<std::string(std::uint32_t)> &pf_of)
-{
-	switch (n->cmd) {
-	case SRIOV_CMD_VF_FREED_NTF: {
-		// a VF freed behind our back (SR-IOV disabled, PF reset) is lost to its holder
-		auto ev = event_of(ntf_as<sriov_vf_freed_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_lost;
-		ev.detail = "vf-freed";
-		return ev;
-	}
-	case SRIOV_CMD_SWITCH_CHANGE_NTF: {
-		const auto &o = ntf_as<sriov_switch_change_ntf>(n).obj;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::link_change;
-		ev.detail = "switch-change num-vfs=" + std::to_string(o._present.num_vfs != 0 ? o.num_vfs : 0);
-		return ev;
-	}
-	case SRIOV_CMD_VF_RESET_REQUEST_NTF: {
-		auto ev = event_of(ntf_as<sriov_vf_reset_request_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_reset_request;
-		ev.detail = "mailbox VF_RESET";
-		return ev;
-	}
-	case SRIOV_CMD_VF_FLR_NTF: {
-		auto ev = event_of(ntf_as<sriov_vf_flr_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_reset_request;
-		ev.detail = "VFLR";
-		return ev;
-	}
-	case SRIOV_CMD_LINK_CHANGE_NTF: {
-		const auto &o = ntf_as<sriov_link_change_ntf>(n).obj;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::link_change;
-		ev.detail = o._present.link_up != 0 && o.link_up == 1 ? "link up" : "link down";
-		return ev;
-	}
-	case SRIOV_CMD_FILTER_MOVED_NTF: {
-		// Without a reset reason it is a filter-move request echoed back
-		// (sriovd's own, or an administrator's): nothing to act on.  With
-		// one, sriov_pf failed a VF over to the default VPort by itself.
-		// Missing VPort ids are passed on as such: the engine logs and
-		// ignores a malformed event.
-		const auto &o = ntf_as<sriov_filter_moved_ntf>(n).obj;
-		if (o._present.reset_reason == 0)
-			return std::nullopt;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::filters_moved;
-		ev.reset_reason = static_cast<std::uint32_t>(o.reset_reason);
-		if (o._present.src_vport_id != 0)
-			ev.src_vport = VportId{o.src_vport_id};
-		if (o._present.vport_id != 0)
-			ev.dst_vport = VportId{o.vport_id};
-		ev.filter_ids.assign(o.filter_ids, o.filter_ids + o.n_filter_ids);
-		ev.detail = "filter-moved reason=" + std::to_string(*ev.reset_reason);
-		return ev;
-	}
-	default:
-		return std::nullopt;
-	}
-}
-
 } // namespace
 
 std::string extack_of(const std::string &ynl_msg)
@@ -327,79 +247,83 @@ Outcome<std::vector<SwitchNl>> SriovGenl::switches()
 	return R::of(std::move(out));
 }
 
-Outcome<std::vector<VfNl>> SriovGenl::vfs(const std::string &pf)
+namespace {
+
+/// One per-PF dump through its generated calls: the request (alloc, free,
+/// the PF's PCI address) and the reply list (dump, free); @map turns a
+/// reply into an optional object.  nullopt and *err on failure.
+template <class Out, class Req, class List, class Map>
+std::optional<std::vector<Out>> pf_dump(ynl_sock *ys, const std::string &pf, Req *(*alloc)(), void (*free_req)(Req *),
+					void (*set_pf)(Req *, const char *), List *(*dump)(ynl_sock *, Req *),
+					void (*free_list)(List *), Map &&map, int *err)
 {
-	using R = Outcome<std::vector<VfNl>>;
+	const std::unique_ptr<Req, void (*)(Req *)> req(alloc(), free_req);
+	if (!req) {
+		*err = ENOMEM;
+		return std::nullopt;
+	}
+	set_pf(req.get(), pf.c_str());
+	errno = 0;
+	const std::unique_ptr<List, void (*)(List *)> list(dump(ys, req.get()), free_list);
+	if (!list) {
+		*err = errno;
+		return std::nullopt;
+	}
+	std::vector<Out> out;
+	each(list.get(), [&](const auto &r) {
+		if (std::optional<Out> o = map(r))
+			out.push_back(std::move(*o));
+	});
+	return out;
+}
+
+} // namespace
+
+template <class Out, class F> Outcome<std::vector<Out>> SriovGenl::with_sock(F &&f)
+{
 	Status st;
 	ynl_sock *ys = sock(&st);
 	if (ys == nullptr)
-		return R::fail(st.err, st.msg);
-	auto req = own<sriov_vf_get_req_dump, sriov_vf_get_req_dump_free>(sriov_vf_get_req_dump_alloc());
-	if (!req)
-		return R::fail(ENOMEM, "out of memory");
-	sriov_vf_get_req_dump_set_pci_addr(req.get(), pf.c_str());
-	errno = 0;
-	auto list = own<sriov_vf_get_list, sriov_vf_get_list_free>(sriov_vf_get_dump(ys, req.get()));
-	if (!list) {
-		st = fail(errno);
-		return R::fail(st.err, st.msg);
+		return Outcome<std::vector<Out>>::fail(st.err, st.msg);
+	int err = 0;
+	auto out = f(ys, &err);
+	if (!out) {
+		st = err == ENOMEM ? Status::fail(ENOMEM, "out of memory") : fail(err);
+		return Outcome<std::vector<Out>>::fail(st.err, st.msg);
 	}
-	std::vector<VfNl> out;
-	each(list.get(), [&](const sriov_vf_get_rsp &r) {
-		if (r._present.vf_id != 0)
-			out.push_back(vf_of(r));
+	return Outcome<std::vector<Out>>::of(std::move(*out));
+}
+
+Outcome<std::vector<VfNl>> SriovGenl::vfs(const std::string &pf)
+{
+	return with_sock<VfNl>([&](ynl_sock *ys, int *err) {
+		return pf_dump<VfNl>(ys, pf, sriov_vf_get_req_dump_alloc, sriov_vf_get_req_dump_free,
+				     sriov_vf_get_req_dump_set_pci_addr, sriov_vf_get_dump, sriov_vf_get_list_free,
+				     [](const sriov_vf_get_rsp &r) {
+					     return r._present.vf_id != 0 ? std::optional<VfNl>(vf_of(r)) : std::nullopt;
+				     },
+				     err);
 	});
-	return R::of(std::move(out));
 }
 
 Outcome<std::vector<VportNl>> SriovGenl::vports(const std::string &pf)
 {
-	using R = Outcome<std::vector<VportNl>>;
-	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return R::fail(st.err, st.msg);
-	auto req = own<sriov_vport_get_req_dump, sriov_vport_get_req_dump_free>(sriov_vport_get_req_dump_alloc());
-	if (!req)
-		return R::fail(ENOMEM, "out of memory");
-	sriov_vport_get_req_dump_set_pci_addr(req.get(), pf.c_str());
-	errno = 0;
-	auto list = own<sriov_vport_get_list, sriov_vport_get_list_free>(sriov_vport_get_dump(ys, req.get()));
-	if (!list) {
-		st = fail(errno);
-		return R::fail(st.err, st.msg);
-	}
-	std::vector<VportNl> out;
-	each(list.get(), [&](const sriov_vport_get_rsp &r) {
-		if (auto v = vport_of(r))
-			out.push_back(*v);
+	return with_sock<VportNl>([&](ynl_sock *ys, int *err) {
+		return pf_dump<VportNl>(ys, pf, sriov_vport_get_req_dump_alloc, sriov_vport_get_req_dump_free,
+					sriov_vport_get_req_dump_set_pci_addr, sriov_vport_get_dump,
+					sriov_vport_get_list_free,
+					[](const sriov_vport_get_rsp &r) { return vport_of(r); }, err);
 	});
-	return R::of(std::move(out));
 }
 
 Outcome<std::vector<FilterNl>> SriovGenl::filters(const std::string &pf)
 {
-	using R = Outcome<std::vector<FilterNl>>;
-	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return R::fail(st.err, st.msg);
-	auto req = own<sriov_filter_get_req_dump, sriov_filter_get_req_dump_free>(sriov_filter_get_req_dump_alloc());
-	if (!req)
-		return R::fail(ENOMEM, "out of memory");
-	sriov_filter_get_req_dump_set_pci_addr(req.get(), pf.c_str());
-	errno = 0;
-	auto list = own<sriov_filter_get_list, sriov_filter_get_list_free>(sriov_filter_get_dump(ys, req.get()));
-	if (!list) {
-		st = fail(errno);
-		return R::fail(st.err, st.msg);
-	}
-	std::vector<FilterNl> out;
-	each(list.get(), [&](const sriov_filter_get_rsp &r) {
-		if (auto f = filter_of(r))
-			out.push_back(*f);
+	return with_sock<FilterNl>([&](ynl_sock *ys, int *err) {
+		return pf_dump<FilterNl>(ys, pf, sriov_filter_get_req_dump_alloc, sriov_filter_get_req_dump_free,
+					 sriov_filter_get_req_dump_set_pci_addr, sriov_filter_get_dump,
+					 sriov_filter_get_list_free,
+					 [](const sriov_filter_get_rsp &r) { return filter_of(r); }, err);
 	});
-	return R::of(std::move(out));
 }
 
 Status SriovGenl::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial, const std::optional<MacAddr> &mac)
@@ -542,23 +466,6 @@ Outcome<std::vector<std::uint8_t>> SriovGenl::cfg_read(const std::string &pf, Vf
 		return R::fail(EPROTO, "cfg-read answer without data");
 	const auto *d = static_cast<const std::uint8_t *>(rsp->cfg_data);
 	return R::of(std::vector<std::uint8_t>(d, d + rsp->_present.cfg_data_len));
-}
-
-void SriovGenl::drain(std::vector<KernelEvent> &out, const std::function<std::string(std::uint32_t)> &pf_of)
-{
-	if (!ys_)
-		return;
-	// ynl_ntf_check reads until the socket is empty; it stops early (< 0)
-	// on a message it cannot parse or a receive error (ENOBUFS: missed
-	// notifications, nothing to re-read): go on past both, a bounded
-	// number of times.
-	for (int i = 0; i < 64 && ynl_ntf_check(ys_.get()) < 0; i++)
-		;
-	while (ynl_ntf_base_type *n = ynl_ntf_dequeue(ys_.get())) {
-		auto owned = std::unique_ptr<ynl_ntf_base_type, void (*)(ynl_ntf_base_type *)>(n, ynl_ntf_free);
-		if (auto ev = translate(n, pf_of))
-			out.push_back(std::move(*ev));
-	}
 }
 
 } // namespace sriov::netlink

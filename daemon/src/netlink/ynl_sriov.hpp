@@ -108,6 +108,8 @@ private:
 	/// must not be read as the next request's); null if that failed.
 	ynl_sock *sock(Status *err);
 	Status fail(int saved_errno);
+	/// @f(ys, &err) on the socket: its objects, or the error as the daemon reports it
+	template <class Out, class F> Outcome<std::vector<Out>> with_sock(F &&f);
 
 	Role role_;
 	std::unique_ptr<ynl_sock, SockFree> ys_;
