@@ -32,6 +32,11 @@ inline std::string recv_report_json(const SeqReport &r, uint64_t foreign, const 
 	o << ", \"loss_runs\": [";
 	for (size_t i = 0; i < r.loss_runs.size(); ++i)
 		o << (i ? ", [" : "[") << r.loss_runs[i].first << ", " << r.loss_runs[i].second << "]";
+	o << "], \"gaps\": [";
+	for (size_t i = 0; i < r.gaps.size(); ++i)
+		o << (i ? ", " : "") << R"({"start_ms": )" << static_cast<double>(r.gaps[i].start_ns) / 1e6
+		  << R"(, "len_ms": )" << static_cast<double>(r.gaps[i].len_ns) / 1e6
+		  << R"(, "after_seq": )" << r.gaps[i].after_seq << "}";
 	o << "], \"foreign\": " << foreign << extra << "}\n";
 	return o.str();
 }

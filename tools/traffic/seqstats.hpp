@@ -12,6 +12,18 @@ namespace sriov::traffic {
 
 // at most this many runs of lost sequence numbers are listed in a report
 inline constexpr size_t kMaxLossRuns = 8;
+// silences between two arrivals of at least kGapListNs are listed (at most
+// kMaxGaps, the first ones), so that a test can judge the gaps of a window
+// of the stream (its switch-overs) apart from the rest
+inline constexpr uint64_t kGapListNs = 10'000'000;
+inline constexpr size_t kMaxGaps = 256;
+
+struct SeqGap {
+	uint64_t start_ns;	// from the first arrival
+	uint64_t len_ns;
+	uint64_t after_seq;	// last sequence number before it
+	bool operator==(const SeqGap &) const = default;
+};
 
 struct SeqReport {
 	uint64_t received = 0;	   // datagrams that arrived, duplicates included
@@ -32,6 +44,8 @@ struct SeqReport {
 	bool have_rx_ts = false;
 	// the first kMaxLossRuns runs of missing sequence numbers: (first, count)
 	std::vector<std::pair<uint64_t, uint64_t>> loss_runs;
+	// the first kMaxGaps silences of kGapListNs or more
+	std::vector<SeqGap> gaps;
 };
 
 class SeqStats {
@@ -63,10 +77,15 @@ public:
 			++r_.reordered;
 		if (!any_) {
 			first_ns_ = now_ns;
-		} else if (now_ns - last_ns_ > r_.longest_gap_ns) {
-			r_.longest_gap_ns = now_ns - last_ns_;
-			r_.gap_start_ns = last_ns_ - first_ns_;
-			r_.gap_after_seq = last_seq_;
+		} else {
+			const uint64_t gap = now_ns - last_ns_;
+			if (gap > r_.longest_gap_ns) {
+				r_.longest_gap_ns = gap;
+				r_.gap_start_ns = last_ns_ - first_ns_;
+				r_.gap_after_seq = last_seq_;
+			}
+			if (gap >= kGapListNs && r_.gaps.size() < kMaxGaps)
+				r_.gaps.push_back({last_ns_ - first_ns_, gap, last_seq_});
 		}
 		highest_ = any_ ? std::max(highest_, seq) : seq;
 		last_ns_ = now_ns;

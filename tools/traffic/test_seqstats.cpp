@@ -95,3 +95,17 @@ TEST(SeqStats, KernelTimestampGapApartFromTheReader)
 	EXPECT_FALSE(plain.report(2).have_rx_ts);
 	EXPECT_EQ(plain.report(2).longest_rx_gap_ns, 0u);
 }
+
+TEST(SeqStats, SilencesOfTenMillisecondsOrMoreAreListed)
+{
+	SeqStats s;
+	s.add(0, 0);
+	s.add(1, 9'999'999);	// under the threshold: not listed
+	s.add(2, 19'999'999);	// exactly 10 ms: listed
+	s.add(3, 60'000'000);	// 40 ms
+	auto r = s.report(4);
+	ASSERT_EQ(r.gaps.size(), 2u);
+	EXPECT_EQ(r.gaps[0], (sriov::traffic::SeqGap{9'999'999, 10'000'000, 1}));
+	EXPECT_EQ(r.gaps[1], (sriov::traffic::SeqGap{19'999'999, 40'000'001, 2}));
+	EXPECT_EQ(r.longest_gap_ns, 40'000'001u);
+}
