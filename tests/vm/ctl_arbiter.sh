@@ -35,11 +35,8 @@ S=p1
 SETTLE_S=120
 
 ktap_header
-[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
-[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
 [ -n "${SRIOV_PF0:-}" ] && [ -n "${SRIOV_EXT0:-}" ] || ktap_bail "lab without an 82576 PF and its external host"
-why=$(dmn_modules) || ktap_bail "$why"
-dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
+dmn_require sequdp
 sysctl -qw net.core.rmem_max=33554432
 dmn_vfs "$SRIOV_PF0" $NVF || ktap_bail "cannot enable $NVF VFs on PF0"
 # the external host of PF 0, the stream's sender

@@ -19,10 +19,8 @@ NVF=2
 PARAM=/sys/module/sriov_pf/parameters/default_mac_filters_max
 
 ktap_header
-[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
 [ -n "${SRIOV_PF0:-}" ] || ktap_bail "lab without an 82576 PF"
-why=$(dmn_modules) || ktap_bail "$why"
-dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
+dmn_require
 [ -w "$PARAM" ] || ktap_bail "sriov_pf without the default_mac_filters_max parameter"
 old=$(cat "$PARAM")
 defer sh -c "echo $old > $PARAM"

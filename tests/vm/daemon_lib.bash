@@ -30,6 +30,19 @@ dmn_modules() {
 	genl ctrl get name sriov >/dev/null 2>&1 || { echo "sriov_pf without the \"sriov\" genl family"; return 1; }
 }
 
+# dmn_require [sequdp]: the project's parts a daemon test needs (sriovd,
+# sriovctl, with "sequdp" the traffic tool, the modules and the "sriov"
+# family, the YNL tools); a missing one ends the test as a failure.
+dmn_require() {
+	local why
+	[ -x "$SRIOVD" ] && [ -x "$SRIOVCTL" ] || ktap_bail "sriovd/sriovctl not built in $dmn_build"
+	if [ "${1:-}" = sequdp ]; then
+		[ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
+	fi
+	why=$(dmn_modules) || ktap_bail "$why"
+	dmn_ynl >/dev/null || ktap_bail "no YNL library (tools/ksrc.sh tools/net/ynl)"
+}
+
 # dmn_vfs PF_BDF N: N VFs on the PF (removed at exit), PF netdev up.
 dmn_vfs() {
 	echo "$2" >"/sys/bus/pci/devices/$1/sriov_numvfs" || return 1
