@@ -434,6 +434,23 @@ TEST(Arbitration, HigherWeightPreemptsLower)
 	r.expect_consistent();
 }
 
+TEST(Arbitration, TeardownAllTakesPartitionsInASequenceToo)
+{
+	Rig r(1, 1);
+	r.add("a", mac1, 50);
+	r.add("b", mac2, 40);
+	attach(r, "a");
+	EXPECT_TRUE(r.engine->attach("b", nullptr).queued);
+	// a is in a sequence (its VF on the way back to the pool) when the
+	// teardown of everything is asked for: b goes at once, a after it
+	ASSERT_TRUE(r.engine->detach("a", nullptr).ok());
+	EXPECT_EQ(r.engine->teardown_all(), 1U); // a was in its detach
+	r.settle();
+	EXPECT_TRUE(r.engine->model().partitions.empty());
+	EXPECT_EQ(r.engine->teardowns_queued(), 0U);
+	r.expect_consistent();
+}
+
 TEST(Arbitration, EqualWeightQueues)
 {
 	Rig r(1, 1);

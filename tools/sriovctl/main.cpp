@@ -255,7 +255,10 @@ int run(Ctx ctx, const std::vector<std::string> &argv)
 	} else if (cmd == "partition" && pos.size() == 2 && pos[1] == "remove" && has("--all")) {
 		req = "teardown-all";
 		human = [](const json &r) {
-			std::cout << "tearing down " << r.at("started") << " partition(s); `sriovctl status` shows progress\n";
+			std::cout << "tearing down " << r.at("started") << " partition(s)";
+			if (r.contains("queued") && r.at("queued").get<std::size_t>() > 0)
+				std::cout << ", " << r.at("queued") << " more when their sequence ends";
+			std::cout << "; `sriovctl status` shows progress\n";
 		};
 	} else if (cmd == "partition") {
 		if (pos.size() != 3 || (pos[1] != "add" && pos[1] != "remove" && pos[1] != "show"))

@@ -252,10 +252,12 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 			       return engine_.migrate_abort(part, std::move(d));
 		       throw ArgError("\"action\" must be prepare, complete or abort");
 	       });
-	add("teardown-all", true, "tear down every partition (adapters too); answers when started",
+	add("teardown-all", true, "tear down every partition (adapters too); answers when started, those in a sequence follow when it ends",
 	    [this](const Request &r, const Reply &reply, const Follow &) {
 		    const std::size_t n = engine_.teardown_all();
-		    reply(encode_ok(r.id, {{"started", n}, {"remaining", engine_.model().partitions.size()}}));
+		    reply(encode_ok(r.id, {{"started", n},
+					   {"queued", engine_.teardowns_queued()},
+					   {"remaining", engine_.model().partitions.size()}}));
 	    });
 	add("set-weight", true, "VF arbitration weight 0..100 (args: partition, weight)",
 	    [this](const Request &r, const Reply &reply, const Follow &) {

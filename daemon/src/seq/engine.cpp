@@ -285,6 +285,7 @@ void Engine::pump()
 					progressed = true;
 			}
 			const std::size_t before = active_.size();
+			start_pending_teardowns();
 			arbitrate_and_start();
 			if (active_.size() != before)
 				progressed = true;

@@ -78,7 +78,10 @@ public:
 	StartResult set_weight(const std::string &name, std::uint32_t weight);
 	StartResult clear_quarantine(const std::string &pf, VfIndex vf);
 	/// Tear down every partition (adapters too).  Returns how many started.
+	/// Starts the teardown of every partition not in a sequence; the others
+	/// follow when theirs ends.  Returns how many started now.
 	std::size_t teardown_all();
+	[[nodiscard]] std::size_t teardowns_queued() const { return teardown_pending_.size(); }
 	/// Clean stop: fail every partition over to synthetic and free its VF;
 	/// no new attach starts afterwards.  Returns how many started.
 	std::size_t release_all();
@@ -187,6 +190,10 @@ private:
 	/// PFs the kernel stopped listing: each joins its switch again when it
 	/// is back (resync_pool)
 	std::set<std::string> pfs_gone_;
+	/// partitions a teardown-all found in a sequence: torn down when it
+	/// ends (not journaled: a restart forgets them, as it forgets the request)
+	std::set<std::string> teardown_pending_;
+	void start_pending_teardowns();
 	/// PF -> until when its SR-IOV disable (filter-moved-ntf, reason
 	/// SR-IOV disable) counts as under way: no FLR of its VFs then
 	std::map<std::string, std::int64_t> pool_going_;

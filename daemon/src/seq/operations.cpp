@@ -317,12 +317,36 @@ std::size_t Engine::teardown_all()
 {
 	std::size_t n = 0;
 	std::vector<std::string> names;
-	for (const auto &[name, p] : model_.partitions)
+	// no partition going away gets a VF any more: the arbiter would hand
+	// the VFs the first teardowns free to the partitions still queued
+	for (auto &[name, p] : model_.partitions) {
+		p.want_vf = false;
 		names.push_back(name);
-	for (const auto &name : names)
-		if (!busy(name) && remove_partition(name, nullptr).ok())
+	}
+	persist();
+	for (const auto &name : names) {
+		if (busy(name))
+			teardown_pending_.insert(name);
+		else if (remove_partition(name, nullptr).ok())
 			++n;
+	}
 	return n;
+}
+
+void Engine::start_pending_teardowns()
+{
+	for (auto it = teardown_pending_.begin(); it != teardown_pending_.end();) {
+		if (model_.partition(*it) == nullptr) {
+			it = teardown_pending_.erase(it);
+		} else if (!busy(*it)) {
+			const std::string name = *it;
+			it = teardown_pending_.erase(it);
+			if (auto st = remove_partition(name, nullptr); !st.ok())
+				log::warn(0, "teardown of ", name, " after its sequence: ", st.detail);
+		} else {
+			++it;
+		}
+	}
 }
 
 std::size_t Engine::release_all()
