@@ -214,6 +214,21 @@ Status SriovGenl::fail(int saved_errno)
 		return Status::success();                                                                       \
 	} while (0)
 
+template <class Rsp, class Req>
+std::unique_ptr<Rsp, void (*)(Rsp *)> SriovGenl::ask(Rsp *(*call)(ynl_sock *, Req *), Req *req,
+						      void (*free_rsp)(Rsp *), Status *st)
+{
+	std::unique_ptr<Rsp, void (*)(Rsp *)> rsp(nullptr, free_rsp);
+	ynl_sock *ys = sock(st);
+	if (ys == nullptr)
+		return rsp;
+	errno = 0;
+	rsp.reset(call(ys, req));
+	if (!rsp)
+		*st = fail(errno);
+	return rsp;
+}
+
 Outcome<std::vector<SwitchNl>> SriovGenl::switches()
 {
 	using R = Outcome<std::vector<SwitchNl>>;
@@ -334,12 +349,7 @@ Status SriovGenl::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t seri
 	if (mac)
 		sriov_vf_alloc_req_set_mac(req.get(), mac->bytes().data(), mac->bytes().size());
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return st;
-	errno = 0;
-	auto rsp = own<sriov_vf_alloc_rsp, sriov_vf_alloc_rsp_free>(sriov_vf_alloc(ys, req.get()));
-	return rsp ? Status::success() : fail(errno);
+	return ask(sriov_vf_alloc, req.get(), sriov_vf_alloc_rsp_free, &st) ? Status::success() : st;
 }
 
 Status SriovGenl::vf_free(const std::string &pf, VfIndex vf)
@@ -365,15 +375,9 @@ Outcome<VportNl> SriovGenl::vport_new(const std::string &pf, VfIndex vf)
 	sriov_vport_new_req_set_pci_addr(req.get(), pf.c_str());
 	sriov_vport_new_req_set_vf_id(req.get(), vf.value);
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
+	const auto rsp = ask(sriov_vport_new, req.get(), sriov_vport_new_rsp_free, &st);
+	if (!rsp)
 		return R::fail(st.err, st.msg);
-	errno = 0;
-	auto rsp = own<sriov_vport_new_rsp, sriov_vport_new_rsp_free>(sriov_vport_new(ys, req.get()));
-	if (!rsp) {
-		st = fail(errno);
-		return R::fail(st.err, st.msg);
-	}
 	if (auto v = vport_of(*rsp))
 		return R::of(*v);
 	return R::fail(EPROTO, "vport-new answered without a VPort");
@@ -392,12 +396,7 @@ Status SriovGenl::filter_add_mac(const std::string &pf, VportId vport, const Mac
 	sriov_filter_add_req_set_vport_id(req.get(), vport.value);
 	sriov_filter_add_req_set_mac(req.get(), mac.bytes().data(), mac.bytes().size());
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return st;
-	errno = 0;
-	auto rsp = own<sriov_filter_add_rsp, sriov_filter_add_rsp_free>(sriov_filter_add(ys, req.get()));
-	return rsp ? Status::success() : fail(errno);
+	return ask(sriov_filter_add, req.get(), sriov_filter_add_rsp_free, &st) ? Status::success() : st;
 }
 
 Status SriovGenl::filter_add_vlan(const std::string &pf, VportId vport, VlanId vlan)
@@ -406,12 +405,7 @@ Status SriovGenl::filter_add_vlan(const std::string &pf, VportId vport, VlanId v
 	sriov_filter_add_req_set_vport_id(req.get(), vport.value);
 	sriov_filter_add_req_set_vlan(req.get(), vlan.value);
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return st;
-	errno = 0;
-	auto rsp = own<sriov_filter_add_rsp, sriov_filter_add_rsp_free>(sriov_filter_add(ys, req.get()));
-	return rsp ? Status::success() : fail(errno);
+	return ask(sriov_filter_add, req.get(), sriov_filter_add_rsp_free, &st) ? Status::success() : st;
 }
 
 Status SriovGenl::filter_del(const std::string &pf, std::uint32_t filter_id)
@@ -433,12 +427,7 @@ Status SriovGenl::filter_move(const std::string &pf, VportId from, VportId to, c
 	std::copy(ids.begin(), ids.end(), arr);
 	__sriov_filter_move_req_set_filter_ids(req.get(), arr, static_cast<unsigned int>(ids.size()));
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
-		return st;
-	errno = 0;
-	auto rsp = own<sriov_filter_move_rsp, sriov_filter_move_rsp_free>(sriov_filter_move(ys, req.get()));
-	return rsp ? Status::success() : fail(errno);
+	return ask(sriov_filter_move, req.get(), sriov_filter_move_rsp_free, &st) ? Status::success() : st;
 }
 
 Outcome<std::vector<std::uint8_t>> SriovGenl::cfg_read(const std::string &pf, VfIndex vf, std::uint32_t off,
@@ -453,15 +442,9 @@ Outcome<std::vector<std::uint8_t>> SriovGenl::cfg_read(const std::string &pf, Vf
 	sriov_cfg_read_req_set_cfg_offset(req.get(), off);
 	sriov_cfg_read_req_set_cfg_len(req.get(), len);
 	Status st;
-	ynl_sock *ys = sock(&st);
-	if (ys == nullptr)
+	const auto rsp = ask(sriov_cfg_read, req.get(), sriov_cfg_read_rsp_free, &st);
+	if (!rsp)
 		return R::fail(st.err, st.msg);
-	errno = 0;
-	auto rsp = own<sriov_cfg_read_rsp, sriov_cfg_read_rsp_free>(sriov_cfg_read(ys, req.get()));
-	if (!rsp) {
-		st = fail(errno);
-		return R::fail(st.err, st.msg);
-	}
 	if (rsp->_present.cfg_data_len == 0)
 		return R::fail(EPROTO, "cfg-read answer without data");
 	const auto *d = static_cast<const std::uint8_t *>(rsp->cfg_data);

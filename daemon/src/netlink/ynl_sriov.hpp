@@ -110,6 +110,10 @@ private:
 	Status fail(int saved_errno);
 	/// @f(ys, &err) on the socket: its objects, or the error as the daemon reports it
 	template <class Out, class F> Outcome<std::vector<Out>> with_sock(F &&f);
+	/// One do with a reply (@call on @req), the reply owned; empty and *st on failure.
+	template <class Rsp, class Req>
+	std::unique_ptr<Rsp, void (*)(Rsp *)> ask(Rsp *(*call)(ynl_sock *, Req *), Req *req, void (*free_rsp)(Rsp *),
+						      Status *st);
 
 	Role role_;
 	std::unique_ptr<ynl_sock, SockFree> ys_;

@@ -8,13 +8,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace sriov::netlink {
 
 namespace {
 
-/// The common head of every notification: its PF and VF.
-template <class O> KernelEvent event_of(const O &o, const std::function<std::string(std::uint32_t)> &pf_of)
+/// The common head of every notification: its PF and VF, and what it means.
+template <class O>
+KernelEvent event_of(const O &o, const std::function<std::string(std::uint32_t)> &pf_of, KernelEvent::Type type,
+		     std::string detail)
 {
 	KernelEvent ev;
 	if (o._present.ifindex != 0)
@@ -22,6 +25,8 @@ template <class O> KernelEvent event_of(const O &o, const std::function<std::str
 	if constexpr (requires { o.vf_id; })
 		if (o._present.vf_id != 0)
 			ev.vf = VfIndex{o.vf_id};
+	ev.type = type;
+	ev.detail = std::move(detail);
 	return ev;
 }
 
@@ -34,39 +39,25 @@ template <class N> const N &ntf_as(const ynl_ntf_base_type *n)
 /// on (sriovd's own changes echoed back).
 std::optional<KernelEvent> translate(const ynl_ntf_base_type *n, const std::function<std::string(std::uint32_t)> &pf_of)
 {
+	using T = KernelEvent::Type;
 	switch (n->cmd) {
-	case SRIOV_CMD_VF_FREED_NTF: {
+	case SRIOV_CMD_VF_FREED_NTF:
 		// a VF freed behind our back (SR-IOV disabled, PF reset) is lost to its holder
-		auto ev = event_of(ntf_as<sriov_vf_freed_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_lost;
-		ev.detail = "vf-freed";
-		return ev;
-	}
+		return event_of(ntf_as<sriov_vf_freed_ntf>(n).obj, pf_of, T::vf_lost, "vf-freed");
 	case SRIOV_CMD_SWITCH_CHANGE_NTF: {
 		const auto &o = ntf_as<sriov_switch_change_ntf>(n).obj;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::link_change;
-		ev.detail = "switch-change num-vfs=" + std::to_string(o._present.num_vfs != 0 ? o.num_vfs : 0);
-		return ev;
+		return event_of(o, pf_of, T::link_change,
+				"switch-change num-vfs=" + std::to_string(o._present.num_vfs != 0 ? o.num_vfs : 0));
 	}
-	case SRIOV_CMD_VF_RESET_REQUEST_NTF: {
-		auto ev = event_of(ntf_as<sriov_vf_reset_request_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_reset_request;
-		ev.detail = "mailbox VF_RESET";
-		return ev;
-	}
-	case SRIOV_CMD_VF_FLR_NTF: {
-		auto ev = event_of(ntf_as<sriov_vf_flr_ntf>(n).obj, pf_of);
-		ev.type = KernelEvent::Type::vf_reset_request;
-		ev.detail = "VFLR";
-		return ev;
-	}
+	case SRIOV_CMD_VF_RESET_REQUEST_NTF:
+		return event_of(ntf_as<sriov_vf_reset_request_ntf>(n).obj, pf_of, T::vf_reset_request,
+				"mailbox VF_RESET");
+	case SRIOV_CMD_VF_FLR_NTF:
+		return event_of(ntf_as<sriov_vf_flr_ntf>(n).obj, pf_of, T::vf_reset_request, "VFLR");
 	case SRIOV_CMD_LINK_CHANGE_NTF: {
 		const auto &o = ntf_as<sriov_link_change_ntf>(n).obj;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::link_change;
-		ev.detail = o._present.link_up != 0 && o.link_up == 1 ? "link up" : "link down";
-		return ev;
+		return event_of(o, pf_of, T::link_change,
+				o._present.link_up != 0 && o.link_up == 1 ? "link up" : "link down");
 	}
 	case SRIOV_CMD_FILTER_MOVED_NTF: {
 		// Without a reset reason it is a filter-move request echoed back
@@ -77,15 +68,13 @@ std::optional<KernelEvent> translate(const ynl_ntf_base_type *n, const std::func
 		const auto &o = ntf_as<sriov_filter_moved_ntf>(n).obj;
 		if (o._present.reset_reason == 0)
 			return std::nullopt;
-		auto ev = event_of(o, pf_of);
-		ev.type = KernelEvent::Type::filters_moved;
+		auto ev = event_of(o, pf_of, T::filters_moved, "filter-moved reason=" + std::to_string(o.reset_reason));
 		ev.reset_reason = static_cast<std::uint32_t>(o.reset_reason);
 		if (o._present.src_vport_id != 0)
 			ev.src_vport = VportId{o.src_vport_id};
 		if (o._present.vport_id != 0)
 			ev.dst_vport = VportId{o.vport_id};
 		ev.filter_ids.assign(o.filter_ids, o.filter_ids + o.n_filter_ids);
-		ev.detail = "filter-moved reason=" + std::to_string(*ev.reset_reason);
 		return ev;
 	}
 	default:
