@@ -16,6 +16,9 @@
 #     path: 0 lost, and each of its moves off the VF is a planned failover
 #     with reason "preempted" in the events
 #   - after the churn the 7 heaviest (by the final weights) hold the VFs
+# What it measured (partitions reached, the churn stream's sent/lost/gap,
+# the number of moves off the VF) is left in $SRIOV_OUT/arb for make bench
+# (tools/bench/cases/62-project-partitions.sh).
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"
 BENCH_RAW=$SRIOV_OUT/arb
@@ -85,12 +88,14 @@ heaviest() {
 }
 settled() { dmn_idle 5 && [ "$(holders)" = "$(heaviest)" ]; }
 ping1() { ip netns exec world ping -c 1 -W 2 -q "$1" >/dev/null; }
+# the number reached goes to $SRIOV_OUT/arb/reached (make bench reads it)
 reach_all() {
 	local i bad=0
 	for ((i = 1; i <= NP; i++)); do
-		slowwait 10 ping1 "$(ip_of $i)" || { echo "world does not reach p$i"; bad=1; }
+		slowwait 10 ping1 "$(ip_of $i)" || { echo "world does not reach p$i"; bad=$((bad + 1)); }
 	done
-	return $bad
+	echo $((NP - bad)) >"$SRIOV_OUT/arb/reached"
+	[ $bad = 0 ]
 }
 setup() {
 	create_all || return 1
@@ -142,6 +147,7 @@ churn_stream() {
 	bench_seq_wait churn || return 1
 	lost=$((SEQ_LOST - ($(rcvbuf_errors "$S") - r0)))
 	echo "churn stream: sent $SEQ_SENT, lost on the way $lost, longest gap $SEQ_GAP_MS ms"
+	echo "$SEQ_SENT $lost $SEQ_GAP_MS" >"$SRIOV_OUT/arb/churn"
 	[ "$lost" -le 0 ]
 }
 ktap_result "$CHURN weight changes under a ${STREAM_RATE}/s stream to $S, which moves between VF and synthetic: 0 lost" churn_stream
