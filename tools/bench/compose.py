@@ -4,13 +4,16 @@
 
 Input: tools/bench/metrics.json (the metric list: name, unit, better) and
 the JSON lines the cases wrote with bench_record/bench_fail
-(metric, side, value, unit, setup, case[, reason]).  For each metric and
-side the best value over all setups is taken ("better": higher or lower);
-ratio = project / anchor.  A metric nobody measured stays null.
+(metric, side, value, unit, setup, case[, round][, reason]).  The values of
+one setup (one per round when guest.sh ran the case in rounds) give its
+median, with min, max and the values; for each metric and side the setup
+with the best median is taken ("better": higher or lower); ratio =
+project / anchor of those medians.  A metric nobody measured stays null.
 """
 
 import argparse
 import json
+import statistics
 import sys
 
 SIDES = ("project", "anchor")
@@ -33,9 +36,19 @@ def load_records(path):
     return recs
 
 
-def best(values, better):
+def best(setups, better):
+    """the setup whose median is best: (setup, runs)"""
     pick = max if better == "higher" else min
-    return pick(values, key=lambda r: r["value"])
+    return pick(setups.items(), key=lambda kv: kv[1]["median"])
+
+
+def runs_of(values):
+    """median, min, max and the values of one setup's runs"""
+    med = statistics.median(values)
+    if all(isinstance(v, int) for v in values) and med == int(med):
+        med = int(med)
+    return {"median": med, "min": min(values), "max": max(values), "n": len(values),
+            "values": values}
 
 
 def compose(metrics, recs):
@@ -54,10 +67,16 @@ def compose(metrics, recs):
             notes += ["%s: unit %r is not %r, ignored" % (r.get("setup"), r.get("unit"), unit)
                       for r in bad_unit]
             if ok:
-                b = best(ok, m["better"])
-                e[side] = b["value"]
-                e[side + "_setup"] = b["setup"]
-                e[side + "_all"] = {r["setup"]: r["value"] for r in ok}
+                setups = {}
+                for r in ok:
+                    setups.setdefault(r["setup"], []).append(r["value"])
+                setups = {k: runs_of(v) for k, v in setups.items()}
+                setup, runs = best(setups, m["better"])
+                e[side] = runs["median"]
+                e[side + "_setup"] = setup
+                e[side + "_all"] = {k: v["median"] for k, v in setups.items()}
+                if runs["n"] > 1:
+                    e[side + "_runs"] = runs
             if notes:
                 e[side + "_failed"] = notes
         fixed = m.get("anchor_fixed")
@@ -84,6 +103,15 @@ def fmt(v):
     if isinstance(v, float):
         return ("%.3f" % v).rstrip("0").rstrip(".") if abs(v) < 10 else "%.1f" % v
     return str(v)
+
+
+def value_cell(e, side):
+    """the side's value; a median of several runs with its range and count"""
+    runs = e.get(side + "_runs")
+    if not runs:
+        return fmt(e[side])
+    return "%s [%s..%s] x%d" % (fmt(runs["median"]), fmt(runs["min"]), fmt(runs["max"]),
+                                runs["n"])
 
 
 def ratio_cell(e):
@@ -120,8 +148,8 @@ def table(res):
     rows = [("metric", "unit", "project", "anchor", "ratio", "anchor setup")]
     for name, e in res.items():
         setup = e["anchor_setup"] or "; ".join(e.get("anchor_failed", [])) or "-"
-        rows.append((name, e["unit"], fmt(e["project"]), fmt(e["anchor"]), ratio_cell(e),
-                     setup))
+        rows.append((name, e["unit"], value_cell(e, "project"), value_cell(e, "anchor"),
+                     ratio_cell(e), setup))
     w = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for i, r in enumerate(rows):

@@ -100,12 +100,14 @@ bench_sriovd_vm1() {
 
 # --- records -------------------------------------------------------------------
 
-# bench_record METRIC SIDE VALUE UNIT SETUP: one measured value.
+# bench_record METRIC SIDE VALUE UNIT SETUP: one measured value (with the
+# round, BENCH_ROUND, when guest.sh runs the case in rounds).
 bench_record() {
 	local line
 	line=$(jq -cn --arg m "$BENCH_METRIC_PREFIX$1" --arg s "$2" --argjson v "$3" --arg u "$4" \
-		--arg setup "$5" --arg c "$BENCH_CASE" \
+		--arg setup "$5" --arg c "$BENCH_CASE" --argjson r "${BENCH_ROUND:-0}" \
 		'{metric: $m, side: $s, value: $v, unit: $u, setup: $setup, case: $c}
+		 + (if $r > 0 then {round: $r} else {} end)
 		 | if (.value | type) != "number" then error("not a number") else . end' \
 		2>/dev/null) || {
 		bench_fail "$1" "$2" "$4" "$5" "not a number: '$3'"
@@ -425,6 +427,8 @@ __bench_listening() { in_ns "$1" ss -ltnH "sport = :$2" | grep -q .; }
 bench_iperf() {
 	local sns=$1 sip=$2 cns=$3 secs=$4 tag=$5 port=5201 spid rc mbps
 	shift 5
+	# one raw file per round when the case runs in rounds
+	[ "${BENCH_ROUND:-0}" -gt 0 ] && tag=$tag.round$BENCH_ROUND
 	in_ns "$sns" iperf3 -s -1 -p $port >/dev/null 2>&1 &
 	spid=$!
 	if ! busywait 10000 __bench_listening "$sns" $port; then

@@ -84,3 +84,25 @@ def test_fixed_anchor_only_when_not_measured():
     assert res["fm"]["anchor_setup"] == "fixed: issue #4: target 0"
     res = compose.compose(m, [rec("fm", "anchor", 3, "packets", "igb")])
     assert res["fm"]["anchor"] == 3 and "anchor_fixed" not in res["fm"]
+
+
+def test_rounds_give_median_min_max():
+    recs = [rec("tput", "anchor", v, "Mbit/s", "igb") for v in (100.0, 140.0, 120.0, 90.0, 130.0)]
+    recs += [rec("tput", "project", v, "Mbit/s", "p") for v in (110.0, 125.0, 118.0, 300.0, 95.0)]
+    # a second anchor setup with a better single value but a worse median
+    recs += [rec("tput", "anchor", v, "Mbit/s", "other") for v in (200.0, 10.0, 20.0)]
+    res = compose.compose(METRICS, recs)
+    a, p = res["tput"]["anchor_runs"], res["tput"]["project_runs"]
+    assert res["tput"]["anchor"] == 120.0 and res["tput"]["anchor_setup"] == "igb"
+    assert (a["min"], a["max"], a["n"]) == (90.0, 140.0, 5)
+    assert res["tput"]["project"] == 118.0 and (p["min"], p["max"]) == (95.0, 300.0)
+    assert res["tput"]["ratio"] == round(118.0 / 120.0, 3)
+    assert res["tput"]["anchor_all"] == {"igb": 120.0, "other": 20.0}
+    assert compose.value_cell(res["tput"], "anchor") == "120.0 [90.0..140.0] x5"
+
+
+def test_single_run_has_no_runs_entry():
+    res = compose.compose(METRICS, [rec("lost", "project", 0, "packets", "p"),
+                                    rec("lost", "project", 2, "packets", "q")])
+    assert res["lost"]["project"] == 0 and "project_runs" not in res["lost"]
+    assert compose.value_cell(res["lost"], "project") == "0"

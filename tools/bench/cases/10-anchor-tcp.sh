@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: anchor
 # bench-timeout: 360
+# bench-rounds: yes
 #
 # TCP throughput of the in-tree stack, iperf3 (6 s, first second omitted):
 #   PF:        igb on PF 0 (root netns, 198.18.0.2) <-> external host ext0

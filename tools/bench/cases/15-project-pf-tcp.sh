@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: project
 # bench-timeout: 240
+# bench-rounds: yes
 #
 # TCP throughput of the project's PF driver, measured exactly like the
 # anchor case 10-anchor-tcp.sh measures igb: sriov_pf on PF 0 (root netns,

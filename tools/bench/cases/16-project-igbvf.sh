@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: project
 # bench-timeout: 600
+# bench-rounds: yes
 #
 # The in-tree igbvf on the project's PF against the in-tree igbvf on the
 # in-tree igb PF, in the same VM run and measured the same way (iperf3 6 s,

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-side: project
 # bench-timeout: 420
+# bench-rounds: yes
 #
 # The project's VF path: sriov_vf on a VF of sriov_pf, measured exactly as
 # the anchor's "igbvf on igb VF" in 10-anchor-tcp.sh (iperf3, first second

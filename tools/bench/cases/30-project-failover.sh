@@ -14,9 +14,8 @@
 # VPort, VF moved into vm1 and paired, filters moved, data path
 # acknowledged).
 #
-#   synthetic_tcp_mbps  iperf3 ext0 -> child over sriovd's synthetic path
-#                       (bridge, host port, adapter) before the first
-#                       attach (the anchor: bridge + veth)
+# (synthetic_tcp_mbps over this synthetic path is 19-project-synthetic-tcp,
+# run in rounds with the anchor.)
 # Streams (2000 packets/s from ext0 to the child, the switch at 3 s of 10 s):
 #   noswitch   data path on the VF, nothing happens
 #   planned    `sriovctl failover vm1 --hold 3600`: data path to synthetic
@@ -65,12 +64,6 @@ diag() {
 }
 slowwait 15 ping_ok ext0 "$BENCH_CHILD_IP" || { diag; bench_abort "synthetic path: no ping"; }
 
-setup="bridge sb-PF (sriovd, sriov_pf PF)+sriov_netvsc"
-bench_wants synthetic_tcp_mbps && {
-v=$(bench_iperf vm1 "$BENCH_CHILD_IP" ext0 "${BENCH_TCP_SECS:-6}" nv_synthetic_rx) &&
-	bench_record synthetic_tcp_mbps "$BENCH_SIDE" "$v" Mbit/s "$setup" ||
-	bench_fail synthetic_tcp_mbps "$BENCH_SIDE" Mbit/s "$setup" "iperf3 failed"
-}
 
 ethstat() { ip netns exec vm1 ethtool -S nv0 | awk -v k="$1:" '$1 == k {print $2}'; }
 # on the VF: the adapter's data path and sriovd's model agree

@@ -15,7 +15,7 @@
 N=${BENCH_PARTITIONS:-64}
 SETUP="in-tree: igb PF + Linux bridge + veth per netns, $N partitions"
 
-fail() { bench_fail partitions_per_pf anchor partitions "$SETUP" "$1"; exit 0; }
+fail() { bench_fail partitions_per_pf anchor count "$SETUP" "$1"; exit 0; }
 
 ip_of() { echo "198.18.0.$((100 + $1))"; }
 mac_of() { printf '02:00:5e:31:%02x:%02x\n' $(($1 / 256)) $(($1 % 256)); }
@@ -41,5 +41,5 @@ for ((i = 1; i <= N; i++)); do
 		bench_log "ext0 does not reach p$i"
 	fi
 done
-bench_record partitions_per_pf anchor "$reached" partitions "$SETUP"
+bench_record partitions_per_pf anchor "$reached" count "$SETUP"
 exit 0

@@ -25,7 +25,7 @@ SETUP="sriovd + sriov_pf ($NVF VFs) + sriov_netvsc, $N partitions"
 ARB=$SRIOV_OUT/arb
 
 fail() {
-	bench_fail partitions_per_pf project partitions "$SETUP" "$1"
+	bench_fail partitions_per_pf project count "$SETUP" "$1"
 	bench_fail arbitration_move_lost project packets "$SETUP" "$1"
 	exit 0
 }
@@ -39,10 +39,10 @@ sw=$(/usr/bin/python3 "$ynl/cli.py" --spec "$SRIOV_TOP/Documentation/netlink/spe
 	fail "switch-get failed"
 max=$(jq '."default-mac-filters-max"' <<<"$sw")
 if [[ $max =~ ^[0-9]+$ ]]; then
-	bench_record partitions_per_pf_limit project $((max + NVF)) partitions \
+	bench_record partitions_per_pf_limit project $((max + NVF)) count \
 		"sriov_pf switch-get: default-mac-filters-max $max + $NVF VFs"
 else
-	bench_fail partitions_per_pf_limit project partitions "sriov_pf switch-get" "no default-mac-filters-max in $sw"
+	bench_fail partitions_per_pf_limit project count "sriov_pf switch-get" "no default-mac-filters-max in $sw"
 fi
 
 rm -rf "$ARB"
@@ -53,9 +53,9 @@ cp /tmp/bench-arb.log "$BENCH_RAW/62-sriovd.log" 2>/dev/null
 bench_log "$(grep -E '^(ok|not ok|# Totals)' "$BENCH_RAW/62-arbiter.ktap" | tr '\n' ';')"
 
 if [ -s "$ARB/reached" ]; then
-	bench_record partitions_per_pf project "$(cat "$ARB/reached")" partitions "$SETUP"
+	bench_record partitions_per_pf project "$(cat "$ARB/reached")" count "$SETUP"
 else
-	bench_fail partitions_per_pf project partitions "$SETUP" \
+	bench_fail partitions_per_pf project count "$SETUP" \
 		"the partitions were not created (see $BENCH_RAW/62-arbiter.ktap)"
 fi
 if [ -s "$ARB/churn" ]; then
