@@ -318,6 +318,8 @@ private:
 	Outcome<std::vector<PortGuard>> guard_state() override;
 
 	static std::string vf_bdf(const std::string &pf, VfIndex vf);
+	/// the VF's PCI address as the PF reports it, else from sysfs
+	static std::string vf_pci_addr(const std::string &pf, const VfNl &v);
 
 	Fd ns_fd(const std::string &ns);
 

@@ -39,26 +39,45 @@ Status RealKernel::set_num_vfs(const std::string &pf, std::uint32_t n)
 	return Status::success();
 }
 
+namespace {
+
+/// What the PF says of a VF, and its netdev (@ns, @l) when it has one.
+VfInfo vf_info(const VfNl &v, const std::pair<std::string, Link> *netdev)
+{
+	VfInfo info{.index = v.vf, .allocated = v.allocated, .serial = v.serial, .mac = v.mac};
+	if (netdev != nullptr) {
+		const auto &[ns, l] = *netdev;
+		info.netdev = l.name;
+		info.netns = ns;
+		info.netdev_mac = l.mac;
+		info.ifindex = static_cast<std::uint32_t>(l.ifindex);
+		info.running = link_running(l.flags);
+	}
+	return info;
+}
+
+} // namespace
+
+std::string RealKernel::vf_pci_addr(const std::string &pf, const VfNl &v)
+{
+	return v.vf_pci_addr.empty() ? vf_bdf(pf, v.vf) : v.vf_pci_addr;
+}
+
 std::vector<VfInfo> RealKernel::vfs(const std::string &pf)
 {
 	const auto got = genl_.vfs(pf);
 	if (!got.ok())
 		return {};
+	// one link dump for all VFs
 	const auto links = all_links();
 	std::vector<VfInfo> out;
-	for (const auto &vf : *got.value) {
-		const VfNl *v = &vf;
-		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
-		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
-		for (const auto &[ns, l] : links)
-			if (!bdf.empty() && l.parent_dev == bdf) {
-				info.netdev = l.name;
-				info.netns = ns;
-				info.netdev_mac = l.mac;
-				info.ifindex = static_cast<std::uint32_t>(l.ifindex);
-				info.running = link_running(l.flags);
-			}
-		out.push_back(info);
+	for (const auto &v : *got.value) {
+		const std::string bdf = vf_pci_addr(pf, v);
+		const std::pair<std::string, Link> *netdev = nullptr;
+		for (const auto &nl : links)
+			if (!bdf.empty() && nl.second.parent_dev == bdf)
+				netdev = &nl;
+		out.push_back(vf_info(v, netdev));
 	}
 	return out;
 }
@@ -68,22 +87,11 @@ std::optional<VfInfo> RealKernel::vf(const std::string &pf, VfIndex vf)
 	const auto got = genl_.vfs(pf);
 	if (!got.ok())
 		return std::nullopt;
-	for (const auto &one : *got.value) {
-		const VfNl *v = &one;
-		if (v->vf != vf)
-			continue;
-		VfInfo info{.index = v->vf, .allocated = v->allocated, .serial = v->serial, .mac = v->mac};
-		const std::string bdf = v->vf_pci_addr.empty() ? vf_bdf(pf, v->vf) : v->vf_pci_addr;
-		if (auto found = find_pci_netdev(bdf)) {
-			info.netdev = found->second.name;
-			info.netns = found->first;
-			info.netdev_mac = found->second.mac;
-			info.ifindex = static_cast<std::uint32_t>(found->second.ifindex);
-			info.running = link_running(found->second.flags);
-		}
-		return info;
-	}
-	return std::nullopt;
+	const auto it = std::find_if(got.value->begin(), got.value->end(), [&](const VfNl &v) { return v.vf == vf; });
+	if (it == got.value->end())
+		return std::nullopt;
+	const auto found = find_pci_netdev(vf_pci_addr(pf, *it));
+	return vf_info(*it, found ? &*found : nullptr);
 }
 
 Status RealKernel::vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial)
