@@ -12,6 +12,7 @@
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 
 #include "swpf.h"
 #include "swpf_sriov.h"
@@ -108,15 +109,59 @@ void swpf_mbx_ping_all(struct swpf_sriov *sr, bool all)
 	}
 }
 
+/*
+ * Flood control, per VF: a token bucket of mbx_burst messages refilled at
+ * mbx_rate messages a second.  Both are read on every admission, so a
+ * change applies at once (a smaller burst caps the tokens a VF holds at
+ * its next refill).
+ */
+static unsigned int mbx_rate = SWPF_MBX_RATE;
+static unsigned int mbx_burst = SWPF_MBX_BURST;
+
+static int swpf_set_mbx_param(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n, max;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	max = kp->arg == &mbx_rate ? SWPF_MBX_RATE_MAX : SWPF_MBX_BURST_MAX;
+	if (n < 1 || n > max)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops swpf_mbx_param_ops = {
+	.set = swpf_set_mbx_param,
+	.get = param_get_uint,
+};
+
+module_param_cb(mbx_rate, &swpf_mbx_param_ops, &mbx_rate, 0644);
+MODULE_PARM_DESC(mbx_rate,
+		 "mailbox messages a second each VF may have served past its burst (1..1000, default 50)");
+module_param_cb(mbx_burst, &swpf_mbx_param_ops, &mbx_burst, 0644);
+MODULE_PARM_DESC(mbx_burst,
+		 "mailbox messages each VF may send back to back (1..1024, default 64)");
+
+/* the tokens a VF starts with when the VFs are enabled */
+unsigned int swpf_mbx_burst(void)
+{
+	return READ_ONCE(mbx_burst);
+}
+
 /* token bucket: true if @vf may have one more message served now */
 static bool swpf_mbx_admit(struct swpf_vf *vf)
 {
+	unsigned int rate = READ_ONCE(mbx_rate);
+	unsigned int burst = READ_ONCE(mbx_burst);
 	unsigned long now = jiffies;
 	unsigned long refill;
 
-	refill = (now - vf->rl_stamp) * SWPF_MBX_RATE / HZ;
+	refill = (now - vf->rl_stamp) * rate / HZ;
 	if (refill) {
-		vf->rl_tokens = min_t(unsigned long, SWPF_MBX_BURST,
+		vf->rl_tokens = min_t(unsigned long, burst,
 				      vf->rl_tokens + refill);
 		vf->rl_stamp = now;
 	}

@@ -406,7 +406,7 @@ static void swpf_sriov_init_vf(struct swpf_sriov *sr, struct swpf_vf *vf,
 	 * without one
 	 */
 	eth_random_addr(vf->mac);
-	vf->rl_tokens = SWPF_MBX_BURST;
+	vf->rl_tokens = swpf_mbx_burst();
 	vf->rl_stamp = jiffies;
 	vf->last_nack = jiffies - SWPF_MBX_NACK_INTERVAL - 1;
 }

@@ -54,9 +54,17 @@ struct swpf_vport;
  */
 #define SWPF_RAR_NONE		0
 
-/* Mailbox flood control: a token bucket per VF */
-#define SWPF_MBX_BURST		32	/* messages */
-#define SWPF_MBX_RATE		20	/* messages per second */
+/*
+ * Mailbox flood control: a token bucket per VF, defaults of the module
+ * parameters mbx_burst and mbx_rate (swpf_mbx.c).  A VF driver's reset
+ * costs about 6 messages (reset, API, queues, multicast, frame size,
+ * VLAN 0), more with VLANs and multicast groups: the burst holds ten such
+ * resets and the rate serves eight a second.
+ */
+#define SWPF_MBX_BURST		64	/* messages */
+#define SWPF_MBX_BURST_MAX	1024
+#define SWPF_MBX_RATE		50	/* messages per second */
+#define SWPF_MBX_RATE_MAX	1000
 #define SWPF_MBX_NACK_INTERVAL	(2 * HZ) /* unsolicited NACKs, Linux value */
 #define SWPF_MBX_EVENTS_MAX	4	/* worker passes before requeueing */
 
@@ -250,6 +258,7 @@ unsigned int swpf_switch_num_vports(struct swpf_sriov *sr);
 int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len);
 int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
 		   bool locked);
+unsigned int swpf_mbx_burst(void);
 void swpf_mbx_release(struct swpf_vf *vf);
 void swpf_mbx_work(struct work_struct *work);
 void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);

@@ -36,7 +36,19 @@ M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
 T_RESET, T_MAC, T_CONFIG, T_PF_CONTROL = 0x0001, 0x0002, 0x00C0, 0x0100
 CONFIG_MAGIC = 0x53525631
 REPLY_S = 2.0              # the PF answers within 1 s; TCG margin
-REFILL_S = 1.8             # 32-message bucket at 20/s
+
+
+def mbx_param(name, default):
+    """sriov_pf's flood-control parameter NAME (its default if unreadable)"""
+    try:
+        with open(f"/sys/module/sriov_pf/parameters/{name}") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return default
+
+
+# the time for the PF's token bucket to refill from empty, with a margin
+REFILL_S = mbx_param("mbx_burst", 64) / mbx_param("mbx_rate", 50) + 0.5
 
 handshake_only = sys.argv[1] == "--handshake"
 if handshake_only:

@@ -23,7 +23,7 @@ SECS=${PF2_HOSTILE_SECS:-20}
 RATE=500
 
 ktap_header
-ktap_plan 14
+ktap_plan 15
 
 pf2_load_pf
 pf2_pf_up 198.18.0.2/24
@@ -55,6 +55,22 @@ bind_vf1() {
 ktap_result "VF 1 (igbvf) up and reachable" bind_vf1 || ktap_bail "VF 1"
 defer ip netns del child1
 ip netns exec child1 sysctl -qw net.core.rmem_max=16777216 2>/dev/null
+
+# the flood-control parameters: their defaults, and values out of range
+# refused (the attack below runs with the defaults)
+mbx_params() {
+	local d=/sys/module/sriov_pf/parameters p bad
+	[ "$(cat $d/mbx_rate)" = 50 ] && [ "$(cat $d/mbx_burst)" = 64 ] ||
+		{ echo "defaults: rate $(cat $d/mbx_rate), burst $(cat $d/mbx_burst)"; return 1; }
+	for p in mbx_rate:0 mbx_rate:1001 mbx_burst:0 mbx_burst:1025 mbx_rate:x; do
+		if echo "${p#*:}" 2>/dev/null >"$d/${p%%:*}"; then
+			echo "${p%%:*}=${p#*:} accepted"
+			bad=1
+		fi
+	done
+	[ "$(cat $d/mbx_rate)" = 50 ] && [ "$(cat $d/mbx_burst)" = 64 ] && [ -z "$bad" ]
+}
+ktap_result "flood control: mbx_rate 50/s, mbx_burst 64, values out of range refused" mbx_params
 
 odir=$SRIOV_OUT
 rm -f "$odir"/pf2_h_*
@@ -117,8 +133,11 @@ limited() {
 	local rx dropped max
 	rx=$(jq '."mbx-rx"' <<<"$v0")
 	dropped=$(jq '."mbx-dropped"' <<<"$v0")
-	# token bucket: 32 burst + 20/s over the attack (+ 2 s of slack)
-	max=$((32 + 20 * ($(jq '.seconds | ceil' <<<"$hostile") + 2)))
+	# token bucket: the burst + the rate over the attack (+ 2 s of slack)
+	local burst rate
+	burst=$(cat /sys/module/sriov_pf/parameters/mbx_burst) &&
+		rate=$(cat /sys/module/sriov_pf/parameters/mbx_rate) || return 1
+	max=$((burst + rate * ($(jq '.seconds | ceil' <<<"$hostile") + 2)))
 	echo "served $rx of $posted posted (bound $max), dropped $dropped"
 	[ "$rx" -le "$max" ] && [ "$dropped" -gt 0 ]
 }
