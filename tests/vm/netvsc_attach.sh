@@ -15,7 +15,10 @@
 #
 # 1000 cycles by default, the acceptance count (0.25-0.7 s per
 # cycle under TCG depending on host load: 150 cycles took 38-40 s on an
-# idle host, 1000 cycles 509 s and 672 s at host load 11-14).  A shorter
+# idle host, 1000 cycles 509 s and 672 s at host load 11-14 while
+# sriov_pf's mailbox flood control served 20 messages/s: every few cycles
+# the VF then waited 2 s for a dropped request; 253 s at load 3.5-6 with
+# 50/s, none waited).  A shorter
 # run for development: tools/vm/run -- tests/vm/netvsc_attach.sh 150
 NV_PF_DRIVER=sriov_pf
 NV_VF_DRIVER=sriov_vf
