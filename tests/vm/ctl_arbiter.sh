@@ -158,6 +158,7 @@ moves_reasoned() {
 		and .kind == "failover")] | length' <<<"$ev")
 	echo "$S: failovers $n_pre, their causes: $(jq -c --arg s "$S" '[.result.events[] | select(.type == "sequence"
 		and .partition == $s and .kind == "failover") | .cause] | unique' <<<"$ev")"
+	echo "$n_pre" >"$SRIOV_OUT/arb/moves"
 	[ "$n_pre" -ge 2 ] && jq -e --arg s "$S" '[.result.events[] | select(.type == "sequence" and .partition == $s
 		and .kind == "failover") | .cause == "preempted" and .result == "ok"] | all' <<<"$ev" >/dev/null
 }

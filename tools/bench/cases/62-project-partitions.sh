@@ -10,8 +10,8 @@
 #     (the 7 heaviest over their VF, the others over the synthetic path)
 #   partitions_per_pf_limit: the switch's own capacity as the kernel
 #     reports it (switch-get: default-mac-filters-max partitions on the
-#     synthetic path, plus one on each of the 7 VFs); no in-tree figure
-#     (a bridge's FDB has no fixed limit)
+#     synthetic path, plus one on each of the 7 VFs, read while the VFs
+#     are enabled); no in-tree figure (a bridge's FDB has no fixed limit)
 #   arbitration_move_lost: datagrams of a 2000/s stream to one partition
 #     lost over 50 random weight changes that move it between its VF and
 #     the synthetic path (planned failovers, cause preempted)
@@ -30,15 +30,17 @@ fail() {
 	exit 0
 }
 
-bench_sriov_pf 0 0 || fail "sriov_pf on PF 0"
-# the kernel's capacity report, before the VFs exist
+# the kernel's capacity report: the switch exists while VFs are enabled
+bench_sriov_pf 0 $NVF || fail "sriov_pf with $NVF VFs on PF 0"
 ynl=$(ksrc_ynl) || fail "no YNL CLI (make ksrc)"
 ifindex=$(cat "/sys/class/net/$BENCH_PF/ifindex")
 sw=$(/usr/bin/python3 "$ynl/cli.py" --spec "$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml" \
 	--no-schema --output-json --do switch-get --json "{\"ifindex\": $ifindex}") ||
 	fail "switch-get failed"
 max=$(jq '."default-mac-filters-max"' <<<"$sw")
-if [[ $max =~ ^[0-9]+$ ]]; then
+# ctl_arbiter enables the VFs itself
+bench_vfs_disable 0
+if [[ $max =~ ^[1-9][0-9]*$ ]]; then
 	bench_record partitions_per_pf_limit project $((max + NVF)) count \
 		"sriov_pf switch-get: default-mac-filters-max $max + $NVF VFs"
 else
