@@ -19,6 +19,7 @@
 #include "netlink/real_kernel.hpp"
 
 #include "common/log.hpp"
+#include "netlink/bounded_call.hpp"
 #include "kernel/switch_guard.hpp"
 #include "netlink/filter_map.hpp"
 #include "netlink/nl_transport.hpp"
@@ -123,15 +124,18 @@ public:
 
 	Status vf_alloc(const std::string &pf, VfIndex vf, std::uint64_t serial) override;
 
-	/// Write @text to a sysfs attribute (in place).
-	static Status sysfs_write(const std::string &path, const std::string &text);
+	/// Write @text to a sysfs attribute (in place), on sysfs_call_: a
+	/// driver's remove or probe behind the write may block, the caller
+	/// waits sysfs_bound at most.
+	Status sysfs_write(const std::string &path, const std::string &text);
+	static constexpr std::chrono::milliseconds sysfs_bound{15000};
 
 	/// Unbind the VF's driver, if any: its netdev goes away.
-	static Status driver_unbind(const std::string &pf, VfIndex vf);
+	Status driver_unbind(const std::string &pf, VfIndex vf);
 
 	/// Probe the VF again: its driver reads the administrative MAC at probe
 	/// (igbvf only learns a new admin MAC through its reset handshake).
-	static Status vf_rebind(const std::string &pf, VfIndex vf);
+	Status vf_rebind(const std::string &pf, VfIndex vf);
 
 	/// The name of the driver bound to the VF ("" if none).
 	static std::string vf_driver(const std::string &pf, VfIndex vf);
@@ -363,6 +367,7 @@ private:
 	std::map<std::string, std::uint32_t> pf_ifindex_;
 	/// partition -> ifindex of the VF netdev its adapter released
 	std::map<std::string, std::uint32_t> released_;
+	BoundedCall sysfs_call_{"sysfs write"}; ///< see sysfs_write()
 	std::vector<PortGuard> guard_;  ///< what guard_apply installed last
 	std::string guard_listing_;     ///< the kernel's listing right after it ("" = none)
 };

@@ -20,12 +20,17 @@ std::string read_line(const std::string &path)
 
 Status RealKernel::sysfs_write(const std::string &path, const std::string &text)
 {
-	Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-	if (fd.get() < 0)
-		return Status::fail(errno, "open " + path + ": " + std::strerror(errno));
-	if (::write(fd.get(), text.data(), text.size()) < 0)
-		return Status::fail(errno, "write " + path + ": " + std::strerror(errno));
-	return Status::success();
+	// by value: a write that outlives its bound goes on without us
+	return sysfs_call_.run(
+		[path, text] {
+			Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+			if (fd.get() < 0)
+				return Status::fail(errno, "open " + path + ": " + std::strerror(errno));
+			if (::write(fd.get(), text.data(), text.size()) < 0)
+				return Status::fail(errno, "write " + path + ": " + std::strerror(errno));
+			return Status::success();
+		},
+		sysfs_bound);
 }
 
 Status RealKernel::driver_unbind(const std::string &pf, VfIndex vf)
