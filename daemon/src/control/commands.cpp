@@ -110,12 +110,15 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 				       {"state", std::string(model::to_string(pf.vfs[i].state))},
 				       {"partition", pf.vfs[i].partition},
 				       {"reason", std::string(to_string(pf.vfs[i].reason))}};
-				if (i < kvfs.size()) {
-					v["allocated"] = kvfs[i].allocated;
-					v["netdev"] = kvfs[i].netdev;
-					v["netns"] = kvfs[i].netns;
-					v["mac"] = kvfs[i].mac.str();
-					v["serial"] = kvfs[i].serial;
+				// the kernel's VF of that index, wherever the dump put it
+				const auto k = std::find_if(kvfs.begin(), kvfs.end(),
+							    [i](const VfInfo &kv) { return kv.index.value == i; });
+				if (k != kvfs.end()) {
+					v["allocated"] = k->allocated;
+					v["netdev"] = k->netdev;
+					v["netns"] = k->netns;
+					v["mac"] = k->mac.str();
+					v["serial"] = k->serial;
 				}
 				out.push_back(v);
 			}
