@@ -27,7 +27,8 @@ def assert_consistent(d):
     st = d.wait_idle()
     rc, audit = d.ctl_json("audit")
     assert rc == 0 and audit["result"]["consistent"], audit
-    assert kernel_leaks(d.kernel(), st["partitions"]) == []
+    st, k = d.quiet_state()
+    assert kernel_leaks(k, st["partitions"]) == []
 
 
 def test_attach_failover_detach(daemon):

@@ -24,7 +24,8 @@ def check(d):
     st = d.wait_idle(timeout=60)
     rc, audit = d.ctl_json("audit")
     assert rc == 0 and audit["result"]["consistent"], audit
-    problems = kernel_leaks(d.kernel(), st["partitions"])
+    st, k = d.quiet_state(timeout=60)
+    problems = kernel_leaks(k, st["partitions"])
     assert problems == [], problems
     return st
 
