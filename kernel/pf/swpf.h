@@ -14,6 +14,7 @@
 #include <linux/bitops.h>
 #include <linux/if_vlan.h>
 #include <linux/io.h>
+#include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -199,6 +200,10 @@ static inline void swpf_wrfl(struct swpf_dev *pf)
 {
 	swpf_rd32(pf, SWPF_STATUS);
 }
+
+/* ---- swpf_pci.c ---- */
+int swpf_param_set_range(const char *val, const struct kernel_param *kp,
+			 unsigned int min, unsigned int max);
 
 /* ---- swpf_hw.c ---- */
 int swpf_hw_reset(struct swpf_dev *pf);

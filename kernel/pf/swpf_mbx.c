@@ -120,17 +120,8 @@ static unsigned int mbx_burst = SWPF_MBX_BURST;
 
 static int swpf_set_mbx_param(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n, max;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err)
-		return err;
-	max = kp->arg == &mbx_rate ? SWPF_MBX_RATE_MAX : SWPF_MBX_BURST_MAX;
-	if (n < 1 || n > max)
-		return -ERANGE;
-	WRITE_ONCE(*(unsigned int *)kp->arg, n);
-	return 0;
+	return swpf_param_set_range(val, kp, 1, kp->arg == &mbx_rate ?
+				    SWPF_MBX_RATE_MAX : SWPF_MBX_BURST_MAX);
 }
 
 static const struct kernel_param_ops swpf_mbx_param_ops = {

@@ -223,4 +223,29 @@ static void __exit swpf_exit(void)
 module_exit(swpf_exit);
 
 MODULE_DESCRIPTION("Intel 82576 SR-IOV PF driver and NIC switch");
+/**
+ * swpf_param_set_range - set an unsigned module parameter within a range
+ * @val: the text written to the parameter
+ * @kp: the parameter (its arg points at the unsigned int)
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ *
+ * Return: 0, or -EINVAL for text that is not a number, -ERANGE for a
+ * number outside [@min, @max] (the value is then unchanged).
+ */
+int swpf_param_set_range(const char *val, const struct kernel_param *kp,
+			 unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < min || n > max)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
 MODULE_LICENSE("GPL");

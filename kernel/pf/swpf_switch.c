@@ -803,16 +803,7 @@ static unsigned int default_mac_filters_max = SWPF_DEFAULT_MAC_FILTERS_MAX;
 static int swpf_set_default_mac_max(const char *val,
 				    const struct kernel_param *kp)
 {
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err)
-		return err;
-	if (n < 1 || n > SWPF_DEFAULT_MAC_FILTERS_MAX)
-		return -ERANGE;
-	WRITE_ONCE(default_mac_filters_max, n);
-	return 0;
+	return swpf_param_set_range(val, kp, 1, SWPF_DEFAULT_MAC_FILTERS_MAX);
 }
 
 static const struct kernel_param_ops swpf_default_mac_max_ops = {

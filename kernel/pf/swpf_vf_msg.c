@@ -26,16 +26,7 @@ static unsigned int vf_vlan_quota = SWPF_VF_VLAN_QUOTA_DEFAULT;
 
 static int swpf_set_vlan_quota(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err)
-		return err;
-	if (n > SWPF_VF_VLAN_QUOTA_MAX)
-		return -ERANGE;
-	WRITE_ONCE(vf_vlan_quota, n);
-	return 0;
+	return swpf_param_set_range(val, kp, 0, SWPF_VF_VLAN_QUOTA_MAX);
 }
 
 static const struct kernel_param_ops swpf_vlan_quota_ops = {
