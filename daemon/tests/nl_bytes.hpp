@@ -39,6 +39,18 @@ inline void attr_str(Bytes &b, std::uint16_t type, const std::string &s)
 	attr(b, type, s.c_str(), s.size() + 1);
 }
 
+/// A nested attribute holding the attributes @inner.
+inline void nest(Bytes &b, std::uint16_t type, const Bytes &inner)
+{
+	attr(b, static_cast<std::uint16_t>(type | NLA_F_NESTED), inner.data(), inner.size());
+}
+
+/// The netlink header at the start of @b (a vector's storage is aligned for it).
+inline nlmsghdr *hdr(Bytes &b)
+{
+	return reinterpret_cast<nlmsghdr *>(b.data()); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+
 /// @payload after a netlink header.  Sized once and filled in place: GCC 12
 /// at -O2 reports a false -Warray-bounds on vector::insert here.
 inline Bytes nl_msg(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, const Bytes &head,

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "kernel/kernel_api.hpp"
-#include "netlink/sriov_codec.hpp"
+#include "netlink/ynl_sriov.hpp"
 
 #include <map>
 #include <vector>

@@ -7,18 +7,15 @@ namespace sriov::netlink {
 RealKernel::RealKernel(std::vector<std::string> pfs) : only_(std::move(pfs))
 {
 	host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
-	rtnl_[""] = raw_netlink(NETLINK_ROUTE);
+	rtnl_[""] = rtnl_socket();
 	// Link notifications of the host namespace: the adapters' host
 	// ports announce every pairing change (Documentation/networking/
 	// sriov_netvsc.rst), which is how a surprise VF loss is seen.
-	links_ = raw_netlink(NETLINK_ROUTE);
-	const int grp_link = RTNLGRP_LINK;
-	if (::setsockopt(links_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp_link, sizeof(grp_link)) != 0)
-		throw std::runtime_error(std::string("rtnetlink link group: ") + std::strerror(errno));
+	links_ = rtnl_socket(RTNLGRP_LINK);
 	epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
 	if (epoll_.get() < 0)
 		throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
-	for (const int fd : {events_.fd(), links_.get()}) {
+	for (const int fd : {events_.fd(), nl_socket_get_fd(links_.get())}) {
 		epoll_event e{};
 		e.events = EPOLLIN;
 		e.data.fd = fd;

@@ -24,7 +24,7 @@
 #include "netlink/filter_map.hpp"
 #include "netlink/nl_transport.hpp"
 #include "netlink/rtnl_link.hpp"
-#include "netlink/sriov_codec.hpp"
+#include "netlink/rtnl_requests.hpp"
 #include "netlink/ynl_sriov.hpp"
 
 #include <algorithm>
@@ -237,8 +237,7 @@ public:
 
 	/// One sriov_netvsc setting (IFLA_INFO_DATA) sent to @partition's host
 	/// port: @put adds the attributes.
-	template <typename Put>
-	Status adapter_change(const std::string &partition, Put put);
+	Status adapter_change(const std::string &partition, const MsgFill &put);
 
 	/// IFLA_SWNV_SERIAL on the host port (the kernel rescans the VFs).
 	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
@@ -327,14 +326,23 @@ private:
 
 	Fd ns_fd(const std::string &ns);
 
-	/// rtnetlink socket bound inside @ns (created there, usable from here);
-	/// -1 if the namespace does not exist.
-	int sock(const std::string &ns);
+	/// rtnetlink socket bound inside @ns (created there, usable from here,
+	/// kept for the next request); null if the namespace does not exist.
+	nl_sock *sock(const std::string &ns);
 
-	/// Send an RTM_GETLINK request built in @m (sequence @seq) on @ns's
-	/// socket and collect the links of the answer: every link of the
-	/// namespace for a dump, the one link named for a get.
-	std::vector<Link> link_request(const std::string &ns, const RtnlMsg &m, std::uint32_t seq);
+	/// One request on the host namespace's socket (exchange()).
+	Status request(NlMsg req) { return exchange(sock(""), std::move(req)); }
+
+	/// RTM_NEWLINK on host link @ifindex with the changes @set makes.
+	Status link_change(int ifindex, const std::function<bool(rtnl_link *)> &set)
+	{
+		return request(link_change_request(ifindex, set));
+	}
+
+	/// Send the RTM_GETLINK request @req on @ns's socket and collect the
+	/// links of the answer: every link of the namespace for a dump, the
+	/// one link asked for by a get; none if the request fails.
+	std::vector<Link> link_request(const std::string &ns, NlMsg req);
 
 	std::vector<Link> dump_links(const std::string &ns);
 
@@ -358,10 +366,9 @@ private:
 	std::vector<std::string> only_;
 	SriovGenl genl_{SriovGenl::Role::requests};  ///< the "sriov" family's requests
 	SriovGenl events_{SriovGenl::Role::events};   ///< its "events" group
-	std::uint32_t seq_{};
 	Fd host_ns_;
-	std::map<std::string, Fd> rtnl_;
-	Fd links_;  ///< rtnetlink, RTNLGRP_LINK of the host namespace
+	std::map<std::string, NlSock> rtnl_; ///< per namespace ("" = the host's)
+	NlSock links_;  ///< rtnetlink, RTNLGRP_LINK of the host namespace
 	Fd epoll_;  ///< event_fd(): the genl event socket + links_
 	std::map<std::string, std::uint32_t> paired_; ///< partition -> VF ifindex last announced
 	std::map<std::string, std::uint32_t> pf_ifindex_;

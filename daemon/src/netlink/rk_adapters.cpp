@@ -53,19 +53,18 @@ AdapterInfo RealKernel::to_adapter(const Link &l, const std::vector<std::pair<st
 	a.pf = pf_of_bridge(master_name);
 	a.port_locked = port_locked(l);
 	a.flood = port_floods(l);
-	if (const Attr *dp = find(l.info_data, swnv::dp_active))
-		a.datapath = dp->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
-	if (const Attr *sn = find(l.info_data, swnv::serial))
-		a.serial = sn->u64().value_or(0);
-	if (const Attr *aa = find(l.info_data, swnv::auto_ack))
-		a.auto_ack = aa->u8().value_or(1) != 0;
-	if (const Attr *pd = find(l.info_data, swnv::dp_pending); pd != nullptr && pd->u8().value_or(SWNV_DP_NONE) != SWNV_DP_NONE)
-		a.dp_pending = pd->u8() == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
-	if (const Attr *sq = find(l.info_data, swnv::dp_seq))
-		a.dp_seq = sq->u32().value_or(0);
-	std::uint32_t vf_idx = 0;
-	if (const Attr *vfi = find(l.info_data, swnv::vf_ifindex); vfi != nullptr && vfi->u32().value_or(0) != 0)
-		vf_idx = *vfi->u32();
+	const NetvscData &d = l.netvsc;
+	if (d.dp_active)
+		a.datapath = *d.dp_active == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+	if (d.serial)
+		a.serial = *d.serial;
+	if (d.auto_ack)
+		a.auto_ack = *d.auto_ack != 0;
+	if (d.dp_pending && *d.dp_pending != SWNV_DP_NONE)
+		a.dp_pending = *d.dp_pending == swnv::dp_vf ? Datapath::vf : Datapath::synthetic;
+	if (d.dp_seq)
+		a.dp_seq = *d.dp_seq;
+	std::uint32_t vf_idx = d.vf_ifindex;
 	if (vf_idx != 0)
 		for (const auto &[ns2, l2] : links)
 			if (ns2 == a.netns && l2.ifindex == static_cast<int>(vf_idx))
@@ -100,67 +99,63 @@ Status RealKernel::adapter_create(const std::string &partition, const std::strin
 		return Status::fail(ENOENT, "no netns " + ns);
 	const std::string host = host_port_name(partition);
 	// created down: it comes up once its switch port is locked
-	RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
-	m.str(IFLA_IFNAME, host);
-	m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
-	const auto li = m.nest();
-	m.str(IFLA_INFO_KIND, swnv::kind);
-	const auto data = m.nest();
-	const auto peer = m.nest();
-	m.put_ifinfo();
-	m.str(IFLA_IFNAME, "nv0");
-	m.put(IFLA_ADDRESS, mac.bytes().data(), 6);
-	m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(child.get()));
-	m.nest_end(peer, swnv::peer);
-	// the identity is the adapter's before it registers: it never
-	// pairs on the MAC alone
-	if (serial != 0)
-		m.put(swnv::serial, &serial, sizeof(serial));
-	// sriovd acknowledges every data-path request itself, after its
-	// filter moves: no instant where the host port acks on its own
-	m.u8(swnv::auto_ack, 0);
-	// and asks for the VF only in its attach step (datapath_vf): a VF
-	// that pairs first raises no request that would wait for an ack
-	m.u8(swnv::dp_want, swnv::dp_synthetic);
-	m.nest_end(data, IFLA_INFO_DATA);
-	m.nest_end(li, IFLA_LINKINFO);
-	auto st = transact(sock(""), m.finish(), seq_, nullptr);
+	auto head = [&](nl_msg *m) {
+		return nla_put_string(m, IFLA_IFNAME, host.c_str()) >= 0 &&
+		       nla_put_u32(m, IFLA_MASTER, static_cast<std::uint32_t>(*br.value)) >= 0;
+	};
+	auto data = [&](nl_msg *m) {
+		// the child's side: a nested ifinfomsg and its attributes
+		ifinfomsg ifi{};
+		nlattr *peer = nla_nest_start(m, swnv::peer);
+		if (peer == nullptr || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+		    nla_put_string(m, IFLA_IFNAME, "nv0") < 0 ||
+		    nla_put(m, IFLA_ADDRESS, static_cast<int>(mac.bytes().size()), mac.bytes().data()) < 0 ||
+		    nla_put_u32(m, IFLA_NET_NS_FD, static_cast<std::uint32_t>(child.get())) < 0)
+			return false;
+		nla_nest_end(m, peer);
+		// the identity is the adapter's before it registers: it
+		// never pairs on the MAC alone
+		if (serial != 0 && nla_put_u64(m, swnv::serial, serial) < 0)
+			return false;
+		// sriovd acknowledges every data-path request itself, after
+		// its filter moves: no instant where the host port acks on
+		// its own; and asks for the VF only in its attach step
+		// (datapath_vf): a VF that pairs first raises no request
+		// that would wait for an ack
+		return nla_put_u8(m, swnv::auto_ack, 0) >= 0 && nla_put_u8(m, swnv::dp_want, swnv::dp_synthetic) >= 0;
+	};
+	auto st = request(linkinfo_request(0, 0, head, swnv::kind, data));
 	if (!st.ok())
 		return st;
 	// the alias (how adapters() finds the pair again) is not applied at
 	// creation by rtnl_newlink: set it on the existing link
-	const unsigned idx = if_index_in("", host);
-	RtnlMsg a(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
-	a.str(IFLA_IFALIAS, alias_prefix + partition + ":" + ns);
-	st = transact(sock(""), a.finish(), seq_, nullptr);
+	const int idx = static_cast<int>(if_index_in("", host));
+	const std::string alias = alias_prefix + partition + ":" + ns;
+	st = link_change(idx, [&alias](rtnl_link *l) {
+		rtnl_link_set_ifalias(l, alias.c_str());
+		return true;
+	});
 	if (!st.ok())
 		return st;
 	if (st = adapter_lock_port(partition, mac); !st.ok())
 		return st;
-	RtnlMsg up(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
-	up.set_up();
-	return transact(sock(""), up.finish(), seq_, nullptr);
+	return link_change(idx, [](rtnl_link *l) {
+		rtnl_link_set_flags(l, IFF_UP);
+		return true;
+	});
 }
 
-template <typename Put>
-Status RealKernel::adapter_change(const std::string &partition, Put put)
+Status RealKernel::adapter_change(const std::string &partition, const MsgFill &put)
 {
 	const unsigned idx = if_index_in("", host_port_name(partition));
 	if (idx == 0)
 		return Status::fail(ENOENT, "no adapter for " + partition);
-	RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
-	const auto li = m.nest();
-	m.str(IFLA_INFO_KIND, swnv::kind);
-	const auto data = m.nest();
-	put(m);
-	m.nest_end(data, IFLA_INFO_DATA);
-	m.nest_end(li, IFLA_LINKINFO);
-	return transact(sock(""), m.finish(), seq_, nullptr);
+	return request(linkinfo_request(static_cast<int>(idx), 0, nullptr, swnv::kind, put));
 }
 
 Status RealKernel::adapter_set_serial(const std::string &partition, std::uint64_t serial)
 {
-	return adapter_change(partition, [serial](RtnlMsg &m) { m.put(swnv::serial, &serial, sizeof(serial)); });
+	return adapter_change(partition, [serial](nl_msg *m) { return nla_put_u64(m, swnv::serial, serial) >= 0; });
 }
 
 Status RealKernel::adapter_delete(const std::string &partition)
@@ -168,25 +163,23 @@ Status RealKernel::adapter_delete(const std::string &partition)
 	const unsigned idx = if_index_in("", host_port_name(partition));
 	if (idx == 0)
 		return Status::fail(ENOENT, "no adapter for " + partition);
-	RtnlMsg m(RTM_DELLINK, 0, ++seq_, static_cast<int>(idx));
-	return transact(sock(""), m.finish(), seq_, nullptr);
+	return request(link_delete_request(static_cast<int>(idx)));
 }
 
 Status RealKernel::adapter_set_datapath(const std::string &partition, Datapath dp)
 {
-	return adapter_change(partition, [dp](RtnlMsg &m) {
-		m.u8(swnv::dp_want, dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic);
-	});
+	const std::uint8_t want = dp == Datapath::vf ? swnv::dp_vf : swnv::dp_synthetic;
+	return adapter_change(partition, [want](nl_msg *m) { return nla_put_u8(m, swnv::dp_want, want) >= 0; });
 }
 
 Status RealKernel::adapter_dp_ack(const std::string &partition, std::uint32_t seq)
 {
-	return adapter_change(partition, [seq](RtnlMsg &m) { m.u32(swnv::dp_ack, seq); });
+	return adapter_change(partition, [seq](nl_msg *m) { return nla_put_u32(m, swnv::dp_ack, seq) >= 0; });
 }
 
 Status RealKernel::adapter_set_auto_ack(const std::string &partition, bool on)
 {
-	return adapter_change(partition, [on](RtnlMsg &m) { m.u8(swnv::auto_ack, on ? 1 : 0); });
+	return adapter_change(partition, [on](nl_msg *m) { return nla_put_u8(m, swnv::auto_ack, on ? 1 : 0) >= 0; });
 }
 
 Status RealKernel::adapter_release_vf(const std::string &partition)

@@ -5,38 +5,22 @@ namespace sriov::netlink {
 
 void RealKernel::drain_link_events(std::vector<KernelEvent> &out)
 {
-	std::vector<std::uint8_t> buf(1 << 16);
-	for (;;) {
-		const ssize_t n = ::recv(links_.get(), buf.data(), buf.size(), MSG_DONTWAIT);
-		if (n < 0 && errno == ENOBUFS) {
-			// overrun: we may have missed a loss; let the engine check all
-			for (auto &[part, vfi] : paired_)
-				out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
-					       .partition = part, .detail = "link notifications overrun"});
-			continue;
-		}
-		if (n <= 0)
-			break;
-		for (const auto &f : split_frames(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)))) {
-			if (f.hdr.nlmsg_type == RTM_NEWLINK || f.hdr.nlmsg_type == RTM_DELLINK) {
-				const Link l = parse_link(f.bytes);
-				if (is_host_port(l)) {
-					const std::string part = split_alias(l.alias).first;
-					std::uint32_t vfi = 0;
-					if (const Attr *a = find(l.info_data, swnv::vf_ifindex); a != nullptr)
-						vfi = a->u32().value_or(0);
-					if (f.hdr.nlmsg_type == RTM_DELLINK)
-						vfi = 0;
-					const std::uint32_t before = paired_[part];
-					paired_[part] = vfi;
-					if (before != 0 && vfi == 0)
-						out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {},
-							       .vf = {}, .partition = part,
-							       .detail = "adapter " + l.name + " lost its VF"});
-				}
-			}
-		}
-	}
+	const bool overrun = drain(links_.get(), [&](nlmsghdr *h) {
+		const auto l = parse_link(h);
+		if (!l || !is_host_port(*l))
+			return;
+		const std::string part = split_alias(l->alias).first;
+		const std::uint32_t vfi = h->nlmsg_type == RTM_DELLINK ? 0 : l->netvsc.vf_ifindex;
+		const std::uint32_t before = paired_[part];
+		paired_[part] = vfi;
+		if (before != 0 && vfi == 0)
+			out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
+				       .partition = part, .detail = "adapter " + l->name + " lost its VF"});
+	});
+	if (overrun) // a loss may be among what was missed: let the engine check all
+		for (const auto &[part, vfi] : paired_)
+			out.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
+				       .partition = part, .detail = "link notifications overrun"});
 }
 
 std::vector<KernelEvent> RealKernel::drain_events()

@@ -120,16 +120,7 @@ Status RealKernel::vf_set_admin_mac(const std::string &pf, VfIndex vf, const Mac
 	auto ifi = pf_ifindex(pf);
 	if (!ifi)
 		return Status::fail(ENODEV, "PF " + pf + " has no netdev");
-	RtnlMsg m(RTM_NEWLINK, 0, ++seq_, *ifi);
-	const auto list = m.nest();
-	const auto info = m.nest();
-	ifla_vf_mac vm{};
-	vm.vf = vf.value;
-	std::memcpy(vm.mac, mac.bytes().data(), 6);
-	m.put(IFLA_VF_MAC, &vm, sizeof(vm));
-	m.nest_end(info, IFLA_VF_INFO);
-	m.nest_end(list, IFLA_VFINFO_LIST);
-	return transact(sock(""), m.finish(), seq_, nullptr);
+	return link_change(*ifi, [&](rtnl_link *l) { return add_vf_mac(l, vf.value, mac); });
 }
 
 Status RealKernel::vf_reset(const std::string &pf, VfIndex vf)

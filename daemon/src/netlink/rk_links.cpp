@@ -41,27 +41,27 @@ bool RealKernel::plain_ifname(const std::string &n)
 
 Status RealKernel::netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns)
 {
-	const int src = sock(from_ns);
-	if (src < 0)
+	nl_sock *src = sock(from_ns);
+	if (src == nullptr)
 		return Status::fail(ENOENT, "no netns " + from_ns);
 	Fd target = ns_fd(to_ns);
 	if (target.get() < 0)
 		return Status::fail(ENOENT, "no netns " + to_ns);
 	if (ifindex == 0)
 		return Status::fail(ENODEV, "no netdev (ifindex 0)");
+	const int idx = static_cast<int>(ifindex);
 	auto send = [&](bool rename) {
-		RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(ifindex));
-		if (rename)
-			m.str(IFLA_IFNAME, "sriovvf%d");
-		m.u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(target.get()));
-		return transact(src, m.finish(), seq_, nullptr);
+		return exchange(src, link_change_request(idx, [&](rtnl_link *l) {
+					if (rename)
+						rtnl_link_set_name(l, "sriovvf%d");
+					rtnl_link_set_ns_fd(l, target.get());
+					return true;
+				}));
 	};
 	// a name that is no plain interface name does not go to the host
 	bool rename = false;
 	if (to_ns.empty()) {
-		const std::uint32_t seq = ++seq_;
-		const RtnlMsg g(RTM_GETLINK, 0, seq, static_cast<int>(ifindex));
-		auto l = link_request(from_ns, g, seq);
+		auto l = link_request(from_ns, link_get_request(idx, ""));
 		rename = !l.empty() && !plain_ifname(l.front().name);
 	}
 	auto st = send(rename);
@@ -90,76 +90,47 @@ Fd RealKernel::ns_fd(const std::string &ns)
 	return Fd(::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
 }
 
-int RealKernel::sock(const std::string &ns)
+nl_sock *RealKernel::sock(const std::string &ns)
 {
 	auto it = rtnl_.find(ns);
 	if (it != rtnl_.end())
 		return it->second.get();
 	Fd target = ns_fd(ns);
 	if (target.get() < 0 || ::setns(target.get(), CLONE_NEWNET) != 0)
-		return -1;
-	Fd s;
+		return nullptr;
+	NlSock s;
 	try {
-		s = raw_netlink(NETLINK_ROUTE);
-	} catch (const std::exception &) {
+		s = rtnl_socket();
+	} catch (const std::exception &e) {
+		log::warn(0, "rtnetlink socket in netns ", ns, ": ", e.what());
 	}
 	if (::setns(host_ns_.get(), CLONE_NEWNET) != 0)
 		throw std::runtime_error("cannot return to the host network namespace");
-	if (s.get() < 0)
-		return -1;
-	const int fd = s.get();
-	rtnl_[ns] = std::move(s);
-	return fd;
+	if (!s)
+		return nullptr;
+	return (rtnl_[ns] = std::move(s)).get();
 }
 
-std::vector<Link> RealKernel::link_request(const std::string &ns, const RtnlMsg &m, std::uint32_t seq)
+std::vector<Link> RealKernel::link_request(const std::string &ns, NlMsg req)
 {
 	std::vector<Link> out;
-	const int fd = sock(ns);
-	if (fd < 0)
-		return out;
-	auto req = m.finish();
-	if (::send(fd, req.data(), req.size(), 0) < 0)
-		return out;
-	std::vector<std::uint8_t> buf(1 << 16);
-	for (int guard = 0; guard < 1000; ++guard) {
-		pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
-		if (::poll(&p, 1, request_timeout_ms) <= 0)
-			break;
-		const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-		if (n <= 0)
-			break;
-		bool done = false;
-		for (const auto &f : split_frames(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)))) {
-			// answers to an earlier request that timed out are skipped
-			if (f.hdr.nlmsg_seq != seq)
-				continue;
-			if (f.hdr.nlmsg_type == NLMSG_DONE || f.hdr.nlmsg_type == NLMSG_ERROR)
-				done = true;
-			if (f.hdr.nlmsg_type == RTM_NEWLINK)
-				out.push_back(parse_link(f.bytes));
-		}
-		if (done)
-			break;
-	}
+	(void)exchange(sock(ns), std::move(req), [&out](nlmsghdr *h) {
+		if (auto l = parse_link(h))
+			out.push_back(std::move(*l));
+	});
 	return out;
 }
 
 std::vector<Link> RealKernel::dump_links(const std::string &ns)
 {
-	const std::uint32_t seq = ++seq_;
-	const RtnlMsg m(RTM_GETLINK, NLM_F_DUMP, seq, 0);
-	return link_request(ns, m, seq);
+	return link_request(ns, link_dump_request());
 }
 
 std::optional<Link> RealKernel::get_link(const std::string &ns, const std::string &name)
 {
 	if (name.empty() || name.size() >= IF_NAMESIZE)
 		return std::nullopt;
-	const std::uint32_t seq = ++seq_;
-	RtnlMsg m(RTM_GETLINK, 0, seq, 0);
-	m.str(IFLA_IFNAME, name);
-	auto l = link_request(ns, m, seq);
+	auto l = link_request(ns, link_get_request(0, name));
 	if (l.empty())
 		return std::nullopt;
 	return std::move(l.front());

@@ -5,25 +5,15 @@ namespace sriov::netlink {
 
 bool RealKernel::port_locked(const Link &l)
 {
-	if (l.slave_kind != "bridge")
-		return false;
-	const auto flag = [&l](std::uint16_t t) -> std::optional<std::uint8_t> {
-		const Attr *a = find(l.slave_data, t);
-		return a != nullptr ? a->u8() : std::nullopt;
-	};
-	return flag(IFLA_BRPORT_LOCKED) == 1 && flag(IFLA_BRPORT_LEARNING) == 0 &&
-	       flag(IFLA_BRPORT_UNICAST_FLOOD) == 0;
+	const auto &bp = l.bridge_port;
+	return bp && bp->locked == 1 && bp->learning == 0 && bp->unicast_flood == 0;
 }
 
 bool RealKernel::port_floods(const Link &l)
 {
-	if (l.slave_kind != "bridge")
-		return true;
-	const auto flag = [&l](std::uint16_t t) {
-		const Attr *a = find(l.slave_data, t);
-		return a == nullptr || a->u8().value_or(1) != 0;
-	};
-	return flag(IFLA_BRPORT_BCAST_FLOOD) && flag(IFLA_BRPORT_MCAST_FLOOD);
+	const auto &bp = l.bridge_port;
+	// both flags are on in a new port
+	return !bp || (bp->bcast_flood.value_or(1) != 0 && bp->mcast_flood.value_or(1) != 0);
 }
 
 Status RealKernel::adapter_set_flood(const std::string &partition, bool on)
@@ -31,13 +21,9 @@ Status RealKernel::adapter_set_flood(const std::string &partition, bool on)
 	const unsigned idx = if_index_in("", host_port_name(partition));
 	if (idx == 0)
 		return Status::fail(ENOENT, "no adapter for " + partition);
-	RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(idx));
-	l.set_family(AF_BRIDGE);
-	const auto pi = l.nest();
-	l.u8(IFLA_BRPORT_BCAST_FLOOD, on ? 1 : 0);
-	l.u8(IFLA_BRPORT_MCAST_FLOOD, on ? 1 : 0);
-	l.nest_end(pi, IFLA_PROTINFO);
-	auto st = transact(sock(""), l.finish(), seq_, nullptr);
+	const std::uint8_t v = on ? 1 : 0;
+	auto st = request(bridge_port_request(static_cast<int>(idx),
+					      {{IFLA_BRPORT_BCAST_FLOOD, v}, {IFLA_BRPORT_MCAST_FLOOD, v}}));
 	if (!st.ok())
 		return Status::fail(st.err, std::string("flooding ") + (on ? "on" : "off") + " on the host port of " +
 						    partition + ": " + st.msg);
@@ -46,14 +32,8 @@ Status RealKernel::adapter_set_flood(const std::string &partition, bool on)
 
 Status RealKernel::lock_port_flags(int port)
 {
-	RtnlMsg l(RTM_SETLINK, 0, ++seq_, port);
-	l.set_family(AF_BRIDGE);
-	const auto pi = l.nest();
-	l.u8(IFLA_BRPORT_LEARNING, 0);
-	l.u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
-	l.u8(IFLA_BRPORT_LOCKED, 1);
-	l.nest_end(pi, IFLA_PROTINFO);
-	auto st = transact(sock(""), l.finish(), seq_, nullptr);
+	auto st = request(bridge_port_request(
+		port, {{IFLA_BRPORT_LEARNING, 0}, {IFLA_BRPORT_UNICAST_FLOOD, 0}, {IFLA_BRPORT_LOCKED, 1}}));
 	if (!st.ok())
 		return Status::fail(st.err, "locking bridge port " + std::to_string(port) + ": " + st.msg);
 	return st;
@@ -71,8 +51,7 @@ Status RealKernel::adapter_lock_port(const std::string &partition, const MacAddr
 
 Status RealKernel::pin_adapter_mac(int port, const MacAddr &mac)
 {
-	const std::uint32_t seq = ++seq_;
-	auto st = transact(sock(""), bridge_fdb_pin(seq, port, mac), seq, nullptr);
+	auto st = request(fdb_pin_request(port, mac));
 	if (!st.ok())
 		return Status::fail(st.err, "pinning the adapter MAC on its bridge port: " + st.msg);
 	return st;
@@ -99,9 +78,11 @@ Status RealKernel::adapter_set_switch(const std::string &partition, const std::s
 		if (auto st = redirect_add(old_pf->netdev, idx, mac); !st.ok())
 			return st;
 	}
-	RtnlMsg m(RTM_NEWLINK, 0, ++seq_, static_cast<int>(idx));
-	m.u32(IFLA_MASTER, static_cast<std::uint32_t>(*br.value));
-	auto st = transact(sock(""), m.finish(), seq_, nullptr);
+	const int master = *br.value;
+	auto st = link_change(static_cast<int>(idx), [master](rtnl_link *l) {
+		rtnl_link_set_master(l, master);
+		return true;
+	});
 	// a new bridge port starts unlocked and loses its FDB entries:
 	// locked, with the model's MAC (not the one the partition may
 	// have given its adapter) as its only source
@@ -258,19 +239,12 @@ Outcome<int> RealKernel::ensure_bridge(const std::string &pf)
 	const std::string br = bridge_name(pf);
 	unsigned idx = if_index_in("", br);
 	if (idx == 0) {
-		RtnlMsg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ++seq_, 0);
-		m.set_up();
-		m.str(IFLA_IFNAME, br);
-		const auto li = m.nest();
-		m.str(IFLA_INFO_KIND, "bridge");
+		auto name = [&br](nl_msg *m) { return nla_put_string(m, IFLA_IFNAME, br.c_str()) >= 0; };
 		// no IGMP/MLD snooping: which port gets a multicast frame
 		// follows the port's flood flag alone, which sriovd sets by
 		// where the partition's filters are (adapter_set_flood)
-		const auto bd = m.nest();
-		m.u8(IFLA_BR_MCAST_SNOOPING, 0);
-		m.nest_end(bd, IFLA_INFO_DATA);
-		m.nest_end(li, IFLA_LINKINFO);
-		auto st = transact(sock(""), m.finish(), seq_, nullptr);
+		auto no_snooping = [](nl_msg *m) { return nla_put_u8(m, IFLA_BR_MCAST_SNOOPING, 0) >= 0; };
+		auto st = request(linkinfo_request(0, IFF_UP, name, "bridge", no_snooping));
 		if (!st.ok() && st.err != EEXIST)
 			return Outcome<int>::fail(st.err, "bridge " + br + ": " + st.msg);
 		idx = if_index_in("", br);
@@ -280,10 +254,12 @@ Outcome<int> RealKernel::ensure_bridge(const std::string &pf)
 	std::error_code ec;
 	const auto master = std::filesystem::read_symlink("/sys/class/net/" + info->netdev + "/master", ec);
 	if (ec || master.filename().string() != br) {
-		RtnlMsg e(RTM_NEWLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
-		e.set_up();
-		e.u32(IFLA_MASTER, idx);
-		auto st = transact(sock(""), e.finish(), seq_, nullptr);
+		const int pf_idx = static_cast<int>(if_index_in("", info->netdev));
+		auto st = link_change(pf_idx, [idx](rtnl_link *l) {
+			rtnl_link_set_flags(l, IFF_UP);
+			rtnl_link_set_master(l, static_cast<int>(idx));
+			return true;
+		});
 		if (!st.ok())
 			return Outcome<int>::fail(st.err, "enslave " + info->netdev + " to " + br + ": " + st.msg);
 		// The switch knows its internal ports; it must not learn
@@ -292,12 +268,7 @@ Outcome<int> RealKernel::ensure_bridge(const std::string &pf)
 		// request would teach the bridge that the adapter sits
 		// behind the PF, and the bridge would then drop every frame
 		// for the adapter arriving there.  No learning on the PF port.
-		RtnlMsg l(RTM_SETLINK, 0, ++seq_, static_cast<int>(if_index_in("", info->netdev)));
-		l.set_family(AF_BRIDGE);
-		const auto pi = l.nest();
-		l.u8(IFLA_BRPORT_LEARNING, 0);
-		l.nest_end(pi, IFLA_PROTINFO);
-		st = transact(sock(""), l.finish(), seq_, nullptr);
+		st = request(bridge_port_request(pf_idx, {{IFLA_BRPORT_LEARNING, 0}}));
 		if (!st.ok())
 			return Outcome<int>::fail(st.err, "learning off on " + info->netdev + ": " + st.msg);
 	}
