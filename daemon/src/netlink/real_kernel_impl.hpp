@@ -252,7 +252,7 @@ public:
 	/// The tc priority of host port @port's redirect: one per port.
 	static std::uint16_t redirect_prio(unsigned port);
 
-	using ClsPtr = std::unique_ptr<rtnl_cls, decltype(&rtnl_cls_put)>;
+	using ClsPtr = NlPtr<rtnl_cls, rtnl_cls_put>;
 
 	/// The flower filter that is host port @port's redirect on ingress of
 	/// the netdev with index @dev (what redirect_add installs and
@@ -262,7 +262,8 @@ public:
 	/// On @netdev's ingress (an "ingress" qdisc, created if missing), a
 	/// flower filter that sends every frame for @mac to host port @port
 	/// (mirred egress redirect: the port hands it to the adapter whatever
-	/// switch it belongs to).  libnl-route-3.
+	/// switch it belongs to).  libnl-route-3's tc objects, sent by
+	/// exchange() on the host socket.
 	Status redirect_add(const std::string &netdev, unsigned port, const MacAddr &mac);
 
 	/// Remove host port @port's redirect from @netdev's ingress, if any.

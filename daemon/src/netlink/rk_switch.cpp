@@ -112,7 +112,7 @@ std::uint16_t RealKernel::redirect_prio(unsigned port)
 
 RealKernel::ClsPtr RealKernel::redirect_cls(unsigned dev, unsigned port)
 {
-	ClsPtr c(rtnl_cls_alloc(), rtnl_cls_put);
+	ClsPtr c(rtnl_cls_alloc());
 	if (!c)
 		return c;
 	rtnl_tc_set_ifindex(TC_CAST(c.get()), static_cast<int>(dev));
@@ -128,42 +128,38 @@ Status RealKernel::redirect_add(const std::string &netdev, unsigned port, const 
 	const unsigned dev = ::if_nametoindex(netdev.c_str());
 	if (dev == 0)
 		return Status::fail(ENODEV, netdev + " not found");
-	std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
-	if (!s || nl_connect(s.get(), NETLINK_ROUTE) < 0)
-		return Status::fail(ENOMEM, "rtnetlink socket for tc");
-	std::unique_ptr<rtnl_qdisc, decltype(&rtnl_qdisc_put)> q(rtnl_qdisc_alloc(), rtnl_qdisc_put);
+	const NlPtr<rtnl_qdisc, rtnl_qdisc_put> q(rtnl_qdisc_alloc());
 	if (!q)
 		return Status::fail(ENOMEM, "tc qdisc");
 	rtnl_tc_set_ifindex(TC_CAST(q.get()), static_cast<int>(dev));
 	rtnl_tc_set_parent(TC_CAST(q.get()), TC_H_INGRESS);
 	rtnl_tc_set_handle(TC_CAST(q.get()), TC_HANDLE(0xffffU, 0));
 	rtnl_tc_set_kind(TC_CAST(q.get()), "ingress");
-	int err = rtnl_qdisc_add(s.get(), q.get(), NLM_F_CREATE | NLM_F_EXCL);
-	if (err < 0 && err != -NLE_EXIST)
-		return Status::fail(EIO, "ingress qdisc on " + netdev + ": " + nl_geterror(err));
-	ClsPtr c = redirect_cls(dev, port);
-	rtnl_act *act = rtnl_act_alloc();
-	if (!c || act == nullptr) {
-		if (act != nullptr)
-			rtnl_act_put(act);
+	nl_msg *qm = nullptr;
+	if (rtnl_qdisc_build_add_request(q.get(), NLM_F_CREATE | NLM_F_EXCL, &qm) < 0)
+		return Status::fail(ENOMEM, "tc qdisc request");
+	if (auto st = request(NlMsg(qm)); !st.ok() && st.err != EEXIST)
+		return Status::fail(st.err, "ingress qdisc on " + netdev + ": " + st.msg);
+	const ClsPtr c = redirect_cls(dev, port);
+	const NlPtr<rtnl_act, rtnl_act_put> act(rtnl_act_alloc());
+	if (!c || !act)
 		return Status::fail(ENOMEM, "tc filter");
-	}
 	std::array<unsigned char, 6> addr{};
 	std::array<unsigned char, 6> all{};
 	std::copy(mac.bytes().begin(), mac.bytes().end(), addr.begin());
 	all.fill(0xff);
-	rtnl_tc_set_kind(TC_CAST(act), "mirred");
-	rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
-	rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
-	rtnl_mirred_set_ifindex(act, port);
-	err = rtnl_flower_set_dst_mac(c.get(), addr.data(), all.data());
-	if (err == 0)
-		err = rtnl_flower_append_action(c.get(), act);
-	rtnl_act_put(act); // the filter holds its own reference
-	if (err == 0)
-		err = rtnl_cls_add(s.get(), c.get(), NLM_F_CREATE | NLM_F_EXCL);
-	if (err < 0)
-		return Status::fail(EIO, "redirect of " + mac.str() + " on " + netdev + ": " + nl_geterror(err));
+	rtnl_tc_set_kind(TC_CAST(act.get()), "mirred");
+	rtnl_mirred_set_action(act.get(), TCA_EGRESS_REDIR);
+	rtnl_mirred_set_policy(act.get(), TC_ACT_STOLEN);
+	rtnl_mirred_set_ifindex(act.get(), port);
+	nl_msg *cm = nullptr;
+	// the filter takes its own reference to the action
+	if (rtnl_flower_set_dst_mac(c.get(), addr.data(), all.data()) < 0 ||
+	    rtnl_flower_append_action(c.get(), act.get()) < 0 ||
+	    rtnl_cls_build_add_request(c.get(), NLM_F_CREATE | NLM_F_EXCL, &cm) < 0)
+		return Status::fail(ENOMEM, "tc filter request");
+	if (auto st = request(NlMsg(cm)); !st.ok())
+		return Status::fail(st.err, "redirect of " + mac.str() + " on " + netdev + ": " + st.msg);
 	return Status::success();
 }
 
@@ -172,13 +168,14 @@ void RealKernel::redirect_delete(const std::string &netdev, unsigned port)
 	const unsigned dev = netdev.empty() ? 0 : ::if_nametoindex(netdev.c_str());
 	if (dev == 0)
 		return;
-	std::unique_ptr<nl_sock, decltype(&nl_socket_free)> s(nl_socket_alloc(), nl_socket_free);
-	ClsPtr c = redirect_cls(dev, port);
-	if (!s || !c || nl_connect(s.get(), NETLINK_ROUTE) < 0)
+	const ClsPtr c = redirect_cls(dev, port);
+	nl_msg *m = nullptr;
+	if (!c || rtnl_cls_build_delete_request(c.get(), 0, &m) < 0)
 		return;
-	const int err = rtnl_cls_delete(s.get(), c.get(), 0);
-	if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV && err != -NLE_INVAL)
-		log::warn(0, "removing the redirect of port ", port, " on ", netdev, ": ", nl_geterror(err));
+	// no such filter (ENOENT), no ingress qdisc (EINVAL), no netdev
+	const auto st = request(NlMsg(m));
+	if (!st.ok() && st.err != ENOENT && st.err != ENODEV && st.err != EINVAL)
+		log::warn(0, "removing the redirect of port ", port, " on ", netdev, ": ", st.msg);
 }
 
 Status RealKernel::announce(const std::string &pf, const MacAddr &mac)
