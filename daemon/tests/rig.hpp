@@ -10,6 +10,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <gtest/gtest.h>
 #include <memory>
 #include <string>
@@ -50,6 +52,8 @@ struct Rig {
 		kernel.add_pf(pf1, "enp2s0", vfs1);
 		cfg.timeouts.pair_ms = 500;
 		cfg.timeouts.release_ms = 300;
+		// every commit is read back and compared with the state
+		cfg.check_journal = true;
 		start();
 	}
 
@@ -68,6 +72,23 @@ struct Rig {
 		store.reset();
 		start();
 		settle();
+	}
+
+	/// A crash in the middle of the last journal append: the log's last
+	/// record cut in half.  Returns false if the log holds no record.
+	bool tear_last_record()
+	{
+		const std::string log = store->log_path();
+		std::error_code ec;
+		const auto size = std::filesystem::file_size(log, ec);
+		if (ec || size < 2)
+			return false;
+		std::ifstream in(log, std::ios::binary);
+		std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+		const auto prev = text.rfind('\n', text.size() - 2);
+		const std::size_t start = prev == std::string::npos ? 0 : prev + 1;
+		std::filesystem::resize_file(log, start + (text.size() - start) / 2);
+		return true;
 	}
 
 	/// Run until no sequence is in flight (time moves in 10 ms ticks); a

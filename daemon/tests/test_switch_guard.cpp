@@ -118,17 +118,79 @@ TEST(SwitchGuard, ScriptReplacesTheWholeTableInOneTransaction)
 {
 	const auto s = guard::script({{.ifname = "sv0000abcd", .guard = guard_of(mac1, {"10.0.0.2"})},
 				      {.ifname = "syn-p.2", .guard = guard_of(mac2, {})}});
-	EXPECT_EQ(s.rfind("table bridge sriovd\ndelete table bridge sriovd\ntable bridge sriovd {\n", 0), 0U) << s;
-	EXPECT_NE(s.find("type filter hook prerouting priority filter; policy accept;"), std::string::npos);
-	EXPECT_NE(s.find("iifname \"sv0000abcd\" jump p_sv0000abcd\n"), std::string::npos) << s;
-	EXPECT_NE(s.find("iifname \"syn-p.2\" jump p_syn_p_2\n"), std::string::npos) << s;
-	EXPECT_NE(s.find("chain p_sv0000abcd {\n\t\tether type arp arp saddr ether != 02:00:00:00:00:01 drop"),
+	EXPECT_EQ(s.rfind("table bridge sriovd\ndelete table bridge sriovd\nadd table bridge sriovd\n", 0), 0U) << s;
+	EXPECT_NE(s.find("add map bridge sriovd portmap { type ifname : verdict; }\n"), std::string::npos) << s;
+	EXPECT_NE(s.find("add chain bridge sriovd ports { type filter hook prerouting priority filter; policy accept; }\n"
+			 "add rule bridge sriovd ports iifname vmap @portmap\n"),
+		  std::string::npos)
+		<< s;
+	EXPECT_NE(s.find("add element bridge sriovd portmap { \"sv0000abcd\" : jump p_sv0000abcd }\n"), std::string::npos)
+		<< s;
+	EXPECT_NE(s.find("add element bridge sriovd portmap { \"syn-p.2\" : jump p_syn_p_2 }\n"), std::string::npos) << s;
+	EXPECT_NE(s.find("add chain bridge sriovd p_sv0000abcd\n"
+			 "add rule bridge sriovd p_sv0000abcd ether type arp arp saddr ether != 02:00:00:00:00:01 drop\n"),
+		  std::string::npos)
+		<< s;
+	EXPECT_NE(s.find("add rule bridge sriovd p_syn_p_2 ether type arp arp saddr ether != 02:00:00:00:00:02 drop\n"),
 		  std::string::npos);
-	EXPECT_NE(s.find("chain p_syn_p_2 {\n\t\tether type arp arp saddr ether != 02:00:00:00:00:02 drop"),
-		  std::string::npos);
+	// the chains exist before the map's elements jump to them
+	EXPECT_LT(s.find("add chain bridge sriovd p_syn_p_2\n"), s.find("\"syn-p.2\" : jump"));
 	const auto empty = guard::script({});
 	EXPECT_EQ(empty.find("jump"), std::string::npos);
 	EXPECT_NE(empty.find("hook prerouting"), std::string::npos);
+}
+
+TEST(SwitchGuard, OnePortIsAddedOrRemovedWithoutTheOthers)
+{
+	const guard::Port p{.ifname = "syn-p1", .guard = guard_of(mac1, {"10.0.0.2"})};
+	const auto add = guard::port_add_script(p);
+	// the chain made (or emptied), its rules, its map entry: nothing else
+	EXPECT_EQ(add.rfind("add chain bridge sriovd p_syn_p1\nflush chain bridge sriovd p_syn_p1\n", 0), 0U) << add;
+	EXPECT_NE(add.find("add rule bridge sriovd p_syn_p1 ether type arp arp saddr ip != { 0.0.0.0, 10.0.0.2 } drop\n"),
+		  std::string::npos)
+		<< add;
+	EXPECT_NE(add.find("add element bridge sriovd portmap { \"syn-p1\" : jump p_syn_p1 }\n"), std::string::npos);
+	EXPECT_EQ(add.find("delete table"), std::string::npos);
+	EXPECT_EQ(add.find("ports"), std::string::npos);
+	std::size_t lines = 0;
+	for (char c : add)
+		lines += c == '\n' ? 1 : 0;
+	EXPECT_EQ(lines, guard::port_rules(p.guard).size() + 3);
+	EXPECT_EQ(guard::port_del_script("syn-p1"), "delete element bridge sriovd portmap { \"syn-p1\" }\n"
+						    "flush chain bridge sriovd p_syn_p1\n"
+						    "delete chain bridge sriovd p_syn_p1\n");
+}
+
+TEST(SwitchGuard, TheKernelsListingIsReadBackByBlock)
+{
+	// as nft 1.0.6 lists the table (`list table bridge sriovd`)
+	const std::string listing = "table bridge sriovd {\n"
+				    "\tmap portmap {\n"
+				    "\t\ttype ifname : verdict\n"
+				    "\t\telements = { \"syn-a\" : jump p_syn_a,\n"
+				    "\t\t\t     \"syn-b.1\" : jump p_syn_b_1 }\n"
+				    "\t}\n"
+				    "\n"
+				    "\tchain p_syn_a {\n"
+				    "\t\tarp saddr ether != 02:00:00:00:00:01 drop\n"
+				    "\t}\n"
+				    "\n"
+				    "\tchain ports {\n"
+				    "\t\ttype filter hook prerouting priority filter; policy accept;\n"
+				    "\t\tiifname vmap @portmap\n"
+				    "\t}\n"
+				    "}\n";
+	const auto b = guard::listing_blocks(listing);
+	ASSERT_EQ(b.size(), 3U);
+	EXPECT_EQ(b.at("chain p_syn_a"), "\tchain p_syn_a {\n\t\tarp saddr ether != 02:00:00:00:00:01 drop\n\t}\n");
+	EXPECT_NE(b.at("chain ports").find("iifname vmap @portmap"), std::string::npos);
+	EXPECT_EQ(guard::map_elements(b.at("map portmap")),
+		  (std::map<std::string, std::string>{{"syn-a", "p_syn_a"}, {"syn-b.1", "p_syn_b_1"}}));
+	EXPECT_TRUE(guard::map_elements("\tmap portmap {\n\t\ttype ifname : verdict\n\t}\n").empty());
+	// `list chain` prints the chain's block the same way
+	const auto one = guard::listing_blocks("table bridge sriovd {\n\tchain p_syn_a {\n"
+					       "\t\tarp saddr ether != 02:00:00:00:00:01 drop\n\t}\n}\n");
+	EXPECT_EQ(one.at("chain p_syn_a"), b.at("chain p_syn_a"));
 }
 
 // ------------------------------------------------------------ engine
@@ -139,7 +201,9 @@ TEST(SwitchGuard, PartitionRulesAreInstalledBeforeItsPortExists)
 	auto ev = add(r, "p1", mac1, {"10.0.0.2", "fd00::2"});
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
 	const auto &rq = r.kernel.requests();
-	const auto g = index_of(rq, "guard_apply [p1]");
+	// one transaction for p1 alone, not the whole table again
+	const auto g = index_of(rq, "guard_set p1");
+	EXPECT_EQ(index_of(rq, "guard_apply [p1"), rq.size());
 	const auto c = index_of(rq, "adapter_create p1");
 	ASSERT_LT(g, rq.size());
 	ASSERT_LT(c, rq.size());
@@ -147,7 +211,8 @@ TEST(SwitchGuard, PartitionRulesAreInstalledBeforeItsPortExists)
 	ASSERT_EQ(r.kernel.guard_ports().size(), 1U);
 	EXPECT_EQ(r.kernel.guard_ports()[0],
 		  (PortGuard{.partition = "p1", .mac = *MacAddr::parse(mac1), .ips = {"10.0.0.2", "fd00::2"}}));
-	EXPECT_NE(r.kernel.guard_script().find("iifname \"syn-p1\" jump p_syn_p1"), std::string::npos);
+	EXPECT_NE(r.kernel.guard_script().find("\"syn-p1\" : jump p_syn_p1"), std::string::npos);
+	EXPECT_EQ(r.kernel.guard_last_script().rfind("add chain bridge sriovd p_syn_p1\n", 0), 0U);
 	EXPECT_NE(r.kernel.guard_script().find("{ 0.0.0.0, 10.0.0.2 }"), std::string::npos);
 	EXPECT_EQ(r.engine->model().partitions.at("p1").ips, (std::vector<std::string>{"10.0.0.2", "fd00::2"}));
 	r.expect_consistent();
@@ -170,8 +235,13 @@ TEST(SwitchGuard, RemovedPartitionLosesItsRules)
 	add(r, "p1", mac1, {"10.0.0.1"});
 	add(r, "p2", mac2, {"10.0.0.2"});
 	ASSERT_EQ(r.kernel.guard_ports().size(), 2U);
+	const std::size_t from = r.kernel.requests().size();
 	auto ev = r.run([&](seq::DoneFn d) { return r.engine->remove_partition("p1", std::move(d)); });
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	const std::vector<std::string> rq(r.kernel.requests().begin() + static_cast<std::ptrdiff_t>(from),
+					  r.kernel.requests().end());
+	EXPECT_LT(index_of(rq, "guard_del p1"), rq.size());
+	EXPECT_EQ(index_of(rq, "guard_apply"), rq.size()) << "the whole table was installed again";
 	ASSERT_EQ(r.kernel.guard_ports().size(), 1U);
 	EXPECT_EQ(r.kernel.guard_ports()[0].partition, "p2");
 	EXPECT_EQ(r.kernel.guard_script().find("syn-p1"), std::string::npos);
@@ -179,9 +249,43 @@ TEST(SwitchGuard, RemovedPartitionLosesItsRules)
 	r.expect_consistent();
 }
 
+TEST(SwitchGuard, APortThatCannotBeAddedGetsTheWholeTableInstead)
+{
+	Rig r;
+	add(r, "p1", mac1, {"10.0.0.1"});
+	r.kernel.fail("guard_set", EPERM);
+	const std::size_t from = r.kernel.requests().size();
+	auto ev = add(r, "p2", mac2, {"10.0.0.2"});
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);
+	EXPECT_LT(index_of(std::vector<std::string>(r.kernel.requests().begin() + static_cast<std::ptrdiff_t>(from),
+						    r.kernel.requests().end()),
+			   "guard_apply [p1,p2]"),
+		  r.kernel.requests().size() - from);
+	ASSERT_EQ(r.kernel.guard_ports().size(), 2U);
+	r.expect_consistent();
+}
+
+TEST(SwitchGuard, ARemovalThatFailsIsRepairedAtTheNextChange)
+{
+	Rig r;
+	add(r, "p1", mac1, {"10.0.0.1"});
+	add(r, "p2", mac2, {"10.0.0.2"});
+	r.kernel.fail("guard_del", EPERM);
+	r.run([&](seq::DoneFn d) { return r.engine->remove_partition("p1", std::move(d)); });
+	EXPECT_TRUE(audit_mentions(r, "switch guard")) << "p1's rules stayed and the audit does not say so";
+	add(r, "p3", "02:00:00:00:00:03", {});
+	const auto g = r.kernel.guard_ports();
+	ASSERT_EQ(g.size(), 2U);
+	EXPECT_EQ(g[0].partition, "p2");
+	EXPECT_EQ(g[1].partition, "p3");
+	r.expect_consistent();
+}
+
 TEST(SwitchGuard, AGuardThatCannotBeInstalledRefusesThePartition)
 {
 	Rig r;
+	// neither the partition's own rules nor the whole table
+	r.kernel.fail("guard_set", EPERM);
 	r.kernel.fail("guard_apply", EPERM);
 	auto res = r.engine->add_partition({.name = "p1", .netns = "p1", .pf = pf0, .mac = *MacAddr::parse(mac1)},
 					   nullptr);

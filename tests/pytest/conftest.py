@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -127,8 +128,68 @@ class Daemon:
         raise AssertionError("sequences still running: " + json.dumps(st))
 
     def kernel(self):
-        """The fake kernel's state, read straight from its file."""
-        return json.loads(self.fake_state.read_text())
+        """The fake kernel's state as the running daemon holds it (its
+        "fake" command); after a restart that is what it read back from its
+        state file."""
+        r = self.request("fake")
+        assert r["ok"], r
+        return r["result"]
+
+    def kernel_file(self):
+        """The fake kernel's state file, replayed here (snapshot + change
+        records): the same objects as kernel(), keyed by name or id."""
+        return journal_replay(self.fake_state)
+
+
+def journal_replay(path):
+    """A journal (sriovd's state.json or the fake's state file) read the
+    way the daemon reads it, written independently of it: the snapshot,
+    then each record of PATH.log whose length and CRC-32 hold and whose
+    lsn is past the snapshot's; a bad record counts as torn only if no
+    good one follows it."""
+    path = Path(path)
+    log_path = Path(str(path) + ".log")
+    for _ in range(10):
+        snap = path.read_text()
+        log = log_path.read_bytes() if log_path.exists() else b""
+        if path.read_text() == snap:  # no compaction in between
+            break
+    doc = json.loads(snap)
+    snap_lsn = doc.pop("journal_lsn", 0)
+    records = []
+    bad_at = None
+    for line in log.split(b"\n")[:-1] if log.endswith(b"\n") else log.split(b"\n"):
+        ok = False
+        parts = line.split(b" ", 2)
+        if len(parts) == 3 and parts[0].isdigit() and len(parts[1]) == 8:
+            payload = parts[2]
+            ok = len(payload) == int(parts[0]) and zlib.crc32(payload) == int(parts[1], 16)
+        if not ok:
+            bad_at = bad_at if bad_at is not None else len(records)
+            continue
+        assert bad_at is None, f"{log_path}: a damaged record before good ones"
+        records.append(json.loads(payload))
+    for rec in records:
+        if rec["lsn"] <= snap_lsn:
+            continue
+        for ptr in rec["del"]:
+            *parent, key = [unescape(k) for k in ptr.split("/")[1:]]
+            node = doc
+            for k in parent:
+                node = node.get(k, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict):
+                node.pop(key, None)
+        for ptr, value in rec["put"].items():
+            *parent, key = [unescape(k) for k in ptr.split("/")[1:]]
+            node = doc
+            for k in parent:
+                node = node.setdefault(k, {})
+            node[key] = value
+    return doc
+
+
+def unescape(key):
+    return key.replace("~1", "/").replace("~0", "~")
 
     def last_event(self):
         ev = self.request("events")

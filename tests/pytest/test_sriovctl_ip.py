@@ -37,7 +37,7 @@ def test_ip_stored_shown_and_in_the_rules(daemon):
     g = daemon.kernel()["guard"]
     assert g["present"]
     assert g["ports"] == [{"partition": "vm1", "mac": MAC1, "ips": ["10.0.0.2", "fd00::2"]}]
-    assert 'iifname "syn-vm1" jump p_syn_vm1' in g["script"]
+    assert '"syn-vm1" : jump p_syn_vm1' in g["script"]
     assert "arp saddr ether != " + MAC1 + " drop" in g["script"]
     assert "arp saddr ip != { 0.0.0.0, 10.0.0.2 } drop" in g["script"]
     assert "0xfd000000000000000000000000000002" in g["script"]
@@ -143,7 +143,9 @@ def test_audit_reports_a_deleted_table_and_a_restart_rebuilds_it(daemon):
 
 
 def test_a_guard_that_cannot_be_installed_refuses_the_partition(daemon):
-    daemon.ctl("fake", '{"fail": {"guard_apply": {"errno": 1, "count": 1}}}', check=0)
+    # neither the partition's own rules nor the whole table go in
+    daemon.ctl("fake", '{"fail": {"guard_set": {"errno": 1, "count": 1}, "guard_apply": {"errno": 1, "count": 1}}}',
+               check=0)
     r = add(daemon, "vm1", MAC1, check=1)
     assert "switch_guard_failed" in r.stderr, r.stderr
     rc, lst = daemon.ctl_json("list")

@@ -10,7 +10,7 @@ import random
 import subprocess
 import time
 
-from conftest import PF0, SRIOVCTL, Daemon, kernel_leaks
+from conftest import PF0, SRIOVCTL, Daemon, journal_replay, kernel_leaks
 
 MAC = "02:00:00:00:02:01"
 ROUNDS = 16
@@ -27,6 +27,16 @@ def check(d):
     st, k = d.quiet_state(timeout=60)
     problems = kernel_leaks(k, st["partitions"])
     assert problems == [], problems
+    # the fake's state file, replayed independently, holds what it holds
+    f = d.kernel_file()
+    assert f["adapters"] == k["adapters"]
+    for name, pf in k["pfs"].items():
+        assert (f["pfs"][name]["vfs"], f["pfs"][name]["vports"]) == (pf["vfs"], pf["vports"]), name
+        assert [f["filters"][name][i] for i in sorted(f["filters"][name], key=int)] == pf["filters"], name
+    # and sriovd's journal, replayed, has nothing in flight
+    j = journal_replay(d.state_dir / "state.json")
+    assert j["sequences"] == {}, j["sequences"]
+    assert sorted(j["model"]["partitions"]) == sorted(p["name"] for p in st["partitions"])
     return st
 
 

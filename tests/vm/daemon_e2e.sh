@@ -277,8 +277,9 @@ vlan_rename() {
 ktap_result "VLAN partition: VF carries the partition serial; renamed by the child to the PF's name and to \\xff\\xfe it stays paired, audit clean" vlan_rename
 ktap_result "VLAN partition: failover puts both back on the default VPort, removal leaves none" vlan_remove
 
-# Each round starts attach or detach, waits until sriovd's journal
-# ($st/state.json, rewritten at every step) holds the sequence, waits
+# Each round starts attach or detach, waits until sriovd's journal holds
+# the sequence (the last record of $st/state.json.log puts it; or, right
+# after a compaction, the snapshot $st/state.json lists it), waits
 # 0 to KILL_SPREAD_MS more and SIGKILLs sriovd.  The sequences take
 # 0.1-0.5 s here, less than starting one sriovctl takes under TCG: the
 # wait for the journal and the pause are bash builtins (no fork).  The
@@ -293,9 +294,14 @@ exec {nap_fd}<>"$nap_fifo"
 # nap MS: sleep without a fork (a read that times out)
 nap() { [ "$1" -gt 0 ] && read -r -t "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))" -u "$nap_fd"; return 0; }
 journal_busy() {
-	local j
+	local j lines
+	mapfile -t lines <"$st/state.json.log" 2>/dev/null
+	if [ ${#lines[@]} -gt 0 ]; then
+		[[ ${lines[-1]} =~ \"/sequences/[0-9]+\":\{ ]]
+		return
+	fi
 	read -r -d '' j <"$st/state.json" 2>/dev/null
-	[[ $j == *'"sequences":[{'* ]]
+	[[ $j == *'"sequences":{"'* ]]
 }
 # wait_journal_busy S: until the journal holds a sequence, at most S s
 wait_journal_busy() {

@@ -9,20 +9,29 @@
 
 namespace sriov {
 
-FakeKernel::FakeKernel(std::string state_path) : state_path_(std::move(state_path))
+FakeKernel::FakeKernel(std::string state_path, std::uint64_t compact_min_bytes) : state_path_(std::move(state_path))
 {
-	if (!state_path_.empty())
-		load();
+	if (state_path_.empty())
+		return;
+	store_ = std::make_unique<store::StateStore>(
+		state_path_, store::StoreOptions{.durable = false, .min_version = 1, .max_version = 1,
+						  .compact_min_bytes = compact_min_bytes});
+	load();
 }
+
+FakeKernel::~FakeKernel() = default;
 
 void FakeKernel::fail(const std::string &op, int err, int count)
 {
 	faults_[op] = Fault{.err = err, .count = count};
+	dirty_faults_.insert(op);
 	commit();
 }
 
 void FakeKernel::clear_faults()
 {
+	for (const auto &[op, f] : faults_)
+		dirty_faults_.insert(op);
 	faults_.clear();
 	commit();
 }
@@ -52,9 +61,13 @@ void FakeKernel::rename_vf(const std::string &pf, VfIndex vf, const std::string 
 	if (v == nullptr || !v->present)
 		return;
 	v->netdev = name;
-	for (auto &[n, a] : adapters_)
-		if (a.info.paired_vf_ifindex == v->ifindex && a.info.netns == v->netns)
+	for (const auto &n : pair_watch_) {
+		Adapter &a = adapters_.at(n);
+		if (a.info.paired_vf_ifindex == v->ifindex && a.info.netns == v->netns) {
 			a.info.paired_vf = name;
+			touch(a);
+		}
+	}
 	commit();
 }
 
@@ -81,6 +94,7 @@ Status FakeKernel::enter(const std::string &op)
 	if (it == faults_.end())
 		return Status::success();
 	const int err = it->second.err;
+	dirty_faults_.insert(op);
 	if (it->second.count > 0 && --it->second.count == 0)
 		faults_.erase(it);
 	commit();

@@ -5,14 +5,20 @@
 // allocated VF, the default VPort cannot be deleted, a VPort with filters
 // cannot be deleted, a VF with a VPort cannot be freed, 8 pools per PF,
 // filters are unique per PF) so that a wrong step order fails here too.
-// With a state file every mutation is written through (atomic rename), so a
-// SIGKILLed daemon restarts against the "kernel" it left behind.
+// With a state file every mutation is written through, so a SIGKILLed
+// daemon restarts against the "kernel" it left behind: the state file is
+// a journal like sriovd's own (store::StateStore: a snapshot and a record
+// per mutating call with the objects it changed, compacted past a bound),
+// not fsync'd (a kernel's state survives a crash of the daemon, not one
+// of the machine).  Lookups and mutations are O(log n) in the partitions.
 #pragma once
 
 #include "kernel/kernel_api.hpp"
+#include "store/state_store.hpp"
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
@@ -21,8 +27,14 @@ namespace sriov {
 
 class FakeKernel final : public KernelApi {
 public:
-	/// @state_path: "" for memory only.
-	explicit FakeKernel(std::string state_path = {});
+	/// @state_path: "" for memory only.  @compact_min_bytes: the state
+	/// file's log bound (tests make it small to exercise compaction).
+	explicit FakeKernel(std::string state_path = {}, std::uint64_t compact_min_bytes = 1U << 20);
+	FakeKernel(const FakeKernel &) = delete;
+	FakeKernel &operator=(const FakeKernel &) = delete;
+	FakeKernel(FakeKernel &&) = delete;
+	FakeKernel &operator=(FakeKernel &&) = delete;
+	~FakeKernel() override;
 
 	/// Add a PF with @total_vfs VFs (all enabled, VF netdevs present).
 	void add_pf(const std::string &name, const std::string &netdev, std::uint32_t total_vfs);
@@ -93,10 +105,15 @@ public:
 	void unlock_port(const std::string &partition);
 	/// Someone deletes the table "bridge sriovd" behind the daemon's back.
 	void drop_guard();
-	/// The guard as installed: its ports and the nftables text that the
-	/// real backend would have handed to libnftables ("" without a table).
-	[[nodiscard]] const std::vector<PortGuard> &guard_ports() const { return guard_; }
-	[[nodiscard]] const std::string &guard_script() const { return guard_script_; }
+	/// The guard as installed: its ports (by partition) and the nftables
+	/// text that would build that table at once ("" without a table).
+	[[nodiscard]] std::vector<PortGuard> guard_ports() const;
+	[[nodiscard]] std::string guard_script() const;
+	/// The last nftables transaction the real backend would have handed
+	/// to libnftables (the whole table, or one port added or removed).
+	[[nodiscard]] const std::string &guard_last_script() const { return guard_last_script_; }
+	/// The state file's journal (nullptr without one).
+	[[nodiscard]] const store::StateStore *state_store() const { return store_.get(); }
 	/// Every rtnetlink-level request, in order ("adapter_create p1 serial=7",
 	/// "netdev_move ifindex=101 ns1->", ...): what the unit tests check.
 	[[nodiscard]] const std::vector<std::string> &requests() const { return requests_; }
@@ -144,8 +161,12 @@ public:
 	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;
 	Status adapter_set_flood(const std::string &partition, bool on) override;
 	Status guard_apply(const std::vector<PortGuard> &ports) override;
+	Status guard_set(const PortGuard &port) override;
+	Status guard_del(const std::string &partition) override;
 	Outcome<std::vector<PortGuard>> guard_state() override;
 	std::vector<KernelEvent> drain_events() override;
+	std::optional<AdapterInfo> adapter(const std::string &partition) override;
+	std::optional<VportId> filter_vport(const std::string &pf, const Filter &f) override;
 
 	/// Number of FLRs done on a VF (tests check FLR happened).
 	[[nodiscard]] unsigned reset_count(const std::string &pf, VfIndex vf) const;
@@ -177,7 +198,11 @@ private:
 		bool unplugged{}; ///< pf_unplug(): gone until pf_plug()
 		std::vector<Vf> vfs;
 		std::map<std::uint32_t, std::optional<std::uint32_t>> vports; // id -> vf
-		std::vector<FilterInfo> filters;
+		/// by filter id: the order they were added in (the kernel's filter-id)
+		std::map<std::uint32_t, FilterInfo> filters;
+		std::map<Filter, std::uint32_t> filter_ids;                      ///< index
+		std::map<std::uint32_t, std::set<std::uint32_t>> vport_filters; ///< VPort -> filter ids
+		std::uint32_t next_filter{1};
 	};
 	struct Adapter {
 		AdapterInfo info;
@@ -190,8 +215,20 @@ private:
 	};
 
 	Status enter(const std::string &op);
+	/// Write what changed since the last commit (fake_kernel_state.cpp).
 	void commit();
 	void load();
+	[[nodiscard]] nlohmann::json state_doc() const;
+	[[nodiscard]] static nlohmann::json pf_json(const std::string &name, const Pf &p, bool in_switch);
+	[[nodiscard]] static nlohmann::json adapter_json(const Adapter &a);
+	// what the next commit writes
+	void touch(const Adapter &a) { dirty_adapters_.insert(a.info.partition); }
+	void touch_filter(const std::string &pf, std::uint32_t id) { dirty_filters_[pf].insert(id); }
+	// the filters of a PF, kept with their indexes
+	std::uint32_t filter_insert(const std::string &pf, Pf &p, const Filter &f, VportId vport);
+	void filter_erase(const std::string &pf, Pf &p, std::uint32_t id);
+	void filter_move(const std::string &pf, Pf &p, std::uint32_t id, VportId to);
+	void filters_clear(const std::string &pf, Pf &p);
 	Pf *find_pf(const std::string &pf);
 	Vf *find_vf(const std::string &pf, VfIndex vf);
 	void update_pairing();
@@ -204,10 +241,26 @@ private:
 	Vf *vf_by_ifindex(const std::string &ns, std::uint32_t ifindex);
 
 	std::string state_path_;
+	std::unique_ptr<store::StateStore> store_;
+	std::set<std::string> dirty_adapters_;
+	std::set<std::string> dirty_netns_;
+	std::set<std::string> dirty_faults_;
+	std::map<std::string, std::set<std::uint32_t>> dirty_filters_;
+	std::set<std::string> dirty_filter_pfs_; ///< every filter of these PFs
+	std::set<std::string> dirty_guard_;
+	bool dirty_guard_all_{};
+	bool dirty_all_{};
+	/// the small parts (PFs without their filters, flags) as last written
+	std::map<std::string, std::string> written_;
 	std::set<std::string> pf_out_of_switch_;
 	std::map<std::string, Pf> pfs_;
 	std::set<std::string> netns_;
 	std::map<std::string, Adapter> adapters_;
+	/// adapters by namespace: the ones a VF netdev there may pair with
+	std::map<std::string, std::set<std::string>> adapters_by_ns_;
+	/// adapters paired with a VF or that released one: update_pairing()
+	/// looks at these and at the adapters in a VF's namespace, no others
+	std::set<std::string> pair_watch_;
 	std::map<std::string, Fault> faults_;
 	std::vector<KernelEvent> events_;
 	bool pairing_{true};
@@ -221,8 +274,8 @@ private:
 	std::uint32_t next_ifindex_{100};
 	std::vector<std::string> requests_;
 	bool guard_present_{};
-	std::vector<PortGuard> guard_;
-	std::string guard_script_;
+	std::map<std::string, PortGuard> guard_;
+	std::string guard_last_script_;
 };
 
 } // namespace sriov

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // FakeKernel: namespaces, sriov_netvsc adapters and their data-path
-// handshake, the synthetic switch and its guard.
+// handshake, the synthetic switch (its guard: fake_kernel_guard.cpp).
 #include "kernel/fake_kernel.hpp"
-
-#include "kernel/switch_guard.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -42,6 +40,7 @@ bool FakeKernel::dp_target_vf(const Adapter &a)
 
 void FakeKernel::dp_complete(Adapter &a)
 {
+	touch(a);
 	const auto path = a.info.dp_pending;
 	a.info.dp_pending.reset();
 	if (path == Datapath::vf && dp_target_vf(a))
@@ -50,6 +49,7 @@ void FakeKernel::dp_complete(Adapter &a)
 
 void FakeKernel::dp_request(Adapter &a, Datapath path)
 {
+	touch(a);
 	++a.info.dp_seq;
 	a.info.dp_pending = path;
 	requests_.push_back("dp_request " + a.info.partition + " " + std::string(to_string(path)) +
@@ -69,6 +69,7 @@ void FakeKernel::dp_evaluate(Adapter &a)
 		dp_request(a, Datapath::synthetic);
 		return;
 	}
+	touch(a);
 	if (a.info.datapath == Datapath::vf || a.info.dp_pending == Datapath::vf)
 		return;
 	if (datapath_stuck_)
@@ -94,6 +95,7 @@ void FakeKernel::set_adapter_up(const std::string &partition, bool up)
 	if (it == adapters_.end())
 		return;
 	it->second.info.up = up;
+	touch(it->second);
 	dp_evaluate(it->second);
 	commit();
 }
@@ -103,7 +105,17 @@ void FakeKernel::update_pairing()
 	// The pairing rule of sriov_netvsc: the VF netdev's MAC is the
 	// adapter's and, when the adapter carries an identity, the VF presents
 	// that identity.  A claimed VF is held by ifindex, whatever its name.
-	for (auto &[name, a] : adapters_) {
+	// Only adapters paired (or released) and those in the namespace of a
+	// VF netdev can change: the others have no VF to pair with.
+	std::set<std::string> names = pair_watch_;
+	for (const auto &[pn, p] : pfs_)
+		for (const auto &v : p.vfs)
+			if (v.has_netdev())
+				if (auto it = adapters_by_ns_.find(v.netns); it != adapters_by_ns_.end())
+					names.insert(it->second.begin(), it->second.end());
+	for (const auto &name : names) {
+		Adapter &a = adapters_.at(name);
+		touch(a);
 		if (a.info.paired_vf_ifindex != 0) {
 			bool still = false;
 			for (auto &[pn, p] : pfs_)
@@ -118,28 +130,32 @@ void FakeKernel::update_pairing()
 				events_.push_back({.type = KernelEvent::Type::adapter_unpaired, .pf = {}, .vf = {},
 						   .partition = name, .detail = "vf left"});
 			}
-			continue;
-		}
-		bool candidate = false;
-		for (auto &[pn, p] : pfs_)
-			for (std::uint32_t i = 0; i < p.num_vfs; ++i) {
-				const Vf &v = p.vfs[i];
-				const MacAddr mac = v.netdev_mac.value_or(v.mac);
-				if (!v.has_netdev() || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
-					continue;
-				if (a.info.serial != 0 && (!v.allocated || v.serial != a.info.serial))
-					continue;
-				candidate = true;
-				if (pairing_ && !a.released && a.info.paired_vf_ifindex == 0) {
-					a.info.paired_vf = v.netdev;
-					a.info.paired_vf_ifindex = v.ifindex;
-					dp_evaluate(a); // VF up: request for the VF
-					events_.push_back({.type = KernelEvent::Type::adapter_paired, .pf = pn,
-							   .vf = VfIndex{i}, .partition = name, .detail = v.netdev});
+		} else {
+			bool candidate = false;
+			for (auto &[pn, p] : pfs_)
+				for (std::uint32_t i = 0; i < p.num_vfs; ++i) {
+					const Vf &v = p.vfs[i];
+					const MacAddr mac = v.netdev_mac.value_or(v.mac);
+					if (!v.has_netdev() || v.netns != a.info.netns || mac != a.info.mac || mac.is_zero())
+						continue;
+					if (a.info.serial != 0 && (!v.allocated || v.serial != a.info.serial))
+						continue;
+					candidate = true;
+					if (pairing_ && !a.released && a.info.paired_vf_ifindex == 0) {
+						a.info.paired_vf = v.netdev;
+						a.info.paired_vf_ifindex = v.ifindex;
+						dp_evaluate(a); // VF up: request for the VF
+						events_.push_back({.type = KernelEvent::Type::adapter_paired, .pf = pn,
+								   .vf = VfIndex{i}, .partition = name, .detail = v.netdev});
+					}
 				}
-			}
-		if (!candidate)
-			a.released = false;
+			if (!candidate)
+				a.released = false;
+		}
+		if (a.info.paired_vf_ifindex != 0 || a.released)
+			pair_watch_.insert(name);
+		else
+			pair_watch_.erase(name);
 	}
 }
 
@@ -153,10 +169,16 @@ bool FakeKernel::name_taken(const std::string &ns, const std::string &name, cons
 		for (const auto &v : p.vfs)
 			if (&v != except && v.has_netdev() && v.netns == ns && v.netdev == name)
 				return true;
-	for (const auto &[an, a] : adapters_)
-		if ((ns.empty() && a.info.host_port == name) || (!ns.empty() && a.info.netns == ns && name == "nv0"))
-			return true;
-	return false;
+	if (ns.empty()) {
+		// host ports are "syn-" + the partition
+		if (name.rfind("syn-", 0) == 0)
+			if (auto it = adapters_.find(name.substr(4)); it != adapters_.end() && it->second.info.host_port == name)
+				return true;
+		return false;
+	}
+	// the child side of an adapter is nv0 in its namespace
+	const auto it = adapters_by_ns_.find(ns);
+	return name == "nv0" && it != adapters_by_ns_.end() && !it->second.empty();
 }
 
 FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t ifindex)
@@ -179,6 +201,7 @@ Status FakeKernel::netns_create(const std::string &ns)
 		return st;
 	if (!netns_.insert(ns).second)
 		return Status::fail(EEXIST, "netns exists");
+	dirty_netns_.insert(ns);
 	commit();
 	return Status::success();
 }
@@ -216,6 +239,14 @@ std::vector<AdapterInfo> FakeKernel::adapters()
 	return out;
 }
 
+std::optional<AdapterInfo> FakeKernel::adapter(const std::string &partition)
+{
+	const auto it = adapters_.find(partition);
+	if (it == adapters_.end())
+		return std::nullopt;
+	return it->second.info;
+}
+
 Status FakeKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
 				  const MacAddr &mac, std::uint64_t serial)
 {
@@ -238,6 +269,8 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 	a.info.auto_ack = false;
 	a.want = Datapath::synthetic;
 	adapters_[partition] = a;
+	adapters_by_ns_[ns].insert(partition);
+	touch(a);
 	update_pairing();
 	commit();
 	return Status::success();
@@ -252,6 +285,7 @@ Status FakeKernel::adapter_set_serial(const std::string &partition, std::uint64_
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
 	it->second.info.serial = serial;
+	touch(it->second);
 	update_pairing();
 	commit();
 	return Status::success();
@@ -261,8 +295,17 @@ Status FakeKernel::adapter_delete(const std::string &partition)
 {
 	if (auto st = enter("adapter_delete"); !st.ok())
 		return st;
-	if (adapters_.erase(partition) == 0)
+	const auto it = adapters_.find(partition);
+	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
+	if (auto ns = adapters_by_ns_.find(it->second.info.netns); ns != adapters_by_ns_.end()) {
+		ns->second.erase(partition);
+		if (ns->second.empty())
+			adapters_by_ns_.erase(ns);
+	}
+	pair_watch_.erase(partition);
+	dirty_adapters_.insert(partition);
+	adapters_.erase(it);
 	commit();
 	return Status::success();
 }
@@ -278,6 +321,7 @@ Status FakeKernel::adapter_set_switch(const std::string &partition, const std::s
 	if (find_pf(pf) == nullptr)
 		return Status::fail(ENODEV, "no such PF");
 	it->second.info.pf = pf;
+	touch(it->second);
 	commit();
 	return Status::success();
 }
@@ -303,6 +347,7 @@ Status FakeKernel::adapter_set_datapath(const std::string &partition, Datapath d
 		return Status::fail(ENOENT, "no such adapter");
 	requests_.push_back("adapter_set_datapath " + partition + " " + std::string(to_string(dp)));
 	it->second.want = dp;
+	touch(it->second);
 	dp_evaluate(it->second);
 	commit();
 	return Status::success();
@@ -333,6 +378,7 @@ Status FakeKernel::adapter_set_auto_ack(const std::string &partition, bool on)
 		return Status::fail(ENOENT, "no such adapter");
 	requests_.push_back("adapter_set_auto_ack " + partition + " " + (on ? "1" : "0"));
 	it->second.info.auto_ack = on;
+	touch(it->second);
 	// turning auto_ack on closes what nobody will acknowledge otherwise
 	if (on && it->second.info.dp_pending)
 		dp_complete(it->second);
@@ -352,6 +398,8 @@ Status FakeKernel::adapter_release_vf(const std::string &partition)
 	it->second.info.paired_vf.clear();
 	it->second.info.paired_vf_ifindex = 0;
 	it->second.released = true;
+	pair_watch_.insert(partition);
+	touch(it->second);
 	dp_evaluate(it->second); // the VF is let go: TX synthetic
 	commit();
 	return Status::success();
@@ -366,6 +414,7 @@ Status FakeKernel::adapter_set_flood(const std::string &partition, bool on)
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
 	it->second.info.flood = on;
+	touch(it->second);
 	commit();
 	return Status::success();
 }
@@ -379,47 +428,17 @@ Status FakeKernel::adapter_lock_port(const std::string &partition, const MacAddr
 	if (it == adapters_.end())
 		return Status::fail(ENOENT, "no such adapter");
 	it->second.info.port_locked = true;
+	touch(it->second);
 	commit();
 	return Status::success();
 }
 
 void FakeKernel::unlock_port(const std::string &partition)
 {
-	if (auto it = adapters_.find(partition); it != adapters_.end())
+	if (auto it = adapters_.find(partition); it != adapters_.end()) {
 		it->second.info.port_locked = false;
-	commit();
-}
-
-Status FakeKernel::guard_apply(const std::vector<PortGuard> &ports)
-{
-	if (auto st = enter("guard_apply"); !st.ok())
-		return st;
-	std::string names;
-	std::vector<guard::Port> gp;
-	for (const auto &g : ports) {
-		names += (names.empty() ? "" : ",") + g.partition;
-		gp.push_back({.ifname = "syn-" + g.partition, .guard = g});
+		touch(it->second);
 	}
-	requests_.push_back("guard_apply [" + names + "]");
-	guard_ = ports;
-	guard_script_ = guard::script(gp);
-	guard_present_ = true;
-	commit();
-	return Status::success();
-}
-
-Outcome<std::vector<PortGuard>> FakeKernel::guard_state()
-{
-	if (!guard_present_)
-		return Outcome<std::vector<PortGuard>>::fail(ENOENT, "no table bridge sriovd");
-	return Outcome<std::vector<PortGuard>>::of(guard_);
-}
-
-void FakeKernel::drop_guard()
-{
-	guard_present_ = false;
-	guard_.clear();
-	guard_script_.clear();
 	commit();
 }
 

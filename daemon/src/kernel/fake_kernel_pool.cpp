@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// FakeKernel: the PFs, their VF pools, VPorts and filters.
+// FakeKernel: the PFs and their VF pools (VPorts and filters:
+// fake_kernel_switch.cpp).
 #include "kernel/fake_kernel.hpp"
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 namespace sriov {
 
 namespace {
-
-constexpr std::uint32_t pools_per_pf = 8; // 82576: 8 VMDq pools, one is the default VPort
 
 std::string vf_netdev_name(const std::string &pf_netdev, std::uint32_t idx)
 {
@@ -28,6 +27,7 @@ void FakeKernel::add_pf(const std::string &name, const std::string &netdev, std:
 		p.vfs.push_back(Vf{.netdev = vf_netdev_name(netdev, i), .ifindex = next_ifindex_++});
 	p.vports[0] = std::nullopt;
 	pfs_[name] = std::move(p);
+	dirty_filter_pfs_.insert(name);
 	commit();
 }
 
@@ -46,13 +46,12 @@ void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uin
 	KernelEvent ev{.type = KernelEvent::Type::filters_moved, .pf = pf, .vf = std::nullopt, .partition = {},
 		       .detail = "filter-moved reason=" + std::to_string(reason), .src_vport = VportId{*src},
 		       .dst_vport = VportId{0}, .reset_reason = reason, .filter_ids = {}};
-	std::uint32_t idx = 0;
-	for (auto &f : p->filters) {
-		if (f.vport == VportId{*src}) {
-			f.vport = VportId{0};
-			ev.filter_ids.push_back(idx);
+	if (auto vp = p->vport_filters.find(*src); vp != p->vport_filters.end()) {
+		const std::set<std::uint32_t> ids = vp->second;
+		for (const auto id : ids) {
+			filter_move(pf, *p, id, VportId{0});
+			ev.filter_ids.push_back(id);
 		}
-		++idx;
 	}
 	requests_.push_back("kernel_failover " + pf + " vf=" + std::to_string(vf.value) +
 			    " vport=" + std::to_string(*src) + "->0");
@@ -62,11 +61,13 @@ void FakeKernel::autonomous_failover(const std::string &pf, VfIndex vf, std::uin
 		return;
 	}
 	v->down = true;
-	for (auto &[name, a] : adapters_)
+	for (const auto &name : pair_watch_) {
+		Adapter &a = adapters_.at(name);
 		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex) {
 			a.info.datapath = Datapath::synthetic;
 			dp_request(a, Datapath::synthetic);
 		}
+	}
 	commit();
 }
 
@@ -82,14 +83,9 @@ void FakeKernel::pool_disable(const std::string &pf)
 		KernelEvent ev{.type = KernelEvent::Type::filters_moved, .pf = pf, .vf = std::nullopt, .partition = {},
 			       .detail = "filter-moved reason=5", .src_vport = VportId{id}, .dst_vport = VportId{0},
 			       .reset_reason = reason_sriov_disable, .filter_ids = {}};
-		std::uint32_t idx = 0;
-		for (auto &f : p->filters) {
-			if (f.vport == VportId{id}) {
-				f.vport = VportId{0};
-				ev.filter_ids.push_back(idx);
-			}
-			++idx;
-		}
+		if (auto vp = p->vport_filters.find(id); vp != p->vport_filters.end())
+			for (const auto fid : vp->second)
+				ev.filter_ids.push_back(fid);
 		events_.push_back(std::move(ev));
 	}
 	for (std::uint32_t i = 0; i < p->num_vfs; ++i) {
@@ -106,7 +102,7 @@ void FakeKernel::pool_disable(const std::string &pf)
 		v.unbound = false;
 	}
 	p->vports.clear();
-	p->filters.clear();
+	filters_clear(pf, *p);
 	p->num_vfs = 0;
 	requests_.push_back("pool_disable " + pf);
 	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
@@ -157,7 +153,7 @@ void FakeKernel::pool_enable(const std::string &pf, std::uint32_t n, bool probed
 	for (std::uint32_t i = 0; i < n; ++i)
 		p->vfs[i] = Vf{.present = probed, .netdev = vf_netdev_name(p->netdev, i), .ifindex = next_ifindex_++};
 	p->vports = {{0, std::nullopt}};
-	p->filters.clear();
+	filters_clear(pf, *p);
 	p->num_vfs = n;
 	requests_.push_back("pool_enable " + pf + " " + std::to_string(n));
 	events_.push_back({.type = KernelEvent::Type::link_change, .pf = pf, .vf = std::nullopt, .partition = {},
@@ -172,9 +168,11 @@ void FakeKernel::vf_back(const std::string &pf, VfIndex vf)
 	if (v == nullptr)
 		return;
 	v->down = false;
-	for (auto &[name, a] : adapters_)
+	for (const auto &name : pair_watch_) {
+		Adapter &a = adapters_.at(name);
 		if (a.info.paired_vf_ifindex != 0 && a.info.paired_vf_ifindex == v->ifindex)
 			dp_request(a, Datapath::vf);
+	}
 	commit();
 }
 
@@ -345,120 +343,6 @@ Outcome<std::vector<std::uint8_t>> FakeKernel::config_read(const std::string &pf
 	space[2] = 0xca;
 	space[3] = 0x10;
 	return R::of(std::vector<std::uint8_t>(space.begin() + offset, space.begin() + offset + len));
-}
-
-std::vector<VportInfo> FakeKernel::vports(const std::string &pf)
-{
-	std::vector<VportInfo> out;
-	Pf *p = find_pf(pf);
-	if (p == nullptr)
-		return out;
-	for (const auto &[id, vf] : p->vports)
-		out.push_back({.id = VportId{id}, .vf = vf ? std::optional<VfIndex>(VfIndex{*vf}) : std::nullopt});
-	return out;
-}
-
-Outcome<VportId> FakeKernel::vport_create(const std::string &pf, VfIndex vf)
-{
-	if (auto st = enter("vport_create"); !st.ok())
-		return Outcome<VportId>::fail(st.err, st.msg);
-	Pf *p = find_pf(pf);
-	Vf *v = find_vf(pf, vf);
-	if (p == nullptr || v == nullptr)
-		return Outcome<VportId>::fail(ENOENT, "unknown VF");
-	if (!v->allocated)
-		return Outcome<VportId>::fail(EINVAL, "VPort on an unallocated VF");
-	for (const auto &[id, owner] : p->vports)
-		if (owner && *owner == vf.value)
-			return Outcome<VportId>::fail(EEXIST, "VF already has VPort " + std::to_string(id));
-	if (p->vports.size() >= pools_per_pf)
-		return Outcome<VportId>::fail(ENOSPC, "all 8 VMDq pools of the 82576 are in use");
-	const std::uint32_t id = p->next_vport++;
-	p->vports[id] = vf.value;
-	commit();
-	return Outcome<VportId>::of(VportId{id});
-}
-
-Status FakeKernel::vport_delete(const std::string &pf, VportId id)
-{
-	if (auto st = enter("vport_delete"); !st.ok())
-		return st;
-	Pf *p = find_pf(pf);
-	if (p == nullptr)
-		return Status::fail(ENODEV, "no such PF");
-	if (id.value == 0)
-		return Status::fail(EPERM, "the default VPort cannot be deleted");
-	if (!p->vports.contains(id.value))
-		return Status::fail(ENOENT, "no such VPort");
-	for (const auto &f : p->filters)
-		if (f.vport == id)
-			return Status::fail(EBUSY, "VPort still owns filters");
-	p->vports.erase(id.value);
-	commit();
-	return Status::success();
-}
-
-std::vector<FilterInfo> FakeKernel::filters(const std::string &pf)
-{
-	Pf *p = find_pf(pf);
-	return p == nullptr ? std::vector<FilterInfo>{} : p->filters;
-}
-
-Status FakeKernel::filter_add(const std::string &pf, VportId vport, const Filter &f)
-{
-	if (auto st = enter("filter_add"); !st.ok())
-		return st;
-	Pf *p = find_pf(pf);
-	if (p == nullptr)
-		return Status::fail(ENODEV, "no such PF");
-	if (!p->vports.contains(vport.value))
-		return Status::fail(ENOENT, "no such VPort");
-	for (const auto &x : p->filters)
-		if (x.filter == f)
-			return Status::fail(EEXIST, "duplicate filter");
-	p->filters.push_back({.filter = f, .vport = vport});
-	commit();
-	return Status::success();
-}
-
-Status FakeKernel::filter_del(const std::string &pf, VportId vport, const Filter &f)
-{
-	if (auto st = enter("filter_del"); !st.ok())
-		return st;
-	Pf *p = find_pf(pf);
-	if (p == nullptr)
-		return Status::fail(ENODEV, "no such PF");
-	auto it = std::find_if(p->filters.begin(), p->filters.end(),
-			       [&](const FilterInfo &x) { return x.filter == f && x.vport == vport; });
-	if (it == p->filters.end())
-		return Status::fail(ENOENT, "no such filter");
-	p->filters.erase(it);
-	commit();
-	return Status::success();
-}
-
-Status FakeKernel::filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set)
-{
-	if (auto st = enter("filters_move"); !st.ok())
-		return st;
-	Pf *p = find_pf(pf);
-	if (p == nullptr)
-		return Status::fail(ENODEV, "no such PF");
-	if (!p->vports.contains(to.value) || !p->vports.contains(from.value))
-		return Status::fail(ENOENT, "no such VPort");
-	for (const auto &f : set) {
-		const bool found = std::any_of(p->filters.begin(), p->filters.end(), [&](const FilterInfo &x) {
-			return x.filter == f && x.vport == from;
-		});
-		if (!found)
-			return Status::fail(ENOENT, "filter " + f.mac.str() + " not on source VPort");
-	}
-	for (auto &x : p->filters)
-		if (x.vport == from && std::find(set.begin(), set.end(), x.filter) != set.end())
-			x.vport = to;
-	requests_.push_back("filters_move " + pf + " " + std::to_string(from.value) + "->" + std::to_string(to.value));
-	commit();
-	return Status::success();
 }
 
 } // namespace sriov

@@ -27,4 +27,12 @@ std::optional<AdapterInfo> KernelApi::adapter(const std::string &partition)
 	return std::nullopt;
 }
 
+std::optional<VportId> KernelApi::filter_vport(const std::string &pf, const Filter &f)
+{
+	for (const auto &fi : filters(pf))
+		if (fi.filter == f)
+			return fi.vport;
+	return std::nullopt;
+}
+
 } // namespace sriov

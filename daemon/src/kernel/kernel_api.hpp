@@ -235,6 +235,11 @@ public:
 	/// Replace the guard with @ports in one transaction (a port missing
 	/// from @ports loses its rules).
 	virtual Status guard_apply(const std::vector<PortGuard> &ports) = 0;
+	/// Add one partition's rules, or replace them, in one transaction;
+	/// the other partitions' rules are not touched.
+	virtual Status guard_set(const PortGuard &port) = 0;
+	/// Remove one partition's rules in one transaction.
+	virtual Status guard_del(const std::string &partition) = 0;
 	/// The guard the kernel holds, as far as the backend can tell: fails
 	/// when the table is missing or differs from what guard_apply installed.
 	virtual Outcome<std::vector<PortGuard>> guard_state() = 0;
@@ -250,6 +255,8 @@ public:
 	std::optional<PfInfo> pf(const std::string &name);
 	virtual std::optional<VfInfo> vf(const std::string &pf, VfIndex vf);
 	virtual std::optional<AdapterInfo> adapter(const std::string &partition);
+	/// The VPort @f is on, on @pf's switch (nullopt: not there).
+	virtual std::optional<VportId> filter_vport(const std::string &pf, const Filter &f);
 };
 
 } // namespace sriov

@@ -95,21 +95,111 @@ std::vector<std::string> port_rules(const PortGuard &g)
 	return r;
 }
 
+namespace {
+
+std::string in_table(const char *what)
+{
+	return std::string(what) + " bridge " + table + " ";
+}
+
+/// The commands that fill @p's chain (which exists, empty) and map it.
+std::string port_body(const Port &p)
+{
+	const std::string chain = chain_name(p.ifname);
+	std::string s;
+	for (const auto &rule : port_rules(p.guard))
+		s += in_table("add rule") + chain + " " + rule + "\n";
+	s += in_table("add element") + port_map + " { \"" + p.ifname + "\" : jump " + chain + " }\n";
+	return s;
+}
+
+} // namespace
+
 std::string script(const std::vector<Port> &ports)
 {
 	std::string s = std::string("table bridge ") + table + "\ndelete table bridge " + table + "\n";
-	s += std::string("table bridge ") + table + " {\n";
-	s += "\tchain ports {\n\t\ttype filter hook prerouting priority filter; policy accept;\n";
-	for (const auto &p : ports)
-		s += "\t\tiifname \"" + p.ifname + "\" jump " + chain_name(p.ifname) + "\n";
-	s += "\t}\n";
+	s += std::string("add table bridge ") + table + "\n";
+	s += in_table("add map") + port_map + " { type ifname : verdict; }\n";
 	for (const auto &p : ports) {
-		s += "\tchain " + chain_name(p.ifname) + " {\n";
-		for (const auto &rule : port_rules(p.guard))
-			s += "\t\t" + rule + "\n";
-		s += "\t}\n";
+		s += in_table("add chain") + chain_name(p.ifname) + "\n";
+		s += port_body(p);
 	}
-	return s + "}\n";
+	s += in_table("add chain") + base_chain + " { type filter hook prerouting priority filter; policy accept; }\n";
+	s += in_table("add rule") + base_chain + " iifname vmap @" + port_map + "\n";
+	return s;
+}
+
+std::string port_add_script(const Port &p)
+{
+	const std::string chain = chain_name(p.ifname);
+	// "add chain" of a chain that exists changes nothing; the flush
+	// drops the rules it had
+	return in_table("add chain") + chain + "\n" + in_table("flush chain") + chain + "\n" + port_body(p);
+}
+
+std::string port_del_script(const std::string &ifname)
+{
+	const std::string chain = chain_name(ifname);
+	return in_table("delete element") + port_map + " { \"" + ifname + "\" }\n" + in_table("flush chain") + chain +
+	       "\n" + in_table("delete chain") + chain + "\n";
+}
+
+std::map<std::string, std::string> listing_blocks(const std::string &listing)
+{
+	std::map<std::string, std::string> out;
+	std::string name;
+	std::string block;
+	std::size_t at = 0;
+	while (at < listing.size()) {
+		auto lf = listing.find('\n', at);
+		if (lf == std::string::npos)
+			lf = listing.size();
+		const std::string line = listing.substr(at, lf - at);
+		at = lf + 1;
+		if (name.empty()) {
+			// "\tchain NAME {" or "\tmap NAME {", one tab in
+			for (const char *kind : {"chain ", "map "}) {
+				const std::string open = std::string("\t") + kind;
+				if (line.rfind(open, 0) == 0 && line.size() > open.size() + 2 &&
+				    line.substr(line.size() - 2) == " {") {
+					name = std::string(kind) + line.substr(open.size(), line.size() - open.size() - 2);
+					block = line + "\n";
+				}
+			}
+			continue;
+		}
+		block += line + "\n";
+		if (line == "\t}") {
+			out[name] = block;
+			name.clear();
+		}
+	}
+	return out;
+}
+
+std::map<std::string, std::string> map_elements(const std::string &map_block)
+{
+	std::map<std::string, std::string> out;
+	const std::string jump = " : jump ";
+	std::size_t at = 0;
+	for (;;) {
+		const auto q0 = map_block.find('"', at);
+		if (q0 == std::string::npos)
+			break;
+		const auto q1 = map_block.find('"', q0 + 1);
+		if (q1 == std::string::npos)
+			break;
+		at = q1 + 1;
+		if (map_block.compare(at, jump.size(), jump) != 0)
+			continue;
+		const auto c0 = at + jump.size();
+		auto c1 = map_block.find_first_of(", }\n", c0);
+		if (c1 == std::string::npos)
+			c1 = map_block.size();
+		out[map_block.substr(q0 + 1, q1 - q0 - 1)] = map_block.substr(c0, c1 - c0);
+		at = c1;
+	}
+	return out;
 }
 
 } // namespace sriov::guard

@@ -128,17 +128,21 @@ json to_json(const Partition &p)
 	return j;
 }
 
+json to_json(const Pf &p)
+{
+	json vfs = json::array();
+	for (const auto &s : p.vfs)
+		vfs.push_back({{"state", std::string(to_string(s.state))},
+			       {"partition", s.partition},
+			       {"reason", std::string(sriov::to_string(s.reason))}});
+	return {{"netdev", p.netdev}, {"vfs", vfs}};
+}
+
 json to_json(const Model &m)
 {
 	json pfs = json::object();
-	for (const auto &[name, p] : m.pfs) {
-		json vfs = json::array();
-		for (const auto &s : p.vfs)
-			vfs.push_back({{"state", std::string(to_string(s.state))},
-				       {"partition", s.partition},
-				       {"reason", std::string(sriov::to_string(s.reason))}});
-		pfs[name] = {{"netdev", p.netdev}, {"vfs", vfs}};
-	}
+	for (const auto &[name, p] : m.pfs)
+		pfs[name] = to_json(p);
 	json parts = json::object();
 	for (const auto &[name, p] : m.partitions)
 		parts[name] = to_json(p);

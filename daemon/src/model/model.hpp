@@ -96,5 +96,6 @@ struct Model {
 nlohmann::json to_json(const Model &m);
 Model model_from_json(const nlohmann::json &j);
 nlohmann::json to_json(const Partition &p);
+nlohmann::json to_json(const Pf &p);
 
 } // namespace sriov::model

@@ -315,10 +315,17 @@ private:
 	static Status nft_run(const std::string &cmds, std::string *out);
 
 	Status guard_apply(const std::vector<PortGuard> &ports) override;
+	/// One port's chain and map entry, one transaction; its chain's
+	/// listing is taken right after (the others are not listed).
+	Status guard_set(const PortGuard &port) override;
+	Status guard_del(const std::string &partition) override;
+	/// guard_apply() of the ports known and @port (no table of ours known).
+	Status guard_apply_all_with(const PortGuard &port);
 
-	/// The kernel's table, listed, against the listing taken right after
-	/// guard_apply installed it: any rule or chain changed, added or
-	/// removed since shows.
+	/// The kernel's table, listed, against what sriovd installed: the
+	/// base chain and each port's chain as nft listed them right after
+	/// they were installed, and the map's entries.  Any rule, chain or
+	/// entry changed, added or removed since shows.
 	Outcome<std::vector<PortGuard>> guard_state() override;
 
 	static std::string vf_bdf(const std::string &pf, VfIndex vf);
@@ -376,8 +383,12 @@ private:
 	/// partition -> ifindex of the VF netdev its adapter released
 	std::map<std::string, std::uint32_t> released_;
 	BoundedCall sysfs_call_{"sysfs write"}; ///< see sysfs_write()
-	std::vector<PortGuard> guard_;  ///< what guard_apply installed last
-	std::string guard_listing_;     ///< the kernel's listing right after it ("" = none)
+	/// the guard's ports as installed, by partition
+	std::map<std::string, PortGuard> guard_;
+	/// each installed chain's block as nft listed it after installing it
+	/// ("chain NAME" -> text); empty until guard_apply succeeded, and
+	/// after a change that failed half-way (the table is then unknown)
+	std::map<std::string, std::string> guard_blocks_;
 };
 
 } // namespace sriov::netlink

@@ -300,28 +300,97 @@ Status RealKernel::guard_apply(const std::vector<PortGuard> &ports)
 	gp.reserve(ports.size());
 	for (const auto &g : ports)
 		gp.push_back({.ifname = host_port_name(g.partition), .guard = g});
-	guard_listing_.clear();
+	guard_blocks_.clear();
+	guard_.clear();
 	if (auto st = nft_run(guard::script(gp), nullptr); !st.ok())
 		return st;
 	std::string listing;
 	if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
 		return st;
-	guard_listing_ = std::move(listing);
-	guard_ = ports;
+	for (auto &[name, block] : guard::listing_blocks(listing))
+		if (name.rfind("chain ", 0) == 0)
+			guard_blocks_[name] = std::move(block);
+	for (const auto &g : ports)
+		guard_[g.partition] = g;
+	return Status::success();
+}
+
+Status RealKernel::guard_set(const PortGuard &port)
+{
+	if (guard_blocks_.empty())
+		return guard_apply_all_with(port);
+	const guard::Port gp{.ifname = host_port_name(port.partition), .guard = port};
+	const std::string chain = "chain " + guard::chain_name(gp.ifname);
+	guard_blocks_.erase(chain);
+	guard_.erase(port.partition);
+	if (auto st = nft_run(guard::port_add_script(gp), nullptr); !st.ok()) {
+		guard_blocks_.clear(); // what the kernel holds now is unknown
+		return st;
+	}
+	std::string listing;
+	if (auto st = nft_run(std::string("list chain bridge ") + guard::table + " " + guard::chain_name(gp.ifname),
+			      &listing);
+	    !st.ok()) {
+		guard_blocks_.clear();
+		return st;
+	}
+	auto blocks = guard::listing_blocks(listing);
+	guard_blocks_[chain] = blocks[chain];
+	guard_[port.partition] = port;
+	return Status::success();
+}
+
+Status RealKernel::guard_apply_all_with(const PortGuard &port)
+{
+	// no table of ours known: install it whole, with the ports known
+	std::vector<PortGuard> all;
+	for (const auto &[name, g] : guard_)
+		if (name != port.partition)
+			all.push_back(g);
+	all.push_back(port);
+	return guard_apply(all);
+}
+
+Status RealKernel::guard_del(const std::string &partition)
+{
+	const std::string ifname = host_port_name(partition);
+	guard_blocks_.erase("chain " + guard::chain_name(ifname));
+	guard_.erase(partition);
+	if (auto st = nft_run(guard::port_del_script(ifname), nullptr); !st.ok()) {
+		guard_blocks_.clear();
+		return st;
+	}
 	return Status::success();
 }
 
 Outcome<std::vector<PortGuard>> RealKernel::guard_state()
 {
 	using Out = Outcome<std::vector<PortGuard>>;
+	const std::string table = "table bridge " + std::string(guard::table);
 	std::string listing;
-	if (auto st = nft_run(std::string("list table bridge ") + guard::table, &listing); !st.ok())
-		return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + ": " + st.msg);
-	if (guard_listing_.empty())
-		return Out::fail(ENOENT, "table bridge " + std::string(guard::table) + " was not installed by this sriovd");
-	if (listing != guard_listing_)
-		return Out::fail(EINVAL, "table bridge " + std::string(guard::table) + " changed since sriovd installed it");
-	return Out::of(guard_);
+	if (auto st = nft_run("list " + table, &listing); !st.ok())
+		return Out::fail(ENOENT, table + ": " + st.msg);
+	if (guard_blocks_.empty())
+		return Out::fail(ENOENT, table + " was not installed by this sriovd");
+	auto blocks = guard::listing_blocks(listing);
+	const auto map = blocks.find("map " + std::string(guard::port_map));
+	if (map == blocks.end())
+		return Out::fail(EINVAL, table + " has no map " + guard::port_map);
+	std::map<std::string, std::string> want_map;
+	for (const auto &[name, g] : guard_) {
+		const auto ifname = host_port_name(name);
+		want_map[ifname] = guard::chain_name(ifname);
+	}
+	if (guard::map_elements(map->second) != want_map)
+		return Out::fail(EINVAL, table + ": the ports in map " + guard::port_map + " changed since sriovd set them");
+	blocks.erase(map);
+	if (blocks != guard_blocks_)
+		return Out::fail(EINVAL, table + " changed since sriovd installed it");
+	std::vector<PortGuard> out;
+	out.reserve(guard_.size());
+	for (const auto &[name, g] : guard_)
+		out.push_back(g);
+	return Out::of(std::move(out));
 }
 
 } // namespace sriov::netlink

@@ -42,27 +42,6 @@ Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, Engine
 {
 }
 
-void Engine::persist()
-{
-	json seqs = json::array();
-	for (const auto &[id, r] : active_)
-		seqs.push_back(to_json(r));
-	json doc{{"version", store::schema_version},
-		 {"next_seq", next_seq_},
-		 {"next_event", next_event_},
-		 {"model", model::to_json(model_)},
-		 {"sequences", seqs}};
-	if (const int err = store_.save(doc); err != 0)
-		log::error(0, "journal write to ", store_.path(), " failed: errno ", err);
-}
-
-void Engine::persist_events()
-{
-	const json doc{{"version", store::schema_version}, {"events", json(events_)}};
-	if (const int err = events_store_.save(doc); err != 0)
-		log::error(0, "event log write to ", events_store_.path(), " failed: errno ", err);
-}
-
 Record &Engine::begin(Kind kind, const std::string &partition, Reason cause, DoneFn done)
 {
 	const std::uint64_t id = next_seq_++;
@@ -75,6 +54,7 @@ Record &Engine::begin(Kind kind, const std::string &partition, Reason cause, Don
 	r.start_mono = clock_.mono_ms();
 	if (done)
 		waiters_[id].push_back(std::move(done));
+	touch(r);
 	log::info(id, to_string(kind), " of ", partition, " started (cause ", to_string(cause), ")");
 	return r;
 }
@@ -89,6 +69,7 @@ void Engine::to_rollback(Record &rec, Reason why, const std::string &detail)
 	rec.step_started = false;
 	rec.wait_deadline = 0;
 	rec.substate = 0;
+	touch(rec);
 	log::warn(rec.id, to_string(rec.kind), " of ", rec.partition, " rolling back: ", to_string(why), ": ", detail);
 }
 
@@ -99,6 +80,7 @@ void Engine::begin_step(Record &rec)
 	rec.step_started = true;
 	rec.phases.push_back({.step = step, .start_ms = clock_.wall_ms(), .end_ms = 0, .result = {},
 			      .detail = rec.rolling_back ? "rollback" : ""});
+	touch(rec);
 	persist();
 	if (crash_hook)
 		crash_hook(rec, step, false);
@@ -216,6 +198,9 @@ void Engine::finish(Record &rec, const std::string &result)
 	const std::uint64_t id = rec.id;
 	const Kind kind = rec.kind;
 	const std::string partition = rec.partition;
+	touch(rec); // the record goes, the partition changed
+	if (!model_.partitions.contains(partition))
+		guard_gone_.insert(partition); // its rules go at the end of the pump
 	active_.erase(id);
 	emit(ev); // persists; adds id and time_ms, which the waiters see too
 	auto it = waiters_.find(id);

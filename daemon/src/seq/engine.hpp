@@ -31,6 +31,10 @@ struct EngineConfig {
 	std::int64_t backoff_base_ms{1000};   ///< after a failed attach, doubling
 	std::int64_t backoff_max_ms{60000};
 	std::size_t event_ring{256};
+	/// Tests: after every journal commit, read the journal back (snapshot
+	/// + records) and throw std::logic_error unless it equals the state
+	/// in memory (replay equivalence at every commit).
+	bool check_journal{false};
 };
 
 struct PartitionSpec {
@@ -100,6 +104,8 @@ public:
 	[[nodiscard]] nlohmann::json sequences() const;
 	[[nodiscard]] nlohmann::json events(std::uint64_t after_id) const;
 	[[nodiscard]] std::string metrics() const;
+	/// The whole state as the journal's snapshot holds it.
+	[[nodiscard]] nlohmann::json state_doc() const;
 	/// Differences between the model and the kernel's dumps ([] = consistent).
 	/// Only meaningful when idle().
 	[[nodiscard]] std::vector<std::string> audit() const;
@@ -115,8 +121,26 @@ private:
 	void begin_step(Record &rec);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
-	static void to_rollback(Record &rec, Reason why, const std::string &detail);
+	void to_rollback(Record &rec, Reason why, const std::string &detail);
+	// --- the journal (journal.cpp) ---
+	/// Commit what changed since the last commit: one record with the
+	/// partitions and sequences touched and the PFs whose VF slots
+	/// changed; a snapshot instead when one is due (the log past its
+	/// bound, or touch_all()).
 	void persist();
+	/// Commit a snapshot of the whole state now (compaction).
+	void persist_all();
+	/// @partition changed (or went): the next commit writes it.
+	void touch(const std::string &partition) { dirty_parts_.insert(partition); }
+	/// @rec and its partition changed (or went).
+	void touch(const Record &rec)
+	{
+		dirty_parts_.insert(rec.partition);
+		dirty_seqs_.insert(rec.id);
+	}
+	/// Everything may have changed: the next commit is a snapshot.
+	void touch_all() { dirty_all_ = true; }
+	void check_journal();
 	void persist_events();
 	/// Record @ev.  @commit: also commit the journal and the event ring now
 	/// (sequence ends, quarantines); kernel notifications only mark the
@@ -159,9 +183,14 @@ private:
 	void resync_pool();
 	/// The switch's ARP/ND guard the model asks for: one entry a partition.
 	[[nodiscard]] std::vector<PortGuard> wanted_guard() const;
-	/// Install wanted_guard() when it differs from what was last installed
-	/// (always with @force).
+	/// Bring the guard to wanted_guard(): per partition (the rules of the
+	/// partitions that went are removed, one transaction each), or whole
+	/// when a change failed before, or always with @force (at start).
 	Status sync_guard(bool force = false);
+	/// @p's rules on the switch (before its port exists): one transaction
+	/// for it alone; the whole guard again if that fails or the guard is
+	/// not known to be installed.
+	Status guard_add(const model::Partition &p);
 	[[nodiscard]] bool busy(const std::string &partition) const;
 	StartResult start_attach(model::Partition &p, Reason cause, DoneFn done);
 	StartResult start_release(model::Partition &p, Kind kind, Reason cause, DoneFn done);
@@ -200,10 +229,24 @@ private:
 	/// Whether @pf's pool is ready for an attach (drops it from pool_wait_
 	/// when it is, or when its wait ran out).
 	bool pool_ready(const std::string &pf);
-	/// What guard_apply last installed; nullopt until the first success.
-	std::optional<std::vector<PortGuard>> guard_installed_;
-	/// The set whose guard_apply failed last (not retried until it changes).
+	/// The guard the kernel holds, as far as sriovd knows, by partition;
+	/// only meaningful while !guard_stale_.
+	std::map<std::string, PortGuard> guard_installed_;
+	/// A change of the guard failed (or none succeeded yet): the next
+	/// change installs it whole.
+	bool guard_stale_{true};
+	/// The set whose whole installation failed last (not retried until it changes).
 	std::optional<std::vector<PortGuard>> guard_failed_;
+	/// Partitions whose sequence ended with the partition gone: their
+	/// rules go at the end of the pump.
+	std::set<std::string> guard_gone_;
+
+	// journal bookkeeping: what the next commit writes
+	std::set<std::string> dirty_parts_;
+	std::set<std::uint64_t> dirty_seqs_;
+	bool dirty_all_{};
+	/// each PF's JSON as last committed (a PF is written when it differs)
+	std::map<std::string, std::string> pfs_written_;
 
 	// metrics (since start)
 	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count

@@ -71,13 +71,10 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 	}
 	// Notifications arrive late: act only if the partition's filters are
 	// on the default VPort in the kernel's dump now.
-	const auto have = kernel_.filters(ev.pf);
 	bool moved = true;
-	for (const auto &f : p->filters()) {
-		auto it = std::find_if(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; });
-		if (it == have.end() || it->vport != *dv)
+	for (const auto &f : p->filters())
+		if (kernel_.filter_vport(ev.pf, f) != dv)
 			moved = false;
-	}
 	if (!moved) {
 		log::info(0, "partition ", p->name, ": filter-moved notification (reason ", *ev.reset_reason,
 			  ") is stale: its filters are not on the default VPort");
@@ -99,6 +96,7 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		log::warn(0, "partition ", p->name, ": ", st.msg);
 	p->vf->filters_on_vf = false;
 	p->vf->kernel_failover = true;
+	touch(p->name);
 	// the adapter left the VF (it asks for synthetic when the VF goes
 	// down); sriovd's model keeps it synthetic until the failback
 	p->vf->datapath = Datapath::synthetic;
@@ -132,15 +130,10 @@ void Engine::triage_dp_requests()
 			why = "VF going away: request to synthetic acknowledged";
 		} else {
 			bool on_vf = p.vf && p.vf->in_child && p.vf->filters_on_vf && p.vf->vport;
-			if (on_vf) {
-				const auto have = kernel_.filters(p.vf->pf);
-				for (const auto &f : p.filters()) {
-					auto it = std::find_if(have.begin(), have.end(),
-							       [&](const FilterInfo &fi) { return fi.filter == f; });
-					if (it == have.end() || it->vport != *p.vf->vport)
+			if (on_vf)
+				for (const auto &f : p.filters())
+					if (kernel_.filter_vport(p.vf->pf, f) != p.vf->vport)
 						on_vf = false;
-				}
-			}
 			if (!on_vf && p.vf && p.vf->kernel_failover && p.vf->in_child && p.vf->vport &&
 			    paired_with(*ad, kernel_.vf(p.vf->pf, p.vf->vf))) {
 				// the VF is back after sriov_pf failed it over: filters
@@ -296,9 +289,8 @@ void Engine::resync_pool()
 		auto it = std::find_if(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == p.pf; });
 		if (it == kpfs.end() || it->num_vfs == 0)
 			continue;
-		const auto have = kernel_.filters(p.pf);
 		for (const auto &f : p.filters()) {
-			if (std::any_of(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; }))
+			if (kernel_.filter_vport(p.pf, f))
 				continue;
 			auto st = kernel_.filter_add(p.pf, it->default_vport, f);
 			if (!st.ok() && st.err != EEXIST)

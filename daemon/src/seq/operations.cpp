@@ -109,7 +109,7 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	p.ips = spec.ips;
 	model_.partitions[p.name] = p;
 	// the partition's rules are on the switch before its port is
-	if (auto st = sync_guard(true); !st.ok()) {
+	if (auto st = guard_add(p); !st.ok()) {
 		model_.partitions.erase(p.name);
 		return refuse(Reason::switch_guard_failed, "switch guard (nftables table bridge sriovd): " + st.msg);
 	}
@@ -152,6 +152,7 @@ StartResult Engine::attach(const std::string &name, DoneFn done)
 	p->want_vf = true;
 	p->hold_until_mono = 0;
 	p->attach_failures = 0;
+	touch(name);
 	if (model_.free_vf(p->pf))
 		return start_attach(*p, Reason::ok, std::move(done));
 	// No free VF: preempt the lowest-weight holder below us, if any.
@@ -181,6 +182,7 @@ StartResult Engine::detach(const std::string &name, DoneFn done)
 	if (busy(name))
 		return refuse(Reason::partition_busy, "a sequence is running on " + name + "; retry when it ends");
 	p->want_vf = false;
+	touch(name);
 	if (!p->vf) {
 		persist();
 		return {.seq = 0, .reason = Reason::ok, .detail = "not attached", .queued = false};
@@ -293,6 +295,7 @@ StartResult Engine::set_weight(const std::string &name, std::uint32_t weight)
 	if (weight > weight_max)
 		return refuse(Reason::bad_request, "weight is 0..100");
 	p->weight = weight;
+	touch(name);
 	persist();
 	pump();
 	return {};
@@ -323,6 +326,7 @@ std::size_t Engine::teardown_all()
 		p.want_vf = false;
 		names.push_back(name);
 	}
+	touch_all(); // every partition changed: a snapshot
 	persist();
 	for (const auto &name : names) {
 		if (busy(name))

@@ -35,6 +35,9 @@ void Engine::sync_pfs()
 
 void Engine::recover()
 {
+	// the first commit after a start is a snapshot (it also cuts off a
+	// torn record the crash left at the end of the log)
+	touch_all();
 	if (auto doc = store_.load()) {
 		model_ = model::model_from_json(doc->at("model"));
 		next_seq_ = doc->at("next_seq").get<std::uint64_t>();
@@ -42,6 +45,7 @@ void Engine::recover()
 		if (doc->contains("events")) // journals written before the split
 			for (const auto &e : doc->at("events"))
 				events_.push_back(e);
+		// (an array in version 1, an object keyed by id since)
 		for (const auto &jr : doc->at("sequences")) {
 			Record r = record_from_json(jr);
 			active_[r.id] = std::move(r);
@@ -88,7 +92,7 @@ void Engine::recover()
 	// kernel holds
 	if (auto st = sync_guard(true); !st.ok())
 		log::error(0, "switch guard (nftables table bridge sriovd): ", st.msg);
-	persist();
+	persist_all();
 	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
 		  active_.size(), " sequence(s) in flight");
 }
@@ -100,8 +104,10 @@ void Engine::reconcile_serials()
 	// without its identity (created before, or by hand) gets it now, set
 	// from the host side.
 	for (auto &[name, p] : model_.partitions) {
-		if (p.serial == 0)
+		if (p.serial == 0) {
 			p.serial = p.vf && p.vf->serial != 0 ? p.vf->serial : next_seq_++;
+			touch(name);
+		}
 		if (!p.adapter)
 			continue;
 		auto ad = kernel_.adapter(name);
@@ -141,22 +147,56 @@ std::vector<PortGuard> Engine::wanted_guard() const
 
 Status Engine::sync_guard(bool force)
 {
-	auto want = wanted_guard();
-	if (!force && guard_installed_ && *guard_installed_ == want)
+	if (!force && !guard_stale_) {
+		// per partition: those that went lose their rules
+		for (auto it = guard_gone_.begin(); it != guard_gone_.end(); it = guard_gone_.erase(it)) {
+			if (model_.partitions.contains(*it) || !guard_installed_.contains(*it))
+				continue;
+			if (auto st = kernel_.guard_del(*it); !st.ok()) {
+				guard_stale_ = true; // installed whole at the next change
+				guard_gone_.clear();
+				return st;
+			}
+			guard_installed_.erase(*it);
+		}
 		return Status::success();
+	}
+	const bool changed = !guard_gone_.empty();
+	guard_gone_.clear();
+	if (!force && !changed)
+		return Status::success();
+	auto want = wanted_guard();
 	// a set that failed is tried again when it changes or at the next
 	// start, not at every pump (the audit reports the difference)
 	if (!force && guard_failed_ && *guard_failed_ == want)
 		return Status::success();
 	auto st = kernel_.guard_apply(want);
+	guard_installed_.clear();
 	if (st.ok()) {
-		guard_installed_ = std::move(want);
+		for (auto &g : want)
+			guard_installed_[g.partition] = std::move(g);
+		guard_stale_ = false;
 		guard_failed_.reset();
 	} else {
-		guard_installed_.reset(); // unknown: installed again when next asked
+		guard_stale_ = true;
 		guard_failed_ = std::move(want);
 	}
 	return st;
+}
+
+Status Engine::guard_add(const model::Partition &p)
+{
+	if (!guard_stale_) {
+		const PortGuard g{.partition = p.name, .mac = p.mac, .ips = p.ips};
+		auto st = kernel_.guard_set(g);
+		if (st.ok()) {
+			guard_installed_[p.name] = g;
+			return st;
+		}
+		log::warn(0, "switch guard: adding the rules of ", p.name, ": ", st.msg, "; installing the whole table");
+		guard_stale_ = true;
+	}
+	return sync_guard(true);
 }
 
 void Engine::reconcile_orphans()

@@ -33,10 +33,7 @@ std::optional<VportId> vport_of(KernelApi &k, const std::string &pf, VfIndex vf)
 /// Where the kernel has @f on @pf, if anywhere.
 std::optional<VportId> filter_location(KernelApi &k, const std::string &pf, const Filter &f)
 {
-	for (const auto &fi : k.filters(pf))
-		if (fi.filter == f)
-			return fi.vport;
-	return std::nullopt;
+	return k.filter_vport(pf, f);
 }
 
 model::Assignment *assignment(StepCtx &c, model::Partition &p)

@@ -200,10 +200,9 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 	if (!dv)
 		return StepResult::fail(Reason::filter_move_failed, "PF gone");
 	std::vector<Filter> to_move;
-	const auto have = c.kernel.filters(a->pf); // one dump for all of them
 	for (const auto &f : p.filters()) {
-		auto it = std::find_if(have.begin(), have.end(), [&](const FilterInfo &fi) { return fi.filter == f; });
-		if (it == have.end()) {
+		const auto where = c.kernel.filter_vport(a->pf, f);
+		if (!where) {
 			// A NIC switch that came back (VFs enabled again) holds none
 			// of the synthetic path's filters until the pool re-sync puts
 			// them back, which passes over a partition a sequence holds:
@@ -216,7 +215,7 @@ StepResult filters_to_vf(StepCtx &c, model::Partition &p)
 			to_move.push_back(f);
 			continue;
 		}
-		if (it->vport != *a->vport)
+		if (*where != *a->vport)
 			to_move.push_back(f);
 	}
 	if (!to_move.empty()) {

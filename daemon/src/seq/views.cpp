@@ -6,7 +6,9 @@
 #include "common/log.hpp"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace sriov::seq {
 
@@ -78,8 +80,21 @@ std::string Engine::metrics() const
 		for (const auto &[st, n] : counts)
 			o << "sriovd_vfs{pf=\"" << name << "\",state=\"" << st << "\"} " << n << "\n";
 	}
-	o << "# HELP sriovd_journal_bytes Size of the last journal commit.\n# TYPE sriovd_journal_bytes gauge\n"
+	o << "# HELP sriovd_journal_bytes Size of the last journal commit (a record, or a snapshot).\n"
+	  << "# TYPE sriovd_journal_bytes gauge\n"
 	  << "sriovd_journal_bytes " << store_.last_bytes() << "\n"
+	  << "# HELP sriovd_journal_written_bytes_total Bytes written by journal commits since start.\n"
+	  << "# TYPE sriovd_journal_written_bytes_total counter\n"
+	  << "sriovd_journal_written_bytes_total " << store_.bytes_written() << "\n"
+	  << "# HELP sriovd_journal_snapshot_bytes Size of the journal's snapshot.\n"
+	  << "# TYPE sriovd_journal_snapshot_bytes gauge\n"
+	  << "sriovd_journal_snapshot_bytes " << store_.snapshot_bytes() << "\n"
+	  << "# HELP sriovd_journal_log_bytes Size of the journal's log of records after the snapshot.\n"
+	  << "# TYPE sriovd_journal_log_bytes gauge\n"
+	  << "sriovd_journal_log_bytes " << store_.log_bytes() << "\n"
+	  << "# HELP sriovd_journal_snapshots_total Journal snapshots (start, compaction, teardown-all) since start.\n"
+	  << "# TYPE sriovd_journal_snapshots_total counter\n"
+	  << "sriovd_journal_snapshots_total " << store_.snapshots() << "\n"
 	  << "# HELP sriovd_journal_write_seconds_sum Time spent committing the journal since start.\n"
 	  << "# TYPE sriovd_journal_write_seconds_sum counter\n"
 	  << "sriovd_journal_write_seconds_sum " << std::to_string(static_cast<double>(store_.write_ns_sum()) / 1e9) << "\n"
@@ -98,11 +113,29 @@ std::string Engine::metrics() const
 
 std::vector<std::string> Engine::audit() const
 {
+	// One dump of each kind, then lookups: O(n log n) in the partitions.
 	std::vector<std::string> out;
 	auto &k = kernel_;
+	const auto kpfs = k.pfs();
+	auto kpf = [&](const std::string &name) -> const PfInfo * {
+		for (const auto &p : kpfs)
+			if (p.name == name)
+				return &p;
+		return nullptr;
+	};
+	// the model's side, indexed
+	std::map<Filter, const model::Partition *> owner_of;
+	std::set<std::tuple<std::string, std::uint32_t, std::uint32_t>> assigned_vports; // pf, VPort, VF
+	for (const auto &[n, p] : model_.partitions) {
+		for (const auto &f : p.filters())
+			owner_of[f] = &p;
+		if (p.vf && p.vf->vport)
+			assigned_vports.insert({p.vf->pf, p.vf->vport->value, p.vf->vf.value});
+	}
+	std::map<Filter, std::size_t> kernel_filter_count; // over every PF
 	for (const auto &[pf_name, pf] : model_.pfs) {
-		auto pfinfo = k.pf(pf_name);
-		if (!pfinfo) {
+		const PfInfo *pfinfo = kpf(pf_name);
+		if (pfinfo == nullptr) {
 			// a PF known to be gone (driver unbound, unplugged) is
 			// consistent once none of its VFs is in use any more
 			if (!pfs_gone_.contains(pf_name))
@@ -134,39 +167,29 @@ std::vector<std::string> Engine::audit() const
 				out.push_back(pf_name + " VF " + std::to_string(i) + ": gone from the kernel's pool, model " +
 					      std::string(model::to_string(pf.vfs[i].state)));
 		// every non-default VPort belongs to exactly one assignment
-		for (const auto &vp : kvports) {
-			if (!vp.vf)
-				continue;
-			bool known = false;
-			for (const auto &[n, p] : model_.partitions)
-				known |= p.vf && p.vf->pf == pf_name && p.vf->vport == vp.id && p.vf->vf == *vp.vf;
-			if (!known)
+		for (const auto &vp : kvports)
+			if (vp.vf && !assigned_vports.contains({pf_name, vp.id.value, vp.vf->value}))
 				out.push_back(pf_name + " VPort " + std::to_string(vp.id.value) + " unknown to the model");
+		// (VPort, MAC) pairs a partition owns on this switch
+		std::set<std::pair<std::uint32_t, MacAddr>> owned_pairs;
+		for (const auto &g : kfilters) {
+			++kernel_filter_count[g.filter];
+			if (owner_of.contains(g.filter))
+				owned_pairs.insert({g.vport.value, g.filter.mac});
 		}
 		// every filter belongs to a partition and sits where the model says
 		for (const auto &f : kfilters) {
-			const model::Partition *owner = nullptr;
-			for (const auto &[n, p] : model_.partitions)
-				for (const auto &pf2 : p.filters())
-					if (pf2 == f.filter)
-						owner = &p;
-			if (owner == nullptr) {
+			const auto o = owner_of.find(f.filter);
+			if (o == owner_of.end()) {
 				// A backend that keeps MAC and VLAN filters apart reports
 				// every (MAC, VLAN) pairing of a VPort; one that a partition
 				// does not own is fine beside the pairing it does own there.
-				const bool by_product = std::any_of(kfilters.begin(), kfilters.end(), [&](const FilterInfo &g) {
-					if (g.vport != f.vport || g.filter.mac != f.filter.mac)
-						return false;
-					return std::any_of(model_.partitions.begin(), model_.partitions.end(), [&](const auto &kv) {
-						const auto fl = kv.second.filters();
-						return std::find(fl.begin(), fl.end(), g.filter) != fl.end();
-					});
-				});
-				if (!by_product)
+				if (!owned_pairs.contains({f.vport.value, f.filter.mac}))
 					out.push_back(pf_name + " filter " + f.filter.mac.str() + " VLAN " +
 						      std::to_string(f.filter.vlan.value) + " has no owner");
 				continue;
 			}
+			const model::Partition *owner = o->second;
 			VportId want = pfinfo->default_vport;
 			if (owner->vf && owner->vf->pf == pf_name && owner->vf->filters_on_vf && owner->vf->vport)
 				want = *owner->vf->vport;
@@ -176,13 +199,17 @@ std::vector<std::string> Engine::audit() const
 					      std::to_string(want.value));
 		}
 	}
+	std::map<std::string, AdapterInfo> kadapters;
+	for (auto &a : k.adapters())
+		kadapters[a.partition] = std::move(a);
 	for (const auto &[n, p] : model_.partitions) {
-		auto ad = k.adapter(n);
-		if (ad.has_value() != p.adapter) {
-			out.push_back("partition " + n + ": adapter present=" + (ad ? "yes" : "no"));
+		const auto it = kadapters.find(n);
+		const AdapterInfo *ad = it == kadapters.end() ? nullptr : &it->second;
+		if ((ad != nullptr) != p.adapter) {
+			out.push_back("partition " + n + ": adapter present=" + (ad != nullptr ? "yes" : "no"));
 			continue;
 		}
-		if (!ad)
+		if (ad == nullptr)
 			continue;
 		// (a PF that is gone leaves its bridge without an uplink)
 		if (ad->pf != p.pf && !(ad->pf.empty() && pfs_gone_.contains(p.pf)))
@@ -204,13 +231,12 @@ std::vector<std::string> Engine::audit() const
 		if (ad->datapath != want && !(want == Datapath::vf && !ad->up))
 			out.push_back("partition " + n + ": datapath " + std::string(to_string(ad->datapath)));
 		std::size_t nfilters = 0;
-		for (const auto &[pn, pf] : model_.pfs)
-			for (const auto &f : k.filters(pn))
-				for (const auto &pf2 : p.filters())
-					nfilters += f.filter == pf2 ? 1 : 0;
+		for (const auto &f : p.filters())
+			if (auto c = kernel_filter_count.find(f); c != kernel_filter_count.end())
+				nfilters += c->second;
 		// sriov_numvfs=0: the PF has no NIC switch, and no filters
-		const auto ppf = k.pf(p.pf);
-		const bool has_switch = ppf && ppf->num_vfs != 0;
+		const PfInfo *ppf = kpf(p.pf);
+		const bool has_switch = ppf != nullptr && ppf->num_vfs != 0;
 		if (nfilters != (p.adapter_filter && has_switch ? p.filters().size() : 0))
 			out.push_back("partition " + n + ": " + std::to_string(nfilters) + " filter(s) in kernel");
 		if (p.vf) {
@@ -220,9 +246,9 @@ std::vector<std::string> Engine::audit() const
 				out.push_back("partition " + n + ": VF netdev in child=" + (in_child ? "yes" : "no"));
 		}
 	}
-	for (const auto &a : k.adapters())
-		if (!model_.partitions.contains(a.partition))
-			out.push_back("adapter " + a.partition + " unknown to the model");
+	for (const auto &[name, a] : kadapters)
+		if (!model_.partitions.contains(name))
+			out.push_back("adapter " + name + " unknown to the model");
 	if (auto g = k.guard_state(); !g.ok())
 		out.push_back("switch guard: " + g.status.msg);
 	else if (*g.value != wanted_guard())

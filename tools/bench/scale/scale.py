@@ -15,8 +15,9 @@ operations at that size:
 
 Per operation: wall time seen by the client and sriovd's CPU time (the
 sum of its threads' /proc/PID/task/*/schedstat run time, ns), median and
-p99.  Per step: journal commits, bytes and write time from sriovd's
-metrics (sriovd_journal_*).  sriovd's VmRSS after the sample, the time to
+p99.  Per operation: journal commits, bytes written and write time from
+sriovd's metrics (sriovd_journal_*); the journal's snapshot and log size
+at the end.  sriovd's VmRSS after the sample, the time to
 create the N partitions, and utime+stime for the whole run.
 
 Writes build/bench/scale.json and prints a table.
@@ -189,6 +190,7 @@ def run_size(sriovd, n, sample, workdir, fake_pfs, budget_s):
         res = {op: [] for op in OPS}
         commits = {op: 0.0 for op in OPS}
         jsec = {op: 0.0 for op in OPS}
+        jbytes = {op: 0.0 for op in OPS}
 
         def timed(op, cmd, **args):
             mb = metrics(c)
@@ -202,6 +204,8 @@ def run_size(sriovd, n, sample, workdir, fake_pfs, budget_s):
             commits[op] += ma.get("sriovd_journal_commits_total", 0) - mb.get("sriovd_journal_commits_total", 0)
             jsec[op] += (ma.get("sriovd_journal_write_seconds_sum", 0) -
                          mb.get("sriovd_journal_write_seconds_sum", 0))
+            jbytes[op] += (ma.get("sriovd_journal_written_bytes_total", 0) -
+                           mb.get("sriovd_journal_written_bytes_total", 0))
 
         # spread the sample over the partitions
         step = max(1, n // sample)
@@ -228,7 +232,10 @@ def run_size(sriovd, n, sample, workdir, fake_pfs, budget_s):
                 "sriovd_journal_commits_total", 0),
             "ops": {op: summary(res[op]) for op in OPS},
             "journal": {
-                "bytes": int(m2.get("sriovd_journal_bytes", 0)),
+                "snapshot_bytes": int(m2.get("sriovd_journal_snapshot_bytes", 0)),
+                "log_bytes": int(m2.get("sriovd_journal_log_bytes", 0)),
+                "snapshots": int(m2.get("sriovd_journal_snapshots_total", 0)),
+                "bytes_per_commit": {op: round(jbytes[op] / commits[op]) if commits[op] else None for op in OPS},
                 "commits_per_op": {op: round(commits[op] / max(1, len(res[op])), 2) for op in OPS},
                 "write_ms_per_commit": {op: round(jsec[op] * 1e3 / commits[op], 3) if commits[op] else None
                                         for op in OPS},
@@ -259,7 +266,7 @@ def table(doc):
     lines = []
     lines.append(f"sriovd scale benchmark, fake backend ({doc['fake_pfs']}), sample {doc['sample']} per op")
     lines.append(f"date {doc['date']}  commit {doc['commit']}  load {doc['load_before']}")
-    hdr = f"{'N':>6} {'create s':>9} {'rss MB':>7} {'journal KB':>10} {'commit ms':>9}"
+    hdr = f"{'N':>6} {'create s':>9} {'rss MB':>7} {'snapshot KB':>11} {'B/commit':>8} {'commit ms':>9}"
     for op in OPS:
         hdr += f" | {op + ' med/p99 ms':>22}"
     lines.append(hdr)
@@ -269,8 +276,10 @@ def table(doc):
                          f"{r['create_s']:.0f} s (budget {r['budget_s']} s); ms per add by size: "
                          f"{r['create_ms_per_add_by_size']}")
             continue
+        bpc = [b for b in r["journal"]["bytes_per_commit"].values() if b is not None]
         row = (f"{r['partitions']:>6} {r['create_s']:>9.2f} {r['rss_kb'] / 1024:>7.1f} "
-               f"{r['journal']['bytes'] / 1024:>10.1f} {r['journal']['write_ms_mean']:>9.3f}")
+               f"{r['journal']['snapshot_bytes'] / 1024:>11.1f} {statistics.median(bpc) if bpc else 0:>8.0f} "
+               f"{r['journal']['write_ms_mean']:>9.3f}")
         for op in OPS:
             o = r["ops"][op]
             row += f" | {o['wall_ms_median']:>8.2f}/{o['wall_ms_p99']:<6.2f} c{o['cpu_ms_median']:>5.2f}"
