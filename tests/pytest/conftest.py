@@ -128,12 +128,20 @@ class Daemon:
         raise AssertionError("sequences still running: " + json.dumps(st))
 
     def kernel(self):
-        """The fake kernel's state as the running daemon holds it (its
-        "fake" command); after a restart that is what it read back from its
-        state file."""
-        r = self.request("fake")
-        assert r["ok"], r
-        return r["result"]
+        """The fake kernel's state: as the running daemon holds it (its
+        "fake" command, which a restart read back from the state file), or,
+        with the daemon stopped, its state file replayed here in the same
+        shape (without the guard's script)."""
+        if self.proc is not None and self.proc.poll() is None:
+            r = self.request("fake")
+            assert r["ok"], r
+            return r["result"]
+        f = self.kernel_file()
+        for name, pf in f["pfs"].items():
+            pf["filters"] = [f["filters"][name][i] for i in sorted(f["filters"].get(name, {}), key=int)]
+        f["netns"] = sorted(f["netns"])
+        f["guard"]["ports"] = [f["guard"]["ports"][n] for n in sorted(f["guard"]["ports"])]
+        return f
 
     def kernel_file(self):
         """The fake kernel's state file, replayed here (snapshot + change
