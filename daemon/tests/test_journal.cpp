@@ -238,6 +238,32 @@ TEST(Journal, EngineCompactsAndRecoversTheSameState)
 	r.expect_consistent();
 }
 
+TEST(Journal, TheEventRingSurvivesARestartInOrderAndBounded)
+{
+	Rig r;
+	r.cfg.event_ring = 5;
+	r.restart();
+	for (int i = 0; i < 7; ++i) {
+		const std::string name = "p" + std::to_string(i);
+		r.add(name, "02:00:00:00:03:0" + std::to_string(i));
+	}
+	// one ring record per sequence end, not the ring rewritten
+	const auto before = r.engine->events(0);
+	ASSERT_EQ(before.size(), 5U);
+	ASSERT_TRUE(std::filesystem::exists(r.dir.path() + "/state.json.events.log"));
+	EXPECT_GT(std::filesystem::file_size(r.dir.path() + "/state.json.events.log"), 0U);
+	r.restart();
+	const auto after = r.engine->events(0);
+	ASSERT_EQ(after.size(), 5U);
+	EXPECT_EQ(after, before) << after.dump(1);
+	// ids go on after the newest one
+	r.add("p9", "02:00:00:00:03:09");
+	const auto last = r.engine->events(0);
+	EXPECT_GT(last.back().at("id").get<std::uint64_t>(), before.back().at("id").get<std::uint64_t>());
+	for (std::size_t i = 1; i < last.size(); ++i)
+		EXPECT_LT(last[i - 1].at("id").get<std::uint64_t>(), last[i].at("id").get<std::uint64_t>());
+}
+
 TEST(FakeKernelState, AReloadedFakeIsTheSameFakeThroughCompactionsAndATornRecord)
 {
 	TempDir d;

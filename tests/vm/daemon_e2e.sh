@@ -95,7 +95,8 @@ ktap_result "external host pings the child over the synthetic path" slowwait 15 
 # The partition's port of the synthetic switch, from the kernel's own
 # dumps: locked, no learning, no unknown-unicast flooding (broadcast
 # still), the partition's MAC its static entry; and its ARP/ND rules in
-# sriovd's nftables table.
+# sriovd's nftables table (its chain, and its entry in the port map the
+# base chain looks the input port up in).
 switch_guarded() {
 	local port br fdb nf
 	port=$(ip -d -o link show type sriov_netvsc | awk -F': ' '/alias sriovd:vm1:/ { sub(/@.*/, "", $2); print $2 }')
@@ -111,7 +112,9 @@ switch_guarded() {
 	jq -e --arg p "$port" --arg c "p_$port" --arg m "$MAC" --arg ip 198.18.0.20 '
 		.nftables as $n |
 		([$n[] | .rule? | select(. != null and .chain == "ports")
-		  | select(any(.expr[]; .match?.right == $p) and any(.expr[]; .jump?.target == $c))] | length == 1) and
+		  | select(any(.expr[]; .vmap?.data == "@portmap"))] | length == 1) and
+		([$n[] | .map? | select(. != null and .name == "portmap") | .elem[]?
+		  | select(.[0] == $p and .[1].jump.target == $c)] | length == 1) and
 		([$n[] | .rule? | select(. != null and .chain == $c)
 		  | select(any(.expr[]; .match?.left.payload.field == "saddr ether" and .match?.right == $m))] | length == 2) and
 		([$n[] | .rule? | select(. != null and .chain == $c)

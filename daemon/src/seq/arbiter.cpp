@@ -7,6 +7,16 @@ namespace sriov::seq {
 
 ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &busy, std::int64_t now_mono)
 {
+	std::vector<const model::Partition *> all;
+	all.reserve(m.partitions.size());
+	for (const auto &[name, p] : m.partitions)
+		all.push_back(&p);
+	return arbitrate(m, all, busy, now_mono);
+}
+
+ArbiterDecision arbitrate(const model::Model &m, const std::vector<const model::Partition *> &contenders,
+			  const std::set<std::string> &busy, std::int64_t now_mono)
+{
 	ArbiterDecision d;
 	for (const auto &[pf_name, pf] : m.pfs) {
 		struct Cand {
@@ -15,7 +25,8 @@ ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &bu
 		};
 		std::vector<Cand> cands;
 		std::uint32_t held_by_others = 0; // VFs held by partitions not competing
-		for (const auto &[name, p] : m.partitions) {
+		for (const auto *pp : contenders) {
+			const auto &p = *pp;
 			const bool holds = p.vf && p.vf->pf == pf_name;
 			// weight 0 never wins a VF; a holder at weight 0 takes part
 			// so that it yields its VF to any partition that wants one

@@ -20,5 +20,9 @@ struct ArbiterDecision {
 /// @busy: partitions with a sequence in flight (left alone, counted as
 /// holding whatever they hold).  @now_mono: for attach back-off.
 ArbiterDecision arbitrate(const model::Model &m, const std::set<std::string> &busy, std::int64_t now_mono);
+/// The same over @contenders only: every partition that wants a VF or
+/// holds one (the others take no part), in name order.
+ArbiterDecision arbitrate(const model::Model &m, const std::vector<const model::Partition *> &contenders,
+			  const std::set<std::string> &busy, std::int64_t now_mono);
 
 } // namespace sriov::seq

@@ -224,8 +224,10 @@ void Engine::emit(json &ev, bool commit)
 	if (!ev.contains("time_ms"))
 		ev["time_ms"] = clock_.wall_ms();
 	events_.push_back(ev);
-	while (events_.size() > cfg_.event_ring)
+	while (events_.size() > cfg_.event_ring) {
+		events_dropped_.push_back(events_.front().at("id").get<std::uint64_t>());
 		events_.pop_front();
+	}
 	events_dirty_ = true;
 	if (commit) {
 		flush_events();
@@ -300,7 +302,8 @@ void Engine::arbitrate_and_start()
 	std::set<std::string> busy_set;
 	for (const auto &[id, r] : active_)
 		busy_set.insert(r.partition);
-	const auto d = arbitrate(model_, busy_set, clock_.mono_ms());
+	index_.refresh(model_);
+	const auto d = arbitrate(model_, index_.contenders(model_), busy_set, clock_.mono_ms());
 	for (const auto &name : d.preempt)
 		if (auto *p = model_.partition(name); p != nullptr && p->vf)
 			start_release(*p, Kind::failover, Reason::preempted, nullptr);
@@ -343,10 +346,12 @@ std::optional<std::int64_t> Engine::next_wakeup_mono() const
 			consider(std::min(r.wait_deadline, clock_.mono_ms() + poll_ms));
 	if (!pool_wait_.empty() && !stopping_)
 		consider(clock_.mono_ms() + poll_ms);
-	if (!stopping_)
-		for (const auto &[name, p] : model_.partitions)
-			if (p.want_vf && !p.vf && p.hold_until_mono > clock_.mono_ms())
-				consider(p.hold_until_mono);
+	if (!stopping_) {
+		index_.refresh(model_);
+		for (const auto *p : index_.contenders(model_))
+			if (p->want_vf && !p->vf && p->hold_until_mono > clock_.mono_ms())
+				consider(p->hold_until_mono);
+	}
 	return t;
 }
 

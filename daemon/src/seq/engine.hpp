@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "kernel/kernel_api.hpp"
 #include "model/model.hpp"
+#include "seq/partition_index.hpp"
 #include "seq/sequence.hpp"
 #include "seq/steps.hpp"
 #include "store/state_store.hpp"
@@ -131,15 +132,23 @@ private:
 	/// Commit a snapshot of the whole state now (compaction).
 	void persist_all();
 	/// @partition changed (or went): the next commit writes it.
-	void touch(const std::string &partition) { dirty_parts_.insert(partition); }
+	void touch(const std::string &partition)
+	{
+		dirty_parts_.insert(partition);
+		index_.dirty(partition);
+	}
 	/// @rec and its partition changed (or went).
 	void touch(const Record &rec)
 	{
-		dirty_parts_.insert(rec.partition);
+		touch(rec.partition);
 		dirty_seqs_.insert(rec.id);
 	}
 	/// Everything may have changed: the next commit is a snapshot.
-	void touch_all() { dirty_all_ = true; }
+	void touch_all()
+	{
+		dirty_all_ = true;
+		index_.dirty_all();
+	}
 	void check_journal();
 	void persist_events();
 	/// Record @ev.  @commit: also commit the journal and the event ring now
@@ -206,6 +215,11 @@ private:
 	std::map<std::uint64_t, Record> active_;
 	std::map<std::uint64_t, std::vector<DoneFn>> waiters_;
 	std::deque<nlohmann::json> events_;
+	// the ring's file: whether it holds the ring (else the next write is
+	// whole), the first event id not written yet, ids that left the ring
+	bool events_written_{};
+	std::uint64_t events_flushed_{};
+	std::vector<std::uint64_t> events_dropped_;
 	std::uint64_t next_seq_{1};
 	std::uint64_t next_event_{1};
 	bool pumping_{};
@@ -247,6 +261,9 @@ private:
 	bool dirty_all_{};
 	/// each PF's JSON as last committed (a PF is written when it differs)
 	std::map<std::string, std::string> pfs_written_;
+	/// who wants or holds a VF, who uses a MAC or an address (refreshed
+	/// from the partitions touched)
+	mutable PartitionIndex index_;
 
 	// metrics (since start)
 	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count

@@ -109,8 +109,30 @@ void Engine::check_journal()
 
 void Engine::persist_events()
 {
-	const json doc{{"version", store::schema_version}, {"events", json(events_)}};
-	if (const int err = events_store_.save(doc); err != 0)
+	// the ring's own journal: a record with the events added and those
+	// that left the ring since the last write, the whole ring past the bound
+	int err = 0;
+	if (!events_written_ || events_store_.snapshot_due()) {
+		json ring = json::object();
+		for (const auto &e : events_)
+			ring[e.at("id").dump()] = e;
+		err = events_store_.save({{"version", store::schema_version}, {"events", std::move(ring)}});
+		events_written_ = err == 0;
+	} else {
+		store::Changes c;
+		for (const auto &e : events_)
+			if (e.at("id").get<std::uint64_t>() >= events_flushed_)
+				c.put.emplace_back(store::pointer({"events", e.at("id").dump()}), e);
+		for (const auto id : events_dropped_)
+			if (id < events_flushed_) // written before: gone now
+				c.del.push_back(store::pointer({"events", std::to_string(id)}));
+		err = events_store_.append(c);
+		if (err != 0)
+			events_written_ = false;
+	}
+	events_dropped_.clear();
+	events_flushed_ = next_event_;
+	if (err != 0)
 		log::error(0, "event log write to ", events_store_.path(), " failed: errno ", err);
 }
 

@@ -86,9 +86,9 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	constexpr std::uint16_t vlan_max = 4094;
 	if (spec.vlan.value > vlan_max)
 		return refuse(Reason::bad_request, "VLAN must be 0..4094");
-	for (const auto &[n, p] : model_.partitions)
-		if (p.mac == spec.mac)
-			return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
+	index_.refresh(model_);
+	if (const auto n = index_.mac_user(spec.mac); !n.empty())
+		return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
 	model::Partition p;
 	p.name = spec.name;
 	p.netns = spec.netns;
@@ -102,12 +102,12 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 			return refuse(Reason::bad_request, "\"" + ip + "\" is not a canonical IPv4 or IPv6 address");
 		if (std::count(spec.ips.begin(), spec.ips.end(), ip) != 1)
 			return refuse(Reason::bad_request, "address " + ip + " given twice");
-		for (const auto &[n, other] : model_.partitions)
-			if (std::find(other.ips.begin(), other.ips.end(), ip) != other.ips.end())
-				return refuse(Reason::bad_request, "address " + ip + " is used by partition " + n);
+		if (const auto n = index_.ip_user(ip); !n.empty())
+			return refuse(Reason::bad_request, "address " + ip + " is used by partition " + n);
 	}
 	p.ips = spec.ips;
 	model_.partitions[p.name] = p;
+	index_.dirty(p.name);
 	// the partition's rules are on the switch before its port is
 	if (auto st = guard_add(p); !st.ok()) {
 		model_.partitions.erase(p.name);
@@ -157,9 +157,10 @@ StartResult Engine::attach(const std::string &name, DoneFn done)
 		return start_attach(*p, Reason::ok, std::move(done));
 	// No free VF: preempt the lowest-weight holder below us, if any.
 	model::Partition *victim = nullptr;
-	for (auto &[n, o] : model_.partitions)
-		if (o.vf && o.vf->pf == p->pf && o.weight < p->weight && !busy(n) &&
-		    (victim == nullptr || o.weight < victim->weight))
+	index_.refresh(model_);
+	for (const auto *c : index_.contenders(model_)) // the holders are among them
+		if (auto &o = *model_.partition(c->name); o.vf && o.vf->pf == p->pf && o.weight < p->weight &&
+							 !busy(o.name) && (victim == nullptr || o.weight < victim->weight))
 			victim = &o;
 	persist();
 	if (victim != nullptr) {

@@ -52,10 +52,18 @@ void Engine::recover()
 		}
 	}
 	if (auto ev = events_store_.load()) {
-		events_.clear();
+		// an array in version 1, an object keyed by id since: in id order
+		std::map<std::uint64_t, json> by_id;
+		std::uint64_t n = 0;
 		for (const auto &e : ev->at("events"))
-			events_.push_back(e);
+			by_id[e.contains("id") && e.at("id").is_number_unsigned() ? e.at("id").get<std::uint64_t>() : n++] = e;
+		events_.clear();
+		for (auto &[id, e] : by_id)
+			events_.push_back(std::move(e));
+		while (events_.size() > cfg_.event_ring)
+			events_.pop_front();
 	}
+	events_written_ = false; // the ring is written whole at the next flush
 	// kernel events do not commit the journal: continue after the newest
 	// event id either file knows
 	for (const auto &e : events_)
