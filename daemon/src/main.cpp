@@ -7,6 +7,7 @@
 // instance is running.
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "control/cli.hpp"
 #include "control/commands.hpp"
 #include "control/server.hpp"
 #include "kernel/fake_kernel.hpp"
@@ -24,6 +25,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -59,123 +61,83 @@ struct Options {
 	bool log_time{};
 };
 
-void usage(std::ostream &o)
+/// --fake-pfs: BDF=NETDEV:VFS,... with VFS decimal.
+std::string check_fake_pfs(const std::string &spec)
 {
-	o << "usage: sriovd [options]\n"
-	     "  --socket PATH            control socket (default /run/sriovd/sriovd.sock)\n"
-	     "  --state-dir DIR          journal and lock file (default /var/lib/sriovd)\n"
-	     "  --backend real|fake      kernel backend (default real)\n"
-	     "  --fake-state FILE        fake backend state (default STATE_DIR/fake-kernel.json)\n"
-	     "  --fake-pfs LIST          fake PFs when the state is new: BDF=NETDEV:VFS,...\n"
-	     "  --pf BDF                 real backend: manage this PF (repeatable; default all)\n"
-	     "  --group NAME             members may change state (root always may)\n"
-	     "  --socket-group NAME      the socket is root:NAME 0660; members may connect and read\n"
-	     "                           (default: the --group, else sriov; root:root if it does not exist)\n"
-	     "  --max-connections N      connections of all non-root users together (default 64)\n"
-	     "  --max-connections-per-uid N  connections of one non-root uid (default 16); root is never refused\n"
-	     "  --idle-timeout-ms N      close a connection that sends nothing for N ms (default 60000;\n"
-	     "                           event followers and requests in flight are exempt)\n"
-	     "  --max-output-bytes N     output queued for one connection before it is dropped\n"
-	     "                           (default 262144; one reply of any size always goes out)\n"
-	     "  --keep-vfs               a clean stop leaves VFs attached\n"
-	     "  --pair-timeout-ms N      bound on the adapter pairing wait (default 5000)\n"
-	     "  --release-timeout-ms N   graceful release before surprise removal (default 2000)\n"
-	     "  --datapath-timeout-ms N  bound on the adapter switching to the VF (default 3000)\n"
-	     "  -v, --verbose            debug logging\n"
-	     "  --log-time               time-stamp log lines (UTC, ms; not needed under journald)\n"
-	     "  -h, --help\n";
+	std::stringstream ss(spec);
+	std::string item;
+	while (std::getline(ss, item, ',')) {
+		const auto eq = item.find('=');
+		const auto colon = item.rfind(':');
+		if (eq == std::string::npos || colon == std::string::npos || colon < eq)
+			return "'" + item + "' is not BDF=NETDEV:VFS";
+		std::string vfs = item.substr(colon + 1);
+		if (auto e = control::cli::decimal(0, 256)(vfs); !e.empty())
+			return "'" + item + "': VFS " + std::move(e);
+	}
+	return {};
 }
 
-std::optional<Options> parse(int argc, char **argv)
+/// Parse the command line; nullopt and @rc set when sriovd should exit
+/// now (0 after --help/--version, exit_usage after a usage error).
+std::optional<Options> parse(int argc, char **argv, int &rc)
 {
 	Options o;
-	std::vector<std::string> args(argv + 1, argv + argc);
-	for (std::size_t i = 0; i < args.size(); ++i) {
-		std::string a = args[i];
-		std::string val;
-		const auto eq = a.find('=');
-		bool has_val = false;
-		if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-			val = a.substr(eq + 1);
-			a = a.substr(0, eq);
-			has_val = true;
-		}
-		auto need = [&]() -> std::optional<std::string> {
-			if (has_val)
-				return val;
-			if (i + 1 >= args.size()) {
-				std::cerr << "sriovd: " << a << " needs a value\n";
-				return std::nullopt;
-			}
-			return args[++i];
-		};
-		auto num = [&](int &out) {
-			auto v = need();
-			if (!v)
-				return false;
-			try {
-				out = std::stoi(*v);
-			} catch (const std::exception &) {
-				std::cerr << "sriovd: " << a << ": not a number: " << *v << "\n";
-				return false;
-			}
-			return out > 0;
-		};
-		std::optional<std::string> v;
-		if (a == "-h" || a == "--help") {
-			usage(std::cout);
-			std::exit(0); // NOLINT(concurrency-mt-unsafe)
-		} else if (a == "-v" || a == "--verbose") {
-			o.verbose = true;
-		} else if (a == "--log-time") {
-			o.log_time = true;
-		} else if (a == "--keep-vfs") {
-			o.keep_vfs = true;
-		} else if (a == "--socket" && (v = need())) {
-			o.socket = *v;
-		} else if (a == "--state-dir" && (v = need())) {
-			o.state_dir = *v;
-		} else if (a == "--backend" && (v = need())) {
-			o.backend = *v;
-		} else if (a == "--fake-state" && (v = need())) {
-			o.fake_state = *v;
-		} else if (a == "--fake-pfs" && (v = need())) {
-			o.fake_pfs = *v;
-		} else if (a == "--pf" && (v = need())) {
-			o.pfs.push_back(*v);
-		} else if (a == "--group" && (v = need())) {
-			o.group = *v;
-		} else if (a == "--socket-group" && (v = need())) {
-			o.socket_group = *v;
-		} else if (a == "--max-connections" || a == "--max-connections-per-uid" || a == "--max-output-bytes") {
-			int n = 0;
-			if (!num(n))
-				return std::nullopt;
-			auto &field = a == "--max-connections"	       ? o.limits.max_connections
-				      : a == "--max-connections-per-uid" ? o.limits.max_connections_per_uid
-									 : o.limits.max_output_bytes;
-			field = static_cast<std::size_t>(n);
-		} else if (a == "--idle-timeout-ms") {
-			if (!num(o.limits.idle_timeout_ms))
-				return std::nullopt;
-		} else if (a == "--pair-timeout-ms") {
-			if (!num(o.pair_timeout_ms))
-				return std::nullopt;
-		} else if (a == "--release-timeout-ms") {
-			if (!num(o.release_timeout_ms))
-				return std::nullopt;
-		} else if (a == "--datapath-timeout-ms") {
-			if (!num(o.datapath_timeout_ms))
-				return std::nullopt;
-		} else {
-			if (!v)
-				std::cerr << "sriovd: unknown or incomplete option " << args[i] << "\n";
-			usage(std::cerr);
+	CLI::App app{"sriovd: the SR-IOV virtualization stack's daemon (Documentation/design/daemon.rst)", "sriovd"};
+	app.footer("exit codes: 0 clean stop, 1 runtime error, 2 usage error, 3 another instance is running");
+	app.set_version_flag("--version", "sriovd " + std::string(control::project_version()) + " (control protocol " +
+						  std::to_string(control::protocol_version) + ")");
+	// an option given twice: the last one counts (options from a unit's
+	// EnvironmentFile, then the command line's)
+	app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+	app.add_option("--socket", o.socket, "control socket")->capture_default_str()->type_name("PATH");
+	app.add_option("--state-dir", o.state_dir, "journal and lock file")->capture_default_str()->type_name("DIR");
+	app.add_option("--backend", o.backend, "kernel backend")
+		->check(CLI::IsMember({"real", "fake"}))
+		->capture_default_str();
+	app.add_option("--fake-state", o.fake_state, "fake backend state (default STATE_DIR/fake-kernel.json)")
+		->type_name("FILE");
+	app.add_option("--fake-pfs", o.fake_pfs, "fake PFs when the state is new: BDF=NETDEV:VFS,...")
+		->check(CLI::Validator(check_fake_pfs, "BDF=NETDEV:VFS,...", "fake-pfs"))
+		->capture_default_str()
+		->type_name("LIST");
+	app.add_option("--pf", o.pfs, "real backend: manage this PF (repeatable; default all)")
+		->type_name("BDF")
+		->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+		->allow_extra_args(false);
+	app.add_option("--group", o.group, "members may change state (root always may)")->type_name("NAME");
+	app.add_option("--socket-group", o.socket_group,
+		       "the socket is root:NAME 0660; members may connect and read (default: the --group, else sriov; "
+		       "root:root if it does not exist)")
+		->type_name("NAME");
+	auto count = [&](const char *name, auto &field, const char *help) {
+		app.add_option(name, field, help)
+			->transform(control::cli::decimal(1, std::numeric_limits<int>::max()))
+			->capture_default_str()
+			->type_name("N");
+	};
+	count("--max-connections", o.limits.max_connections, "connections of all non-root users together");
+	count("--max-connections-per-uid", o.limits.max_connections_per_uid,
+	      "connections of one non-root uid; root is never refused");
+	count("--idle-timeout-ms", o.limits.idle_timeout_ms,
+	      "close a connection that sends nothing for N ms (event followers and requests in flight are exempt)");
+	count("--max-output-bytes", o.limits.max_output_bytes,
+	      "output queued for one connection before it is dropped (one reply of any size always goes out)");
+	app.add_flag("--keep-vfs", o.keep_vfs, "a clean stop leaves VFs attached");
+	count("--pair-timeout-ms", o.pair_timeout_ms, "bound on the adapter pairing wait");
+	count("--release-timeout-ms", o.release_timeout_ms, "graceful release before surprise removal");
+	count("--datapath-timeout-ms", o.datapath_timeout_ms, "bound on the adapter switching to the VF");
+	app.add_flag("-v,--verbose", o.verbose, "debug logging");
+	app.add_flag("--log-time", o.log_time, "time-stamp log lines (UTC, ms; not needed under journald)");
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		if (e.get_exit_code() == 0) { // --help, --version
+			rc = app.exit(e);
 			return std::nullopt;
 		}
-	}
-	if (o.backend != "real" && o.backend != "fake") {
-		std::cerr << "sriovd: --backend must be real or fake\n";
+		std::cerr << "sriovd: " << control::cli::describe(app, e) << "\n  try `sriovd --help`\n";
+		rc = exit_usage;
 		return std::nullopt;
 	}
 	return o;
@@ -328,10 +290,11 @@ int run(const Options &opt)
 
 int main(int argc, char **argv)
 {
-	auto opt = parse(argc, argv);
-	if (!opt)
-		return exit_usage;
 	try {
+		int rc = 0;
+		auto opt = parse(argc, argv, rc);
+		if (!opt)
+			return rc;
 		return run(*opt);
 	} catch (const std::exception &e) {
 		std::cerr << "sriovd: " << e.what() << "\n";

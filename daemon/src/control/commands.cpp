@@ -68,6 +68,63 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 	add("list-commands", false, "this list", [this](const Request &r, const Reply &reply, const Follow &) {
 		reply(encode_ok(r.id, list()));
 	});
+	add("version", false, "sriovd's version and the control protocol's",
+	    [](const Request &r, const Reply &reply, const Follow &) {
+		    reply(encode_ok(r.id, {{"version", std::string(project_version())}, {"protocol", protocol_version}}));
+	    });
+	add("show", false, "one partition, the sequence running on it and its last sequence's end (args: partition)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    const auto name = arg_str(r.args, "partition");
+		    const json st = engine_.status();
+		    const auto &parts = st.at("partitions");
+		    const auto p = std::find_if(parts.begin(), parts.end(), [&](const json &j) { return j.at("name") == name; });
+		    if (p == parts.end()) {
+			    reply(encode_error(r.id, "unknown_partition", "no partition " + text::sanitize_utf8(name)));
+			    return;
+		    }
+		    json running = nullptr;
+		    for (const auto &q : st.at("sequences"))
+			    if (q.at("partition") == name) {
+				    running = q;
+				    break;
+			    }
+		    reply(encode_ok(r.id, {{"partition", *p}, {"sequence", running}, {"last", last_sequence(name, 0)}}));
+	    });
+	add("wait", false, "wait for a sequence to end: by id, or the one running on a partition (args: seq | partition, progress)",
+	    [this](const Request &r, const Reply &reply, const Follow &) {
+		    const bool by_seq = r.args.contains("seq");
+		    if (by_seq == r.args.contains("partition"))
+			    throw ArgError(R"(give one of "seq" and "partition")");
+		    std::uint64_t seq = 0;
+		    std::string part;
+		    if (by_seq) {
+			    const auto v = arg_int(r.args, "seq");
+			    if (v <= 0)
+				    throw ArgError("\"seq\" must be positive");
+			    seq = static_cast<std::uint64_t>(v);
+		    } else {
+			    part = arg_str(r.args, "partition");
+			    if (!engine_.model().partitions.contains(part)) {
+				    reply(encode_error(r.id, "unknown_partition", "no partition " + text::sanitize_utf8(part)));
+				    return;
+			    }
+		    }
+		    for (const auto &q : engine_.sequences())
+			    if (by_seq ? q.at("id") == seq : q.at("partition") == part) {
+				    watch(r, reply, q.at("id").get<std::uint64_t>(), q.at("phases"));
+				    return;
+			    }
+		    // ended already: its result, from the event ring
+		    if (const json ev = last_sequence(part, seq); !ev.is_null()) {
+			    reply(encode_end(r.id, ev));
+			    return;
+		    }
+		    if (by_seq)
+			    reply(encode_error(r.id, "unknown_sequence",
+					       "no sequence " + std::to_string(seq) + " is running or among the recent events"));
+		    else
+			    reply(encode_ok(r.id, {{"partition", part}, {"idle", true}}));
+	    });
 	add("status", false, "PFs (with their switch's filter capacity), VFs, partitions and running sequences",
 	    [this](const Request &r, const Reply &reply, const Follow &) {
 		    json st = engine_.status();
@@ -208,28 +265,19 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 			    }
 		    }
 		    const bool wait = arg_bool_or(r.args, "wait", true);
-		    auto st = engine_.add_partition(spec, wait ? [reply, id = r.id](const json &ev) {
-			    if (ev.at("result") == "ok")
-				    reply(encode_ok(id, ev));
-			    else
-				    reply(encode_error(id, ev.at("reason").get<std::string>(), ev.at("detail").get<std::string>(), ev));
-		    } : seq::DoneFn{});
+		    auto w = progress_watch(r, reply, wait);
+		    auto st = engine_.add_partition(spec, wait ? done_fn(r.id, reply, w) : seq::DoneFn{});
+		    follow_progress(w, st);
 		    reply_started(r, reply, st, wait);
 	    });
 	auto simple = [this](const std::string &name, const std::string &help,
 			     const std::function<seq::StartResult(const Request &, seq::DoneFn)> &start) {
 		add(name, true, help, [this, start](const Request &r, const Reply &reply, const Follow &) {
 			const bool wait = arg_bool_or(r.args, "wait", true);
-			seq::DoneFn done;
-			if (wait)
-				done = [reply, id = r.id](const json &ev) {
-					if (ev.at("result") == "ok")
-						reply(encode_ok(id, ev));
-					else
-						reply(encode_error(id, ev.at("reason").get<std::string>(),
-								   ev.at("detail").get<std::string>(), ev));
-				};
-			reply_started(r, reply, start(r, done), wait);
+			auto w = progress_watch(r, reply, wait);
+			const auto st = start(r, wait ? done_fn(r.id, reply, w) : seq::DoneFn{});
+			follow_progress(w, st);
+			reply_started(r, reply, st, wait);
 		});
 	};
 	simple("partition-remove", "tear a partition down (args: partition)", [this](const Request &r, seq::DoneFn d) {
@@ -319,7 +367,8 @@ void Commands::reply_started(const Request &req, const Reply &reply, const seq::
 		reply(encode_ok(req.id, res));
 }
 
-void Commands::dispatch(const Request &req, const Peer &peer, const Reply &reply, const Follow &follow)
+void Commands::dispatch(const Request &req, const Peer &peer, const Reply &reply, const Follow &follow,
+			const Reply &notify)
 {
 	auto it = table_.find(req.cmd);
 	if (it == table_.end()) {
@@ -333,13 +382,130 @@ void Commands::dispatch(const Request &req, const Peer &peer, const Reply &reply
 					   " is neither root nor in sriovd's --group"));
 		return;
 	}
+	notify_ = notify;
 	try {
 		it->second.fn(req, reply, follow);
 	} catch (const ArgError &e) {
 		reply(encode_error(req.id, "bad_request", e.what()));
 	} catch (const nlohmann::json::exception &e) {
 		reply(encode_error(req.id, "bad_request", e.what()));
+	} catch (...) {
+		notify_ = nullptr;
+		throw;
 	}
+	notify_ = nullptr;
+}
+
+std::string Commands::encode_end(const json &id, const json &ev)
+{
+	if (ev.at("result") == "ok")
+		return encode_ok(id, ev);
+	return encode_error(id, ev.at("reason").get<std::string>(), ev.at("detail").get<std::string>(), ev);
+}
+
+void Commands::send_steps(Watch &w, std::uint64_t seq, const json &phases)
+{
+	if (!w.progress)
+		return;
+	while (w.sent < phases.size()) {
+		const auto &ph = phases.at(w.sent);
+		if (ph.value("result", "").empty())
+			return; // the step running now
+		json step = ph;
+		step["seq"] = seq;
+		w.notify(encode_progress(w.id, step));
+		++w.sent;
+	}
+}
+
+std::shared_ptr<Commands::Watch> Commands::progress_watch(const Request &r, const Reply &reply, bool wait) const
+{
+	if (!wait || !notify_ || !arg_bool_or(r.args, "progress", false))
+		return nullptr;
+	auto w = std::make_shared<Watch>();
+	w->id = r.id;
+	w->reply = reply;
+	w->notify = notify_;
+	w->progress = true;
+	return w;
+}
+
+seq::DoneFn Commands::done_fn(const json &id, const Reply &reply, const std::shared_ptr<Watch> &w)
+{
+	return [id, reply, w](const json &ev) {
+		if (w) {
+			// the steps the last poll did not see (all of them when the
+			// sequence ended inside the request)
+			send_steps(*w, ev.at("seq").get<std::uint64_t>(), ev.at("phases"));
+			w->done = true;
+		}
+		reply(encode_end(id, ev));
+	};
+}
+
+void Commands::follow_progress(const std::shared_ptr<Watch> &w, const seq::StartResult &st)
+{
+	if (!w || w->done || !st.ok() || st.seq == 0)
+		return;
+	w->seq = st.seq;
+	watches_.push_back(w);
+}
+
+void Commands::watch(const Request &r, const Reply &reply, std::uint64_t seq, const json &phases)
+{
+	auto w = std::make_shared<Watch>();
+	w->id = r.id;
+	w->reply = reply;
+	w->notify = notify_;
+	w->seq = seq;
+	w->progress = notify_ && arg_bool_or(r.args, "progress", false);
+	w->answer = true;
+	send_steps(*w, seq, phases); // what it did so far, at once
+	watches_.push_back(w);
+}
+
+json Commands::last_sequence(const std::string &partition, std::uint64_t seq) const
+{
+	const json evs = engine_.events(0);
+	for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
+		if (it->value("type", "") != "sequence")
+			continue;
+		if (seq != 0 ? it->at("seq") == seq : it->at("partition") == partition)
+			return *it;
+	}
+	return nullptr;
+}
+
+void Commands::poll_progress()
+{
+	std::erase_if(watches_, [](const std::shared_ptr<Watch> &w) { return w->done; });
+	if (std::none_of(watches_.begin(), watches_.end(), [](const std::shared_ptr<Watch> &w) { return w->progress; }))
+		return;
+	const json seqs = engine_.sequences();
+	for (const auto &w : watches_) {
+		if (!w->progress)
+			continue;
+		for (const auto &q : seqs)
+			if (q.at("id") == w->seq)
+				send_steps(*w, w->seq, q.at("phases"));
+	}
+}
+
+void Commands::on_event(const json &ev)
+{
+	if (ev.value("type", "") != "sequence" || watches_.empty())
+		return;
+	const auto seq = ev.at("seq").get<std::uint64_t>();
+	for (const auto &w : watches_) {
+		if (w->done || w->seq != seq)
+			continue;
+		send_steps(*w, seq, ev.at("phases"));
+		// a command's own watch is answered by its DoneFn, right after
+		if (w->answer)
+			w->reply(encode_end(w->id, ev));
+		w->done = true;
+	}
+	std::erase_if(watches_, [](const std::shared_ptr<Watch> &w) { return w->done; });
 }
 
 } // namespace sriov::control

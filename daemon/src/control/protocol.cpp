@@ -58,6 +58,16 @@ std::string encode_event(const json &ev)
 	return text::dump_json(json{{"event", ev}}) + "\n";
 }
 
+std::string encode_progress(const json &id, const json &step)
+{
+	return text::dump_json(json{{"id", id}, {"progress", step}}) + "\n";
+}
+
+std::string_view project_version()
+{
+	return SRIOV_VERSION;
+}
+
 std::string_view hint_for(std::string_view code)
 {
 	static constexpr std::array hints = {
@@ -71,6 +81,8 @@ std::string_view hint_for(std::string_view code)
 		std::pair{"unknown_partition", "`sriovctl list` shows the partitions"},
 		std::pair{"unknown_pf", "`sriovctl status` shows the PFs"},
 		std::pair{"unknown_vf", "`sriovctl vf show PF` shows the VFs"},
+		std::pair{"unknown_sequence",
+			  "the sequence is neither running nor among the recent events (`sriovctl events`)"},
 		std::pair{"partition_exists", "choose another name or remove the partition first"},
 		std::pair{"partition_busy", "a sequence is running; `sriovctl status` shows it, retry when it ends"},
 		std::pair{"invalid_state", "`sriovctl status` shows the partition's state"},

@@ -7,6 +7,13 @@
 //             {"id": <same>, "ok": false, "error": {"code": "<reason>",
 //                                               "message": "...", "hint": "..."}}
 //   event:    {"event": {...}}        (only after "events" with follow=true)
+//   progress: {"id": <same>, "progress": {...one finished step...}}
+//             (only for a request with "progress": true, before its response)
+//
+// protocol_version counts what a client may ask of this daemon; the
+// "version" command reports it.  Additions keep old clients working: a
+// new argument is ignored by an older daemon, a new line kind is sent
+// only to a client that asked for it.
 //
 // See Documentation/sriovctl.rst and Documentation/design/daemon.rst.
 #pragma once
@@ -18,6 +25,13 @@
 #include <variant>
 
 namespace sriov::control {
+
+/// 1: the commands up to list-commands; 2: "version", "show", "wait" and
+/// "progress": true (step lines before a sequence's response).
+inline constexpr int protocol_version = 2;
+
+/// The project's version (CMake's project(VERSION)).
+std::string_view project_version();
 
 /// Longest request line accepted; longer input is answered with
 /// request_too_large and the connection is closed.
@@ -41,6 +55,8 @@ std::string encode_ok(const nlohmann::json &id, const nlohmann::json &result);
 std::string encode_error(const nlohmann::json &id, std::string_view code, std::string_view message,
 			 const nlohmann::json &result = nullptr);
 std::string encode_event(const nlohmann::json &ev);
+/// One finished step of the sequence request @id is waiting for.
+std::string encode_progress(const nlohmann::json &id, const nlohmann::json &step);
 
 /// What to do about an error code, for humans.
 std::string_view hint_for(std::string_view code);

@@ -136,7 +136,10 @@ public:
 			events_.assign(::dup(kernel_.event_fd()));
 			wait_events();
 		}
-		engine_.on_event = [this](const json &ev) { broadcast(ev); };
+		engine_.on_event = [this](const json &ev) {
+			broadcast(ev);
+			commands_.on_event(ev);
+		};
 		schedule();
 		log::info(0, "listening on ", opt_.socket_path);
 	}
@@ -153,13 +156,19 @@ public:
 				sp->set_following();
 			followers_.push_back(weak);
 		};
-		if (stopping_ && req.cmd != "status" && req.cmd != "events" && req.cmd != "metrics") {
+		// lines before the response (progress): not the answer
+		auto notify = [weak](const std::string &line) {
+			if (auto sp = weak.lock())
+				sp->send(line, false);
+		};
+		if (stopping_ && req.cmd != "status" && req.cmd != "events" && req.cmd != "metrics" && req.cmd != "wait" &&
+		    req.cmd != "show" && req.cmd != "version") {
 			reply(encode_error(req.id, "shutdown", "sriovd is stopping"));
 			return;
 		}
 		log::debug(0, "request ", req.cmd, " (uid ", peer.uid, ")");
 		try {
-			commands_.dispatch(req, peer, reply, follow);
+			commands_.dispatch(req, peer, reply, follow, notify);
 		} catch (const std::exception &e) {
 			// never let an exception cross the io_context: answer and stay up
 			log::error(0, "command ", req.cmd, ": ", e.what());
@@ -247,6 +256,7 @@ private:
 	/// Arm the timer for the engine's next deadline; finish a clean stop.
 	void schedule()
 	{
+		guarded("progress", [this] { commands_.poll_progress(); });
 		if (stopping_ && engine_.idle()) {
 			log::info(0, "clean stop complete");
 			finish();
