@@ -84,7 +84,8 @@ std::optional<std::string> Client::read_line(int timeout_ms)
 	}
 }
 
-std::optional<json> Client::call(const std::string &cmd, const json &args, int timeout_ms)
+std::optional<json> Client::call(const std::string &cmd, const json &args, int timeout_ms,
+				 const std::function<void(const json &)> &progress)
 {
 	const std::uint64_t id = next_id_++;
 	const std::string req = sriov::control::encode_request(cmd, args, id);
@@ -123,6 +124,11 @@ std::optional<json> Client::call(const std::string &cmd, const json &args, int t
 		}
 		if (j.contains("event"))
 			continue;
+		if (j.contains("progress")) {
+			if (progress && j.value("id", json(nullptr)) == json(id))
+				progress(j.at("progress"));
+			continue;
+		}
 		if (j.value("id", json(nullptr)) == json(id) || j.value("id", json(nullptr)).is_null())
 			return j;
 	}

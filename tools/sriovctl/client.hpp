@@ -22,8 +22,11 @@ public:
 
 	/// Connect; on failure err() says why and msg() has the text.
 	bool connect(const std::string &path);
-	/// Send @cmd and wait up to @timeout_ms for its response.
-	std::optional<nlohmann::json> call(const std::string &cmd, const nlohmann::json &args, int timeout_ms);
+	/// Send @cmd and wait up to @timeout_ms for its response; @progress
+	/// gets each progress line of the request before it (a request with
+	/// "progress": true).
+	std::optional<nlohmann::json> call(const std::string &cmd, const nlohmann::json &args, int timeout_ms,
+					   const std::function<void(const nlohmann::json &)> &progress = {});
 	/// Read event lines until the connection closes; @fn gets each event.
 	bool follow(const std::function<void(const nlohmann::json &)> &fn);
 

@@ -23,18 +23,29 @@ std::string s(const json &j, const char *key, const std::string &def = "-")
 	return v.dump();
 }
 
-std::string clock_time(std::int64_t ms)
+std::string partition_state(const json &p)
 {
+	if (!p.value("migrating_to", "").empty())
+		return "migrating->" + p.at("migrating_to").get<std::string>();
+	if (p.value("want_vf", false) && p.at("vf").is_null())
+		return "waiting-for-vf";
+	return p.value("busy", false) ? "busy" : "idle";
+}
+
+} // namespace
+
+std::string iso_time(std::int64_t ms)
+{
+	if (ms < 0)
+		ms = 0;
 	const std::time_t t = ms / 1000;
 	std::tm tm{};
 	::gmtime_r(&t, &tm);
 	std::array<char, 32> buf{};
-	(void)std::strftime(buf.data(), buf.size(), "%H:%M:%S", &tm);
+	(void)std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
 	const std::string frac = std::to_string(1000 + ms % 1000).substr(1);
-	return std::string(buf.data()) + "." + frac;
+	return std::string(buf.data()) + "." + frac + "Z";
 }
-
-} // namespace
 
 void Table::print(std::ostream &o) const
 {
@@ -66,11 +77,7 @@ void render_partitions(std::ostream &o, const json &parts)
 			vf = std::to_string(p.at("vf").at("vf").get<int>());
 			dp = p.at("vf").at("datapath").get<std::string>();
 		}
-		std::string state = p.value("busy", false) ? "busy" : "idle";
-		if (!p.at("migrating_to").get<std::string>().empty())
-			state = "migrating->" + p.at("migrating_to").get<std::string>();
-		else if (p.at("want_vf").get<bool>() && p.at("vf").is_null())
-			state = "waiting-for-vf";
+		const std::string state = partition_state(p);
 		std::string ips;
 		for (const auto &ip : p.value("ips", json::array()))
 			ips += (ips.empty() ? "" : ",") + ip.get<std::string>();
@@ -108,7 +115,8 @@ void render_status(std::ostream &o, const json &st)
 			const auto state = v.at("state").get<std::string>();
 			counts.at(state == "free" ? 0 : state == "assigned" ? 1 : state == "reserved" ? 2 : 3)++;
 		}
-		std::string dmac = "-", rar = "-";
+		std::string dmac = "-";
+		std::string rar = "-";
 		if (pf.contains("switch")) {
 			const auto &sw = pf.at("switch");
 			dmac = s(sw, "default_mac_filters") + "/" + s(sw, "default_mac_filters_max");
@@ -122,12 +130,13 @@ void render_status(std::ostream &o, const json &st)
 	render_partitions(o, st.at("partitions"));
 	if (!st.at("sequences").empty()) {
 		o << "\n";
-		Table seqs({"SEQ", "KIND", "PARTITION", "STEP", "ROLLBACK"});
+		Table seqs({"SEQ", "KIND", "PARTITION", "STEP", "ROLLBACK", "STARTED"});
 		for (const auto &r : st.at("sequences")) {
 			const auto cur = r.at("cursor").get<std::size_t>();
 			const auto &steps = r.at("steps");
 			seqs.add({s(r, "id"), s(r, "kind"), s(r, "partition"),
-				  cur < steps.size() ? steps.at(cur).get<std::string>() : "-", s(r, "rolling_back")});
+				  cur < steps.size() ? steps.at(cur).get<std::string>() : "-", s(r, "rolling_back"),
+				  iso_time(r.value("start_ms", std::int64_t{0}))});
 		}
 		seqs.print(o);
 	}
@@ -145,7 +154,7 @@ void render_vfs(std::ostream &o, const json &vfs)
 void render_event(std::ostream &o, const json &ev, bool phases)
 {
 	const std::string type = ev.value("type", "?");
-	o << clock_time(ev.value("time_ms", std::int64_t{0})) << "  #" << ev.value("id", 0) << "  ";
+	o << iso_time(ev.value("time_ms", std::int64_t{0})) << "  #" << ev.value("id", 0) << "  ";
 	if (type == "sequence") {
 		o << "seq " << ev.at("seq") << " " << ev.at("kind").get<std::string>() << " "
 		  << ev.at("partition").get<std::string>() << ": " << ev.at("result").get<std::string>();
@@ -167,6 +176,43 @@ void render_event(std::ostream &o, const json &ev, bool phases)
 		  << " partition=" << s(ev, "partition") << " " << s(ev, "detail", "") << "\n";
 	} else {
 		o << type << " " << ev.dump() << "\n";
+	}
+}
+
+void render_step(std::ostream &o, const json &step)
+{
+	o << iso_time(step.value("end_ms", std::int64_t{0})) << "  " << s(step, "step") << "  "
+	  << step.value("duration_ms", std::int64_t{0}) << " ms  " << s(step, "result");
+	if (!step.value("detail", "").empty())
+		o << "  " << step.at("detail").get<std::string>();
+	o << "\n";
+}
+
+void render_show(std::ostream &o, const json &r)
+{
+	const auto &p = r.at("partition");
+	render_partition(o, p);
+	o << "state: " << partition_state(p) << "\n";
+	const auto &q = r.at("sequence");
+	if (q.is_null()) {
+		o << "sequence: -\n";
+	} else {
+		const auto cur = q.at("cursor").get<std::size_t>();
+		const auto &steps = q.at("steps");
+		o << "sequence: " << s(q, "id") << " " << s(q, "kind") << (q.value("rolling_back", false) ? " (rolling back)" : "")
+		  << ", step " << std::min(cur + 1, steps.size()) << "/" << steps.size() << " "
+		  << (cur < steps.size() ? steps.at(cur).get<std::string>() : "-") << ", started "
+		  << iso_time(q.value("start_ms", std::int64_t{0})) << "\n";
+	}
+	const auto &l = r.at("last");
+	if (l.is_null()) {
+		o << "last: -\n";
+	} else {
+		o << "last: " << s(l, "seq") << " " << s(l, "kind") << " " << s(l, "result");
+		if (l.value("reason", "ok") != "ok")
+			o << " (" << s(l, "reason") << ")";
+		o << ", ended " << iso_time(l.value("end_ms", std::int64_t{0})) << ", "
+		  << l.value("duration_ms", std::int64_t{0}) << " ms\n";
 	}
 }
 

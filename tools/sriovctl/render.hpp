@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,8 +20,14 @@ private:
 	std::vector<std::vector<std::string>> rows_;
 };
 
-/// One partition, a "key: value" line each (`partition show`).
+/// @ms (wall clock) in ISO 8601, UTC, with milliseconds.
+std::string iso_time(std::int64_t ms);
+/// One partition, a "key: value" line each.
 void render_partition(std::ostream &o, const nlohmann::json &p);
+/// `show`: the partition, its running sequence, its last sequence's end.
+void render_show(std::ostream &o, const nlohmann::json &r);
+/// One finished step of a sequence (live progress).
+void render_step(std::ostream &o, const nlohmann::json &step);
 void render_status(std::ostream &o, const nlohmann::json &status);
 void render_partitions(std::ostream &o, const nlohmann::json &parts);
 void render_vfs(std::ostream &o, const nlohmann::json &vfs);
