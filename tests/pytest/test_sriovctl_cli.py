@@ -16,6 +16,7 @@ import time
 import pytest
 
 from conftest import PF0, SRIOVCTL, SRIOVD, TOP, Daemon
+from test_sriovctl import need_setpriv
 
 MAC1 = "02:00:00:00:02:01"
 MAC2 = "02:00:00:00:02:02"
@@ -359,6 +360,22 @@ def test_show_a_running_sequence(workdir):
         assert re.fullmatch(rf"sequence: {seq} attach, step 4/6 wait_pair, started " + ISO, cur[0]), cur
         d.ctl("fake", '{"pairing": true}', check=0)
         d.wait_idle()
+    finally:
+        d.kill()
+
+
+def test_show_wait_version_are_reads(workdir):
+    """A member of the socket's group who may not change state may show,
+    wait and ask the version."""
+    need_setpriv()
+    d = Daemon(workdir, extra=["--socket-group", "nogroup"])
+    d.start()
+    try:
+        add(d, "vm1", MAC1)
+        for argv in (["show", "vm1"], ["wait", "vm1"], ["version"]):
+            r = d.ctl(*argv, user="nobody")
+            assert r.returncode == 0, (argv, r.stdout, r.stderr)
+        assert d.ctl("attach", "vm1", "--no-wait", user="nobody").returncode == 4
     finally:
         d.kill()
 
