@@ -34,8 +34,11 @@ CTEST_ARGS ?=
 # (tests/CMakeLists.txt runs them; its default is this path too).
 ASAN_BUILD ?= $(BUILD)/cmake-asan
 # What tests and `make lab` read from Debian's linux-source (tools/ksrc.sh):
-# the YNL library, CLI and generator with the genetlink schema.
-KSRC_PATHS := tools/net/ynl Documentation/netlink/genetlink.yaml
+# the YNL library, CLI and generator with the genetlink schema, and what
+# tools/checkpatch.sh runs.  One extraction for all: each tar run decompresses
+# the whole tarball (10-25 s).
+KSRC_PATHS := tools/net/ynl Documentation/netlink/genetlink.yaml \
+	scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
 export KVER KDIR
 
 all: modules userspace

@@ -7,6 +7,7 @@
 # ERROR, WARNING or CHECK.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# (the Makefile's KSRC_PATHS names these too: make check extracts them at once)
 tree=$("$top/tools/ksrc.sh" scripts/checkpatch.pl scripts/spelling.txt \
 	scripts/const_structs.checkpatch)
 cd "$top"
