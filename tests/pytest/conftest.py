@@ -148,6 +148,28 @@ class Daemon:
         records): the same objects as kernel(), keyed by name or id."""
         return journal_replay(self.fake_state)
 
+    def last_event(self):
+        ev = self.request("events")
+        assert ev["ok"], ev
+        return max((e["id"] for e in ev["result"]["events"]), default=0)
+
+    def quiet_state(self, timeout=30):
+        """(status, fake kernel state) of one quiet moment: no sequence ran
+        and no event was logged between the two reads (the arbiter may
+        start a retry at any time, e.g. an attach after a failed one)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            st = self.wait_idle(timeout)
+            ev = self.last_event()
+            k = self.kernel()
+            again = self.request("status")
+            if (again["ok"] and not again["result"]["sequences"] and self.last_event() == ev
+                    and again["result"]["partitions"] == st["partitions"]):
+                return st, k
+            if time.monotonic() > deadline:
+                raise AssertionError("the daemon did not stay quiet: " + json.dumps(again))
+            time.sleep(0.05)
+
 
 def journal_replay(path):
     """A journal (sriovd's state.json or the fake's state file) read the
@@ -198,29 +220,6 @@ def journal_replay(path):
 
 def unescape(key):
     return key.replace("~1", "/").replace("~0", "~")
-
-    def last_event(self):
-        ev = self.request("events")
-        assert ev["ok"], ev
-        return max((e["id"] for e in ev["result"]["events"]), default=0)
-
-    def quiet_state(self, timeout=30):
-        """(status, fake kernel state) of one quiet moment: no sequence ran
-        and no event was logged between the two reads (the arbiter may
-        start a retry at any time, e.g. an attach after a failed one)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            st = self.wait_idle(timeout)
-            ev = self.last_event()
-            k = self.kernel()
-            again = self.request("status")
-            if (again["ok"] and not again["result"]["sequences"] and self.last_event() == ev
-                    and again["result"]["partitions"] == st["partitions"]):
-                return st, k
-            if time.monotonic() > deadline:
-                raise AssertionError("the daemon did not stay quiet: " + json.dumps(again))
-            time.sleep(0.05)
-
 
 @pytest.fixture
 def workdir():
