@@ -81,11 +81,14 @@ int write_file_atomic(const std::string &path, const std::string &data, bool dur
 		::unlink(tmp.c_str());
 		return e;
 	}
-	if (durable) {
-		Fd dfd(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-		if (dfd.get() >= 0 && ::fsync(dfd.get()) != 0)
-			return errno;
-	}
+	return durable ? fsync_dir_of(path) : 0;
+}
+
+int fsync_dir_of(const std::string &path)
+{
+	Fd dfd(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (dfd.get() >= 0 && ::fsync(dfd.get()) != 0)
+		return errno;
 	return 0;
 }
 

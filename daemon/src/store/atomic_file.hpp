@@ -10,6 +10,10 @@ namespace sriov::store {
 /// Replace @path with @data atomically and durably.  Returns errno, 0 on success.
 int write_file_atomic(const std::string &path, const std::string &data, bool durable = true);
 
+/// fsync the directory that holds @path (its entries made durable); an
+/// unopenable directory is not an error.  Returns errno, 0 on success.
+int fsync_dir_of(const std::string &path);
+
 /// Whole file contents, nullopt if it does not exist or cannot be read.
 std::optional<std::string> read_file(const std::string &path);
 

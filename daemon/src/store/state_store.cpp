@@ -38,14 +38,6 @@ void apply(json &doc, const json &rec)
 		doc[json::json_pointer(ptr)] = v;
 }
 
-std::string dir_of(const std::string &path)
-{
-	const auto slash = path.rfind('/');
-	if (slash == std::string::npos)
-		return ".";
-	return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 } // namespace
 
 std::string pointer(std::initializer_list<std::string> keys)
@@ -189,14 +181,8 @@ int StateStore::open_log()
 		return errno;
 	if (opt_.durable) {
 		// the log's directory entry, once
-		const int dfd = ::open(dir_of(log_path()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			const int r = ::fsync(dfd);
-			const int e = errno;
-			::close(dfd);
-			if (r != 0)
-				return e;
-		}
+		if (const int e = fsync_dir_of(log_path()); e != 0)
+			return e;
 	}
 	return 0;
 }
