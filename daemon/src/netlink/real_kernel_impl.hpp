@@ -13,7 +13,8 @@
 //  - A (MAC, VLAN) filter is a MAC filter plus a VLAN filter on one VPort
 //    (filter_map.hpp); a VLAN filter on a VPort shared by several
 //    partitions stays while any other MAC filter is there.
-//  - netns creation runs `ip netns add` (the bind-mount dance is iproute2's).
+//  - netns creation runs `ip netns add` (the bind-mount dance is iproute2's)
+//    on a bounded call, like sysfs driver binding.
 #pragma once
 
 #include "netlink/real_kernel.hpp"
@@ -129,6 +130,8 @@ public:
 	/// waits sysfs_bound at most.
 	Status sysfs_write(const std::string &path, const std::string &text);
 	static constexpr std::chrono::milliseconds sysfs_bound{15000};
+	/// How long the io thread waits for `ip netns add` (netns_create()).
+	static constexpr std::chrono::milliseconds netns_bound{15000};
 
 	/// Unbind the VF's driver, if any: its netdev goes away.
 	Status driver_unbind(const std::string &pf, VfIndex vf);
@@ -383,6 +386,7 @@ private:
 	/// partition -> ifindex of the VF netdev its adapter released
 	std::map<std::string, std::uint32_t> released_;
 	BoundedCall sysfs_call_{"sysfs write"}; ///< see sysfs_write()
+	BoundedCall netns_call_{"ip netns add"}; ///< see netns_create()
 	/// the guard's ports as installed, by partition
 	std::map<std::string, PortGuard> guard_;
 	/// each installed chain's block as nft listed it after installing it

@@ -12,21 +12,32 @@ bool RealKernel::netns_exists(const std::string &ns)
 
 Status RealKernel::netns_create(const std::string &ns)
 {
-	// iproute2 owns the bind-mount convention of /run/netns
-	std::vector<std::string> argv = {"ip", "netns", "add", ns};
-	std::vector<char *> cargv;
-	cargv.reserve(argv.size() + 1);
-	for (auto &a : argv)
-		cargv.push_back(a.data());
-	cargv.push_back(nullptr);
-	pid_t pid = 0;
-	if (::posix_spawnp(&pid, "ip", nullptr, nullptr, cargv.data(), environ) != 0)
-		return Status::fail(ENOENT, "cannot run ip netns add");
-	int status = 0;
-	::waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return Status::fail(EIO, "ip netns add " + ns + " failed");
-	return Status::success();
+	// iproute2 owns the bind-mount convention of /run/netns.  The helper
+	// runs on netns_call_: `ip netns add` can block in the kernel (a
+	// namespace's creation waits for the pernet mutex that a slow
+	// namespace teardown holds), and the io thread waits for it at most
+	// netns_bound.  By value: a call that outlives its bound goes on
+	// without us.
+	return netns_call_.run(
+		[ns] {
+			std::vector<std::string> argv = {"ip", "netns", "add", ns};
+			std::vector<char *> cargv;
+			cargv.reserve(argv.size() + 1);
+			for (auto &a : argv)
+				cargv.push_back(a.data());
+			cargv.push_back(nullptr);
+			pid_t pid = 0;
+			if (::posix_spawnp(&pid, "ip", nullptr, nullptr, cargv.data(), environ) != 0)
+				return Status::fail(ENOENT, "cannot run ip netns add");
+			int status = 0;
+			while (::waitpid(pid, &status, 0) < 0)
+				if (errno != EINTR)
+					return Status::fail(errno, "ip netns add " + ns + ": waitpid failed");
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				return Status::fail(EIO, "ip netns add " + ns + " failed");
+			return Status::success();
+		},
+		netns_bound);
 }
 
 bool RealKernel::plain_ifname(const std::string &n)
