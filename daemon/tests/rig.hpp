@@ -76,7 +76,7 @@ struct Rig {
 
 	/// A crash in the middle of the last journal append: the log's last
 	/// record cut in half.  Returns false if the log holds no record.
-	bool tear_last_record()
+	bool tear_last_record() const
 	{
 		const std::string log = store->log_path();
 		std::error_code ec;

@@ -224,7 +224,7 @@ TEST(Journal, EngineCompactsAndRecoversTheSameState)
 		r.engine->attach(name, nullptr);
 		r.settle();
 	}
-	r.engine->failover("p2", 3600 * 1000, nullptr);
+	r.engine->failover("p2", std::int64_t{3600} * 1000, nullptr);
 	r.engine->remove_partition("p4", nullptr);
 	r.settle();
 	EXPECT_GT(r.store->snapshots(), 3U) << "no compaction happened";

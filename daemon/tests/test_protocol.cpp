@@ -23,8 +23,8 @@ TEST(Protocol, ParsesValidRequest)
 
 TEST(Protocol, RejectsGarbage)
 {
-	for (const char *bad : {"", "garbage", "[1,2]", "{\"cmd\": 3}", "{\"args\": {}}", "{\"cmd\":\"x\",\"args\":[]}",
-				"{\"cmd\":\"x\"", "\xff\xfe"}) {
+	for (const char *bad : {"", "garbage", "[1,2]", R"({"cmd": 3})", R"({"args": {}})", R"({"cmd":"x","args":[]})",
+				R"({"cmd":"x")", "\xff\xfe"}) {
 		auto r = parse_request(bad);
 		ASSERT_TRUE(std::holds_alternative<ParseError>(r)) << bad;
 		EXPECT_EQ(std::get<ParseError>(r).code, "bad_request") << bad;

@@ -5,6 +5,7 @@
 #include "rig.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <iostream>
 #include <memory>
@@ -868,7 +869,7 @@ void crash_everywhere(const CrashCase &c)
 	// Count the crash points once without crashing: a "before" point at
 	// every step, an "after" point at every step that acted (a skipped
 	// step has none).
-	std::size_t points[2] = {0, 0};
+	std::array<std::size_t, 2> points{};
 	{
 		Rig r;
 		c.setup(r);
@@ -881,7 +882,7 @@ void crash_everywhere(const CrashCase &c)
 	ASSERT_LE(points[1], points[0]) << c.name;
 	// Every point is crashed at once: the hook must fire there, and the
 	// number of crashes must be the number of points.
-	std::size_t crashes[2] = {0, 0};
+	std::array<std::size_t, 2> crashes{};
 	for (bool after : {false, true}) {
 		for (std::size_t k = 0; k < points[after ? 1 : 0]; ++k) {
 			SCOPED_TRACE(c.name + " crash at point " + std::to_string(k) + (after ? " after" : " before"));
@@ -1485,7 +1486,8 @@ TEST(KernelFailover, VfResetDuringAttachIsUndoneBeforeTheAck)
 TEST(KernelFailover, BadOrUnknownEventsAreIgnored)
 {
 	Rig r;
-	const auto [vf, vp] = attached_p1(r);
+	const auto [vf, vp_bound] = attached_p1(r);
+	const VportId vp = vp_bound; // a lambda below uses it: clang 14 captures no structured binding
 	const VportId dv = r.kernel.pf(pf0)->default_vport;
 	const auto base = [&] {
 		KernelEvent e;

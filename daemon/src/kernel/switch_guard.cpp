@@ -108,7 +108,7 @@ std::string port_body(const Port &p)
 	const std::string chain = chain_name(p.ifname);
 	std::string s;
 	for (const auto &rule : port_rules(p.guard))
-		s += in_table("add rule") + chain + " " + rule + "\n";
+		s.append(in_table("add rule")).append(chain).append(" ").append(rule).append("\n");
 	s += in_table("add element") + port_map + " { \"" + p.ifname + "\" : jump " + chain + " }\n";
 	return s;
 }

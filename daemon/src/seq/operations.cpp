@@ -103,7 +103,8 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 		if (std::count(spec.ips.begin(), spec.ips.end(), ip) != 1)
 			return refuse(Reason::bad_request, "address " + ip + " given twice");
 		if (const auto n = index_.ip_user(ip); !n.empty())
-			return refuse(Reason::bad_request, "address " + ip + " is used by partition " + n);
+			return refuse(Reason::bad_request,
+				      std::string("address ").append(ip).append(" is used by partition ").append(n));
 	}
 	p.ips = spec.ips;
 	model_.partitions[p.name] = p;

@@ -17,10 +17,12 @@ void Engine::sync_pfs()
 	const auto kpfs = kernel_.pfs();
 	// a PF the kernel no longer lists keeps only the slots still in use
 	// (their release runs): none of its VFs is handed out
-	for (auto &[n, pf] : model_.pfs)
+	for (auto &[name, pf] : model_.pfs) {
+		const std::string &n = name; // a lambda captures no structured binding (clang 14)
 		if (std::none_of(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == n; }))
 			while (!pf.vfs.empty() && pf.vfs.back().state == VfState::free)
 				pf.vfs.pop_back();
+	}
 	for (const auto &k : kpfs) {
 		auto &pf = model_.pfs[k.name];
 		pf.name = k.name;

@@ -43,7 +43,7 @@ struct StepCtx {
 	model::Model &model;
 	const Timeouts &timeouts;
 	Record &rec;
-	bool timed_out; ///< the step's bounded wait has expired
+	bool timed_out{}; ///< the step's bounded wait has expired
 	/// SR-IOV disable is under way on the record's PF (sriov_pf announced
 	/// it): its VFs are going away
 	bool pool_going{};

@@ -10,8 +10,6 @@
 
 namespace sriov::seq::step_fn {
 
-using model::VfState;
-
 /// Allocate a VF in the kernel and give it the partition's MAC.
 Status vf_claim(KernelApi &k, const std::string &pf, VfIndex vf, std::uint64_t serial, const MacAddr &mac)
 {
