@@ -864,6 +864,30 @@ struct CrashCase {
 	std::function<void(Rig &)> expect;                    ///< outcome after restart
 };
 
+/// Run @c's sequence in @r, crashing it at its @k-th "before" hook (or
+/// "after" hook: @after); whether the hook fired there.
+bool crash_at(Rig &r, const CrashCase &c, bool after, std::size_t k)
+{
+	bool crashed = false;
+	// "before" hooks and "after" hooks are counted separately
+	std::size_t n = 0;
+	r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
+		if (a != after)
+			return;
+		if (n++ == k) {
+			crashed = true;
+			throw seq::SimulatedCrash{};
+		}
+	};
+	try {
+		c.start(r);
+		r.settle();
+	} catch (const seq::SimulatedCrash &) {
+	}
+	r.engine->crash_hook = nullptr; // it refers to this frame
+	return crashed;
+}
+
 void crash_everywhere(const CrashCase &c)
 {
 	// Count the crash points once without crashing: a "before" point at
@@ -888,23 +912,7 @@ void crash_everywhere(const CrashCase &c)
 			SCOPED_TRACE(c.name + " crash at point " + std::to_string(k) + (after ? " after" : " before"));
 			Rig r;
 			c.setup(r);
-			bool crashed = false;
-			// "before" hooks and "after" hooks are counted separately
-			std::size_t n = 0;
-			r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
-				if (a != after)
-					return;
-				if (n++ == k) {
-					crashed = true;
-					throw seq::SimulatedCrash{};
-				}
-			};
-			try {
-				c.start(r);
-				r.settle();
-			} catch (const seq::SimulatedCrash &) {
-			}
-			ASSERT_TRUE(crashed) << "the crash hook did not fire at this point";
+			ASSERT_TRUE(crash_at(r, c, after, k)) << "the crash hook did not fire at this point";
 			++crashes[after ? 1 : 0];
 			r.restart();
 			r.expect_consistent();
@@ -922,22 +930,7 @@ void crash_everywhere(const CrashCase &c)
 		SCOPED_TRACE(c.name + " torn record at point " + std::to_string(k));
 		Rig r;
 		c.setup(r);
-		bool crashed = false;
-		std::size_t n = 0;
-		r.engine->crash_hook = [&, n](const seq::Record &, Step, bool a) mutable {
-			if (a)
-				return;
-			if (n++ == k) {
-				crashed = true;
-				throw seq::SimulatedCrash{};
-			}
-		};
-		try {
-			c.start(r);
-			r.settle();
-		} catch (const seq::SimulatedCrash &) {
-		}
-		ASSERT_TRUE(crashed) << "the crash hook did not fire at this point";
+		ASSERT_TRUE(crash_at(r, c, false, k)) << "the crash hook did not fire at this point";
 		r.engine.reset();
 		ASSERT_TRUE(r.tear_last_record()) << "the step's start is not the log's last record";
 		++torn;
