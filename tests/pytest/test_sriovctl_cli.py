@@ -264,20 +264,28 @@ def test_audit_exit_status_follows_the_verdict(daemon):
     assert rc == 1 and out["result"]["consistent"] is False
 
 
-def test_audit_while_a_sequence_runs_says_retry(workdir):
+@pytest.fixture
+def unpaired(workdir):
+    """sriovd whose fake adapters do not pair (an attach waits at wait_pair,
+    bounded at 60 s) and partition vm1 on PF0."""
     d = Daemon(workdir, extra=["--pair-timeout-ms", "60000"])
     d.start()
     try:
         add(d, "vm1", MAC1)
         d.ctl("fake", '{"pairing": false}', check=0)
-        d.ctl("attach", "vm1", "--no-wait", check=0)
-        r = d.ctl("audit")
-        assert r.returncode == 6 and "sequences are running" in r.stdout, (r.stdout, r.stderr)
-        d.ctl("fake", '{"pairing": true}', check=0)
-        d.wait_idle()
-        assert d.ctl("audit").returncode == 0
+        yield d
     finally:
         d.kill()
+
+
+def test_audit_while_a_sequence_runs_says_retry(unpaired):
+    d = unpaired
+    d.ctl("attach", "vm1", "--no-wait", check=0)
+    r = d.ctl("audit")
+    assert r.returncode == 6 and "sequences are running" in r.stdout, (r.stdout, r.stderr)
+    d.ctl("fake", '{"pairing": true}', check=0)
+    d.wait_idle()
+    assert d.ctl("audit").returncode == 0
 
 
 # --- wait and show ----------------------------------------------------------
@@ -288,34 +296,28 @@ def started_seq(r):
     return m.group(1)
 
 
-def test_wait_for_a_no_wait_sequence(workdir):
-    d = Daemon(workdir, extra=["--pair-timeout-ms", "60000"])
-    d.start()
-    try:
-        add(d, "vm1", MAC1)
-        d.ctl("fake", '{"pairing": false}', check=0)
-        seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
-        waiter = subprocess.Popen([str(SRIOVCTL), "--socket", str(d.sock), "--json", "wait", seq],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # the attach is held at wait_pair: the waiter has no answer yet
-        time.sleep(0.5)
-        assert waiter.poll() is None, waiter.communicate()
-        assert d.request("status")["result"]["sequences"], "the attach ended early"
-        d.ctl("fake", '{"pairing": true}', check=0)
-        out, err = waiter.communicate(timeout=60)
-        assert waiter.returncode == 0, err
-        res = json.loads(out)["result"]
-        assert res["seq"] == int(seq) and res["kind"] == "attach" and res["result"] == "ok"
-        assert d.request("status")["result"]["sequences"] == []
-        # ended: the answer comes from the event ring, by number or partition
-        r = d.ctl("wait", seq, check=0)
-        assert "attach vm1: ok" in r.stdout
-        r = d.ctl("wait", "vm1", check=0)
-        assert f"seq {seq} attach vm1: ok" in r.stdout
-        r = d.ctl("wait", "--partition", "vm1", check=0)
-        assert f"seq {seq} attach vm1: ok" in r.stdout
-    finally:
-        d.kill()
+def test_wait_for_a_no_wait_sequence(unpaired):
+    d = unpaired
+    seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
+    waiter = subprocess.Popen([str(SRIOVCTL), "--socket", str(d.sock), "--json", "wait", seq],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # the attach is held at wait_pair: the waiter has no answer yet
+    time.sleep(0.5)
+    assert waiter.poll() is None, waiter.communicate()
+    assert d.request("status")["result"]["sequences"], "the attach ended early"
+    d.ctl("fake", '{"pairing": true}', check=0)
+    out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0, err
+    res = json.loads(out)["result"]
+    assert res["seq"] == int(seq) and res["kind"] == "attach" and res["result"] == "ok"
+    assert d.request("status")["result"]["sequences"] == []
+    # ended: the answer comes from the event ring, by number or partition
+    r = d.ctl("wait", seq, check=0)
+    assert "attach vm1: ok" in r.stdout
+    r = d.ctl("wait", "vm1", check=0)
+    assert f"seq {seq} attach vm1: ok" in r.stdout
+    r = d.ctl("wait", "--partition", "vm1", check=0)
+    assert f"seq {seq} attach vm1: ok" in r.stdout
 
 
 def test_wait_exit_status_from_the_result(daemon):
@@ -347,21 +349,15 @@ def test_show(daemon):
     assert r.returncode == 5 and "no partition ghost" in r.stderr
 
 
-def test_show_a_running_sequence(workdir):
-    d = Daemon(workdir, extra=["--pair-timeout-ms", "60000"])
-    d.start()
-    try:
-        add(d, "vm1", MAC1)
-        d.ctl("fake", '{"pairing": false}', check=0)
-        seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
-        out = d.ctl("show", "vm1", check=0).stdout.splitlines()
-        assert "state: busy" in out, out
-        cur = [l for l in out if l.startswith("sequence: ")]
-        assert re.fullmatch(rf"sequence: {seq} attach, step 4/6 wait_pair, started " + ISO, cur[0]), cur
-        d.ctl("fake", '{"pairing": true}', check=0)
-        d.wait_idle()
-    finally:
-        d.kill()
+def test_show_a_running_sequence(unpaired):
+    d = unpaired
+    seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
+    out = d.ctl("show", "vm1", check=0).stdout.splitlines()
+    assert "state: busy" in out, out
+    cur = [l for l in out if l.startswith("sequence: ")]
+    assert re.fullmatch(rf"sequence: {seq} attach, step 4/6 wait_pair, started " + ISO, cur[0]), cur
+    d.ctl("fake", '{"pairing": true}', check=0)
+    d.wait_idle()
 
 
 def test_show_wait_version_are_reads(workdir):
@@ -414,31 +410,25 @@ def read_tty_lines(master, stop, timeout=60):
 ATTACH_STEPS = ["vf_allocate", "vport_create", "vf_to_child", "wait_pair", "filters_to_vf", "datapath_vf"]
 
 
-def test_progress_on_a_terminal_one_line_per_step_as_it_finishes(workdir):
-    d = Daemon(workdir, extra=["--pair-timeout-ms", "60000"])
-    d.start()
+def test_progress_on_a_terminal_one_line_per_step_as_it_finishes(unpaired):
+    d = unpaired
+    p, master = run_on_tty([str(SRIOVCTL), "--socket", str(d.sock), "attach", "vm1"])
     try:
-        add(d, "vm1", MAC1)
-        d.ctl("fake", '{"pairing": false}', check=0)
-        p, master = run_on_tty([str(SRIOVCTL), "--socket", str(d.sock), "attach", "vm1"])
-        try:
-            # the steps before the pairing are shown while the attach waits
-            first = read_tty_lines(master, lambda ls: len(ls) >= 3)
-            assert p.poll() is None
-            assert [l.split()[1] for l in first] == ATTACH_STEPS[:3], first
-            for l in first:
-                assert re.fullmatch(ISO + r"  [a-z_]+  \d+ ms  ok(  .+)?", l), l
-            d.ctl("fake", '{"pairing": true}', check=0)
-            rest = read_tty_lines(master, lambda ls: len(ls) >= 4)
-            assert p.wait(timeout=60) == 0, p.stderr.read()
-        finally:
-            os.close(master)
-        assert [l.split()[1] for l in rest[:3]] == ATTACH_STEPS[3:], rest
-        # then the end, without the steps again
-        assert re.fullmatch(ISO + r"  #\d+  seq \d+ attach vm1: ok( cause=\S+)? \d+ ms", rest[3]), rest
-        assert len(rest) == 4, rest
+        # the steps before the pairing are shown while the attach waits
+        first = read_tty_lines(master, lambda ls: len(ls) >= 3)
+        assert p.poll() is None
+        assert [l.split()[1] for l in first] == ATTACH_STEPS[:3], first
+        for l in first:
+            assert re.fullmatch(ISO + r"  [a-z_]+  \d+ ms  ok(  .+)?", l), l
+        d.ctl("fake", '{"pairing": true}', check=0)
+        rest = read_tty_lines(master, lambda ls: len(ls) >= 4)
+        assert p.wait(timeout=60) == 0, p.stderr.read()
     finally:
-        d.kill()
+        os.close(master)
+    assert [l.split()[1] for l in rest[:3]] == ATTACH_STEPS[3:], rest
+    # then the end, without the steps again
+    assert re.fullmatch(ISO + r"  #\d+  seq \d+ attach vm1: ok( cause=\S+)? \d+ ms", rest[3]), rest
+    assert len(rest) == 4, rest
 
 
 def test_progress_switches(daemon):
@@ -465,25 +455,19 @@ def test_progress_switches(daemon):
     assert [l.split()[0] for l in lines[1:]] == ATTACH_STEPS
 
 
-def test_progress_of_wait_on_a_terminal(workdir):
-    d = Daemon(workdir, extra=["--pair-timeout-ms", "60000"])
-    d.start()
+def test_progress_of_wait_on_a_terminal(unpaired):
+    d = unpaired
+    seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
+    p, master = run_on_tty([str(SRIOVCTL), "--socket", str(d.sock), "wait", seq])
     try:
-        add(d, "vm1", MAC1)
-        d.ctl("fake", '{"pairing": false}', check=0)
-        seq = started_seq(d.ctl("attach", "vm1", "--no-wait", check=0))
-        p, master = run_on_tty([str(SRIOVCTL), "--socket", str(d.sock), "wait", seq])
-        try:
-            first = read_tty_lines(master, lambda ls: len(ls) >= 3)
-            assert p.poll() is None
-            d.ctl("fake", '{"pairing": true}', check=0)
-            rest = read_tty_lines(master, lambda ls: len(ls) >= 4)
-            assert p.wait(timeout=60) == 0
-        finally:
-            os.close(master)
-        assert [l.split()[1] for l in first + rest[:3]] == ATTACH_STEPS, (first, rest)
+        first = read_tty_lines(master, lambda ls: len(ls) >= 3)
+        assert p.poll() is None
+        d.ctl("fake", '{"pairing": true}', check=0)
+        rest = read_tty_lines(master, lambda ls: len(ls) >= 4)
+        assert p.wait(timeout=60) == 0
     finally:
-        d.kill()
+        os.close(master)
+    assert [l.split()[1] for l in first + rest[:3]] == ATTACH_STEPS, (first, rest)
 
 
 def test_human_times_are_iso_8601(daemon):
