@@ -28,6 +28,8 @@ PKGS=(
 	dpdk dpdk-dev sparse clang-tidy
 	python3-docutils bash-completion
 	libnftables-dev nftables
+	libsystemd-dev systemd dbus
+	debhelper dh-dkms dkms fakeroot dpkg-dev lintian
 )
 
 add_backports() {

@@ -7,6 +7,7 @@
 // instance is running.
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/systemd.hpp"
 #include "control/cli.hpp"
 #include "control/commands.hpp"
 #include "control/server.hpp"
@@ -283,6 +284,11 @@ int run(const Options &opt)
 				    .socket_group = socket_gid,
 				    .limits = opt.limits,
 				    .keep_vfs = opt.keep_vfs};
+	// under systemd (Type=notify, WatchdogSec=); no-ops elsewhere
+	sopt.on_ready = systemd::notify_ready;
+	sopt.on_stopping = systemd::notify_stopping;
+	sopt.keepalive_interval = systemd::watchdog_interval();
+	sopt.on_keepalive = systemd::watchdog_ping;
 	return control::run_server(sopt, engine, commands, *kernel);
 }
 

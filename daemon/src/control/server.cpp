@@ -109,7 +109,8 @@ public:
 	Server(asio::io_context &io, const ServerOptions &opt, seq::Engine &engine, Commands &commands,
 	       KernelApi &kernel)
 		: io_(io), opt_(opt), engine_(engine), commands_(commands), kernel_(kernel),
-		  acceptor_(io), accept_retry_(io), timer_(io), stop_timer_(io), signals_(io, SIGTERM, SIGINT),
+		  acceptor_(io), accept_retry_(io), timer_(io), stop_timer_(io), keepalive_(io),
+		  signals_(io, SIGTERM, SIGINT),
 		  events_(io)
 	{
 	}
@@ -141,7 +142,19 @@ public:
 			commands_.on_event(ev);
 		};
 		schedule();
+		if (opt_.keepalive_interval && opt_.on_keepalive)
+			keepalive();
 		log::info(0, "listening on ", opt_.socket_path);
+	}
+
+	void keepalive()
+	{
+		opt_.on_keepalive();
+		keepalive_.expires_after(*opt_.keepalive_interval);
+		keepalive_.async_wait([this](const boost::system::error_code &ec) {
+			if (!ec)
+				keepalive();
+		});
 	}
 
 	void dispatch(const std::shared_ptr<Session> &s, const Peer &peer, const Request &req)
@@ -297,6 +310,8 @@ private:
 			return;
 		}
 		stopping_ = true;
+		if (opt_.on_stopping)
+			opt_.on_stopping();
 		const std::size_t n = opt_.keep_vfs ? 0 : engine_.release_all();
 		log::info(0, "signal ", sig, ": clean stop, releasing ", n, " VF(s)", opt_.keep_vfs ? " (--keep-vfs)" : "");
 		stop_timer_.expires_after(std::chrono::milliseconds(opt_.stop_timeout_ms));
@@ -327,6 +342,7 @@ private:
 	asio::steady_timer accept_retry_;
 	asio::steady_timer timer_;
 	asio::steady_timer stop_timer_;
+	asio::steady_timer keepalive_;
 	asio::signal_set signals_;
 	asio::posix::stream_descriptor events_;
 	std::vector<std::weak_ptr<Session>> sessions_;
@@ -430,6 +446,8 @@ int run_server(const ServerOptions &opt, seq::Engine &engine, Commands &commands
 	Server srv(io, opt, engine, commands, kernel);
 	srv.start();
 	engine.pump();
+	if (opt.on_ready)
+		opt.on_ready();
 	io.run();
 	return 0;
 }

@@ -8,7 +8,9 @@
 #include "kernel/kernel_api.hpp"
 #include "seq/engine.hpp"
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -32,6 +34,14 @@ struct ServerOptions {
 	ConnectionLimits limits;
 	bool keep_vfs{};            ///< clean stop leaves VFs attached
 	int stop_timeout_ms{30000}; ///< bound on the clean stop
+	/// Called once the socket listens and recovered sequences are resumed
+	/// (the service manager's readiness), and when a clean stop begins.
+	std::function<void()> on_ready;
+	std::function<void()> on_stopping;
+	/// Called from the io loop every keepalive_interval (the service
+	/// manager's watchdog): a loop that stops turning stops calling it.
+	std::optional<std::chrono::microseconds> keepalive_interval;
+	std::function<void()> on_keepalive;
 };
 
 /// Serve until SIGTERM/SIGINT and the clean stop completed.  Returns the
