@@ -18,6 +18,13 @@
 #                   SOAK_WHAT=cycles: the cycles only)
 #   make fuzz       the long fuzzers only (SOAK_GENL, SOAK_MBX, ...)
 #   make check-debug  the in-VM suite on a KASAN/lockdep/kmemleak kernel (hours)
+#   make install    sriovd, sriovctl, the systemd unit, man pages, completion
+#                   and the modules' DKMS source (PREFIX=/usr/local, DESTDIR);
+#                   without DESTDIR also `dkms install` (INSTALL_DKMS=no: not)
+#   make uninstall  removes all of that again (same PREFIX and DESTDIR)
+#   make deb        Debian packages sriov-dkms and sriovd -> build/deb
+#   make check-systemd  the sriovd package under Debian's systemd as PID 1 in
+#                   the lab VM (tests/systemd/systemd_unit.sh; builds the .debs)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -111,9 +118,98 @@ fuzz: modules userspace vm-modules ksrc $(BUILD)/rel/mbx_fuzz
 check-debug: modules userspace ksrc
 	$(TOP)/tools/rel/check-debug.sh "$(CHECK_DEBUG_TESTS)"
 
+# --- Installation -----------------------------------------------------------
+# `make install` installs what `make userspace` built (it builds nothing: run
+# it as root after a build).  DKMS always takes its sources from /usr/src,
+# whatever the PREFIX.  The unit goes where systemd looks for it: /lib for
+# PREFIX=/usr (Debian's place), PREFIX/lib otherwise (/usr/local/lib/systemd
+# is in systemd's search path).  tests/pytest/test_install.py checks the list.
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+DKMS_NAME := sriov-stack
+DKMS_SRC := /usr/src/$(DKMS_NAME)-$(VERSION)
+INSTALL_DKMS ?= $(if $(DESTDIR),no,yes)
+# The modules' sources as DKMS builds them (dkms.conf: make -C kernel):
+# kernel/ and the uapi headers, without anything a build left.
+DKMS_FILES = $(shell cd $(TOP) && find kernel include -type f \
+	\( -name '*.c' -o -name '*.h' -o -name Kbuild -o -name Makefile \) \
+	! -name '*.mod.c' | sort)
+CMAKE_OUT := $(BUILD)/cmake
+INSTALLED_USERSPACE = $(SBINDIR)/sriovd $(BINDIR)/sriovctl \
+	$(MANDIR)/man8/sriovd.8 $(MANDIR)/man8/sriovctl.8 \
+	$(BASHCOMPDIR)/sriovctl $(UNITDIR)/sriovd.service
+
+install-userspace:
+	@for f in daemon/sriovd daemon/sriovd.8 tools/sriovctl/sriovctl tools/sriovctl/sriovctl.8; do \
+		[ -f "$(CMAKE_OUT)/$$f" ] || { echo "install: $(CMAKE_OUT)/$$f missing: run make userspace first" >&2; exit 1; }; \
+	done
+	install -D -m 0755 $(CMAKE_OUT)/daemon/sriovd $(DESTDIR)$(SBINDIR)/sriovd
+	install -D -m 0755 $(CMAKE_OUT)/tools/sriovctl/sriovctl $(DESTDIR)$(BINDIR)/sriovctl
+	install -D -m 0644 $(CMAKE_OUT)/daemon/sriovd.8 $(DESTDIR)$(MANDIR)/man8/sriovd.8
+	install -D -m 0644 $(CMAKE_OUT)/tools/sriovctl/sriovctl.8 $(DESTDIR)$(MANDIR)/man8/sriovctl.8
+	install -D -m 0644 $(TOP)/tools/sriovctl/sriovctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/sriovctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $(TOP)/daemon/sriovd.service.in >$(DESTDIR)$(UNITDIR)/sriovd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sriovd.service
+
+install-dkms-src:
+	install -D -m 0644 $(TOP)/dkms.conf $(DESTDIR)$(DKMS_SRC)/dkms.conf
+	cd $(TOP) && for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRC)/$$f; done
+
+install: install-userspace install-dkms-src
+ifeq ($(INSTALL_DKMS),yes)
+	dkms install $(DKMS_NAME)/$(VERSION)
+	-[ -d /run/systemd/system ] && systemctl daemon-reload
+endif
+
+uninstall:
+ifeq ($(INSTALL_DKMS),yes)
+	-[ -d /run/systemd/system ] && systemctl disable --now sriovd.service
+	-dkms remove $(DKMS_NAME)/$(VERSION) --all
+endif
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+ifeq ($(INSTALL_DKMS),yes)
+	-[ -d /run/systemd/system ] && systemctl daemon-reload
+endif
+
+# Debian packages sriov-dkms and sriovd, built by dpkg-buildpackage from a
+# copy of the checkout's files (tracked and new, not ignored) in
+# build/deb/sriov-stack-VERSION; the .debs land in build/deb.  lintian's
+# verdict goes to build/deb/lintian.txt when lintian is installed.
+DEB_DIR := $(BUILD)/deb
+deb: setup ksrc
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/$(DKMS_NAME)-$(VERSION)
+	cd $(TOP) && git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' _ | \
+		tar --null -T - -cf - | tar -C $(DEB_DIR)/$(DKMS_NAME)-$(VERSION) -xf -
+	cd $(DEB_DIR)/$(DKMS_NAME)-$(VERSION) && SRIOV_KSRC=$(BUILD)/ksrc \
+		DEB_BUILD_OPTIONS="parallel=$(JOBS) $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc
+	rm -rf $(DEB_DIR)/$(DKMS_NAME)-$(VERSION)
+	ls -l $(DEB_DIR)/*.deb
+	if command -v lintian >/dev/null; then \
+		lintian --no-tag-display-limit $(DEB_DIR)/*.changes >$(DEB_DIR)/lintian.txt 2>&1 || true; \
+		cat $(DEB_DIR)/lintian.txt; fi
+
+# The systemd lab mode is slower to boot than the lab's own init (a full
+# basic.target): a separate target, not part of `make check`.
+SYSTEMD_TEST := $(TOP)/tests/systemd/systemd_unit.sh
+check-systemd: modules userspace vm-modules deb
+	$(TOP)/tools/vm/run --name systemd_unit --timeout 900 --boot-timeout 300 \
+		$$(sed -n 's/^# vm-args://p' $(SYSTEMD_TEST)) -- $(SYSTEMD_TEST)
+
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
 .PHONY: all setup modules sparse userspace userspace-asan vm-modules ksrc check lab \
-	lab-shell bench bench-scale checkpatch clean soak fuzz check-debug
+	lab-shell bench bench-scale checkpatch clean soak fuzz check-debug \
+	install install-userspace install-dkms-src uninstall deb check-systemd
