@@ -4,7 +4,8 @@
 # PID 1 of the lab guest (after switch_root onto the host root).  Sets up
 # the little a test needs (no udev, no systemd), exports the lab's layout in
 # SRIOV_* variables, runs the command the harness asked for, saves dmesg and
-# the exit code into the output directory, and powers off.
+# the exit code into the output directory, and powers off.  Also runs
+# as a service under systemd (tools/vm/run --systemd).
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux} PYTHONDONTWRITEBYTECODE=1 LC_ALL=C.UTF-8
@@ -21,14 +22,18 @@ SRIOV_OUT=$(arg sriov.out)
 interactive=$(arg sriov.interactive)
 export SRIOV_TOP SRIOV_OUT
 
-mkdir -p /dev/pts /dev/shm /dev/hugepages
-mount -t devpts -o gid=5,mode=620 devpts /dev/pts
-mount -t tmpfs tmpfs /dev/shm
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
-mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
-ln -sf /proc/self/fd /dev/fd 2>/dev/null
+# PID 1, or sriov-lab.service under systemd (tools/vm/run --systemd,
+# tools/vm/systemd-units.sh), which mounted the API file systems itself.
+if [ $$ = 1 ]; then
+	mkdir -p /dev/pts /dev/shm /dev/hugepages
+	mount -t devpts -o gid=5,mode=620 devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+	mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
+	ln -sf /proc/self/fd /dev/fd 2>/dev/null
+fi
 hostname sriov-lab
 ip link set lo up
 
@@ -86,6 +91,12 @@ fi
 dmesg >"$SRIOV_OUT/dmesg.txt"
 echo "$rc" >"$SRIOV_OUT/rc"
 sync
+if [ $$ != 1 ]; then
+	# under systemd: power off at once, as PID 1 does below
+	echo o >/proc/sysrq-trigger
+	sleep 60
+	exit 0
+fi
 # PID 1 must not exit, and nothing may be exec'ed from the 9p root while
 # the kernel powers off: wait on a FIFO with bash builtins only.
 mkfifo /run/sriov-halt

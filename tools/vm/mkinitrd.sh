@@ -29,7 +29,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,dev,proc,sys,newroot,modules}
 cp "$(command -v busybox)" "$work/bin/busybox"
-for a in sh mount umount switch_root mkdir insmod cat echo sleep mknod ls; do
+for a in sh mount umount switch_root mkdir insmod cat echo sleep mknod ls ln rm; do
 	ln -s busybox "$work/bin/$a"
 done
 
