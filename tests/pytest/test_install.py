@@ -80,12 +80,16 @@ def test_install_uninstall(tmp_path, prefix, unitdir):
     man = (dest / p / "share/man/man8/sriovd.8").read_text()
     assert man.startswith(".\\\"") or ".TH" in man, "sriovd.8 is not a man page"
 
-    # systemd's own check of the generated unit, against the installed tree
+    # systemd's own check of the unit's directives (systemd is the host's,
+    # a prerequisite of the unit, not of the project): a copy that runs the
+    # DESTDIR's sriovd, so that the check of ExecStart= finds it
     if shutil.which("systemd-analyze"):
-        r = subprocess.run(["systemd-analyze", "verify", "--root=%s" % dest,
-                            str(dest / unitdir / "sriovd.service")],
+        check = tmp_path / "sriovd.service"
+        check.write_text(unit.replace("ExecStart=%s/sbin/sriovd" % prefix,
+                                      "ExecStart=%s/sbin/sriovd" % (dest / p)))
+        r = subprocess.run(["systemd-analyze", "verify", "--man=no", str(check)],
                            capture_output=True, text=True, check=False)
-        assert r.returncode == 0, r.stdout + r.stderr
+        assert r.returncode == 0 and "sriovd.service" not in r.stdout + r.stderr, r.stdout + r.stderr
 
     make("uninstall", dest, prefix)
     files, dirs = tree(dest)
