@@ -196,7 +196,7 @@ deb: setup ksrc
 	rm -rf $(DEB_DIR)/$(DKMS_NAME)-$(VERSION)
 	ls -l $(DEB_DIR)/*.deb
 	if command -v lintian >/dev/null; then \
-		lintian --no-tag-display-limit $(DEB_DIR)/*.changes >$(DEB_DIR)/lintian.txt 2>&1 || true; \
+		lintian --tag-display-limit 0 $(DEB_DIR)/*.changes >$(DEB_DIR)/lintian.txt 2>&1 || true; \
 		cat $(DEB_DIR)/lintian.txt; fi
 
 # The systemd lab mode is slower to boot than the lab's own init (a full
