@@ -49,3 +49,6 @@ done
 
 # No file systems of the host's to mount (the root is the initramfs's).
 : >"$root/etc/fstab"
+# A host root that is a container's: systemd would believe it runs in one
+# (and ignore the kernel command line, systemd.unit= included).
+rm -f "$root/.dockerenv" "$root/run/.containerenv"
