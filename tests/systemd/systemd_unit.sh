@@ -98,6 +98,7 @@ wd0=$(prop WatchdogTimestampMonotonic)
 echo 2 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs" || ktap_bail "cannot enable 2 VFs"
 defer sh -c "echo 0 > /sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"
 ip link set "$(wait_pci_netdev "$SRIOV_PF0" 10)" up
+sysctl -qw net.core.rmem_max=33554432
 bench_ns world || ktap_bail "netns world"
 ip link set "$SRIOV_EXT0" netns world && ip -n world link set "$SRIOV_EXT0" up &&
 	ip -n world addr add "$BENCH_EXT_IP/24" dev "$SRIOV_EXT0" || ktap_bail "the external host"
@@ -107,7 +108,6 @@ partitions() {
 		ctl partition add "p$i" --pf "$SRIOV_PF0" --mac "$(mac_of $i)" || return 1
 		ip -n "p$i" link set lo up && ip -n "p$i" link set nv0 up &&
 			ip -n "p$i" addr add "$(ip_of $i)/24" dev nv0 || return 1
-		ip netns exec "p$i" sysctl -qw net.core.rmem_max=33554432
 		ctl attach "p$i" || return 1
 	done
 	# created by the service, seen from outside it (no private mount namespace)
@@ -198,7 +198,9 @@ purge() {
 	local f left=0
 	dpkg --purge sriovd || return 1
 	while read -r f; do
-		[ -f "$f" ] || [ -L "$f" ] || continue
+		# directories are shared (/lib is a symlink to usr/lib here)
+		[ -d "$f" ] && continue
+		[ -e "$f" ] || [ -L "$f" ] || continue
 		echo "left: $f"
 		left=1
 	done <"$pkg_files"
