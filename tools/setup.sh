@@ -29,7 +29,7 @@ PKGS=(
 	python3-docutils bash-completion
 	libnftables-dev nftables
 	libsystemd-dev systemd dbus
-	debhelper dh-dkms dkms fakeroot dpkg-dev lintian
+	debhelper dh-dkms dkms fakeroot dpkg-dev lintian pkgconf
 )
 
 add_backports() {
