@@ -4,7 +4,8 @@
 // registry, recovers, and hands over to the Asio server.
 //
 // Exit codes: 0 clean stop, 1 runtime error, 2 usage error, 3 another
-// instance is running.
+// instance is running, 4 the journal is unusable (unreadable, damaged, an
+// unsupported schema version; `sriovd --check-state DIR` says why).
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/systemd.hpp"
@@ -14,15 +15,18 @@
 #include "kernel/fake_kernel.hpp"
 #include "seq/crash_point.hpp"
 #include "seq/engine.hpp"
+#include "seq/state_doc.hpp"
 #include "store/state_store.hpp"
 #ifdef SRIOV_HAVE_REAL_BACKEND
 #include "netlink/real_kernel.hpp"
 #endif
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <fcntl.h>
 #include <grp.h>
 #include <iostream>
@@ -43,6 +47,7 @@ using namespace sriov;
 constexpr int exit_runtime = 1;
 constexpr int exit_usage = 2;
 constexpr int exit_running = 3;
+constexpr int exit_journal = 4;
 
 struct Options {
 	std::string socket = "/run/sriovd/sriovd.sock";
@@ -60,6 +65,8 @@ struct Options {
 	int datapath_timeout_ms{3000};
 	bool verbose{};
 	bool log_time{};
+	std::string check_state; // --check-state DIR: validate and exit
+	std::uint32_t crash_limit{3};
 };
 
 /// --fake-pfs: BDF=NETDEV:VFS,... with VFS decimal.
@@ -85,7 +92,8 @@ std::optional<Options> parse(int argc, char **argv, int &rc)
 {
 	Options o;
 	CLI::App app{"sriovd: the SR-IOV virtualization stack's daemon (Documentation/design/daemon.rst)", "sriovd"};
-	app.footer("exit codes: 0 clean stop, 1 runtime error, 2 usage error, 3 another instance is running");
+	app.footer("exit codes: 0 clean stop, 1 runtime error, 2 usage error, 3 another instance is running, "
+		   "4 the journal is unusable (see --check-state)");
 	app.set_version_flag("--version", "sriovd " + std::string(control::project_version()) + " (control protocol " +
 						  std::to_string(control::protocol_version) + ")");
 	// an option given twice: the last one counts (options from a unit's
@@ -128,6 +136,16 @@ std::optional<Options> parse(int argc, char **argv, int &rc)
 	count("--pair-timeout-ms", o.pair_timeout_ms, "bound on the adapter pairing wait");
 	count("--release-timeout-ms", o.release_timeout_ms, "graceful release before surprise removal");
 	count("--datapath-timeout-ms", o.datapath_timeout_ms, "bound on the adapter switching to the VF");
+	app.add_option("--crash-limit", o.crash_limit,
+		       "park a sequence found in flight at N daemon starts in a row instead of resuming it "
+		       "(0: never park)")
+		->transform(control::cli::decimal(0, 1000))
+		->capture_default_str()
+		->type_name("N");
+	app.add_option("--check-state", o.check_state,
+		       "validate the journal in DIR offline (exit 0 when a start would accept it, 4 with the reason "
+		       "when not) and exit")
+		->type_name("DIR");
 	app.add_flag("-v,--verbose", o.verbose, "debug logging");
 	app.add_flag("--log-time", o.log_time, "time-stamp log lines (UTC, ms; not needed under journald)");
 	try {
@@ -200,6 +218,22 @@ bool populate_fake(FakeKernel &fake, const std::string &spec)
 	return true;
 }
 
+/// This boot's id; SRIOVD_BOOT_ID_FILE (a test hook) names another file.
+std::string read_boot_id()
+{
+	const char *env = std::getenv("SRIOVD_BOOT_ID_FILE"); // NOLINT(concurrency-mt-unsafe): before any thread
+	const std::string path = env != nullptr && *env != '\0' ? env : "/proc/sys/kernel/random/boot_id";
+	std::ifstream in(path);
+	std::string id;
+	if (!in || !std::getline(in, id) || id.empty()) {
+		log::warn(0, "cannot read the boot id from ", path, ": a reboot will not be recognised");
+		return {};
+	}
+	while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back())) != 0)
+		id.pop_back();
+	return id;
+}
+
 int run(const Options &opt)
 {
 	std::optional<seq::CrashPoint> crash_at;
@@ -265,6 +299,8 @@ int run(const Options &opt)
 	cfg.timeouts.pair_ms = opt.pair_timeout_ms;
 	cfg.timeouts.release_ms = opt.release_timeout_ms;
 	cfg.timeouts.datapath_ms = opt.datapath_timeout_ms;
+	cfg.crash_limit = opt.crash_limit;
+	cfg.boot_id = read_boot_id();
 	seq::Engine engine(*kernel, store, clock, cfg);
 	if (crash_at) {
 		// Test hook (Documentation/design/daemon.rst, "Crash test hook").
@@ -301,7 +337,26 @@ int main(int argc, char **argv)
 		auto opt = parse(argc, argv, rc);
 		if (!opt)
 			return rc;
+		if (!opt->check_state.empty()) {
+			struct stat sb {};
+			if (::stat(opt->check_state.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				std::cerr << "sriovd: --check-state " << opt->check_state << ": not a directory\n";
+				return exit_runtime;
+			}
+			try {
+				std::cout << seq::check_state(opt->check_state);
+			} catch (const store::JournalError &e) {
+				std::cerr << "sriovd: " << opt->check_state << ": a start would refuse this journal: " << e.what()
+					  << "\n";
+				return exit_journal;
+			}
+			return 0;
+		}
 		return run(*opt);
+	} catch (const store::JournalError &e) {
+		std::cerr << "sriovd: journal unusable, not starting (it would forget the VFs it holds): " << e.what()
+			  << "\n  inspect it with `sriovd --check-state DIR`; move it away to start empty\n";
+		return exit_journal;
 	} catch (const std::exception &e) {
 		std::cerr << "sriovd: " << e.what() << "\n";
 		return exit_runtime;

@@ -139,7 +139,7 @@ TEST(StepTable, OneRowPerKind)
 	for (const auto &[kind, n] : seen)
 		EXPECT_EQ(n, 1) << kind;
 	for (const char *k : {"adapter_create", "attach", "failover", "surprise", "migrate_prepare", "migrate_complete",
-			      "migrate_abort", "teardown", "failback"})
+			      "migrate_abort", "teardown", "failback", "recreate"})
 		EXPECT_EQ(seen.count(k), 1U) << k;
 }
 

@@ -17,7 +17,9 @@
 # runs under a sequenced UDP stream from the external host (sriov-sequdp,
 # LOSS_RATE datagrams/s): none may be lost on the way (datagrams the
 # receiving socket dropped because TCG starved the receiver are counted
-# apart).  The project's drivers, daemon, tools and the YNL library
+# apart).  A namespace sriovd used and `ip netns del` deleted must be gone
+# within 1 s (sriovd keeps no socket in it).  The project's drivers,
+# daemon, tools and the YNL library
 # (tools/ksrc.sh) not being there is a failure.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/vm/daemon_lib.bash"	# dmn_dump: the kernel's switches via YNL
@@ -86,7 +88,7 @@ start_sriovd || ktap_bail "sriovd --backend=real does not start: $(tail -n1 "$SR
 defer sh -c "kill -9 \$(cat $st/pid) 2>/dev/null"
 ext_ns_setup 0 || ktap_bail "external host"
 
-ktap_plan 16
+ktap_plan 17
 ktap_result "partition add (synthetic path)" ctl partition add vm1 --pf "$SRIOV_PF0" --mac "$MAC" --ip 198.18.0.20
 ip -n vm1 link set lo up
 ip -n vm1 link set nv0 up
@@ -344,6 +346,37 @@ kill_loop() {
 }
 ktap_result "SIGKILL inside attach/detach x$ROUNDS (>= $KILL_MIN mid-sequence), audit after each restart" kill_loop
 ktap_result "partition remove" ctl partition remove vm1
+# A namespace sriovd used, deleted with `ip netns del` while sriovd runs,
+# is gone within 1 s: sriovd keeps no socket or fd in it.  A veth pair
+# across it shows when the kernel frees it (the host end goes with the
+# namespace); on failure, whoever still holds it is named.
+netns_del_released() {
+	local pid ino f
+	pid=$(cat "$st/pid")
+	modprobe veth || { ktap_diag "no veth module"; return 1; }
+	ctl partition add vm3 --pf "$SRIOV_PF0" --mac 02:00:5e:20:00:03 || return 1
+	audit_ok || return 1 # sriovd dumps vm3's links
+	ctl partition remove vm3 || return 1
+	audit_ok || return 1
+	[ -e /run/netns/vm3 ] || { ktap_diag "sriovd did not leave netns vm3"; return 1; }
+	ip link add h3 type veth peer name c3 netns vm3 || return 1
+	ino=$(stat -L -c %i /run/netns/vm3) || return 1
+	ip netns del vm3 || return 1
+	if ! busywait 1000 sh -c '! ip link show h3 >/dev/null 2>&1'; then
+		ktap_diag "netns vm3 (inode $ino) outlived ip netns del by 1 s"
+		for f in /proc/[0-9]*/ns/net; do
+			[ "$(stat -L -c %i "$f" 2>/dev/null)" != "$ino" ] || ktap_diag "a process is in it: $f"
+		done
+		ls -l "/proc/$pid/fd" | grep -F "net:[$ino]" && ktap_diag "sriovd holds an fd of it"
+		ip link del h3 2>/dev/null
+		return 1
+	fi
+	for f in /proc/[0-9]*/ns/net; do
+		[ "$(stat -L -c %i "$f" 2>/dev/null)" != "$ino" ] || { ktap_diag "a process is in it: $f"; return 1; }
+	done
+	! ls -l "/proc/$pid/fd" | grep -qF "net:[$ino]"
+}
+ktap_result "a namespace sriovd used, deleted with ip netns del, is gone within 1 s (no sriovd reference)" netns_del_released
 # the kill loop ran in a subshell: the live daemon is the one in the pid file
 pid=$(cat "$st/pid")
 kill -TERM "$pid"

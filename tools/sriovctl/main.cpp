@@ -230,7 +230,7 @@ int run(const Ctx &ctx, Plan &plan)
 /// Everything the command line binds to.
 struct Values {
 	std::string name, pf, mac, netns, to, target, partition, config, vf_pf;
-	std::int64_t vlan{}, weight{100}, hold{}, after{}, vf{}, off{}, len{64};
+	std::int64_t vlan{}, weight{100}, hold{}, after{}, vf{}, off{}, len{64}, seq{};
 	std::vector<std::string> ips;
 	bool all{}, no_wait{}, complete{}, abort{}, follow{}, phases{};
 };
@@ -450,6 +450,19 @@ void build(CLI::App &app, Ctx &ctx, Values &v, Plan &plan)
 		} else {
 			plan.args = {{"partition", v.target}};
 		}
+	});
+	auto *sequence = add_cmd(app, "sequence", "resume or discard a sequence the crash-loop breaker parked");
+	sequence->require_subcommand(1);
+	auto *sresume = add_cmd(*sequence, "resume", "run a parked sequence again (a forward one rolls back)");
+	sresume->add_option("SEQ", v.seq, "the parked sequence")->required()->transform(decimal(1, 999999999999999999));
+	add_no_wait(sresume, v);
+	sresume->callback([&plan, &v] { sequence_request(plan, v, "sequence-resume", {{"seq", v.seq}}); });
+	auto *sdiscard = add_cmd(*sequence, "discard",
+				 "drop a parked sequence without running it (then check `sriovctl audit`)");
+	sdiscard->add_option("SEQ", v.seq, "the parked sequence")->required()->transform(decimal(1, 999999999999999999));
+	sdiscard->callback([&plan, &v] {
+		plan.req = "sequence-discard";
+		plan.args = {{"seq", v.seq}};
 	});
 	auto *weight = add_cmd(app, "weight", "set the VF arbitration weight");
 	add_partition_arg(weight, v);

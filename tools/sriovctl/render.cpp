@@ -134,8 +134,9 @@ void render_status(std::ostream &o, const json &st)
 		for (const auto &r : st.at("sequences")) {
 			const auto cur = r.at("cursor").get<std::size_t>();
 			const auto &steps = r.at("steps");
+			const std::string step = cur < steps.size() ? steps.at(cur).get<std::string>() : "-";
 			seqs.add({s(r, "id"), s(r, "kind"), s(r, "partition"),
-				  cur < steps.size() ? steps.at(cur).get<std::string>() : "-", s(r, "rolling_back"),
+				  r.value("parked", false) ? step + " (PARKED)" : step, s(r, "rolling_back"),
 				  iso_time(r.value("start_ms", std::int64_t{0}))});
 		}
 		seqs.print(o);
@@ -200,6 +201,7 @@ void render_show(std::ostream &o, const json &r)
 		const auto cur = q.at("cursor").get<std::size_t>();
 		const auto &steps = q.at("steps");
 		o << "sequence: " << s(q, "id") << " " << s(q, "kind") << (q.value("rolling_back", false) ? " (rolling back)" : "")
+		  << (q.value("parked", false) ? " (PARKED: sriovctl sequence resume|discard)" : "")
 		  << ", step " << std::min(cur + 1, steps.size()) << "/" << steps.size() << " "
 		  << (cur < steps.size() ? steps.at(cur).get<std::string>() : "-") << ", started "
 		  << iso_time(q.value("start_ms", std::int64_t{0})) << "\n";

@@ -46,6 +46,9 @@ constexpr std::array reason_names = {
 	std::pair{Reason::daemon_restart, "daemon_restart"},
 	std::pair{Reason::shutdown, "shutdown"},
 	std::pair{Reason::kernel_failover, "kernel_failover"},
+	std::pair{Reason::journal_write_failed, "journal_write_failed"},
+	std::pair{Reason::crash_loop, "crash_loop"},
+	std::pair{Reason::reboot, "reboot"},
 	std::pair{Reason::internal_error, "internal_error"},
 };
 

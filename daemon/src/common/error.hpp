@@ -53,6 +53,9 @@ enum class Reason : std::uint8_t {
 	daemon_restart,
 	shutdown,
 	kernel_failover, ///< sriov_pf moved a VF's filters to the default VPort
+	journal_write_failed, ///< a journal commit failed: the step did not act
+	crash_loop,           ///< a sequence parked after daemon restarts in a row, then discarded
+	reboot,               ///< the host rebooted: kernel objects made again
 	internal_error,
 };
 

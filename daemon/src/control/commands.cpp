@@ -320,20 +320,8 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    auto st = engine_.clear_quarantine(arg_str(r.args, "pf"), VfIndex{arg_u32(r.args, "vf", 255)});
 		    reply_started(r, reply, st, false);
 	    });
-	if (fake_ != nullptr) {
-		add("fake", true, "fake backend only: inject faults / surprise removal, dump state (args: config)",
-		    [this](const Request &r, const Reply &reply, const Follow &) {
-			    if (r.args.contains("config")) {
-				    auto st = fake_->configure(r.args.at("config"));
-				    if (!st.ok()) {
-					    reply(encode_error(r.id, "bad_request", st.msg));
-					    return;
-				    }
-				    engine_.handle_kernel_events();
-			    }
-			    reply(encode_ok(r.id, fake_->dump()));
-		    });
-	}
+	add_parked_commands();
+	add_fake_command();
 }
 
 void Commands::add(const std::string &name, bool mutating, std::string help,

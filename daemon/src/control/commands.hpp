@@ -90,6 +90,10 @@ private:
 		 std::function<void(const Request &, const Reply &, const Follow &)> fn);
 	/// Mark @name as needing privilege although it only reads.
 	void restrict(const std::string &name);
+	/// sequence-resume, sequence-discard (commands_seq.cpp)
+	void add_parked_commands();
+	/// fake: the fake backend's faults and dump, with --backend=fake only (commands_seq.cpp)
+	void add_fake_command();
 	static void reply_started(const Request &req, const Reply &reply, const seq::StartResult &r, bool wait);
 
 	seq::Engine &engine_;

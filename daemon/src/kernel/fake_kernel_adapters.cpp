@@ -192,16 +192,16 @@ FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t i
 
 bool FakeKernel::netns_exists(const std::string &ns)
 {
-	return ns.empty() || netns_.contains(ns);
+	return ns.empty() || netns_.contains(netns_name_of(ns));
 }
 
 Status FakeKernel::netns_create(const std::string &ns)
 {
 	if (auto st = enter("netns_create"); !st.ok())
 		return st;
-	if (!netns_.insert(ns).second)
+	if (!netns_.insert(netns_name_of(ns)).second)
 		return Status::fail(EEXIST, "netns exists");
-	dirty_netns_.insert(ns);
+	dirty_netns_.insert(netns_name_of(ns));
 	commit();
 	return Status::success();
 }
@@ -257,6 +257,9 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 		return Status::fail(EEXIST, "adapter exists");
 	if (!netns_exists(ns))
 		return Status::fail(ENOENT, "no such netns " + ns);
+	// the child side is nv0 in every namespace, as the real backend names it
+	if (auto it = adapters_by_ns_.find(ns); it != adapters_by_ns_.end() && !it->second.empty())
+		return Status::fail(EEXIST, "netns " + ns + " holds the adapter of " + *it->second.begin());
 	Pf *p = find_pf(pf);
 	if (p == nullptr)
 		return Status::fail(ENODEV, "no such PF");

@@ -133,6 +133,17 @@ struct KernelEvent {
 	std::vector<std::uint32_t> filter_ids;
 };
 
+/// The file of network namespace @ns: an absolute path as given
+/// (/var/run/netns/X, /proc/PID/ns/net), else iproute2's /run/netns/NAME.
+std::string netns_path(const std::string &ns);
+/// Whether @ns is a namespace a partition may name: a name (1-32
+/// characters [A-Za-z0-9._-]), /run/netns/NAME, /var/run/netns/NAME or
+/// /proc/PID/ns/net.
+bool valid_netns(const std::string &ns);
+/// NAME for /run/netns/NAME and /var/run/netns/NAME (iproute2's named
+/// namespaces), else @ns as given.
+std::string netns_name_of(const std::string &ns);
+
 class KernelApi {
 public:
 	KernelApi() = default;
@@ -178,6 +189,10 @@ public:
 
 	// --- netdevs and namespaces (rtnetlink) ---
 	virtual bool netns_exists(const std::string &ns) = 0;
+	/// What tells namespaces apart: two partitions whose namespaces have
+	/// the same identity share one.  By default netns_path(); the real
+	/// backend uses the namespace file's device and inode when it exists.
+	virtual std::string netns_identity(const std::string &ns) { return netns_path(netns_name_of(ns)); }
 	virtual Status netns_create(const std::string &ns) = 0;
 	/// Move the netdev with index @ifindex in @from_ns to @to_ns ("" = host
 	/// namespace).  When its name is taken in @to_ns, or is not a plain
@@ -194,6 +209,13 @@ public:
 	/// for the VF and acknowledges the request itself (datapath_vf).
 	virtual Status adapter_create(const std::string &partition, const std::string &ns,
 				      const std::string &pf, const MacAddr &mac, std::uint64_t serial) = 0;
+	/// adapter_create() answered EEXIST: take the existing link as
+	/// @partition's adapter only if it is one (its kind, its namespace
+	/// @ns) and carries @serial, its identity from creation (a crash
+	/// between creating it and marking it leaves it so).  Fails with the
+	/// reason otherwise.  Default: the adapter() of @partition in @ns with
+	/// that serial.
+	virtual Status adapter_claim(const std::string &partition, const std::string &ns, std::uint64_t serial);
 	/// Give an existing adapter its VF identity (set from the host port).
 	virtual Status adapter_set_serial(const std::string &partition, std::uint64_t serial) = 0;
 	virtual Status adapter_delete(const std::string &partition) = 0;

@@ -7,7 +7,7 @@ namespace sriov::netlink {
 RealKernel::RealKernel(std::vector<std::string> pfs) : only_(std::move(pfs))
 {
 	host_ns_ = Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
-	rtnl_[""] = rtnl_socket();
+	rtnl_ = rtnl_socket();
 	// Link notifications of the host namespace: the adapters' host
 	// ports announce every pairing change (Documentation/networking/
 	// sriov_netvsc.rst), which is how a surprise VF loss is seen.

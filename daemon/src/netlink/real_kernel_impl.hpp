@@ -72,6 +72,7 @@
 #include <utility>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,8 +184,10 @@ public:
 	// ---------------------------------------------------------------- rtnl
 
 	bool netns_exists(const std::string &ns) override;
+	std::string netns_identity(const std::string &ns) override;
 
 	Status netns_create(const std::string &ns) override;
+	Status adapter_claim(const std::string &partition, const std::string &ns, std::uint64_t serial) override;
 
 	/// A name the host namespace may take as is: [A-Za-z0-9._-], 1..15.
 	static bool plain_ifname(const std::string &n);
@@ -337,12 +340,28 @@ private:
 
 	Fd ns_fd(const std::string &ns);
 
-	/// rtnetlink socket bound inside @ns (created there, usable from here,
-	/// kept for the next request); null if the namespace does not exist.
-	nl_sock *sock(const std::string &ns);
+	/// An rtnetlink socket in a namespace: the host's (kept for the
+	/// daemon's life), or one created inside another namespace for one
+	/// use and closed with this handle.  No socket is kept per namespace:
+	/// a kept socket holds a reference to its namespace, which then
+	/// outlives `ip netns del`, and a namespace created again under the
+	/// same name would be served by the old one.
+	class NsSock {
+	public:
+		explicit NsSock(nl_sock *host) : host_(host) {}
+		explicit NsSock(NlSock own) : own_(std::move(own)) {}
+		[[nodiscard]] nl_sock *get() const { return own_ ? own_.get() : host_; }
+
+	private:
+		nl_sock *host_{};
+		NlSock own_;
+	};
+	/// An rtnetlink socket in @ns (created there, usable from here);
+	/// get() is null if the namespace does not exist.
+	NsSock sock(const std::string &ns);
 
 	/// One request on the host namespace's socket (exchange()).
-	Status request(NlMsg req) { return exchange(sock(""), std::move(req)); }
+	Status request(NlMsg req) { return exchange(rtnl_.get(), std::move(req)); }
 
 	/// RTM_NEWLINK on host link @ifindex with the changes @set makes.
 	Status link_change(int ifindex, const std::function<bool(rtnl_link *)> &set)
@@ -378,7 +397,7 @@ private:
 	SriovGenl genl_{SriovGenl::Role::requests};  ///< the "sriov" family's requests
 	SriovGenl events_{SriovGenl::Role::events};   ///< its "events" group
 	Fd host_ns_;
-	std::map<std::string, NlSock> rtnl_; ///< per namespace ("" = the host's)
+	NlSock rtnl_;   ///< rtnetlink requests in the host namespace
 	NlSock links_;  ///< rtnetlink, RTNLGRP_LINK of the host namespace
 	Fd epoll_;  ///< event_fd(): the genl event socket + links_
 	std::map<std::string, std::uint32_t> paired_; ///< partition -> VF ifindex last announced

@@ -88,6 +88,30 @@ AdapterInfo RealKernel::to_adapter(const Link &l, const std::vector<std::pair<st
 	return a;
 }
 
+Status RealKernel::adapter_claim(const std::string &partition, const std::string &ns, std::uint64_t serial)
+{
+	if (adapter(partition))
+		return KernelApi::adapter_claim(partition, ns, serial);
+	// a host port without its alias: created, and the daemon stopped
+	// before marking it; its identity (set at creation) says whose it is
+	const std::string host = host_port_name(partition);
+	auto l = get_link("", host);
+	if (!l)
+		return Status::fail(EEXIST, "the link in the way is not " + host + " (the child's nv0 in netns " + ns +
+						    " exists: another adapter there?)");
+	if (l->kind != swnv::kind || !l->alias.empty())
+		return Status::fail(EEXIST, host + " exists and is no unmarked sriov_netvsc host port");
+	if (!l->netvsc.serial || *l->netvsc.serial != serial)
+		return Status::fail(EEXIST, host + " carries serial " +
+						    (l->netvsc.serial ? std::to_string(*l->netvsc.serial) : "none") + ", not " +
+						    std::to_string(serial));
+	const std::string alias = alias_prefix + partition + ":" + ns;
+	return link_change(l->ifindex, [&alias](rtnl_link *lk) {
+		rtnl_link_set_ifalias(lk, alias.c_str());
+		return true;
+	});
+}
+
 Status RealKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
 		      const MacAddr &mac, std::uint64_t serial)
 {

@@ -7,7 +7,18 @@ namespace sriov::netlink {
 
 bool RealKernel::netns_exists(const std::string &ns)
 {
-	return ns.empty() || std::filesystem::exists("/run/netns/" + ns);
+	return ns.empty() || std::filesystem::exists(netns_path(ns));
+}
+
+std::string RealKernel::netns_identity(const std::string &ns)
+{
+	// the namespace itself (device and inode of its file), whatever
+	// path or name leads to it
+	struct stat sb {};
+	const std::string path = ns.empty() ? "/proc/self/ns/net" : netns_path(ns);
+	if (::stat(path.c_str(), &sb) == 0)
+		return "ns:" + std::to_string(sb.st_dev) + ":" + std::to_string(sb.st_ino);
+	return KernelApi::netns_identity(ns);
 }
 
 Status RealKernel::netns_create(const std::string &ns)
@@ -52,7 +63,8 @@ bool RealKernel::plain_ifname(const std::string &n)
 
 Status RealKernel::netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns)
 {
-	nl_sock *src = sock(from_ns);
+	const NsSock src_sock = sock(from_ns);
+	nl_sock *src = src_sock.get();
 	if (src == nullptr)
 		return Status::fail(ENOENT, "no netns " + from_ns);
 	Fd target = ns_fd(to_ns);
@@ -98,17 +110,18 @@ Fd RealKernel::ns_fd(const std::string &ns)
 {
 	if (ns.empty())
 		return Fd(::dup(host_ns_.get()));
-	return Fd(::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
+	// a name (iproute2's /run/netns/NAME) or a path to a namespace file
+	// (/var/run/netns/X, /proc/PID/ns/net)
+	return Fd(::open(netns_path(ns).c_str(), O_RDONLY | O_CLOEXEC));
 }
 
-nl_sock *RealKernel::sock(const std::string &ns)
+RealKernel::NsSock RealKernel::sock(const std::string &ns)
 {
-	auto it = rtnl_.find(ns);
-	if (it != rtnl_.end())
-		return it->second.get();
+	if (ns.empty())
+		return NsSock(rtnl_.get());
 	Fd target = ns_fd(ns);
 	if (target.get() < 0 || ::setns(target.get(), CLONE_NEWNET) != 0)
-		return nullptr;
+		return NsSock(NlSock{});
 	NlSock s;
 	try {
 		s = rtnl_socket();
@@ -117,15 +130,14 @@ nl_sock *RealKernel::sock(const std::string &ns)
 	}
 	if (::setns(host_ns_.get(), CLONE_NEWNET) != 0)
 		throw std::runtime_error("cannot return to the host network namespace");
-	if (!s)
-		return nullptr;
-	return (rtnl_[ns] = std::move(s)).get();
+	return NsSock(std::move(s));
 }
 
 std::vector<Link> RealKernel::link_request(const std::string &ns, NlMsg req)
 {
 	std::vector<Link> out;
-	(void)exchange(sock(ns), std::move(req), [&out](nlmsghdr *h) {
+	const NsSock s = sock(ns);
+	(void)exchange(s.get(), std::move(req), [&out](nlmsghdr *h) {
 		if (auto l = parse_link(h))
 			out.push_back(std::move(*l));
 	});
@@ -176,9 +188,22 @@ std::vector<std::string> RealKernel::named_netns()
 std::vector<std::pair<std::string, Link>> RealKernel::all_links()
 {
 	std::vector<std::pair<std::string, Link>> out;
-	std::vector<std::string> spaces{""};
+	for (auto &l : dump_links(""))
+		out.emplace_back("", std::move(l));
+	// the named namespaces, and those the adapters name by path (a
+	// container's /proc/PID/ns/net); a socket in each only for its dump
+	std::set<std::string> spaces;
 	for (auto &ns : named_netns())
-		spaces.push_back(std::move(ns));
+		spaces.insert(std::move(ns));
+	for (const auto &entry : out) {
+		if (!is_host_port(entry.second))
+			continue;
+		// "sriovd:<partition>:<netns>", the netns a path
+		const std::string &alias = entry.second.alias;
+		const auto colon = alias.find(':', alias_prefix.size());
+		if (colon != std::string::npos && colon + 1 < alias.size() && alias[colon + 1] == '/')
+			spaces.insert(alias.substr(colon + 1));
+	}
 	for (const auto &ns : spaces)
 		for (auto &l : dump_links(ns))
 			out.emplace_back(ns, std::move(l));

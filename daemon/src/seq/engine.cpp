@@ -9,6 +9,7 @@
 #include "seq/arbiter.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sriov::seq {
 
@@ -73,7 +74,7 @@ void Engine::to_rollback(Record &rec, Reason why, const std::string &detail)
 	log::warn(rec.id, to_string(rec.kind), " of ", rec.partition, " rolling back: ", to_string(why), ": ", detail);
 }
 
-void Engine::begin_step(Record &rec)
+int Engine::begin_step(Record &rec)
 {
 	// Journal first: after a crash we know this step may have acted.
 	const Step step = rec.steps[rec.cursor];
@@ -81,23 +82,35 @@ void Engine::begin_step(Record &rec)
 	rec.phases.push_back({.step = step, .start_ms = clock_.wall_ms(), .end_ms = 0, .result = {},
 			      .detail = rec.rolling_back ? "rollback" : ""});
 	touch(rec);
-	persist();
-	if (crash_hook)
+	const int err = persist();
+	if (err == 0 && crash_hook)
 		crash_hook(rec, step, false);
+	return err;
 }
 
 void Engine::advance(Record &rec)
 {
 	while (!rec.done()) {
 		const Step step = rec.steps[rec.cursor];
+		int journal_err = 0;
 		if (!rec.step_started)
-			begin_step(rec);
-		const bool timed_out = rec.wait_deadline != 0 && clock_.mono_ms() >= rec.wait_deadline;
-		const auto going = pool_going_.find(rec.pf);
-		StepCtx ctx{.kernel = kernel_, .model = model_, .timeouts = cfg_.timeouts, .rec = rec,
-			    .timed_out = timed_out,
-			    .pool_going = going != pool_going_.end() && clock_.mono_ms() < going->second};
-		const StepResult r = run_step(ctx, step);
+			journal_err = begin_step(rec);
+		StepResult r;
+		if (journal_err != 0 && !rec.rolling_back) {
+			// no forward step acts without its journal point; a
+			// rollback step does (undoing is idempotent, and after a
+			// crash recovery rolls back again from the last durable
+			// point)
+			r = StepResult::fail(Reason::journal_write_failed,
+					     std::string("journal write failed: ") + std::strerror(journal_err));
+		} else {
+			const bool timed_out = rec.wait_deadline != 0 && clock_.mono_ms() >= rec.wait_deadline;
+			const auto going = pool_going_.find(rec.pf);
+			StepCtx ctx{.kernel = kernel_, .model = model_, .timeouts = cfg_.timeouts, .rec = rec,
+				    .timed_out = timed_out,
+				    .pool_going = going != pool_going_.end() && clock_.mono_ms() < going->second};
+			r = run_step(ctx, step);
+		}
 		if (r.kind == StepResult::Kind::wait) {
 			if (rec.wait_deadline == 0)
 				rec.wait_deadline = clock_.mono_ms() + r.wait_ms;
@@ -129,12 +142,10 @@ void Engine::advance(Record &rec)
 		}
 		rec.cursor++;
 		rec.step_started = false;
-		if (rec.done())
-			break; // finish() commits the record's end
 		// One commit per step boundary: "step i done" and "step i+1
 		// started" are the same journal point (recovery re-runs the step
-		// at the cursor either way).
-		begin_step(rec);
+		// at the cursor either way): begin_step() at the top of the
+		// loop, or finish() commits the record's end.
 	}
 	finish(rec, rec.rolling_back ? "rolled_back" : "ok");
 }
@@ -202,7 +213,7 @@ void Engine::finish(Record &rec, const std::string &result)
 	if (!model_.partitions.contains(partition))
 		guard_gone_.insert(partition); // its rules go at the end of the pump
 	active_.erase(id);
-	emit(ev); // persists; adds id and time_ms, which the waiters see too
+	emit(ev); // persists (a failed commit fails the result); adds id and time_ms, which the waiters see too
 	auto it = waiters_.find(id);
 	if (it != waiters_.end()) {
 		auto fns = std::move(it->second);
@@ -218,23 +229,33 @@ void Engine::finish(Record &rec, const std::string &result)
 			start_release(*p, Kind::surprise, Reason::kernel_failover, nullptr);
 }
 
-void Engine::emit(json &ev, bool commit)
+int Engine::emit(json &ev, bool commit)
 {
 	ev["id"] = next_event_++;
 	if (!ev.contains("time_ms"))
 		ev["time_ms"] = clock_.wall_ms();
+	const int err = commit ? persist() : 0;
+	if (err != 0) {
+		ev["journal_error"] = std::strerror(err);
+		if (ev.value("type", "") == "sequence" && ev.value("result", "") != "failed") {
+			// done in memory, not durably: after a crash it would run
+			// again from its last journal point
+			ev["result"] = "failed";
+			ev["reason"] = std::string(to_string(Reason::journal_write_failed));
+			ev["detail"] = std::string("its end was not journaled: ") + std::strerror(err);
+		}
+	}
 	events_.push_back(ev);
 	while (events_.size() > cfg_.event_ring) {
 		events_dropped_.push_back(events_.front().at("id").get<std::uint64_t>());
 		events_.pop_front();
 	}
 	events_dirty_ = true;
-	if (commit) {
+	if (commit)
 		flush_events();
-		persist();
-	}
 	if (on_event)
 		on_event(ev);
+	return err;
 }
 
 void Engine::flush_events()
@@ -265,7 +286,7 @@ void Engine::pump()
 				ids.push_back(id);
 			for (auto id : ids) {
 				auto it = active_.find(id);
-				if (it == active_.end())
+				if (it == active_.end() || it->second.parked)
 					continue;
 				advance(it->second);
 				if (!active_.contains(id))

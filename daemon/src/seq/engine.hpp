@@ -15,6 +15,7 @@
 #include "seq/steps.hpp"
 #include "store/state_store.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -36,6 +37,12 @@ struct EngineConfig {
 	/// + records) and throw std::logic_error unless it equals the state
 	/// in memory (replay equivalence at every commit).
 	bool check_journal{false};
+	/// The crash-loop breaker: a sequence that this many daemon starts in
+	/// a row found in flight is parked instead of resumed (0: never).
+	std::uint32_t crash_limit{3};
+	/// This boot's id (/proc/sys/kernel/random/boot_id); "" if unknown.
+	/// A journal from another boot has its kernel objects re-created.
+	std::string boot_id;
 };
 
 struct PartitionSpec {
@@ -97,7 +104,19 @@ public:
 	[[nodiscard]] std::optional<std::int64_t> next_wakeup_mono() const;
 	/// Read and act on kernel notifications (surprise VF loss, unpairing).
 	void handle_kernel_events();
-	[[nodiscard]] bool idle() const { return active_.empty(); }
+	/// No sequence runs (parked ones do not run).
+	[[nodiscard]] bool idle() const
+	{
+		return std::all_of(active_.begin(), active_.end(), [](const auto &kv) { return kv.second.parked; });
+	}
+	/// A parked sequence runs again (its restart count starts over).
+	StartResult resume_parked(std::uint64_t id, DoneFn done);
+	/// A parked sequence is dropped without running another step: its
+	/// partition keeps what the model holds (`audit` shows what differs
+	/// from the kernel).
+	StartResult discard_parked(std::uint64_t id);
+	/// Test fault (fake backend): the journal's next @count writes fail with @err.
+	void fail_journal_writes(int err, int count) { store_.fail_writes(err, count); }
 
 	// --- read side ---
 	[[nodiscard]] const model::Model &model() const { return model_; }
@@ -119,7 +138,8 @@ public:
 
 private:
 	Record &begin(Kind kind, const std::string &partition, Reason cause, DoneFn done);
-	void begin_step(Record &rec);
+	/// Journal "step at the cursor started"; returns the commit's errno.
+	int begin_step(Record &rec);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
 	void to_rollback(Record &rec, Reason why, const std::string &detail);
@@ -128,9 +148,11 @@ private:
 	/// partitions and sequences touched and the PFs whose VF slots
 	/// changed; a snapshot instead when one is due (the log past its
 	/// bound, or touch_all()).
-	void persist();
-	/// Commit a snapshot of the whole state now (compaction).
-	void persist_all();
+	/// Returns errno, 0 when committed; on failure the next commit is a
+	/// snapshot (nothing the failed one held is lost from memory).
+	int persist();
+	/// Commit a snapshot of the whole state now (compaction).  Returns errno.
+	int persist_all();
 	/// @partition changed (or went): the next commit writes it.
 	void touch(const std::string &partition)
 	{
@@ -154,9 +176,19 @@ private:
 	/// Record @ev.  @commit: also commit the journal and the event ring now
 	/// (sequence ends, quarantines); kernel notifications only mark the
 	/// ring dirty and are written once per batch (flush_events()).
-	void emit(nlohmann::json &ev, bool commit = true);
+	/// Returns the commit's errno (0 without @commit).
+	int emit(nlohmann::json &ev, bool commit = true);
 	void flush_events();
 	void arbitrate_and_start();
+	// --- after a reboot (reboot.cpp) ---
+	/// The journal was written in another boot than this one.
+	[[nodiscard]] bool rebooted() const;
+	/// Drop what the reboot destroyed: sequences in flight, VF
+	/// assignments and reservations, the adapters and filters, monotonic
+	/// deadlines.  Returns the "reboot" event.
+	nlohmann::json forget_previous_boot();
+	/// A recreate sequence for every partition without its adapter.
+	void start_recreates();
 	void sync_pfs();
 	void reconcile_orphans();
 	void reconcile_serials();
@@ -255,6 +287,8 @@ private:
 	/// rules go at the end of the pump.
 	std::set<std::string> guard_gone_;
 
+	/// the boot id the journal was written in ("" before schema version 3)
+	std::string journal_boot_id_;
 	// journal bookkeeping: what the next commit writes
 	std::set<std::string> dirty_parts_;
 	std::set<std::uint64_t> dirty_seqs_;

@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace sriov::seq {
@@ -22,11 +23,12 @@ json Engine::state_doc() const
 	return {{"version", store::schema_version},
 		{"next_seq", next_seq_},
 		{"next_event", next_event_},
+		{"boot_id", cfg_.boot_id},
 		{"model", model::to_json(model_)},
 		{"sequences", std::move(seqs)}};
 }
 
-void Engine::persist_all()
+int Engine::persist_all()
 {
 	const json doc = state_doc();
 	dirty_parts_.clear();
@@ -36,20 +38,19 @@ void Engine::persist_all()
 	for (const auto &[name, pf] : doc.at("model").at("pfs").items())
 		pfs_written_[name] = text::dump_json(pf);
 	if (const int err = store_.save(doc); err != 0) {
-		log::error(0, "journal snapshot to ", store_.path(), " failed: errno ", err);
+		log::error(0, "journal snapshot to ", store_.path(), " failed: ", std::strerror(err));
 		dirty_all_ = true; // the next commit tries the snapshot again
-		return;
+		return err;
 	}
 	if (cfg_.check_journal)
 		check_journal();
+	return 0;
 }
 
-void Engine::persist()
+int Engine::persist()
 {
-	if (dirty_all_ || store_.snapshot_due()) {
-		persist_all();
-		return;
-	}
+	if (dirty_all_ || store_.snapshot_due())
+		return persist_all();
 	store::Changes c;
 	c.put.emplace_back("/next_seq", next_seq_);
 	c.put.emplace_back("/next_event", next_event_);
@@ -88,12 +89,13 @@ void Engine::persist()
 	dirty_parts_.clear();
 	dirty_seqs_.clear();
 	if (const int err = store_.append(c); err != 0) {
-		log::error(0, "journal write to ", store_.log_path(), " failed: errno ", err);
+		log::error(0, "journal write to ", store_.log_path(), " failed: ", std::strerror(err));
 		dirty_all_ = true; // what this record held goes into the next snapshot
-		return;
+		return err;
 	}
 	if (cfg_.check_journal)
 		check_journal();
+	return 0;
 }
 
 void Engine::check_journal()

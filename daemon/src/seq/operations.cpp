@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <iterator>
 
 namespace sriov::seq {
@@ -75,8 +76,10 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 {
 	if (!valid_name(spec.name))
 		return refuse(Reason::bad_request, "partition names are 1-32 characters [A-Za-z0-9._-]");
-	if (!valid_name(spec.netns))
-		return refuse(Reason::bad_request, "netns names are 1-32 characters [A-Za-z0-9._-]");
+	if (!valid_netns(spec.netns))
+		return refuse(Reason::bad_request,
+			      "a netns is a name (1-32 characters [A-Za-z0-9._-]), /run/netns/NAME, /var/run/netns/NAME "
+			      "or /proc/PID/ns/net");
 	if (model_.partition(spec.name) != nullptr)
 		return refuse(Reason::partition_exists, "partition " + spec.name + " exists");
 	if (model_.pf(spec.pf) == nullptr)
@@ -86,6 +89,15 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	constexpr std::uint16_t vlan_max = 4094;
 	if (spec.vlan.value > vlan_max)
 		return refuse(Reason::bad_request, "VLAN must be 0..4094");
+	// one adapter per namespace (its child side is nv0 in each), and
+	// never the host's own
+	const std::string ns_id = kernel_.netns_identity(spec.netns);
+	if (ns_id == kernel_.netns_identity(""))
+		return refuse(Reason::bad_request, "netns " + spec.netns + " is the host's network namespace");
+	for (const auto &[n, other] : model_.partitions)
+		if (kernel_.netns_identity(other.netns) == ns_id)
+			return refuse(Reason::bad_request, "netns " + spec.netns + " is partition " + n +
+								   "'s (netns " + other.netns + "): two partitions cannot share one");
 	index_.refresh(model_);
 	if (const auto n = index_.mac_user(spec.mac); !n.empty())
 		return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
@@ -296,9 +308,14 @@ StartResult Engine::set_weight(const std::string &name, std::uint32_t weight)
 	constexpr std::uint32_t weight_max = 100;
 	if (weight > weight_max)
 		return refuse(Reason::bad_request, "weight is 0..100");
+	const std::uint32_t before = p->weight;
 	p->weight = weight;
 	touch(name);
-	persist();
+	if (const int err = persist(); err != 0) {
+		p->weight = before;
+		touch(name);
+		return refuse(Reason::journal_write_failed, std::string("journal write failed: ") + std::strerror(err));
+	}
 	pump();
 	return {};
 }
@@ -371,5 +388,52 @@ std::size_t Engine::release_all()
 	return n;
 }
 
+
+StartResult Engine::resume_parked(std::uint64_t id, DoneFn done)
+{
+	auto it = active_.find(id);
+	if (it == active_.end() || !it->second.parked)
+		return refuse(Reason::invalid_state, "no parked sequence " + std::to_string(id));
+	Record &r = it->second;
+	r.parked = false;
+	r.restarts = 0;
+	// as recovery does: the step it was in may have acted (every step
+	// checks the kernel first); a forward kind rolls back
+	if (r.step_started && !r.phases.empty() && r.phases.back().result.empty()) {
+		r.phases.back().result = "interrupted";
+		r.phases.back().end_ms = clock_.wall_ms();
+	}
+	r.step_started = false;
+	if (is_forward(r.kind) && !r.rolling_back)
+		to_rollback(r, Reason::daemon_restart, "daemon restarted mid-sequence; resumed after parking");
+	if (done)
+		waiters_[id].push_back(std::move(done));
+	touch(r);
+	if (const int err = persist(); err != 0) {
+		r.parked = true;
+		waiters_.erase(id);
+		return refuse(Reason::journal_write_failed, std::string("journal write failed: ") + std::strerror(err));
+	}
+	log::warn(id, to_string(r.kind), " of ", r.partition, ": resumed by request");
+	json ev{{"type", "sequence_resumed"}, {"seq", id}, {"kind", std::string(to_string(r.kind))},
+		{"partition", r.partition}};
+	emit(ev);
+	pump();
+	return {.seq = id, .reason = Reason::ok, .detail = {}, .queued = false};
+}
+
+StartResult Engine::discard_parked(std::uint64_t id)
+{
+	auto it = active_.find(id);
+	if (it == active_.end() || !it->second.parked)
+		return refuse(Reason::invalid_state, "no parked sequence " + std::to_string(id));
+	Record &r = it->second;
+	r.failure = Reason::crash_loop;
+	r.failure_detail = "parked after " + std::to_string(r.restarts) + " daemon restarts in a row; discarded by request";
+	log::warn(id, to_string(r.kind), " of ", r.partition, ": discarded by request");
+	finish(r, "discarded");
+	pump();
+	return {};
+}
 
 } // namespace sriov::seq

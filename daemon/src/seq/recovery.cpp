@@ -4,8 +4,11 @@
 #include "seq/engine.hpp"
 
 #include "common/log.hpp"
+#include "seq/state_doc.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 
 namespace sriov::seq {
 
@@ -40,20 +43,29 @@ void Engine::recover()
 	// the first commit after a start is a snapshot (it also cuts off a
 	// torn record the crash left at the end of the log)
 	touch_all();
-	if (auto doc = store_.load()) {
-		model_ = model::model_from_json(doc->at("model"));
-		next_seq_ = doc->at("next_seq").get<std::uint64_t>();
-		next_event_ = doc->at("next_event").get<std::uint64_t>();
-		if (doc->contains("events")) // journals written before the split
-			for (const auto &e : doc->at("events"))
-				events_.push_back(e);
-		// (an array in version 1, an object keyed by id since)
-		for (const auto &jr : doc->at("sequences")) {
-			Record r = record_from_json(jr);
-			active_[r.id] = std::move(r);
+	std::optional<LoadedState> loaded;
+	if (auto doc = store_.load())
+		loaded = parse_state(std::move(*doc)); // both throw store::JournalError
+	if (loaded) {
+		model_ = std::move(loaded->model);
+		next_seq_ = loaded->next_seq;
+		next_event_ = loaded->next_event;
+		for (auto &e : loaded->events)
+			events_.push_back(std::move(e));
+		for (auto &r : loaded->sequences) {
+			const auto id = r.id;
+			active_[id] = std::move(r);
 		}
+		journal_boot_id_ = loaded->boot_id;
 	}
-	if (auto ev = events_store_.load()) {
+	std::optional<json> ev;
+	try {
+		ev = events_store_.load();
+	} catch (const store::JournalError &e) {
+		// the ring is a record for people, not recovery state
+		log::error(0, "event ring ", events_store_.path(), " unusable, starting it empty: ", e.what());
+	}
+	if (ev) {
 		// an array in version 1, an object keyed by id since: in id order
 		std::map<std::uint64_t, json> by_id;
 		std::uint64_t n = 0;
@@ -72,8 +84,28 @@ void Engine::recover()
 		if (e.contains("id") && e.at("id").is_number_unsigned())
 			next_event_ = std::max(next_event_, e.at("id").get<std::uint64_t>() + 1);
 	sync_pfs();
+	std::vector<json> start_events; // reboot, parked sequences
+	if (rebooted())
+		start_events.push_back(forget_previous_boot());
 	for (auto &[id, rec] : active_) {
 		rec.start_mono = clock_.mono_ms();
+		if (rec.parked)
+			continue; // stays as it is until resumed or discarded
+		if (++rec.restarts >= cfg_.crash_limit && cfg_.crash_limit != 0) {
+			// the crash-loop breaker: this sequence was in flight at
+			// every one of the last crash_limit starts
+			rec.parked = true;
+			log::error(id, "recovery: ", to_string(rec.kind), " of ", rec.partition, " was in flight at ",
+				   rec.restarts, " daemon starts in a row; parked (sriovctl sequence resume|discard ", id, ")");
+			start_events.push_back({{"type", "sequence_parked"},
+					      {"seq", id},
+					      {"kind", std::string(to_string(rec.kind))},
+					      {"partition", rec.partition},
+					      {"restarts", rec.restarts},
+					      {"step", rec.cursor < rec.steps.size() ? std::string(to_string(rec.steps[rec.cursor])) : "end"},
+					      {"rolling_back", rec.rolling_back}});
+			continue;
+		}
 		if (rec.step_started && !rec.phases.empty() && rec.phases.back().result.empty()) {
 			rec.phases.back().result = "interrupted";
 			rec.phases.back().end_ms = clock_.wall_ms();
@@ -102,7 +134,13 @@ void Engine::recover()
 	// kernel holds
 	if (auto st = sync_guard(true); !st.ok())
 		log::error(0, "switch guard (nftables table bridge sriovd): ", st.msg);
-	persist_all();
+	if (rebooted())
+		start_recreates(); // journaled by this snapshot
+	if (const int err = persist_all(); err != 0)
+		throw store::JournalError(std::string("cannot write the journal at start: ") + std::strerror(err));
+	for (auto &ev : start_events)
+		emit(ev, false);
+	flush_events();
 	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
 		  active_.size(), " sequence(s) in flight");
 }

@@ -20,6 +20,7 @@ constexpr std::array kind_names = {
 	std::pair{Kind::migrate_abort, "migrate_abort"},
 	std::pair{Kind::teardown, "teardown"},
 	std::pair{Kind::failback, "failback"},
+	std::pair{Kind::recreate, "recreate"},
 };
 
 constexpr std::array step_names = {
@@ -119,6 +120,9 @@ const std::vector<StepTableRow> &step_table()
     //   its reset (bounded), then attach's order
     {Kind::failback,          {wait_vf_back, vport_create, vf_to_child, wait_pair, filters_to_vf, datapath_vf},
                               {}},
+    // recreate: after a reboot, the kernel objects of a partition again
+    {Kind::recreate,          {netns_ensure, adapter_create, adapter_filter_add},
+                              {}},
 	};
 	// clang-format on
 	return table;
@@ -182,6 +186,8 @@ json to_json(const Record &r)
 		{"src_pf", r.src_pf},
 		{"hold_ms", r.hold_ms},
 		{"start_ms", r.start_ms},
+		{"restarts", r.restarts},
+		{"parked", r.parked},
 		{"phases", phases}};
 }
 
@@ -208,6 +214,9 @@ Record record_from_json(const json &j)
 	r.src_pf = j.at("src_pf").get<std::string>();
 	r.hold_ms = j.at("hold_ms").get<std::int64_t>();
 	r.start_ms = j.at("start_ms").get<std::int64_t>();
+	// since schema version 3
+	r.restarts = j.value("restarts", std::uint32_t{0});
+	r.parked = j.value("parked", false);
 	for (const auto &p : j.at("phases"))
 		r.phases.push_back({.step = step_from_string(p.at("step").get<std::string>()).value(),
 				    .start_ms = p.at("start_ms").get<std::int64_t>(),

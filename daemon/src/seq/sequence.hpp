@@ -32,6 +32,9 @@ enum class Kind : std::uint8_t {
 	/// filters back on the VF's VPort, then the VF's data-path request
 	/// acknowledged, after sriov_pf failed the VF over on its own
 	failback,
+	/// after a reboot: the partition's namespace, adapter and filter made
+	/// again from its stored spec
+	recreate,
 };
 
 enum class Step : std::uint8_t {
@@ -115,6 +118,11 @@ struct Record {
 	std::int64_t hold_ms{};
 	std::int64_t start_ms{};
 	std::vector<Phase> phases;
+	/// daemon starts that found this sequence in flight, in a row (the
+	/// crash-loop breaker parks it at EngineConfig::crash_limit)
+	std::uint32_t restarts{};
+	/// parked by the crash-loop breaker: not run until resumed or discarded
+	bool parked{};
 
 	// transient (not journaled): wait bookkeeping, restarted after a crash
 	std::int64_t start_mono{};

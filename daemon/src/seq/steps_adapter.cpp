@@ -16,7 +16,10 @@ StepResult netns_ensure(StepCtx &c, model::Partition &p)
 {
 	if (c.kernel.netns_exists(p.netns))
 		return StepResult::skip("netns exists");
-	auto st = c.kernel.netns_create(p.netns);
+	if (!p.netns.empty() && p.netns.front() == '/' && netns_name_of(p.netns) == p.netns)
+		// a path names a namespace someone else made (a container's)
+		return StepResult::fail(Reason::adapter_create_failed, "no network namespace at " + p.netns);
+	auto st = c.kernel.netns_create(netns_name_of(p.netns));
 	if (!st.ok() && st.err != EEXIST)
 		return StepResult::fail(Reason::adapter_create_failed, "netns " + p.netns + ": " + errtext(st));
 	return StepResult::ok("created netns " + p.netns);
@@ -29,10 +32,29 @@ StepResult adapter_create(StepCtx &c, model::Partition &p)
 	auto ad = c.kernel.adapter(p.name);
 	if (!ad) {
 		auto st = c.kernel.adapter_create(p.name, p.netns, p.pf, p.mac, p.serial);
-		if (!st.ok() && st.err != EEXIST)
+		if (!st.ok() && st.err == EEXIST) {
+			// something by that name exists: this partition's only if it
+			// carries its identity (a crash between creating the link
+			// and marking it), never taken as success blindly
+			st = c.kernel.adapter_claim(p.name, p.netns, p.serial);
+			if (!st.ok())
+				return StepResult::fail(Reason::adapter_create_failed,
+							"exists and is not this partition's adapter: " + errtext(st));
+		}
+		if (!st.ok())
 			return StepResult::fail(Reason::adapter_create_failed, errtext(st));
 		ad = c.kernel.adapter(p.name);
+		if (!ad)
+			return StepResult::fail(Reason::adapter_create_failed, "created, but not found afterwards");
 	}
+	if (ad->netns != p.netns)
+		return StepResult::fail(Reason::adapter_create_failed,
+					"an adapter for " + p.name + " exists in netns " + ad->netns + ", not " + p.netns);
+	if (ad->serial != 0 && ad->serial != p.serial)
+		return StepResult::fail(Reason::adapter_create_failed,
+					"an adapter for " + p.name + " exists with another identity (serial " +
+						std::to_string(ad->serial) + ", this partition's is " +
+						std::to_string(p.serial) + ")");
 	// created before a crash by hand or without its identity: set it here
 	if (ad && ad->serial != p.serial) {
 		auto st = c.kernel.adapter_set_serial(p.name, p.serial);
@@ -99,7 +121,13 @@ StepResult adapter_filter_del(StepCtx &c, model::Partition &p)
 
 StepResult adapter_delete(StepCtx &c, model::Partition &p)
 {
-	if (c.kernel.adapter(p.name)) {
+	if (auto ad = c.kernel.adapter(p.name)) {
+		// never one of another identity (adapter_create refused it)
+		if (!p.adapter && ad->serial != 0 && ad->serial != p.serial) {
+			p.adapter = false;
+			return StepResult::skip("the adapter by that name is not this partition's (serial " +
+						std::to_string(ad->serial) + "): left alone");
+		}
 		auto st = c.kernel.adapter_delete(p.name);
 		if (!st.ok() && st.err != ENOENT)
 			return StepResult::fail(Reason::adapter_delete_failed, errtext(st));

@@ -115,6 +115,11 @@ std::vector<std::string> Engine::audit() const
 {
 	// One dump of each kind, then lookups: O(n log n) in the partitions.
 	std::vector<std::string> out;
+	for (const auto &[id, r] : active_)
+		if (r.parked)
+			out.push_back("sequence " + std::to_string(id) + " (" + std::string(to_string(r.kind)) + " of " +
+				      r.partition + ") is parked after " + std::to_string(r.restarts) +
+				      " daemon restarts in a row: sriovctl sequence resume|discard " + std::to_string(id));
 	auto &k = kernel_;
 	const auto kpfs = k.pfs();
 	auto kpf = [&](const std::string &name) -> const PfInfo * {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "store/atomic_file.hpp"
 
+#include <array>
 #include <cerrno>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
+#include <system_error>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,12 +94,26 @@ int fsync_dir_of(const std::string &path)
 
 std::optional<std::string> read_file(const std::string &path)
 {
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
-		return std::nullopt;
-	std::ostringstream ss;
-	ss << in.rdbuf();
-	return ss.str();
+	Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (fd.get() < 0) {
+		if (errno == ENOENT)
+			return std::nullopt;
+		throw std::system_error(errno, std::generic_category(), "cannot open " + path);
+	}
+	std::string out;
+	std::array<char, 65536> buf{};
+	for (;;) {
+		const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+		}
+		if (n == 0)
+			break;
+		out.append(buf.data(), static_cast<std::size_t>(n));
+	}
+	return out;
 }
 
 } // namespace sriov::store

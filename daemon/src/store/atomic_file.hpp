@@ -14,7 +14,9 @@ int write_file_atomic(const std::string &path, const std::string &data, bool dur
 /// unopenable directory is not an error.  Returns errno, 0 on success.
 int fsync_dir_of(const std::string &path);
 
-/// Whole file contents, nullopt if it does not exist or cannot be read.
+/// Whole file contents, nullopt if it does not exist.  A file that exists
+/// but cannot be read (EACCES, EIO, a directory) throws std::system_error:
+/// never mistaken for an absent one.
 std::optional<std::string> read_file(const std::string &path);
 
 } // namespace sriov::store

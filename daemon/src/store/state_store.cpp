@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fcntl.h>
 #include <stdexcept>
+#include <system_error>
 #include <unistd.h>
 
 namespace sriov::store {
@@ -65,6 +66,15 @@ StateStore::~StateStore()
 		::close(log_fd_);
 }
 
+int StateStore::injected_fault()
+{
+	if (fail_err_ == 0 || fail_count_ == 0)
+		return 0;
+	if (fail_count_ > 0)
+		--fail_count_;
+	return fail_err_;
+}
+
 std::optional<json> StateStore::load()
 {
 	std::optional<std::string> snap;
@@ -73,41 +83,54 @@ std::optional<json> StateStore::load()
 		snap = mem_snapshot_;
 		log = mem_log_;
 	} else {
-		snap = read_file(path_);
-		log = read_file(log_path());
+		try {
+			snap = read_file(path_);
+			log = read_file(log_path());
+		} catch (const std::system_error &e) {
+			throw JournalError(e.what());
+		}
 	}
 	if (!snap) {
 		// records are only appended after a snapshot: a log without one
 		// is left over from something else
 		if (log && !log->empty())
-			throw std::runtime_error("journal " + log_path() + " has records but " + path_ + " is missing");
+			throw JournalError("journal " + log_path() + " has records but " + path_ + " is missing");
 		return std::nullopt;
 	}
 	json doc = json::parse(*snap, nullptr, false);
 	if (doc.is_discarded() || !doc.is_object())
-		throw std::runtime_error("state file " + path_ + " is not valid JSON");
-	const int version = doc.value("version", 0);
+		throw JournalError("state file " + path_ + " is not valid JSON");
+	const int version = doc.contains("version") && doc.at("version").is_number_integer() ? doc.at("version").get<int>() : 0;
 	if (version < opt_.min_version || version > opt_.max_version)
-		throw std::runtime_error("state file " + path_ + " has unsupported schema version " +
+		throw JournalError("state file " + path_ + " has unsupported schema version " +
 					 std::to_string(version));
+	if (doc.contains("journal_lsn") && !doc.at("journal_lsn").is_number_unsigned())
+		throw JournalError("state file " + path_ + ": journal_lsn is not a number");
 	const std::uint64_t snap_lsn = doc.value("journal_lsn", std::uint64_t{0});
 	doc.erase("journal_lsn");
 	next_lsn_ = snap_lsn + 1;
 	snapshot_bytes_ = snap->size();
 	log_bytes_ = 0;
 	if (log) {
-		const auto scan = scan_records(*log);
+		ScannedLog scan;
+		try {
+			scan = scan_records(*log);
+		} catch (const std::runtime_error &e) {
+			throw JournalError(log_path() + ": " + e.what());
+		}
 		for (const auto payload : scan.payloads) {
 			const json rec = json::parse(payload, nullptr, false);
 			if (rec.is_discarded() || !rec.is_object() || !rec.contains("lsn"))
-				throw std::runtime_error("journal " + log_path() + ": a record is not a change record");
+				throw JournalError("journal " + log_path() + ": a record is not a change record");
+			if (!rec.at("lsn").is_number_unsigned() || !rec.contains("put") || !rec.contains("del"))
+				throw JournalError("journal " + log_path() + ": a record is not a change record");
 			const auto lsn = rec.at("lsn").get<std::uint64_t>();
 			if (lsn <= snap_lsn)
 				continue; // already in the snapshot (a crash before the log was emptied)
 			try {
 				apply(doc, rec);
 			} catch (const json::exception &e) {
-				throw std::runtime_error("journal " + log_path() + ": record " + std::to_string(lsn) + ": " +
+				throw JournalError("journal " + log_path() + ": record " + std::to_string(lsn) + ": " +
 							 e.what());
 			}
 			next_lsn_ = std::max(next_lsn_, lsn + 1);
@@ -143,6 +166,8 @@ void StateStore::account(std::uint64_t bytes, std::uint64_t ns)
 
 int StateStore::save(const json &doc)
 {
+	if (const int err = injected_fault(); err != 0)
+		return err;
 	const auto t0 = std::chrono::steady_clock::now();
 	// kernel strings (VF netdev names) are bytes: U+FFFD, never a throw
 	std::string text = text::dump_json(doc);
@@ -226,6 +251,8 @@ int StateStore::append(const Changes &c)
 {
 	if (snapshot_bytes_ == 0)
 		return EINVAL; // the first commit is a snapshot (snapshot_due())
+	if (const int err = injected_fault(); err != 0)
+		return err;
 	const auto t0 = std::chrono::steady_clock::now();
 	json put = json::object();
 	for (const auto &[ptr, v] : c.put)

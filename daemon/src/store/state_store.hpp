@@ -11,15 +11,27 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace sriov::store {
 
-/// The daemon's journal format: 2 = snapshot + change records, sequences
-/// keyed by id (1: the whole document rewritten at each commit).
-inline constexpr int schema_version = 2;
+/// The daemon's journal format (Documentation/design/daemon.rst, "Schema
+/// versions"): 1 the whole document rewritten at each commit; 2 snapshot +
+/// change records, sequences keyed by id; 3 the boot id, and per sequence
+/// the restarts that interrupted it and whether it is parked.  Older
+/// versions load (seq::migrate_state() fills in what they lack).
+inline constexpr int schema_version = 3;
+
+/// The journal exists but cannot be used: unreadable, not JSON, an
+/// unsupported version, damaged records, a document that does not hold
+/// what the schema asks.  sriovd refuses to start on it (it would forget
+/// the VFs it owns) and exits with its own status.
+struct JournalError : std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
 
 /// What one record changes.
 struct Changes {
@@ -51,9 +63,9 @@ public:
 	~StateStore();
 
 	/// The snapshot with every record after it replayed; nullopt if there
-	/// is neither.  A torn record at the end of the log (a crash in the
+	/// is neither (files that exist but cannot be read throw).  A torn record at the end of the log (a crash in the
 	/// middle of an append) is left out and cut off before the next
-	/// append.  Throws std::runtime_error on a snapshot that does not
+	/// append.  Throws JournalError on a snapshot that does not
 	/// parse or has an unsupported version, and on a damaged log (a bad
 	/// record with good ones after it): the daemon refuses to start rather
 	/// than forget what it owns.
@@ -64,6 +76,13 @@ public:
 	/// Append one record.  Returns errno (0 on success); on failure the
 	/// log is cut back to where it was.
 	int append(const Changes &c);
+	/// Test fault: the next @count writes (save() and append(); -1: all
+	/// until called again with 0) fail with @err before touching a file.
+	void fail_writes(int err, int count = -1)
+	{
+		fail_err_ = err;
+		fail_count_ = count;
+	}
 	/// The log is past its bound: the next commit should be a save().
 	[[nodiscard]] bool snapshot_due() const;
 
@@ -84,6 +103,8 @@ public:
 
 private:
 	int append_bytes(const std::string &rec);
+	/// The injected fault for this write, 0 if none.
+	int injected_fault();
 	int open_log();
 	void account(std::uint64_t bytes, std::uint64_t ns);
 
@@ -94,6 +115,8 @@ private:
 	/// append) from this offset: cut before the next append
 	std::optional<std::uint64_t> cut_at_;
 	std::uint64_t next_lsn_{1};
+	int fail_err_{};
+	int fail_count_{};
 	// memory mode
 	std::optional<std::string> mem_snapshot_;
 	std::string mem_log_;
