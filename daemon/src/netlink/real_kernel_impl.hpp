@@ -4,8 +4,9 @@
 // and the mapping from the family's objects to the engine's.  Private to the
 // backend: its members are defined by job in real_kernel.cpp (setup),
 // rk_genl.cpp (the sriov family: VFs, VPorts, filters), rk_binding.cpp (VF
-// driver binding in sysfs), rk_links.cpp (namespaces, the per-namespace rtnetlink socket
-// cache, link queries), rk_adapters.cpp (sriov_netvsc adapters),
+// driver binding in sysfs), rk_links.cpp (namespaces, an rtnetlink socket
+// opened per request in another namespace, link queries), rk_adapters.cpp
+// (sriov_netvsc adapters),
 // rk_switch.cpp (the synthetic switch: bridge, FDB, port flags, tc
 // redirect, RARP announce, ARP/ND guard) and rk_events.cpp (kernel events).
 //
