@@ -363,6 +363,35 @@ TEST(Reboot, ANewBootIdRecreatesThePartitionsAndReattaches)
 	r.engine.reset(); // before k2 goes
 }
 
+TEST(Reboot, ARecreateThatFailsIsReportedByTheAudit)
+{
+	Rig r;
+	r.cfg.boot_id = "boot-1";
+	start_engine(r);
+	r.add("p1", "02:00:00:00:00:01");
+	r.add("p2", "02:00:00:00:00:02", 100, pf1);
+	r.engine.reset();
+	r.store.reset();
+	FakeKernel k2; // pf1 did not come back
+	k2.add_pf(pf0, "enp1s0", 7);
+	r.cfg.boot_id = "boot-2";
+	r.store = std::make_unique<store::StateStore>(r.dir.path() + "/state.json", false);
+	r.engine = std::make_unique<seq::Engine>(k2, *r.store, r.clock, r.cfg);
+	r.engine->recover();
+	for (int i = 0; i < 100000 && !r.engine->idle(); ++i) {
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	ASSERT_TRUE(r.engine->idle());
+	EXPECT_TRUE(k2.adapter("p1"));
+	EXPECT_FALSE(k2.adapter("p2"));
+	const auto problems = r.engine->audit();
+	EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
+				[](const std::string &p) { return p.starts_with("partition p2: no adapter"); }))
+		<< "audit misses a partition whose re-creation failed";
+	r.engine.reset(); // before k2 goes
+}
+
 TEST(Namespaces, TwoPartitionsCannotShareOneAndAPathNamesAnExistingOne)
 {
 	Rig r;

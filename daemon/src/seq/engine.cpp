@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace sriov::seq {
 
@@ -39,7 +40,7 @@ Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, Engine
 	  // the event ring is a record for people, not recovery state: atomic
 	  // (rename) but not fsync'd; see daemon.rst "Journal and recovery"
 	  events_store_(store.path().empty() ? "" : store.path() + ".events", false),
-	  clock_(clock), cfg_(cfg)
+	  clock_(clock), cfg_(std::move(cfg))
 {
 }
 

@@ -138,8 +138,8 @@ void Engine::recover()
 		start_recreates(); // journaled by this snapshot
 	if (const int err = persist_all(); err != 0)
 		throw store::JournalError(std::string("cannot write the journal at start: ") + std::strerror(err));
-	for (auto &ev : start_events)
-		emit(ev, false);
+	for (auto &e : start_events)
+		emit(e, false);
 	flush_events();
 	log::info(0, "recovered: ", model_.pfs.size(), " PF(s), ", model_.partitions.size(), " partition(s), ",
 		  active_.size(), " sequence(s) in flight");

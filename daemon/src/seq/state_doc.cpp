@@ -25,7 +25,7 @@ void migrate_state(json &doc)
 		// taken as the same one) and the crash-loop breaker's fields
 		doc["boot_id"] = "";
 		if (doc.contains("sequences") && doc.at("sequences").is_object())
-			for (auto &[id, r] : doc.at("sequences").items()) {
+			for (auto &r : doc.at("sequences")) {
 				r["restarts"] = 0;
 				r["parked"] = false;
 			}

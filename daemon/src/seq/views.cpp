@@ -214,8 +214,13 @@ std::vector<std::string> Engine::audit() const
 			out.push_back("partition " + n + ": adapter present=" + (ad != nullptr ? "yes" : "no"));
 			continue;
 		}
-		if (ad == nullptr)
+		if (ad == nullptr) {
+			// outside a sequence every partition has its adapter: one
+			// without failed to be made (again, after a reboot)
+			if (!busy(n))
+				out.push_back("partition " + n + ": no adapter (its creation failed: remove and add it again)");
 			continue;
+		}
 		// (a PF that is gone leaves its bridge without an uplink)
 		if (ad->pf != p.pf && !(ad->pf.empty() && pfs_gone_.contains(p.pf)))
 			out.push_back("partition " + n + ": synthetic port on " + ad->pf + ", model " + p.pf);
