@@ -23,6 +23,7 @@ __ktap_pass=0
 __ktap_fail=0
 __ktap_skip=0
 __ktap_plan=
+__ktap_t0=$EPOCHREALTIME
 __defer=()
 
 ktap_header() { echo "KTAP version 1"; }
@@ -36,16 +37,19 @@ ktap_skip() {
 	echo "ok $__ktap_n $1 # SKIP ${2:-}"
 }
 
-# ktap_result DESC CMD...: run CMD; its output becomes diagnostics.  Any
-# non-zero exit is a failure: a command's exit code never turns into a
+# ktap_result DESC CMD...: run CMD; its output, then how long it took and
+# when it ended (seconds since ktap.sh was sourced), become diagnostics.
+# Any non-zero exit is a failure: a command's exit code never turns into a
 # skip (sriovctl, for one, exits 4 for "permission denied").  A check that
 # needs an external prerequisite tests for it and calls ktap_skip itself.
 ktap_result() {
-	local desc=$1 out rc
+	local desc=$1 out rc t0=$EPOCHREALTIME
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
 	[ -n "$out" ] && ktap_diag "$out"
+	ktap_diag "$(awk -v s="$__ktap_t0" -v a="$t0" -v b="$EPOCHREALTIME" \
+		'BEGIN { printf "took %.1f s, at %.1f s", b - a, b - s }')"
 	if [ $rc = 0 ]; then
 		ktap_pass "$desc"
 	else

@@ -159,6 +159,9 @@ churn_stream() {
 	bench_seq_at 2000
 	churn || return 1
 	declare -p W >"$WFILE"
+	# the stream goes on until 3 s after sriovd settled on the last
+	# weights ($secs at most): every move the churn caused is inside it
+	busywait $((SETTLE_S * 1000)) settled && sleep 3 && bench_seq_stop churn
 	bench_seq_wait churn || return 1
 	lost=$((SEQ_LOST - ($(rcvbuf_errors "$S") - r0)))
 	echo "drops after: $(drops)"

@@ -132,7 +132,10 @@ arp_stats() {	# the world's ARP table: resolutions failed, frames dropped unreso
 	echo "res_failed $f unresolved_discards $d"
 }
 # stream TAG NS DST SECONDS ACTION...: ACTION 2 s into a stream from the
-# world; sets LOST (on the way: the socket's own drops taken out) and GAP_MS
+# world; sets LOST (on the way: the socket's own drops taken out) and GAP_MS.
+# With STREAM_TAIL_S set, SECONDS is an upper bound: the stream ends that
+# many seconds after ACTION returned (an action of unknown length, whose
+# effects are over when it returns).
 stream() {
 	local tag=$1 ns=$2 dst=$3 secs=$4 r0 rc=0
 	shift 4
@@ -142,6 +145,10 @@ stream() {
 	bench_seq_start "$tag" "$ns" world "$dst" "$secs" || return 1
 	bench_seq_at 2000
 	"$@" || rc=1
+	if [ -n "${STREAM_TAIL_S:-}" ]; then
+		sleep "$STREAM_TAIL_S"
+		bench_seq_stop "$tag"
+	fi
 	bench_seq_wait "$tag" || return 1
 	LOST=$((SEQ_LOST - ($(rcvbuf_errors "$ns") - r0)))
 	# where a loss can hide outside the switch: the sender's ARP
@@ -168,10 +175,11 @@ cycles() {
 }
 failovers() {
 	local a b win
-	stream failover p1 "$(ip_of 1)" $((CYCLES * 3 + 4)) cycles || return 1
+	# each cycle returns when p1 is back on its VF: 3 s after the last
+	STREAM_TAIL_S=3 stream failover p1 "$(ip_of 1)" $((CYCLES * 3 + 4)) cycles || return 1
 	a=$(cat "$BENCH_RAW/cycles.start_ms") && b=$(cat "$BENCH_RAW/cycles.end_ms") || return 1
 	# the cycles must have ended inside the stream, else some went unmeasured
-	[ $((b + 1000)) -le $(((CYCLES * 3 + 4) * 1000)) ] ||
+	[ $((b + 1000)) -le $((SEQ_SENT * 1000 / STREAM_RATE)) ] ||
 		{ echo "the cycles ran past the stream (${b} ms)"; return 1; }
 	# the longest silence of 10 ms or more that overlaps the window (0: none)
 	win=$(jq --argjson a "$a" --argjson b $((b + 1000)) \
@@ -309,7 +317,8 @@ ktap_result "PF 0 bound again: its netdev in sriovd's bridge, VFs enabled, every
 # --- migration ---
 migrate() { dmn_ctl migrate p1 --to "$SRIOV_PF1" && dmn_ctl migrate p1 --complete; }
 migration() {
-	stream migrate p1 "$(ip_of 1)" 10 migrate || return 1
+	# migrate returns when the migration completed on NIC 1
+	STREAM_TAIL_S=3 stream migrate p1 "$(ip_of 1)" 10 migrate || return 1
 	[ "$LOST" -le 0 ] && dmn_audit
 }
 ktap_result "migration NIC 0 -> NIC 1 under a ${STREAM_RATE}/s stream: 0 lost" migration
@@ -322,12 +331,23 @@ tcp_cycles() {
 		busywait $((BACK_S * 1000)) on_vf p2 || return 1
 	done
 }
+# The connection lasts three times as long as the same number of cycles took
+# under the UDP stream above, plus 10 s (at most CYCLES * 4 s), and must
+# outlive the cycles.
 tcp_survives() {
-	local ipid
-	bench_iperf p2 "$(ip_of 2)" world $((CYCLES * 4)) tcp >/dev/null &
+	local ipid secs a b
+	a=$(cat "$BENCH_RAW/cycles.start_ms") && b=$(cat "$BENCH_RAW/cycles.end_ms") || return 1
+	secs=$((3 + 3 * (b - a) / 1000 + 10))
+	[ $secs -gt $((CYCLES * 4)) ] && secs=$((CYCLES * 4))
+	echo "iperf3 for $secs s (the UDP stream's cycles took $((b - a)) ms)"
+	bench_iperf p2 "$(ip_of 2)" world $secs tcp >/dev/null &
 	ipid=$!
 	sleep 3
+	a=$SECONDS
 	tcp_cycles || { wait $ipid; return 1; }
+	kill -0 $ipid 2>/dev/null ||
+		{ echo "the connection ended before the $CYCLES cycles did ($((SECONDS - a)) s)"; wait $ipid; return 1; }
+	echo "cycles took $((SECONDS - a)) s of the connection's $secs"
 	wait $ipid || { echo "iperf3: $(jq -r '.error // empty' "$BENCH_RAW/tcp.iperf3.json")"; return 1; }
 	jq -e '[.intervals[].sum.bytes] | all(. > 0)' "$BENCH_RAW/tcp.iperf3.json" >/dev/null ||
 		{ echo "a second without data"; return 1; }

@@ -531,13 +531,29 @@ bench_seq_start() {
 		return 0
 	fi
 	(
+		# The sender's own pid (for bench_seq_stop) and the time it ended.
 		# shellcheck disable=SC2086 # BENCH_RT is a command prefix
-		in_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" --rate "$BENCH_RATE" \
-			--seconds "$secs" >"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err"
+		__bench_exec_ns "$sns" $BENCH_RT "$SEQUDP" send --dst "$dst" --port "$port" \
+			--rate "$BENCH_RATE" --seconds "$secs" \
+			>"$BENCH_RAW/$tag.send.json" 2>"$BENCH_RAW/$tag.send.err" &
+		echo $! >"$BENCH_RAW/$tag.spid"
+		wait $!
 		echo "$EPOCHREALTIME" >"$BENCH_RAW/$tag.send_end"
 	) &
 	BENCH_SEQ_SPID=$!
 	BENCH_SEQ_T0=$(bench_us)
+}
+
+# bench_seq_stop TAG: end the stream's sender now (SIGINT: it stops
+# sending and reports what it sent), for a stream whose SECONDS were an
+# upper bound on an action of unknown length.  Loss stays counted against
+# what was really sent; bench_seq_wait then waits for the receiver as
+# always.  Not for the DPDK sender.
+bench_seq_stop() {
+	local pid
+	pid=$(cat "$BENCH_RAW/$1.spid" 2>/dev/null) || return 1
+	kill -INT "$pid" 2>/dev/null
+	return 0
 }
 
 # __bench_dpdk_send TAG SEND_NS DST SECONDS PORT: the stream's sender is
