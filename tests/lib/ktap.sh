@@ -43,12 +43,14 @@ ktap_skip() {
 # skip (sriovctl, for one, exits 4 for "permission denied").  A check that
 # needs an external prerequisite tests for it and calls ktap_skip itself.
 ktap_result() {
-	local desc=$1 out rc t0=$EPOCHREALTIME
+	# (bash scopes dynamically: the names of these locals are seen by CMD,
+	# so none may be a name a test uses, such as t0)
+	local desc=$1 out rc __ktap_rt0=$EPOCHREALTIME
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
 	[ -n "$out" ] && ktap_diag "$out"
-	ktap_diag "$(awk -v s="$__ktap_t0" -v a="$t0" -v b="$EPOCHREALTIME" \
+	ktap_diag "$(awk -v s="$__ktap_t0" -v a="$__ktap_rt0" -v b="$EPOCHREALTIME" \
 		'BEGIN { printf "took %.1f s, at %.1f s", b - a, b - s }')"
 	if [ $rc = 0 ]; then
 		ktap_pass "$desc"
