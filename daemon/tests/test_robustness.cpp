@@ -42,6 +42,29 @@ void start_engine(Rig &r)
 	r.start();
 }
 
+/// A rig on boot "boot-1", with p1 on PF 0 and p2 on PF 1.
+void start_boot_one(Rig &r)
+{
+	r.cfg.boot_id = "boot-1";
+	start_engine(r);
+	r.add("p1", "02:00:00:00:00:01");
+	r.add("p2", "02:00:00:00:00:02", 100, pf1);
+}
+
+/// sriovd started again after a reboot on kernel @k, with the rig's
+/// journal and config: recover, then run until nothing is left to do.
+void boot_on(Rig &r, FakeKernel &k)
+{
+	r.store = std::make_unique<store::StateStore>(r.dir.path() + "/state.json", false);
+	r.engine = std::make_unique<seq::Engine>(k, *r.store, r.clock, r.cfg);
+	r.engine->recover();
+	for (int i = 0; i < 100000 && !r.engine->idle(); ++i) {
+		r.clock.advance(10);
+		r.engine->pump();
+	}
+	ASSERT_TRUE(r.engine->idle());
+}
+
 json events_of_type(Rig &r, const std::string &type)
 {
 	json out = json::array();
@@ -290,10 +313,7 @@ TEST(CrashLoop, DiscardDropsTheParkedSequenceAndTheLimitIsAnOption)
 TEST(Reboot, ANewBootIdRecreatesThePartitionsAndReattaches)
 {
 	Rig r;
-	r.cfg.boot_id = "boot-1";
-	start_engine(r);
-	r.add("p1", "02:00:00:00:00:01");
-	r.add("p2", "02:00:00:00:00:02", 100, pf1);
+	start_boot_one(r);
 	r.add("p3", "02:00:00:00:00:03");
 	attach(r, "p1");
 	attach(r, "p2");
@@ -317,16 +337,7 @@ TEST(Reboot, ANewBootIdRecreatesThePartitionsAndReattaches)
 	k2.add_pf(pf0, "enp1s0", 7);
 	k2.add_pf(pf1, "enp2s0", 7);
 	r.cfg.boot_id = "boot-2";
-	auto boot = [&] {
-		r.store = std::make_unique<store::StateStore>(r.dir.path() + "/state.json", false);
-		r.engine = std::make_unique<seq::Engine>(k2, *r.store, r.clock, r.cfg);
-		r.engine->recover();
-		for (int i = 0; i < 100000 && !r.engine->idle(); ++i) {
-			r.clock.advance(10);
-			r.engine->pump();
-		}
-		ASSERT_TRUE(r.engine->idle());
-	};
+	auto boot = [&] { ASSERT_NO_FATAL_FAILURE(boot_on(r, k2)); };
 	boot();
 	const auto &m = r.engine->model();
 	std::size_t vfs = 0;
@@ -366,23 +377,13 @@ TEST(Reboot, ANewBootIdRecreatesThePartitionsAndReattaches)
 TEST(Reboot, ARecreateThatFailsIsReportedByTheAudit)
 {
 	Rig r;
-	r.cfg.boot_id = "boot-1";
-	start_engine(r);
-	r.add("p1", "02:00:00:00:00:01");
-	r.add("p2", "02:00:00:00:00:02", 100, pf1);
+	start_boot_one(r);
 	r.engine.reset();
 	r.store.reset();
 	FakeKernel k2; // pf1 did not come back
 	k2.add_pf(pf0, "enp1s0", 7);
 	r.cfg.boot_id = "boot-2";
-	r.store = std::make_unique<store::StateStore>(r.dir.path() + "/state.json", false);
-	r.engine = std::make_unique<seq::Engine>(k2, *r.store, r.clock, r.cfg);
-	r.engine->recover();
-	for (int i = 0; i < 100000 && !r.engine->idle(); ++i) {
-		r.clock.advance(10);
-		r.engine->pump();
-	}
-	ASSERT_TRUE(r.engine->idle());
+	ASSERT_NO_FATAL_FAILURE(boot_on(r, k2));
 	EXPECT_TRUE(k2.adapter("p1"));
 	EXPECT_FALSE(k2.adapter("p2"));
 	const auto problems = r.engine->audit();
