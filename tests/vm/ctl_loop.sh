@@ -332,7 +332,8 @@ tcp_cycles() {
 	done
 }
 # The connection lasts three times as long as the same number of cycles took
-# under the UDP stream above, plus 10 s (at most CYCLES * 4 s), and must
+# under the UDP stream above, plus 13 s (the 3 s before the cycles start
+# and 10 s of margin; at most CYCLES * 4 s), and must
 # outlive the cycles.
 tcp_survives() {
 	local ipid secs a b

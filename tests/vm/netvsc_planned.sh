@@ -196,7 +196,8 @@ nv_wait_dp 1 10
 nv_responder_start 2000
 
 # the stream lasts three times as long as the slower direction's UDP
-# cycles took, plus 10 s (at most 75 s): the cycles must end inside it
+# cycles took, plus 13 s (the 3 s before the cycles start and 10 s of
+# margin; at most 75 s): the cycles must end inside it
 tcp_s=${cycle_s[in]}
 [ "${cycle_s[out]}" -gt "$tcp_s" ] && tcp_s=${cycle_s[out]}
 tcp_s=$((3 + 3 * tcp_s + 10))
