@@ -25,6 +25,9 @@
 #   make deb        Debian packages sriov-dkms and sriovd -> build/deb
 #   make check-systemd  the sriovd package under Debian's systemd as PID 1 in
 #                   the lab VM (tests/systemd/systemd_unit.sh; builds the .debs)
+#   make check-host  the lab's KTAP tests on this host's 82576, as named in
+#                   /etc/sriov/check-host.conf (CHECK_HOST_CONFIG=FILE,
+#                   CHECK_HOST_TESTS="vf_basic ..."; tools/host/check-host)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -117,6 +120,12 @@ fuzz: modules userspace vm-modules ksrc $(BUILD)/rel/mbx_fuzz
 
 check-debug: modules userspace ksrc
 	$(TOP)/tools/rel/check-debug.sh "$(CHECK_DEBUG_TESTS)"
+
+# On a lab host: the modules come from the installed stack (make install or
+# the sriov-dkms package), the tests' tools from this tree's build.
+CHECK_HOST_CONFIG ?= $(or $(SRIOV_HOST_CONFIG),/etc/sriov/check-host.conf)
+check-host: userspace
+	$(TOP)/tools/host/check-host --config $(CHECK_HOST_CONFIG) $(CHECK_HOST_TESTS)
 
 # --- Installation -----------------------------------------------------------
 # `make install` installs what `make userspace` built (it builds nothing: run
@@ -211,5 +220,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all setup modules sparse userspace userspace-asan vm-modules ksrc check lab \
-	lab-shell bench bench-scale checkpatch clean soak fuzz check-debug \
+	lab-shell bench bench-scale checkpatch clean soak fuzz check-debug check-host \
 	install install-userspace install-dkms-src uninstall deb check-systemd

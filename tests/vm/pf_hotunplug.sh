@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 300
+# lab-only: unplugs and re-plugs the NIC through QEMU's monitor
 #
 # sriov_pf under removal while traffic flows in both directions:
 #  1. driver unbind + bind through sysfs;

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 300
+# lab-only: flaps the wire through QEMU's monitor (set_link)
 #
 # sriov_pf link handling: administrative down/up, link flaps of the wire
 # (QEMU monitor set_link) with and without traffic, autonegotiation restart

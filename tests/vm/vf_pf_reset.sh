@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --nics 1
 # timeout: 400
+# lab-only: takes the wire down through QEMU's monitor (set_link)
 #
 # sriov_vf survives PF-side events while it carries traffic:
 #  - PF link down/up: the in-tree igb resets the MAC (RSTI/RSTD,
