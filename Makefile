@@ -23,8 +23,8 @@
 #                   without DESTDIR also `dkms install` (INSTALL_DKMS=no: not)
 #   make uninstall  removes all of that again (same PREFIX and DESTDIR)
 #   make deb        Debian packages sriov-dkms and sriovd -> build/deb
-#   make check-systemd  the sriovd package under Debian's systemd as PID 1 in
-#                   the lab VM (tests/systemd/systemd_unit.sh; builds the .debs)
+#   make check-systemd  both packages under Debian's systemd as PID 1 in
+#                   the lab VM, modules built by DKMS there (tests/systemd/systemd_unit.sh)
 #   make check-host  the lab's KTAP tests on this host's 82576, as named in
 #                   /etc/sriov/check-host.conf (CHECK_HOST_CONFIG=FILE,
 #                   CHECK_HOST_TESTS="vf_basic ..."; tools/host/check-host)
@@ -209,10 +209,13 @@ deb: setup ksrc
 		cat $(DEB_DIR)/lintian.txt; fi
 
 # The systemd lab mode is slower to boot than the lab's own init (a full
-# basic.target): a separate target, not part of `make check`.
+# basic.target) and the test builds the modules by DKMS in the guest: a
+# separate target, not part of `make check`.  The modules are the
+# sriov-dkms package's, not build/vm-modules.
 SYSTEMD_TEST := $(TOP)/tests/systemd/systemd_unit.sh
-check-systemd: modules userspace vm-modules deb
-	$(TOP)/tools/vm/run --name systemd_unit --timeout 900 --boot-timeout 300 \
+check-systemd: userspace deb
+	$(TOP)/tools/vm/run --name systemd_unit --boot-timeout 300 \
+		--timeout $$(sed -n 's/^# timeout: *//p' $(SYSTEMD_TEST)) \
 		$$(sed -n 's/^# vm-args://p' $(SYSTEMD_TEST)) -- $(SYSTEMD_TEST)
 
 clean:

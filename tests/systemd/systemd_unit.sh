@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-args: --systemd --nics 1
-# timeout: 900
+# vm-args: --systemd --nics 1 --no-staged-modules
+# timeout: 1500
 #
-# The Debian package under a real systemd (`make check-systemd`; the lab
-# boots Debian's systemd as PID 1, tools/vm/run --systemd).  The sriovd
-# package from build/deb (make deb) is installed into the guest; the
-# modules are the lab's staged ones (make vm-modules), not sriov-dkms's
-# (a DKMS build under TCG would take minutes; `make deb` checks that
-# package's contents, lintian its form).
+# The Debian packages under a real systemd (`make check-systemd`; the lab
+# boots Debian's systemd as PID 1, tools/vm/run --systemd).  Both packages
+# from build/deb (make deb) are installed into the guest, whose /lib/modules
+# is the host's without the lab's staged modules: sriov-dkms's DKMS build
+# (minutes under TCG) gives the modules every later check runs on.
 #
-#   - dpkg -i: the unit is known and not enabled, group sriov exists
+#   - dpkg -i sriov-dkms: DKMS builds and installs the three modules for
+#     the running kernel; sriov_pf loads from there and drives the 82576
+#   - dpkg -i sriovd: the unit is known and not enabled, group sriov exists
 #   - systemctl start: active only once ready (Type=notify), the watchdog
 #     armed, SRIOVD_OPTS from /etc/default/sriovd in the command line
 #   - two partitions on PF0, attached to VFs, reachable from the external
@@ -19,8 +20,10 @@
 #     0 lost, both partitions still on their VFs, audit consistent
 #   - systemctl kill -s KILL: systemd restarts sriovd, audit consistent
 #   - the watchdog keep-alives arrive (WatchdogTimestamp advances)
-#   - partitions removed, systemctl stop, dpkg --purge: none of the
+#   - partitions removed, systemctl stop, dpkg --purge sriovd: none of the
 #     package's files, nor /var/lib/sriovd or /run/sriovd, are left
+#   - modules unloaded, dpkg --purge sriov-dkms: no module, no DKMS tree,
+#     no source left
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 BENCH_RAW=$SRIOV_OUT/stream
 BENCH_METRICS=$SRIOV_OUT/stream/metrics.jsonl
@@ -34,13 +37,15 @@ mkdir -p "$BENCH_RAW"
 DEB_DIR=${SRIOV_DEB_DIR:-$SRIOV_TOP/build/deb}
 CTL=/usr/bin/sriovctl
 SOCK=/run/sriovd/sriovd.sock
-NPLAN=9
+NPLAN=11
 
 ktap_header
 [ "$(cat /proc/1/comm)" = systemd ] || ktap_bail "PID 1 is not systemd (tools/vm/run --systemd)"
 [ -n "${SRIOV_PF0:-}" ] && [ -n "${SRIOV_EXT0:-}" ] || ktap_bail "lab without an 82576 PF"
 deb=$(ls "$DEB_DIR"/sriovd_*.deb 2>/dev/null | head -n1)
 [ -n "$deb" ] || ktap_bail "no sriovd package in $DEB_DIR (make deb)"
+dkms_deb=$(ls "$DEB_DIR"/sriov-dkms_*.deb 2>/dev/null | head -n1)
+[ -n "$dkms_deb" ] || ktap_bail "no sriov-dkms package in $DEB_DIR (make deb)"
 [ -x "$SEQUDP" ] || ktap_bail "sriov-sequdp not built ($SEQUDP)"
 ktap_plan $NPLAN
 
@@ -58,6 +63,34 @@ rcvbuf_errors() {
 	in_ns "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
 		else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
+
+# --- the modules, by DKMS ---
+KVER=$(uname -r)
+MODS="sriov_netvsc sriov_vf sriov_pf"
+dkms_files=$SRIOV_OUT/sriov-dkms.files
+install_dkms() {
+	local m f t0=$EPOCHREALTIME
+	# nothing of the project's in this guest's /lib/modules before
+	for m in $MODS; do
+		modinfo "$m" >/dev/null 2>&1 && { echo "$m found before the package: $(modinfo -F filename "$m")"; return 1; }
+	done
+	dpkg -i "$dkms_deb" || return 1
+	echo "dpkg -i (DKMS build and install) took $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
+	dpkg-query -L sriov-dkms >"$dkms_files" || return 1
+	dkms status
+	dkms status -k "$KVER" | grep -q ": installed" || { echo "DKMS did not install for $KVER"; return 1; }
+	for m in $MODS; do
+		f=$(modinfo -F filename "$m") || return 1
+		echo "$m: $f"
+		[[ $f == /lib/modules/$KVER/updates/dkms/$m.ko* ]] || return 1
+	done
+	modprobe sriov_pf || return 1
+	slowwait 30 test -e "/sys/bus/pci/drivers/sriov_pf/$SRIOV_PF0" || { echo "sriov_pf did not bind $SRIOV_PF0"; return 1; }
+	wait_pci_netdev "$SRIOV_PF0" 10
+}
+ktap_result "dpkg -i $(basename "$dkms_deb"): DKMS builds the modules for $KVER, sriov_pf from it drives PF0" install_dkms ||
+	ktap_bail "the DKMS package does not give working modules"
+defer sh -c "modprobe -r $MODS; dpkg --purge sriov-dkms >/dev/null 2>&1"
 
 # --- install ---
 pkg_files=$SRIOV_OUT/sriovd.files
@@ -214,4 +247,24 @@ purge() {
 	return $left
 }
 ktap_result "dpkg --purge: no file of the package, no /var/lib/sriovd, no /run/sriovd left" purge
+purge_dkms() {
+	local m f left=0
+	# the VFs go with numvfs=0; then nothing holds the modules
+	echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"
+	modprobe -r $MODS || { lsmod | grep sriov; return 1; }
+	dpkg --purge sriov-dkms || return 1
+	for m in $MODS; do
+		modinfo "$m" >/dev/null 2>&1 && { echo "left: $(modinfo -F filename "$m")"; left=1; }
+	done
+	while read -r f; do
+		[ -d "$f" ] && continue
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		echo "left: $f"
+		left=1
+	done <"$dkms_files"
+	[ -z "$(dkms status sriov-stack 2>/dev/null)" ] || { dkms status; left=1; }
+	[ ! -e /var/lib/dkms/sriov-stack ] || { echo "left: /var/lib/dkms/sriov-stack"; left=1; }
+	return $left
+}
+ktap_result "modules unloaded, dpkg --purge sriov-dkms: no module, no DKMS tree, no source left" purge_dkms
 ktap_finished
