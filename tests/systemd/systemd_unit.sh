@@ -78,7 +78,7 @@ install_dkms() {
 	echo "dpkg -i (DKMS build and install) took $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
 	dpkg-query -L sriov-dkms >"$dkms_files" || return 1
 	dkms status
-	dkms status -k "$KVER" | grep -q ": installed" || { echo "DKMS did not install for $KVER"; return 1; }
+	[[ $(dkms status -k "$KVER") == *": installed"* ]] || { echo "DKMS did not install for $KVER"; return 1; }
 	for m in $MODS; do
 		f=$(modinfo -F filename "$m") || return 1
 		echo "$m: $f"
