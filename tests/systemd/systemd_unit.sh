@@ -227,16 +227,22 @@ teardown() {
 	[ ! -e "$SOCK" ] || { echo "socket left"; return 1; }
 }
 ktap_result "partitions removed, systemctl stop: inactive, socket gone" teardown
-purge() {
-	local f left=0
-	dpkg --purge sriovd || return 1
+# files_left LIST: which files of a package's file list still exist
+files_left() {
+	local f left=1
 	while read -r f; do
 		# directories are shared (/lib is a symlink to usr/lib here)
 		[ -d "$f" ] && continue
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		echo "left: $f"
-		left=1
-	done <"$pkg_files"
+		left=0
+	done <"$1"
+	return $left
+}
+purge() {
+	local f left=0
+	dpkg --purge sriovd || return 1
+	files_left "$pkg_files" && left=1
 	for f in /var/lib/sriovd /run/sriovd /lib/systemd/system/sriovd.service \
 		/etc/systemd/system/multi-user.target.wants/sriovd.service; do
 		[ -e "$f" ] && { echo "left: $f"; left=1; }
@@ -248,7 +254,7 @@ purge() {
 }
 ktap_result "dpkg --purge: no file of the package, no /var/lib/sriovd, no /run/sriovd left" purge
 purge_dkms() {
-	local m f left=0
+	local m left=0
 	# the VFs go with numvfs=0; then nothing holds the modules
 	echo 0 >"/sys/bus/pci/devices/$SRIOV_PF0/sriov_numvfs"
 	modprobe -r $MODS || { lsmod | grep sriov; return 1; }
@@ -256,12 +262,7 @@ purge_dkms() {
 	for m in $MODS; do
 		modinfo "$m" >/dev/null 2>&1 && { echo "left: $(modinfo -F filename "$m")"; left=1; }
 	done
-	while read -r f; do
-		[ -d "$f" ] && continue
-		[ -e "$f" ] || [ -L "$f" ] || continue
-		echo "left: $f"
-		left=1
-	done <"$dkms_files"
+	files_left "$dkms_files" && left=1
 	[ -z "$(dkms status sriov-stack 2>/dev/null)" ] || { dkms status; left=1; }
 	[ ! -e /var/lib/dkms/sriov-stack ] || { echo "left: /var/lib/dkms/sriov-stack"; left=1; }
 	return $left
