@@ -122,14 +122,20 @@ nv_sriov() {
 # and the adapter's MAC filter (NV_FID) on the default VPort, as sriovd's
 # adapter and attach sequences leave them before the first switch.
 nv_switch_setup() {
-	local ifx
+	local ifx r
 	nv_ynl_find || { echo "no YNL library (tools/ksrc.sh tools/net/ynl)"; return 1; }
 	ifx=$(cat "/sys/class/net/$PF/ifindex")
 	NV_PFIFX=$ifx
-	nv_sriov --do vf-alloc --json "{\"ifindex\": $ifx, \"vf-id\": 0, \"serial\": $((NV_SERIAL)), \"mac\": \"${NV_MAC//:/}\"}" >/dev/null || return 1
-	NV_VPORT=$(nv_sriov --do vport-new --json "{\"ifindex\": $ifx, \"vf-id\": 0}" | jq '."vport-id"') || return 1
-	NV_FID=$(nv_sriov --do filter-add --json "{\"ifindex\": $ifx, \"vport-id\": 0, \"mac\": \"${NV_MAC//:/}\"}" | jq '."filter-id"') || return 1
-	[ -n "$NV_VPORT" ] && [ -n "$NV_FID" ]
+	# the three requests in one netlink batch (--multi: one CLI start,
+	# seconds under TCG, instead of three); the kernel runs them in order
+	# and the CLI fails on the first error.  Replies: one per request.
+	r=$(nv_sriov \
+		--multi vf-alloc "{\"ifindex\": $ifx, \"vf-id\": 0, \"serial\": $((NV_SERIAL)), \"mac\": \"${NV_MAC//:/}\"}" \
+		--multi vport-new "{\"ifindex\": $ifx, \"vf-id\": 0}" \
+		--multi filter-add "{\"ifindex\": $ifx, \"vport-id\": 0, \"mac\": \"${NV_MAC//:/}\"}") ||
+		{ echo "$r"; return 1; }
+	read -r NV_VPORT NV_FID < <(jq -r '"\(.[1]."vport-id") \(.[2]."filter-id")"' <<<"$r")
+	[[ $NV_VPORT =~ ^[0-9]+$ ]] && [[ $NV_FID =~ ^[0-9]+$ ]] || { echo "switch setup replies: $r"; return 1; }
 }
 # VPort id that holds the adapter's filter now
 nv_filter_vport() {

@@ -172,22 +172,28 @@ dmn_kernel_check() {
 	        end )
 	') || { echo "jq failed on the dumps"; return 1; }
 	[ -n "$msgs" ] && { echo "$msgs"; bad=1; }
-	for p in $(jq -r '.result[].name' <<<"$list"); do
-		local ns held mac nvf nhost nport
-		ns=$(jq -r --arg p "$p" '.result[] | select(.name == $p) | .netns' <<<"$list")
-		held=$(jq -r --arg p "$p" '.result[] | select(.name == $p) | if .vf then 1 else 0 end' <<<"$list")
-		mac=$(jq -r --arg p "$p" '.result[] | select(.name == $p) | .mac' <<<"$list")
-		# VF netdevs in the child: links whose device is a VF (has physfn)
-		nvf=$(ip netns exec "$ns" sh -c 'n=0; for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && n=$((n + 1)); done; echo $n')
-		[ "$nvf" = "$held" ] || { echo "$p: $nvf VF netdev(s) in netns $ns, holds $held VF"; bad=1; }
-		nhost=0
-		for d in /sys/class/net/*; do
-			[ -e "$d/device/physfn" ] && [ "$(cat "$d/address")" = "$mac" ] && nhost=$((nhost + 1))
-		done
-		[ "$nhost" = 0 ] || { echo "$p: $nhost VF netdev(s) with its MAC left in the host namespace"; bad=1; }
-		nport=$(ip -d -o link show type sriov_netvsc | grep -c "alias sriovd:$p:")
-		[ "$nport" = 1 ] || { echo "$p: $nport host ports (alias sriovd:$p:*)"; bad=1; }
+	# The host namespace once (each jq, cat or grep costs a process start,
+	# a fifth of a second under TCG, and this runs per partition): the
+	# MACs of its VF netdevs (links whose device is a VF: has physfn) and
+	# the host ports by the partition named in their alias.
+	local -A hostvf=() ports=()
+	local d a l
+	for d in /sys/class/net/*; do
+		[ -e "$d/device/physfn" ] && read -r a <"$d/address" && hostvf[$a]=$((${hostvf[$a]:-0} + 1))
 	done
+	while IFS= read -r l; do
+		[[ $l =~ "alias sriovd:"([^:]+): ]] && ports[${BASH_REMATCH[1]}]=$((${ports[${BASH_REMATCH[1]}]:-0} + 1))
+	done < <(ip -d -o link show type sriov_netvsc)
+	local ns held mac nvf nhost nport
+	while read -r p ns held mac; do
+		# VF netdevs in the child
+		nvf=$(ip netns exec "$ns" sh -c 'n=0; for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && n=$((n + 1)); done; echo $n' </dev/null)
+		[ "$nvf" = "$held" ] || { echo "$p: $nvf VF netdev(s) in netns $ns, holds $held VF"; bad=1; }
+		nhost=${hostvf[${mac:-none}]:-0}
+		[ "$nhost" = 0 ] || { echo "$p: $nhost VF netdev(s) with its MAC left in the host namespace"; bad=1; }
+		nport=${ports[${p:-none}]:-0}
+		[ "$nport" = 1 ] || { echo "$p: $nport host ports (alias sriovd:$p:*)"; bad=1; }
+	done < <(jq -r '.result[] | "\(.name) \(.netns) \(if .vf then 1 else 0 end) \(.mac)"' <<<"$list")
 	return $bad
 }
 

@@ -140,7 +140,9 @@ ktap_result "port VLAN 200 on VF 2: tagged by the NIC, untagged frames filtered"
 	port_vlan
 
 # --- device reset while VF 0 pings the external host ---
-in_ns child0 ping -i 0.1 -w 90 198.18.0.1 >"$SRIOV_OUT/pf2_reset_ping" 2>&1 &
+# ping itself is the background job (not a shell function's subshell,
+# which would take the SIGINT below and leave ping to run its 90 s)
+ip netns exec child0 ping -i 0.1 -w 90 198.18.0.1 >"$SRIOV_OUT/pf2_reset_ping" 2>&1 &
 pinger=$!
 sleep 2
 t0=$(date +%s)

@@ -28,7 +28,9 @@ ktap_diag "PF $PF ($PF_DEV, $VF_PF_DRIVER), VF $VF, $CYCLES cycles, $FLRS FLRs"
 
 # --- bind/unbind cycles, frames arriving for the VF all the while ---
 ext ip neigh replace "$VF_IP" lladdr "$VF_MAC" dev "$SRIOV_EXT0" nud permanent
-ext ping -q -i 0.02 "$VF_IP" >/dev/null 2>&1 &
+# ping itself is the background job (through the function ext, the kill
+# below would end a subshell and leave ping running through the FLRs)
+ip netns exec ext0 ping -q -i 0.02 "$VF_IP" >/dev/null 2>&1 &
 RXLOAD=$!
 defer kill "$RXLOAD"
 ok=0
