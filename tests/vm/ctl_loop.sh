@@ -37,6 +37,7 @@ BENCH_RAW=$SRIOV_OUT/loop
 BENCH_METRICS=$SRIOV_OUT/loop/metrics.jsonl
 BENCH_RT=
 . "$SRIOV_TOP/tools/bench/lib.sh"
+. "$SRIOV_TOP/tests/lib/tcp_lib.sh"
 
 NVCTL="/usr/bin/python3 $SRIOV_TOP/tests/lib/netvsc_ctl.py"
 STREAM_RATE=2000
@@ -331,27 +332,17 @@ tcp_cycles() {
 		busywait $((BACK_S * 1000)) on_vf p2 || return 1
 	done
 }
-# The connection lasts three times as long as the same number of cycles took
-# under the UDP stream above, plus 13 s (the 3 s before the cycles start
-# and 10 s of margin; at most CYCLES * 4 s), and must
-# outlive the cycles.
+# The connection runs from 3 s before the first cycle to 5 s after the last
+# one is back on its VF (tests/lib/tcp_lib.sh), at most CYCLES * 4 s.
 tcp_survives() {
-	local ipid secs a b
-	a=$(cat "$BENCH_RAW/cycles.start_ms") && b=$(cat "$BENCH_RAW/cycles.end_ms") || return 1
-	secs=$((3 + 3 * (b - a) / 1000 + 10))
-	[ $secs -gt $((CYCLES * 4)) ] && secs=$((CYCLES * 4))
-	echo "iperf3 for $secs s (the UDP stream's cycles took $((b - a)) ms)"
-	bench_iperf p2 "$(ip_of 2)" world $secs tcp >/dev/null &
-	ipid=$!
+	local a
+	tcp_start p2 "$(ip_of 2)" world $((CYCLES * 4)) "$BENCH_RAW/tcp.iperf3.json"
 	sleep 3
 	a=$SECONDS
-	tcp_cycles || { wait $ipid; return 1; }
-	kill -0 $ipid 2>/dev/null ||
-		{ echo "the connection ended before the $CYCLES cycles did ($((SECONDS - a)) s)"; wait $ipid; return 1; }
-	echo "cycles took $((SECONDS - a)) s of the connection's $secs"
-	wait $ipid || { echo "iperf3: $(jq -r '.error // empty' "$BENCH_RAW/tcp.iperf3.json")"; return 1; }
-	jq -e '[.intervals[].sum.bytes] | all(. > 0)' "$BENCH_RAW/tcp.iperf3.json" >/dev/null ||
-		{ echo "a second without data"; return 1; }
+	tcp_cycles || { tcp_kill; return 1; }
+	tcp_alive || { echo "the connection ended before the $CYCLES cycles did ($((SECONDS - a)) s)"; tcp_kill; return 1; }
+	echo "cycles took $((SECONDS - a)) s"
+	tcp_stop 5
 }
 ktap_result "an iperf3 TCP connection survives $CYCLES failovers and re-attaches" tcp_survives
 
