@@ -276,6 +276,8 @@ class Mover:
     def __init__(self, a):
         ifindex, vport, fid = (int(x, 0) for x in a.switch.split(":"))
         sys.path.insert(0, a.ynl)
+        # pylint: disable-next=import-outside-toplevel,unused-import
+        import ynl_libyaml  # noqa: F401  (specs parsed by libyaml)
         from lib import YnlFamily  # pylint: disable=import-outside-toplevel
         self.ynl = YnlFamily(a.spec, "")
         # sriov_pf's events: a VF that finished its reset handshake

@@ -114,7 +114,7 @@ nv_ynl_find() {
 	NV_YNL=$(ksrc_ynl)
 }
 nv_sriov() {
-	/usr/bin/python3 "$NV_YNL/cli.py" --spec "$NV_SPEC" --no-schema \
+	/usr/bin/python3 "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$NV_YNL" --spec "$NV_SPEC" --no-schema \
 		--output-json "$@"
 }
 

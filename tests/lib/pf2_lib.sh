@@ -34,7 +34,7 @@ pf2_need_ynl() {
 }
 
 sriov() {
-	$PF2_PY "$PF2_YNL/cli.py" --spec "$PF2_SPEC" --no-schema --output-json "$@"
+	$PF2_PY "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$PF2_YNL" --spec "$PF2_SPEC" --no-schema --output-json "$@"
 }
 
 pf2_checker_plan() {

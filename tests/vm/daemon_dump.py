@@ -16,6 +16,7 @@ seconds under TCG): each line written to FIFO names a file (a FIFO too)
 that gets one dump.
 """
 import json
+import os
 import sys
 
 args = sys.argv[1:]
@@ -24,6 +25,8 @@ if args[0] == "--serve":
     serve, args = args[1], args[2:]
 ynl_dir, spec, pfs = args[0], args[1], args[2:]
 sys.path.insert(0, ynl_dir)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ynl_libyaml  # noqa: E402,F401  (specs parsed by libyaml)
 from lib import YnlFamily  # noqa: E402
 
 ynl = YnlFamily(spec, "")  # no schema validation (slow under TCG)

@@ -61,8 +61,11 @@ read -r vport fid <"$SRIOV_OUT/pf2_switch"
 # other partitions on the default VPort: MACs 02:00:5e:10:ee:01...
 others() {
 	$py - "$ynl" "$spec" "$ifindex" "$1" "$OTHERS" <<'PY'
+import os
 import sys
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, os.environ["SRIOV_TOP"] + "/tests/lib")
+import ynl_libyaml  # noqa: F401  (specs parsed by libyaml)
 from lib import YnlFamily
 ynl = YnlFamily(sys.argv[2], "")
 pf = {"ifindex": int(sys.argv[3])}

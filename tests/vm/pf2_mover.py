@@ -7,11 +7,14 @@ the per-move durations.
 Usage: pf2_mover.py YNL_DIR SPEC IFINDEX FILTER_ID VPORT_A VPORT_B N PERIOD_S
 """
 import json
+import os
 import sys
 import time
 
 ynl_dir, spec, ifindex, fid, a, b, n, period = sys.argv[1:9]
 sys.path.insert(0, ynl_dir)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ynl_libyaml  # noqa: E402,F401  (specs parsed by libyaml)
 from lib import YnlFamily  # noqa: E402
 
 ynl = YnlFamily(spec, "")

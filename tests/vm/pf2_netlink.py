@@ -25,6 +25,8 @@ if sys.argv[1:] == ["--plan"]:
 ynl_dir, spec, schema, ifindex, bdf = sys.argv[1:6]
 ifindex = int(ifindex)
 sys.path.insert(0, ynl_dir)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ynl_libyaml  # noqa: E402,F401  (specs parsed by libyaml)
 from lib import YnlFamily, NlError  # noqa: E402
 
 ynl = YnlFamily(spec, schema)          # validates the spec once

@@ -40,8 +40,8 @@ pf2_run_checker "$checker" "$n"
 
 # part 2: the YNL CLI
 # the first call validates the spec against the kernel's genetlink schema
-cli() { $py "$ynl/cli.py" --spec "$spec" --schema "$schema" --output-json "$@"; }
-cli_fast() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+cli() { $py "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$ynl" --spec "$spec" --schema "$schema" --output-json "$@"; }
+cli_fast() { $py "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$ynl" --spec "$spec" --no-schema --output-json "$@"; }
 cli_switch() {
 	local o
 	o=$(cli --do switch-get --json "{\"ifindex\": $ifindex}") || return 1

@@ -8,6 +8,7 @@ Usage: pf_ctl_errors.py YNL_DIR SPEC SCHEMA PF_IFINDEX PF_BDF
 Expects 3 VFs enabled on the PF, none allocated, no VF driver bound.
 """
 import errno
+import os
 import sys
 
 PLAN = 16
@@ -17,6 +18,8 @@ if sys.argv[1:] == ["--plan"]:
 
 ynl_dir, spec, schema, ifindex, bdf = sys.argv[1:6]
 sys.path.insert(0, ynl_dir)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ynl_libyaml  # noqa: E402,F401  (specs parsed by libyaml)
 from lib import YnlFamily, NlError  # noqa: E402
 
 ynl = YnlFamily(spec, schema)

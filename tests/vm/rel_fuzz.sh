@@ -33,7 +33,7 @@ ynl=$(ksrc_ynl 2>&1) || ktap_bail "$ynl"
 py=/usr/bin/python3
 spec=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 uapi=$SRIOV_TOP/include/uapi/linux/sriov.h
-sriov() { $py "$ynl/cli.py" --spec "$spec" --no-schema --output-json "$@"; }
+sriov() { $py "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$ynl" --spec "$spec" --no-schema --output-json "$@"; }
 
 ktap_header
 ktap_plan 10

@@ -145,6 +145,8 @@ def switch(ynl, ifindex, taken):
 
 def snap(ynl_dir, spec, ifindexes, out, nss):
     sys.path.insert(0, ynl_dir)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "lib"))
+    import ynl_libyaml  # noqa: E402,F401  (specs parsed by libyaml)
     from lib import YnlFamily  # noqa: E402
     ynl = YnlFamily(spec, "")
     led = {}

@@ -34,7 +34,7 @@ fail() {
 bench_sriov_pf 0 $NVF || fail "sriov_pf with $NVF VFs on PF 0"
 ynl=$(ksrc_ynl) || fail "no YNL CLI (make ksrc)"
 ifindex=$(cat "/sys/class/net/$BENCH_PF/ifindex")
-sw=$(/usr/bin/python3 "$ynl/cli.py" --spec "$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml" \
+sw=$(/usr/bin/python3 "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$ynl" --spec "$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml" \
 	--no-schema --output-json --do switch-get --json "{\"ifindex\": $ifindex}") ||
 	fail "switch-get failed"
 max=$(jq '."default-mac-filters-max"' <<<"$sw")
