@@ -267,10 +267,12 @@ ktap_result "A sets SERIAL on its adapter (to B's VF identity $b_serial): refuse
 # frames (the control) reach the external host.
 syn_spoof() {
 	local own spoof
-	ip netns exec A $SEC send nv0 --src $MAC_A --dst $BCAST --tag syn-own --count 10 || return 1
-	ip netns exec A $SEC send nv0 --src $MAC_B --dst $BCAST --tag syn-spoof || return 1
-	ip netns exec A $SEC send nv0 --src $MAC_B --dst "$ext_mac" --tag syn-spoof || return 1
-	ip netns exec A $SEC send nv0 --src $MAC_B --dst "$pf_mac" --tag syn-spoof || return 1
+	ip netns exec A $SEC batch <<-EOF || return 1
+		send nv0 --src $MAC_A --dst $BCAST --tag syn-own --count 10
+		send nv0 --src $MAC_B --dst $BCAST --tag syn-spoof
+		send nv0 --src $MAC_B --dst $ext_mac --tag syn-spoof
+		send nv0 --src $MAC_B --dst $pf_mac --tag syn-spoof
+	EOF
 	sleep 1
 	own=$(seen ext0 "^mark syn-own ")
 	spoof="ext0 $(seen ext0 "^mark syn-spoof ") B $(seen B "^mark syn-spoof ") host $(seen host "^mark syn-spoof ")"
@@ -286,9 +288,11 @@ ktap_result "A (synthetic) sends frames with B's source MAC: dropped (A's own fr
 # does.  The external host's neighbour entry for B keeps B's MAC.
 arp_forge() {
 	local own forged lladdr
-	ip netns exec A $SEC arp nv0 --sha $MAC_A --spa $IP_A --tpa $IP_EXT --dst "$ext_mac" --count 3 || return 1
-	ip netns exec A $SEC arp nv0 --sha $MAC_A --spa $IP_B --tpa $IP_EXT --dst "$ext_mac" || return 1
-	ip netns exec A $SEC arp nv0 --sha $MAC_A --spa $IP_B --tpa $IP_B --dst $BCAST || return 1
+	ip netns exec A $SEC batch <<-EOF || return 1
+		arp nv0 --sha $MAC_A --spa $IP_A --tpa $IP_EXT --dst $ext_mac --count 3
+		arp nv0 --sha $MAC_A --spa $IP_B --tpa $IP_EXT --dst $ext_mac
+		arp nv0 --sha $MAC_A --spa $IP_B --tpa $IP_B --dst $BCAST
+	EOF
 	sleep 1
 	own=$(seen ext0 "^arp 2 $MAC_A $IP_A ")
 	forged="ext0 $(seen ext0 "^arp 2 $MAC_A $IP_B ") B $(seen B "^arp 2 $MAC_A $IP_B ") host $(seen host "^arp 2 $MAC_A $IP_B ")"
@@ -305,8 +309,10 @@ ktap_result "A (synthetic) sends a forged ARP reply for B's address: dropped (it
 # (the control) is.
 unknown_ucast() {
 	local bc uu
-	ip netns exec A $SEC send nv0 --src $MAC_A --dst $BCAST --tag uu-bcast --count 10 || return 1
-	ip netns exec A $SEC send nv0 --src $MAC_A --dst $MAC_UNKNOWN --tag uu-unknown || return 1
+	ip netns exec A $SEC batch <<-EOF || return 1
+		send nv0 --src $MAC_A --dst $BCAST --tag uu-bcast --count 10
+		send nv0 --src $MAC_A --dst $MAC_UNKNOWN --tag uu-unknown
+	EOF
 	sleep 1
 	bc=$(seen B "^mark uu-bcast ")
 	uu=$(seen B "^mark uu-unknown ")
@@ -357,11 +363,13 @@ busywait 10000 sh -c "ip netns exec A $NVCTL show nv0 | jq -e '.dp_active == 1' 
 # a userspace driver can do too) reach no one; A's own frames do.
 vf_spoof() {
 	local own spoof
-	ip netns exec A $SEC send "$a_vf" --src $MAC_A --dst $BCAST --tag vf-own --count 10 || return 1
-	ip netns exec A $SEC send "$a_vf" --src $MAC_B --dst $BCAST --tag vf-spoof || return 1
-	ip netns exec A $SEC send "$a_vf" --src $MAC_B --dst "$ext_mac" --tag vf-spoof || return 1
-	ip netns exec A $SEC send "$a_vf" --src $MAC_B --dst $MAC_B --tag vf-spoof || return 1
-	ip netns exec A $SEC send "$a_vf" --src $MAC_B --dst "$pf_mac" --tag vf-spoof || return 1
+	ip netns exec A $SEC batch <<-EOF || return 1
+		send $a_vf --src $MAC_A --dst $BCAST --tag vf-own --count 10
+		send $a_vf --src $MAC_B --dst $BCAST --tag vf-spoof
+		send $a_vf --src $MAC_B --dst $ext_mac --tag vf-spoof
+		send $a_vf --src $MAC_B --dst $MAC_B --tag vf-spoof
+		send $a_vf --src $MAC_B --dst $pf_mac --tag vf-spoof
+	EOF
 	sleep 1
 	own=$(seen ext0 "^mark vf-own ")
 	spoof="ext0 $(seen ext0 "^mark vf-spoof ") B $(seen B "^mark vf-spoof ") host $(seen host "^mark vf-spoof ")"

@@ -9,6 +9,10 @@ elsewhere.  Run inside a namespace with `ip netns exec`.
       is "SECPKT TAG"
   sec_pkt.py arp DEV --sha MAC --spa IP --tpa IP --dst MAC [--count N]
       N ARP replies "SPA is-at SHA" to DST
+  sec_pkt.py batch
+      one send or arp command (as above, without "sec_pkt.py") per line
+      of standard input, in order, in one process (a Python start-up
+      takes seconds in the loaded TCG guest); fails if any of them did
   sec_pkt.py watch --out FILE [--ready FILE]
       until SIGTERM: one line per received marked frame
       ("mark TAG IFNAME SRC DST") and per received ARP
@@ -18,6 +22,7 @@ elsewhere.  Run inside a namespace with `ip netns exec`.
 
 import argparse
 import select
+import shlex
 import signal
 import socket
 import struct
@@ -119,7 +124,7 @@ def sender(sub, name, count, gap_ms):
     return s
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sender(sub, "send", 20, 20)
@@ -132,7 +137,27 @@ def main():
     w = sub.add_parser("watch")
     w.add_argument("--out", required=True)
     w.add_argument("--ready")
+    sub.add_parser("batch")
+    return p
+
+
+def cmd_batch(p):
+    rc = 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        a = p.parse_args(shlex.split(line))
+        if a.cmd not in ("send", "arp"):
+            p.error("batch runs send and arp commands only: " + line.strip())
+        rc |= {"send": cmd_send, "arp": cmd_arp}[a.cmd](a)
+    return rc
+
+
+def main():
+    p = parser()
     a = p.parse_args()
+    if a.cmd == "batch":
+        return cmd_batch(p)
     return {"send": cmd_send, "arp": cmd_arp, "watch": cmd_watch}[a.cmd](a)
 
 
