@@ -119,7 +119,7 @@ sysctl -qw net.ipv4.ip_forward=$((1 - $(sysctl -n net.ipv4.ip_forward)))
 echo "ok 1 left things behind"
 EOF
 fwd0=$(sysctl -n net.ipv4.ip_forward)
-"$CH" --config "$W/one.conf" --out "$W/run" vf_basic_sriov_pf pf_ctl_errors \
+"$CH" --config "$W/one.conf" --out "$W/run" pf_ctl_vport_id pf_ctl_errors \
 	"$W/t_fail.sh" "$W/t_leak.sh" >"$W/run.tap" 2>&1
 run_rc=$?
 ktap_diag "$(grep -vE '^# (#|KTAP|1\.\.|ok|not ok)' "$W/run.tap" | tail -n 30)"
@@ -127,7 +127,7 @@ verdicts() {
 	grep -E '^(not )?ok [0-9]' "$W/run.tap"
 	echo "exit $run_rc"
 	[ $run_rc = 1 ] &&
-		grep -qx "ok 1 vf_basic_sriov_pf" "$W/run.tap" &&
+		grep -qx "ok 1 pf_ctl_vport_id" "$W/run.tap" &&
 		grep -qx "ok 2 pf_ctl_errors" "$W/run.tap" &&
 		grep -qx "not ok 3 t_fail" "$W/run.tap" &&
 		grep -qx "ok 4 t_leak" "$W/run.tap"
