@@ -151,6 +151,17 @@ struct swpf_dev {
 	 */
 	u16 num_vfs;				/* [rtnl] */
 	struct swpf_sriov *sriov;	/* swpf_sriov.h; set probe..remove */
+
+	/*
+	 * Last values written to the write-only transmit rate limiter
+	 * registers, per queue (RTTBCNRC) and global (RTTBCNRM), for the
+	 * register dump.  Written under sr->lock, zeroed by swpf_hw_reset().
+	 */
+	u32 rttbcnrc[SWPF_NUM_POOLS];
+	u32 rttbcnrm;
+
+	/* devlink instance (swpf_devlink.c), probe..remove */
+	struct devlink *devlink;
 };
 
 /* ---- register accessors ---- */
@@ -301,6 +312,15 @@ int swpf_ndo_get_vf_config(struct net_device *netdev, int vf,
 			   struct ifla_vf_info *ivi);
 int swpf_ndo_get_vf_stats(struct net_device *netdev, int vf,
 			  struct ifla_vf_stats *vf_stats);
+
+int swpf_ndo_set_vf_rate(struct net_device *netdev, int vf, int min_tx_rate,
+			 int max_tx_rate);
+
+/* ---- swpf_devlink.c ---- */
+int swpf_devlink_alloc(struct swpf_dev *pf);
+void swpf_devlink_register(struct swpf_dev *pf);
+void swpf_devlink_unregister(struct swpf_dev *pf);
+void swpf_devlink_free(struct swpf_dev *pf);
 
 /* ---- swpf_stats.c ---- */
 void swpf_stats_update(struct swpf_dev *pf);

@@ -506,6 +506,7 @@ static const struct net_device_ops swpf_netdev_ops = {
 	.ndo_set_vf_spoofchk	= swpf_ndo_set_vf_spoofchk,
 	.ndo_set_vf_trust	= swpf_ndo_set_vf_trust,
 	.ndo_set_vf_link_state	= swpf_ndo_set_vf_link_state,
+	.ndo_set_vf_rate	= swpf_ndo_set_vf_rate,
 	.ndo_get_vf_config	= swpf_ndo_get_vf_config,
 	.ndo_get_vf_stats	= swpf_ndo_get_vf_stats,
 };

@@ -68,10 +68,14 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	pf->link_speed = SPEED_UNKNOWN;
 	pf->link_duplex = DUPLEX_UNKNOWN;
 
+	err = swpf_devlink_alloc(pf);
+	if (err)
+		goto err_free_netdev;
+
 	pf->bar0 = pci_iomap(pdev, 0, 0);
 	if (!pf->bar0) {
 		err = -EIO;
-		goto err_free_netdev;
+		goto err_devlink_free;
 	}
 	pf->hw_addr = pf->bar0;
 
@@ -123,6 +127,7 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		goto err_sriov_deinit;
 
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
+	swpf_devlink_register(pf);
 	netdev_info(netdev, "Intel 82576 PF %pM, NVM %u.%u-%u\n",
 		    netdev->dev_addr,
 		    (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
@@ -139,6 +144,8 @@ err_netdev_deinit:
 	swpf_netdev_deinit(pf);
 err_iounmap:
 	pci_iounmap(pdev, pf->bar0);
+err_devlink_free:
+	swpf_devlink_free(pf);
 err_free_netdev:
 	free_netdev(netdev);
 err_release_regions:
@@ -155,6 +162,8 @@ static void swpf_remove(struct pci_dev *pdev)
 
 	/* VFs first: their drivers may still talk to the mailbox */
 	swpf_sriov_deinit(pf);
+	/* the VF ports went with the VFs: the instance is empty now */
+	swpf_devlink_unregister(pf);
 	disable_delayed_work_sync(&pf->watchdog);
 	disable_work_sync(&pf->reset_task);
 	unregister_netdev(netdev);
@@ -168,6 +177,7 @@ static void swpf_remove(struct pci_dev *pdev)
 
 	WRITE_ONCE(pf->hw_addr, NULL);
 	pci_iounmap(pdev, pf->bar0);
+	swpf_devlink_free(pf);
 	free_netdev(netdev);
 	pci_release_mem_regions(pdev);
 	pci_disable_device(pdev);

@@ -24,6 +24,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/devlink.h>
 
 #include <uapi/linux/sriov.h>
 #include "sriov_mbx.h"
@@ -102,6 +103,13 @@ struct swpf_vf {
 	int link_state;			/* IFLA_VF_LINK_STATE_* */
 	u16 port_vlan;			/* admin VLAN (ndo_set_vf_vlan) */
 	u8 port_qos;
+	u32 max_tx_rate;		/* Mb/s, 0: no limit (ndo_set_vf_rate) */
+
+	/* devlink port of the VF: registered from SR-IOV enable to disable,
+	 * under the devlink instance lock (swpf_devlink.c)
+	 */
+	struct devlink_port dl_port;
+	bool dl_port_registered;
 
 	bool allocated;			/* reserved through vf-alloc */
 	u64 serial;
@@ -199,6 +207,10 @@ void swpf_vf_flr_event(struct swpf_vf *vf);
 int swpf_vf_legacy_mac_apply(struct swpf_vf *vf);
 void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable);
 void swpf_vf_write_pool(struct swpf_vf *vf);
+void swpf_vf_write_rate(struct swpf_vf *vf);
+int swpf_vf_admin_mac(struct swpf_vf *vf, const u8 *mac,
+		      struct netlink_ext_ack *extack);
+void swpf_vf_set_link_state(struct swpf_vf *vf, int state);
 void swpf_vf_update_stats(struct swpf_vf *vf);
 void swpf_sriov_write_vf_mta(struct swpf_sriov *sr);
 struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx);
@@ -275,6 +287,10 @@ int swpf_cfg_read(struct swpf_vf *vf, u32 off, u32 len, u8 *buf,
 		  struct netlink_ext_ack *extack);
 int swpf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val,
 		   struct netlink_ext_ack *extack);
+
+/* ---- swpf_devlink.c ---- */
+int swpf_devlink_ports_add(struct swpf_sriov *sr);
+void swpf_devlink_ports_del(struct swpf_sriov *sr);
 
 /* ---- swpf_genl.c ---- */
 int swpf_genl_register(void);
