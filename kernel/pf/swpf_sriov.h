@@ -6,6 +6,8 @@
  *
  * Locking (outermost first):
  *   device_lock(PF) (sriov_configure, probe/remove)
+ *     -> devlink instance lock (swpf_devlink.c: devlink operations, VF
+ *        port (un)registration; never taken with swpf_nl_lock held)
  *     -> swpf_nl_lock (swpf_genl.c: every netlink operation, PF list)
  *       -> rtnl_lock
  *         -> sr->lock (mutex: everything in struct swpf_sriov marked [lock])
