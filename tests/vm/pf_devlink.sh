@@ -41,6 +41,7 @@ pf=$(wait_pci_netdev "$PF" 10) || ktap_bail "no PF netdev"
 ip link set "$pf" up
 wait_carrier "$pf" 30 || ktap_bail "PF $pf has no carrier"
 echo 0 >"/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
+defer sh -c "echo 1 >/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
 defer sh -c "echo 0 >/sys/bus/pci/devices/$PF/sriov_numvfs"
 NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 NV_YNL=$(ksrc_ynl) || ktap_bail "no YNL CLI for the sriov family"
