@@ -263,6 +263,7 @@ down_up() {
 }
 ktap_result "limits stay over PF down/up" down_up
 
+both_limited() { limited 0 100 && limited 1 300; }
 pf_reset() {
 	local n0
 	n0=$(dmesg | grep -c 'PF reset: switch state replayed')
@@ -270,8 +271,9 @@ pf_reset() {
 	[ "$(dmesg | grep -c 'PF reset: switch state replayed')" -gt "$n0" ] ||
 		{ echo "no PF reset in dmesg"; return 1; }
 	wait_carrier "$pf" 30 || { echo "no carrier"; return 1; }
-	slowwait 10 limited 0 100 >/dev/null
-	limited 0 100 && limited 1 300
+	# the limiters follow the link: off while it is down, then set again
+	slowwait 10 both_limited >/dev/null
+	both_limited
 }
 ktap_result "limits replayed after a device reset (ethtool --reset)" pf_reset
 
