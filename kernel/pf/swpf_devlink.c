@@ -13,6 +13,10 @@
  * set through the same code as "ip link set PF vf N mac|state", so devlink,
  * rtnetlink and the sriov genl family show one value.
  *
+ * The driver's policy knobs are runtime params (below), and three health
+ * reporters (swpf_health.c) tell of mailbox floods, failed FLRs and PF
+ * resets.
+ *
  * Locking: the devlink core holds the instance lock (devl_lock) around
  * every devlink operation; the driver takes it to (un)register the ports.
  * Lock order: device_lock(PF) -> devl_lock -> rtnl -> sr->lock.  The port
@@ -28,12 +32,7 @@
 #include <linux/pci.h>
 #include <net/devlink.h>
 
-#include "swpf.h"
-#include "swpf_sriov.h"
-
-struct swpf_devlink {
-	struct swpf_dev *pf;
-};
+#include "swpf_devlink.h"
 
 static struct swpf_dev *swpf_devlink_pf(struct devlink *devlink)
 {
@@ -252,6 +251,130 @@ void swpf_devlink_ports_del(struct swpf_sriov *sr)
 	devl_unlock(devlink);
 }
 
+/*
+ * ---- params ----
+ *
+ * The driver's policy knobs, runtime cmode.  Each is the module parameter
+ * of the same name: one value for every PF the module drives, so a set on
+ * one instance shows on the others and in /sys/module/sriov_pf/parameters.
+ * The values are read where they are used (mailbox admission, a VF's
+ * SET_VLAN, a VF reset, switch creation), under no devlink lock.
+ */
+enum swpf_devlink_param_id {
+	SWPF_DEVLINK_PARAM_ID_BASE = DEVLINK_PARAM_GENERIC_ID_MAX,
+	SWPF_DEVLINK_PARAM_ID_MBX_RATE,
+	SWPF_DEVLINK_PARAM_ID_MBX_BURST,
+	SWPF_DEVLINK_PARAM_ID_VF_VLAN_QUOTA,
+	SWPF_DEVLINK_PARAM_ID_VF_RESET_FAILOVER,
+	SWPF_DEVLINK_PARAM_ID_DEFAULT_MAC_FILTERS_MAX,
+};
+
+static int swpf_param_get(struct devlink *devlink, u32 id,
+			  struct devlink_param_gset_ctx *ctx)
+{
+	switch (id) {
+	case SWPF_DEVLINK_PARAM_ID_MBX_RATE:
+		ctx->val.vu32 = swpf_mbx_rate();
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_MBX_BURST:
+		ctx->val.vu32 = swpf_mbx_burst();
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_VF_VLAN_QUOTA:
+		ctx->val.vu32 = swpf_vf_vlan_quota();
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_VF_RESET_FAILOVER:
+		ctx->val.vbool = swpf_vf_reset_failover();
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_DEFAULT_MAC_FILTERS_MAX:
+		ctx->val.vu32 = swpf_default_mac_filters_max();
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+/* the value was checked by swpf_param_validate() */
+static int swpf_param_set(struct devlink *devlink, u32 id,
+			  struct devlink_param_gset_ctx *ctx,
+			  struct netlink_ext_ack *extack)
+{
+	switch (id) {
+	case SWPF_DEVLINK_PARAM_ID_MBX_RATE:
+		swpf_mbx_set_rate(ctx->val.vu32);
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_MBX_BURST:
+		swpf_mbx_set_burst(ctx->val.vu32);
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_VF_VLAN_QUOTA:
+		swpf_vf_set_vlan_quota(ctx->val.vu32);
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_VF_RESET_FAILOVER:
+		swpf_set_vf_reset_failover(ctx->val.vbool);
+		return 0;
+	case SWPF_DEVLINK_PARAM_ID_DEFAULT_MAC_FILTERS_MAX:
+		swpf_set_default_mac_filters_max(ctx->val.vu32);
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+static int swpf_param_range(u32 val, u32 min, u32 max, const char *name,
+			    struct netlink_ext_ack *extack)
+{
+	if (val >= min && val <= max)
+		return 0;
+	NL_SET_ERR_MSG_FMT_MOD(extack, "%s must be %u..%u", name, min, max);
+	return -ERANGE;
+}
+
+static int swpf_param_validate(struct devlink *devlink, u32 id,
+			       union devlink_param_value val,
+			       struct netlink_ext_ack *extack)
+{
+	switch (id) {
+	case SWPF_DEVLINK_PARAM_ID_MBX_RATE:
+		return swpf_param_range(val.vu32, 1, SWPF_MBX_RATE_MAX,
+					"mbx_rate", extack);
+	case SWPF_DEVLINK_PARAM_ID_MBX_BURST:
+		return swpf_param_range(val.vu32, 1, SWPF_MBX_BURST_MAX,
+					"mbx_burst", extack);
+	case SWPF_DEVLINK_PARAM_ID_VF_VLAN_QUOTA:
+		return swpf_param_range(val.vu32, 0, SWPF_VF_VLAN_QUOTA_MAX,
+					"vf_vlan_quota", extack);
+	case SWPF_DEVLINK_PARAM_ID_DEFAULT_MAC_FILTERS_MAX:
+		return swpf_param_range(val.vu32, 1,
+					SWPF_DEFAULT_MAC_FILTERS_MAX,
+					"default_mac_filters_max", extack);
+	}
+	return 0;
+}
+
+static const struct devlink_param swpf_devlink_params[] = {
+	DEVLINK_PARAM_DRIVER(SWPF_DEVLINK_PARAM_ID_MBX_RATE, "mbx_rate",
+			     DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     swpf_param_get, swpf_param_set,
+			     swpf_param_validate),
+	DEVLINK_PARAM_DRIVER(SWPF_DEVLINK_PARAM_ID_MBX_BURST, "mbx_burst",
+			     DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     swpf_param_get, swpf_param_set,
+			     swpf_param_validate),
+	DEVLINK_PARAM_DRIVER(SWPF_DEVLINK_PARAM_ID_VF_VLAN_QUOTA,
+			     "vf_vlan_quota", DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     swpf_param_get, swpf_param_set,
+			     swpf_param_validate),
+	DEVLINK_PARAM_DRIVER(SWPF_DEVLINK_PARAM_ID_VF_RESET_FAILOVER,
+			     "vf_reset_failover", DEVLINK_PARAM_TYPE_BOOL,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     swpf_param_get, swpf_param_set, NULL),
+	DEVLINK_PARAM_DRIVER(SWPF_DEVLINK_PARAM_ID_DEFAULT_MAC_FILTERS_MAX,
+			     "default_mac_filters_max", DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     swpf_param_get, swpf_param_set,
+			     swpf_param_validate),
+};
+
 /* ---- instance ---- */
 
 int swpf_devlink_alloc(struct swpf_dev *pf)
@@ -269,13 +392,50 @@ int swpf_devlink_alloc(struct swpf_dev *pf)
 	return 0;
 }
 
+/**
+ * swpf_devlink_setup - params and health reporters of the instance
+ * @pf: the PF, SR-IOV state initialised, instance not registered yet
+ *
+ * Return: 0, or an error with nothing left to undo.
+ */
+int swpf_devlink_setup(struct swpf_dev *pf)
+{
+	int err;
+
+	err = devlink_params_register(pf->devlink, swpf_devlink_params,
+				      ARRAY_SIZE(swpf_devlink_params));
+	if (err) {
+		dev_err(&pf->pdev->dev, "devlink params: %d\n", err);
+		return err;
+	}
+	err = swpf_health_create(pf);
+	if (err) {
+		devlink_params_unregister(pf->devlink, swpf_devlink_params,
+					  ARRAY_SIZE(swpf_devlink_params));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * Undo swpf_devlink_setup(): at remove before the SR-IOV state goes (the
+ * diagnose callbacks read it), on a probe error before it too.
+ */
+void swpf_devlink_teardown(struct swpf_dev *pf)
+{
+	swpf_health_destroy(pf);
+	devlink_params_unregister(pf->devlink, swpf_devlink_params,
+				  ARRAY_SIZE(swpf_devlink_params));
+}
+
 /* the last step of probe: from here on user space may reach the instance */
 void swpf_devlink_register(struct swpf_dev *pf)
 {
 	devlink_register(pf->devlink);
+	swpf_health_start(pf);
 }
 
-/* after the VF ports are gone (swpf_sriov_deinit()) */
+/* after swpf_devlink_teardown() and after the VF ports are gone */
 void swpf_devlink_unregister(struct swpf_dev *pf)
 {
 	devlink_unregister(pf->devlink);

@@ -352,6 +352,7 @@ int swpf_reset_hw(struct swpf_dev *pf)
 int swpf_reset(struct swpf_dev *pf)
 {
 	bool running = netif_running(pf->netdev);
+	struct swpf_reset_info info = {};
 	int err, up_err;
 
 	ASSERT_RTNL();
@@ -367,7 +368,7 @@ int swpf_reset(struct swpf_dev *pf)
 		swpf_stats_update(pf);
 	/* pf->sriov changes under rtnl only (swpf_sriov_deinit) */
 	if (pf->num_vfs && pf->sriov)
-		err = swpf_sriov_reset(pf);
+		err = swpf_sriov_reset(pf, &info);
 	else
 		err = swpf_reset_hw(pf);
 	/* the link comes back through autonegotiation (LSC -> link_work) */
@@ -380,6 +381,8 @@ int swpf_reset(struct swpf_dev *pf)
 	}
 	if (err)
 		netdev_err(pf->netdev, "device reset failed: %d\n", err);
+	info.err = err;
+	swpf_health_pf_reset(pf, &info);
 	return err;
 }
 

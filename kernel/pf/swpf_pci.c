@@ -120,11 +120,14 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = swpf_sriov_init(pf);
 	if (err)
 		goto err_irq_deinit;
+	err = swpf_devlink_setup(pf);
+	if (err)
+		goto err_sriov_deinit;
 
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
-		goto err_sriov_deinit;
+		goto err_devlink_teardown;
 
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
 	swpf_devlink_register(pf);
@@ -135,6 +138,8 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		    (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
 	return 0;
 
+err_devlink_teardown:
+	swpf_devlink_teardown(pf);
 err_sriov_deinit:
 	swpf_sriov_deinit(pf);
 err_irq_deinit:
@@ -160,6 +165,8 @@ static void swpf_remove(struct pci_dev *pdev)
 	struct swpf_dev *pf = pci_get_drvdata(pdev);
 	struct net_device *netdev = pf->netdev;
 
+	/* no health report or diagnose from here on: they read sr */
+	swpf_devlink_teardown(pf);
 	/* VFs first: their drivers may still talk to the mailbox */
 	swpf_sriov_deinit(pf);
 	/* the VF ports went with the VFs: the instance is empty now */

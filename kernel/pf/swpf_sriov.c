@@ -400,6 +400,8 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 	if (vf && vf->pdev == vfdev) {
 		if (!err)
 			vf->flr_count++;
+		else
+			swpf_health_flr_failed(vf, err);
 		swpf_vf_set_rxtx(vf, false);
 		swpf_vf_reset_state(vf, SRIOV_RESET_REASON_ADMIN);
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF, SRIOV_RESET_REASON_ADMIN);
@@ -738,6 +740,7 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 /**
  * swpf_sriov_reset - global device reset with VFs enabled
  * @pf: the PF (rtnl held, netdev datapath stopped)
+ * @info: counts of what was replayed (the pf_reset health reporter)
  *
  * The reset wipes every VF's queues and the whole switch in hardware
  * (QEMU: all MAC registers).  Like igb, the VFs lose their clear-to-send
@@ -752,7 +755,7 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
  *
  * Return: 0 or the error of the hardware reset.
  */
-int swpf_sriov_reset(struct swpf_dev *pf)
+int swpf_sriov_reset(struct swpf_dev *pf, struct swpf_reset_info *info)
 {
 	struct swpf_sriov *sr = pf->sriov;
 	unsigned long active = 0;
@@ -778,12 +781,16 @@ int swpf_sriov_reset(struct swpf_dev *pf)
 		struct swpf_vf *vf = &sr->vfs[i];
 		u32 bits = BIT(i) | BIT(i + SWPF_NUM_POOLS);
 
-		if (vf->spoofchk)
+		if (vf->spoofchk) {
 			swpf_rmw32_locked(pf, SWPF_DTXSWC, 0, bits);
-		if (vf->legacy_rar >= 0)
+			info->spoofchk++;
+		}
+		if (vf->legacy_rar >= 0) {
 			swpf_rar_write(sr, vf->legacy_rar, vf->mac, i);
+			info->vf_macs++;
+		}
 	}
-	swpf_switch_replay(sr);
+	swpf_switch_replay(sr, info);
 	swpf_sriov_write_vf_mta(sr);
 	/* RSTI -> RSTD in every VF mailbox: the PF is ready again */
 	swpf_rmw32(pf, SWPF_CTRL_EXT, 0, SWPF_CTRL_EXT_PFRSTD);
@@ -797,8 +804,10 @@ int swpf_sriov_reset(struct swpf_dev *pf)
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF,
 			    SRIOV_RESET_REASON_PF_RESET);
 	}
+	info->num_vfs = sr->num_vfs;
+	info->vfs_told = hweight_long(active);
 	dev_info(&pf->pdev->dev, "PF reset: switch state replayed, %u of %u VFs asked to reset\n",
-		 (unsigned int)hweight_long(active), sr->num_vfs);
+		 info->vfs_told, sr->num_vfs);
 out_unlock:
 	mutex_unlock(&sr->lock);
 	return err;

@@ -227,7 +227,7 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 void swpf_switch_init(struct swpf_sriov *sr);
 int swpf_switch_create(struct swpf_sriov *sr);
 void swpf_switch_destroy(struct swpf_sriov *sr);
-void swpf_switch_replay(struct swpf_sriov *sr);
+void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info);
 struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id);
 struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr);
 struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
@@ -273,6 +273,9 @@ int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len);
 int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
 		   bool locked);
 unsigned int swpf_mbx_burst(void);
+unsigned int swpf_mbx_rate(void);
+void swpf_mbx_set_rate(unsigned int rate);
+void swpf_mbx_set_burst(unsigned int burst);
 void swpf_mbx_release(struct swpf_vf *vf);
 void swpf_mbx_work(struct work_struct *work);
 void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
@@ -281,6 +284,12 @@ void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
 void swpf_vf_msg_handle(struct swpf_vf *vf);
 void swpf_vf_ack_handle(struct swpf_vf *vf);
 u32 swpf_vf_cfg_flags(const struct swpf_vf *vf);
+unsigned int swpf_vf_vlan_quota(void);
+void swpf_vf_set_vlan_quota(unsigned int quota);
+bool swpf_vf_reset_failover(void);
+void swpf_set_vf_reset_failover(bool on);
+unsigned int swpf_default_mac_filters_max(void);
+void swpf_set_default_mac_filters_max(unsigned int max);
 void swpf_vf_cfg_notify(struct swpf_vf *vf);
 void swpf_vf_drop_vlans(struct swpf_vf *vf);
 
