@@ -53,6 +53,27 @@ enum swpf_state {
 	SWPF_STATE_NBITS,
 };
 
+/**
+ * struct swpf_reset_info - what a PF reset wrote back (pf_reset reporter)
+ * @err: the reset's result (0 or a negative errno)
+ * @num_vfs: VFs enabled at the reset
+ * @vfs_told: VFs that had finished their reset handshake and were told to
+ *	redo it
+ * @vf_macs: MACs of VFs without a VPort written back to their RAR entry
+ * @spoofchk: VFs whose anti-spoofing was switched on again
+ * @mac_filters: switch MAC filters written back to their RAR entry
+ * @pf_vports: PF VPorts (not the default one) given their pool again
+ */
+struct swpf_reset_info {
+	int err;
+	u32 num_vfs;
+	u32 vfs_told;
+	u32 vf_macs;
+	u32 spoofchk;
+	u32 mac_filters;
+	u32 pf_vports;
+};
+
 /* hardware counters accumulated from the clear-on-read statistics block */
 struct swpf_hw_stats {
 	u64 crcerrs, algnerrc, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol;
@@ -151,6 +172,17 @@ struct swpf_dev {
 	 */
 	u16 num_vfs;				/* [rtnl] */
 	struct swpf_sriov *sriov;	/* swpf_sriov.h; set probe..remove */
+
+	/*
+	 * Last values written to the write-only transmit rate limiter
+	 * registers, per queue (RTTBCNRC) and global (RTTBCNRM), for the
+	 * register dump.  Written under sr->lock, zeroed by swpf_hw_reset().
+	 */
+	u32 rttbcnrc[SWPF_NUM_POOLS];
+	u32 rttbcnrm;
+
+	/* devlink instance (swpf_devlink.c), probe..remove */
+	struct devlink *devlink;
 };
 
 /* ---- register accessors ---- */
@@ -285,7 +317,7 @@ void swpf_sriov_deinit(struct swpf_dev *pf);
 int swpf_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void swpf_sriov_irq(struct swpf_dev *pf);
 void swpf_sriov_link_change(struct swpf_dev *pf, bool up);
-int swpf_sriov_reset(struct swpf_dev *pf);
+int swpf_sriov_reset(struct swpf_dev *pf, struct swpf_reset_info *info);
 u32 swpf_sriov_vf_mta(struct swpf_dev *pf, unsigned int reg);
 bool swpf_sriov_default_uc(struct swpf_dev *pf);
 void swpf_pool_rxtx_enable(struct swpf_dev *pf, u8 pool, bool enable);
@@ -301,6 +333,27 @@ int swpf_ndo_get_vf_config(struct net_device *netdev, int vf,
 			   struct ifla_vf_info *ivi);
 int swpf_ndo_get_vf_stats(struct net_device *netdev, int vf,
 			  struct ifla_vf_stats *vf_stats);
+
+int swpf_ndo_set_vf_rate(struct net_device *netdev, int vf, int min_tx_rate,
+			 int max_tx_rate);
+
+/* ---- swpf_devlink.c ---- */
+int swpf_devlink_alloc(struct swpf_dev *pf);
+int swpf_devlink_setup(struct swpf_dev *pf);
+void swpf_devlink_teardown(struct swpf_dev *pf);
+void swpf_devlink_register(struct swpf_dev *pf);
+void swpf_devlink_unregister(struct swpf_dev *pf);
+void swpf_devlink_free(struct swpf_dev *pf);
+
+/* ---- swpf_health.c (devlink health reporters) ---- */
+int swpf_health_create(struct swpf_dev *pf);
+void swpf_health_start(struct swpf_dev *pf);
+void swpf_health_destroy(struct swpf_dev *pf);
+void swpf_health_mbx_flood(struct swpf_vf *vf, unsigned int rate,
+			   unsigned int burst);
+void swpf_health_flr_failed(struct swpf_vf *vf, int err);
+void swpf_health_pf_reset(struct swpf_dev *pf,
+			  const struct swpf_reset_info *info);
 
 /* ---- swpf_stats.c ---- */
 void swpf_stats_update(struct swpf_dev *pf);

@@ -76,6 +76,10 @@ int swpf_hw_reset(struct swpf_dev *pf)
 	if (swpf_removed(pf))
 		return -ENODEV;
 
+	/* the transmit rate limiters are off after a reset */
+	memset(pf->rttbcnrc, 0, sizeof(pf->rttbcnrc));
+	pf->rttbcnrm = 0;
+
 	/* queue 0 is enabled at reset; it belongs to VF0 once VFs exist */
 	swpf_wr32(pf, SWPF_TXDCTL(0), 0);
 	swpf_wr32(pf, SWPF_RXDCTL(0), 0);
@@ -329,10 +333,19 @@ static const u32 swpf_dump_qregs[] = {
 	SWPF_TDT(0), SWPF_TXDCTL(0),
 };
 
+/*
+ * After the registers above: the transmit rate limiter, which is
+ * write-only (RTTDQSEL/RTTBCNRC/RTTBCNRM cannot be read back): the last
+ * value the driver wrote to RTTBCNRC for queues 0..7 (VF n: queue n), then
+ * RTTBCNRM.
+ */
+#define SWPF_DUMP_RATE_WORDS	(SWPF_NUM_POOLS + 1)
+
 int swpf_hw_regs_len(void)
 {
 	return (ARRAY_SIZE(swpf_dump_regs) +
-		SWPF_NUM_QUEUES * ARRAY_SIZE(swpf_dump_qregs)) * sizeof(u32);
+		SWPF_NUM_QUEUES * ARRAY_SIZE(swpf_dump_qregs) +
+		SWPF_DUMP_RATE_WORDS) * sizeof(u32);
 }
 
 void swpf_hw_get_regs(struct swpf_dev *pf, u32 *buf)
@@ -344,6 +357,9 @@ void swpf_hw_get_regs(struct swpf_dev *pf, u32 *buf)
 	for (q = 0; q < SWPF_NUM_QUEUES; q++)
 		for (i = 0; i < ARRAY_SIZE(swpf_dump_qregs); i++)
 			buf[n++] = swpf_rd32(pf, swpf_dump_qregs[i] + 0x40 * q);
+	for (q = 0; q < SWPF_NUM_POOLS; q++)
+		buf[n++] = READ_ONCE(pf->rttbcnrc[q]);
+	buf[n++] = READ_ONCE(pf->rttbcnrm);
 }
 
 /* ---- self-tests (device closed, called under rtnl) ---- */

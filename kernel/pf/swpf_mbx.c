@@ -142,6 +142,22 @@ unsigned int swpf_mbx_burst(void)
 	return READ_ONCE(mbx_burst);
 }
 
+unsigned int swpf_mbx_rate(void)
+{
+	return READ_ONCE(mbx_rate);
+}
+
+/* devlink params mbx_rate and mbx_burst: the values are checked there */
+void swpf_mbx_set_rate(unsigned int rate)
+{
+	WRITE_ONCE(mbx_rate, rate);
+}
+
+void swpf_mbx_set_burst(unsigned int burst)
+{
+	WRITE_ONCE(mbx_burst, burst);
+}
+
 /* token bucket: true if @vf may have one more message served now */
 static bool swpf_mbx_admit(struct swpf_vf *vf)
 {
@@ -169,6 +185,7 @@ static bool swpf_mbx_admit(struct swpf_vf *vf)
 				     "VF %u floods the mailbox: %llu messages dropped\n",
 				     vf->idx, vf->mbx_dropped);
 		swpf_ntf_throttled(vf);
+		swpf_health_mbx_flood(vf, rate, burst);
 	}
 	return false;
 }

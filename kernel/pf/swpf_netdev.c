@@ -352,6 +352,7 @@ int swpf_reset_hw(struct swpf_dev *pf)
 int swpf_reset(struct swpf_dev *pf)
 {
 	bool running = netif_running(pf->netdev);
+	struct swpf_reset_info info = {};
 	int err, up_err;
 
 	ASSERT_RTNL();
@@ -367,7 +368,7 @@ int swpf_reset(struct swpf_dev *pf)
 		swpf_stats_update(pf);
 	/* pf->sriov changes under rtnl only (swpf_sriov_deinit) */
 	if (pf->num_vfs && pf->sriov)
-		err = swpf_sriov_reset(pf);
+		err = swpf_sriov_reset(pf, &info);
 	else
 		err = swpf_reset_hw(pf);
 	/* the link comes back through autonegotiation (LSC -> link_work) */
@@ -380,6 +381,8 @@ int swpf_reset(struct swpf_dev *pf)
 	}
 	if (err)
 		netdev_err(pf->netdev, "device reset failed: %d\n", err);
+	info.err = err;
+	swpf_health_pf_reset(pf, &info);
 	return err;
 }
 
@@ -506,6 +509,7 @@ static const struct net_device_ops swpf_netdev_ops = {
 	.ndo_set_vf_spoofchk	= swpf_ndo_set_vf_spoofchk,
 	.ndo_set_vf_trust	= swpf_ndo_set_vf_trust,
 	.ndo_set_vf_link_state	= swpf_ndo_set_vf_link_state,
+	.ndo_set_vf_rate	= swpf_ndo_set_vf_rate,
 	.ndo_get_vf_config	= swpf_ndo_get_vf_config,
 	.ndo_get_vf_stats	= swpf_ndo_get_vf_stats,
 };

@@ -68,10 +68,14 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	pf->link_speed = SPEED_UNKNOWN;
 	pf->link_duplex = DUPLEX_UNKNOWN;
 
+	err = swpf_devlink_alloc(pf);
+	if (err)
+		goto err_free_netdev;
+
 	pf->bar0 = pci_iomap(pdev, 0, 0);
 	if (!pf->bar0) {
 		err = -EIO;
-		goto err_free_netdev;
+		goto err_devlink_free;
 	}
 	pf->hw_addr = pf->bar0;
 
@@ -116,13 +120,17 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = swpf_sriov_init(pf);
 	if (err)
 		goto err_irq_deinit;
+	err = swpf_devlink_setup(pf);
+	if (err)
+		goto err_sriov_deinit;
 
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
-		goto err_sriov_deinit;
+		goto err_devlink_teardown;
 
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
+	swpf_devlink_register(pf);
 	netdev_info(netdev, "Intel 82576 PF %pM, NVM %u.%u-%u\n",
 		    netdev->dev_addr,
 		    (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
@@ -130,6 +138,8 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		    (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
 	return 0;
 
+err_devlink_teardown:
+	swpf_devlink_teardown(pf);
 err_sriov_deinit:
 	swpf_sriov_deinit(pf);
 err_irq_deinit:
@@ -139,6 +149,8 @@ err_netdev_deinit:
 	swpf_netdev_deinit(pf);
 err_iounmap:
 	pci_iounmap(pdev, pf->bar0);
+err_devlink_free:
+	swpf_devlink_free(pf);
 err_free_netdev:
 	free_netdev(netdev);
 err_release_regions:
@@ -153,8 +165,12 @@ static void swpf_remove(struct pci_dev *pdev)
 	struct swpf_dev *pf = pci_get_drvdata(pdev);
 	struct net_device *netdev = pf->netdev;
 
+	/* no health report or diagnose from here on: they read sr */
+	swpf_devlink_teardown(pf);
 	/* VFs first: their drivers may still talk to the mailbox */
 	swpf_sriov_deinit(pf);
+	/* the VF ports went with the VFs: the instance is empty now */
+	swpf_devlink_unregister(pf);
 	disable_delayed_work_sync(&pf->watchdog);
 	disable_work_sync(&pf->reset_task);
 	unregister_netdev(netdev);
@@ -168,6 +184,7 @@ static void swpf_remove(struct pci_dev *pdev)
 
 	WRITE_ONCE(pf->hw_addr, NULL);
 	pci_iounmap(pdev, pf->bar0);
+	swpf_devlink_free(pf);
 	free_netdev(netdev);
 	pci_release_mem_regions(pdev);
 	pci_disable_device(pdev);

@@ -361,6 +361,24 @@ static inline u32 swpf_rar_base(unsigned int n)
 #define SWPF_PVFGOTC(vf)		(0x10034 + 0x100 * (vf))
 #define SWPF_PVFMPRC(vf)		(0x1003C + 0x100 * (vf))
 
+/*
+ * Per-VF transmit rate limiter (82576 only; QEMU does not model it).
+ * RTTDQSEL selects the transmit queue whose rate-scheduler configuration
+ * RTTBCNRC then writes; VF n transmits on queue n.  Both are write-only.
+ * RTTBCNRC: RS_ENA enables the limiter; the rate factor link speed /
+ * rate is RF_INT (integer part) plus RF_DEC / 2^14.  RTTBCNRM is the
+ * compensation time for the largest frame (MMW_SIZE 0x14 covers 9728-byte
+ * jumbo frames).
+ */
+#define SWPF_RTTDQSEL			0x03604
+#define SWPF_RTTBCNRM			0x03690
+#define  SWPF_RTTBCNRM_MMW_JUMBO	0x14
+#define SWPF_RTTBCNRC			0x036B0
+#define  SWPF_RTTBCNRC_RF_DEC		GENMASK(13, 0)
+#define  SWPF_RTTBCNRC_RF_INT		GENMASK(27, 14)
+#define  SWPF_RTTBCNRC_RF_INT_SHIFT	14
+#define  SWPF_RTTBCNRC_RS_ENA		BIT(31)
+
 /* VMOLR.RLPML limit for VF frames (Linux: 0x3F00) */
 #define SWPF_VF_MAX_FRAME		0x3F00
 /* ---- END SR-IOV ---- */

@@ -12,6 +12,7 @@
  * steer to it.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -129,6 +130,50 @@ void swpf_vf_write_pool(struct swpf_vf *vf)
 	swpf_wr32(pf, SWPF_VMVIR(vf->idx), vmvir);
 }
 
+/* ---- transmit rate limiter ---- */
+
+/* RTTBCNRC value limiting a queue to @rate Mb/s on a @link Mb/s link */
+static u32 swpf_rate_factor(u32 link, u32 rate)
+{
+	u32 rf_int, rf_dec;
+
+	if (!rate || !link || rate > link)
+		return 0;
+	rf_int = link / rate;
+	rf_dec = ((link - rf_int * rate) << SWPF_RTTBCNRC_RF_INT_SHIFT) / rate;
+	return SWPF_RTTBCNRC_RS_ENA |
+	       FIELD_PREP(SWPF_RTTBCNRC_RF_INT, rf_int) |
+	       FIELD_PREP(SWPF_RTTBCNRC_RF_DEC, rf_dec);
+}
+
+static void swpf_write_rate_limiter(struct swpf_dev *pf, unsigned int queue,
+				    u32 rttbcnrc)
+{
+	/* RTTDQSEL and RTTBCNRC are a pair: callers hold sr->lock */
+	swpf_wr32(pf, SWPF_RTTDQSEL, queue);
+	swpf_wr32(pf, SWPF_RTTBCNRM, SWPF_RTTBCNRM_MMW_JUMBO);
+	swpf_wr32(pf, SWPF_RTTBCNRC, rttbcnrc);
+	WRITE_ONCE(pf->rttbcnrm, SWPF_RTTBCNRM_MMW_JUMBO);
+	WRITE_ONCE(pf->rttbcnrc[queue], rttbcnrc);
+}
+
+/*
+ * Program the VF's transmit limiter (VF n transmits on queue n) from
+ * vf->max_tx_rate and the current link speed.  While the link is down the
+ * limiter is off; link_work reprograms it when the link comes back.
+ */
+void swpf_vf_write_rate(struct swpf_vf *vf)
+{
+	struct swpf_dev *pf = vf->sr->pf;
+	u32 link = READ_ONCE(pf->link_speed);
+
+	lockdep_assert_held(&vf->sr->lock);
+	if (!READ_ONCE(pf->link_up) || link == (u32)SPEED_UNKNOWN)
+		link = 0;
+	swpf_write_rate_limiter(pf, vf->idx,
+				swpf_rate_factor(link, vf->max_tx_rate));
+}
+
 /*
  * Forget everything the VF configured through the mailbox (Linux and DPDK
  * do the same on VF_RESET and VFLR); administrative settings stay.
@@ -149,6 +194,8 @@ void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason)
 	vf->num_mc = 0;
 	vf->mc_promisc = false;
 	swpf_vf_write_pool(vf);
+	/* the rate limit is the administrator's: it outlives VF resets */
+	swpf_vf_write_rate(vf);
 	swpf_sriov_write_vf_mta(sr);
 }
 
@@ -353,6 +400,8 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 	if (vf && vf->pdev == vfdev) {
 		if (!err)
 			vf->flr_count++;
+		else
+			swpf_health_flr_failed(vf, err);
 		swpf_vf_set_rxtx(vf, false);
 		swpf_vf_reset_state(vf, SRIOV_RESET_REASON_ADMIN);
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF, SRIOV_RESET_REASON_ADMIN);
@@ -421,6 +470,7 @@ static void swpf_sriov_hw_enable(struct swpf_sriov *sr)
 	for (i = 0; i < sr->num_vfs; i++) {
 		swpf_vf_set_rxtx(&sr->vfs[i], false);
 		swpf_vf_write_pool(&sr->vfs[i]);
+		swpf_vf_write_rate(&sr->vfs[i]);
 		swpf_vf_init_stats(&sr->vfs[i]);
 		if (sr->vfs[i].spoofchk)
 			spoof |= BIT(i) | BIT(i + SWPF_NUM_POOLS);
@@ -444,6 +494,7 @@ static void swpf_sriov_hw_disable(struct swpf_sriov *sr)
 		swpf_vf_set_rxtx(&sr->vfs[i], false);
 		swpf_wr32(pf, SWPF_VMOLR(i), 0);
 		swpf_wr32(pf, SWPF_VMVIR(i), 0);
+		swpf_write_rate_limiter(pf, i, 0);
 	}
 	swpf_rmw32_locked(pf, SWPF_DTXSWC, SWPF_DTXSWC_VMDQ_LOOPBACK_EN, 0);
 	swpf_wr32(pf, SWPF_MBVFIMR, 0);
@@ -512,6 +563,10 @@ static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
 		goto err_disable_mbx;
 	}
 
+	err = swpf_devlink_ports_add(sr);
+	if (err)
+		goto err_disable_sriov;
+
 	mutex_lock(&sr->lock);
 	swpf_sriov_get_vfs(sr);
 	mutex_unlock(&sr->lock);
@@ -520,6 +575,15 @@ static int swpf_sriov_enable(struct swpf_dev *pf, int num_vfs)
 	swpf_ntf_switch(sr);
 	return 0;
 
+err_disable_sriov:
+	/* as in swpf_sriov_disable(): no vf-reset of a function going away */
+	mutex_lock(&sr->lock);
+	sr->disabling = true;
+	mutex_unlock(&sr->lock);
+	pci_disable_sriov(pf->pdev);
+	mutex_lock(&sr->lock);
+	sr->disabling = false;
+	mutex_unlock(&sr->lock);
 err_disable_mbx:
 	mutex_lock(&sr->lock);
 	sr->mbx_enabled = false;
@@ -575,6 +639,9 @@ static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 	 */
 	sr->disabling = true;
 	mutex_unlock(&sr->lock);
+
+	/* the VFs' devlink ports go before the VFs */
+	swpf_devlink_ports_del(sr);
 
 	/* the mailbox keeps serving VF drivers while they unbind */
 	pci_disable_sriov(pf->pdev);
@@ -647,12 +714,25 @@ void swpf_sriov_irq(struct swpf_dev *pf)
 void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 {
 	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
+	unsigned int i;
 
 	if (!sr)
 		return;
 	mutex_lock(&sr->lock);
 	if (sr->mbx_enabled)
 		swpf_mbx_ping_all(sr, false);
+	/* the rate factors depend on the link speed */
+	for (i = 0; i < sr->num_vfs; i++) {
+		struct swpf_vf *vf = &sr->vfs[i];
+
+		if (up && vf->max_tx_rate > READ_ONCE(pf->link_speed)) {
+			dev_info(&pf->pdev->dev,
+				 "VF %u: link at %u Mb/s, below its %u Mb/s transmit limit: limit removed\n",
+				 i, READ_ONCE(pf->link_speed), vf->max_tx_rate);
+			vf->max_tx_rate = 0;
+		}
+		swpf_vf_write_rate(vf);
+	}
 	mutex_unlock(&sr->lock);
 	swpf_ntf_link(sr, up);
 }
@@ -660,6 +740,7 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 /**
  * swpf_sriov_reset - global device reset with VFs enabled
  * @pf: the PF (rtnl held, netdev datapath stopped)
+ * @info: counts of what was replayed (the pf_reset health reporter)
  *
  * The reset wipes every VF's queues and the whole switch in hardware
  * (QEMU: all MAC registers).  Like igb, the VFs lose their clear-to-send
@@ -674,7 +755,7 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
  *
  * Return: 0 or the error of the hardware reset.
  */
-int swpf_sriov_reset(struct swpf_dev *pf)
+int swpf_sriov_reset(struct swpf_dev *pf, struct swpf_reset_info *info)
 {
 	struct swpf_sriov *sr = pf->sriov;
 	unsigned long active = 0;
@@ -700,12 +781,16 @@ int swpf_sriov_reset(struct swpf_dev *pf)
 		struct swpf_vf *vf = &sr->vfs[i];
 		u32 bits = BIT(i) | BIT(i + SWPF_NUM_POOLS);
 
-		if (vf->spoofchk)
+		if (vf->spoofchk) {
 			swpf_rmw32_locked(pf, SWPF_DTXSWC, 0, bits);
-		if (vf->legacy_rar >= 0)
+			info->spoofchk++;
+		}
+		if (vf->legacy_rar >= 0) {
 			swpf_rar_write(sr, vf->legacy_rar, vf->mac, i);
+			info->vf_macs++;
+		}
 	}
-	swpf_switch_replay(sr);
+	swpf_switch_replay(sr, info);
 	swpf_sriov_write_vf_mta(sr);
 	/* RSTI -> RSTD in every VF mailbox: the PF is ready again */
 	swpf_rmw32(pf, SWPF_CTRL_EXT, 0, SWPF_CTRL_EXT_PFRSTD);
@@ -719,8 +804,10 @@ int swpf_sriov_reset(struct swpf_dev *pf)
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF,
 			    SRIOV_RESET_REASON_PF_RESET);
 	}
+	info->num_vfs = sr->num_vfs;
+	info->vfs_told = hweight_long(active);
 	dev_info(&pf->pdev->dev, "PF reset: switch state replayed, %u of %u VFs asked to reset\n",
-		 (unsigned int)hweight_long(active), sr->num_vfs);
+		 info->vfs_told, sr->num_vfs);
 out_unlock:
 	mutex_unlock(&sr->lock);
 	return err;
@@ -797,43 +884,64 @@ static struct swpf_vf *swpf_ndo_vf(struct net_device *netdev, int idx)
 	return &sr->vfs[idx];	/* returned with sr->lock held */
 }
 
-int swpf_ndo_set_vf_mac(struct net_device *netdev, int idx, u8 *mac)
+/**
+ * swpf_vf_admin_mac - the administrator sets the MAC of a VF
+ * @vf: the VF (sr->lock held)
+ * @mac: the MAC; all-zero gives the choice back to the VF
+ * @extack: for the reason of a refusal, may be NULL
+ *
+ * One path for "ip link set PF vf N mac" and the devlink port function's
+ * hw_addr: the MAC is locked for the VF, given a RAR entry if the VF is
+ * running and not allocated, and the VF driver is asked to reset, which
+ * makes it pick the MAC up.
+ *
+ * Return: 0, -EINVAL for a multicast address, -EEXIST for the MAC of
+ * another VF.
+ */
+int swpf_vf_admin_mac(struct swpf_vf *vf, const u8 *mac,
+		      struct netlink_ext_ack *extack)
 {
-	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
-	struct swpf_sriov *sr;
+	struct swpf_sriov *sr = vf->sr;
 	unsigned int i;
-	int err = 0;
 
-	if (!vf)
-		return -EINVAL;
-	sr = vf->sr;
+	lockdep_assert_held(&sr->lock);
 	if (is_zero_ether_addr(mac)) {
-		/* give the MAC back to the VF */
 		vf->mac_admin = false;
-		goto out_unlock;
+		return 0;
 	}
 	if (!is_valid_ether_addr(mac)) {
-		err = -EINVAL;
-		goto out_unlock;
+		NL_SET_ERR_MSG(extack, "MAC must be a unicast, non-zero address");
+		return -EINVAL;
 	}
 	for (i = 0; i < sr->num_vfs; i++) {
-		if (i != idx && ether_addr_equal(sr->vfs[i].mac, mac)) {
-			netdev_err(netdev, "%pM is already the MAC of VF %u\n",
-				   mac, i);
-			err = -EEXIST;
-			goto out_unlock;
+		if (i != vf->idx && ether_addr_equal(sr->vfs[i].mac, mac)) {
+			NL_SET_ERR_MSG_FMT(extack, "%pM is already the MAC of VF %u",
+					   mac, i);
+			dev_err(&sr->pf->pdev->dev,
+				"%pM is already the MAC of VF %u\n", mac, i);
+			return -EEXIST;
 		}
 	}
 	vf->mac_admin = true;
 	if (ether_addr_equal(mac, vf->mac))
-		goto out_unlock;
+		return 0;
 	ether_addr_copy(vf->mac, mac);
 	if (vf->cts && !vf->allocated)
 		swpf_vf_legacy_mac_apply(vf);
 	/* the VF driver picks the MAC up in the reset it is asked to do */
 	swpf_vf_kick(vf);
-out_unlock:
-	mutex_unlock(&sr->lock);
+	return 0;
+}
+
+int swpf_ndo_set_vf_mac(struct net_device *netdev, int idx, u8 *mac)
+{
+	struct swpf_vf *vf = swpf_ndo_vf(netdev, idx);
+	int err;
+
+	if (!vf)
+		return -EINVAL;
+	err = swpf_vf_admin_mac(vf, mac, NULL);
+	mutex_unlock(&vf->sr->lock);
 	return err;
 }
 
@@ -915,6 +1023,16 @@ int swpf_ndo_set_vf_trust(struct net_device *netdev, int idx, bool trusted)
 	return 0;
 }
 
+/* "ip link set PF vf N state" and the devlink port function state */
+void swpf_vf_set_link_state(struct swpf_vf *vf, int state)
+{
+	lockdep_assert_held(&vf->sr->lock);
+	vf->link_state = state;
+	/* no per-VF link in the 82576: "disable" stops the VF's pool */
+	if (vf->cts)
+		swpf_vf_set_rxtx(vf, state != IFLA_VF_LINK_STATE_DISABLE);
+}
+
 int swpf_ndo_set_vf_link_state(struct net_device *netdev, int idx, int state)
 {
 	struct swpf_vf *vf;
@@ -925,12 +1043,52 @@ int swpf_ndo_set_vf_link_state(struct net_device *netdev, int idx, int state)
 	vf = swpf_ndo_vf(netdev, idx);
 	if (!vf)
 		return -EINVAL;
-	vf->link_state = state;
-	/* no per-VF link in the 82576: "disable" stops the VF's pool */
-	if (vf->cts)
-		swpf_vf_set_rxtx(vf, state != IFLA_VF_LINK_STATE_DISABLE);
+	swpf_vf_set_link_state(vf, state);
 	mutex_unlock(&vf->sr->lock);
 	return 0;
+}
+
+/*
+ * Maximum transmit rate of a VF (Mb/s, 0: no limit), the 82576's per-queue
+ * rate limiter on the VF's queue.  The hardware has no minimum-rate
+ * reservation.  Like the other administrative settings it stays over VF
+ * resets, FLRs and VF allocation changes, is replayed after a PF reset,
+ * and goes with the VFs when SR-IOV is disabled.
+ */
+int swpf_ndo_set_vf_rate(struct net_device *netdev, int idx, int min_tx_rate,
+			 int max_tx_rate)
+{
+	struct swpf_dev *pf = netdev_priv(netdev);
+	struct swpf_vf *vf;
+	int err = 0;
+
+	if (min_tx_rate) {
+		netdev_err(netdev, "VF %d: no minimum transmit rate: the 82576 reserves no bandwidth for a VF\n",
+			   idx);
+		return -EOPNOTSUPP;
+	}
+	if (max_tx_rate < 0)
+		return -EINVAL;
+	vf = swpf_ndo_vf(netdev, idx);
+	if (!vf)
+		return -EINVAL;
+	if (max_tx_rate && !READ_ONCE(pf->link_up)) {
+		netdev_err(netdev, "VF %d: the link is down: its speed, which the rate limiter needs, is unknown\n",
+			   idx);
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if ((u32)max_tx_rate > READ_ONCE(pf->link_speed)) {
+		netdev_err(netdev, "VF %d: %d Mb/s is above the link speed, %u Mb/s\n",
+			   idx, max_tx_rate, READ_ONCE(pf->link_speed));
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	vf->max_tx_rate = max_tx_rate;
+	swpf_vf_write_rate(vf);
+out_unlock:
+	mutex_unlock(&vf->sr->lock);
+	return err;
 }
 
 int swpf_ndo_get_vf_config(struct net_device *netdev, int idx,
@@ -949,7 +1107,7 @@ int swpf_ndo_get_vf_config(struct net_device *netdev, int idx,
 	ivi->trusted = vf->trusted;
 	ivi->linkstate = vf->link_state;
 	ivi->min_tx_rate = 0;
-	ivi->max_tx_rate = 0;
+	ivi->max_tx_rate = vf->max_tx_rate;
 	mutex_unlock(&vf->sr->lock);
 	return 0;
 }

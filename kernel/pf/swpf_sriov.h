@@ -6,6 +6,8 @@
  *
  * Locking (outermost first):
  *   device_lock(PF) (sriov_configure, probe/remove)
+ *     -> devlink instance lock (swpf_devlink.c: devlink operations, VF
+ *        port (un)registration; never taken with swpf_nl_lock held)
  *     -> swpf_nl_lock (swpf_genl.c: every netlink operation, PF list)
  *       -> rtnl_lock
  *         -> sr->lock (mutex: everything in struct swpf_sriov marked [lock])
@@ -24,6 +26,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/devlink.h>
 
 #include <uapi/linux/sriov.h>
 #include "sriov_mbx.h"
@@ -102,6 +105,13 @@ struct swpf_vf {
 	int link_state;			/* IFLA_VF_LINK_STATE_* */
 	u16 port_vlan;			/* admin VLAN (ndo_set_vf_vlan) */
 	u8 port_qos;
+	u32 max_tx_rate;		/* Mb/s, 0: no limit (ndo_set_vf_rate) */
+
+	/* devlink port of the VF: registered from SR-IOV enable to disable,
+	 * under the devlink instance lock (swpf_devlink.c)
+	 */
+	struct devlink_port dl_port;
+	bool dl_port_registered;
 
 	bool allocated;			/* reserved through vf-alloc */
 	u64 serial;
@@ -199,6 +209,10 @@ void swpf_vf_flr_event(struct swpf_vf *vf);
 int swpf_vf_legacy_mac_apply(struct swpf_vf *vf);
 void swpf_vf_set_rxtx(struct swpf_vf *vf, bool enable);
 void swpf_vf_write_pool(struct swpf_vf *vf);
+void swpf_vf_write_rate(struct swpf_vf *vf);
+int swpf_vf_admin_mac(struct swpf_vf *vf, const u8 *mac,
+		      struct netlink_ext_ack *extack);
+void swpf_vf_set_link_state(struct swpf_vf *vf, int state);
 void swpf_vf_update_stats(struct swpf_vf *vf);
 void swpf_sriov_write_vf_mta(struct swpf_sriov *sr);
 struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx);
@@ -213,7 +227,7 @@ int swpf_sriov_vf_flr(struct swpf_sriov *sr, u32 idx,
 void swpf_switch_init(struct swpf_sriov *sr);
 int swpf_switch_create(struct swpf_sriov *sr);
 void swpf_switch_destroy(struct swpf_sriov *sr);
-void swpf_switch_replay(struct swpf_sriov *sr);
+void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info);
 struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id);
 struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr);
 struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
@@ -259,6 +273,9 @@ int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len);
 int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
 		   bool locked);
 unsigned int swpf_mbx_burst(void);
+unsigned int swpf_mbx_rate(void);
+void swpf_mbx_set_rate(unsigned int rate);
+void swpf_mbx_set_burst(unsigned int burst);
 void swpf_mbx_release(struct swpf_vf *vf);
 void swpf_mbx_work(struct work_struct *work);
 void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
@@ -267,6 +284,12 @@ void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
 void swpf_vf_msg_handle(struct swpf_vf *vf);
 void swpf_vf_ack_handle(struct swpf_vf *vf);
 u32 swpf_vf_cfg_flags(const struct swpf_vf *vf);
+unsigned int swpf_vf_vlan_quota(void);
+void swpf_vf_set_vlan_quota(unsigned int quota);
+bool swpf_vf_reset_failover(void);
+void swpf_set_vf_reset_failover(bool on);
+unsigned int swpf_default_mac_filters_max(void);
+void swpf_set_default_mac_filters_max(unsigned int max);
 void swpf_vf_cfg_notify(struct swpf_vf *vf);
 void swpf_vf_drop_vlans(struct swpf_vf *vf);
 
@@ -275,6 +298,10 @@ int swpf_cfg_read(struct swpf_vf *vf, u32 off, u32 len, u8 *buf,
 		  struct netlink_ext_ack *extack);
 int swpf_cfg_write(struct swpf_vf *vf, u32 off, u32 len, u32 val,
 		   struct netlink_ext_ack *extack);
+
+/* ---- swpf_devlink.c ---- */
+int swpf_devlink_ports_add(struct swpf_sriov *sr);
+void swpf_devlink_ports_del(struct swpf_sriov *sr);
 
 /* ---- swpf_genl.c ---- */
 int swpf_genl_register(void);

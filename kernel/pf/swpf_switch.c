@@ -739,6 +739,17 @@ module_param(vf_reset_failover, bool, 0644);
 MODULE_PARM_DESC(vf_reset_failover,
 		 "move a VF's MAC/VLAN filters to the default VPort when the VF resets or goes away (default: on)");
 
+/* the devlink param vf_reset_failover */
+bool swpf_vf_reset_failover(void)
+{
+	return READ_ONCE(vf_reset_failover);
+}
+
+void swpf_set_vf_reset_failover(bool on)
+{
+	WRITE_ONCE(vf_reset_failover, on);
+}
+
 /* @reason goes into the notification (why the VF went away) */
 void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 			 enum sriov_reset_reason reason)
@@ -771,8 +782,11 @@ void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 
 /* ---- the switch ---- */
 
-/* after a PF reset: the RARs of the MAC filters and the PF VPorts' pools */
-void swpf_switch_replay(struct swpf_sriov *sr)
+/*
+ * After a PF reset: the RARs of the MAC filters and the PF VPorts' pools.
+ * What was written back is counted into @info (the pf_reset reporter).
+ */
+void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info)
 {
 	struct swpf_filter *f;
 	struct swpf_vport *vp;
@@ -780,11 +794,15 @@ void swpf_switch_replay(struct swpf_sriov *sr)
 	lockdep_assert_held(&sr->lock);
 	list_for_each_entry(f, &sr->filters, node)
 		if (f->type == SRIOV_FILTER_TYPE_MAC &&
-		    f->hw_index != SWPF_RAR_NONE)
+		    f->hw_index != SWPF_RAR_NONE) {
 			swpf_rar_write(sr, f->hw_index, f->mac, f->vport->pool);
+			info->mac_filters++;
+		}
 	list_for_each_entry(vp, &sr->vports, node)
-		if (!vp->vf && !vp->is_default)
+		if (!vp->vf && !vp->is_default) {
 			swpf_vport_pf_pool(sr, vp, true);
+			info->pf_vports++;
+		}
 }
 
 void swpf_switch_init(struct swpf_sriov *sr)
@@ -815,6 +833,17 @@ module_param_cb(default_mac_filters_max, &swpf_default_mac_max_ops,
 		&default_mac_filters_max, 0644);
 MODULE_PARM_DESC(default_mac_filters_max,
 		 "MAC filters the default VPort of a switch may hold, read at switch creation (1..1024, default 1024)");
+
+/* the devlink param default_mac_filters_max: the value is checked there */
+unsigned int swpf_default_mac_filters_max(void)
+{
+	return READ_ONCE(default_mac_filters_max);
+}
+
+void swpf_set_default_mac_filters_max(unsigned int max)
+{
+	WRITE_ONCE(default_mac_filters_max, max);
+}
 
 int swpf_switch_create(struct swpf_sriov *sr)
 {

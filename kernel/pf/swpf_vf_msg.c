@@ -38,6 +38,17 @@ module_param_cb(vf_vlan_quota, &swpf_vlan_quota_ops, &vf_vlan_quota, 0644);
 MODULE_PARM_DESC(vf_vlan_quota,
 		 "VLAN filters each VF may add through the mailbox (default 8, at most 27)");
 
+/* the devlink param vf_vlan_quota: the value is checked there */
+unsigned int swpf_vf_vlan_quota(void)
+{
+	return READ_ONCE(vf_vlan_quota);
+}
+
+void swpf_vf_set_vlan_quota(unsigned int quota)
+{
+	WRITE_ONCE(vf_vlan_quota, quota);
+}
+
 static void swpf_vf_reply(struct swpf_vf *vf, u32 req, bool ack)
 {
 	u32 msg = (req & (SRIOV_MBX_TYPE | SRIOV_MBX_INFO)) | SRIOV_MBX_CTS;
