@@ -247,6 +247,19 @@ iperf3_tcp() {
 # ping_ok [NS] DST: 3 pings within 10 s.
 ping_ok() { in_ns "$1" ping -c 3 -i 0.2 -W 2 -w 10 -q "$2" >/dev/null; }
 
+# kernel_log_mark: remember where the kernel log ends now;
+# kernel_log_clean: no WARN, BUG, Oops, lockdep, KFENCE or refcount report
+# in it since (the first 5 such lines printed when there is one)
+KTAP_KLOG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|lockdep|KFENCE'
+kernel_log_mark() { KTAP_KLOG_MARK=$(dmesg | wc -l); }
+kernel_log_clean() {
+	local bad
+	bad=$(dmesg | tail -n +"$((${KTAP_KLOG_MARK:-0} + 1))" | grep -E "$KTAP_KLOG_BAD")
+	[ -z "$bad" ] && return 0
+	echo "$bad" | head -5
+	return 1
+}
+
 # ksrc_ynl: the kernel's tools/net/ynl (library, CLI, generator) that
 # `make check` extracts from Debian's linux-source into build/ksrc
 # (tools/ksrc.sh) before any test runs; prints its path.  Fails, saying
