@@ -18,6 +18,7 @@
 #    the limit stays over PF down/up and over a device reset (ethtool
 #    --reset) and goes with the VFs.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/devlink_lib.sh"
 
 require_cmd devlink
 require_cmd jq
@@ -26,22 +27,11 @@ require_cmd ethtool
 ktap_header
 ktap_plan 19
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-PF=$SRIOV_PF0
-DL=pci/$PF
 NUMVFS=3
 MAC_DL=02:5e:00:00:01:01	# set through devlink on VF 1
 MAC_IP=02:5e:00:00:02:02	# set through ip link on VF 2
 
-kernel_log_mark
-modprobe sriov_pf || ktap_bail "modprobe sriov_pf"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$PF" 10) || ktap_bail "no PF netdev"
-ip link set "$pf" up
-wait_carrier "$pf" 30 || ktap_bail "PF $pf has no carrier"
-echo 0 >"/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
-defer sh -c "echo 1 >/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
-defer sh -c "echo 0 >/sys/bus/pci/devices/$PF/sriov_numvfs"
+dl_pf_up
 NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
 NV_YNL=$(ksrc_ynl) || ktap_bail "no YNL CLI for the sriov family"
 pfidx=$(cat "/sys/class/net/$pf/ifindex")

@@ -18,6 +18,7 @@
 #  - an FLR that fails (fault injection, vf-reset) makes flr report VF 2;
 #  - the module unloads with them, no kernel warning.
 . "$SRIOV_TOP/tests/lib/ktap.sh"
+. "$SRIOV_TOP/tests/lib/devlink_lib.sh"
 
 require_cmd devlink
 require_cmd jq
@@ -26,22 +27,11 @@ require_cmd ethtool
 ktap_header
 ktap_plan 12
 
-[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
-PF=$SRIOV_PF0
-DL=pci/$PF
 NUMVFS=3
 MODP=/sys/module/sriov_pf/parameters
 
-kernel_log_mark
-modprobe sriov_pf || ktap_bail "modprobe sriov_pf"
-defer rmmod sriov_pf
-pf=$(wait_pci_netdev "$PF" 10) || ktap_bail "no PF netdev"
-ip link set "$pf" up
-wait_carrier "$pf" 30 || ktap_bail "PF $pf has no carrier"
-echo 0 >"/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
-defer sh -c "echo 1 >/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
+dl_pf_up
 echo $NUMVFS >"/sys/bus/pci/devices/$PF/sriov_numvfs" || ktap_bail "sriov_numvfs=$NUMVFS refused"
-defer sh -c "echo 0 >/sys/bus/pci/devices/$PF/sriov_numvfs"
 VF0=$(basename "$(readlink "/sys/bus/pci/devices/$PF/virtfn0")")
 # VF 0 has no driver: its BAR decodes once the function is enabled
 echo 1 >"/sys/bus/pci/devices/$VF0/enable" || ktap_bail "cannot enable VF 0 ($VF0)"
