@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared set-up of the devlink tests (source after ktap.sh).
+# Shared set-up of the devlink tests (source after ktap.sh, before
+# ktap_header): they need iproute2's devlink, jq and ethtool.
 #
 #   dl_pf_up   sriov_pf on the lab's PF0, its netdev up with carrier, the
 #              kernel log marked (kernel_log_clean), VF drivers not probed
@@ -20,3 +21,7 @@ dl_pf_up() {
 	defer sh -c "echo 1 >/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
 	defer sh -c "echo 0 >/sys/bus/pci/devices/$PF/sriov_numvfs"
 }
+
+require_cmd devlink
+require_cmd jq
+require_cmd ethtool

@@ -20,10 +20,6 @@
 . "$SRIOV_TOP/tests/lib/ktap.sh"
 . "$SRIOV_TOP/tests/lib/devlink_lib.sh"
 
-require_cmd devlink
-require_cmd jq
-require_cmd ethtool
-
 ktap_header
 ktap_plan 12
 
