@@ -241,6 +241,7 @@ int swpf_param_set_range(const char *val, const struct kernel_param *kp,
 int swpf_hw_reset(struct swpf_dev *pf);
 int swpf_hw_read_nvm(struct swpf_dev *pf, u16 word, u16 *data);
 int swpf_hw_validate_nvm(struct swpf_dev *pf);
+void swpf_hw_nvm_version_str(const struct swpf_dev *pf, char *buf, size_t len);
 int swpf_hw_read_mac(struct swpf_dev *pf, u8 *mac);
 int swpf_hw_phy_read(struct swpf_dev *pf, u32 reg, u16 *data);
 int swpf_hw_phy_write(struct swpf_dev *pf, u32 reg, u16 data);

@@ -68,10 +68,7 @@ static int swpf_devlink_info_get(struct devlink *devlink,
 		return err;
 
 	/* the NVM image version word, as printed at probe */
-	snprintf(buf, sizeof(buf), "%u.%u-%u",
-		 (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
-		 (u32)FIELD_GET(SWPF_NVM_VERSION_MINOR, pf->nvm_version),
-		 (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
+	swpf_hw_nvm_version_str(pf, buf, sizeof(buf));
 	return devlink_info_version_running_put(req,
 						DEVLINK_INFO_VERSION_GENERIC_FW,
 						buf);

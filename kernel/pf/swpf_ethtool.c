@@ -32,10 +32,7 @@ static void swpf_get_drvinfo(struct net_device *netdev,
 
 	strscpy(info->driver, SWPF_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(pf->pdev), sizeof(info->bus_info));
-	snprintf(info->fw_version, sizeof(info->fw_version), "%lu.%lu-%lu",
-		 FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
-		 FIELD_GET(SWPF_NVM_VERSION_MINOR, pf->nvm_version),
-		 FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
+	swpf_hw_nvm_version_str(pf, info->fw_version, sizeof(info->fw_version));
 }
 
 /* ---- link settings ---- */

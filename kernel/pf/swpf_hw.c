@@ -124,6 +124,18 @@ int swpf_hw_validate_nvm(struct swpf_dev *pf)
 	return sum == SWPF_NVM_SUM ? 0 : -EIO;
 }
 
+/*
+ * The NVM image version word as "major.minor-build": the probe message,
+ * ethtool -i and devlink dev info all show it this way.
+ */
+void swpf_hw_nvm_version_str(const struct swpf_dev *pf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u-%u",
+		 (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
+		 (u32)FIELD_GET(SWPF_NVM_VERSION_MINOR, pf->nvm_version),
+		 (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
+}
+
 /* MAC from NVM words 0-2; fall back to RAR0, which the reset loads */
 int swpf_hw_read_mac(struct swpf_dev *pf, u8 *mac)
 {

@@ -29,6 +29,7 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	struct net_device *netdev;
 	struct swpf_dev *pf;
 	u8 mac[ETH_ALEN];
+	char nvm[16];
 	int err;
 
 	err = pci_enable_device_mem(pdev);
@@ -131,11 +132,9 @@ static int swpf_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 
 	schedule_delayed_work(&pf->watchdog, SWPF_WATCHDOG_PERIOD);
 	swpf_devlink_register(pf);
-	netdev_info(netdev, "Intel 82576 PF %pM, NVM %u.%u-%u\n",
-		    netdev->dev_addr,
-		    (u32)FIELD_GET(SWPF_NVM_VERSION_MAJOR, pf->nvm_version),
-		    (u32)FIELD_GET(SWPF_NVM_VERSION_MINOR, pf->nvm_version),
-		    (u32)FIELD_GET(SWPF_NVM_VERSION_BUILD, pf->nvm_version));
+	swpf_hw_nvm_version_str(pf, nvm, sizeof(nvm));
+	netdev_info(netdev, "Intel 82576 PF %pM, NVM %s\n", netdev->dev_addr,
+		    nvm);
 	return 0;
 
 err_devlink_teardown:
