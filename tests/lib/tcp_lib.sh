@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # A TCP connection (iperf3) that must survive what a test does while it runs,
 # ended by the test once the action is over instead of at a length guessed in
-# advance.
+# advance.  Source after tests/lib/ktap.sh (busywait).
 #
 #   tcp_start SERVER_NS SERVER_IP CLIENT_NS MAX_S JSON [iperf3 client args]
 #       the server (one test, then it exits) and the client, reporting every
@@ -20,16 +20,16 @@
 
 TCP_INTERRUPT="interrupt - the client has terminated"
 
+__tcp_listening() { ip netns exec "$1" ss -ltnH "sport = :5201" | grep -q .; }
+__tcp_srv_gone() { ! kill -0 "$TCP_SRV" 2>/dev/null; }
+
 tcp_start() {
-	local sns=$1 sip=$2 cns=$3 max=$4 json=$5 i
+	local sns=$1 sip=$2 cns=$3 max=$4 json=$5
 	shift 5
 	TCP_JSON=$json
 	ip netns exec "$sns" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	TCP_SRV=$!
-	for ((i = 0; i < 100; i++)); do
-		ip netns exec "$sns" ss -ltnH "sport = :5201" | grep -q . && break
-		sleep 0.1
-	done
+	busywait 10000 __tcp_listening "$sns"
 	# exec: $! is iperf3 itself, so SIGINT reaches it and not a subshell
 	ip netns exec "$cns" iperf3 -c "$sip" -p 5201 -t "$max" -i 1 -J \
 		--connect-timeout 5000 "$@" >"$json" 2>&1 &
@@ -59,11 +59,7 @@ tcp_stop() {
 	wait "$TCP_CLI"
 	rc=$?
 	# the server ends with the test it served: bounded all the same
-	for ((n = 0; n < 50; n++)); do
-		kill -0 "$TCP_SRV" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$TCP_SRV" 2>/dev/null
+	busywait 5000 __tcp_srv_gone || kill "$TCP_SRV" 2>/dev/null
 	wait "$TCP_SRV" 2>/dev/null
 	err=$(jq -r '.error // "none"' "$TCP_JSON" 2>/dev/null) || err="no JSON report"
 	if [ "$err" != "$TCP_INTERRUPT" ]; then
