@@ -1,25 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared set-up of the devlink tests (source after ktap.sh, before
-# ktap_header): they need iproute2's devlink, jq and ethtool.
+# ktap_header): they need iproute2's devlink, jq and ethtool, and use
+# tests/lib/pf2_lib.sh's PF set-up and YNL CLI (sriov ARGS...).
 #
-#   dl_pf_up   sriov_pf on the lab's PF0, its netdev up with carrier, the
-#              kernel log marked (kernel_log_clean), VF drivers not probed
-#              when VFs are enabled; sets PF (its PCI address), DL (its
-#              devlink handle) and pf (its netdev).  Bails on failure.
-#              At exit: no VFs, autoprobe back on, sriov_pf unloaded.
+#   dl_pf_up   the kernel log marked (kernel_log_clean), sriov_pf on the
+#              lab's PF0 (pf2_load_pf: pf, ifindex, dev), its netdev up with
+#              carrier, VF drivers not probed when VFs are enabled; sets PF
+#              (its PCI address) and DL (its devlink handle).  Bails on
+#              failure.  At exit: no VFs, autoprobe back on, sriov_pf
+#              unloaded.
+. "$SRIOV_TOP/tests/lib/pf2_lib.sh"
+
 dl_pf_up() {
-	[ -n "${SRIOV_PF0:-}" ] || ktap_bail "no 82576 PF in the lab"
+	kernel_log_mark
+	pf2_need_ynl
+	pf2_load_pf
+	pf2_pf_up
 	PF=$SRIOV_PF0
 	DL=pci/$PF
-	kernel_log_mark
-	modprobe sriov_pf || ktap_bail "modprobe sriov_pf"
-	defer rmmod sriov_pf
-	pf=$(wait_pci_netdev "$PF" 10) || ktap_bail "no PF netdev"
-	ip link set "$pf" up
-	wait_carrier "$pf" 30 || ktap_bail "PF $pf has no carrier"
-	echo 0 >"/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
-	defer sh -c "echo 1 >/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe"
-	defer sh -c "echo 0 >/sys/bus/pci/devices/$PF/sriov_numvfs"
+	echo 0 >"$dev/sriov_drivers_autoprobe"
+	defer sh -c "echo 1 >$dev/sriov_drivers_autoprobe"
+	defer sh -c "echo 0 >$dev/sriov_numvfs"
 }
 
 require_cmd devlink

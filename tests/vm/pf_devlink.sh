@@ -28,9 +28,6 @@ MAC_DL=02:5e:00:00:01:01	# set through devlink on VF 1
 MAC_IP=02:5e:00:00:02:02	# set through ip link on VF 2
 
 dl_pf_up
-NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-NV_YNL=$(ksrc_ynl) || ktap_bail "no YNL CLI for the sriov family"
-pfidx=$(cat "/sys/class/net/$pf/ifindex")
 
 # ---- the instance ----
 
@@ -110,8 +107,7 @@ iplink_mac() {
 	ip -j link show "$pf" | jq -r ".[0].vfinfo_list[] | select(.vf == $1) | .address"
 }
 genl_mac() {
-	/usr/bin/python3 "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$NV_YNL" --spec "$NV_SPEC" --no-schema --output-json \
-		--do vf-get --json "{\"ifindex\": $pfidx, \"vf-id\": $1}" |
+	sriov --do vf-get --json "{\"ifindex\": $ifindex, \"vf-id\": $1}" |
 		jq -r '.mac' | tr -d ':' | tr 'A-F' 'a-f'
 }
 # macs_agree VF [MAC]: devlink, ip link and the genl family show one MAC

@@ -32,10 +32,6 @@ VF0=$(basename "$(readlink "/sys/bus/pci/devices/$PF/virtfn0")")
 # VF 0 has no driver: its BAR decodes once the function is enabled
 echo 1 >"/sys/bus/pci/devices/$VF0/enable" || ktap_bail "cannot enable VF 0 ($VF0)"
 defer sh -c "echo 0 >/sys/bus/pci/devices/$VF0/enable"
-NV_SPEC=$SRIOV_TOP/Documentation/netlink/specs/sriov.yaml
-NV_YNL=$(ksrc_ynl) || ktap_bail "no YNL CLI for the sriov family"
-pfidx=$(cat "/sys/class/net/$pf/ifindex")
-sriov() { /usr/bin/python3 "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$NV_YNL" --spec "$NV_SPEC" --no-schema --output-json "$@"; }
 
 # ---- reporters ----
 
@@ -231,12 +227,12 @@ fault=/sys/kernel/debug/sriov_pf/$PF/fault
 flr_fails() {
 	local e0 out o
 	[ -d "$fault" ] || { echo "no fault knobs at $fault"; return 1; }
-	o=$(sriov --do vf-alloc --json "{\"ifindex\": $pfidx, \"vf-id\": 2, \"serial\": 2525}" 2>&1) ||
+	o=$(sriov --do vf-alloc --json "{\"ifindex\": $ifindex, \"vf-id\": 2, \"serial\": 2525}" 2>&1) ||
 		{ echo "vf-alloc: $o"; return 1; }
 	e0=$(errors flr)
 	dump_clear flr
 	echo 1 >"$fault/fail_flr"
-	o=$(sriov --do vf-reset --json "{\"ifindex\": $pfidx, \"vf-id\": 2}" 2>&1) &&
+	o=$(sriov --do vf-reset --json "{\"ifindex\": $ifindex, \"vf-id\": 2}" 2>&1) &&
 		{ echo "vf-reset succeeded: $o"; return 1; }
 	echo "vf-reset: $o"
 	slowwait 10 errors_above flr "$e0" || { echo "error count still $e0"; return 1; }
