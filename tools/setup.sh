@@ -20,15 +20,16 @@ need_root() {
 
 PKGS=(
 	busybox-static kmod cpio xz-utils zstd
-	iproute2 ethtool iputils-ping iperf3 jq pciutils tcpdump
+	iproute2 ethtool iputils-ping iperf3 jq gojq pciutils tcpdump
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libboost-dev
 	libsqlite3-dev nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev
-	cmake g++ make gcc bc flex bison libelf-dev libssl-dev
+	cmake ninja-build g++ make gcc bc flex bison libelf-dev libssl-dev
 	python3-pytest python3-yaml python3-jsonschema
 	dpdk dpdk-dev sparse clang-tidy
 	python3-docutils bash-completion
 	libnftables-dev nftables
 	libsystemd-dev systemd dbus
+	containernetworking-plugins
 	debhelper dh-dkms dkms fakeroot dpkg-dev lintian pkgconf
 )
 
