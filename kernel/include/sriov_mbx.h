@@ -80,6 +80,13 @@
 /* Policy flags the PF gives the VF (config word 7, PF_CONFIG INFO field) */
 #define SRIOV_MBX_CFG_SPOOFCHK		BIT(0)	/* spoof checking on */
 #define SRIOV_MBX_CFG_PORT_VLAN		BIT(1)	/* the admin owns the VLAN */
+/*
+ * The administrator disabled the VF (link state "disable", VPort state
+ * disabled): its pool neither receives nor transmits.  The VF reports no
+ * carrier until the flag clears, so nothing queues behind a ring the
+ * device does not serve, and then restarts its transmit ring.
+ */
+#define SRIOV_MBX_CFG_DISABLED		BIT(2)
 
 /*
  * Project extension: the VF is about to stop receiving (its driver unbinds,

@@ -62,7 +62,6 @@ enum swpf_state {
  * @vf_macs: MACs of VFs without a VPort written back to their RAR entry
  * @spoofchk: VFs whose anti-spoofing was switched on again
  * @mac_filters: switch MAC filters written back to their RAR entry
- * @pf_vports: PF VPorts (not the default one) given their pool again
  */
 struct swpf_reset_info {
 	int err;
@@ -71,7 +70,6 @@ struct swpf_reset_info {
 	u32 vf_macs;
 	u32 spoofchk;
 	u32 mac_filters;
-	u32 pf_vports;
 };
 
 /* hardware counters accumulated from the clear-on-read statistics block */

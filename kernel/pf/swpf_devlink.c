@@ -146,8 +146,8 @@ static int swpf_port_fn_state_get(struct devlink_port *port,
 	struct swpf_vf *vf = swpf_port_vf(port);
 
 	mutex_lock(&vf->sr->lock);
-	*state = vf->link_state == IFLA_VF_LINK_STATE_DISABLE ?
-		 DEVLINK_PORT_FN_STATE_INACTIVE : DEVLINK_PORT_FN_STATE_ACTIVE;
+	*state = swpf_vf_enabled(vf) ? DEVLINK_PORT_FN_STATE_ACTIVE :
+		 DEVLINK_PORT_FN_STATE_INACTIVE;
 	*opstate = vf->cts ? DEVLINK_PORT_FN_OPSTATE_ATTACHED :
 		   DEVLINK_PORT_FN_OPSTATE_DETACHED;
 	mutex_unlock(&vf->sr->lock);
@@ -161,10 +161,7 @@ static int swpf_port_fn_state_set(struct devlink_port *port,
 	struct swpf_vf *vf = swpf_port_vf(port);
 
 	mutex_lock(&vf->sr->lock);
-	if (state == DEVLINK_PORT_FN_STATE_INACTIVE)
-		swpf_vf_set_link_state(vf, IFLA_VF_LINK_STATE_DISABLE);
-	else if (vf->link_state == IFLA_VF_LINK_STATE_DISABLE)
-		swpf_vf_set_link_state(vf, IFLA_VF_LINK_STATE_AUTO);
+	swpf_vf_set_enabled(vf, state == DEVLINK_PORT_FN_STATE_ACTIVE);
 	mutex_unlock(&vf->sr->lock);
 	return 0;
 }

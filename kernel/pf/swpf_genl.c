@@ -8,8 +8,10 @@
  *
  * Every operation runs under swpf_nl_lock (the family is parallel_ops), so
  * a PF found in swpf_pf_list cannot be removed while a request works on
- * it; the PF's objects are then used under sr->lock.  Handlers never take
- * rtnl_lock.
+ * it; the PF's objects are then used under sr->lock.  Handlers take
+ * rtnl_lock only through switch-new and switch-del, which enable and
+ * disable SR-IOV as sriov_numvfs does: lock order device_lock (the PF's),
+ * swpf_nl_lock, rtnl_lock, sr->lock.
  */
 #include <linux/etherdevice.h>
 #include <linux/ktime.h>
@@ -110,7 +112,7 @@ static int swpf_nl_lock_switch(struct swpf_sriov *sr,
 	if (!sr->num_vfs) {
 		mutex_unlock(&sr->lock);
 		NL_SET_ERR_MSG(extack,
-			       "SR-IOV is not enabled on this PF: no NIC switch (write sriov_numvfs)");
+			       "SR-IOV is not enabled on this PF: no NIC switch (switch-new, or write sriov_numvfs)");
 		return -ENOENT;
 	}
 	return 0;
@@ -168,11 +170,10 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 		nvp = swpf_switch_num_vports(sr);
 		rars = swpf_switch_free_rars(sr);
 		/*
-		 * One VPort per VMDq pool, counted like num-vports: a VPort
-		 * for each of the N VFs (its pool), the default VPort (the
-		 * PF's pool) and 7 - N PF VPorts (the other pools).
+		 * Counted like num-vports: the default VPort (the PF's pool)
+		 * and one VPort for each of the N VFs (its pool).
 		 */
-		maxvp = SWPF_NUM_POOLS;
+		maxvp = sr->num_vfs + 1;
 		dmax = sr->default_mac_max;
 	}
 	if (swpf_put_pf(skb, sr) ||
@@ -191,11 +192,33 @@ static int swpf_fill_switch(struct sk_buff *skb, struct swpf_sriov *sr)
 	    nla_put_u8(skb, SRIOV_A_LINK_UP, READ_ONCE(sr->pf->link_up)) ||
 	    nla_put_u32(skb, SRIOV_A_DEFAULT_MAC_FILTERS_MAX, dmax) ||
 	    nla_put_u32(skb, SRIOV_A_DEFAULT_MAC_FILTERS,
-			sr->num_vfs ? sr->num_default_mac : 0)) {
+			sr->num_vfs ? sr->num_default_mac : 0) ||
+	    nla_put_u32(skb, SRIOV_A_SWITCH_CAPS, SWPF_SWITCH_CAPS) ||
+	    nla_put_u32(skb, SRIOV_A_QUEUE_PAIRS_MAX, SWPF_QUEUE_PAIRS_MAX) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_QUEUE_PAIRS_MAX,
+			SWPF_VPORT_QUEUE_PAIRS)) {
 		mutex_unlock(&sr->lock);
 		return -EMSGSIZE;
 	}
 	mutex_unlock(&sr->lock);
+	return 0;
+}
+
+/*
+ * A VF's PCI ids: the PF's vendor and the VF Device ID of its SR-IOV
+ * capability, which is where the PCI core takes a VF's ids from (the VF's
+ * own vendor and device registers read 0xffff).
+ */
+static int swpf_put_vf_ids(struct sk_buff *skb, struct pci_dev *pdev)
+{
+	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
+	u16 did;
+
+	if (!pos || pci_read_config_word(pdev, pos + PCI_SRIOV_VF_DID, &did))
+		return 0;	/* not reported: the PF is gone or unreadable */
+	if (nla_put_u16(skb, SRIOV_A_VF_VENDOR_ID, pdev->vendor) ||
+	    nla_put_u16(skb, SRIOV_A_VF_DEVICE_ID, did))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -235,7 +258,7 @@ static int swpf_fill_vf(struct sk_buff *skb, struct swpf_vf *vf)
 	    nla_put_u64_64bit(skb, SRIOV_A_FLR_COUNT, vf->flr_count,
 			      SRIOV_A_PAD))
 		return -EMSGSIZE;
-	return 0;
+	return swpf_put_vf_ids(skb, vf->sr->pf->pdev);
 }
 
 /* what identifies a VPort: id, owner (and its VF), pool */
@@ -245,7 +268,9 @@ static int swpf_put_vport_id(struct sk_buff *skb, struct swpf_vport *vp)
 	    nla_put_u32(skb, SRIOV_A_VPORT_OWNER, vp->vf ?
 			SRIOV_VPORT_OWNER_VF : SRIOV_VPORT_OWNER_PF) ||
 	    (vp->vf && nla_put_u32(skb, SRIOV_A_VF_ID, vp->vf->idx)) ||
-	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool))
+	    nla_put_u32(skb, SRIOV_A_POOL, vp->pool) ||
+	    (vp->name[0] &&
+	     nla_put_string(skb, SRIOV_A_VPORT_NAME, vp->name)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -266,24 +291,38 @@ static int swpf_put_move(struct sk_buff *skb, u32 src, u32 dst,
 	return 0;
 }
 
+/* a PF VPort has no state of its own: it passes what the PF passes */
+static u32 swpf_vport_state(const struct swpf_vport *vp)
+{
+	return vp->vf && !swpf_vf_enabled(vp->vf) ?
+	       SRIOV_VPORT_STATE_DISABLED : SRIOV_VPORT_STATE_ENABLED;
+}
+
+/* what a VPort's VLAN and state are now */
+static int swpf_put_vport_cfg(struct sk_buff *skb, struct swpf_vport *vp)
+{
+	if (nla_put_u16(skb, SRIOV_A_VLAN, vp->vlan) ||
+	    nla_put_u8(skb, SRIOV_A_QOS, vp->qos) ||
+	    nla_put_u32(skb, SRIOV_A_VPORT_STATE, swpf_vport_state(vp)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int swpf_fill_vport(struct sk_buff *skb, struct swpf_sriov *sr,
 			   struct swpf_vport *vp)
 {
 	if (swpf_put_pf(skb, sr) ||
 	    swpf_put_vport_id(skb, vp) ||
 	    (vp->is_default && nla_put_flag(skb, SRIOV_A_IS_DEFAULT)) ||
-	    nla_put_u16(skb, SRIOV_A_VLAN, vp->vlan) ||
-	    nla_put_u8(skb, SRIOV_A_QOS, vp->qos) ||
+	    swpf_put_vport_cfg(skb, vp) ||
 	    nla_put_u32(skb, SRIOV_A_NUM_FILTERS, vp->num_filters))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int swpf_fill_filter(struct sk_buff *skb, struct swpf_sriov *sr,
-			    struct swpf_filter *f)
+static int swpf_put_filter(struct sk_buff *skb, struct swpf_filter *f)
 {
-	if (swpf_put_pf(skb, sr) ||
-	    nla_put_u32(skb, SRIOV_A_FILTER_ID, f->id) ||
+	if (nla_put_u32(skb, SRIOV_A_FILTER_ID, f->id) ||
 	    nla_put_u32(skb, SRIOV_A_FILTER_TYPE, f->type) ||
 	    nla_put_u32(skb, SRIOV_A_FILTER_ORIGIN, f->origin) ||
 	    nla_put_u32(skb, SRIOV_A_VPORT_ID, f->vport->id) ||
@@ -296,6 +335,12 @@ static int swpf_fill_filter(struct sk_buff *skb, struct swpf_sriov *sr,
 	     nla_put_u32(skb, SRIOV_A_HW_INDEX, f->hw_index)))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int swpf_fill_filter(struct sk_buff *skb, struct swpf_sriov *sr,
+			    struct swpf_filter *f)
+{
+	return swpf_put_pf(skb, sr) ?: swpf_put_filter(skb, f);
 }
 
 /* ---- do-reply helpers ---- */
@@ -523,6 +568,160 @@ int sriov_nl_switch_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
+ * switch-new and switch-del do what a write to sriov_numvfs does, under the
+ * PF's device lock as the PCI core takes it there.  The order is
+ * device_lock, then swpf_nl_lock (the order of the PF's remove path, which
+ * unlists the PF under its device lock): the PF is found, its pci_dev
+ * pinned, swpf_nl_lock dropped, the device lock taken and the PF found
+ * again.  swpf_nl_lock then stays held, so no other request creates a
+ * VPort or allocates a VF between switch-del's check and the teardown.
+ * Enabling and disabling VFs probe and remove their drivers here; none of
+ * that takes swpf_nl_lock.
+ */
+static struct swpf_sriov *swpf_nl_lock_pf_dev(struct genl_info *info,
+					      struct pci_dev **pdevp)
+{
+	struct net *net = genl_info_net(info);
+	struct swpf_sriov *sr;
+	struct pci_dev *pdev;
+
+	mutex_lock(&swpf_nl_lock);
+	sr = swpf_nl_find(net, info->attrs, true, info->extack);
+	if (IS_ERR(sr)) {
+		mutex_unlock(&swpf_nl_lock);
+		return sr;
+	}
+	pdev = pci_dev_get(sr->pf->pdev);
+	mutex_unlock(&swpf_nl_lock);
+
+	device_lock(&pdev->dev);
+	mutex_lock(&swpf_nl_lock);
+	sr = swpf_nl_find(net, info->attrs, true, info->extack);
+	if (!IS_ERR(sr) && sr->pf->pdev != pdev) {
+		NL_SET_ERR_MSG(info->extack, "the PF went away during the request");
+		sr = ERR_PTR(-ENODEV);
+	}
+	if (IS_ERR(sr)) {
+		mutex_unlock(&swpf_nl_lock);
+		device_unlock(&pdev->dev);
+		pci_dev_put(pdev);
+		return sr;
+	}
+	*pdevp = pdev;
+	return sr;
+}
+
+static void swpf_nl_unlock_pf_dev(struct pci_dev *pdev)
+{
+	mutex_unlock(&swpf_nl_lock);
+	device_unlock(&pdev->dev);
+	pci_dev_put(pdev);
+}
+
+int sriov_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[SRIOV_A_NUM_VFS];
+	struct swpf_sriov *sr;
+	struct pci_dev *pdev;
+	struct sk_buff *rsp;
+	u32 n, total;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SRIOV_A_NUM_VFS))
+		return -EINVAL;
+	n = nla_get_u32(a);
+	sr = swpf_nl_lock_pf_dev(info, &pdev);
+	if (IS_ERR(sr))
+		return PTR_ERR(sr);
+	if (pci_num_vf(pdev)) {
+		NL_SET_ERR_MSG_FMT(info->extack,
+				   "the PF has a switch with %d VFs: switch-del first",
+				   pci_num_vf(pdev));
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	total = pci_sriov_get_totalvfs(pdev);
+	if (n > total) {
+		NL_SET_ERR_MSG_ATTR_FMT(info->extack, a,
+					"the PF has %u VFs, not %u", total, n);
+		err = -ERANGE;
+		goto out_unlock;
+	}
+	err = swpf_sriov_configure(pdev, n);
+	if (err < 0) {
+		NL_SET_ERR_MSG_FMT(info->extack, "enabling %u VFs failed", n);
+		goto out_unlock;
+	}
+	err = -ENOMEM;
+	rsp = swpf_nl_reply_new(info, &hdr);
+	if (rsp)
+		err = swpf_nl_reply_send(rsp, hdr, info,
+					 swpf_fill_switch(rsp, sr));
+out_unlock:
+	swpf_nl_unlock_pf_dev(pdev);
+	return err;
+}
+
+/* 0 if nothing but the default VPort and driver-made filters is left */
+static int swpf_nl_switch_empty(struct swpf_sriov *sr,
+				struct netlink_ext_ack *extack)
+{
+	struct swpf_vport *vp;
+	struct swpf_filter *f;
+	unsigned int i;
+
+	lockdep_assert_held(&sr->lock);
+	list_for_each_entry(vp, &sr->vports, node) {
+		if (vp->is_default)
+			continue;
+		NL_SET_ERR_MSG_FMT(extack,
+				   "VPort %u exists: delete the VPorts first", vp->id);
+		return -EBUSY;
+	}
+	for (i = 0; i < sr->num_vfs; i++) {
+		if (!sr->vfs[i].allocated)
+			continue;
+		NL_SET_ERR_MSG_FMT(extack,
+				   "VF %u is allocated: free the VFs first", i);
+		return -EBUSY;
+	}
+	list_for_each_entry(f, &sr->filters, node) {
+		if (f->origin != SRIOV_FILTER_ORIGIN_ADMIN)
+			continue;
+		NL_SET_ERR_MSG_FMT(extack,
+				   "filter %u is on the default VPort: delete it first", f->id);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int sriov_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swpf_sriov *sr;
+	struct pci_dev *pdev;
+	int err;
+
+	sr = swpf_nl_lock_pf_dev(info, &pdev);
+	if (IS_ERR(sr))
+		return PTR_ERR(sr);
+	err = swpf_nl_lock_switch(sr, info->extack);
+	if (err)
+		goto out_unlock;
+	err = swpf_nl_switch_empty(sr, info->extack);
+	mutex_unlock(&sr->lock);
+	if (err)
+		goto out_unlock;
+	err = swpf_sriov_configure(pdev, 0);
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "disabling the VFs failed (are they assigned to guests?)");
+out_unlock:
+	swpf_nl_unlock_pf_dev(pdev);
+	return err;
+}
+
+/*
  * Common frame of the do handlers that work on one switch: find the PF,
  * lock its switch, call @fn, unlock.
  */
@@ -707,36 +906,71 @@ int sriov_nl_vport_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return swpf_dump(skb, cb, swpf_dump_one_vport, SRIOV_CMD_VPORT_GET);
 }
 
-static void swpf_nl_vlan(struct genl_info *info, u16 *vlan, u8 *qos)
+/* a request's default VLAN and QoS (0 when absent); a QoS needs a VLAN */
+static int swpf_nl_vlan(struct genl_info *info, u16 *vlan, u8 *qos)
 {
 	*vlan = info->attrs[SRIOV_A_VLAN] ?
 		nla_get_u16(info->attrs[SRIOV_A_VLAN]) : 0;
 	*qos = info->attrs[SRIOV_A_QOS] ?
 	       nla_get_u8(info->attrs[SRIOV_A_QOS]) : 0;
-}
-
-static int swpf_do_vport_new(struct swpf_sriov *sr, struct genl_info *info)
-{
-	struct swpf_vport *vp;
-	struct swpf_vf *vf = NULL;
-	u16 vlan;
-	u8 qos;
-
-	if (info->attrs[SRIOV_A_VF_ID]) {
-		vf = swpf_nl_vf(sr, info);
-		if (IS_ERR(vf))
-			return PTR_ERR(vf);
-	}
-	swpf_nl_vlan(info, &vlan, &qos);
-	if (qos && !vlan) {
+	if (*qos && !*vlan) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SRIOV_A_QOS],
 				    "qos needs a default VLAN");
 		return -EINVAL;
 	}
-	vp = swpf_vport_create(sr, vf, vlan, qos, info->extack);
+	return 0;
+}
+
+/*
+ * A request's VPort name into @name (SRIOV_VPORT_NAME_MAX + 1 bytes; the
+ * policy bounds its length): printable ASCII only, since tools print it.
+ * Returns 1 if the request has a name, 0 if it has none.
+ */
+static int swpf_nl_vport_name(struct genl_info *info, char *name)
+{
+	struct nlattr *a = info->attrs[SRIOV_A_VPORT_NAME];
+	const char *c;
+
+	if (!a)
+		return 0;
+	nla_strscpy(name, a, SRIOV_VPORT_NAME_MAX + 1);
+	for (c = name; *c; c++) {
+		if (*c < 0x20 || *c > 0x7e) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a VPort name is printable ASCII");
+			return -EINVAL;
+		}
+	}
+	return 1;
+}
+
+static int swpf_do_vport_new(struct swpf_sriov *sr, struct genl_info *info)
+{
+	char name[SRIOV_VPORT_NAME_MAX + 1] = "";
+	struct swpf_vport *vp;
+	struct swpf_vf *vf;
+	u16 vlan;
+	u8 qos;
+	int err;
+
+	if (!info->attrs[SRIOV_A_VF_ID]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, SRIOV_A_VF_ID);
+		NL_SET_ERR_MSG(info->extack,
+			       "no VPort on the PF besides the default VPort (id 0): the PF's datapath has queues only in its own pool; give vf-id");
+		return -EOPNOTSUPP;
+	}
+	vf = swpf_nl_vf(sr, info);
+	if (IS_ERR(vf))
+		return PTR_ERR(vf);
+	err = swpf_nl_vlan(info, &vlan, &qos);
+	if (err)
+		return err;
+	err = swpf_nl_vport_name(info, name);
+	if (err < 0)
+		return err;
+	vp = swpf_vport_create(sr, vf, vlan, qos, name, info->extack);
 	if (IS_ERR(vp)) {
-		if (vf)
-			NL_SET_BAD_ATTR(info->extack, info->attrs[SRIOV_A_VF_ID]);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SRIOV_A_VF_ID]);
 		return PTR_ERR(vp);
 	}
 	return swpf_reply_vport(sr, vp, info);
@@ -765,31 +999,54 @@ int sriov_nl_vport_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return swpf_nl_do(info, swpf_do_vport_del);
 }
 
+/*
+ * The name and the VLAN first, then the state.  One vport-changed-ntf per
+ * request: the state change sends it (with the new VLAN and name) when the
+ * state flips, else the request does.
+ */
 static int swpf_do_vport_set(struct swpf_sriov *sr, struct genl_info *info)
 {
 	struct swpf_vport *vp = swpf_nl_vport(sr, info, SRIOV_A_VPORT_ID);
+	struct nlattr *state = info->attrs[SRIOV_A_VPORT_STATE];
+	char name[SRIOV_VPORT_NAME_MAX + 1];
+	bool enable, flips = false;
+	int has_name;
 	u16 vlan;
 	u8 qos;
 	int err;
 
 	if (IS_ERR(vp))
 		return PTR_ERR(vp);
-	if (GENL_REQ_ATTR_CHECK(info, SRIOV_A_VLAN))
-		return -EINVAL;
-	if (vp->is_default) {
-		NL_SET_ERR_MSG(info->extack,
-			       "the default VPort is the PF netdev's: use a VLAN device on the PF");
-		return -EOPNOTSUPP;
-	}
-	swpf_nl_vlan(info, &vlan, &qos);
-	if (qos && !vlan) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SRIOV_A_QOS],
-				    "qos needs a default VLAN");
-		return -EINVAL;
-	}
-	err = swpf_vport_set_vlan(sr, vp, vlan, qos, info->extack);
+	err = swpf_nl_vlan(info, &vlan, &qos);
 	if (err)
 		return err;
+	has_name = swpf_nl_vport_name(info, name);
+	if (has_name < 0)
+		return has_name;
+	if (!info->attrs[SRIOV_A_VLAN] && !state && !has_name) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give vlan, vport-state or vport-name");
+		return -EINVAL;
+	}
+	if (vp->is_default && (info->attrs[SRIOV_A_VLAN] || state)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the default VPort is the PF netdev's: use a VLAN device or the link state of the PF");
+		return -EOPNOTSUPP;
+	}
+	if (info->attrs[SRIOV_A_VLAN]) {
+		err = swpf_vport_set_vlan(sr, vp, vlan, qos, info->extack);
+		if (err)
+			return err;
+	}
+	if (has_name)
+		strscpy(vp->name, name);
+	if (state) {
+		enable = nla_get_u32(state) == SRIOV_VPORT_STATE_ENABLED;
+		flips = enable != swpf_vf_enabled(vp->vf);
+		swpf_vf_set_enabled(vp->vf, enable);
+	}
+	if ((info->attrs[SRIOV_A_VLAN] || has_name) && !flips)
+		swpf_ntf_vport(sr, vp, SRIOV_CMD_VPORT_CHANGED_NTF);
 	return swpf_reply_vport(sr, vp, info);
 }
 
@@ -1158,7 +1415,21 @@ void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd)
 	skb = swpf_ntf_new(sr, cmd, &hdr);
 	if (!skb)
 		return;
-	swpf_ntf_send(sr, skb, hdr, !swpf_put_vport_id(skb, vp));
+	swpf_ntf_send(sr, skb, hdr, !swpf_put_vport_id(skb, vp) &&
+		      (cmd != SRIOV_CMD_VPORT_CHANGED_NTF ||
+		       !swpf_put_vport_cfg(skb, vp)));
+}
+
+void swpf_ntf_filter_deleted(struct swpf_sriov *sr, struct swpf_filter *f)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	lockdep_assert_held(&sr->lock);
+	skb = swpf_ntf_new(sr, SRIOV_CMD_FILTER_DELETED_NTF, &hdr);
+	if (!skb)
+		return;
+	swpf_ntf_send(sr, skb, hdr, !swpf_put_filter(skb, f));
 }
 
 /* @reason: enum sriov_reset_reason of a failover move, negative for none */

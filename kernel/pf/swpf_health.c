@@ -329,7 +329,6 @@ static void swpf_fmsg_reset(struct devlink_fmsg *fmsg,
 	devlink_fmsg_u32_pair_put(fmsg, "vf_macs", r->vf_macs);
 	devlink_fmsg_u32_pair_put(fmsg, "spoofchk", r->spoofchk);
 	devlink_fmsg_u32_pair_put(fmsg, "mac_filters", r->mac_filters);
-	devlink_fmsg_u32_pair_put(fmsg, "pf_vports", r->pf_vports);
 	devlink_fmsg_obj_nest_end(fmsg);
 	devlink_fmsg_pair_nest_end(fmsg);
 }

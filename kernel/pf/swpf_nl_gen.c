@@ -66,12 +66,13 @@ static const struct nla_policy sriov_vport_get_dump_nl_policy[SRIOV_A_PCI_ADDR +
 };
 
 /* SRIOV_CMD_VPORT_NEW - do */
-static const struct nla_policy sriov_vport_new_nl_policy[SRIOV_A_QOS + 1] = {
+static const struct nla_policy sriov_vport_new_nl_policy[SRIOV_A_VPORT_NAME + 1] = {
 	[SRIOV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SRIOV_A_PCI_ADDR] = { .type = NLA_NUL_STRING, .len = 31, },
 	[SRIOV_A_VF_ID] = NLA_POLICY_MAX(NLA_U32, SRIOV_MAX_VFS),
 	[SRIOV_A_VLAN] = NLA_POLICY_MAX(NLA_U16, 4095),
 	[SRIOV_A_QOS] = NLA_POLICY_MAX(NLA_U8, 7),
+	[SRIOV_A_VPORT_NAME] = { .type = NLA_NUL_STRING, .len = SRIOV_VPORT_NAME_MAX, },
 };
 
 /* SRIOV_CMD_VPORT_DEL - do */
@@ -82,12 +83,14 @@ static const struct nla_policy sriov_vport_del_nl_policy[SRIOV_A_VPORT_ID + 1] =
 };
 
 /* SRIOV_CMD_VPORT_SET - do */
-static const struct nla_policy sriov_vport_set_nl_policy[SRIOV_A_VPORT_ID + 1] = {
+static const struct nla_policy sriov_vport_set_nl_policy[SRIOV_A_VPORT_NAME + 1] = {
 	[SRIOV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SRIOV_A_PCI_ADDR] = { .type = NLA_NUL_STRING, .len = 31, },
 	[SRIOV_A_VPORT_ID] = { .type = NLA_U32, },
 	[SRIOV_A_VLAN] = NLA_POLICY_MAX(NLA_U16, 4095),
 	[SRIOV_A_QOS] = NLA_POLICY_MAX(NLA_U8, 7),
+	[SRIOV_A_VPORT_STATE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SRIOV_A_VPORT_NAME] = { .type = NLA_NUL_STRING, .len = SRIOV_VPORT_NAME_MAX, },
 };
 
 /* SRIOV_CMD_FILTER_GET - do */
@@ -146,6 +149,19 @@ static const struct nla_policy sriov_cfg_write_nl_policy[SRIOV_A_CFG_VALUE + 1] 
 	[SRIOV_A_CFG_OFFSET] = NLA_POLICY_MAX(NLA_U32, 4095),
 	[SRIOV_A_CFG_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, SRIOV_CFG_SPACE_SIZE),
 	[SRIOV_A_CFG_VALUE] = { .type = NLA_U32, },
+};
+
+/* SRIOV_CMD_SWITCH_NEW - do */
+static const struct nla_policy sriov_switch_new_nl_policy[SRIOV_A_NUM_VFS + 1] = {
+	[SRIOV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SRIOV_A_PCI_ADDR] = { .type = NLA_NUL_STRING, .len = 31, },
+	[SRIOV_A_NUM_VFS] = NLA_POLICY_RANGE(NLA_U32, 1, SRIOV_MAX_VFS),
+};
+
+/* SRIOV_CMD_SWITCH_DEL - do */
+static const struct nla_policy sriov_switch_del_nl_policy[SRIOV_A_PCI_ADDR + 1] = {
+	[SRIOV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SRIOV_A_PCI_ADDR] = { .type = NLA_NUL_STRING, .len = 31, },
 };
 
 /* Ops table for sriov */
@@ -215,7 +231,7 @@ static const struct genl_split_ops sriov_nl_ops[] = {
 		.cmd		= SRIOV_CMD_VPORT_NEW,
 		.doit		= sriov_nl_vport_new_doit,
 		.policy		= sriov_vport_new_nl_policy,
-		.maxattr	= SRIOV_A_QOS,
+		.maxattr	= SRIOV_A_VPORT_NAME,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -229,7 +245,7 @@ static const struct genl_split_ops sriov_nl_ops[] = {
 		.cmd		= SRIOV_CMD_VPORT_SET,
 		.doit		= sriov_nl_vport_set_doit,
 		.policy		= sriov_vport_set_nl_policy,
-		.maxattr	= SRIOV_A_VPORT_ID,
+		.maxattr	= SRIOV_A_VPORT_NAME,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -279,6 +295,20 @@ static const struct genl_split_ops sriov_nl_ops[] = {
 		.doit		= sriov_nl_cfg_write_doit,
 		.policy		= sriov_cfg_write_nl_policy,
 		.maxattr	= SRIOV_A_CFG_VALUE,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= SRIOV_CMD_SWITCH_NEW,
+		.doit		= sriov_nl_switch_new_doit,
+		.policy		= sriov_switch_new_nl_policy,
+		.maxattr	= SRIOV_A_NUM_VFS,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= SRIOV_CMD_SWITCH_DEL,
+		.doit		= sriov_nl_switch_del_doit,
+		.policy		= sriov_switch_del_nl_policy,
+		.maxattr	= SRIOV_A_PCI_ADDR,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

@@ -32,6 +32,8 @@ int sriov_nl_filter_del_doit(struct sk_buff *skb, struct genl_info *info);
 int sriov_nl_filter_move_doit(struct sk_buff *skb, struct genl_info *info);
 int sriov_nl_cfg_read_doit(struct sk_buff *skb, struct genl_info *info);
 int sriov_nl_cfg_write_doit(struct sk_buff *skb, struct genl_info *info);
+int sriov_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info);
+int sriov_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	SRIOV_NLGRP_EVENTS,

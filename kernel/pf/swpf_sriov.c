@@ -1023,14 +1023,39 @@ int swpf_ndo_set_vf_trust(struct net_device *netdev, int idx, bool trusted)
 	return 0;
 }
 
-/* "ip link set PF vf N state" and the devlink port function state */
+/*
+ * "ip link set PF vf N state", the devlink port function state and the
+ * VPort state.  A VF's VPort announces when it starts or stops passing
+ * traffic.
+ */
 void swpf_vf_set_link_state(struct swpf_vf *vf, int state)
 {
+	bool was_enabled = swpf_vf_enabled(vf);
+
 	lockdep_assert_held(&vf->sr->lock);
 	vf->link_state = state;
 	/* no per-VF link in the 82576: "disable" stops the VF's pool */
 	if (vf->cts)
 		swpf_vf_set_rxtx(vf, state != IFLA_VF_LINK_STATE_DISABLE);
+	if (was_enabled == swpf_vf_enabled(vf))
+		return;
+	swpf_vf_cfg_notify(vf);
+	if (vf->vport)
+		swpf_ntf_vport(vf->sr, vf->vport, SRIOV_CMD_VPORT_CHANGED_NTF);
+}
+
+/*
+ * Enable or disable a VF's pool where an interface has only the two
+ * states (the VPort state, the devlink port function state): disabling is
+ * the link state "disable"; enabling turns "disable" back into "auto" and
+ * leaves an "auto" or "enable" the administrator chose.
+ */
+void swpf_vf_set_enabled(struct swpf_vf *vf, bool enabled)
+{
+	if (!enabled)
+		swpf_vf_set_link_state(vf, IFLA_VF_LINK_STATE_DISABLE);
+	else if (!swpf_vf_enabled(vf))
+		swpf_vf_set_link_state(vf, IFLA_VF_LINK_STATE_AUTO);
 }
 
 int swpf_ndo_set_vf_link_state(struct net_device *netdev, int idx, int state)

@@ -58,6 +58,22 @@ struct swpf_vport;
 #define SWPF_RAR_NONE		0
 
 /*
+ * What switch-get reports in switch-caps: each flag is something the
+ * driver does (Documentation/netlink/specs/sriov.yaml says which op or
+ * interface).  The 82576 has two queue pairs per pool (queues n and
+ * n + 8), and a VF owns both of its pool's.
+ */
+#define SWPF_SWITCH_CAPS	(SRIOV_SWITCH_CAPS_VLAN_FILTERS |	\
+				 SRIOV_SWITCH_CAPS_PORT_VLAN |		\
+				 SRIOV_SWITCH_CAPS_VPORT_STATE |	\
+				 SRIOV_SWITCH_CAPS_FLR |		\
+				 SRIOV_SWITCH_CAPS_ANTI_SPOOFING |	\
+				 SRIOV_SWITCH_CAPS_RATE_LIMIT |		\
+				 SRIOV_SWITCH_CAPS_IDENTITY)
+#define SWPF_QUEUE_PAIRS_MAX	(2 * SWPF_NUM_POOLS)
+#define SWPF_VPORT_QUEUE_PAIRS	2
+
+/*
  * Mailbox flood control: a token bucket per VF, defaults of the module
  * parameters mbx_burst and mbx_rate (swpf_mbx.c).  A VF driver's reset
  * costs about 6 messages (reset, API, queues, multicast, frame size,
@@ -147,10 +163,11 @@ struct swpf_vport {
 	u32 id;
 	u8 pool;
 	bool is_default;
-	struct swpf_vf *vf;		/* NULL: attached to the PF */
+	struct swpf_vf *vf;		/* NULL: the default VPort (the PF's) */
 	u16 vlan;			/* default VLAN (VMVIR), 0: none */
 	u8 qos;
 	u32 num_filters;
+	char name[SRIOV_VPORT_NAME_MAX + 1];	/* "": none */
 };
 
 /**
@@ -213,6 +230,14 @@ void swpf_vf_write_rate(struct swpf_vf *vf);
 int swpf_vf_admin_mac(struct swpf_vf *vf, const u8 *mac,
 		      struct netlink_ext_ack *extack);
 void swpf_vf_set_link_state(struct swpf_vf *vf, int state);
+void swpf_vf_set_enabled(struct swpf_vf *vf, bool enabled);
+
+/* the VF's pool may pass traffic (its link state is not "disable") [lock] */
+static inline bool swpf_vf_enabled(const struct swpf_vf *vf)
+{
+	return vf->link_state != IFLA_VF_LINK_STATE_DISABLE;
+}
+
 void swpf_vf_update_stats(struct swpf_vf *vf);
 void swpf_sriov_write_vf_mta(struct swpf_sriov *sr);
 struct swpf_vf *swpf_sriov_vf(struct swpf_sriov *sr, u32 idx);
@@ -231,7 +256,7 @@ void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info);
 struct swpf_vport *swpf_vport_find(struct swpf_sriov *sr, u32 id);
 struct swpf_vport *swpf_vport_default(struct swpf_sriov *sr);
 struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
-				     u16 vlan, u8 qos,
+				     u16 vlan, u8 qos, const char *name,
 				     struct netlink_ext_ack *extack);
 int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 		      struct netlink_ext_ack *extack);
@@ -311,6 +336,7 @@ void swpf_genl_del_pf(struct swpf_sriov *sr);
 void swpf_ntf_switch(struct swpf_sriov *sr);
 void swpf_ntf_vf(struct swpf_vf *vf, int cmd, int reason);
 void swpf_ntf_vport(struct swpf_sriov *sr, struct swpf_vport *vp, int cmd);
+void swpf_ntf_filter_deleted(struct swpf_sriov *sr, struct swpf_filter *f);
 void swpf_ntf_move(struct swpf_sriov *sr, u32 src, u32 dst, const u32 *ids,
 		   unsigned int n, u64 ts, int reason);
 void swpf_ntf_link(struct swpf_sriov *sr, bool up);

@@ -258,82 +258,40 @@ static u32 swpf_next_vport_id(struct swpf_sriov *sr)
 	return sr->next_vport_id;
 }
 
-/* VMOLR/VMVIR/enables of a pool of a PF VPort other than the default */
-static void swpf_vport_pf_pool(struct swpf_sriov *sr, struct swpf_vport *vp,
-			       bool active)
-{
-	struct swpf_dev *pf = sr->pf;
-	u32 vmvir = 0, vmolr = 0;
-
-	if (active) {
-		vmolr = SWPF_VMOLR_BAM | SWPF_VMOLR_STRCRC |
-			(vp->vlan ? SWPF_VMOLR_STRVLAN : SWPF_VMOLR_AUPE);
-		if (vp->vlan)
-			vmvir = FIELD_PREP(SWPF_VMVIR_TAG, vp->vlan |
-					   vp->qos << VLAN_PRIO_SHIFT) |
-				FIELD_PREP(SWPF_VMVIR_VLANA,
-					   SWPF_VMVIR_VLANA_DEFAULT);
-	}
-	swpf_wr32(pf, SWPF_VMOLR(vp->pool), vmolr);
-	swpf_wr32(pf, SWPF_VMVIR(vp->pool), vmvir);
-}
-
-static int swpf_vport_pf_pool_alloc(struct swpf_sriov *sr,
-				    struct netlink_ext_ack *extack)
-{
-	unsigned long used = (BIT(sr->num_vfs) - 1) | BIT(sr->pf->pf_pool);
-	struct swpf_vport *vp;
-	unsigned int pool;
-
-	list_for_each_entry(vp, &sr->vports, node)
-		__set_bit(vp->pool, &used);
-	pool = find_first_zero_bit(&used, SWPF_NUM_POOLS);
-	if (pool >= SWPF_NUM_POOLS) {
-		NL_SET_ERR_MSG_FMT(extack,
-				   "all 8 VMDq pools of the 82576 in use: %u VFs, PF pool, %u PF VPorts",
-				   sr->num_vfs,
-				   SWPF_NUM_POOLS - sr->num_vfs - 1);
-		return -ENOSPC;
-	}
-	return pool;
-}
-
+/*
+ * A VPort on an allocated VF, in the VF's pool.  There are no VPorts on the
+ * PF besides the default one: the PF's datapath runs queues only in its
+ * own pool, so a second PF pool would receive frames nobody reads.
+ */
 struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
-				     u16 vlan, u8 qos,
+				     u16 vlan, u8 qos, const char *name,
 				     struct netlink_ext_ack *extack)
 {
 	struct swpf_vport *vp;
-	int pool, err;
+	int err;
 
 	lockdep_assert_held(&sr->lock);
-	if (vf) {
-		if (!vf->allocated) {
-			NL_SET_ERR_MSG_FMT(extack, "VF %u is not allocated (vf-alloc first)",
-					   vf->idx);
-			return ERR_PTR(-EINVAL);
-		}
-		if (vf->vport) {
-			NL_SET_ERR_MSG_FMT(extack, "VF %u already has VPort %u",
-					   vf->idx, vf->vport->id);
-			return ERR_PTR(-EEXIST);
-		}
-		pool = vf->idx;
-	} else {
-		pool = swpf_vport_pf_pool_alloc(sr, extack);
-		if (pool < 0)
-			return ERR_PTR(pool);
+	if (!vf->allocated) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u is not allocated (vf-alloc first)",
+				   vf->idx);
+		return ERR_PTR(-EINVAL);
+	}
+	if (vf->vport) {
+		NL_SET_ERR_MSG_FMT(extack, "VF %u already has VPort %u",
+				   vf->idx, vf->vport->id);
+		return ERR_PTR(-EEXIST);
 	}
 
 	vp = swpf_fault_alloc(sr->pf) ? NULL : kzalloc(sizeof(*vp), GFP_KERNEL);
 	if (!vp)
 		return ERR_PTR(-ENOMEM);
 	vp->id = swpf_next_vport_id(sr);
-	vp->pool = pool;
+	vp->pool = vf->idx;
 	vp->vf = vf;
+	strscpy(vp->name, name ?: "");
 	list_add_tail(&vp->node, &sr->vports);
-	if (vf)
-		vf->vport = vp;
-	/* default VLAN of the VPort into VLVF, VMVIR/VMOLR of the pool */
+	vf->vport = vp;
+	/* default VLAN of the VPort into VLVF and the VF's pool registers */
 	err = swpf_vport_set_vlan(sr, vp, vlan, qos, extack);
 	if (err)
 		goto err_unlink;
@@ -341,8 +299,7 @@ struct swpf_vport *swpf_vport_create(struct swpf_sriov *sr, struct swpf_vf *vf,
 	return vp;
 
 err_unlink:
-	if (vf)
-		vf->vport = NULL;
+	vf->vport = NULL;
 	list_del(&vp->node);
 	kfree(vp);
 	return ERR_PTR(err);
@@ -387,8 +344,6 @@ int swpf_vport_delete(struct swpf_sriov *sr, struct swpf_vport *vp,
 		swpf_vf_write_pool(vf);
 		/* its config block names the VPort: the VF re-reads it */
 		swpf_vf_cfg_notify(vf);
-	} else {
-		swpf_vport_pf_pool(sr, vp, false);
 	}
 	swpf_vport_free(sr, vp);
 	return 0;
@@ -418,8 +373,6 @@ int swpf_vport_set_vlan(struct swpf_sriov *sr, struct swpf_vport *vp,
 			swpf_vf_drop_vlans(vp->vf);
 		swpf_vf_write_pool(vp->vf);
 		swpf_vf_cfg_notify(vp->vf);
-	} else if (!vp->is_default) {
-		swpf_vport_pf_pool(sr, vp, true);
 	}
 	return 0;
 
@@ -560,9 +513,11 @@ struct swpf_filter *swpf_filter_add_vlan(struct swpf_sriov *sr,
 	return f;
 }
 
+/* Delete @f and announce it (filter-deleted-ntf), whatever deletes it. */
 void swpf_filter_delete(struct swpf_sriov *sr, struct swpf_filter *f)
 {
 	lockdep_assert_held(&sr->lock);
+	swpf_ntf_filter_deleted(sr, f);
 	if (f->type == SRIOV_FILTER_TYPE_MAC && f->hw_index == SWPF_RAR_NONE)
 		swpf_default_mac_put(sr);
 	else if (f->type == SRIOV_FILTER_TYPE_MAC)
@@ -783,13 +738,13 @@ void swpf_switch_vf_gone(struct swpf_sriov *sr, struct swpf_vf *vf,
 /* ---- the switch ---- */
 
 /*
- * After a PF reset: the RARs of the MAC filters and the PF VPorts' pools.
- * What was written back is counted into @info (the pf_reset reporter).
+ * After a PF reset: the RARs of the MAC filters (the VFs' pools are the
+ * VFs' own replay).  What was written back is counted into @info (the
+ * pf_reset reporter).
  */
 void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info)
 {
 	struct swpf_filter *f;
-	struct swpf_vport *vp;
 
 	lockdep_assert_held(&sr->lock);
 	list_for_each_entry(f, &sr->filters, node)
@@ -797,11 +752,6 @@ void swpf_switch_replay(struct swpf_sriov *sr, struct swpf_reset_info *info)
 		    f->hw_index != SWPF_RAR_NONE) {
 			swpf_rar_write(sr, f->hw_index, f->mac, f->vport->pool);
 			info->mac_filters++;
-		}
-	list_for_each_entry(vp, &sr->vports, node)
-		if (!vp->vf && !vp->is_default) {
-			swpf_vport_pf_pool(sr, vp, true);
-			info->pf_vports++;
 		}
 }
 
@@ -878,11 +828,8 @@ void swpf_switch_destroy(struct swpf_sriov *sr)
 	lockdep_assert_held(&sr->lock);
 	list_for_each_entry_safe(f, ftmp, &sr->filters, node)
 		swpf_filter_delete(sr, f);
-	list_for_each_entry_safe(vp, vtmp, &sr->vports, node) {
-		if (!vp->vf && !vp->is_default)
-			swpf_vport_pf_pool(sr, vp, false);
+	list_for_each_entry_safe(vp, vtmp, &sr->vports, node)
 		swpf_vport_free(sr, vp);
-	}
 	for (i = 0; i < sr->num_vfs; i++) {
 		struct swpf_vf *vf = &sr->vfs[i];
 

@@ -213,6 +213,8 @@ u32 swpf_vf_cfg_flags(const struct swpf_vf *vf)
 		flags |= SRIOV_MBX_CFG_SPOOFCHK;
 	if (vf->port_vlan || (vf->vport && vf->vport->vlan))
 		flags |= SRIOV_MBX_CFG_PORT_VLAN;
+	if (!swpf_vf_enabled(vf))
+		flags |= SRIOV_MBX_CFG_DISABLED;
 	return flags;
 }
 

@@ -142,6 +142,8 @@ struct swvf_adapter {
 	 */
 	bool pf_spoofchk;
 	bool pf_port_vlan;
+	/* SRIOV_MBX_CFG_DISABLED: no carrier; read by swvf_update_link() */
+	bool pf_disabled;
 
 	spinlock_t stats_lock;		/* guards hw_stats */
 	struct swvf_hw_stat hw_stats[SWVF_HW_NSTATS];	/* stats_lock */

@@ -38,8 +38,14 @@ static void swvf_mbx_set_policy(struct swvf_adapter *adapter, u32 flags)
 {
 	bool spoofchk = flags & SRIOV_MBX_CFG_SPOOFCHK;
 	bool port_vlan = flags & SRIOV_MBX_CFG_PORT_VLAN;
+	bool disabled = flags & SRIOV_MBX_CFG_DISABLED;
 
 	lockdep_assert_held(&adapter->mbx_lock);
+	if (READ_ONCE(adapter->pf_disabled) != disabled)
+		netdev_info(adapter->netdev, "PF %s this VF\n",
+			    disabled ? "disabled" : "enabled");
+	/* the service task applies it to the carrier */
+	WRITE_ONCE(adapter->pf_disabled, disabled);
 	if (READ_ONCE(adapter->pf_spoofchk) != spoofchk ||
 	    READ_ONCE(adapter->pf_port_vlan) != port_vlan)
 		netdev_info(adapter->netdev,
@@ -595,6 +601,9 @@ void swvf_mbx_get_config(struct swvf_adapter *adapter)
 	swvf_mbx_set_policy(adapter, reply[2] >= 2 ? reply[7] :
 				     SRIOV_MBX_CFG_SPOOFCHK);
 store:
+	/* only a PF with the extension can have disabled us */
+	if (!id.valid)
+		WRITE_ONCE(adapter->pf_disabled, false);
 	spin_lock(&adapter->id_lock);
 	changed = id.valid && (!adapter->identity.valid ||
 			       adapter->identity.serial != id.serial ||

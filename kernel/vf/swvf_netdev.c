@@ -56,12 +56,14 @@ void swvf_update_link(struct swvf_adapter *adapter)
 
 	if (!test_bit(SWVF_DOWN, adapter->state) &&
 	    test_bit(SWVF_MBX_READY, adapter->state) &&
-	    !test_bit(SWVF_NEED_RESET, adapter->state)) {
+	    !test_bit(SWVF_NEED_RESET, adapter->state) &&
+	    !READ_ONCE(adapter->pf_disabled)) {
 		status = swvf_rd32(adapter, SWVF_STATUS);
 		up = status != ~0U && (status & SWVF_STATUS_LU);
 	}
 	if (up && !netif_carrier_ok(netdev)) {
 		netdev_info(netdev, "link up\n");
+		swvf_tx_kick(adapter);
 		netif_carrier_on(netdev);
 	} else if (!up && netif_carrier_ok(netdev)) {
 		netdev_info(netdev, "link down\n");

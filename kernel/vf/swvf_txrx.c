@@ -101,6 +101,26 @@ void swvf_disable_queues(struct swvf_adapter *adapter)
 	swvf_stop_queue_hw(adapter, SWVF_TXDCTL(0), SWVF_TXDCTL_ENABLE);
 }
 
+/*
+ * Write the transmit tail again.  QEMU's igb sends a queue's descriptors
+ * only when its tail is written, so frames posted while the PF had our
+ * pool's transmit disabled would wait for the next frame, which the stack
+ * holds back once those frames fill the queue's byte limit.  On the 82576
+ * the same tail written again starts nothing new.  Process context.
+ */
+void swvf_tx_kick(struct swvf_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	struct swvf_ring *ring = &adapter->tx_ring;
+
+	if (test_bit(SWVF_DOWN, adapter->state))
+		return;
+	netif_tx_lock_bh(netdev);
+	if (READ_ONCE(ring->next_to_clean) != ring->next_to_use)
+		swvf_wr32(adapter, SWVF_TDT(0), ring->next_to_use);
+	netif_tx_unlock_bh(netdev);
+}
+
 void swvf_configure_tx(struct swvf_adapter *adapter)
 {
 	struct swvf_ring *ring = &adapter->tx_ring;

@@ -114,6 +114,7 @@ int swvf_setup_rx_ring(struct swvf_adapter *adapter);
 void swvf_free_tx_ring(struct swvf_adapter *adapter);
 void swvf_free_rx_ring(struct swvf_adapter *adapter);
 void swvf_configure_tx(struct swvf_adapter *adapter);
+void swvf_tx_kick(struct swvf_adapter *adapter);
 void swvf_configure_rx(struct swvf_adapter *adapter);
 void swvf_disable_queues(struct swvf_adapter *adapter);
 void swvf_clean_tx_ring(struct swvf_adapter *adapter);

@@ -10,6 +10,7 @@
 #define SRIOV_FAMILY_VERSION	1
 
 #define SRIOV_MAX_VFS		7
+#define SRIOV_VPORT_NAME_MAX	31
 #define SRIOV_MAX_POOLS		8
 #define SRIOV_DEFAULT_VPORT_ID	0
 #define SRIOV_CFG_SPACE_SIZE	4096
@@ -33,6 +34,48 @@ enum sriov_vf_state {
 enum sriov_vport_owner {
 	SRIOV_VPORT_OWNER_PF,
 	SRIOV_VPORT_OWNER_VF,
+};
+
+/**
+ * enum sriov_vport_state - Whether a VPort passes traffic. A disabled VPort
+ *   keeps its filters and its VLAN; its pool neither receives nor transmits.
+ *   For a VPort attached to a VF this is the VF's administrative link state
+ *   (disabled is `ip link set PF vf N state disable`, the devlink port
+ *   function state inactive).
+ */
+enum sriov_vport_state {
+	SRIOV_VPORT_STATE_ENABLED,
+	SRIOV_VPORT_STATE_DISABLED,
+};
+
+/**
+ * enum sriov_switch_caps - What a NIC switch can do beyond VPorts and MAC
+ *   filters (NDIS: the NicSwitchCapabilities of NDIS_NIC_SWITCH_CAPABILITIES,
+ *   and the SR-IOV features a PF offers its VFs).
+ * @SRIOV_SWITCH_CAPS_VLAN_FILTERS: VPorts hold VLAN filters (filter-add with
+ *   filter-type vlan).
+ * @SRIOV_SWITCH_CAPS_PORT_VLAN: A VPort has a default VLAN and priority,
+ *   inserted on transmit and stripped on receive (vport-set vlan and qos, `ip
+ *   link set PF vf N vlan`).
+ * @SRIOV_SWITCH_CAPS_VPORT_STATE: VPorts are disabled and enabled with their
+ *   filters kept (vport-set vport-state).
+ * @SRIOV_SWITCH_CAPS_FLR: A VF is reset on request (vf-reset, a function-level
+ *   reset).
+ * @SRIOV_SWITCH_CAPS_ANTI_SPOOFING: A VF's transmitted frames are checked
+ *   against its MAC and VLAN (`ip link set PF vf N spoofchk`).
+ * @SRIOV_SWITCH_CAPS_RATE_LIMIT: A VF's transmit rate is limited (`ip link set
+ *   PF vf N max_tx_rate`); there is no minimum rate.
+ * @SRIOV_SWITCH_CAPS_IDENTITY: A VF learns its serial, its VPort and its
+ *   policy from the PF over the mailbox (the project's GET_CONFIG message).
+ */
+enum sriov_switch_caps {
+	SRIOV_SWITCH_CAPS_VLAN_FILTERS = 1,
+	SRIOV_SWITCH_CAPS_PORT_VLAN = 2,
+	SRIOV_SWITCH_CAPS_VPORT_STATE = 4,
+	SRIOV_SWITCH_CAPS_FLR = 8,
+	SRIOV_SWITCH_CAPS_ANTI_SPOOFING = 16,
+	SRIOV_SWITCH_CAPS_RATE_LIMIT = 32,
+	SRIOV_SWITCH_CAPS_IDENTITY = 64,
 };
 
 /**
@@ -146,6 +189,13 @@ enum {
 	SRIOV_A_FLR_COUNT,
 	SRIOV_A_DEFAULT_MAC_FILTERS_MAX,
 	SRIOV_A_DEFAULT_MAC_FILTERS,
+	SRIOV_A_VPORT_STATE,
+	SRIOV_A_VPORT_NAME,
+	SRIOV_A_SWITCH_CAPS,
+	SRIOV_A_QUEUE_PAIRS_MAX,
+	SRIOV_A_VPORT_QUEUE_PAIRS_MAX,
+	SRIOV_A_VF_VENDOR_ID,
+	SRIOV_A_VF_DEVICE_ID,
 
 	__SRIOV_A_MAX,
 	SRIOV_A_MAX = (__SRIOV_A_MAX - 1)
@@ -175,10 +225,14 @@ enum {
 	SRIOV_CMD_VF_RESET_REQUEST_NTF,
 	SRIOV_CMD_VF_MBX_THROTTLED_NTF,
 	SRIOV_CMD_VPORT_CREATED_NTF,
+	SRIOV_CMD_VPORT_CHANGED_NTF,
 	SRIOV_CMD_VPORT_DELETED_NTF,
 	SRIOV_CMD_FILTER_MOVED_NTF,
 	SRIOV_CMD_LINK_CHANGE_NTF,
 	SRIOV_CMD_CFG_WRITE_NTF,
+	SRIOV_CMD_SWITCH_NEW,
+	SRIOV_CMD_SWITCH_DEL,
+	SRIOV_CMD_FILTER_DELETED_NTF,
 
 	__SRIOV_CMD_MAX,
 	SRIOV_CMD_MAX = (__SRIOV_CMD_MAX - 1)
