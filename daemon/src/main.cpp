@@ -11,6 +11,7 @@
 #include "common/systemd.hpp"
 #include "control/cli.hpp"
 #include "control/commands.hpp"
+#include "control/metrics_http.hpp"
 #include "control/server.hpp"
 #include "kernel/fake_kernel.hpp"
 #include "seq/crash_point.hpp"
@@ -67,6 +68,7 @@ struct Options {
 	bool log_time{};
 	std::string check_state; // --check-state DIR: validate and exit
 	std::uint32_t crash_limit{3};
+	std::optional<control::ListenAddress> metrics_listen;
 };
 
 /// --fake-pfs: BDF=NETDEV:VFS,... with VFS decimal.
@@ -146,6 +148,17 @@ std::optional<Options> parse(int argc, char **argv, int &rc)
 		       "validate the journal in DIR offline (exit 0 when a start would accept it, 4 with the reason "
 		       "when not) and exit")
 		->type_name("DIR");
+	std::string metrics_listen;
+	app.add_option("--metrics-listen", metrics_listen,
+		       "serve Prometheus metrics over HTTP at ADDRESS:PORT/metrics (e.g. 127.0.0.1:9469, [::1]:9469; "
+		       "off by default; anyone who reaches the address may read them)")
+		->check(CLI::Validator(
+			[](const std::string &spec) {
+				std::string err;
+				return control::parse_listen_address(spec, err) ? std::string() : err;
+			},
+			"", "metrics-listen"))
+		->type_name("ADDRESS:PORT");
 	app.add_flag("-v,--verbose", o.verbose, "debug logging");
 	app.add_flag("--log-time", o.log_time, "time-stamp log lines (UTC, ms; not needed under journald)");
 	try {
@@ -158,6 +171,10 @@ std::optional<Options> parse(int argc, char **argv, int &rc)
 		std::cerr << "sriovd: " << control::cli::describe(app, e) << "\n  try `sriovd --help`\n";
 		rc = exit_usage;
 		return std::nullopt;
+	}
+	if (!metrics_listen.empty()) {
+		std::string err;
+		o.metrics_listen = control::parse_listen_address(metrics_listen, err);
 	}
 	return o;
 }
@@ -319,7 +336,8 @@ int run(const Options &opt)
 				    .group = gid,
 				    .socket_group = socket_gid,
 				    .limits = opt.limits,
-				    .keep_vfs = opt.keep_vfs};
+				    .keep_vfs = opt.keep_vfs,
+				    .metrics_listen = opt.metrics_listen};
 	// under systemd (Type=notify, WatchdogSec=); no-ops elsewhere
 	sopt.on_ready = systemd::notify_ready;
 	sopt.on_stopping = systemd::notify_stopping;

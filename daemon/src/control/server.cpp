@@ -117,6 +117,10 @@ public:
 
 	void start()
 	{
+		// first: a metrics address that cannot be bound stops the start
+		// before the control socket exists
+		if (opt_.metrics_listen)
+			metrics_ = start_metrics_http(io_, *opt_.metrics_listen, [this] { return engine_.metrics(); });
 		::unlink(opt_.socket_path.c_str());
 		acceptor_.open(local());
 		// Created 0660 (no window with a wider mode): root and the socket
@@ -348,6 +352,7 @@ private:
 	std::vector<std::weak_ptr<Session>> sessions_;
 	std::vector<std::weak_ptr<Session>> followers_;
 	std::set<uid_t> refused_uids_; ///< refusal logged once per episode
+	std::unique_ptr<MetricsHttp> metrics_;
 	bool stopping_{};
 };
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // The I/O layer: one io_context, the AF_UNIX control socket, the kernel
-// event descriptor, the engine's wake-up timer and the signals.  All of
-// Boost.Asio lives in server.cpp; nothing else includes it.
+// event descriptor, the engine's wake-up timer, the signals and the
+// optional metrics endpoint.  All of Boost.Asio lives in server.cpp and
+// metrics_http.cpp; nothing else includes it.
 #pragma once
 
 #include "control/commands.hpp"
+#include "control/metrics_http.hpp"
 #include "kernel/kernel_api.hpp"
 #include "seq/engine.hpp"
 
@@ -33,6 +35,8 @@ struct ServerOptions {
 	std::optional<gid_t> socket_group; ///< the socket is root:socket_group 0660 (root:root without)
 	ConnectionLimits limits;
 	bool keep_vfs{};            ///< clean stop leaves VFs attached
+	/// serve the engine's Prometheus text over HTTP here (off without)
+	std::optional<ListenAddress> metrics_listen;
 	int stop_timeout_ms{30000}; ///< bound on the clean stop
 	/// Called once the socket listens and recovered sequences are resumed
 	/// (the service manager's readiness), and when a clean stop begins.
