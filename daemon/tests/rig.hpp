@@ -20,6 +20,8 @@ namespace sriov::test {
 
 inline const std::string pf0 = "0000:01:00.0";
 inline const std::string pf1 = "0000:02:00.0";
+inline const std::string mac1 = "02:00:00:00:00:01";
+inline const std::string mac2 = "02:00:00:00:00:02";
 
 class TempDir {
 public:
@@ -157,5 +159,11 @@ struct Rig {
 	std::unique_ptr<store::StateStore> store;
 	std::unique_ptr<seq::Engine> engine;
 };
+
+/// Attach @p p and run the sequence to its end.
+inline nlohmann::json attach(Rig &r, const std::string &p)
+{
+	return r.run([&](seq::DoneFn d) { return r.engine->attach(p, std::move(d)); });
+}
 
 } // namespace sriov::test

@@ -33,7 +33,7 @@ using namespace sriov::test::nlb;
 
 namespace {
 
-const MacAddr mac_a(std::array<std::uint8_t, 6>{0x02, 0x00, 0x00, 0x00, 0x00, 0x0a});
+const MacAddr link_mac(std::array<std::uint8_t, 6>{0x02, 0x00, 0x00, 0x00, 0x00, 0x0a});
 
 /// An RTM_NEWLINK message (or @type) for link @ifindex around @attrs.
 Bytes link_msg(int ifindex, unsigned flags, const Bytes &attrs, std::uint16_t type = RTM_NEWLINK)
@@ -139,7 +139,7 @@ TEST(Codec, LinkOfNetvscHostPort)
 	Bytes a;
 	attr_str(a, IFLA_IFNAME, "sv0badc0de");
 	attr<std::uint32_t>(a, IFLA_MTU, 1500); // not read
-	attr(a, IFLA_ADDRESS, mac_a.bytes().data(), 6);
+	attr(a, IFLA_ADDRESS, link_mac.bytes().data(), 6);
 	attr<std::uint32_t>(a, IFLA_MASTER, 3);
 	attr_str(a, IFLA_IFALIAS, "sriovd:p1:ns1");
 	nest(a, IFLA_LINKINFO, li);
@@ -149,7 +149,7 @@ TEST(Codec, LinkOfNetvscHostPort)
 	EXPECT_EQ(l->ifindex, 7);
 	EXPECT_EQ(l->flags, static_cast<unsigned>(IFF_UP));
 	EXPECT_EQ(l->name, "sv0badc0de");
-	EXPECT_EQ(l->mac, mac_a);
+	EXPECT_EQ(l->mac, link_mac);
 	EXPECT_EQ(l->master, 3);
 	EXPECT_EQ(l->alias, "sriovd:p1:ns1");
 	EXPECT_EQ(l->kind, SRIOV_NETVSC_KIND);
@@ -177,7 +177,7 @@ TEST(Codec, LinkOfPciNetdev)
 	Bytes a;
 	attr_str(a, IFLA_IFNAME, "eth3");
 	attr_str(a, IFLA_PARENT_DEV_NAME, "0000:01:10.2");
-	attr(a, IFLA_ADDRESS, mac_a.bytes().data(), 6);
+	attr(a, IFLA_ADDRESS, link_mac.bytes().data(), 6);
 	constexpr unsigned iff_lower_up = 1U << 16;
 	Bytes m = link_msg(4, IFF_UP | iff_lower_up, a);
 	const auto l = parse_link(hdr(m));
@@ -246,7 +246,7 @@ TEST(Codec, LinkRequests)
 	// a change @set cannot make is no request
 	EXPECT_FALSE(link_change_request(4, [](rtnl_link *) { return false; }));
 	// the VF's administrative MAC
-	NlMsg vm = link_change_request(2, [](rtnl_link *l) { return add_vf_mac(l, 5, mac_a); });
+	NlMsg vm = link_change_request(2, [](rtnl_link *l) { return add_vf_mac(l, 5, link_mac); });
 	ASSERT_TRUE(vm);
 	tb = attrs_of<IFLA_MAX>(vm.get(), sizeof(ifinfomsg));
 	auto vfi = nested<IFLA_VF_INFO>(tb[IFLA_VFINFO_LIST]);
@@ -256,7 +256,7 @@ TEST(Codec, LinkRequests)
 	ASSERT_GE(nla_len(vf[IFLA_VF_MAC]), static_cast<int>(sizeof(ivm)));
 	std::memcpy(&ivm, nla_data(vf[IFLA_VF_MAC]), sizeof(ivm));
 	EXPECT_EQ(ivm.vf, 5U);
-	EXPECT_EQ(std::memcmp(ivm.mac, mac_a.bytes().data(), 6), 0);
+	EXPECT_EQ(std::memcmp(ivm.mac, link_mac.bytes().data(), 6), 0);
 	// delete by index
 	NlMsg del = link_delete_request(6);
 	ASSERT_TRUE(del);
@@ -309,7 +309,7 @@ TEST(Codec, BridgeRequests)
 	EXPECT_EQ(nla_get_u8(bp[IFLA_BRPORT_LEARNING]), 0);
 	EXPECT_EQ(bp[IFLA_BRPORT_UNICAST_FLOOD], nullptr);
 
-	NlMsg fdb = fdb_pin_request(5, mac_a);
+	NlMsg fdb = fdb_pin_request(5, link_mac);
 	ASSERT_TRUE(fdb);
 	const nlmsghdr *h = nlmsg_hdr(fdb.get());
 	EXPECT_EQ(h->nlmsg_type, RTM_NEWNEIGH);
@@ -323,7 +323,7 @@ TEST(Codec, BridgeRequests)
 	auto na = attrs_of<NDA_MAX>(fdb.get(), sizeof(ndmsg));
 	ASSERT_NE(na[NDA_LLADDR], nullptr);
 	ASSERT_EQ(nla_len(na[NDA_LLADDR]), 6);
-	EXPECT_EQ(std::memcmp(nla_data(na[NDA_LLADDR]), mac_a.bytes().data(), 6), 0);
+	EXPECT_EQ(std::memcmp(nla_data(na[NDA_LLADDR]), link_mac.bytes().data(), 6), 0);
 	EXPECT_EQ(na[NDA_DST], nullptr);
 }
 

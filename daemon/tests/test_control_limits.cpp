@@ -2,6 +2,7 @@
 // Control socket hardening that needs no socket: kernel strings that are
 // not UTF-8, and the privilege of admin-only reads.
 #include "common/clock.hpp"
+#include "rig.hpp"
 #include "common/text.hpp"
 #include "control/commands.hpp"
 #include "control/protocol.hpp"
@@ -21,7 +22,6 @@ using namespace sriov::control;
 
 namespace {
 
-const std::string pf0 = "0000:01:00.0";
 const std::string fffd = "\xEF\xBF\xBD";
 
 /// What nlohmann::json's replace handler makes of @s (the string inside the quotes).

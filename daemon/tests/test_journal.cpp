@@ -279,7 +279,7 @@ TEST(FakeKernelState, AReloadedFakeIsTheSameFakeThroughCompactionsAndATornRecord
 			const MacAddr mac = *MacAddr::parse("02:00:00:00:02:" + std::string(i < 10 ? "0" : "") +
 							    std::to_string(i));
 			ASSERT_TRUE(k.netns_create(n).ok());
-			ASSERT_TRUE(k.adapter_create(n, n, "pf", mac, 100 + i).ok());
+			ASSERT_TRUE(k.adapter_create(n, n, "nv0", "pf", mac, 100 + i).ok());
 			ASSERT_TRUE(k.filter_add("pf", VportId{0}, Filter{.mac = mac, .vlan = VlanId{}}).ok());
 			ASSERT_TRUE(k.guard_set({.partition = n, .mac = mac, .ips = {}}).ok());
 		}

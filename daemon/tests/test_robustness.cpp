@@ -4,6 +4,7 @@
 // crash-loop breaker, a reboot (new boot id), namespaces (sharing, by
 // path) and adapter ownership on EEXIST.
 #include "rig.hpp"
+#include "model/model.hpp"
 #include "seq/state_doc.hpp"
 #include "store/atomic_file.hpp"
 
@@ -19,11 +20,6 @@ namespace sriov::test {
 using json = nlohmann::json;
 
 namespace {
-
-json attach(Rig &r, const std::string &p)
-{
-	return r.run([&](seq::DoneFn d) { return r.engine->attach(p, std::move(d)); });
-}
 
 std::size_t allocated_vfs(Rig &r)
 {
@@ -151,7 +147,7 @@ TEST(JournalLoad, UnusableJournalsStopTheStart)
 		std::function<void(const std::string &dir)> spoil;
 	};
 	const std::vector<Case> cases = {
-		{"not JSON", [](const std::string &d) { std::ofstream(d + "/state.json") << "{\"version\": 3, \"mod"; }},
+		{"not JSON", [](const std::string &d) { std::ofstream(d + "/state.json") << R"({"version": 3, "mod)"; }},
 		{"a future version",
 		 [](const std::string &d) { std::ofstream(d + "/state.json") << R"({"version": 99, "model": {}})"; }},
 		{"a field of the wrong type",
@@ -318,7 +314,7 @@ TEST(Reboot, ANewBootIdRecreatesThePartitionsAndReattaches)
 	attach(r, "p1");
 	attach(r, "p2");
 	// a failover with a long hold: its monotonic deadline means nothing after the reboot
-	r.run([&](seq::DoneFn d) { return r.engine->failover("p2", 3600 * 1000, std::move(d)); });
+	r.run([&](seq::DoneFn d) { return r.engine->failover("p2", std::int64_t{3600} * 1000, std::move(d)); });
 	ASSERT_FALSE(r.engine->model().partitions.at("p2").vf);
 	ASSERT_GT(r.engine->model().partitions.at("p2").hold_until_mono, r.clock.mono_ms());
 	// an attach in flight when the power went
@@ -427,6 +423,19 @@ TEST(Namespaces, TwoPartitionsCannotShareOneAndAPathNamesAnExistingOne)
 	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump();
 	EXPECT_FALSE(r.kernel.netns_exists("/proc/999999/ns/net"));
 	EXPECT_FALSE(r.engine->model().partitions.contains("p5"));
+	// nor one under /run/netns (a container's that went already), whose
+	// name may be as long as a runtime makes it
+	const std::string gone = "/run/netns/cni-0f3c1e2a-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+	ev = r.run([&](seq::DoneFn d) {
+		return r.engine->add_partition({.name = "p6", .netns = gone, .pf = pf0,
+						.mac = *MacAddr::parse("02:00:00:00:00:06"), .vlan = VlanId{}, .weight = 100},
+					       std::move(d));
+	});
+	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump();
+	EXPECT_FALSE(r.kernel.netns_exists(gone));
+	EXPECT_FALSE(valid_netns("/run/netns/" + std::string(65, 'a')));
+	EXPECT_TRUE(valid_netns("/var/run/netns/" + std::string(64, 'a')));
+	EXPECT_FALSE(valid_netns(std::string(33, 'a')));
 	r.expect_consistent();
 }
 
@@ -435,7 +444,7 @@ TEST(Namespaces, AnAdapterOfAnotherIdentityIsNotTakenOver)
 	Rig r;
 	// an adapter by the partition's name, made by someone else
 	ASSERT_TRUE(r.kernel.netns_create("p1").ok());
-	ASSERT_TRUE(r.kernel.adapter_create("p1", "p1", pf0, *MacAddr::parse("02:00:00:00:00:09"), 4242).ok());
+	ASSERT_TRUE(r.kernel.adapter_create("p1", "p1", "nv0", pf0, *MacAddr::parse("02:00:00:00:00:09"), 4242).ok());
 	json ev;
 	auto st = r.engine->add_partition({.name = "p1", .netns = "p1", .pf = pf0, .mac = *MacAddr::parse("02:00:00:00:00:01"),
 					   .vlan = VlanId{}, .weight = 100},
@@ -448,6 +457,98 @@ TEST(Namespaces, AnAdapterOfAnotherIdentityIsNotTakenOver)
 	// the foreign adapter is untouched
 	ASSERT_TRUE(r.kernel.adapter("p1"));
 	EXPECT_EQ(r.kernel.adapter("p1")->serial, 4242U);
+}
+
+TEST(Containers, APartitionNamesItsInterfaceAndItsContainerAndKeepsThemAcrossARestart)
+{
+	Rig r;
+	ASSERT_TRUE(r.kernel.netns_create("cni-1").ok());
+	const json ev = r.run([&](seq::DoneFn d) {
+		return r.engine->add_partition({.name = "c1", .netns = "/run/netns/cni-1", .pf = pf0,
+						.mac = *MacAddr::parse("02:00:00:00:00:11"), .vlan = VlanId{}, .weight = 100,
+						.ips = {}, .ifname = "eth0", .container_id = "0123abcd"},
+					       std::move(d));
+	});
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump();
+	// the child side carries the name asked for: a second netdev by that
+	// name cannot appear there, another name can
+	EXPECT_TRUE(r.kernel.dump().at("adapters").at("c1").at("ifname") == "eth0") << r.kernel.dump().dump();
+	r.restart();
+	const auto &p = r.engine->model().partitions.at("c1");
+	EXPECT_EQ(p.ifname, "eth0");
+	EXPECT_EQ(p.container_id, "0123abcd");
+	const json st = r.engine->status();
+	EXPECT_EQ(st.at("partitions").at(0).at("container_id"), "0123abcd") << st.dump();
+	EXPECT_EQ(st.at("partitions").at(0).at("ifname"), "eth0") << st.dump();
+	r.expect_consistent();
+}
+
+TEST(Containers, BadInterfaceNamesAndContainerIdsAreRefused)
+{
+	Rig r;
+	ASSERT_TRUE(r.kernel.netns_create("cni-2").ok());
+	auto spec = [](const std::string &ifname, const std::string &cid) {
+		return seq::PartitionSpec{.name = "c2", .netns = "/run/netns/cni-2", .pf = pf0,
+					  .mac = *MacAddr::parse("02:00:00:00:00:12"), .vlan = VlanId{}, .weight = 100,
+					  .ips = {}, .ifname = ifname, .container_id = cid};
+	};
+	for (const char *bad : {"", ".", "..", "a/b", "eth:0", "eth 0", "0123456789abcdef"}) {
+		const auto st = r.engine->add_partition(spec(bad, "x"), nullptr);
+		EXPECT_EQ(st.reason, Reason::bad_request) << "ifname '" << bad << "'";
+	}
+	for (const std::string &bad : {std::string("-x"), std::string("a b"), std::string("a/b"), std::string(257, 'a')}) {
+		const auto st = r.engine->add_partition(spec("eth0", bad), nullptr);
+		EXPECT_EQ(st.reason, Reason::bad_request) << "container id '" << bad << "'";
+	}
+	EXPECT_TRUE(r.engine->model().partitions.empty());
+	EXPECT_TRUE(valid_ifname("net1"));
+	EXPECT_TRUE(valid_ifname("0123456789abcde"));
+	const json ev = r.run([&](seq::DoneFn d) { return r.engine->add_partition(spec("net1", "c.2_x-y"), std::move(d)); });
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump();
+}
+
+TEST(Containers, AJournalWithoutTheFieldsReadsAsNv0AndNoContainer)
+{
+	model::Model m;
+	m.partitions["p1"] = model::Partition{.name = "p1", .netns = "p1", .pf = pf0};
+	json j = model::to_json(m);
+	j.at("partitions").at("p1").erase("ifname");
+	j.at("partitions").at("p1").erase("container_id");
+	const auto back = model::model_from_json(j);
+	EXPECT_EQ(back.partitions.at("p1").ifname, "nv0");
+	EXPECT_EQ(back.partitions.at("p1").container_id, "");
+}
+
+TEST(Containers, TeardownAfterTheNamespaceWentFirstLeavesNothing)
+{
+	Rig r;
+	ASSERT_TRUE(r.kernel.netns_create("cni-3").ok());
+	json ev = r.run([&](seq::DoneFn d) {
+		return r.engine->add_partition({.name = "c3", .netns = "/run/netns/cni-3", .pf = pf0,
+						.mac = *MacAddr::parse("02:00:00:00:00:13"), .vlan = VlanId{}, .weight = 100,
+						.ips = {}, .ifname = "eth0", .container_id = "c3"},
+					       std::move(d));
+	});
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump();
+	ev = attach(r, "c3");
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump();
+	const auto vf = r.engine->model().partitions.at("c3").vf->vf;
+	ASSERT_EQ(r.kernel.vf(pf0, vf)->netns, "/run/netns/cni-3");
+	// the container's end: its namespace goes before anyone asks sriovd
+	r.kernel.netns_delete("/run/netns/cni-3");
+	EXPECT_FALSE(r.kernel.netns_exists("/run/netns/cni-3"));
+	EXPECT_FALSE(r.kernel.adapter("c3"));
+	EXPECT_EQ(r.kernel.vf(pf0, vf)->netns, "") << "a VF netdev leaves a dying namespace for the host's";
+	r.engine->pump();
+	r.settle();
+	ev = r.run([&](seq::DoneFn d) { return r.engine->remove_partition("c3", std::move(d)); });
+	EXPECT_EQ(ev.at("result"), "ok") << ev.dump();
+	EXPECT_TRUE(r.engine->model().partitions.empty());
+	EXPECT_EQ(allocated_vfs(r), 0U);
+	EXPECT_TRUE(r.kernel.adapters().empty());
+	for (const auto &f : r.kernel.filters(pf0))
+		ADD_FAILURE() << "filter left: " << f.filter.mac.str();
+	r.expect_consistent();
 }
 
 } // namespace sriov::test

@@ -18,8 +18,6 @@ using seq::Step;
 
 namespace {
 
-const std::string mac1 = "02:00:00:00:00:01";
-const std::string mac2 = "02:00:00:00:00:02";
 const std::string mac3 = "02:00:00:00:00:03";
 
 std::vector<std::string> phase_steps(const json &ev)
@@ -37,11 +35,6 @@ std::vector<std::string> names(const std::vector<Step> &steps)
 	for (auto s : steps)
 		out.emplace_back(seq::to_string(s));
 	return out;
-}
-
-json attach(Rig &r, const std::string &p)
-{
-	return r.run([&](seq::DoneFn d) { return r.engine->attach(p, std::move(d)); });
 }
 
 json failover(Rig &r, const std::string &p, std::int64_t hold = 1000000)

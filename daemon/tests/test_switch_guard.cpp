@@ -15,8 +15,6 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string mac1 = "02:00:00:00:00:01";
-const std::string mac2 = "02:00:00:00:00:02";
 
 PortGuard guard_of(const std::string &mac, std::vector<std::string> ips)
 {
@@ -341,7 +339,7 @@ TEST(SwitchGuard, AnAdapterFoundUnlockedIsLockedByItsCreateStep)
 	// commit, unlocked: the step finds it and locks it
 	Rig r;
 	ASSERT_TRUE(r.kernel.netns_create("p1").ok());
-	ASSERT_TRUE(r.kernel.adapter_create("p1", "p1", pf0, *MacAddr::parse(mac1), 0).ok());
+	ASSERT_TRUE(r.kernel.adapter_create("p1", "p1", "nv0", pf0, *MacAddr::parse(mac1), 0).ok());
 	r.kernel.unlock_port("p1");
 	auto ev = add(r, "p1", mac1, {});
 	ASSERT_EQ(ev.at("result"), "ok") << ev.dump(1);

@@ -127,7 +127,7 @@ private:
 	std::unique_ptr<SriovGenl> client_;
 };
 
-const std::array<std::uint8_t, 6> mac_a{0x02, 0, 0, 0, 0, 0x0a};
+const std::array<std::uint8_t, 6> vf_mac{0x02, 0, 0, 0, 0, 0x0a};
 
 Bytes vf_attrs(std::uint32_t vf, bool allocated)
 {
@@ -136,7 +136,7 @@ Bytes vf_attrs(std::uint32_t vf, bool allocated)
 	attr<std::uint32_t>(a, SRIOV_A_VF_ID, vf);
 	attr<std::uint32_t>(a, SRIOV_A_VF_STATE, allocated ? SRIOV_VF_STATE_ALLOCATED : SRIOV_VF_STATE_FREE);
 	attr<std::uint64_t>(a, SRIOV_A_SERIAL, allocated ? 0x1234567890ULL : 0);
-	attr(a, SRIOV_A_MAC, mac_a.data(), mac_a.size());
+	attr(a, SRIOV_A_MAC, vf_mac.data(), vf_mac.size());
 	attr_str(a, SRIOV_A_VF_PCI_ADDR, "0000:01:10." + std::to_string(vf));
 	if (allocated)
 		attr<std::uint32_t>(a, SRIOV_A_VPORT_ID, 3);
@@ -159,7 +159,7 @@ TEST(YnlSriov, VfDumpRequestAndReply)
 	EXPECT_EQ(a.vf, VfIndex{0});
 	EXPECT_TRUE(a.allocated);
 	EXPECT_EQ(a.serial, 0x1234567890ULL);
-	EXPECT_EQ(a.mac, MacAddr(mac_a));
+	EXPECT_EQ(a.mac, MacAddr(vf_mac));
 	EXPECT_EQ(a.vf_pci_addr, "0000:01:10.0");
 	EXPECT_EQ(a.vport, VportId{3});
 	const VfNl &b = got.value->at(1);

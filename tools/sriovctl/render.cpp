@@ -96,6 +96,11 @@ void render_partition(std::ostream &o, const json &p)
 	for (const auto &ip : p.value("ips", json::array()))
 		ips += (ips.empty() ? "" : " ") + ip.get<std::string>();
 	o << "ips: " << (ips.empty() ? "-" : ips) << "\n";
+	// an older sriovd reports neither
+	if (p.contains("ifname"))
+		o << "ifname: " << s(p, "ifname") << "\n";
+	if (!p.value("container_id", std::string()).empty())
+		o << "container: " << s(p, "container_id") << "\n";
 	if (p.contains("vf") && !p.at("vf").is_null())
 		o << "vf: " << s(p.at("vf"), "pf") << " " << s(p.at("vf"), "vf") << " ("
 		  << s(p.at("vf"), "datapath") << ")\n";

@@ -234,11 +234,13 @@ Commands::Commands(seq::Engine &engine, KernelApi &kernel, FakeKernel *fake)
 		    reply(encode_ok(r.id, {{"idle", engine_.idle()}, {"consistent", engine_.idle() && problems.empty()},
 					  {"problems", problems}}));
 	    });
-	add("partition-add", true, "create a partition's adapter (args: name, netns, pf, mac, vlan, weight, ips)",
+	add("partition-add", true, "create a partition's adapter (args: name, netns, pf, mac, vlan, weight, ips, ifname, container_id)",
 	    [this](const Request &r, const Reply &reply, const Follow &) {
 		    seq::PartitionSpec spec;
 		    spec.name = arg_str(r.args, "name");
 		    spec.netns = arg_str_or(r.args, "netns", spec.name);
+		    spec.ifname = arg_str_or(r.args, "ifname", spec.ifname);
+		    spec.container_id = arg_str_or(r.args, "container_id", "");
 		    spec.pf = arg_str(r.args, "pf");
 		    auto mac = MacAddr::parse(arg_str(r.args, "mac"));
 		    if (!mac)

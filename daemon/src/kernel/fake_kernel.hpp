@@ -95,6 +95,12 @@ public:
 	[[nodiscard]] unsigned probes() const { return probes_; }
 	/// Sleep this long in every mutating call (widens SIGKILL windows in tests).
 	void set_delay_ms(int ms);
+	/// The last process in namespace @ns exits (a container's end, `ip
+	/// netns del`) and the namespace goes, as the kernel tears one down:
+	/// the adapters whose child side is in it are deleted, both sides (a
+	/// veth-like pair), and the VF netdevs in it move to the host's
+	/// namespace (renamed dev<ifindex> when their name is taken there).
+	void netns_delete(const std::string &ns);
 	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
 	void surprise_remove(const std::string &pf, VfIndex vf);
 	/// Queue a notification as the kernel would send it (possibly stale).
@@ -148,8 +154,8 @@ public:
 	Status netns_create(const std::string &ns) override;
 	Status netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns) override;
 	std::vector<AdapterInfo> adapters() override;
-	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-			      const MacAddr &mac, std::uint64_t serial) override;
+	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &ifname,
+			      const std::string &pf, const MacAddr &mac, std::uint64_t serial) override;
 	Status adapter_set_serial(const std::string &partition, std::uint64_t serial) override;
 	Status adapter_delete(const std::string &partition) override;
 	Status adapter_set_switch(const std::string &partition, const std::string &pf, const MacAddr &mac) override;
@@ -206,6 +212,7 @@ private:
 	};
 	struct Adapter {
 		AdapterInfo info;
+		std::string ifname{"nv0"}; ///< the child side's name in its namespace
 		bool released{};
 		Datapath want{Datapath::vf}; ///< DP_WANT (sriov_netvsc's default: VF)
 	};

@@ -176,9 +176,14 @@ bool FakeKernel::name_taken(const std::string &ns, const std::string &name, cons
 				return true;
 		return false;
 	}
-	// the child side of an adapter is nv0 in its namespace
+	// the child side of an adapter in its namespace
 	const auto it = adapters_by_ns_.find(ns);
-	return name == "nv0" && it != adapters_by_ns_.end() && !it->second.empty();
+	if (it == adapters_by_ns_.end())
+		return false;
+	return std::any_of(it->second.begin(), it->second.end(), [&](const std::string &part) {
+		const auto a = adapters_.find(part);
+		return a != adapters_.end() && a->second.ifname == name;
+	});
 }
 
 FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t ifindex)
@@ -188,6 +193,34 @@ FakeKernel::Vf *FakeKernel::vf_by_ifindex(const std::string &ns, std::uint32_t i
 			if (v.has_netdev() && v.ifindex == ifindex && v.netns == ns)
 				return &v;
 	return nullptr;
+}
+
+void FakeKernel::netns_delete(const std::string &ns)
+{
+	const std::string name = netns_name_of(ns);
+	if (netns_.erase(name) == 0)
+		return;
+	dirty_netns_.insert(name);
+	std::vector<std::string> gone;
+	for (const auto &[part, a] : adapters_)
+		if (netns_name_of(a.info.netns) == name)
+			gone.push_back(part);
+	for (const auto &part : gone) {
+		const auto it = adapters_.find(part);
+		adapters_by_ns_.erase(it->second.info.netns);
+		pair_watch_.erase(part);
+		dirty_adapters_.insert(part);
+		adapters_.erase(it);
+	}
+	for (auto &[pn, p] : pfs_)
+		for (auto &v : p.vfs)
+			if (v.has_netdev() && !v.netns.empty() && netns_name_of(v.netns) == name) {
+				v.netns.clear();
+				if (name_taken("", v.netdev, &v))
+					v.netdev = "dev" + std::to_string(v.ifindex);
+			}
+	update_pairing();
+	commit();
 }
 
 bool FakeKernel::netns_exists(const std::string &ns)
@@ -247,8 +280,8 @@ std::optional<AdapterInfo> FakeKernel::adapter(const std::string &partition)
 	return it->second.info;
 }
 
-Status FakeKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-				  const MacAddr &mac, std::uint64_t serial)
+Status FakeKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &ifname,
+				  const std::string &pf, const MacAddr &mac, std::uint64_t serial)
 {
 	if (auto st = enter("adapter_create"); !st.ok())
 		return st;
@@ -257,9 +290,13 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 		return Status::fail(EEXIST, "adapter exists");
 	if (!netns_exists(ns))
 		return Status::fail(ENOENT, "no such netns " + ns);
-	// the child side is nv0 in every namespace, as the real backend names it
+	// one adapter per namespace, as sriovd keeps it
 	if (auto it = adapters_by_ns_.find(ns); it != adapters_by_ns_.end() && !it->second.empty())
 		return Status::fail(EEXIST, "netns " + ns + " holds the adapter of " + *it->second.begin());
+	if (!valid_ifname(ifname))
+		return Status::fail(EINVAL, "bad interface name");
+	if (name_taken(ns, ifname, nullptr))
+		return Status::fail(EEXIST, "netns " + ns + " has a netdev " + ifname);
 	Pf *p = find_pf(pf);
 	if (p == nullptr)
 		return Status::fail(ENODEV, "no such PF");
@@ -271,6 +308,7 @@ Status FakeKernel::adapter_create(const std::string &partition, const std::strin
 	// IFLA_SWNV_AUTO_ACK 0 and DP_WANT synthetic in the newlink, as the real backend
 	a.info.auto_ack = false;
 	a.want = Datapath::synthetic;
+	a.ifname = ifname;
 	adapters_[partition] = a;
 	adapters_by_ns_[ns].insert(partition);
 	touch(a);

@@ -46,6 +46,13 @@ Status FakeKernel::configure(const json &cfg)
 		autonomous_failover(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()},
 				    s.value("reason", std::uint32_t{1}));
 	}
+	if (cfg.contains("netns_add")) {
+		auto st = netns_create(cfg.at("netns_add").get<std::string>());
+		if (!st.ok() && st.err != EEXIST)
+			return st;
+	}
+	if (cfg.contains("netns_del"))
+		netns_delete(cfg.at("netns_del").get<std::string>());
 	if (cfg.contains("vf_back")) {
 		const auto &s = cfg.at("vf_back");
 		vf_back(s.at("pf").get<std::string>(), VfIndex{s.at("vf").get<std::uint32_t>()});
@@ -101,6 +108,7 @@ json guard_json(const PortGuard &g)
 json FakeKernel::adapter_json(const Adapter &a)
 {
 	return {{"netns", a.info.netns},
+		{"ifname", a.ifname},
 		{"pf", a.info.pf},
 		{"host_port", a.info.host_port},
 		{"mac", a.info.mac.str()},
@@ -249,6 +257,7 @@ void FakeKernel::load()
 		Adapter a;
 		a.info.partition = name;
 		a.info.netns = ja.at("netns").get<std::string>();
+		a.ifname = ja.value("ifname", std::string("nv0"));
 		a.info.pf = ja.at("pf").get<std::string>();
 		a.info.host_port = ja.at("host_port").get<std::string>();
 		a.info.mac = MacAddr::parse(ja.at("mac").get<std::string>()).value_or(MacAddr{});
@@ -330,7 +339,10 @@ void FakeKernel::commit()
 			c.del.push_back(ptr);
 	}
 	for (const auto &n : dirty_netns_)
-		c.put.emplace_back(store::pointer({"netns", n}), true);
+		if (netns_.contains(n))
+			c.put.emplace_back(store::pointer({"netns", n}), true);
+		else
+			c.del.push_back(store::pointer({"netns", n}));
 	for (const auto &op : dirty_faults_) {
 		const auto ptr = store::pointer({"faults", op});
 		if (auto it = faults_.find(op); it != faults_.end())

@@ -137,12 +137,16 @@ struct KernelEvent {
 /// (/var/run/netns/X, /proc/PID/ns/net), else iproute2's /run/netns/NAME.
 std::string netns_path(const std::string &ns);
 /// Whether @ns is a namespace a partition may name: a name (1-32
-/// characters [A-Za-z0-9._-]), /run/netns/NAME, /var/run/netns/NAME or
-/// /proc/PID/ns/net.
+/// characters [A-Za-z0-9._-]), /run/netns/NAME, /var/run/netns/NAME (NAME
+/// up to 64 characters there) or /proc/PID/ns/net.
 bool valid_netns(const std::string &ns);
 /// NAME for /run/netns/NAME and /var/run/netns/NAME (iproute2's named
 /// namespaces), else @ns as given.
 std::string netns_name_of(const std::string &ns);
+/// Whether @name may name a netdev (the kernel's dev_valid_name(), kept
+/// to printable ASCII): 1-15 characters, not "." or "..", no '/', ':' or
+/// white space.
+bool valid_ifname(const std::string &name);
 
 class KernelApi {
 public:
@@ -205,9 +209,10 @@ public:
 	virtual std::vector<AdapterInfo> adapters() = 0;
 	/// The pair carries @serial (the VF identity, as given to vf_alloc) from
 	/// its creation: it pairs only with a VF presenting that identity.
+	/// Its child side is named @ifname in @ns.
 	/// It is created with AUTO_ACK off and DP_WANT synthetic: sriovd asks
 	/// for the VF and acknowledges the request itself (datapath_vf).
-	virtual Status adapter_create(const std::string &partition, const std::string &ns,
+	virtual Status adapter_create(const std::string &partition, const std::string &ns, const std::string &ifname,
 				      const std::string &pf, const MacAddr &mac, std::uint64_t serial) = 0;
 	/// adapter_create() answered EEXIST: take the existing link as
 	/// @partition's adapter only if it is one (its kind, its namespace

@@ -99,6 +99,8 @@ json to_json(const Partition &p)
 	       {"vlan", p.vlan.value},
 	       {"weight", p.weight},
 	       {"ips", p.ips},
+	       {"ifname", p.ifname},
+	       {"container_id", p.container_id},
 	       {"serial", p.serial},
 	       {"adapter", p.adapter},
 	       {"adapter_filter", p.adapter_filter},
@@ -171,6 +173,9 @@ Model model_from_json(const json &j)
 		p.serial = jp.value("serial", std::uint64_t{0});
 		if (jp.contains("ips")) // journals written before the addresses
 			p.ips = jp.at("ips").get<std::vector<std::string>>();
+		// journals written before either existed: nv0, no container
+		p.ifname = jp.value("ifname", std::string("nv0"));
+		p.container_id = jp.value("container_id", std::string());
 		p.adapter = jp.at("adapter").get<bool>();
 		p.adapter_filter = jp.at("adapter_filter").get<bool>();
 		p.want_vf = jp.at("want_vf").get<bool>();

@@ -63,6 +63,12 @@ struct Partition {
 	/// IPv4 and IPv6): the only ones its ARP and neighbour advertisements
 	/// may claim on the synthetic switch.  Empty: only the MAC is checked.
 	std::vector<std::string> ips;
+	/// The name of the adapter's child side in the namespace (IFNAMSIZ
+	/// rules, default nv0): a CNI runtime asks for its CNI_IFNAME.
+	std::string ifname{"nv0"};
+	/// The container the partition serves, when a CNI plugin made it
+	/// (CNI_CONTAINERID); "" otherwise.  Reported, never interpreted.
+	std::string container_id;
 	/// The partition's VF identity: its adapter carries it from creation,
 	/// and every VF allocated for it gets it (vf_alloc), so the adapter pairs
 	/// with no other VF.  The id of the sequence that created the partition

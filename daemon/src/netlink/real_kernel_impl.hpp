@@ -233,8 +233,8 @@ public:
 
 	Status adapter_lock_port(const std::string &partition, const MacAddr &mac) override;
 
-	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-			      const MacAddr &mac, std::uint64_t serial) override;
+	Status adapter_create(const std::string &partition, const std::string &ns, const std::string &ifname,
+			      const std::string &pf, const MacAddr &mac, std::uint64_t serial) override;
 
 	/// The adapter's MAC lives behind its host port, always: the NIC loops
 	/// broadcasts the VF sends back to the PF, and a bridge that learned

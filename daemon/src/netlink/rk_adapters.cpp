@@ -97,8 +97,8 @@ Status RealKernel::adapter_claim(const std::string &partition, const std::string
 	const std::string host = host_port_name(partition);
 	auto l = get_link("", host);
 	if (!l)
-		return Status::fail(EEXIST, "the link in the way is not " + host + " (the child's nv0 in netns " + ns +
-						    " exists: another adapter there?)");
+		return Status::fail(EEXIST, "the link in the way is not " + host + " (a link by the adapter's name in netns " +
+						    ns + " exists: another adapter there?)");
 	if (l->kind != swnv::kind || !l->alias.empty())
 		return Status::fail(EEXIST, host + " exists and is no unmarked sriov_netvsc host port");
 	if (!l->netvsc.serial || *l->netvsc.serial != serial)
@@ -112,8 +112,8 @@ Status RealKernel::adapter_claim(const std::string &partition, const std::string
 	});
 }
 
-Status RealKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &pf,
-		      const MacAddr &mac, std::uint64_t serial)
+Status RealKernel::adapter_create(const std::string &partition, const std::string &ns, const std::string &ifname,
+		      const std::string &pf, const MacAddr &mac, std::uint64_t serial)
 {
 	auto br = ensure_bridge(pf);
 	if (!br.ok())
@@ -132,7 +132,7 @@ Status RealKernel::adapter_create(const std::string &partition, const std::strin
 		ifinfomsg ifi{};
 		nlattr *peer = nla_nest_start(m, swnv::peer);
 		if (peer == nullptr || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-		    nla_put_string(m, IFLA_IFNAME, "nv0") < 0 ||
+		    nla_put_string(m, IFLA_IFNAME, ifname.c_str()) < 0 ||
 		    nla_put(m, IFLA_ADDRESS, static_cast<int>(mac.bytes().size()), mac.bytes().data()) < 0 ||
 		    nla_put_u32(m, IFLA_NET_NS_FD, static_cast<std::uint32_t>(child.get())) < 0)
 			return false;

@@ -128,6 +128,7 @@ void Engine::advance(Record &rec)
 			ph.detail = ph.detail.empty() ? r.detail : ph.detail + "; " + r.detail;
 		log::info(rec.id, "step ", to_string(step), ": ", ph.result, " in ", ph.end_ms - ph.start_ms, " ms",
 			  r.detail.empty() ? "" : " (" + r.detail + ")");
+		count_step(rec.kind, step, r, ph.end_ms - ph.start_ms);
 		if (r.kind == StepResult::Kind::fail) {
 			++step_failures_[std::string(to_string(r.reason))];
 			if (is_forward(rec.kind) && !rec.rolling_back) {
@@ -149,6 +150,15 @@ void Engine::advance(Record &rec)
 		// loop, or finish() commits the record's end.
 	}
 	finish(rec, rec.rolling_back ? "rolled_back" : "ok");
+}
+
+void Engine::count_step(Kind kind, Step step, const StepResult &r, std::int64_t ms)
+{
+	const char *result = r.kind == StepResult::Kind::done ? "ok" : r.kind == StepResult::Kind::skipped ? "skipped" : "failed";
+	std::string k(to_string(kind));
+	std::string s(to_string(step));
+	++step_results_[{k, s, result}];
+	step_latency_[{std::move(k), std::move(s)}].observe(static_cast<double>(std::max<std::int64_t>(ms, 0)) / 1e3);
 }
 
 void Engine::finish(Record &rec, const std::string &result)
@@ -203,6 +213,7 @@ void Engine::finish(Record &rec, const std::string &result)
 	const std::string key = std::string(to_string(rec.kind)) + "," + result;
 	++seq_results_[key];
 	seq_duration_ms_[std::string(to_string(rec.kind))] += end - rec.start_ms;
+	seq_latency_[std::string(to_string(rec.kind))].observe(static_cast<double>(std::max<std::int64_t>(end - rec.start_ms, 0)) / 1e3);
 	log::info(rec.id, to_string(rec.kind), " of ", rec.partition, " finished: ", result,
 		  rec.failure != Reason::ok ? " (" + std::string(to_string(rec.failure)) + ")" : "", " in ",
 		  end - rec.start_ms, " ms");

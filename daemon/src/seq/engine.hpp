@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/histogram.hpp"
 #include "kernel/kernel_api.hpp"
 #include "model/model.hpp"
 #include "seq/partition_index.hpp"
@@ -23,6 +24,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace sriov::seq {
@@ -53,6 +56,8 @@ struct PartitionSpec {
 	VlanId vlan;
 	std::uint32_t weight{100};
 	std::vector<std::string> ips; ///< canonical_ip() texts, no duplicates
+	std::string ifname{"nv0"};    ///< the adapter's name in the namespace
+	std::string container_id;     ///< CNI_CONTAINERID of a CNI plugin's partition
 };
 
 /// What a command gets back immediately.
@@ -142,6 +147,8 @@ private:
 	int begin_step(Record &rec);
 	void advance(Record &rec);
 	void finish(Record &rec, const std::string &result);
+	/// metrics: one step of a @kind sequence ended with @r after @ms
+	void count_step(Kind kind, Step step, const StepResult &r, std::int64_t ms);
 	void to_rollback(Record &rec, Reason why, const std::string &detail);
 	// --- the journal (journal.cpp) ---
 	/// Commit what changed since the last commit: one record with the
@@ -303,6 +310,13 @@ private:
 	std::map<std::string, std::uint64_t> seq_results_;   ///< "kind,result" -> count
 	std::map<std::string, std::int64_t> seq_duration_ms_; ///< kind -> total
 	std::map<std::string, std::uint64_t> step_failures_;  ///< reason -> count
+	std::map<std::string, Histogram> seq_latency_;        ///< kind -> wall time of finished sequences
+	/// (kind, step) -> time of the steps that ended (done, skipped or failed)
+	std::map<std::pair<std::string, std::string>, Histogram> step_latency_;
+	/// "kind,step,result" (result ok, skipped or failed) -> count
+	std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> step_results_;
+	std::uint64_t autonomous_failovers_{}; ///< sriov_pf moved a partition's filters on its own
+	std::uint64_t surprise_removals_{};    ///< a partition's VF went away under it
 };
 
 } // namespace sriov::seq

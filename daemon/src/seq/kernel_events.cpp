@@ -96,6 +96,7 @@ void Engine::on_filters_moved(const KernelEvent &ev)
 		log::warn(0, "partition ", p->name, ": ", st.msg);
 	p->vf->filters_on_vf = false;
 	p->vf->kernel_failover = true;
+	++autonomous_failovers_;
 	touch(p->name);
 	// the adapter left the VF (it asks for synthetic when the VF goes
 	// down); sriovd's model keeps it synthetic until the failback
@@ -170,6 +171,7 @@ void Engine::triage_dp_requests()
 void Engine::vf_gone(const std::string &partition, const std::string &detail)
 {
 	bool handled = false;
+	bool acted = false; // counted once: a second report of the same loss finds it handled
 	std::vector<std::uint64_t> failbacks;
 	for (auto &[id, r] : active_) {
 		if (r.partition != partition)
@@ -185,6 +187,7 @@ void Engine::vf_gone(const std::string &partition, const std::string &detail)
 			}
 			to_rollback(r, Reason::surprise_removal, detail);
 			persist();
+			acted = true;
 		}
 	}
 	for (auto id : failbacks) {
@@ -197,10 +200,15 @@ void Engine::vf_gone(const std::string &partition, const std::string &detail)
 		r.failure = Reason::surprise_removal;
 		r.failure_detail = detail;
 		finish(r, "failed");
+		acted = true;
 	}
 	if (!handled)
-		if (auto *p = model_.partition(partition); p != nullptr && p->vf)
+		if (auto *p = model_.partition(partition); p != nullptr && p->vf) {
 			start_release(*p, Kind::surprise, Reason::surprise_removal, nullptr);
+			acted = true;
+		}
+	if (acted)
+		++surprise_removals_;
 }
 
 void Engine::resync_pool()
@@ -286,7 +294,8 @@ void Engine::resync_pool()
 	for (auto &[name, p] : model_.partitions) {
 		if (!p.adapter || !p.adapter_filter || p.vf || busy(name))
 			continue;
-		auto it = std::find_if(kpfs.begin(), kpfs.end(), [&](const PfInfo &k) { return k.name == p.pf; });
+		const std::string &pf = p.pf;
+		auto it = std::find_if(kpfs.begin(), kpfs.end(), [&pf](const PfInfo &k) { return k.name == pf; });
 		if (it == kpfs.end() || it->num_vfs == 0)
 			continue;
 		for (const auto &f : p.filters()) {
@@ -309,10 +318,12 @@ void Engine::handle_kernel_events()
 	// re-read: a VF freed by sriov_numvfs=0 is not handed out again.
 	struct Hold {
 		bool &flag;
-		explicit Hold(bool &f) : flag(f) { flag = true; }
+		explicit Hold(bool &f) : flag(f) { f = true; }
 		~Hold() { flag = false; }
 		Hold(const Hold &) = delete;
 		Hold &operator=(const Hold &) = delete;
+		Hold(Hold &&) = delete;
+		Hold &operator=(Hold &&) = delete;
 	};
 	{
 		const Hold hold(resyncing_);

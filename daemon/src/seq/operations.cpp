@@ -26,6 +26,17 @@ bool valid_name(const std::string &s)
 	});
 }
 
+/// CNI's container id: [A-Za-z0-9] then [A-Za-z0-9_.-]; bounded here.
+bool valid_container_id(const std::string &s)
+{
+	constexpr std::size_t max_len = 256;
+	if (s.size() > max_len || (!s.empty() && std::isalnum(static_cast<unsigned char>(s.front())) == 0))
+		return false;
+	return std::all_of(s.begin(), s.end(), [](char c) {
+		return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+	});
+}
+
 StartResult refuse(Reason r, std::string detail)
 {
 	return {.seq = 0, .reason = r, .detail = std::move(detail), .queued = false};
@@ -79,7 +90,13 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	if (!valid_netns(spec.netns))
 		return refuse(Reason::bad_request,
 			      "a netns is a name (1-32 characters [A-Za-z0-9._-]), /run/netns/NAME, /var/run/netns/NAME "
-			      "or /proc/PID/ns/net");
+			      "(NAME up to 64 characters) or /proc/PID/ns/net");
+	if (!valid_ifname(spec.ifname))
+		return refuse(Reason::bad_request, "an interface name is 1-15 characters, printable ASCII without '/', ':' "
+						   "or spaces, not . or ..");
+	if (!valid_container_id(spec.container_id))
+		return refuse(Reason::bad_request, "a container id is up to 256 characters [A-Za-z0-9_.-], "
+						   "starting with a letter or digit");
 	if (model_.partition(spec.name) != nullptr)
 		return refuse(Reason::partition_exists, "partition " + spec.name + " exists");
 	if (model_.pf(spec.pf) == nullptr)
@@ -89,8 +106,8 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	constexpr std::uint16_t vlan_max = 4094;
 	if (spec.vlan.value > vlan_max)
 		return refuse(Reason::bad_request, "VLAN must be 0..4094");
-	// one adapter per namespace (its child side is nv0 in each), and
-	// never the host's own
+	// one adapter per namespace (the model pairs one adapter with each),
+	// and never the host's own
 	const std::string ns_id = kernel_.netns_identity(spec.netns);
 	if (ns_id == kernel_.netns_identity(""))
 		return refuse(Reason::bad_request, "netns " + spec.netns + " is the host's network namespace");
@@ -119,6 +136,8 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 				      std::string("address ").append(ip).append(" is used by partition ").append(n));
 	}
 	p.ips = spec.ips;
+	p.ifname = spec.ifname;
+	p.container_id = spec.container_id;
 	model_.partitions[p.name] = p;
 	index_.dirty(p.name);
 	// the partition's rules are on the switch before its port is

@@ -10,14 +10,13 @@
 
 namespace sriov::seq::step_fn {
 
-using model::VfState;
-
 StepResult netns_ensure(StepCtx &c, model::Partition &p)
 {
 	if (c.kernel.netns_exists(p.netns))
 		return StepResult::skip("netns exists");
-	if (!p.netns.empty() && p.netns.front() == '/' && netns_name_of(p.netns) == p.netns)
-		// a path names a namespace someone else made (a container's)
+	if (!p.netns.empty() && p.netns.front() == '/')
+		// a path names a namespace someone else made (a container's,
+		// /run/netns/NAME too): gone is gone, never made again
 		return StepResult::fail(Reason::adapter_create_failed, "no network namespace at " + p.netns);
 	auto st = c.kernel.netns_create(netns_name_of(p.netns));
 	if (!st.ok() && st.err != EEXIST)
@@ -31,7 +30,7 @@ StepResult adapter_create(StepCtx &c, model::Partition &p)
 		p.serial = c.rec.id;
 	auto ad = c.kernel.adapter(p.name);
 	if (!ad) {
-		auto st = c.kernel.adapter_create(p.name, p.netns, p.pf, p.mac, p.serial);
+		auto st = c.kernel.adapter_create(p.name, p.netns, p.ifname, p.pf, p.mac, p.serial);
 		if (!st.ok() && st.err == EEXIST) {
 			// something by that name exists: this partition's only if it
 			// carries its identity (a crash between creating the link

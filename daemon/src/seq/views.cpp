@@ -72,14 +72,47 @@ std::string Engine::metrics() const
 	  << "# TYPE sriovd_step_failures_total counter\n";
 	for (const auto &[r, n] : step_failures_)
 		o << "sriovd_step_failures_total{reason=\"" << r << "\"} " << n << "\n";
+	o << "# HELP sriovd_sequence_duration_seconds Wall time of finished sequences, by kind.\n"
+	  << "# TYPE sriovd_sequence_duration_seconds histogram\n";
+	for (const auto &[k, h] : seq_latency_)
+		h.render(o, "sriovd_sequence_duration_seconds", "kind=\"" + k + "\"");
+	o << "# HELP sriovd_steps_total Steps ended since start, by sequence kind, step and result (ok, skipped, "
+	     "failed).\n"
+	  << "# TYPE sriovd_steps_total counter\n";
+	for (const auto &[key, n] : step_results_)
+		o << "sriovd_steps_total{kind=\"" << std::get<0>(key) << "\",step=\"" << std::get<1>(key)
+		  << "\",result=\"" << std::get<2>(key) << "\"} " << n << "\n";
+	o << "# HELP sriovd_step_duration_seconds Time of the steps that ended, by sequence kind and step.\n"
+	  << "# TYPE sriovd_step_duration_seconds histogram\n";
+	for (const auto &[key, h] : step_latency_)
+		h.render(o, "sriovd_step_duration_seconds", "kind=\"" + key.first + "\",step=\"" + key.second + "\"");
+	o << "# HELP sriovd_autonomous_failovers_total Times sriov_pf failed a partition's VF over on its own.\n"
+	  << "# TYPE sriovd_autonomous_failovers_total counter\n"
+	  << "sriovd_autonomous_failovers_total " << autonomous_failovers_ << "\n"
+	  << "# HELP sriovd_surprise_removals_total Times a partition's VF went away under it.\n"
+	  << "# TYPE sriovd_surprise_removals_total counter\n"
+	  << "sriovd_surprise_removals_total " << surprise_removals_ << "\n";
 	o << "# HELP sriovd_vfs VFs per PF and state.\n# TYPE sriovd_vfs gauge\n";
+	std::map<std::string, std::map<std::string, int>> per_pf;
 	for (const auto &[name, pf] : model_.pfs) {
-		std::map<std::string, int> counts{{"free", 0}, {"assigned", 0}, {"reserved", 0}, {"quarantined", 0}};
+		auto &counts = per_pf[name];
+		counts = {{"free", 0}, {"assigned", 0}, {"reserved", 0}, {"quarantined", 0}};
 		for (const auto &s : pf.vfs)
 			counts[std::string(model::to_string(s.state))]++;
 		for (const auto &[st, n] : counts)
 			o << "sriovd_vfs{pf=\"" << name << "\",state=\"" << st << "\"} " << n << "\n";
 	}
+	o << "# HELP sriovd_pool_vfs VFs in a PF's pool.\n# TYPE sriovd_pool_vfs gauge\n";
+	for (const auto &[name, pf] : model_.pfs)
+		o << "sriovd_pool_vfs{pf=\"" << name << "\"} " << pf.vfs.size() << "\n";
+	o << "# HELP sriovd_pool_vfs_free VFs of a PF free to attach.\n# TYPE sriovd_pool_vfs_free gauge\n";
+	for (const auto &[name, counts] : per_pf)
+		o << "sriovd_pool_vfs_free{pf=\"" << name << "\"} " << counts.at("free") << "\n";
+	o << "# HELP sriovd_pool_vfs_allocated VFs of a PF held by partitions (assigned or reserved for a "
+	     "migration).\n# TYPE sriovd_pool_vfs_allocated gauge\n";
+	for (const auto &[name, counts] : per_pf)
+		o << "sriovd_pool_vfs_allocated{pf=\"" << name << "\"} " << counts.at("assigned") + counts.at("reserved")
+		  << "\n";
 	o << "# HELP sriovd_journal_bytes Size of the last journal commit (a record, or a snapshot).\n"
 	  << "# TYPE sriovd_journal_bytes gauge\n"
 	  << "sriovd_journal_bytes " << store_.last_bytes() << "\n"
@@ -262,7 +295,7 @@ std::vector<std::string> Engine::audit() const
 	if (auto g = k.guard_state(); !g.ok())
 		out.push_back("switch guard: " + g.status.msg);
 	else if (*g.value != wanted_guard())
-		out.push_back("switch guard: the kernel's rules are not the model's");
+		out.emplace_back("switch guard: the kernel's rules are not the model's");
 	return out;
 }
 

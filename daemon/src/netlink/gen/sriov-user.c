@@ -36,10 +36,14 @@ static const char * const sriov_op_strmap[] = {
 	[SRIOV_CMD_VF_RESET_REQUEST_NTF] = "vf-reset-request-ntf",
 	[SRIOV_CMD_VF_MBX_THROTTLED_NTF] = "vf-mbx-throttled-ntf",
 	[SRIOV_CMD_VPORT_CREATED_NTF] = "vport-created-ntf",
+	[SRIOV_CMD_VPORT_CHANGED_NTF] = "vport-changed-ntf",
 	[SRIOV_CMD_VPORT_DELETED_NTF] = "vport-deleted-ntf",
 	[SRIOV_CMD_FILTER_MOVED_NTF] = "filter-moved-ntf",
 	[SRIOV_CMD_LINK_CHANGE_NTF] = "link-change-ntf",
 	[SRIOV_CMD_CFG_WRITE_NTF] = "cfg-write-ntf",
+	[SRIOV_CMD_SWITCH_NEW] = "switch-new",
+	[SRIOV_CMD_SWITCH_DEL] = "switch-del",
+	[SRIOV_CMD_FILTER_DELETED_NTF] = "filter-deleted-ntf",
 };
 
 const char *sriov_op_str(int op)
@@ -71,6 +75,36 @@ const char *sriov_vport_owner_str(enum sriov_vport_owner value)
 	if (value < 0 || value >= (int)YNL_ARRAY_SIZE(sriov_vport_owner_strmap))
 		return NULL;
 	return sriov_vport_owner_strmap[value];
+}
+
+static const char * const sriov_vport_state_strmap[] = {
+	[0] = "enabled",
+	[1] = "disabled",
+};
+
+const char *sriov_vport_state_str(enum sriov_vport_state value)
+{
+	if (value < 0 || value >= (int)YNL_ARRAY_SIZE(sriov_vport_state_strmap))
+		return NULL;
+	return sriov_vport_state_strmap[value];
+}
+
+static const char * const sriov_switch_caps_strmap[] = {
+	[0] = "vlan-filters",
+	[1] = "port-vlan",
+	[2] = "vport-state",
+	[3] = "flr",
+	[4] = "anti-spoofing",
+	[5] = "rate-limit",
+	[6] = "identity",
+};
+
+const char *sriov_switch_caps_str(enum sriov_switch_caps value)
+{
+	value = ffs(value) - 1;
+	if (value < 0 || value >= (int)YNL_ARRAY_SIZE(sriov_switch_caps_strmap))
+		return NULL;
+	return sriov_switch_caps_strmap[value];
 }
 
 static const char * const sriov_filter_type_strmap[] = {
@@ -180,6 +214,13 @@ const struct ynl_policy_attr sriov_policy[SRIOV_A_MAX + 1] = {
 	[SRIOV_A_FLR_COUNT] = { .name = "flr-count", .type = YNL_PT_U64, },
 	[SRIOV_A_DEFAULT_MAC_FILTERS_MAX] = { .name = "default-mac-filters-max", .type = YNL_PT_U32, },
 	[SRIOV_A_DEFAULT_MAC_FILTERS] = { .name = "default-mac-filters", .type = YNL_PT_U32, },
+	[SRIOV_A_VPORT_STATE] = { .name = "vport-state", .type = YNL_PT_U32, },
+	[SRIOV_A_VPORT_NAME] = { .name = "vport-name", .type = YNL_PT_NUL_STR, },
+	[SRIOV_A_SWITCH_CAPS] = { .name = "switch-caps", .type = YNL_PT_U32, },
+	[SRIOV_A_QUEUE_PAIRS_MAX] = { .name = "queue-pairs-max", .type = YNL_PT_U32, },
+	[SRIOV_A_VPORT_QUEUE_PAIRS_MAX] = { .name = "vport-queue-pairs-max", .type = YNL_PT_U32, },
+	[SRIOV_A_VF_VENDOR_ID] = { .name = "vf-vendor-id", .type = YNL_PT_U16, },
+	[SRIOV_A_VF_DEVICE_ID] = { .name = "vf-device-id", .type = YNL_PT_U16, },
 };
 
 const struct ynl_policy_nest sriov_nest = {
@@ -284,6 +325,21 @@ int sriov_switch_get_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.default_mac_filters = 1;
 			dst->default_mac_filters = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_SWITCH_CAPS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.switch_caps = 1;
+			dst->switch_caps = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_QUEUE_PAIRS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.queue_pairs_max = 1;
+			dst->queue_pairs_max = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_QUEUE_PAIRS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_queue_pairs_max = 1;
+			dst->vport_queue_pairs_max = ynl_attr_get_u32(attr);
 		}
 	}
 
@@ -510,6 +566,16 @@ int sriov_vf_get_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.flr_count = 1;
 			dst->flr_count = ynl_attr_get_u64(attr);
+		} else if (type == SRIOV_A_VF_VENDOR_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vf_vendor_id = 1;
+			dst->vf_vendor_id = ynl_attr_get_u16(attr);
+		} else if (type == SRIOV_A_VF_DEVICE_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vf_device_id = 1;
+			dst->vf_device_id = ynl_attr_get_u16(attr);
 		}
 	}
 
@@ -753,6 +819,16 @@ int sriov_vf_alloc_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.flr_count = 1;
 			dst->flr_count = ynl_attr_get_u64(attr);
+		} else if (type == SRIOV_A_VF_VENDOR_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vf_vendor_id = 1;
+			dst->vf_vendor_id = ynl_attr_get_u16(attr);
+		} else if (type == SRIOV_A_VF_DEVICE_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vf_device_id = 1;
+			dst->vf_device_id = ynl_attr_get_u16(attr);
 		}
 	}
 
@@ -870,6 +946,7 @@ void sriov_vport_get_req_free(struct sriov_vport_get_req *req)
 
 void sriov_vport_get_rsp_free(struct sriov_vport_get_rsp *rsp)
 {
+	free(rsp->vport_name);
 	free(rsp);
 }
 
@@ -928,6 +1005,22 @@ int sriov_vport_get_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.num_filters = 1;
 			dst->num_filters = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_STATE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_state = 1;
+			dst->vport_state = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
 		}
 	}
 
@@ -984,6 +1077,7 @@ void sriov_vport_get_list_free(struct sriov_vport_get_list *rsp)
 		rsp = next;
 		next = rsp->next;
 
+		free(rsp->obj.vport_name);
 		free(rsp);
 	}
 }
@@ -1026,11 +1120,13 @@ free_list:
 void sriov_vport_new_req_free(struct sriov_vport_new_req *req)
 {
 	free(req->pci_addr);
+	free(req->vport_name);
 	free(req);
 }
 
 void sriov_vport_new_rsp_free(struct sriov_vport_new_rsp *rsp)
 {
+	free(rsp->vport_name);
 	free(rsp);
 }
 
@@ -1089,6 +1185,22 @@ int sriov_vport_new_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.num_filters = 1;
 			dst->num_filters = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_STATE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_state = 1;
+			dst->vport_state = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
 		}
 	}
 
@@ -1117,6 +1229,8 @@ sriov_vport_new(struct ynl_sock *ys, struct sriov_vport_new_req *req)
 		ynl_attr_put_u16(nlh, SRIOV_A_VLAN, req->vlan);
 	if (req->_present.qos)
 		ynl_attr_put_u8(nlh, SRIOV_A_QOS, req->qos);
+	if (req->_present.vport_name_len)
+		ynl_attr_put_str(nlh, SRIOV_A_VPORT_NAME, req->vport_name);
 
 	rsp = calloc(1, sizeof(*rsp));
 	yrs.yarg.data = rsp;
@@ -1170,11 +1284,13 @@ int sriov_vport_del(struct ynl_sock *ys, struct sriov_vport_del_req *req)
 void sriov_vport_set_req_free(struct sriov_vport_set_req *req)
 {
 	free(req->pci_addr);
+	free(req->vport_name);
 	free(req);
 }
 
 void sriov_vport_set_rsp_free(struct sriov_vport_set_rsp *rsp)
 {
+	free(rsp->vport_name);
 	free(rsp);
 }
 
@@ -1233,6 +1349,22 @@ int sriov_vport_set_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.num_filters = 1;
 			dst->num_filters = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_STATE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_state = 1;
+			dst->vport_state = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
 		}
 	}
 
@@ -1261,6 +1393,10 @@ sriov_vport_set(struct ynl_sock *ys, struct sriov_vport_set_req *req)
 		ynl_attr_put_u16(nlh, SRIOV_A_VLAN, req->vlan);
 	if (req->_present.qos)
 		ynl_attr_put_u8(nlh, SRIOV_A_QOS, req->qos);
+	if (req->_present.vport_state)
+		ynl_attr_put_u32(nlh, SRIOV_A_VPORT_STATE, req->vport_state);
+	if (req->_present.vport_name_len)
+		ynl_attr_put_str(nlh, SRIOV_A_VPORT_NAME, req->vport_name);
 
 	rsp = calloc(1, sizeof(*rsp));
 	yrs.yarg.data = rsp;
@@ -1839,6 +1975,187 @@ int sriov_cfg_write(struct ynl_sock *ys, struct sriov_cfg_write_req *req)
 	return 0;
 }
 
+/* ============== SRIOV_CMD_SWITCH_NEW ============== */
+/* SRIOV_CMD_SWITCH_NEW - do */
+void sriov_switch_new_req_free(struct sriov_switch_new_req *req)
+{
+	free(req->pci_addr);
+	free(req);
+}
+
+void sriov_switch_new_rsp_free(struct sriov_switch_new_rsp *rsp)
+{
+	free(rsp->pci_addr);
+	free(rsp);
+}
+
+int sriov_switch_new_rsp_parse(const struct nlmsghdr *nlh,
+			       struct ynl_parse_arg *yarg)
+{
+	struct sriov_switch_new_rsp *dst;
+	const struct nlattr *attr;
+
+	dst = yarg->data;
+
+	ynl_attr_for_each(attr, nlh, yarg->ys->family->hdr_len) {
+		unsigned int type = ynl_attr_type(attr);
+
+		if (type == SRIOV_A_IFINDEX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.ifindex = 1;
+			dst->ifindex = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_PCI_ADDR) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.pci_addr_len = len;
+			dst->pci_addr = malloc(len + 1);
+			memcpy(dst->pci_addr, ynl_attr_get_str(attr), len);
+			dst->pci_addr[len] = 0;
+		} else if (type == SRIOV_A_NUM_VFS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.num_vfs = 1;
+			dst->num_vfs = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_TOTAL_VFS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.total_vfs = 1;
+			dst->total_vfs = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_MAX_VPORTS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.max_vports = 1;
+			dst->max_vports = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_NUM_VPORTS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.num_vports = 1;
+			dst->num_vports = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_MAC_FILTERS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.mac_filters_max = 1;
+			dst->mac_filters_max = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_MAC_FILTERS_FREE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.mac_filters_free = 1;
+			dst->mac_filters_free = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VLAN_FILTERS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vlan_filters_max = 1;
+			dst->vlan_filters_max = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VLAN_FILTERS_FREE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vlan_filters_free = 1;
+			dst->vlan_filters_free = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_LINK_UP) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.link_up = 1;
+			dst->link_up = ynl_attr_get_u8(attr);
+		} else if (type == SRIOV_A_DEFAULT_MAC_FILTERS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.default_mac_filters_max = 1;
+			dst->default_mac_filters_max = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_DEFAULT_MAC_FILTERS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.default_mac_filters = 1;
+			dst->default_mac_filters = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_SWITCH_CAPS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.switch_caps = 1;
+			dst->switch_caps = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_QUEUE_PAIRS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.queue_pairs_max = 1;
+			dst->queue_pairs_max = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_QUEUE_PAIRS_MAX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_queue_pairs_max = 1;
+			dst->vport_queue_pairs_max = ynl_attr_get_u32(attr);
+		}
+	}
+
+	return YNL_PARSE_CB_OK;
+}
+
+struct sriov_switch_new_rsp *
+sriov_switch_new(struct ynl_sock *ys, struct sriov_switch_new_req *req)
+{
+	struct ynl_req_state yrs = { .yarg = { .ys = ys, }, };
+	struct sriov_switch_new_rsp *rsp;
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = ynl_gemsg_start_req(ys, ys->family_id, SRIOV_CMD_SWITCH_NEW, 1);
+	ys->req_policy = &sriov_nest;
+	yrs.yarg.rsp_policy = &sriov_nest;
+
+	if (req->_present.ifindex)
+		ynl_attr_put_u32(nlh, SRIOV_A_IFINDEX, req->ifindex);
+	if (req->_present.pci_addr_len)
+		ynl_attr_put_str(nlh, SRIOV_A_PCI_ADDR, req->pci_addr);
+	if (req->_present.num_vfs)
+		ynl_attr_put_u32(nlh, SRIOV_A_NUM_VFS, req->num_vfs);
+
+	rsp = calloc(1, sizeof(*rsp));
+	yrs.yarg.data = rsp;
+	yrs.cb = sriov_switch_new_rsp_parse;
+	yrs.rsp_cmd = SRIOV_CMD_SWITCH_NEW;
+
+	err = ynl_exec(ys, nlh, &yrs);
+	if (err < 0)
+		goto err_free;
+
+	return rsp;
+
+err_free:
+	sriov_switch_new_rsp_free(rsp);
+	return NULL;
+}
+
+/* ============== SRIOV_CMD_SWITCH_DEL ============== */
+/* SRIOV_CMD_SWITCH_DEL - do */
+void sriov_switch_del_req_free(struct sriov_switch_del_req *req)
+{
+	free(req->pci_addr);
+	free(req);
+}
+
+int sriov_switch_del(struct ynl_sock *ys, struct sriov_switch_del_req *req)
+{
+	struct ynl_req_state yrs = { .yarg = { .ys = ys, }, };
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = ynl_gemsg_start_req(ys, ys->family_id, SRIOV_CMD_SWITCH_DEL, 1);
+	ys->req_policy = &sriov_nest;
+
+	if (req->_present.ifindex)
+		ynl_attr_put_u32(nlh, SRIOV_A_IFINDEX, req->ifindex);
+	if (req->_present.pci_addr_len)
+		ynl_attr_put_str(nlh, SRIOV_A_PCI_ADDR, req->pci_addr);
+
+	err = ynl_exec(ys, nlh, &yrs);
+	if (err < 0)
+		return -1;
+
+	return 0;
+}
+
 /* SRIOV_CMD_SWITCH_CHANGE_NTF - event */
 int sriov_switch_change_ntf_rsp_parse(const struct nlmsghdr *nlh,
 				      struct ynl_parse_arg *yarg)
@@ -2201,6 +2518,17 @@ int sriov_vport_created_ntf_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.pool = 1;
 			dst->pool = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
 		} else if (type == SRIOV_A_TIMESTAMP_NS) {
 			if (ynl_attr_validate(yarg, attr))
 				return YNL_PARSE_CB_ERROR;
@@ -2214,6 +2542,87 @@ int sriov_vport_created_ntf_rsp_parse(const struct nlmsghdr *nlh,
 
 void sriov_vport_created_ntf_free(struct sriov_vport_created_ntf *rsp)
 {
+	free(rsp->obj.vport_name);
+	free(rsp);
+}
+
+/* SRIOV_CMD_VPORT_CHANGED_NTF - event */
+int sriov_vport_changed_ntf_rsp_parse(const struct nlmsghdr *nlh,
+				      struct ynl_parse_arg *yarg)
+{
+	struct sriov_vport_changed_ntf_rsp *dst;
+	const struct nlattr *attr;
+
+	dst = yarg->data;
+
+	ynl_attr_for_each(attr, nlh, yarg->ys->family->hdr_len) {
+		unsigned int type = ynl_attr_type(attr);
+
+		if (type == SRIOV_A_IFINDEX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.ifindex = 1;
+			dst->ifindex = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_id = 1;
+			dst->vport_id = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_OWNER) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_owner = 1;
+			dst->vport_owner = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VF_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vf_id = 1;
+			dst->vf_id = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_POOL) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.pool = 1;
+			dst->pool = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
+		} else if (type == SRIOV_A_VLAN) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vlan = 1;
+			dst->vlan = ynl_attr_get_u16(attr);
+		} else if (type == SRIOV_A_QOS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.qos = 1;
+			dst->qos = ynl_attr_get_u8(attr);
+		} else if (type == SRIOV_A_VPORT_STATE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_state = 1;
+			dst->vport_state = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_TIMESTAMP_NS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.timestamp_ns = 1;
+			dst->timestamp_ns = ynl_attr_get_u64(attr);
+		}
+	}
+
+	return YNL_PARSE_CB_OK;
+}
+
+void sriov_vport_changed_ntf_free(struct sriov_vport_changed_ntf *rsp)
+{
+	free(rsp->obj.vport_name);
 	free(rsp);
 }
 
@@ -2254,6 +2663,17 @@ int sriov_vport_deleted_ntf_rsp_parse(const struct nlmsghdr *nlh,
 				return YNL_PARSE_CB_ERROR;
 			dst->_present.pool = 1;
 			dst->pool = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_NAME) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = strnlen(ynl_attr_get_str(attr), ynl_attr_data_len(attr));
+			dst->_present.vport_name_len = len;
+			dst->vport_name = malloc(len + 1);
+			memcpy(dst->vport_name, ynl_attr_get_str(attr), len);
+			dst->vport_name[len] = 0;
 		} else if (type == SRIOV_A_TIMESTAMP_NS) {
 			if (ynl_attr_validate(yarg, attr))
 				return YNL_PARSE_CB_ERROR;
@@ -2267,6 +2687,7 @@ int sriov_vport_deleted_ntf_rsp_parse(const struct nlmsghdr *nlh,
 
 void sriov_vport_deleted_ntf_free(struct sriov_vport_deleted_ntf *rsp)
 {
+	free(rsp->obj.vport_name);
 	free(rsp);
 }
 
@@ -2429,6 +2850,75 @@ void sriov_cfg_write_ntf_free(struct sriov_cfg_write_ntf *rsp)
 	free(rsp);
 }
 
+/* SRIOV_CMD_FILTER_DELETED_NTF - event */
+int sriov_filter_deleted_ntf_rsp_parse(const struct nlmsghdr *nlh,
+				       struct ynl_parse_arg *yarg)
+{
+	struct sriov_filter_deleted_ntf_rsp *dst;
+	const struct nlattr *attr;
+
+	dst = yarg->data;
+
+	ynl_attr_for_each(attr, nlh, yarg->ys->family->hdr_len) {
+		unsigned int type = ynl_attr_type(attr);
+
+		if (type == SRIOV_A_IFINDEX) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.ifindex = 1;
+			dst->ifindex = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_FILTER_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.filter_id = 1;
+			dst->filter_id = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_FILTER_TYPE) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.filter_type = 1;
+			dst->filter_type = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_FILTER_ORIGIN) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.filter_origin = 1;
+			dst->filter_origin = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_VPORT_ID) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vport_id = 1;
+			dst->vport_id = ynl_attr_get_u32(attr);
+		} else if (type == SRIOV_A_MAC) {
+			unsigned int len;
+
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+
+			len = ynl_attr_data_len(attr);
+			dst->_present.mac_len = len;
+			dst->mac = malloc(len);
+			memcpy(dst->mac, ynl_attr_data(attr), len);
+		} else if (type == SRIOV_A_VLAN) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.vlan = 1;
+			dst->vlan = ynl_attr_get_u16(attr);
+		} else if (type == SRIOV_A_TIMESTAMP_NS) {
+			if (ynl_attr_validate(yarg, attr))
+				return YNL_PARSE_CB_ERROR;
+			dst->_present.timestamp_ns = 1;
+			dst->timestamp_ns = ynl_attr_get_u64(attr);
+		}
+	}
+
+	return YNL_PARSE_CB_OK;
+}
+
+void sriov_filter_deleted_ntf_free(struct sriov_filter_deleted_ntf *rsp)
+{
+	free(rsp->obj.mac);
+	free(rsp);
+}
+
 static const struct ynl_ntf_info sriov_ntf_info[] =  {
 	[SRIOV_CMD_SWITCH_CHANGE_NTF] =  {
 		.alloc_sz	= sizeof(struct sriov_switch_change_ntf),
@@ -2478,6 +2968,12 @@ static const struct ynl_ntf_info sriov_ntf_info[] =  {
 		.policy		= &sriov_nest,
 		.free		= (void *)sriov_vport_created_ntf_free,
 	},
+	[SRIOV_CMD_VPORT_CHANGED_NTF] =  {
+		.alloc_sz	= sizeof(struct sriov_vport_changed_ntf),
+		.cb		= sriov_vport_changed_ntf_rsp_parse,
+		.policy		= &sriov_nest,
+		.free		= (void *)sriov_vport_changed_ntf_free,
+	},
 	[SRIOV_CMD_VPORT_DELETED_NTF] =  {
 		.alloc_sz	= sizeof(struct sriov_vport_deleted_ntf),
 		.cb		= sriov_vport_deleted_ntf_rsp_parse,
@@ -2501,6 +2997,12 @@ static const struct ynl_ntf_info sriov_ntf_info[] =  {
 		.cb		= sriov_cfg_write_ntf_rsp_parse,
 		.policy		= &sriov_nest,
 		.free		= (void *)sriov_cfg_write_ntf_free,
+	},
+	[SRIOV_CMD_FILTER_DELETED_NTF] =  {
+		.alloc_sz	= sizeof(struct sriov_filter_deleted_ntf),
+		.cb		= sriov_filter_deleted_ntf_rsp_parse,
+		.policy		= &sriov_nest,
+		.free		= (void *)sriov_filter_deleted_ntf_free,
 	},
 };
 

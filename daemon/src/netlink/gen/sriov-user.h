@@ -19,6 +19,8 @@ extern const struct ynl_family ynl_sriov_family;
 const char *sriov_op_str(int op);
 const char *sriov_vf_state_str(enum sriov_vf_state value);
 const char *sriov_vport_owner_str(enum sriov_vport_owner value);
+const char *sriov_vport_state_str(enum sriov_vport_state value);
+const char *sriov_switch_caps_str(enum sriov_switch_caps value);
 const char *sriov_filter_type_str(enum sriov_filter_type value);
 const char *sriov_filter_origin_str(enum sriov_filter_origin value);
 const char *sriov_link_state_str(enum sriov_link_state value);
@@ -76,6 +78,9 @@ struct sriov_switch_get_rsp {
 		__u32 link_up:1;
 		__u32 default_mac_filters_max:1;
 		__u32 default_mac_filters:1;
+		__u32 switch_caps:1;
+		__u32 queue_pairs_max:1;
+		__u32 vport_queue_pairs_max:1;
 	} _present;
 
 	__u32 ifindex;
@@ -91,6 +96,9 @@ struct sriov_switch_get_rsp {
 	__u8 link_up;
 	__u32 default_mac_filters_max;
 	__u32 default_mac_filters;
+	__u32 switch_caps;
+	__u32 queue_pairs_max;
+	__u32 vport_queue_pairs_max;
 };
 
 void sriov_switch_get_rsp_free(struct sriov_switch_get_rsp *rsp);
@@ -178,6 +186,8 @@ struct sriov_vf_get_rsp {
 		__u32 mbx_nack:1;
 		__u32 mbx_dropped:1;
 		__u32 flr_count:1;
+		__u32 vf_vendor_id:1;
+		__u32 vf_device_id:1;
 	} _present;
 
 	__u32 ifindex;
@@ -202,6 +212,8 @@ struct sriov_vf_get_rsp {
 	__u64 mbx_nack;
 	__u64 mbx_dropped;
 	__u64 flr_count;
+	__u16 vf_vendor_id;
+	__u16 vf_device_id;
 };
 
 void sriov_vf_get_rsp_free(struct sriov_vf_get_rsp *rsp);
@@ -343,6 +355,8 @@ struct sriov_vf_alloc_rsp {
 		__u32 mbx_nack:1;
 		__u32 mbx_dropped:1;
 		__u32 flr_count:1;
+		__u32 vf_vendor_id:1;
+		__u32 vf_device_id:1;
 	} _present;
 
 	__u32 ifindex;
@@ -367,6 +381,8 @@ struct sriov_vf_alloc_rsp {
 	__u64 mbx_nack;
 	__u64 mbx_dropped;
 	__u64 flr_count;
+	__u16 vf_vendor_id;
+	__u16 vf_device_id;
 };
 
 void sriov_vf_alloc_rsp_free(struct sriov_vf_alloc_rsp *rsp);
@@ -533,6 +549,8 @@ struct sriov_vport_get_rsp {
 		__u32 vlan:1;
 		__u32 qos:1;
 		__u32 num_filters:1;
+		__u32 vport_state:1;
+		__u32 vport_name_len;
 	} _present;
 
 	__u32 ifindex;
@@ -543,6 +561,8 @@ struct sriov_vport_get_rsp {
 	__u16 vlan;
 	__u8 qos;
 	__u32 num_filters;
+	enum sriov_vport_state vport_state;
+	char *vport_name;
 };
 
 void sriov_vport_get_rsp_free(struct sriov_vport_get_rsp *rsp);
@@ -608,6 +628,7 @@ struct sriov_vport_new_req {
 		__u32 vf_id:1;
 		__u32 vlan:1;
 		__u32 qos:1;
+		__u32 vport_name_len;
 	} _present;
 
 	__u32 ifindex;
@@ -615,6 +636,7 @@ struct sriov_vport_new_req {
 	__u32 vf_id;
 	__u16 vlan;
 	__u8 qos;
+	char *vport_name;
 };
 
 static inline struct sriov_vport_new_req *sriov_vport_new_req_alloc(void)
@@ -657,6 +679,16 @@ sriov_vport_new_req_set_qos(struct sriov_vport_new_req *req, __u8 qos)
 	req->_present.qos = 1;
 	req->qos = qos;
 }
+static inline void
+sriov_vport_new_req_set_vport_name(struct sriov_vport_new_req *req,
+				   const char *vport_name)
+{
+	free(req->vport_name);
+	req->_present.vport_name_len = strlen(vport_name);
+	req->vport_name = malloc(req->_present.vport_name_len + 1);
+	memcpy(req->vport_name, vport_name, req->_present.vport_name_len);
+	req->vport_name[req->_present.vport_name_len] = 0;
+}
 
 struct sriov_vport_new_rsp {
 	struct {
@@ -669,6 +701,8 @@ struct sriov_vport_new_rsp {
 		__u32 vlan:1;
 		__u32 qos:1;
 		__u32 num_filters:1;
+		__u32 vport_state:1;
+		__u32 vport_name_len;
 	} _present;
 
 	__u32 ifindex;
@@ -679,14 +713,17 @@ struct sriov_vport_new_rsp {
 	__u16 vlan;
 	__u8 qos;
 	__u32 num_filters;
+	enum sriov_vport_state vport_state;
+	char *vport_name;
 };
 
 void sriov_vport_new_rsp_free(struct sriov_vport_new_rsp *rsp);
 
 /*
- * Create a VPort attached to an allocated VF (vf-id given) or to the
-PF (no vf-id), optionally with a default VLAN inserted on transmit
-and required on receive.
+ * Create a VPort attached to an allocated VF, optionally with a
+default VLAN inserted on transmit and required on receive.  The PF
+has only the default VPort: without vf-id the request fails with
+EOPNOTSUPP (the PF's datapath runs queues in its own pool only).
 
  */
 struct sriov_vport_new_rsp *
@@ -752,6 +789,8 @@ struct sriov_vport_set_req {
 		__u32 vport_id:1;
 		__u32 vlan:1;
 		__u32 qos:1;
+		__u32 vport_state:1;
+		__u32 vport_name_len;
 	} _present;
 
 	__u32 ifindex;
@@ -759,6 +798,8 @@ struct sriov_vport_set_req {
 	__u32 vport_id;
 	__u16 vlan;
 	__u8 qos;
+	enum sriov_vport_state vport_state;
+	char *vport_name;
 };
 
 static inline struct sriov_vport_set_req *sriov_vport_set_req_alloc(void)
@@ -802,6 +843,23 @@ sriov_vport_set_req_set_qos(struct sriov_vport_set_req *req, __u8 qos)
 	req->_present.qos = 1;
 	req->qos = qos;
 }
+static inline void
+sriov_vport_set_req_set_vport_state(struct sriov_vport_set_req *req,
+				    enum sriov_vport_state vport_state)
+{
+	req->_present.vport_state = 1;
+	req->vport_state = vport_state;
+}
+static inline void
+sriov_vport_set_req_set_vport_name(struct sriov_vport_set_req *req,
+				   const char *vport_name)
+{
+	free(req->vport_name);
+	req->_present.vport_name_len = strlen(vport_name);
+	req->vport_name = malloc(req->_present.vport_name_len + 1);
+	memcpy(req->vport_name, vport_name, req->_present.vport_name_len);
+	req->vport_name[req->_present.vport_name_len] = 0;
+}
 
 struct sriov_vport_set_rsp {
 	struct {
@@ -814,6 +872,8 @@ struct sriov_vport_set_rsp {
 		__u32 vlan:1;
 		__u32 qos:1;
 		__u32 num_filters:1;
+		__u32 vport_state:1;
+		__u32 vport_name_len;
 	} _present;
 
 	__u32 ifindex;
@@ -824,12 +884,17 @@ struct sriov_vport_set_rsp {
 	__u16 vlan;
 	__u8 qos;
 	__u32 num_filters;
+	enum sriov_vport_state vport_state;
+	char *vport_name;
 };
 
 void sriov_vport_set_rsp_free(struct sriov_vport_set_rsp *rsp);
 
 /*
- * Change the default VLAN of a VPort (vlan 0 removes it).
+ * Change a VPort attached to a VF: its default VLAN (vlan 0 removes
+it) and its state; and the name of any VPort.  At least one of
+vlan, vport-state and vport-name.
+
  */
 struct sriov_vport_set_rsp *
 sriov_vport_set(struct ynl_sock *ys, struct sriov_vport_set_req *req);
@@ -1362,6 +1427,147 @@ MSI-X capability, no bus-master changes while a driver is bound).
  */
 int sriov_cfg_write(struct ynl_sock *ys, struct sriov_cfg_write_req *req);
 
+/* ============== SRIOV_CMD_SWITCH_NEW ============== */
+/* SRIOV_CMD_SWITCH_NEW - do */
+struct sriov_switch_new_req {
+	struct {
+		__u32 ifindex:1;
+		__u32 pci_addr_len;
+		__u32 num_vfs:1;
+	} _present;
+
+	__u32 ifindex;
+	char *pci_addr;
+	__u32 num_vfs;
+};
+
+static inline struct sriov_switch_new_req *sriov_switch_new_req_alloc(void)
+{
+	return calloc(1, sizeof(struct sriov_switch_new_req));
+}
+void sriov_switch_new_req_free(struct sriov_switch_new_req *req);
+
+static inline void
+sriov_switch_new_req_set_ifindex(struct sriov_switch_new_req *req,
+				 __u32 ifindex)
+{
+	req->_present.ifindex = 1;
+	req->ifindex = ifindex;
+}
+static inline void
+sriov_switch_new_req_set_pci_addr(struct sriov_switch_new_req *req,
+				  const char *pci_addr)
+{
+	free(req->pci_addr);
+	req->_present.pci_addr_len = strlen(pci_addr);
+	req->pci_addr = malloc(req->_present.pci_addr_len + 1);
+	memcpy(req->pci_addr, pci_addr, req->_present.pci_addr_len);
+	req->pci_addr[req->_present.pci_addr_len] = 0;
+}
+static inline void
+sriov_switch_new_req_set_num_vfs(struct sriov_switch_new_req *req,
+				 __u32 num_vfs)
+{
+	req->_present.num_vfs = 1;
+	req->num_vfs = num_vfs;
+}
+
+struct sriov_switch_new_rsp {
+	struct {
+		__u32 ifindex:1;
+		__u32 pci_addr_len;
+		__u32 num_vfs:1;
+		__u32 total_vfs:1;
+		__u32 max_vports:1;
+		__u32 num_vports:1;
+		__u32 mac_filters_max:1;
+		__u32 mac_filters_free:1;
+		__u32 vlan_filters_max:1;
+		__u32 vlan_filters_free:1;
+		__u32 link_up:1;
+		__u32 default_mac_filters_max:1;
+		__u32 default_mac_filters:1;
+		__u32 switch_caps:1;
+		__u32 queue_pairs_max:1;
+		__u32 vport_queue_pairs_max:1;
+	} _present;
+
+	__u32 ifindex;
+	char *pci_addr;
+	__u32 num_vfs;
+	__u32 total_vfs;
+	__u32 max_vports;
+	__u32 num_vports;
+	__u32 mac_filters_max;
+	__u32 mac_filters_free;
+	__u32 vlan_filters_max;
+	__u32 vlan_filters_free;
+	__u8 link_up;
+	__u32 default_mac_filters_max;
+	__u32 default_mac_filters;
+	__u32 switch_caps;
+	__u32 queue_pairs_max;
+	__u32 vport_queue_pairs_max;
+};
+
+void sriov_switch_new_rsp_free(struct sriov_switch_new_rsp *rsp);
+
+/*
+ * Create the NIC switch of a PF with num-vfs VFs, as writing
+sriov_numvfs does (switch-change-ntf).  EBUSY while the PF has a
+switch; ERANGE for more VFs than the PF has.
+
+ */
+struct sriov_switch_new_rsp *
+sriov_switch_new(struct ynl_sock *ys, struct sriov_switch_new_req *req);
+
+/* ============== SRIOV_CMD_SWITCH_DEL ============== */
+/* SRIOV_CMD_SWITCH_DEL - do */
+struct sriov_switch_del_req {
+	struct {
+		__u32 ifindex:1;
+		__u32 pci_addr_len;
+	} _present;
+
+	__u32 ifindex;
+	char *pci_addr;
+};
+
+static inline struct sriov_switch_del_req *sriov_switch_del_req_alloc(void)
+{
+	return calloc(1, sizeof(struct sriov_switch_del_req));
+}
+void sriov_switch_del_req_free(struct sriov_switch_del_req *req);
+
+static inline void
+sriov_switch_del_req_set_ifindex(struct sriov_switch_del_req *req,
+				 __u32 ifindex)
+{
+	req->_present.ifindex = 1;
+	req->ifindex = ifindex;
+}
+static inline void
+sriov_switch_del_req_set_pci_addr(struct sriov_switch_del_req *req,
+				  const char *pci_addr)
+{
+	free(req->pci_addr);
+	req->_present.pci_addr_len = strlen(pci_addr);
+	req->pci_addr = malloc(req->_present.pci_addr_len + 1);
+	memcpy(req->pci_addr, pci_addr, req->_present.pci_addr_len);
+	req->pci_addr[req->_present.pci_addr_len] = 0;
+}
+
+/*
+ * Delete the NIC switch of a PF and disable its VFs
+(switch-change-ntf).  Refused with EBUSY while a VPort other than
+the default VPort exists or a VF is allocated: delete and free
+them first.  Writing 0 to sriov_numvfs deletes the switch with
+whatever it holds and announces every VPort and VF allocation it
+ends.
+
+ */
+int sriov_switch_del(struct ynl_sock *ys, struct sriov_switch_del_req *req);
+
 /* SRIOV_CMD_SWITCH_CHANGE_NTF - event */
 struct sriov_switch_change_ntf_rsp {
 	struct {
@@ -1547,6 +1753,7 @@ struct sriov_vport_created_ntf_rsp {
 		__u32 vport_owner:1;
 		__u32 vf_id:1;
 		__u32 pool:1;
+		__u32 vport_name_len;
 		__u32 timestamp_ns:1;
 	} _present;
 
@@ -1555,6 +1762,7 @@ struct sriov_vport_created_ntf_rsp {
 	enum sriov_vport_owner vport_owner;
 	__u32 vf_id;
 	__u32 pool;
+	char *vport_name;
 	__u64 timestamp_ns;
 };
 
@@ -1568,14 +1776,18 @@ struct sriov_vport_created_ntf {
 
 void sriov_vport_created_ntf_free(struct sriov_vport_created_ntf *rsp);
 
-/* SRIOV_CMD_VPORT_DELETED_NTF - event */
-struct sriov_vport_deleted_ntf_rsp {
+/* SRIOV_CMD_VPORT_CHANGED_NTF - event */
+struct sriov_vport_changed_ntf_rsp {
 	struct {
 		__u32 ifindex:1;
 		__u32 vport_id:1;
 		__u32 vport_owner:1;
 		__u32 vf_id:1;
 		__u32 pool:1;
+		__u32 vport_name_len;
+		__u32 vlan:1;
+		__u32 qos:1;
+		__u32 vport_state:1;
 		__u32 timestamp_ns:1;
 	} _present;
 
@@ -1584,6 +1796,41 @@ struct sriov_vport_deleted_ntf_rsp {
 	enum sriov_vport_owner vport_owner;
 	__u32 vf_id;
 	__u32 pool;
+	char *vport_name;
+	__u16 vlan;
+	__u8 qos;
+	enum sriov_vport_state vport_state;
+	__u64 timestamp_ns;
+};
+
+struct sriov_vport_changed_ntf {
+	__u16 family;
+	__u8 cmd;
+	struct ynl_ntf_base_type *next;
+	void (*free)(struct sriov_vport_changed_ntf *ntf);
+	struct sriov_vport_changed_ntf_rsp obj __attribute__((aligned(8)));
+};
+
+void sriov_vport_changed_ntf_free(struct sriov_vport_changed_ntf *rsp);
+
+/* SRIOV_CMD_VPORT_DELETED_NTF - event */
+struct sriov_vport_deleted_ntf_rsp {
+	struct {
+		__u32 ifindex:1;
+		__u32 vport_id:1;
+		__u32 vport_owner:1;
+		__u32 vf_id:1;
+		__u32 pool:1;
+		__u32 vport_name_len;
+		__u32 timestamp_ns:1;
+	} _present;
+
+	__u32 ifindex;
+	__u32 vport_id;
+	enum sriov_vport_owner vport_owner;
+	__u32 vf_id;
+	__u32 pool;
+	char *vport_name;
 	__u64 timestamp_ns;
 };
 
@@ -1677,5 +1924,38 @@ struct sriov_cfg_write_ntf {
 };
 
 void sriov_cfg_write_ntf_free(struct sriov_cfg_write_ntf *rsp);
+
+/* SRIOV_CMD_FILTER_DELETED_NTF - event */
+struct sriov_filter_deleted_ntf_rsp {
+	struct {
+		__u32 ifindex:1;
+		__u32 filter_id:1;
+		__u32 filter_type:1;
+		__u32 filter_origin:1;
+		__u32 vport_id:1;
+		__u32 mac_len;
+		__u32 vlan:1;
+		__u32 timestamp_ns:1;
+	} _present;
+
+	__u32 ifindex;
+	__u32 filter_id;
+	enum sriov_filter_type filter_type;
+	enum sriov_filter_origin filter_origin;
+	__u32 vport_id;
+	void *mac;
+	__u16 vlan;
+	__u64 timestamp_ns;
+};
+
+struct sriov_filter_deleted_ntf {
+	__u16 family;
+	__u8 cmd;
+	struct ynl_ntf_base_type *next;
+	void (*free)(struct sriov_filter_deleted_ntf *ntf);
+	struct sriov_filter_deleted_ntf_rsp obj __attribute__((aligned(8)));
+};
+
+void sriov_filter_deleted_ntf_free(struct sriov_filter_deleted_ntf *rsp);
 
 #endif /* _LINUX_SRIOV_GEN_H */
