@@ -26,6 +26,15 @@ __ktap_plan=
 __ktap_t0=$EPOCHREALTIME
 __defer=()
 
+# jq: the tests' JSON queries run with gojq when it is there (tools/setup.sh
+# installs it): the same query language, and it starts in about an eighth
+# of jq 1.6's time, which in the TCG lab is 0.45 s against 0.06 s a call
+# and a test makes hundreds of them.  Exact 64-bit integers, and objects
+# print with their keys sorted.
+if command -v gojq >/dev/null 2>&1; then
+	jq() { gojq "$@"; }
+fi
+
 ktap_header() { echo "KTAP version 1"; }
 ktap_plan() { __ktap_plan=$1; echo "1..$1"; }
 ktap_diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
@@ -110,11 +119,11 @@ trap __run_defer EXIT
 busywait() {
 	local timeout=$1 start now
 	shift
-	start=$(date +%s%3N)
+	start=${EPOCHREALTIME/./}
 	while true; do
 		"$@" && return 0
-		now=$(date +%s%3N)
-		[ $((now - start)) -ge "$timeout" ] && return 1
+		now=${EPOCHREALTIME/./}
+		[ $(((now - start) / 1000)) -ge "$timeout" ] && return 1
 		sleep 0.05
 	done
 }

@@ -141,6 +141,22 @@ nv_switch_setup() {
 nv_filter_vport() {
 	nv_sriov --do filter-get --json "{\"ifindex\": $NV_PFIFX, \"filter-id\": $NV_FID}" | jq '."vport-id"'
 }
+# the adapter's MAC filter to the VF's VPort (sriovd's attach step), unless
+# it is there already
+nv_filter_to_vf_vport() {
+	[ "$(nv_filter_vport)" = "$NV_VPORT" ] && return 0
+	nv_sriov --do filter-move --json "{\"ifindex\": $NV_PFIFX, \"src-vport-id\": 0, \"vport-id\": $NV_VPORT}" >/dev/null &&
+		[ "$(nv_filter_vport)" = "$NV_VPORT" ]
+}
+# sriov_pf tests: the synthetic topology, VF 0 paired with the adapter, and
+# the adapter's MAC filter on the VF's VPort; bails out otherwise
+nv_paired_on_vf_vport() {
+	nv_setup_synthetic || ktap_bail "synthetic topology setup failed"
+	nv_vf_enable || ktap_bail "VF setup failed"
+	nv_wait_dp 1 40 || ktap_bail "the data path never reached the VF"
+	nv_filter_to_vf_vport ||
+		ktap_bail "cannot move the adapter's MAC filter to the VF's VPort"
+}
 
 # The host side of the switch protocol (sriovd's role): ack every request
 # the adapter makes; under sriov_pf move the adapter's filter first.  The

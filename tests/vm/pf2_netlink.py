@@ -17,7 +17,7 @@ import time
 
 # one per expect_ok(), expect_err() and check() call below; none of them
 # is conditional
-PLAN = 78
+PLAN = 95
 if sys.argv[1:] == ["--plan"]:
     print(PLAN)
     sys.exit(0)
@@ -97,9 +97,23 @@ MAC_VF = bytes.fromhex("02005e10bb01")
 
 # ---- switch ----
 sw = expect_ok("switch-get by ifindex", "switch-get", PF)
-check("switch reports 2 VFs, 1 VPort, one VPort per pool (8)",
+check("switch reports 2 VFs, 1 VPort, max-vports 3 (the default VPort and "
+      "one per VF)",
       sw and sw["num-vfs"] == 2 and sw["num-vports"] == 1 and
-      sw["max-vports"] == 8, str(sw))
+      sw["max-vports"] == 3, str(sw))
+# every capability switch-get claims is exercised in make check: VLAN
+# filters below and in pf_ctl_vlan, the port VLAN in pf2_vlan_reset and
+# pf2_isolation, the VPort state in pf_ctl_vport_state, FLR below,
+# anti-spoofing in pf2_isolation, the rate limit in pf_devlink, the
+# identity backchannel in pf_ctl_vport_id
+CAPS = {"vlan-filters", "port-vlan", "vport-state", "flr", "anti-spoofing",
+        "rate-limit", "identity"}
+check("switch-caps: VLAN filters, port VLAN, VPort state, FLR, "
+      "anti-spoofing, rate limit, identity; nothing else",
+      sw and set(sw.get("switch-caps", [])) == CAPS, str(sw))
+check("16 queue pairs, 2 per VF VPort (a pool's queues n and n + 8)",
+      sw and sw.get("queue-pairs-max") == 16 and
+      sw.get("vport-queue-pairs-max") == 2, str(sw))
 sw2 = expect_ok("switch-get by PCI address", "switch-get", {"pci-addr": bdf})
 check("same PF by PCI address", sw2 and sw2["ifindex"] == ifindex, str(sw2))
 dump = expect_ok("switch-get dump", "switch-get", {}, dump=True)
@@ -119,6 +133,16 @@ vfs = expect_ok("vf-get dump", "vf-get", PF, dump=True)
 check("2 free VFs with PCI addresses",
       vfs and len(vfs) == 2 and all(v["vf-state"] == "free" and
                                     "vf-pci-addr" in v for v in vfs), str(vfs))
+def sysfs_id(bdf, what):
+    with open(f"/sys/bus/pci/devices/{bdf}/{what}") as f:
+        return int(f.read(), 16)
+
+
+check("each VF's vendor and device id as the PCI core has them (8086:10ca)",
+      vfs and all(v.get("vf-vendor-id") == sysfs_id(v["vf-pci-addr"], "vendor")
+                  == 0x8086 and v.get("vf-device-id") ==
+                  sysfs_id(v["vf-pci-addr"], "device") == 0x10CA
+                  for v in vfs), str(vfs))
 expect_err("vf-get of VF 5 (only 2 enabled)", "vf-get", {**PF, "vf-id": 5},
            errno.ENOENT, "VF 5 does not exist")
 expect_err("vf-get of VF 9 (policy max 7)", "vf-get", {**PF, "vf-id": 9},
@@ -161,18 +185,13 @@ check("dump shows the default VPort and VF 1's",
       vps and len(vps) == 2 and any("is-default" in x for x in vps), str(vps))
 expect_err("vf-free while the VF has a VPort", "vf-free", {**PF, "vf-id": 1},
            errno.EBUSY, "delete it first")
-# the "8 pools" limit: PF VPorts take the pools neither a VF nor the PF uses (2..6)
-pf_vps = []
-for i in range(5):
-    try:
-        pf_vps.append(ynl.do("vport-new", PF)["vport-id"])
-    except NlError as e:
-        print(f"# PF VPort {i}: {e}")
-check("5 PF VPorts fill pools 2-6", len(pf_vps) == 5)
-expect_err("a 6th PF VPort: all 8 pools in use", "vport-new", PF,
-           errno.ENOSPC, "all 8 VMDq pools")
-for i in pf_vps:
-    ynl.do("vport-del", {**PF, "vport-id": i})
+# the PF has only the default VPort: its datapath has queues in its own pool
+expect_err("vport-new on the PF (no vf-id)", "vport-new", PF,
+           errno.EOPNOTSUPP, "besides the default VPort")
+sw = ynl.do("switch-get", PF)
+check("switch-get counts the default VPort and VF 1's: num-vports 2, "
+      "max-vports 3 (2 VFs + the default VPort)",
+      sw["num-vports"] == 2 and sw["max-vports"] == 3, str(sw))
 
 # ---- filters ----
 f = expect_ok("filter-add MAC on the default VPort", "filter-add",
@@ -274,6 +293,71 @@ check("vf-reset-ntf event", ev and ev[0]["vf-id"] == 0 and
 ynl.do("vf-free", {**PF, "vf-id": 0})
 expect_err("vf-reset of a VF that does not exist", "vf-reset",
            {**PF, "vf-id": 6}, errno.ENOENT, "does not exist")
+
+# ---- switch-new / switch-del ----
+NUMVFS = f"/sys/bus/pci/devices/{bdf}/sriov_numvfs"
+
+
+def numvfs():
+    with open(NUMVFS) as fh:
+        return int(fh.read())
+
+
+expect_err("switch-new while the PF has a switch", "switch-new",
+           {**PF, "num-vfs": 2}, errno.EBUSY, "switch-del first")
+ynl.do("vf-alloc", {**PF, "vf-id": 0, "serial": 0x5d1})
+vp0 = ynl.do("vport-new", {**PF, "vf-id": 0})["vport-id"]
+fa = ynl.do("filter-add", {**PF, "vport-id": 0,
+                           "mac": bytes.fromhex("02005e10aa03")})["filter-id"]
+expect_err("switch-del while a VPort exists", "switch-del", PF,
+           errno.EBUSY, f"VPort {vp0} exists")
+ynl.do("vport-del", {**PF, "vport-id": vp0})
+expect_err("switch-del while a VF is allocated", "switch-del", PF,
+           errno.EBUSY, "VF 0 is allocated")
+ynl.do("vf-free", {**PF, "vf-id": 0})
+expect_err("switch-del while the administrator's filter is on the default "
+           "VPort", "switch-del", PF, errno.EBUSY, f"filter {fa} ")
+events("filter-deleted-ntf", timeout=0.2)
+ynl.do("filter-del", {**PF, "filter-id": fa})
+ev = events("filter-deleted-ntf")
+check("filter-del: filter-deleted-ntf with the filter, its VPort and MAC",
+      ev and ev[0]["filter-id"] == fa and ev[0]["vport-id"] == 0 and
+      ev[0]["filter-origin"] == "admin" and
+      ev[0]["mac"] == "02:00:5e:10:aa:03", str(ev))
+check("nothing was deleted by the refusals: 2 VFs still enabled",
+      numvfs() == 2 and ynl.do("switch-get", PF)["num-vfs"] == 2)
+events("switch-change-ntf", timeout=0.2)
+expect_ok("switch-del of a switch with only the default VPort", "switch-del",
+          PF)
+sw = ynl.do("switch-get", PF)
+ev = events("switch-change-ntf")
+check("switch gone: num-vfs 0 in switch-get and sriov_numvfs, "
+      "switch-change-ntf with num-vfs 0",
+      sw["num-vfs"] == 0 and sw["num-vports"] == 0 and numvfs() == 0 and
+      ev and ev[-1]["num-vfs"] == 0, f"{sw} {ev} sriov_numvfs {numvfs()}")
+expect_err("switch-del without a switch", "switch-del", PF, errno.ENOENT,
+           "switch-new")
+expect_err("switch-new with 0 VFs (policy min 1)", "switch-new",
+           {**PF, "num-vfs": 0}, errno.ERANGE, "")
+expect_err("switch-new with 8 VFs (policy max 7)", "switch-new",
+           {**PF, "num-vfs": 8}, errno.ERANGE, "")
+sw = expect_ok("switch-new with 2 VFs", "switch-new", {**PF, "num-vfs": 2})
+ev = events("switch-change-ntf")
+check("switch back: the reply, sriov_numvfs and switch-change-ntf say 2 VFs, "
+      "the default VPort exists",
+      sw and sw["num-vfs"] == 2 and sw["num-vports"] == 1 and
+      numvfs() == 2 and ev and ev[-1]["num-vfs"] == 2, f"{sw} {ev}")
+# sriov_numvfs=0 deletes the switch with what it holds, and announces it
+fb = ynl.do("filter-add", {**PF, "vport-id": 0,
+                           "mac": bytes.fromhex("02005e10aa04")})["filter-id"]
+with open(NUMVFS, "w") as fh:
+    fh.write("0")
+ev = events("filter-deleted-ntf")
+check("sriov_numvfs=0: filter-deleted-ntf for the administrator's filter",
+      any(e["filter-id"] == fb and e["filter-origin"] == "admin"
+          for e in ev), str(ev))
+with open(NUMVFS, "w") as fh:
+    fh.write("2")
 
 # ---- privileges ----
 

@@ -5,9 +5,9 @@
 #
 # sriov_pf's error paths and switch counters over generic netlink
 # (pf_ctl_errors.py, through the kernel's YNL library and our spec):
-# - num-vports and max-vports count the same VPorts (the default, PF and
-#   VF VPorts): num-vports reaches max-vports exactly when the pools are
-#   full;
+# - num-vports and max-vports count the same VPorts (the default and the
+#   VF VPorts): num-vports reaches max-vports exactly when every VF has a
+#   VPort; vport-new on the PF is refused (EOPNOTSUPP);
 # - vf-reset refuses a VF that is not allocated, and a failed FLR
 #   (fault fail_flr) fails the request instead of reporting success;
 # - a filter-move whose VLAN filter cannot move (fault fail_filter_write)

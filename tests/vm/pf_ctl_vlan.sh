@@ -24,17 +24,8 @@ PINGS=20
 ktap_header
 ktap_plan 8
 
-nv_setup_synthetic || ktap_bail "synthetic topology setup failed"
-nv_vf_enable || ktap_bail "VF setup failed"
-nv_wait_dp 1 40 || ktap_bail "the data path never reached the VF"
+nv_paired_on_vf_vport
 vlvf_free() { nv_sriov --do switch-get --json "{\"ifindex\": $NV_PFIFX}" | jq '."vlan-filters-free"'; }
-# the adapter's MAC filter to the VF's VPort (sriovd's attach step)
-to_vf_vport() {
-	[ "$(nv_filter_vport)" = "$NV_VPORT" ] && return 0
-	nv_sriov --do filter-move --json "{\"ifindex\": $NV_PFIFX, \"src-vport-id\": 0, \"vport-id\": $NV_VPORT}" >/dev/null &&
-		[ "$(nv_filter_vport)" = "$NV_VPORT" ]
-}
-to_vf_vport || ktap_bail "cannot move the adapter's MAC filter to the VF's VPort"
 
 ext_dev=$SRIOV_EXT0
 ip -n ext0 link add link "$ext_dev" name ext.$VID type vlan id $VID || ktap_bail "no VLAN in ext0"
@@ -77,7 +68,7 @@ rebind() {
 	nv_wait_dp 0 20 || { echo "data path not back on synthetic"; return 1; }
 	nv_vf_bind || return 1
 	nv_wait_dp 1 40 || { echo "data path not back on the VF"; return 1; }
-	to_vf_vport
+	nv_filter_to_vf_vport
 }
 ktap_result "VF unbound and bound again, paired, filter on its VPort" rebind
 ktap_result "the VF claimed with VLAN $VID present took its VLAN filter entry" \

@@ -7,7 +7,9 @@
 #  - devlink dev info: driver, serial number (the permanent MAC), the PCI
 #    device id, the NVM version the driver printed at probe;
 #  - the e-switch stays legacy: switchdev is refused with the reason;
-#  - one port (flavour pcivf, pfnum, vfnum) per VF while VFs exist;
+#  - one port (flavour pcivf, pfnum, vfnum) per VF while VFs exist; the
+#    kernel's YNL CLI with the kernel's devlink spec reads the same
+#    instance (driver, serial number) and ports;
 #  - a port function's hw_addr is the VF's MAC: set through devlink, it is
 #    what ip link, the sriov genl family and the bound VF's netdev show,
 #    and a MAC set through ip link is what devlink shows;
@@ -21,7 +23,7 @@
 . "$SRIOV_TOP/tests/lib/devlink_lib.sh"
 
 ktap_header
-ktap_plan 19
+ktap_plan 20
 
 NUMVFS=3
 MAC_DL=02:5e:00:00:01:01	# set through devlink on VF 1
@@ -101,6 +103,29 @@ vf_ports() {
 	done
 }
 ktap_result "one pcivf port per VF (pfnum, vfnum) after sriov_numvfs=$NUMVFS" vf_ports
+
+# The kernel's YNL CLI driven by the kernel's devlink spec (both from
+# Debian's linux-source, extracted by make ksrc): a client no one here wrote
+# sees the same instance and ports as iproute2's devlink.
+ynl_devlink() {
+	local spec dev info ports perm
+	spec=$PF2_YNL/../../../Documentation/netlink/specs/devlink.yaml
+	[ -f "$spec" ] || { echo "no devlink spec at $spec (make ksrc)"; return 1; }
+	dev="{\"bus-name\": \"pci\", \"dev-name\": \"$PF\"}"
+	dl_ynl() { $PF2_PY "$SRIOV_TOP/tests/lib/ynl_libyaml.py" "$PF2_YNL" --spec "$spec" --no-schema --output-json "$@"; }
+	info=$(dl_ynl --do info-get --json "$dev") || return 1
+	ports=$(dl_ynl --dump port-get --json "$dev") || return 1
+	perm=$(ethtool -P "$pf" | awk '{print $3}')
+	echo "info-get: $(jq -c . <<<"$info")"
+	echo "port-get: $(jq -c . <<<"$ports")"
+	jq -e --arg s "$perm" '."info-driver-name" == "sriov_pf" and
+		."info-serial-number" == $s' <<<"$info" >/dev/null &&
+		jq -e --argjson n $NUMVFS --arg d "$PF" '
+			[.[] | select(."dev-name" == $d and ."port-flavour" == "pci_vf")] as $p |
+			($p | length) == $n and
+			([$p[] | ."port-pci-vf-number"] | sort) == [range($n)]' <<<"$ports" >/dev/null
+}
+ktap_result "YNL CLI with the kernel's devlink spec: info-get and port-get agree" ynl_devlink
 
 port_mac() { devlink -j port show "$DL/$1" | jq -r ".port[\"$DL/$1\"].function.hw_addr"; }
 iplink_mac() {

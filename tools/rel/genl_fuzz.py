@@ -18,7 +18,12 @@ is malformed, or the family is gone.  The caller checks the kernel log
 and the switch state afterwards.
 
 Usage: genl_fuzz.py SPEC UAPI_HEADER IFINDEX PCI_ADDR COUNT [SEED]
-       [--cfg-only]   only cfg-read/cfg-write with random offset/length
+       [--cfg-only]     only cfg-read/cfg-write with random offset/length
+       [--keep-switch]  switch-new and switch-del never name the PF (they
+                        are sent, aimed at no device), so the switch and
+                        its VFs stay for the caller's later checks
+       [--switch-only]  only switch-new, switch-del and switch-get, aimed
+                        at the PF: the switch is deleted and re-created
 SEED defaults to $SOAK_SEED, else the time; every random byte comes from
 the seeded generator.  Prints one JSON line of counters (with the seed).
 """
@@ -45,6 +50,8 @@ NLA_F_NESTED = 0x8000
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 cfg_only = "--cfg-only" in sys.argv
+keep_switch = "--keep-switch" in sys.argv
+switch_only = "--switch-only" in sys.argv
 spec_path, uapi, ifindex, pci_addr, count = args[:5]
 ifindex, count = int(ifindex), int(count)
 seed = (int(args[5]) if len(args) > 5
@@ -73,7 +80,14 @@ for o in spec["operations"]["list"]:
     for k in ("do", "dump"):
         names += ((o.get(k) or {}).get("request") or {}).get("attributes", [])
     op_attrs[o["name"]] = sorted(set(names))
+if switch_only:
+    ops = ["switch-new", "switch-del", "switch-get"]
+# the operations that delete or create the whole switch
+SWITCH_OPS = {cmd_ids["switch-new"], cmd_ids["switch-del"]}
 A = attr_ids
+# set while a message for a SWITCH_OPS command is built in --keep-switch
+# mode: no attribute names the PF
+off_target = False
 assert A["pad"] == 1 and A["ifindex"] == 2, A
 
 
@@ -93,9 +107,12 @@ def value(name):
     if r < 0.08:                        # wrong length
         return rnd.randbytes(rnd.choice([0, 1, 2, 3, 5, 7, 9, 17, 64, 300]))
     if name == "ifindex":
+        if off_target:
+            return struct.pack("=I", rnd.choice(
+                [v for v in EDGE32 if v != ifindex]))
         return struct.pack("=I", ifindex if r < 0.7 else rnd.choice(EDGE32))
     if name == "pci-addr":
-        s = pci_addr if r < 0.7 else rnd.choice(
+        s = pci_addr if r < 0.7 and not off_target else rnd.choice(
             ["", "0000:00:00.0", "x" * 300, pci_addr[:-1], pci_addr + "0"])
         return s.encode() + (b"\0" if rnd.random() < 0.9 else b"")
     if name in ("vf-id", "vport-id", "src-vport-id", "filter-id",
@@ -154,7 +171,8 @@ def structured(op):
             continue
         if rnd.random() < 0.7:
             out += nla(A[n], value(n))
-    return nla(A["ifindex"], struct.pack("=I", ifindex)) + out
+    return nla(A["ifindex"], value("ifindex") if off_target
+               else struct.pack("=I", ifindex)) + out
 
 
 def cfg_attrs():
@@ -237,6 +255,7 @@ class Fuzzer:
                     return True
 
     def one(self):
+        global off_target
         r = rnd.random()
         if cfg_only:
             cmd = cmd_ids[rnd.choice(["cfg-read", "cfg-read", "cfg-write"])]
@@ -248,14 +267,14 @@ class Fuzzer:
             if r < 0.5:                 # well-formed-ish: reach the handlers
                 op = rnd.choice(ops)
                 cmd = cmd_ids[op]
-                payload = structured(op)
             elif r < 0.9:
-                cmd = cmd_ids[rnd.choice(ops)]
-                payload = attrs()
+                op, cmd = None, cmd_ids[rnd.choice(ops)]
             else:
-                cmd = rnd.choice([0, len(cmd_ids) + 1, 255] +
-                                 list(cmd_ids.values()))
-                payload = attrs()
+                op, cmd = None, rnd.choice([0, len(cmd_ids) + 1, 255] +
+                                           list(cmd_ids.values()))
+            off_target = keep_switch and cmd in SWITCH_OPS
+            payload = structured(op) if op else attrs()
+            off_target = False
         flags = NLM_F_REQUEST | NLM_F_ACK
         if not cfg_only and rnd.random() < 0.25:
             flags |= NLM_F_DUMP

@@ -13,11 +13,13 @@
  *     PF's bucket (150 ms), the buffer taken as a VF driver takes it (VFU
  *     read back), a stale PF message drained, then one request sent and
  *     its reply awaited (PFSTS, at most 2 s), read and acknowledged.  A
- *     VF that lost CTS (bare NACK, no reply, FLR) first runs the reset
- *     handshake, paced the same way.  Every reply must be a valid e1000
- *     mailbox reply: to VF_RESET exactly RESET|ACK and a MAC; to other
- *     requests the request's type and INFO with CTS and ACK or NACK
- *     (GET_CONFIG: its magic in word 1), or a bare NACK without CTS; a
+ *     VF that lost CTS or may have lost it (bare NACK, no reply, FLR,
+ *     abuse that held VFU) first runs the reset handshake, paced the same
+ *     way, so every paced request is owed a reply.  Every reply must be a
+ *     valid e1000 mailbox reply: to VF_RESET exactly RESET|ACK and a
+ *     MAC; to other requests the request's type and INFO with CTS and ACK
+ *     or NACK (GET_CONFIG: its magic in word 1), or a bare NACK without
+ *     CTS; a
  *     PF_CONTROL ping is skipped.  A request that carries ACK or NACK
  *     must get no reply (the PF ignores it);
  *   - protocol abuse between messages (1 %): VFU held, ACK without a
@@ -294,6 +296,12 @@ static void paced(void)
 		cts = 0;
 }
 
+/*
+ * Abuse that holds VFU may make the PF's read of a pending request fail,
+ * and a failed read costs the VF its CTS (as in Linux's igb): the next
+ * paced request runs the reset handshake first, so that every paced
+ * request is owed a reply.
+ */
 static void abuse(void)
 {
 	static const unsigned int hold[] = { 0, 10, 100 };
@@ -304,10 +312,15 @@ static void abuse(void)
 		bar[V2P] = VFU;
 		sleep_ms(hold[below(3)]);
 		bar[V2P] = 0;
+		cts = 0;
 	} else if (r < 60) {
 		bar[V2P] = ACK;
 	} else if (r < 90) {
-		bar[V2P] = rnd32() & 0xff;
+		unsigned int bits = rnd32() & 0xff;
+
+		bar[V2P] = bits;
+		if (bits & VFU)
+			cts = 0;
 	} else {
 		(void)bar[V2P];
 	}

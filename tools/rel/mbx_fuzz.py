@@ -13,7 +13,8 @@ this one is the volume fuzzer:
     first (150 ms), the buffer taken as a VF driver takes it, a stale PF
     message drained, then the reply awaited (PFSTS, at most 2 s), read and
     acknowledged, so that every request handler runs on random input.  A
-    VF that lost CTS first runs the reset handshake.  Every reply must be
+    VF that lost CTS or may have lost it (no reply, FLR, abuse that held
+    VFU) first runs the reset handshake.  Every reply must be
     a valid e1000 mailbox reply (see valid_reply()); a request carrying
     ACK or NACK must get none;
   - protocol abuse between messages: VFU held, ACK without a message,
@@ -202,16 +203,24 @@ def paced():
 
 
 def abuse():
+    """abuse that holds VFU may make the PF's read of a pending request
+    fail, which costs the VF its CTS: the next paced request runs the
+    reset handshake first, so every paced request is owed a reply"""
+    global cts
     st["abuse"] += 1
     r = rnd.random()
     if r < 0.3:
         mv[V2P] = VFU
         time.sleep(rnd.choice([0, 0.01, 0.1]))
         mv[V2P] = 0
+        cts = False
     elif r < 0.6:
         mv[V2P] = ACK
     elif r < 0.9:
-        mv[V2P] = rnd.getrandbits(8)
+        bits = rnd.getrandbits(8)
+        mv[V2P] = bits
+        if bits & VFU:
+            cts = False
     else:
         _ = mv[V2P]
 
