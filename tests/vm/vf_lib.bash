@@ -115,6 +115,24 @@ vf_ping_wait() {
 
 ext() { ip netns exec ext0 "$@"; }
 
+# vf_diag WHY: the VF's state as KTAP diagnostics, for a check that failed
+# (carrier, the driver's counters, both ends' neighbour entries, the PF's
+# view of its VFs, whether the external host reaches the VF, the kernel log)
+vf_diag() {
+	local dev=${VF_DEV:-}
+	ktap_diag "--- $1: state follows"
+	ktap_diag "$(ip -d link show "$dev" 2>&1 | head -3)"
+	ktap_diag "carrier $(cat "/sys/class/net/$dev/carrier" 2>&1)"
+	ktap_diag "$(ethtool -S "$dev" 2>&1 | grep -E 'packets|resets|drop|err|fail|timeout' | tr -s ' ' | paste -sd' ')"
+	ktap_diag "VF neigh: $(ip neigh show dev "$dev" 2>&1 | paste -sd';')"
+	ktap_diag "ext neigh: $(ext ip neigh show 2>&1 | paste -sd';')"
+	ktap_diag "$(ip link show "$PF_DEV" 2>&1 | grep -E 'vf [0-9]')"
+	ktap_diag "ext -> VF: $(ext ping -c 2 -W 1 -i 0.3 "$VF_IP" 2>&1 | grep -E 'transmitted')"
+	ktap_diag "VF -> ext: $(ping -c 2 -W 1 -i 0.3 "$EXT_IP" 2>&1 | grep -E 'transmitted')"
+	ktap_diag "$(dmesg | tail -n 25)"
+	ktap_diag "--- $1: end of state"
+}
+
 # vf_iperf SECONDS [-R]: iperf3_tcp from here to the server in ext0; prints
 # whole Mbit/s (vf_bench.bash adds them up)
 vf_iperf() {
