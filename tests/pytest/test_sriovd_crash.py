@@ -20,6 +20,35 @@ def recoveries(log_text):
     return log_text.count("recovery: ")
 
 
+def started(d):
+    """sequences the daemon has logged as started (engine: "... started")"""
+    return d.log.read_text().count(" started (cause ")
+
+
+def run_client(d, cmd):
+    """sriovctl CMD vm1 in the background, returned once the daemon has
+    logged the sequence's start (the client's own start and connect are
+    not part of the sequence: under the sanitizers and a loaded host they
+    vary more than the sequence does)"""
+    n = started(d)
+    client = subprocess.Popen([str(SRIOVCTL), "--socket", str(d.sock), cmd, "vm1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while started(d) == n:
+        assert client.poll() is None, f"{cmd}: sriovctl exited {client.returncode} before a sequence started"
+        assert time.monotonic() < deadline, f"{cmd}: no sequence started within 30 s"
+        time.sleep(0.002)
+    return client
+
+
+def sequence_span(d, cmd):
+    """seconds from the sequence's start to the client's return"""
+    client = run_client(d, cmd)
+    t0 = time.monotonic()
+    assert client.wait(timeout=60) == 0, f"{cmd} failed"
+    return time.monotonic() - t0
+
+
 def check(d):
     st = d.wait_idle(timeout=60)
     rc, audit = d.ctl_json("audit")
@@ -47,21 +76,16 @@ def test_sigkill_mid_sequence_then_restart(workdir):
     try:
         d.ctl("partition", "add", "vm1", "--pf", PF0, "--mac", MAC, check=0)
         d.ctl("fake", json.dumps({"delay_ms": 15}), check=0)
-        # measure one attach and one detach to aim the kills
-        t0 = time.monotonic()
-        d.ctl("attach", "vm1", check=0)
-        t_attach = time.monotonic() - t0
-        t0 = time.monotonic()
-        d.ctl("detach", "vm1", check=0)
-        t_detach = time.monotonic() - t0
+        # measure one attach and one detach, from their start, to aim the kills
+        t_attach = sequence_span(d, "attach")
+        t_detach = sequence_span(d, "detach")
         mid = 0
         for i in range(ROUNDS):
             st = check(d)
             attached = st["partitions"][0]["vf"] is not None
             cmd, span = ("detach", t_detach) if attached else ("attach", t_attach)
             before = recoveries(d.log.read_text())
-            client = subprocess.Popen([str(SRIOVCTL), "--socket", str(d.sock), cmd, "vm1"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            client = run_client(d, cmd)
             time.sleep(rng.uniform(0.05, 0.95) * span)
             d.kill()
             client.wait(timeout=10)
