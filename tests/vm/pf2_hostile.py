@@ -6,9 +6,10 @@ resource0, VF driver unbound).  Each round:
   - paced attacks, one message at a time as a VF driver sends them (take
     VFU, write the buffer, REQ; wait for PFSTS; take VFU, read the reply,
     ACK): a reset handshake (the reply must be RESET|ACK with VF 0's own
-    MAC), then a request for another VF's MAC (the reply must be that
-    request's NACK), then malformed requests, each with the reply the PF's
-    policy owes it;
+    MAC; sent once more when the PF's unsolicited NACK to a VF without CTS
+    took the buffer over it), then a request for another VF's MAC (the
+    reply must be that request's NACK), then malformed requests, each with
+    the reply the PF's policy owes it;
   - a flood of random words for one second (mostly dropped by the PF's
     token bucket), then the buffer lock held for 0.2 s.
 
@@ -88,7 +89,7 @@ MALFORMED = [
 ]
 
 st = {"seed": seed, "rounds": 0, "posted": 0, "paced": 0, "replies": 0,
-      "reset": 0, "reset_ok": 0, "steal": 0, "steal_nack": 0,
+      "reset": 0, "reset_ok": 0, "reset_resent": 0, "steal": 0, "steal_nack": 0,
       "malformed": 0, "malformed_ok": 0, "unsolicited": 0, "flood": 0,
       "held_lock_s": 0.0, "bad": []}
 seen = 0                   # PFSTS/PFACK: read-to-clear, collected here
@@ -177,6 +178,21 @@ def valid_reply(req, r, ack):
     return r[0] == ((req & 0x00FFFFFF) | want)
 
 
+def reset():
+    """the reset handshake.  A bare NACK in place of its reply is not one:
+    it is the PF's unsolicited note to a VF without CTS (a read of the
+    PF's failed while the buffer lock was held, and this VF then
+    acknowledged a message), written over the buffer while the reset
+    waited there to be read, which the PF does as Linux's igb does (a
+    pending request is dropped); a VF driver then resets again, and so
+    does this one, once"""
+    r = request([T_RESET])
+    if isinstance(r, list) and r[0] == M_NACK:
+        st["reset_resent"] += 1
+        r = request([T_RESET])
+    return r
+
+
 def hexr(r):
     return r if not isinstance(r, list) else " ".join(f"{w:08x}" for w in r[:3])
 
@@ -198,7 +214,7 @@ while time.monotonic() < end:
     st["rounds"] += 1
     time.sleep(REFILL_S)
     # the reset handshake: RESET|ACK (no CTS) and VF 0's own MAC
-    r = request([T_RESET])
+    r = reset()
     st["reset"] += 1
     if reset_ok(r):
         st["reset_ok"] += 1
