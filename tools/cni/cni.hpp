@@ -35,6 +35,9 @@ enum Code : int {
 	sriovd_refused = 100,
 	/// ADD for a (container, interface) that has an attachment already
 	attachment_exists = 101,
+	/// the interface in the container's namespace could not be
+	/// configured (or CHECK found it not as configured)
+	iface_config_failed = 102,
 };
 
 /// A failure the plugin reports as the spec's error document.

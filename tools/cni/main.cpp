@@ -4,11 +4,14 @@
 // ADD asks sriovd for a partition in the container's namespace (its
 // adapter named CNI_IFNAME, the synthetic path first) and then for a VF;
 // DEL asks sriovd to tear the partition down; CHECK compares it with
-// what the runtime was told and with sriovd's audit.  The plugin never
-// talks to the kernel: sriovd stays the only owner of VFs, VPorts,
-// filters and adapters.  Documentation/cni.rst.
+// what the runtime was told and with sriovd's audit.  sriovd stays the
+// only owner of VFs, VPorts, filters and adapters: the one thing the
+// plugin does in the kernel is what every CNI plugin does, configure the
+// interface it returns (up, the IPAM addresses and routes) inside the
+// namespace the runtime gave it (ifconf.cpp).  Documentation/cni.rst.
 #include "cni.hpp"
 #include "delegate.hpp"
+#include "ifconf.hpp"
 
 #include "client.hpp"
 
@@ -258,6 +261,20 @@ private:
 	std::vector<std::function<void()>> fns_;
 };
 
+/// The adapter's configuration in the container from an IPAM result (or
+/// a prevResult): its addresses with their gateways, and the routes.
+cni::IfConf iface_conf(const cni::Env &env, const std::string &mac, const json &result)
+{
+	cni::IfConf ic{env.netns, env.ifname, mac, {}, {}, {}};
+	for (const auto &ip : result.value("ips", json::array())) {
+		ic.addresses.push_back(ip.at("address").get<std::string>());
+		ic.gateways.push_back(ip.value("gateway", ""));
+	}
+	for (const auto &r : result.value("routes", json::array()))
+		ic.routes.push_back({r.at("dst").get<std::string>(), r.value("gw", "")});
+	return ic;
+}
+
 std::chrono::milliseconds timeout_of(const Conf &c)
 {
 	return std::chrono::seconds(c.timeout_s);
@@ -343,6 +360,9 @@ std::string cmd_add(const Conf &c, const cni::Env &env, const std::string &stdin
 	if (shown.value("ifname", "") != env.ifname || shown.value("container_id", "") != env.container_id)
 		throw Error(cni::sriovd_refused, "sriovd at " + d.path() + " does not name adapters or record containers",
 			    "this plugin needs the sriovd it was built with");
+	// the adapter in the container: up, with the addresses and routes
+	// (the synthetic path carries traffic from here on)
+	cni::configure_iface(iface_conf(env, mac, ipam_result));
 	if (c.vf && c.weight > 0) {
 		// a VF when one is free; without one the partition stays on the
 		// synthetic path and sriovd attaches one when it frees up
@@ -425,6 +445,9 @@ void cmd_check(const Conf &c, const cni::Env &env, const std::string &stdin_text
 			throw Error(cni::sriovd_refused, msg);
 		}
 	}
+	// the adapter in the container as ADD configured it
+	if (const auto probs = cni::check_iface(iface_conf(env, p->value("mac", ""), prev)); !probs.empty())
+		throw Error(cni::iface_config_failed, "in " + env.netns + ": " + probs.front());
 	// sriovd's audit of the model against the kernel: its findings about
 	// this partition (its name, its MAC); it audits only when idle
 	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(c.timeout_s);
