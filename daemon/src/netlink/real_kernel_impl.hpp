@@ -389,7 +389,16 @@ private:
 
 	static std::vector<std::string> named_netns();
 
-	/// Links of the host and of every named namespace, keyed by namespace.
+	/// The namespaces besides the host's whose links sriovd looks at: the
+	/// named ones and those the adapters among @host name by path (a
+	/// container's).  Each once, under the partition's name for it: a
+	/// named one an adapter names as /run/netns/NAME (a CNI runtime's
+	/// namespace) is listed by that path only, so that a VF netdev in it
+	/// is in the partition's namespace (by string, as everywhere).
+	static std::vector<std::string> netns_to_dump(const std::vector<Link> &host);
+
+	/// Links of the host and of every namespace of netns_to_dump(), keyed
+	/// by namespace.
 	std::vector<std::pair<std::string, Link>> all_links();
 
 	unsigned if_index_in(const std::string &ns, const std::string &dev);

@@ -169,7 +169,7 @@ std::optional<std::pair<std::string, Link>> RealKernel::find_pci_netdev(const st
 		if (l && l->parent_dev == bdf)
 			return std::make_pair(std::string{}, std::move(*l));
 	}
-	for (const auto &ns : named_netns())
+	for (const auto &ns : netns_to_dump(dump_links("")))
 		for (auto &l : dump_links(ns))
 			if (l.parent_dev == bdf)
 				return std::make_pair(ns, std::move(l));
@@ -185,25 +185,36 @@ std::vector<std::string> RealKernel::named_netns()
 	return out;
 }
 
-std::vector<std::pair<std::string, Link>> RealKernel::all_links()
+std::vector<std::string> RealKernel::netns_to_dump(const std::vector<Link> &host)
 {
-	std::vector<std::pair<std::string, Link>> out;
-	for (auto &l : dump_links(""))
-		out.emplace_back("", std::move(l));
-	// the named namespaces, and those the adapters name by path (a
-	// container's /proc/PID/ns/net); a socket in each only for its dump
 	std::set<std::string> spaces;
 	for (auto &ns : named_netns())
 		spaces.insert(std::move(ns));
-	for (const auto &entry : out) {
-		if (!is_host_port(entry.second))
+	for (const auto &l : host) {
+		if (!is_host_port(l))
 			continue;
 		// "sriovd:<partition>:<netns>", the netns a path
-		const std::string &alias = entry.second.alias;
+		const std::string &alias = l.alias;
 		const auto colon = alias.find(':', alias_prefix.size());
-		if (colon != std::string::npos && colon + 1 < alias.size() && alias[colon + 1] == '/')
-			spaces.insert(alias.substr(colon + 1));
+		if (colon == std::string::npos || colon + 1 >= alias.size() || alias[colon + 1] != '/')
+			continue;
+		const std::string path = alias.substr(colon + 1);
+		spaces.insert(path);
+		for (const std::string dir : {"/run/netns/", "/var/run/netns/"})
+			if (path.rfind(dir, 0) == 0)
+				spaces.erase(path.substr(dir.size()));
 	}
+	return {spaces.begin(), spaces.end()};
+}
+
+std::vector<std::pair<std::string, Link>> RealKernel::all_links()
+{
+	std::vector<Link> host = dump_links("");
+	const std::vector<std::string> spaces = netns_to_dump(host);
+	std::vector<std::pair<std::string, Link>> out;
+	out.reserve(host.size());
+	for (auto &l : host)
+		out.emplace_back("", std::move(l));
 	for (const auto &ns : spaces)
 		for (auto &l : dump_links(ns))
 			out.emplace_back(ns, std::move(l));
