@@ -29,7 +29,7 @@ PKGS=(
 	python3-docutils bash-completion
 	libnftables-dev nftables
 	libsystemd-dev systemd dbus
-	containernetworking-plugins
+	containernetworking-plugins podman crun conmon
 	debhelper dh-dkms dkms fakeroot dpkg-dev lintian pkgconf
 )
 

@@ -132,6 +132,16 @@ dmn_dump() {
 	return $rc
 }
 
+# __dmn_ns_exec NETNS CMD...: CMD in a partition's namespace, named (vm1)
+# or by its path under /run/netns (a CNI runtime's, /run/netns/netns-UUID):
+# `ip netns exec` takes names only, and mounts the namespace's /sys.
+__dmn_ns_exec() {
+	local ns=$1
+	shift
+	case $ns in /run/netns/* | /var/run/netns/*) ns=${ns##*/} ;; esac
+	ip netns exec "$ns" "$@"
+}
+
 # dmn_kernel_check PARTITION...: independent of sriovd's audit, from the
 # kernel's genl dumps and rtnetlink: for each partition, as many VFs
 # allocated, VF VPorts and VF netdevs in its namespace as it holds VFs
@@ -187,7 +197,7 @@ dmn_kernel_check() {
 	local ns held mac nvf nhost nport
 	while read -r p ns held mac; do
 		# VF netdevs in the child
-		nvf=$(ip netns exec "$ns" sh -c 'n=0; for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && n=$((n + 1)); done; echo $n' </dev/null)
+		nvf=$(__dmn_ns_exec "$ns" sh -c 'n=0; for d in /sys/class/net/*; do [ -e "$d/device/physfn" ] && n=$((n + 1)); done; echo $n' </dev/null)
 		[ "$nvf" = "$held" ] || { echo "$p: $nvf VF netdev(s) in netns $ns, holds $held VF"; bad=1; }
 		nhost=${hostvf[${mac:-none}]:-0}
 		[ "$nhost" = 0 ] || { echo "$p: $nhost VF netdev(s) with its MAC left in the host namespace"; bad=1; }
