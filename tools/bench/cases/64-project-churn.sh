@@ -97,8 +97,9 @@ add_one() {
 }
 
 # pick [holder|waiting]: a partition alive, at random; "holder": one that
-# has a VF now, "waiting": one that has none (from `sriovctl list`, not
-# timed); prints nothing when there is none of that kind.
+# has a VF now, "waiting": one that has none and a weight above 0 (from
+# `sriovctl list`, not timed); prints nothing when there is none of that
+# kind.
 pick() {
 	local names
 	if [ $# = 0 ]; then
@@ -106,7 +107,7 @@ pick() {
 	elif [ "$1" = holder ]; then
 		mapfile -t names < <(dmn_ctl --json list | jq -r '.result[] | select(.vf != null) | .name')
 	else
-		mapfile -t names < <(dmn_ctl --json list | jq -r '.result[] | select(.vf == null) | .name')
+		mapfile -t names < <(dmn_ctl --json list | jq -r '.result[] | select(.vf == null and .weight > 0) | .name')
 	fi
 	[ ${#names[@]} -gt 0 ] && echo "${names[$((RANDOM % ${#names[@]}))]}"
 }
