@@ -12,7 +12,11 @@ every check, no two partitions (and no two adapters in the kernel) with
 one MAC, no VF allocated that no partition holds, no partition of a
 container the runtime deleted; at the end nothing left (partitions, VFs,
 VPorts, filters, adapters, leases) and sriovd's audit consistent.  The
-seed is printed; SRIOV_CHURN_SEED replays a run.  sriovd's state is on a
+seed is printed; SRIOV_CHURN_SEED replays a run.  make check runs this
+file a second time against the ASan+UBSan build (tests/CMakeLists.txt),
+where every process start costs a few tenths of a second: that run does
+SANITIZED_CYCLES (the same paths, under the sanitizers), the plain build's
+run the 200.  sriovd's state is on a
 tmpfs when there is one (/dev/shm): a SIGKILL is a process crash, not a
 power loss, and the journal's fsyncs would be most of the run's time."""
 
@@ -31,6 +35,7 @@ from conftest import Daemon, kernel_leaks
 from test_sriov_netvsc_cni import PLUGIN, Cni, allocated, state, valid_error, valid_result
 
 CYCLES = 200
+SANITIZED_CYCLES = 40
 LIVE = 5
 KILL_BETWEEN = 0.12  # chance of a SIGKILL of sriovd before an invocation
 KILL_DURING = 0.08   # chance of one while an invocation runs
@@ -58,8 +63,14 @@ def unique_macs(st, k):
     assert len(amacs) == len(set(amacs)), f"duplicate MACs among adapters: {sorted(amacs)}"
 
 
+def sanitized():
+    """Whether the plugin under test is the sanitizer build's."""
+    return b"__asan_init" in PLUGIN.read_bytes()
+
+
 def test_add_del_churn_with_sriovd_killed(cni):
     d = cni.d
+    cycles = SANITIZED_CYCLES if sanitized() else CYCLES
     seed = int(os.environ.get("SRIOV_CHURN_SEED", random.randrange(1 << 30)))
     print(f"seed {seed}")
     rnd = random.Random(seed)
@@ -133,9 +144,9 @@ def test_add_del_churn_with_sriovd_killed(cni):
 
     t0 = time.monotonic()
     adds = ops = 0
-    while adds < CYCLES or live:
+    while adds < cycles or live:
         ops += 1
-        if adds < CYCLES and (not live or (len(live) < LIVE and rnd.random() < 0.6)):
+        if adds < cycles and (not live or (len(live) < LIVE and rnd.random() < 0.6)):
             adds += 1
             cid = f"churn{adds:03d}{tag}"
             ns = f"cni-churn{adds:03d}-{tag}"
@@ -166,6 +177,6 @@ def test_add_del_churn_with_sriovd_killed(cni):
     assert cni.leases() == []
     a = d.request("audit")
     assert a["ok"] and a["result"]["consistent"], a
-    print(f"{CYCLES} cycles in {time.monotonic() - t0:.1f} s: {stats}")
-    assert stats["add_ok"] >= CYCLES // 2, stats
-    assert stats["kills_between"] + stats["kills_during"] >= 20, stats
+    print(f"{cycles} cycles in {time.monotonic() - t0:.1f} s: {stats}")
+    assert stats["add_ok"] >= cycles // 2, stats
+    assert stats["kills_between"] + stats["kills_during"] >= cycles // 10, stats
