@@ -47,13 +47,15 @@ def cni():
     work = Path(tempfile.mkdtemp(prefix="sriovd-churn-", dir=shm if shm.is_dir() else None))
     os.chmod(work, 0o755)
     d = Daemon(work)
-    d.start()
     c = Cni(d, work)
-    yield c
-    c.cleanup()
-    if d.proc and d.proc.poll() is None:
-        d.kill()
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        d.start()
+        yield c
+    finally:
+        c.cleanup()
+        if d.proc and d.proc.poll() is None:
+            d.kill()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def unique_macs(st, k):
