@@ -439,6 +439,41 @@ TEST(Namespaces, TwoPartitionsCannotShareOneAndAPathNamesAnExistingOne)
 	r.expect_consistent();
 }
 
+TEST(Namespaces, AnotherPathToATakenNamespaceIsRefusedAndFreedByTheRemoval)
+{
+	Rig r;
+	// one more path leads to p1's namespace, as /proc/PID/ns/net of a
+	// process in it does on the real kernel
+	r.kernel.netns_alias("/proc/4242/ns/net", "p1");
+	auto add = [&](const char *name, const char *ns, const char *mac) {
+		return r.run([&](seq::DoneFn d) {
+			return r.engine->add_partition({.name = name, .netns = ns, .pf = pf0,
+							.mac = *MacAddr::parse(mac), .vlan = VlanId{}, .weight = 100},
+						       std::move(d));
+		});
+	};
+	for (int i = 0; i < 20; ++i) { // others in the index
+		const std::string n = "q" + std::to_string(i);
+		const std::string mac = "02:00:00:00:01:" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+		ASSERT_EQ(add(n.c_str(), n.c_str(), mac.c_str()).at("result"), "ok") << n;
+	}
+	ASSERT_EQ(add("p1", "p1", "02:00:00:00:00:01").at("result"), "ok");
+	const auto shared = r.engine->add_partition({.name = "p2", .netns = "/proc/4242/ns/net", .pf = pf0,
+						     .mac = *MacAddr::parse("02:00:00:00:00:02"), .vlan = VlanId{},
+						     .weight = 100},
+						    nullptr);
+	EXPECT_EQ(shared.reason, Reason::bad_request);
+	EXPECT_NE(shared.detail.find("is partition p1's"), std::string::npos) << shared.detail;
+	json ev = r.run([&](seq::DoneFn d) { return r.engine->remove_partition("p1", std::move(d)); });
+	ASSERT_EQ(ev.at("result"), "ok") << ev.dump();
+	// the namespace is no partition's any more: the same request starts
+	// (run() expects the start accepted; the fake has no process 4242, so
+	// the sequence itself then rolls back at its first step)
+	ev = add("p2", "/proc/4242/ns/net", "02:00:00:00:00:02");
+	EXPECT_EQ(ev.at("result"), "rolled_back") << ev.dump();
+	r.expect_consistent();
+}
+
 TEST(Namespaces, AnAdapterOfAnotherIdentityIsNotTakenOver)
 {
 	Rig r;

@@ -101,6 +101,9 @@ public:
 	/// veth-like pair), and the VF netdevs in it move to the host's
 	/// namespace (renamed dev<ifindex> when their name is taken there).
 	void netns_delete(const std::string &ns);
+	/// Let @path lead to namespace @ns as well (as /proc/PID/ns/net of a
+	/// process in it does): netns_identity() gives both the same identity.
+	void netns_alias(const std::string &path, const std::string &ns) { netns_alias_[path] = ns; }
 	/// Simulate surprise loss of a VF (hot-unplug): netdev gone, event queued.
 	void surprise_remove(const std::string &pf, VfIndex vf);
 	/// Queue a notification as the kernel would send it (possibly stale).
@@ -151,6 +154,7 @@ public:
 	Status filter_del(const std::string &pf, VportId vport, const Filter &f) override;
 	Status filters_move(const std::string &pf, VportId from, VportId to, const std::vector<Filter> &set) override;
 	bool netns_exists(const std::string &ns) override;
+	std::string netns_identity(const std::string &ns) override;
 	Status netns_create(const std::string &ns) override;
 	Status netdev_move(const std::string &from_ns, std::uint32_t ifindex, const std::string &to_ns) override;
 	std::vector<AdapterInfo> adapters() override;
@@ -262,6 +266,7 @@ private:
 	std::set<std::string> pf_out_of_switch_;
 	std::map<std::string, Pf> pfs_;
 	std::set<std::string> netns_;
+	std::map<std::string, std::string> netns_alias_;
 	std::map<std::string, Adapter> adapters_;
 	/// adapters by namespace: the ones a VF netdev there may pair with
 	std::map<std::string, std::set<std::string>> adapters_by_ns_;

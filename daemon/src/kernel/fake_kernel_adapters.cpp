@@ -228,6 +228,13 @@ bool FakeKernel::netns_exists(const std::string &ns)
 	return ns.empty() || netns_.contains(netns_name_of(ns));
 }
 
+std::string FakeKernel::netns_identity(const std::string &ns)
+{
+	// not the path form, as on the real kernel (device and inode)
+	const auto it = netns_alias_.find(ns);
+	return "ns:" + KernelApi::netns_identity(it == netns_alias_.end() ? ns : it->second);
+}
+
 Status FakeKernel::netns_create(const std::string &ns)
 {
 	if (auto st = enter("netns_create"); !st.ok())

@@ -42,6 +42,7 @@ Engine::Engine(KernelApi &kernel, store::StateStore &store, Clock &clock, Engine
 	  events_store_(store.path().empty() ? "" : store.path() + ".events", false),
 	  clock_(clock), cfg_(std::move(cfg))
 {
+	index_.set_netns_identity([this](const std::string &ns) { return kernel_.netns_identity(ns); });
 }
 
 Record &Engine::begin(Kind kind, const std::string &partition, Reason cause, DoneFn done)

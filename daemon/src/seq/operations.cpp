@@ -111,11 +111,20 @@ StartResult Engine::add_partition(const PartitionSpec &spec, DoneFn done)
 	const std::string ns_id = kernel_.netns_identity(spec.netns);
 	if (ns_id == kernel_.netns_identity(""))
 		return refuse(Reason::bad_request, "netns " + spec.netns + " is the host's network namespace");
-	for (const auto &[n, other] : model_.partitions)
-		if (kernel_.netns_identity(other.netns) == ns_id)
-			return refuse(Reason::bad_request, "netns " + spec.netns + " is partition " + n +
-								   "'s (netns " + other.netns + "): two partitions cannot share one");
 	index_.refresh(model_);
+	// The index has each partition's namespace as it was when the
+	// partition was last looked at; a hit is confirmed against the
+	// namespace as it is now.
+	const std::string ns_path = netns_path(netns_name_of(spec.netns));
+	for (const std::string &key : {ns_id, ns_path})
+		for (const auto &n : index_.netns_users(key)) {
+			const model::Partition *other = model_.partition(n);
+			if (other != nullptr && (kernel_.netns_identity(other->netns) == ns_id ||
+						 netns_path(netns_name_of(other->netns)) == ns_path))
+				return refuse(Reason::bad_request, "netns " + spec.netns + " is partition " + n +
+									   "'s (netns " + other->netns +
+									   "): two partitions cannot share one");
+		}
 	if (const auto n = index_.mac_user(spec.mac); !n.empty())
 		return refuse(Reason::bad_request, "MAC " + spec.mac.str() + " is used by partition " + n);
 	model::Partition p;

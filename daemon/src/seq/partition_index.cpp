@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "seq/partition_index.hpp"
 
+#include "kernel/kernel_api.hpp"
+
 namespace sriov::seq {
 
 void PartitionIndex::drop(const std::string &name)
@@ -14,6 +16,9 @@ void PartitionIndex::drop(const std::string &name)
 	for (const auto &ip : it->second.ips)
 		if (auto i = by_ip_.find(ip); i != by_ip_.end() && i->second == name)
 			by_ip_.erase(i);
+	for (const auto &id : it->second.netns)
+		if (auto i = by_netns_.find(id); i != by_netns_.end() && i->second.erase(name) > 0 && i->second.empty())
+			by_netns_.erase(i);
 	keys_.erase(it);
 }
 
@@ -21,7 +26,13 @@ void PartitionIndex::add(const model::Partition &p)
 {
 	if (p.want_vf || p.vf)
 		contenders_.insert(p.name);
-	keys_[p.name] = {.mac = p.mac, .ips = p.ips};
+	std::vector<std::string> ns{netns_path(netns_name_of(p.netns))};
+	if (netns_identity_)
+		if (auto id = netns_identity_(p.netns); id != ns.front())
+			ns.push_back(std::move(id));
+	for (const auto &id : ns)
+		by_netns_[id].insert(p.name);
+	keys_[p.name] = {.mac = p.mac, .ips = p.ips, .netns = std::move(ns)};
 	by_mac_.emplace(p.mac, p.name);
 	for (const auto &ip : p.ips)
 		by_ip_.emplace(ip, p.name);
@@ -34,6 +45,7 @@ void PartitionIndex::refresh(const model::Model &m)
 		keys_.clear();
 		by_mac_.clear();
 		by_ip_.clear();
+		by_netns_.clear();
 		for (const auto &[name, p] : m.partitions)
 			add(p);
 		all_ = false;
@@ -68,6 +80,14 @@ std::string PartitionIndex::ip_user(const std::string &ip) const
 {
 	const auto it = by_ip_.find(ip);
 	return it == by_ip_.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> PartitionIndex::netns_users(const std::string &id) const
+{
+	const auto it = by_netns_.find(id);
+	if (it == by_netns_.end())
+		return {};
+	return {it->second.begin(), it->second.end()};
 }
 
 } // namespace sriov::seq
