@@ -233,6 +233,7 @@ void swpf_mbx_work(struct work_struct *work)
 					     mbx_work);
 	int n;
 
+	swpf_fault_mbx_delay(sr->pf);
 	mutex_lock(&sr->lock);
 	if (!sr->mbx_enabled || !sr->num_vfs) {
 		mutex_unlock(&sr->lock);
