@@ -307,7 +307,7 @@ bool swpf_fault_alloc(const struct swpf_dev *pf);
 int swpf_fault_filter(const struct swpf_dev *pf);
 int swpf_fault_flr(const struct swpf_dev *pf);
 void swpf_fault_mbx_delay(const struct swpf_dev *pf);
-bool swpf_fault_mbx_drop(struct swpf_vf *vf, bool locked);
+bool swpf_fault_mbx_drop(struct swpf_vf *vf);
 
 /* ---- swpf_sriov.c (SR-IOV, NIC switch: issue 4) ---- */
 struct ifla_vf_info;

@@ -129,14 +129,13 @@ void swpf_fault_mbx_delay(const struct swpf_dev *pf)
 }
 
 /*
- * A reply (@locked: the PF holds the buffer since it read the request) is
- * lost: release the buffer without STS, as if the write never reached
- * the device.
+ * A reply (the PF holds the buffer since it read the request) is lost:
+ * release the buffer without STS, as if the write never reached the
+ * device.
  */
-bool swpf_fault_mbx_drop(struct swpf_vf *vf, bool locked)
+bool swpf_fault_mbx_drop(struct swpf_vf *vf)
 {
-	if (!locked ||
-	    !swpf_fault_take(vf->sr->pf,
+	if (!swpf_fault_take(vf->sr->pf,
 			     offsetof(struct swpf_fault, drop_mbx_reply)))
 		return false;
 	swpf_mbx_release(vf);
