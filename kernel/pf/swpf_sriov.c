@@ -748,7 +748,8 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
  * and have to redo the reset handshake: the device sets RSTI in every VF
  * mailbox, CTRL_EXT.PFRSTD turns it into RSTD once the switch is back,
  * and every VF that was running gets a NACK without CTS, which makes
- * igbvf's watchdog (and sriov_vf) reset the VF.  VF MACs, VPorts,
+ * igbvf's watchdog (and sriov_vf) reset the VF (a VF that posted its
+ * VF_RESET first gets the reply instead: swpf_mbx_notify()).  VF MACs, VPorts,
  * filters, VLAN filters, port VLANs and the anti-spoof bits are replayed
  * from the driver's state; a VF's pool is enabled again (VFRE/VFTE) by its
  * VF_RESET, as after any VF reset.  The mailbox worker waits on sr->lock
