@@ -20,8 +20,10 @@ message first and no reply) is the bug this test was written for.  "seen"
 lists word 0 of the PF's messages in each round, in order.
 
 Usage: pf2_mbx_race.py VF_BDF OWN_MAC DELAY_KNOB ROUNDS EXPECT TRIGGER...
-(TRIGGER: a shell command per round, run in order, cycling.)  Prints one
-line of JSON; exits 1 if a round failed.
+(TRIGGER: a shell command per round, run in order, cycling.)  A round
+whose trigger ran past the hold-off proves nothing and is run again (at
+most OVERRUNS times; "overrun").  Prints one line of JSON; exits 1 if a
+round failed.
 """
 import json
 import mmap
@@ -36,8 +38,9 @@ REQ, ACK, VFU, PFSTS, PFACK = 0x1, 0x2, 0x4, 0x10, 0x20
 M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
 T_RESET, T_LPE, T_CONFIG = 0x0001, 0x0005, 0x00C0
 T_PF_CONFIG, T_PF_CONTROL = 0x00C2, 0x0100
-DELAY_MS = 2000            # the worker's hold-off: the trigger runs inside
-WAIT_S = 6.0               # the reply and the PF's message arrive in this
+DELAY_MS = 4000            # the worker's hold-off: the trigger runs inside
+WAIT_S = DELAY_MS / 1000 + 4.0  # the reply and the PF's message arrive in this
+OVERRUNS = 3               # rounds repeated when the trigger was too slow
 
 bdf, own = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
 knob, rounds, expect = sys.argv[3], int(sys.argv[4]), sys.argv[5]
@@ -46,7 +49,8 @@ fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
 m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 mv = memoryview(m).cast("I")
 seen = 0                   # PFSTS/PFACK: read-to-clear, collected here
-st = {"expect": expect, "rounds": 0, "ok": 0, "seen": [], "bad": []}
+st = {"expect": expect, "rounds": 0, "ok": 0, "overrun": 0, "seen": [],
+      "bad": []}
 
 
 def v2p():
@@ -140,8 +144,8 @@ if not msgs or msgs[-1][0] != (T_CONFIG | M_ACK | M_CTS):
 
 want_reply = T_LPE | M_ACK | M_CTS
 want_ntf = {"ping": T_PF_CONTROL | M_CTS, "config": T_PF_CONFIG | M_CTS}[expect]
-for r in range(rounds):
-    st["rounds"] += 1
+r = k = 0                  # rounds done, attempts (the trigger to run)
+while r < rounds:
     knob_set(DELAY_MS)
     # a worker run that started before the knob was set is over by then
     time.sleep(0.5)
@@ -151,7 +155,8 @@ for r in range(rounds):
         fail(f"round {r}: buffer lock not taken")
     post([T_LPE, 1518])
     t0 = time.monotonic()
-    trig = triggers[r % len(triggers)]
+    trig = triggers[k % len(triggers)]
+    k += 1
     rc = subprocess.run(trig, shell=True, stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL).returncode
     # the PF-side message goes out from a work item (link change): give it
@@ -159,10 +164,19 @@ for r in range(rounds):
     time.sleep(0.3)
     t_trig = time.monotonic() - t0
     knob_set(0)
-    if t_trig * 1000 > DELAY_MS - 200:
-        fail(f"round {r}: the trigger took {t_trig:.2f} s, past the hold-off")
     if rc:
         fail(f"round {r}: trigger '{trig}' exit {rc}")
+    if t_trig * 1000 > DELAY_MS - 200:
+        # the worker may have served the request before the PF's message
+        # went out: this round shows nothing; take its messages, redo it
+        st["overrun"] += 1
+        if st["overrun"] > OVERRUNS:
+            fail(f"round {r}: the trigger took {t_trig:.2f} s, past the "
+                 f"hold-off, {st['overrun']} times")
+        collect(WAIT_S)
+        continue
+    st["rounds"] += 1
+    r += 1
     msgs = collect(WAIT_S, lambda ms: any(w[0] == want_reply for w in ms) and
                    any((w[0] & 0xffff) == (want_ntf & 0xffff) for w in ms))
     w0 = [w[0] for w in msgs]
@@ -173,7 +187,7 @@ for r in range(rounds):
     if ok:
         st["ok"] += 1
     else:
-        st["bad"].append(f"round {r} ({trig}): PF messages {hexs(msgs)}")
+        st["bad"].append(f"round {r - 1} ({trig}): PF messages {hexs(msgs)}")
 knob_set(0)
 print(json.dumps(st))
 sys.exit(0 if st["ok"] == st["rounds"] else 1)
