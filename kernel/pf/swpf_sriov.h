@@ -98,7 +98,7 @@ struct swpf_vport;
 #define SWPF_MBX_ACK_TIMEOUT	(2 * HZ)
 
 /* the PF's unsolicited messages (struct swpf_vf.mbx_pending) */
-#define SWPF_MBX_SEND_NACK	BIT(0)	/* NACK without CTS: reset, VF */
+#define SWPF_MBX_SEND_NACK	BIT(0)	/* NACK without CTS: VF must reset */
 #define SWPF_MBX_SEND_PING	BIT(1)	/* PF_CONTROL | CTS: link changed */
 #define SWPF_MBX_SEND_CONFIG	BIT(2)	/* PF_CONFIG: policy flags changed */
 
