@@ -306,7 +306,8 @@ void swpf_fault_del(struct swpf_dev *pf);
 bool swpf_fault_alloc(const struct swpf_dev *pf);
 int swpf_fault_filter(const struct swpf_dev *pf);
 int swpf_fault_flr(const struct swpf_dev *pf);
-bool swpf_fault_mbx_drop(struct swpf_vf *vf, bool locked);
+void swpf_fault_mbx_delay(const struct swpf_dev *pf);
+bool swpf_fault_mbx_drop(struct swpf_vf *vf);
 
 /* ---- swpf_sriov.c (SR-IOV, NIC switch: issue 4) ---- */
 struct ifla_vf_info;

@@ -12,6 +12,10 @@
  *                        driver software-resets the VF and the request
  *                        fails)
  *     flr_delay_ms       every FLR first sleeps this long (max 5000)
+ *     mbx_delay_ms       every run of the mailbox worker first sleeps this
+ *                        long (max 5000), sr->lock not held: VF requests
+ *                        stay pending (MBVFICR.VFREQ) meanwhile, so a test
+ *                        can have the PF send an unsolicited message then
  *     drop_mbx_reply     next N mailbox replies to a VF are not written
  *                        (the buffer is released, the VF sees no answer)
  *     fail_filter_write  next N filter register writes fail with -EIO
@@ -33,7 +37,7 @@
 #include "swpf.h"
 #include "swpf_sriov.h"
 
-#define SWPF_FAULT_FLR_DELAY_MAX_MS	5000
+#define SWPF_FAULT_DELAY_MAX_MS		5000
 
 struct swpf_fault {
 	struct list_head node;		/* in swpf_faults, [swpf_faults_lock] */
@@ -42,6 +46,7 @@ struct swpf_fault {
 	atomic_t fail_alloc;
 	atomic_t fail_flr;
 	atomic_t flr_delay_ms;
+	atomic_t mbx_delay_ms;
 	atomic_t drop_mbx_reply;
 	atomic_t fail_filter_write;
 	atomic_t injected;
@@ -87,11 +92,8 @@ int swpf_fault_filter(const struct swpf_dev *pf)
 	return 0;
 }
 
-/*
- * Before a VF's FLR: sleep flr_delay_ms (process context, sr->lock not
- * held: swpf_sriov_vf_flr()), then fail it if fail_flr has a count left.
- */
-int swpf_fault_flr(const struct swpf_dev *pf)
+/* sleep as long as the delay knob at offset @knob of @pf's state says */
+static void swpf_fault_delay(const struct swpf_dev *pf, size_t knob)
 {
 	unsigned int delay = 0;
 	struct swpf_fault *f;
@@ -99,27 +101,41 @@ int swpf_fault_flr(const struct swpf_dev *pf)
 	spin_lock(&swpf_faults_lock);
 	list_for_each_entry(f, &swpf_faults, node) {
 		if (f->pf == pf) {
-			delay = atomic_read(&f->flr_delay_ms);
+			delay = atomic_read((atomic_t *)((u8 *)f + knob));
 			break;
 		}
 	}
 	spin_unlock(&swpf_faults_lock);
 	if (delay)
-		msleep(min(delay, SWPF_FAULT_FLR_DELAY_MAX_MS));
+		msleep(min(delay, SWPF_FAULT_DELAY_MAX_MS));
+}
+
+/*
+ * Before a VF's FLR: sleep flr_delay_ms (process context, sr->lock not
+ * held: swpf_sriov_vf_flr()), then fail it if fail_flr has a count left.
+ */
+int swpf_fault_flr(const struct swpf_dev *pf)
+{
+	swpf_fault_delay(pf, offsetof(struct swpf_fault, flr_delay_ms));
 	if (swpf_fault_take(pf, offsetof(struct swpf_fault, fail_flr)))
 		return -EIO;
 	return 0;
 }
 
-/*
- * A reply (@locked: the PF holds the buffer since it read the request) is
- * lost: release the buffer without STS, as if the write never reached
- * the device.
- */
-bool swpf_fault_mbx_drop(struct swpf_vf *vf, bool locked)
+/* the mailbox worker, before it takes sr->lock: sleep mbx_delay_ms */
+void swpf_fault_mbx_delay(const struct swpf_dev *pf)
 {
-	if (!locked ||
-	    !swpf_fault_take(vf->sr->pf,
+	swpf_fault_delay(pf, offsetof(struct swpf_fault, mbx_delay_ms));
+}
+
+/*
+ * A reply (the PF holds the buffer since it read the request) is lost:
+ * release the buffer without STS, as if the write never reached the
+ * device.
+ */
+bool swpf_fault_mbx_drop(struct swpf_vf *vf)
+{
+	if (!swpf_fault_take(vf->sr->pf,
 			     offsetof(struct swpf_fault, drop_mbx_reply)))
 		return false;
 	swpf_mbx_release(vf);
@@ -168,6 +184,7 @@ void swpf_fault_add(struct swpf_dev *pf)
 	debugfs_create_atomic_t("fail_alloc", 0600, fdir, &f->fail_alloc);
 	debugfs_create_atomic_t("fail_flr", 0600, fdir, &f->fail_flr);
 	debugfs_create_atomic_t("flr_delay_ms", 0600, fdir, &f->flr_delay_ms);
+	debugfs_create_atomic_t("mbx_delay_ms", 0600, fdir, &f->mbx_delay_ms);
 	debugfs_create_atomic_t("drop_mbx_reply", 0600, fdir,
 				&f->drop_mbx_reply);
 	debugfs_create_atomic_t("fail_filter_write", 0600, fdir,

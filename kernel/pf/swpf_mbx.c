@@ -1,14 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sriov_pf: PF side of the PF/VF mailbox - the e1000 transport (lock,
- * read, write, release) over P2VMAILBOX/VMBMEM, and the worker that serves
- * ICR.VMMB: VF function-level resets (VFLRE), requests (MBVFICR.VFREQ) and
- * acknowledgements (MBVFICR.VFACK), in that order per VF.
+ * read, write, release) over P2VMAILBOX/VMBMEM, the PF's unsolicited
+ * messages, and the worker that serves ICR.VMMB: VF function-level resets
+ * (VFLRE), requests (MBVFICR.VFREQ) and acknowledgements (MBVFICR.VFACK),
+ * in that order per VF.
  *
  * The PF never waits for a VF: taking the buffer is bounded by
  * SRIOV_MBX_LOCK_TRIES x 1 ms and a reply is written without waiting for
  * the VF to read it.  A VF that floods the mailbox is rate-limited (token
  * bucket, swpf_mbx_admit()) and its excess messages are dropped unread.
+ *
+ * One 16-word buffer per VF (VMBMEM) carries both directions.  A VF posts
+ * a request by writing the buffer under VFU and then REQ, which drops VFU
+ * and sets MBVFICR.VFREQ: from then until the PF reads it, the request
+ * lives only in the buffer, unlocked.  A message the PF writes then
+ * (STS) replaces it - Linux's igb_write_mbx_pf() even clears VFREQ first
+ * and the request is lost - and a message the PF writes before the VF
+ * read the previous one (PFSTS, then VFU, read, ACK) replaces that one.
+ * So a message the PF starts on its own (swpf_mbx_notify(): a NACK to a
+ * VF without CTS, the PF_CONTROL ping of a link change, PF_CONFIG) is
+ * only written while neither is the case; otherwise it waits in
+ * vf->mbx_pending and the worker sends it (swpf_mbx_flush()) once the
+ * request was served and the VF acknowledged the reply, or
+ * SWPF_MBX_ACK_TIMEOUT after the PF's last message if the VF never
+ * acknowledges it.  Everything here runs under sr->lock.
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -62,51 +78,144 @@ int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len)
 	return 0;
 }
 
-/* Write a message to the VF; STS tells the VF and releases the buffer. */
-int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
-		   bool locked)
+/*
+ * Write a message to the VF while the PF holds the buffer (PFU: taken by
+ * swpf_mbx_read() or swpf_mbx_flush()); STS tells the VF and releases it.
+ */
+static void swpf_mbx_put(struct swpf_vf *vf, const u32 *msg, unsigned int len)
 {
 	struct swpf_dev *pf = vf->sr->pf;
 	unsigned int i;
-	int err;
 
-	if (len > SRIOV_MBX_SIZE)
-		return -EINVAL;
-	if (swpf_fault_mbx_drop(vf, locked))
-		return 0;
-	if (!locked) {
-		err = swpf_mbx_lock(vf);
-		if (err)
-			return err;
-	}
 	/* events of this VF from before the message are stale now */
 	swpf_wr32(pf, SWPF_MBVFICR, BIT(vf->idx) | BIT(16 + vf->idx));
 	for (i = 0; i < len; i++)
 		swpf_wr32(pf, SWPF_VMBMEM(vf->idx, i), msg[i]);
 	swpf_wr32(pf, SWPF_P2VMAILBOX(vf->idx), SWPF_P2VMAILBOX_STS);
+	/* the next unsolicited message waits for the VF's ACK of this one */
+	vf->mbx_unacked = true;
+	vf->mbx_sent = jiffies;
+}
+
+/* The reply to the request swpf_mbx_read() took: the PF holds the buffer. */
+int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len)
+{
+	if (len > SRIOV_MBX_SIZE) {
+		swpf_mbx_release(vf);
+		return -EINVAL;
+	}
+	if (swpf_fault_mbx_drop(vf))
+		return 0;
+	swpf_mbx_put(vf, msg, len);
 	return 0;
 }
 
+/* the worker runs again in @delay jiffies (sooner if queued sooner) */
+static void swpf_mbx_retry(struct swpf_sriov *sr, unsigned long delay)
+{
+	queue_delayed_work(system_unbound_wq, &sr->mbx_work, delay);
+}
+
 /*
- * PF_CONTROL message to every VF that completed its reset (link change), or
- * an unsolicited NACK-free ping without CTS to all (PF reset): igbvf then
- * re-checks its link and, without CTS, resets itself.
+ * true while the PF's last message may still be unread: the VF has not
+ * acknowledged it and SWPF_MBX_ACK_TIMEOUT (beyond every VF driver's wait
+ * for an answer) has not passed since it was written
  */
-void swpf_mbx_ping_all(struct swpf_sriov *sr, bool all)
+static bool swpf_mbx_unacked(struct swpf_vf *vf)
+{
+	if (vf->mbx_unacked &&
+	    time_before(jiffies, vf->mbx_sent + SWPF_MBX_ACK_TIMEOUT))
+		return true;
+	vf->mbx_unacked = false;
+	return false;
+}
+
+/**
+ * swpf_mbx_flush - send @vf the first of its pending unsolicited messages
+ * @vf: the VF (sr->lock held)
+ *
+ * What no longer applies is dropped: the NACK once the VF is clear to
+ * send again (it reset), the ping and PF_CONFIG while it is not.  One
+ * message is written, and only if the buffer is free to overwrite: no
+ * request of the VF is pending (MBVFICR.VFREQ, read with PFU held so that
+ * the VF cannot post one until the message is written, or a request the
+ * worker took but has not served yet) and the PF's last message was
+ * acknowledged.  Otherwise the messages stay pending: the worker calls
+ * this again after every pass, i.e. after the request was served and after
+ * the VF's ACK, and after SWPF_MBX_ACK_TIMEOUT (swpf_mbx_retry()).  A VF
+ * that holds the buffer (VFU) past the bounded lock gets them after its
+ * next message.
+ */
+static void swpf_mbx_flush(struct swpf_vf *vf)
+{
+	struct swpf_sriov *sr = vf->sr;
+	struct swpf_dev *pf = sr->pf;
+	u32 msg;
+
+	lockdep_assert_held(&sr->lock);
+	if (vf->cts)
+		vf->mbx_pending &= ~SWPF_MBX_SEND_NACK;
+	else
+		vf->mbx_pending &= ~(SWPF_MBX_SEND_PING | SWPF_MBX_SEND_CONFIG);
+	if (!vf->ext)
+		vf->mbx_pending &= ~SWPF_MBX_SEND_CONFIG;
+	if (!sr->mbx_enabled)
+		vf->mbx_pending = 0;
+	if (!vf->mbx_pending || vf->req_pending)
+		return;
+	if (swpf_mbx_unacked(vf)) {
+		swpf_mbx_retry(sr, vf->mbx_sent + SWPF_MBX_ACK_TIMEOUT -
+			       jiffies + 1);
+		return;
+	}
+	if (swpf_mbx_lock(vf))
+		return;
+	if (swpf_rd32(pf, SWPF_MBVFICR) & BIT(vf->idx)) {
+		/* the VF's request is in the buffer: the worker serves it */
+		swpf_mbx_release(vf);
+		return;
+	}
+
+	if (vf->mbx_pending & SWPF_MBX_SEND_NACK) {
+		vf->mbx_pending &= ~SWPF_MBX_SEND_NACK;
+		vf->last_nack = jiffies;
+		msg = SRIOV_MBX_NACK;
+	} else if (vf->mbx_pending & SWPF_MBX_SEND_PING) {
+		vf->mbx_pending &= ~SWPF_MBX_SEND_PING;
+		msg = SRIOV_MBX_PF_CONTROL | SRIOV_MBX_CTS;
+	} else {
+		vf->mbx_pending &= ~SWPF_MBX_SEND_CONFIG;
+		msg = SRIOV_MBX_PF_CONFIG | SRIOV_MBX_CTS |
+		      FIELD_PREP(SRIOV_MBX_INFO, swpf_vf_cfg_flags(vf));
+	}
+	swpf_mbx_put(vf, &msg, 1);
+}
+
+/**
+ * swpf_mbx_notify - send @vf an unsolicited message, now or when it can be
+ * @vf: the VF (sr->lock held)
+ * @what: SWPF_MBX_SEND_NACK, _PING or _CONFIG
+ *
+ * The message is composed when it is written (the ping's and PF_CONFIG's
+ * contents are the state of then); several notices of one kind while
+ * it waits make one message.
+ */
+void swpf_mbx_notify(struct swpf_vf *vf, unsigned int what)
+{
+	lockdep_assert_held(&vf->sr->lock);
+	vf->mbx_pending |= what;
+	swpf_mbx_flush(vf);
+}
+
+/* PF_CONTROL (with CTS) to every VF that completed its reset: link change */
+void swpf_mbx_ping_all(struct swpf_sriov *sr)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&sr->lock);
-	for (i = 0; i < sr->num_vfs; i++) {
-		struct swpf_vf *vf = &sr->vfs[i];
-		u32 msg = SRIOV_MBX_PF_CONTROL;
-
-		if (vf->cts)
-			msg |= SRIOV_MBX_CTS;
-		else if (!all)
-			continue;
-		swpf_mbx_write(vf, &msg, 1, false);
-	}
+	for (i = 0; i < sr->num_vfs; i++)
+		if (sr->vfs[i].cts)
+			swpf_mbx_notify(&sr->vfs[i], SWPF_MBX_SEND_PING);
 }
 
 /*
@@ -211,6 +320,17 @@ static bool swpf_mbx_pass(struct swpf_sriov *sr)
 		swpf_wr32(pf, SWPF_VFLRE, vflre);
 	if (icr)
 		swpf_wr32(pf, SWPF_MBVFICR, icr);
+	/*
+	 * Before any handler runs (one may notify another VF): an ACK read
+	 * here is for a message written before this pass, and a request
+	 * whose VFREQ was just cleared is still in its buffer until served.
+	 */
+	for (i = 0; i < sr->num_vfs; i++) {
+		if (icr & BIT(16 + i))
+			sr->vfs[i].mbx_unacked = false;
+		if (icr & BIT(i))
+			sr->vfs[i].req_pending = true;
+	}
 
 	for (i = 0; i < sr->num_vfs; i++) {
 		struct swpf_vf *vf = &sr->vfs[i];
@@ -220,6 +340,7 @@ static bool swpf_mbx_pass(struct swpf_sriov *sr)
 		if (icr & BIT(i)) {
 			if (swpf_mbx_admit(vf))
 				swpf_vf_msg_handle(vf);
+			vf->req_pending = false;
 		}
 		if (icr & BIT(16 + i))
 			swpf_vf_ack_handle(vf);
@@ -229,10 +350,11 @@ static bool swpf_mbx_pass(struct swpf_sriov *sr)
 
 void swpf_mbx_work(struct work_struct *work)
 {
-	struct swpf_sriov *sr = container_of(work, struct swpf_sriov,
-					     mbx_work);
+	struct swpf_sriov *sr = container_of(to_delayed_work(work),
+					     struct swpf_sriov, mbx_work);
 	int n;
 
+	swpf_fault_mbx_delay(sr->pf);
 	mutex_lock(&sr->lock);
 	if (!sr->mbx_enabled || !sr->num_vfs) {
 		mutex_unlock(&sr->lock);
@@ -247,9 +369,9 @@ void swpf_mbx_work(struct work_struct *work)
 	for (n = 0; n < SWPF_MBX_EVENTS_MAX; n++)
 		if (!swpf_mbx_pass(sr))
 			break;
-	/* policy flags a VF could not be told earlier (buffer was busy) */
+	/* unsolicited messages that had to wait (swpf_mbx_flush()) */
 	for (n = 0; n < sr->num_vfs; n++)
-		if (sr->vfs[n].cfg_pending)
-			swpf_vf_cfg_notify(&sr->vfs[n]);
+		if (sr->vfs[n].mbx_pending)
+			swpf_mbx_flush(&sr->vfs[n]);
 	mutex_unlock(&sr->lock);
 }

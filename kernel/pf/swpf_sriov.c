@@ -186,7 +186,11 @@ void swpf_vf_reset_state(struct swpf_vf *vf, enum sriov_reset_reason reason)
 	swpf_switch_vf_gone(sr, vf, reason);
 	vf->cts = false;
 	vf->ext = false;
-	vf->cfg_pending = false;
+	/* a new handshake: what the PF had to tell the VF is moot, and
+	 * whatever it wrote last will not be acknowledged
+	 */
+	vf->mbx_pending = 0;
+	vf->mbx_unacked = false;
 	swpf_vf_drop_vlans(vf);
 	if (vf->vport)
 		swpf_filter_flush_origin(sr, vf->vport, SRIOV_FILTER_ORIGIN_VF);
@@ -241,13 +245,10 @@ int swpf_vf_legacy_mac_apply(struct swpf_vf *vf)
  */
 static void swpf_vf_kick(struct swpf_vf *vf)
 {
-	u32 nack = SRIOV_MBX_NACK;
-
 	if (!vf->cts)
 		return;
 	vf->cts = false;
-	vf->last_nack = jiffies;
-	swpf_mbx_write(vf, &nack, 1, false);
+	swpf_mbx_notify(vf, SWPF_MBX_SEND_NACK);
 }
 
 static void swpf_vf_counter(struct swpf_dev *pf, u32 reg,
@@ -588,7 +589,7 @@ err_disable_mbx:
 	mutex_lock(&sr->lock);
 	sr->mbx_enabled = false;
 	mutex_unlock(&sr->lock);
-	cancel_work_sync(&sr->mbx_work);
+	cancel_delayed_work_sync(&sr->mbx_work);
 	rtnl_lock();
 	mutex_lock(&sr->lock);
 	swpf_switch_destroy(sr);
@@ -649,7 +650,7 @@ static int swpf_sriov_disable(struct swpf_dev *pf, bool removing)
 	mutex_lock(&sr->lock);
 	sr->mbx_enabled = false;
 	mutex_unlock(&sr->lock);
-	cancel_work_sync(&sr->mbx_work);
+	cancel_delayed_work_sync(&sr->mbx_work);
 
 	rtnl_lock();
 	mutex_lock(&sr->lock);
@@ -707,7 +708,7 @@ void swpf_sriov_irq(struct swpf_dev *pf)
 	struct swpf_sriov *sr = READ_ONCE(pf->sriov);
 
 	if (sr)
-		queue_work(system_unbound_wq, &sr->mbx_work);
+		mod_delayed_work(system_unbound_wq, &sr->mbx_work, 0);
 }
 
 /* link_work: tell the VFs (PF_CONTROL) and the netlink listeners */
@@ -720,7 +721,7 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
 		return;
 	mutex_lock(&sr->lock);
 	if (sr->mbx_enabled)
-		swpf_mbx_ping_all(sr, false);
+		swpf_mbx_ping_all(sr);
 	/* the rate factors depend on the link speed */
 	for (i = 0; i < sr->num_vfs; i++) {
 		struct swpf_vf *vf = &sr->vfs[i];
@@ -747,7 +748,8 @@ void swpf_sriov_link_change(struct swpf_dev *pf, bool up)
  * and have to redo the reset handshake: the device sets RSTI in every VF
  * mailbox, CTRL_EXT.PFRSTD turns it into RSTD once the switch is back,
  * and every VF that was running gets a NACK without CTS, which makes
- * igbvf's watchdog (and sriov_vf) reset the VF.  VF MACs, VPorts,
+ * igbvf's watchdog (and sriov_vf) reset the VF (a VF that posted its
+ * VF_RESET first gets the reply instead: swpf_mbx_notify()).  VF MACs, VPorts,
  * filters, VLAN filters, port VLANs and the anti-spoof bits are replayed
  * from the driver's state; a VF's pool is enabled again (VFRE/VFTE) by its
  * VF_RESET, as after any VF reset.  The mailbox worker waits on sr->lock
@@ -795,12 +797,15 @@ int swpf_sriov_reset(struct swpf_dev *pf, struct swpf_reset_info *info)
 	/* RSTI -> RSTD in every VF mailbox: the PF is ready again */
 	swpf_rmw32(pf, SWPF_CTRL_EXT, 0, SWPF_CTRL_EXT_PFRSTD);
 
-	for_each_set_bit(i, &active, sr->num_vfs) {
+	for (i = 0; i < sr->num_vfs; i++) {
 		struct swpf_vf *vf = &sr->vfs[i];
-		u32 nack = SRIOV_MBX_NACK;
 
-		vf->last_nack = jiffies;
-		swpf_mbx_write(vf, &nack, 1, false);
+		/* the reset cleared the mailboxes: nothing awaits an ACK */
+		vf->mbx_unacked = false;
+		if (!test_bit(i, &active))
+			continue;
+		/* waits for a VF_RESET posted since PFRSTD, then is moot */
+		swpf_mbx_notify(vf, SWPF_MBX_SEND_NACK);
 		swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_NTF,
 			    SRIOV_RESET_REASON_PF_RESET);
 	}
@@ -822,7 +827,7 @@ int swpf_sriov_init(struct swpf_dev *pf)
 		return -ENOMEM;
 	sr->pf = pf;
 	mutex_init(&sr->lock);
-	INIT_WORK(&sr->mbx_work, swpf_mbx_work);
+	INIT_DELAYED_WORK(&sr->mbx_work, swpf_mbx_work);
 	swpf_switch_init(sr);
 	/* QEMU offers 8; with 8 the PF would have no pool (and no queues) */
 	if (pci_sriov_get_totalvfs(pf->pdev) > SWPF_MAX_VFS)
@@ -862,7 +867,7 @@ void swpf_sriov_deinit(struct swpf_dev *pf)
 	spin_unlock_bh(&pf->filter_lock);
 	synchronize_irq(pci_irq_vector(pf->pdev, SWPF_OTHER_VECTOR));
 	flush_work(&pf->link_work);
-	cancel_work_sync(&sr->mbx_work);
+	cancel_delayed_work_sync(&sr->mbx_work);
 	mutex_destroy(&sr->lock);
 	kfree(sr);
 }

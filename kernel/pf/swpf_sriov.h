@@ -15,7 +15,10 @@
  *              write of shared filter registers, VFRE/VFTE, VMOLR, MTA)
  * The mailbox worker takes only sr->lock (never rtnl), so a VF waiting for
  * a mailbox answer never waits for rtnl.  The PF never waits for a VF: a
- * mailbox transaction is bounded by SRIOV_MBX_LOCK_TRIES x 1 ms.
+ * mailbox transaction is bounded by SRIOV_MBX_LOCK_TRIES x 1 ms, and an
+ * unsolicited message the VF's buffer cannot take now (a request of the
+ * VF pending, the PF's last message unacknowledged) is left to the
+ * mailbox worker (swpf_mbx.c).
  */
 #ifndef _SWPF_SRIOV_H_
 #define _SWPF_SRIOV_H_
@@ -86,6 +89,18 @@ struct swpf_vport;
 #define SWPF_MBX_RATE_MAX	1000
 #define SWPF_MBX_NACK_INTERVAL	(2 * HZ) /* unsolicited NACKs, Linux value */
 #define SWPF_MBX_EVENTS_MAX	4	/* worker passes before requeueing */
+/*
+ * A PF message the VF has not acknowledged is taken as read after this:
+ * longer than the VF drivers wait for an answer (igbvf, DPDK and sriov_vf
+ * about 1 s), so that only a VF that gave up or went away has its message
+ * overwritten by an unsolicited one.
+ */
+#define SWPF_MBX_ACK_TIMEOUT	(2 * HZ)
+
+/* the PF's unsolicited messages (struct swpf_vf.mbx_pending) */
+#define SWPF_MBX_SEND_NACK	BIT(0)	/* NACK without CTS: VF must reset */
+#define SWPF_MBX_SEND_PING	BIT(1)	/* PF_CONTROL | CTS: link changed */
+#define SWPF_MBX_SEND_CONFIG	BIT(2)	/* PF_CONFIG: policy flags changed */
 
 /*
  * VLAN filters (VLVF entries) for VLANs a VF adds through the mailbox: at
@@ -137,7 +152,13 @@ struct swpf_vf {
 	/* mailbox */
 	bool cts;			/* VF_RESET handshake done */
 	bool ext;			/* asked GET_CONFIG since its reset */
-	bool cfg_pending;		/* PF_CONFIG not delivered yet */
+	/* SWPF_MBX_SEND_*: unsolicited messages not written yet, waiting
+	 * for the buffer (swpf_mbx_flush())
+	 */
+	u8 mbx_pending;
+	bool req_pending;		/* the worker cleared VFREQ, not served */
+	bool mbx_unacked;		/* the PF's last message not ACKed */
+	unsigned long mbx_sent;		/* jiffies: the PF's last message */
 	u16 mc_hash[SRIOV_MBX_MC_MAX_HASHES];
 	u8 num_mc;
 	bool mc_promisc;
@@ -214,7 +235,10 @@ struct swpf_sriov {
 	 */
 	u32 vf_mta[SWPF_MTA_REGS];
 
-	struct work_struct mbx_work;	/* VMMB: mailbox requests and VFLR */
+	/* VMMB: mailbox requests and VFLR; delayed only for the messages
+	 * that wait for an ACK (SWPF_MBX_ACK_TIMEOUT)
+	 */
+	struct delayed_work mbx_work;
 	bool mbx_enabled;		/* [lock] worker may touch VFs */
 	bool disabling;			/* [lock] SR-IOV disable under way */
 };
@@ -295,15 +319,15 @@ unsigned int swpf_switch_num_vports(struct swpf_sriov *sr);
 
 /* ---- swpf_mbx.c ---- */
 int swpf_mbx_read(struct swpf_vf *vf, u32 *msg, unsigned int len);
-int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len,
-		   bool locked);
+int swpf_mbx_write(struct swpf_vf *vf, const u32 *msg, unsigned int len);
+void swpf_mbx_notify(struct swpf_vf *vf, unsigned int what);
 unsigned int swpf_mbx_burst(void);
 unsigned int swpf_mbx_rate(void);
 void swpf_mbx_set_rate(unsigned int rate);
 void swpf_mbx_set_burst(unsigned int burst);
 void swpf_mbx_release(struct swpf_vf *vf);
 void swpf_mbx_work(struct work_struct *work);
-void swpf_mbx_ping_all(struct swpf_sriov *sr, bool force_nack);
+void swpf_mbx_ping_all(struct swpf_sriov *sr);
 
 /* ---- swpf_vf_msg.c ---- */
 void swpf_vf_msg_handle(struct swpf_vf *vf);

@@ -59,7 +59,7 @@ static void swpf_vf_reply(struct swpf_vf *vf, u32 req, bool ack)
 		msg |= SRIOV_MBX_NACK;
 		vf->mbx_nack++;
 	}
-	swpf_mbx_write(vf, &msg, 1, true);
+	swpf_mbx_write(vf, &msg, 1);
 }
 
 static void swpf_vf_do_reset(struct swpf_vf *vf)
@@ -74,7 +74,7 @@ static void swpf_vf_do_reset(struct swpf_vf *vf)
 
 	reply[0] = SRIOV_MBX_RESET_ACK;
 	sriov_mbx_put_mac(&reply[1], vf->mac);
-	swpf_mbx_write(vf, reply, SRIOV_MBX_RESET_REPLY_LEN, true);
+	swpf_mbx_write(vf, reply, SRIOV_MBX_RESET_REPLY_LEN);
 	swpf_ntf_vf(vf, SRIOV_CMD_VF_RESET_REQUEST_NTF,
 		    SRIOV_RESET_REASON_MAILBOX);
 }
@@ -224,22 +224,13 @@ u32 swpf_vf_cfg_flags(const struct swpf_vf *vf)
  *
  * Only a VF that asked GET_CONFIG since its last reset gets the message
  * (igbvf and DPDK's VF never do).  The PF does not wait for the VF: if the
- * buffer cannot be taken now, the message stays pending and the mailbox
- * worker sends it after the VF's next message; a VF that resets reads the
- * flags in its GET_CONFIG anyway.
+ * buffer cannot take the message now, it stays pending and the mailbox
+ * worker sends it, with the flags of then (swpf_mbx_flush()); a VF that
+ * resets reads the flags in its GET_CONFIG anyway.
  */
 void swpf_vf_cfg_notify(struct swpf_vf *vf)
 {
-	u32 msg;
-
-	lockdep_assert_held(&vf->sr->lock);
-	if (!vf->ext || !vf->cts || !vf->sr->mbx_enabled) {
-		vf->cfg_pending = false;
-		return;
-	}
-	msg = SRIOV_MBX_PF_CONFIG | SRIOV_MBX_CTS |
-	      FIELD_PREP(SRIOV_MBX_INFO, swpf_vf_cfg_flags(vf));
-	vf->cfg_pending = swpf_mbx_write(vf, &msg, 1, false) != 0;
+	swpf_mbx_notify(vf, SWPF_MBX_SEND_CONFIG);
 }
 
 /*
@@ -269,8 +260,9 @@ static void swpf_vf_get_config(struct swpf_vf *vf, u32 req)
 	reply[6] = vf->idx;
 	reply[7] = swpf_vf_cfg_flags(vf);
 	vf->ext = true;
-	vf->cfg_pending = false;
-	swpf_mbx_write(vf, reply, SRIOV_MBX_CONFIG_LEN, true);
+	/* the reply carries the flags */
+	vf->mbx_pending &= ~SWPF_MBX_SEND_CONFIG;
+	swpf_mbx_write(vf, reply, SRIOV_MBX_CONFIG_LEN);
 }
 
 /* Serve one request of @vf (MBVFICR.VFREQ was set). */
@@ -302,7 +294,7 @@ void swpf_vf_msg_handle(struct swpf_vf *vf)
 		vf->mbx_nack++;
 		if (time_after(jiffies, vf->last_nack + SWPF_MBX_NACK_INTERVAL)) {
 			vf->last_nack = jiffies;
-			swpf_mbx_write(vf, &nack, 1, true);
+			swpf_mbx_write(vf, &nack, 1);
 		} else {
 			swpf_mbx_release(vf);
 		}
@@ -345,15 +337,14 @@ void swpf_vf_msg_handle(struct swpf_vf *vf)
 /*
  * The VF acknowledged a PF message.  A VF that is not clear to send gets an
  * unsolicited NACK (rate-limited): that is what makes a stale igbvf reset.
+ * If the VF posted a request meanwhile (a VF_RESET, say) the NACK waits
+ * until that was served, and is dropped if the VF is clear to send then.
  */
 void swpf_vf_ack_handle(struct swpf_vf *vf)
 {
-	u32 nack = SRIOV_MBX_NACK;
-
 	if (vf->cts)
 		return;
 	if (!time_after(jiffies, vf->last_nack + SWPF_MBX_NACK_INTERVAL))
 		return;
-	vf->last_nack = jiffies;
-	swpf_mbx_write(vf, &nack, 1, false);
+	swpf_mbx_notify(vf, SWPF_MBX_SEND_NACK);
 }

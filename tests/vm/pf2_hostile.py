@@ -6,10 +6,10 @@ resource0, VF driver unbound).  Each round:
   - paced attacks, one message at a time as a VF driver sends them (take
     VFU, write the buffer, REQ; wait for PFSTS; take VFU, read the reply,
     ACK): a reset handshake (the reply must be RESET|ACK with VF 0's own
-    MAC; sent once more when the PF's unsolicited NACK to a VF without CTS
-    took the buffer over it), then a request for another VF's MAC (the
-    reply must be that request's NACK), then malformed requests, each with
-    the reply the PF's policy owes it;
+    MAC; sent once more, and counted as a failure, when the PF's
+    unsolicited NACK to a VF without CTS took the buffer over it), then a
+    request for another VF's MAC (the reply must be that request's NACK),
+    then malformed requests, each with the reply the PF's policy owes it;
   - a flood of random words for one second (mostly dropped by the PF's
     token bucket), then the buffer lock held for 0.2 s.
 
@@ -183,9 +183,11 @@ def reset():
     it is the PF's unsolicited note to a VF without CTS (a read of the
     PF's failed while the buffer lock was held, and this VF then
     acknowledged a message), written over the buffer while the reset
-    waited there to be read, which the PF does as Linux's igb does (a
-    pending request is dropped); a VF driver then resets again, and so
-    does this one, once"""
+    waited there to be read, as Linux's igb does (a pending request is
+    dropped).  sriov_pf holds such a note back while a request is
+    pending, so this counts as a failure (reset_resent); a VF driver
+    would reset again, and so does this one, once, so that the round
+    goes on"""
     r = request([T_RESET])
     if isinstance(r, list) and r[0] == M_NACK:
         st["reset_resent"] += 1

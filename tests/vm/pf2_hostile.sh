@@ -23,7 +23,7 @@ SECS=${PF2_HOSTILE_SECS:-20}
 RATE=500
 
 ktap_header
-ktap_plan 15
+ktap_plan 16
 
 pf2_load_pf
 pf2_pf_up 198.18.0.2/24
@@ -101,6 +101,8 @@ ktap_result "hostile VF ran its messages (exit $hrc)" test $hrc = 0
 hj() { jq -e "$1" <<<"$hostile" >/dev/null 2>&1; }
 ktap_result "every paced reset answered RESET|ACK with VF 0's MAC" \
 	hj '.reset > 0 and .reset_ok == .reset'
+ktap_result "no reset lost under the PF's unsolicited NACK (reset_resent 0)" \
+	hj '.reset_resent == 0'
 ktap_result "every request for VF 1's MAC NACKed (request|CTS|NACK)" \
 	hj '.steal > 0 and .steal_nack == .steal'
 ktap_result "every malformed request answered as the policy says" \

@@ -33,7 +33,7 @@ fault=/sys/kernel/debug/sriov_pf/$SRIOV_PF0/fault
 pf2_run_checker "$checker" "$n"
 knobs_clear() {
 	local left
-	left=$(grep -L '^0$' "$fault"/{fail_alloc,fail_flr,flr_delay_ms,drop_mbx_reply,fail_filter_write})
+	left=$(grep -L '^0$' "$fault"/{fail_alloc,fail_flr,flr_delay_ms,mbx_delay_ms,drop_mbx_reply,fail_filter_write})
 	[ -z "$left" ] || { echo "knobs left armed: $left"; return 1; }
 }
 ktap_result "every fault knob consumed" knobs_clear

@@ -32,6 +32,6 @@ defer sh -c "echo 0 > $dev/sriov_numvfs"
 	"$(cat "/sys/class/net/$pf/ifindex")" "$SRIOV_PF0"
 rc=$?
 # every knob back at 0: nothing armed is left over
-left=$(grep -L '^0$' /sys/kernel/debug/sriov_pf/"$SRIOV_PF0"/fault/{fail_alloc,fail_flr,flr_delay_ms,drop_mbx_reply,fail_filter_write})
+left=$(grep -L '^0$' /sys/kernel/debug/sriov_pf/"$SRIOV_PF0"/fault/{fail_alloc,fail_flr,flr_delay_ms,mbx_delay_ms,drop_mbx_reply,fail_filter_write})
 [ -z "$left" ] || { echo "# knobs still armed: $left"; rc=1; }
 exit $rc
