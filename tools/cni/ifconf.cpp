@@ -2,6 +2,7 @@
 #include "ifconf.hpp"
 
 #include "cni.hpp"
+#include "common/unique_fd.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,25 +25,6 @@ namespace cni {
 
 namespace {
 
-/// A file descriptor, closed at the end.
-class Fd {
-public:
-	explicit Fd(int fd) : fd_(fd) {}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	Fd(Fd &&) = delete;
-	Fd &operator=(Fd &&) = delete;
-	~Fd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	[[nodiscard]] int get() const { return fd_; }
-
-private:
-	int fd_;
-};
-
 /// This thread in the network namespace at a path for the object's
 /// lifetime; back in its own afterwards.  The plugin is single-threaded.
 class InNetns {
@@ -51,7 +33,7 @@ public:
 	{
 		if (home_.get() < 0)
 			throw Error(iface_config_failed, std::string("/proc/self/ns/net: ") + std::strerror(errno));
-		const Fd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+		const sriov::UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
 		if (ns.get() < 0)
 			throw Error(iface_config_failed, "network namespace " + path + ": " + std::strerror(errno));
 		if (::setns(ns.get(), CLONE_NEWNET) != 0)
@@ -64,7 +46,7 @@ public:
 	~InNetns() { (void)::setns(home_.get(), CLONE_NEWNET); }
 
 private:
-	Fd home_;
+	sriov::UniqueFd home_;
 };
 
 struct SockFree {

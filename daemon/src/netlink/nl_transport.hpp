@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -26,29 +27,8 @@ namespace sriov::netlink {
 /// How long a request waits for the end of its answer.
 constexpr std::chrono::milliseconds request_timeout{5000};
 
-/// Owning fd.
-class Fd {
-public:
-	Fd() = default;
-	explicit Fd(int fd) : fd_(fd) {}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-	Fd &operator=(Fd &&o) noexcept
-	{
-		std::swap(fd_, o.fd_);
-		return *this;
-	}
-	~Fd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	[[nodiscard]] int get() const { return fd_; }
-
-private:
-	int fd_{-1};
-};
+/// An owning descriptor (a netns, a socket, an epoll instance).
+using Fd = UniqueFd;
 
 /// unique_ptr over a libnl object released by @Free.
 template <typename T, void (*Free)(T *)> struct NlDeleter {

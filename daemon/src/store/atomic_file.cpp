@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "store/atomic_file.hpp"
 
+#include "common/unique_fd.hpp"
+
 #include <array>
 #include <cerrno>
 #include <fcntl.h>
@@ -11,31 +13,6 @@
 namespace sriov::store {
 
 namespace {
-
-/// Owning file descriptor.
-class Fd {
-public:
-	explicit Fd(int fd) : fd_(fd) {}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	Fd(Fd &&) = delete;
-	Fd &operator=(Fd &&) = delete;
-	~Fd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	[[nodiscard]] int get() const { return fd_; }
-	int release_close()
-	{
-		const int r = ::close(fd_);
-		fd_ = -1;
-		return r;
-	}
-
-private:
-	int fd_;
-};
 
 std::string dir_of(const std::string &path)
 {
@@ -53,7 +30,7 @@ int write_file_atomic(const std::string &path, const std::string &data, bool dur
 {
 	const std::string tmp = path + ".tmp";
 	{
-		Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+		UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
 		if (fd.get() < 0)
 			return errno;
 		std::size_t off = 0;
@@ -73,7 +50,7 @@ int write_file_atomic(const std::string &path, const std::string &data, bool dur
 			::unlink(tmp.c_str());
 			return e;
 		}
-		if (fd.release_close() != 0)
+		if (fd.close() != 0)
 			return errno;
 	}
 	if (::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -86,7 +63,7 @@ int write_file_atomic(const std::string &path, const std::string &data, bool dur
 
 int fsync_dir_of(const std::string &path)
 {
-	Fd dfd(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	UniqueFd dfd(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (dfd.get() >= 0 && ::fsync(dfd.get()) != 0)
 		return errno;
 	return 0;
@@ -94,7 +71,7 @@ int fsync_dir_of(const std::string &path)
 
 std::optional<std::string> read_file(const std::string &path)
 {
-	Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (fd.get() < 0) {
 		if (errno == ENOENT)
 			return std::nullopt;
