@@ -23,17 +23,15 @@ PF gives the VF its receive-address register then; exits 1 if the reply
 is not RESET|ACK with OWN_MAC.)
 """
 import json
-import mmap
 import os
 import random
 import struct
 import sys
 import time
 
-V2P = 0x0C40 // 4          # VF mailbox register (word index)
-VMBMEM = 0x0800 // 4       # 16-word buffer
-REQ, ACK, VFU, PFSTS, PFACK = 0x1, 0x2, 0x4, 0x10, 0x20
-M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vf_mbx import V2P, VFU, PFSTS, PFACK, M_ACK, M_NACK, M_CTS, VfMailbox  # noqa: E402
+
 T_RESET, T_MAC, T_CONFIG, T_PF_CONTROL = 0x0001, 0x0002, 0x00C0, 0x0100
 CONFIG_MAGIC = 0x53525631
 REPLY_S = 2.0              # the PF answers within 1 s; TCG margin
@@ -61,9 +59,8 @@ else:
     steal = bytes.fromhex(sys.argv[3].replace(":", ""))
     own = bytes.fromhex(sys.argv[4].replace(":", ""))
     seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0x5ee5
-fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
-m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-mv = memoryview(m).cast("I")
+box = VfMailbox(bdf)
+mv = box.mv
 rnd = random.Random(seed)
 steal_w = struct.unpack("<IH", steal)
 
@@ -92,40 +89,16 @@ st = {"seed": seed, "rounds": 0, "posted": 0, "paced": 0, "replies": 0,
       "reset": 0, "reset_ok": 0, "reset_resent": 0, "steal": 0, "steal_nack": 0,
       "malformed": 0, "malformed_ok": 0, "unsolicited": 0, "flood": 0,
       "held_lock_s": 0.0, "bad": []}
-seen = 0                   # PFSTS/PFACK: read-to-clear, collected here
-
-
-def v2p():
-    global seen
-    v = mv[V2P]
-    seen |= v & (PFSTS | PFACK)
-    return v
-
-
-def lock():
-    end = time.monotonic() + REPLY_S
-    while time.monotonic() < end:
-        mv[V2P] = VFU
-        if v2p() & VFU:
-            return True
-        time.sleep(0.001)
-    return False
 
 
 def post(words):
-    for i, w in enumerate(words[:16]):
-        mv[VMBMEM + i] = w & 0xFFFFFFFF
-    mv[V2P] = REQ           # also drops VFU
+    box.post(words)
     st["posted"] += 1
 
 
 def read_reply():
     """take the PF's message and acknowledge it"""
-    if not lock():
-        return None
-    words = [mv[VMBMEM + i] for i in range(16)]
-    mv[V2P] = ACK
-    return words
+    return box.read_ack() if box.lock(REPLY_S) else None
 
 
 def bad(what):
@@ -136,22 +109,21 @@ def bad(what):
 def request(words):
     """send one message paced; the PF's reply to it, or None if it read
     the message and wrote nothing, or "lost" if it never read it"""
-    global seen
-    seen = 0
-    v2p()
-    if seen & PFSTS:        # a PF message from before: take it
+    box.seen = 0
+    box.v2p()
+    if box.seen & PFSTS:        # a PF message from before: take it
         read_reply()
-    seen = 0
-    if not lock():
+    box.seen = 0
+    if not box.lock(REPLY_S):
         return "lost"
     post(words)
     st["paced"] += 1
     end = time.monotonic() + REPLY_S
     acked_at = None
     while time.monotonic() < end:
-        v2p()
-        if seen & PFSTS:
-            seen &= ~PFSTS
+        box.v2p()
+        if box.seen & PFSTS:
+            box.seen &= ~PFSTS
             r = read_reply()
             if r is None:
                 return "lost"
@@ -161,7 +133,7 @@ def request(words):
                 continue
             st["replies"] += 1
             return r
-        if seen & PFACK and acked_at is None:
+        if box.seen & PFACK and acked_at is None:
             acked_at = time.monotonic()
             end = min(end, acked_at + 0.3)
         time.sleep(0.002)

@@ -26,16 +26,14 @@ most OVERRUNS times; "overrun").  Prints one line of JSON; exits 1 if a
 round failed.
 """
 import json
-import mmap
 import os
 import subprocess
 import sys
 import time
 
-V2P = 0x0C40 // 4          # VF mailbox register (word index)
-VMBMEM = 0x0800 // 4       # 16-word buffer
-REQ, ACK, VFU, PFSTS, PFACK = 0x1, 0x2, 0x4, 0x10, 0x20
-M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vf_mbx import PFSTS, M_ACK, M_NACK, M_CTS, VfMailbox  # noqa: E402
+
 T_RESET, T_LPE, T_CONFIG = 0x0001, 0x0005, 0x00C0
 T_PF_CONFIG, T_PF_CONTROL = 0x00C2, 0x0100
 DELAY_MS = 4000            # the worker's hold-off: the trigger runs inside
@@ -45,49 +43,19 @@ OVERRUNS = 3               # rounds repeated when the trigger was too slow
 bdf, own = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
 knob, rounds, expect = sys.argv[3], int(sys.argv[4]), sys.argv[5]
 triggers = sys.argv[6:]
-fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
-m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-mv = memoryview(m).cast("I")
-seen = 0                   # PFSTS/PFACK: read-to-clear, collected here
+box = VfMailbox(bdf)
+LOCK_S = 2.0               # the buffer lock is taken within this
 st = {"expect": expect, "rounds": 0, "ok": 0, "overrun": 0, "seen": [],
       "bad": []}
 
 
-def v2p():
-    global seen
-    v = mv[V2P]
-    seen |= v & (PFSTS | PFACK)
-    return v
-
-
-def lock():
-    end = time.monotonic() + 2.0
-    while time.monotonic() < end:
-        mv[V2P] = VFU
-        if v2p() & VFU:
-            return True
-        time.sleep(0.001)
-    return False
-
-
-def post(words):
-    for i, w in enumerate(words[:16]):
-        mv[VMBMEM + i] = w & 0xFFFFFFFF
-    mv[V2P] = REQ           # also drops VFU
-
-
 def take():
     """the PF's message if PFSTS was seen (read, then ACK), else None"""
-    global seen
-    v2p()
-    if not seen & PFSTS:
+    box.v2p()
+    if not box.seen & PFSTS:
         return None
-    seen &= ~PFSTS
-    if not lock():
-        return None
-    words = [mv[VMBMEM + i] for i in range(16)]
-    mv[V2P] = ACK
-    return words
+    box.seen &= ~PFSTS
+    return box.read_ack() if box.lock(LOCK_S) else None
 
 
 def collect(secs, until=None):
@@ -106,12 +74,11 @@ def collect(secs, until=None):
 
 def transact(words, secs=3.0):
     """post WORDS (buffer taken first) and return the PF's messages"""
-    global seen
     collect(0.05)
-    seen = 0
-    if not lock():
+    box.seen = 0
+    if not box.lock(LOCK_S):
         return None
-    post(words)
+    box.post(words)
     return collect(secs, lambda ms: ms[-1][0] & (M_ACK | M_NACK))
 
 
@@ -150,10 +117,10 @@ while r < rounds:
     # a worker run that started before the knob was set is over by then
     time.sleep(0.5)
     collect(0.2)
-    seen = 0
-    if not lock():
+    box.seen = 0
+    if not box.lock(LOCK_S):
         fail(f"round {r}: buffer lock not taken")
-    post([T_LPE, 1518])
+    box.post([T_LPE, 1518])
     t0 = time.monotonic()
     trig = triggers[k % len(triggers)]
     k += 1

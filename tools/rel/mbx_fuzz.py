@@ -26,16 +26,14 @@ SEED defaults to $SOAK_SEED, else the time; the same SEED sends the same
 messages.  Prints one JSON line of counters (the same as mbx_fuzz.c).
 """
 import json
-import mmap
 import os
 import random
 import sys
 import time
 
-V2P = 0x0C40 // 4
-VMBMEM = 0x0800 // 4
-REQ, ACK, VFU, PFU, PFSTS, PFACK, RSTI, RSTD = (1, 2, 4, 8, 0x10, 0x20,
-                                                0x40, 0x80)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "lib"))
+from vf_mbx import V2P, ACK, VFU, PFSTS, PFACK, M_ACK, M_NACK, M_CTS, VfMailbox  # noqa: E402
+
 TYPES = [0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0008, 0x0009,
          0x000A, 0x000B, 0x00C0, 0x0100, 0x0000, 0xFFFF]
 
@@ -48,10 +46,8 @@ paced_every = (int(sys.argv[4]) if len(sys.argv) > 4
                else max(200, count // 1000))
 rnd = random.Random(seed)
 flr_every = max(1000, min(50000, count // 4))
-fd = os.open(f"/sys/bus/pci/devices/{bdf}/resource0", os.O_RDWR | os.O_SYNC)
-m = mmap.mmap(fd, 0x4000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-mv = memoryview(m).cast("I")
-M_ACK, M_NACK, M_CTS = 1 << 31, 1 << 30, 1 << 29
+box = VfMailbox(bdf)
+mv = box.mv
 T_RESET, T_CONFIG, T_PF_CONTROL = 0x0001, 0x00C0, 0x0100
 CONFIG_MAGIC = 0x53525631
 REPLY_S = 2.0
@@ -59,7 +55,6 @@ st = {"posted": 0, "flood": 0, "paced": 0, "replies": 0, "no_reply": 0,
       "abuse": 0, "flr": 0, "flr_failed": 0, "expected": 0, "answered": 0,
       "bad": 0, "first_bad": "", "resets": 0, "resets_ok": 0,
       "unsolicited": 0, "seed": seed}
-seen = 0        # PFSTS/PFACK are read-to-clear: what reads saw
 cts = False
 
 
@@ -82,28 +77,8 @@ def message():
 
 
 def post(words):
-    for i, w in enumerate(words[:16]):
-        mv[VMBMEM + i] = w & 0xFFFFFFFF
-    mv[V2P] = REQ
+    box.post(words)
     st["posted"] += 1
-
-
-def v2p():
-    global seen
-    v = mv[V2P]
-    seen |= v & (PFSTS | PFACK)
-    return v
-
-
-def vf_lock():
-    """take the buffer as a VF driver does: VFU set and read back"""
-    end = time.monotonic() + REPLY_S
-    while time.monotonic() < end:
-        mv[V2P] = VFU
-        if v2p() & VFU:
-            return True
-        time.sleep(0.001)
-    return False
 
 
 def note_bad(what, req, r):
@@ -117,31 +92,29 @@ def note_bad(what, req, r):
 def transact(words):
     """send paced; (1, reply), (0, None) if the PF read it and wrote
     nothing, (-1, None) if it did not answer within REPLY_S"""
-    global seen
-    if not vf_lock():
+    if not box.lock(REPLY_S):
         return -1, None
-    seen = 0
-    v2p()                   # the PF is not in a transaction: stale PFSTS
-    seen = 0
+    box.seen = 0
+    box.v2p()                   # the PF is not in a transaction: stale PFSTS
+    box.seen = 0
     post(words)
     st["paced"] += 1
     ignored = words[0] & (M_ACK | M_NACK)
     end = time.monotonic() + REPLY_S
     read_at = None
     while time.monotonic() < end:
-        v2p()
-        if seen & PFSTS:
-            seen &= ~PFSTS
-            if not vf_lock():
+        box.v2p()
+        if box.seen & PFSTS:
+            box.seen &= ~PFSTS
+            if not box.lock(REPLY_S):
                 return -1, None
-            r = [mv[VMBMEM + i] for i in range(16)]
-            mv[V2P] = ACK
+            r = box.read_ack()
             st["replies"] += 1
             if r[0] & 0xFFFF == T_PF_CONTROL and not r[0] & (M_ACK | M_NACK):
                 st["unsolicited"] += 1      # a link-change ping
                 continue
             return 1, r
-        if seen & PFACK and read_at is None:
+        if box.seen & PFACK and read_at is None:
             read_at = time.monotonic()
             if ignored:
                 end = read_at + 0.3
