@@ -85,12 +85,8 @@ network_backend = "cni"
 cni_plugin_dirs = ["$PLUGIN_DIR", "/usr/lib/cni"]
 network_config_dir = "$PM/cni"
 EOF
-cat >/etc/containers/storage.conf <<EOF
-[storage]
-driver = "vfs"
-graphroot = "$PM/root"
-runroot = "$PM/run"
-EOF
+printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/run"\n' "$PM" "$PM" \
+	>/etc/containers/storage.conf
 cat >"$PM/cni/$NET.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
